@@ -1,0 +1,33 @@
+GO ?= go
+PKGS := ./...
+FUZZTIME ?= 10s
+
+.PHONY: build test bench fuzz lint demo generate
+
+build:
+	$(GO) build -o bin/lambdacheck ./cmd/lambdacheck
+
+test: lint
+	$(GO) test -count=1 $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Short fuzzing pass over every fuzz target; FUZZTIME sets the length of each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+generate:
+	$(GO) generate ./...
+
+demo:
+	$(GO) run ./cmd/lambdacheck authz --file fixtures/authz/s3-cross-account.json

@@ -1,0 +1,45 @@
+// Command lambdacheck loads AWS Lambda applications (Terraform, snapshots),
+// simulates every trigger → invoke → resource-access flow with an IAM policy
+// evaluation engine, and judges the flows with Rego rules.
+//
+// This package only wires the analyzer and simulator packages to the command
+// line; each command lives in a file of its own.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line and maps errors to exit codes:
+// 0 success, 1 a gate failed (findings, denied request), 2 usage or input error.
+func run(args []string) int {
+	root := newRootCommand()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var exit *exitError
+	if errors.As(err, &exit) {
+		if exit.msg != "" {
+			fmt.Fprintln(os.Stderr, "lambdacheck:", exit.msg)
+		}
+		return exit.code
+	}
+	fmt.Fprintln(os.Stderr, "lambdacheck:", err)
+	return 2
+}
+
+// exitError carries a specific exit code out of a command.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
