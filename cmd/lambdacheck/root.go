@@ -16,5 +16,6 @@ dangerous.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newVersionCommand())
+	root.AddCommand(newAuthzCommand())
 	return root
 }

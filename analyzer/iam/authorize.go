@@ -1,0 +1,580 @@
+package iam
+
+import (
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
+)
+
+// Request is one authorization question: may Principal perform Action on
+// Resource, given Context?
+type Request struct {
+	Principal Principal
+	Action    string // "service:Action"
+	// Resource is a concrete ARN, or "*" for actions without resource-level
+	// permissions (then only a policy Resource of exactly "*" matches).
+	Resource string
+	// ResourceAccount is the account that owns the resource. Empty means the
+	// ARN's account field, or the principal's account when that is empty too
+	// (S3 bucket ARNs carry no account).
+	ResourceAccount string
+	// Context holds the request context keys, used verbatim. Nil is empty.
+	Context *condition.Context
+	// InManagementAccount exempts the principal from SCPs: they never
+	// restrict principals of the organization's management account.
+	InManagementAccount bool
+}
+
+// Policies are the documents that take part in one decision.
+type Policies struct {
+	Identity []*Policy // inline and managed identity policies of the principal
+	Resource *Policy   // the resource's policy (bucket, function, queue, key, role trust …), or nil
+	// ResourceMustAllow marks resources whose policy must grant access before
+	// identity policies count: KMS key policies and role trust policies. An
+	// account-root principal in such a policy delegates to identity policies.
+	ResourceMustAllow bool
+	Boundary          []*Policy   // permissions boundary documents; empty: no boundary
+	Session           []*Policy   // session policies; empty: none
+	SCP               [][]*Policy // per organization level, root first; empty: SCPs do not apply
+	RCP               [][]*Policy // per level for the resource's account; RCPFullAWSAccess is implied at every level
+}
+
+// Decision is the outcome of Authorize.
+type Decision uint8
+
+const (
+	ImplicitlyDenied Decision = iota
+	Allowed
+	ExplicitlyDenied
+	// Conditional: the outcome depends on context keys whose values are
+	// unknown; Result.Matches lists the statements whose conditions decide.
+	Conditional
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Allowed:
+		return "Allowed"
+	case ExplicitlyDenied:
+		return "ExplicitlyDenied"
+	case Conditional:
+		return "Conditional"
+	default:
+		return "ImplicitlyDenied"
+	}
+}
+
+// Layer names the kind of policy a deciding statement came from.
+type Layer uint8
+
+const (
+	LayerIdentity Layer = iota
+	LayerResource
+	LayerBoundary
+	LayerSession
+	LayerSCP
+	LayerRCP
+)
+
+func (l Layer) String() string {
+	switch l {
+	case LayerIdentity:
+		return "identity"
+	case LayerResource:
+		return "resource"
+	case LayerBoundary:
+		return "boundary"
+	case LayerSession:
+		return "session"
+	case LayerSCP:
+		return "scp"
+	default:
+		return "rcp"
+	}
+}
+
+// Match is a statement that applied to the request (or, with Certain false,
+// may apply depending on unknown context).
+type Match struct {
+	Statement *Statement
+	Layer     Layer
+	Level     int // organization level for SCPs and RCPs, from 0 (root)
+	Certain   bool
+}
+
+// Result is the decision with the statements that made it.
+type Result struct {
+	Decision Decision
+	// Reason is a one-line explanation naming the deciding layer.
+	Reason string
+	// Matches: for Allowed, the Allow statements that applied; for
+	// ExplicitlyDenied, the Deny statements; for ImplicitlyDenied, any Allow
+	// statements that applied in layers that did not suffice; for
+	// Conditional, also the statements whose applicability is unknown.
+	Matches     []Match
+	SameAccount bool
+}
+
+// Reasons, as constants so that the hot path does not format strings.
+const (
+	reasonExplicitDeny      = "an applicable Deny statement overrides every Allow"
+	reasonSCP               = "no service control policy at some organization level allows the action"
+	reasonAllowedIdentity   = "an identity policy allows the action (and boundary/session policies, where present, allow it too)"
+	reasonAllowedResource   = "the resource-based policy grants the principal directly"
+	reasonAllowedCross      = "cross-account: both the resource-based policy and the principal's identity policies allow"
+	reasonAllowedRoot       = "the account root user has full access within its account"
+	reasonAllowedService    = "the resource-based policy grants the service principal"
+	reasonNoIdentity        = "no identity policy allows the action and the resource-based policy does not grant the principal"
+	reasonNoBoundary        = "the permissions boundary does not allow the action"
+	reasonNoSession         = "the session policy does not allow the action"
+	reasonResourceMust      = "the resource's policy (key policy or trust policy) does not grant the principal or its account"
+	reasonCrossNoResource   = "cross-account: the resource-based policy does not grant the principal or its account"
+	reasonCrossNoIdentity   = "cross-account: the principal's identity policies do not allow the action"
+	reasonServiceNoResource = "the resource-based policy does not grant the service principal"
+	reasonAnonymous         = "anonymous access needs a resource-based policy that grants \"*\""
+	reasonConditional       = "the decision depends on context keys whose values are unknown"
+)
+
+type tri = pattern.Tri
+
+const (
+	tFalse   = pattern.False
+	tTrue    = pattern.True
+	tUnknown = pattern.Unknown
+)
+
+func and3(a, b tri) tri {
+	if a == tFalse || b == tFalse {
+		return tFalse
+	}
+	if a == tTrue && b == tTrue {
+		return tTrue
+	}
+	return tUnknown
+}
+
+func or3(a, b tri) tri {
+	if a == tTrue || b == tTrue {
+		return tTrue
+	}
+	if a == tFalse && b == tFalse {
+		return tFalse
+	}
+	return tUnknown
+}
+
+func not3(a tri) tri {
+	switch a {
+	case tTrue:
+		return tFalse
+	case tFalse:
+		return tTrue
+	}
+	return tUnknown
+}
+
+// evaluation carries one request through the layers.
+type evaluation struct {
+	req    *Request
+	ctx    *condition.Context
+	svcLen int // length of the lower-case service prefix in svcBuf
+	svcBuf [48]byte
+	res    *Result
+}
+
+var emptyContext = condition.NewContext()
+
+// Authorize decides req against pols following AWS's documented policy
+// evaluation logic ("Policy evaluation logic", "Cross-account policy
+// evaluation logic", and the resource-based policy rules for users, roles
+// and role sessions within one account).
+func Authorize(req *Request, pols *Policies) Result {
+	res := Result{Matches: make([]Match, 0, 4)}
+	e := evaluation{req: req, ctx: req.Context, res: &res}
+	if e.ctx == nil {
+		e.ctx = emptyContext
+	}
+	e.setService()
+	p := &req.Principal
+
+	resAcct := req.ResourceAccount
+	if resAcct == "" {
+		if a, ok := parseARN(req.Resource); ok {
+			resAcct = a.account
+		}
+		if resAcct == "" {
+			resAcct = p.Account
+		}
+	}
+	res.SameAccount = p.Account != "" && resAcct == p.Account
+
+	// 1. Explicit deny anywhere, and the Allow statements of each layer.
+	var deny tri = tFalse
+	idAllow, idDeny := e.scan(pols.Identity, LayerIdentity, 0)
+	deny = or3(deny, idDeny)
+	var rg resourceGrants
+	if pols.Resource != nil {
+		var rDeny tri
+		rg, rDeny = e.scanResource(pols.Resource)
+		deny = or3(deny, rDeny)
+	}
+	boundaryAllow := tTrue
+	if len(pols.Boundary) > 0 {
+		var bDeny tri
+		boundaryAllow, bDeny = e.scan(pols.Boundary, LayerBoundary, 0)
+		deny = or3(deny, bDeny)
+	}
+	sessionAllow := tTrue
+	if len(pols.Session) > 0 {
+		var sDeny tri
+		sessionAllow, sDeny = e.scan(pols.Session, LayerSession, 0)
+		deny = or3(deny, sDeny)
+	}
+	scpAllow := tTrue
+	if len(pols.SCP) > 0 && scpApplies(p, req.InManagementAccount) {
+		for lvl, docs := range pols.SCP {
+			a, d := e.scan(docs, LayerSCP, lvl)
+			deny = or3(deny, d)
+			scpAllow = and3(scpAllow, a)
+		}
+	}
+	for lvl, docs := range pols.RCP {
+		// RCPFullAWSAccess sits at every level, so only Deny statements bite.
+		_, d := e.scan(docs, LayerRCP, lvl)
+		deny = or3(deny, d)
+	}
+
+	// 2. The allow path for this principal and account relation.
+	allowed, why := e.allowPath(p, res.SameAccount, pols, idAllow, rg, boundaryAllow, sessionAllow)
+
+	final := and3(and3(not3(deny), scpAllow), allowed)
+	switch final {
+	case tTrue:
+		res.Decision = Allowed
+		res.Reason = why
+		res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
+	case tFalse:
+		switch {
+		case deny == tTrue:
+			res.Decision = ExplicitlyDenied
+			res.Reason = reasonExplicitDeny
+			res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Deny })
+		case scpAllow == tFalse:
+			res.Decision = ImplicitlyDenied
+			res.Reason = reasonSCP
+			res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
+		default:
+			res.Decision = ImplicitlyDenied
+			res.Reason = why
+			res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
+		}
+	default:
+		res.Decision = Conditional
+		res.Reason = reasonConditional
+	}
+	return res
+}
+
+// keep filters Matches in place.
+func (r *Result) keep(f func(Match) bool) {
+	out := r.Matches[:0]
+	for _, m := range r.Matches {
+		if f(m) {
+			out = append(out, m)
+		}
+	}
+	r.Matches = out
+}
+
+func scpApplies(p *Principal, mgmt bool) bool {
+	if mgmt {
+		return false
+	}
+	switch p.Kind {
+	case PrincipalService, PrincipalAnonymous, PrincipalFederatedIdP:
+		// SCPs restrict IAM principals of member accounts only.
+		return false
+	}
+	return true
+}
+
+// resourceGrants are the resource policy's Allow outcomes by how the
+// statement named the principal.
+type resourceGrants struct {
+	direct, role, wildcard, account tri
+}
+
+func (g resourceGrants) any() tri {
+	return or3(or3(g.direct, g.role), or3(g.wildcard, g.account))
+}
+
+func (e *evaluation) allowPath(p *Principal, same bool, pols *Policies, idAllow tri, rg resourceGrants, boundary, session tri) (tri, string) {
+	switch p.Kind {
+	case PrincipalService:
+		if rg.any() == tFalse {
+			return tFalse, reasonServiceNoResource
+		}
+		return rg.any(), reasonAllowedService
+	case PrincipalAnonymous:
+		if rg.wildcard == tFalse {
+			return tFalse, reasonAnonymous
+		}
+		return rg.wildcard, reasonAllowedResource
+	}
+	if p.Kind == PrincipalRoot {
+		// The root user needs no identity policy; boundaries do not apply.
+		idAllow, boundary, session = tTrue, tTrue, tTrue
+	}
+	identityPath := and3(and3(idAllow, boundary), session)
+
+	if !same {
+		r := rg.any()
+		allowed := and3(r, identityPath)
+		switch {
+		case r == tFalse:
+			return allowed, reasonCrossNoResource
+		case idAllow == tFalse:
+			return allowed, reasonCrossNoIdentity
+		case boundary == tFalse:
+			return allowed, reasonNoBoundary
+		case session == tFalse:
+			return allowed, reasonNoSession
+		}
+		return allowed, reasonAllowedCross
+	}
+
+	// Same account. How a resource-based policy grant combines with the
+	// other layers depends on what it names ("Policy evaluation logic":
+	// grants to a user ARN or a session ARN are not limited by implicit
+	// denies in identity policies or boundaries; grants to a role ARN are
+	// limited by boundaries and session policies; an account grant only
+	// delegates to identity policies).
+	var resourcePath tri
+	switch p.Kind {
+	case PrincipalUser, PrincipalRoot:
+		resourcePath = or3(or3(rg.direct, rg.wildcard), and3(rg.role, identityPath))
+	case PrincipalRoleSession, PrincipalFederatedUser:
+		resourcePath = or3(rg.direct, and3(or3(rg.role, rg.wildcard), and3(boundary, session)))
+	default:
+		resourcePath = or3(rg.direct, rg.wildcard)
+	}
+	resourcePath = or3(resourcePath, and3(rg.account, identityPath))
+
+	if pols.ResourceMustAllow {
+		if resourcePath == tFalse {
+			if rg.any() == tFalse {
+				return tFalse, reasonResourceMust
+			}
+			return tFalse, e.identityReason(idAllow, boundary, session)
+		}
+		return resourcePath, e.allowReason(p, rg, identityPath)
+	}
+	allowed := or3(resourcePath, identityPath)
+	if allowed == tFalse {
+		return tFalse, e.identityReason(idAllow, boundary, session)
+	}
+	return allowed, e.allowReason(p, rg, identityPath)
+}
+
+func (e *evaluation) identityReason(idAllow, boundary, session tri) string {
+	switch {
+	case idAllow == tFalse:
+		return reasonNoIdentity
+	case boundary == tFalse:
+		return reasonNoBoundary
+	case session == tFalse:
+		return reasonNoSession
+	}
+	return reasonNoIdentity
+}
+
+func (e *evaluation) allowReason(p *Principal, rg resourceGrants, identityPath tri) string {
+	if p.Kind == PrincipalRoot {
+		return reasonAllowedRoot
+	}
+	if identityPath == tTrue {
+		return reasonAllowedIdentity
+	}
+	return reasonAllowedResource
+}
+
+// setService lower-cases the action's service prefix without allocating.
+func (e *evaluation) setService() {
+	a := e.req.Action
+	n := 0
+	for i := 0; i < len(a) && a[i] != ':'; i++ {
+		if n == len(e.svcBuf) {
+			n = 0 // absurdly long prefix: no index hit, the anyService list still applies
+			break
+		}
+		e.svcBuf[n] = lower(a[i])
+		n++
+	}
+	e.svcLen = n
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// scan evaluates the statements of pols that may match the action and
+// returns whether some Allow and some Deny statement applies.
+func (e *evaluation) scan(pols []*Policy, layer Layer, level int) (allow, deny tri) {
+	allow, deny = tFalse, tFalse
+	for _, pol := range pols {
+		it := e.candidates(pol)
+		for s := it.next(); s != nil; s = it.next() {
+			t := e.applies(s)
+			if t == tFalse {
+				continue
+			}
+			e.res.Matches = append(e.res.Matches, Match{Statement: s, Layer: layer, Level: level, Certain: t == tTrue})
+			if s.Effect == Deny {
+				deny = or3(deny, t)
+			} else {
+				allow = or3(allow, t)
+			}
+		}
+	}
+	return allow, deny
+}
+
+func (e *evaluation) scanResource(pol *Policy) (g resourceGrants, deny tri) {
+	g = resourceGrants{tFalse, tFalse, tFalse, tFalse}
+	deny = tFalse
+	p := &e.req.Principal
+	it := e.candidates(pol)
+	for s := it.next(); s != nil; s = it.next() {
+		kind := grantDirect
+		if s.Principal != nil {
+			if s.NotPrincipal {
+				if s.Principal.excludes(p) {
+					continue
+				}
+				kind = grantWildcard
+			} else {
+				kind = s.Principal.match(p)
+				if kind == grantNone {
+					continue
+				}
+			}
+		}
+		t := e.applies(s)
+		if t == tFalse {
+			continue
+		}
+		e.res.Matches = append(e.res.Matches, Match{Statement: s, Layer: LayerResource, Certain: t == tTrue})
+		if s.Effect == Deny {
+			deny = or3(deny, t)
+			continue
+		}
+		switch kind {
+		case grantDirect:
+			g.direct = or3(g.direct, t)
+		case grantRole:
+			g.role = or3(g.role, t)
+		case grantWildcard:
+			g.wildcard = or3(g.wildcard, t)
+		case grantAccount:
+			g.account = or3(g.account, t)
+		}
+	}
+	return g, deny
+}
+
+// stmtIter walks, in statement order, the statements of a policy that may
+// match the action: those indexed under its service and those that may
+// match any service.
+type stmtIter struct {
+	pol      *Policy
+	idx, any []int32
+}
+
+func (e *evaluation) candidates(pol *Policy) stmtIter {
+	return stmtIter{pol: pol, idx: pol.byService[string(e.svcBuf[:e.svcLen])], any: pol.anyService}
+}
+
+func (it *stmtIter) next() *Statement {
+	var k int32
+	switch {
+	case len(it.idx) == 0 && len(it.any) == 0:
+		return nil
+	case len(it.any) == 0 || (len(it.idx) > 0 && it.idx[0] < it.any[0]):
+		k, it.idx = it.idx[0], it.idx[1:]
+	default:
+		k, it.any = it.any[0], it.any[1:]
+	}
+	return it.pol.Statements[k]
+}
+
+// applies evaluates a statement's Action, Resource and Condition elements
+// (the Principal element is handled by the caller for resource policies).
+func (e *evaluation) applies(s *Statement) tri {
+	if !s.matchAction(e.req.Action) {
+		return tFalse
+	}
+	r := s.matchResource(e.req.Resource, e.ctx)
+	if r == tFalse {
+		return tFalse
+	}
+	if s.cond != nil {
+		return and3(r, s.cond.Eval(e.ctx))
+	}
+	return r
+}
+
+func (s *Statement) matchAction(action string) bool {
+	hit := false
+	for i := range s.actions {
+		a := &s.actions[i]
+		if a.service == "*" || (a.literal && equalFold(a.full, action)) || (!a.literal && pattern.MatchFold(a.full, action)) {
+			hit = true
+			break
+		}
+	}
+	return hit != s.NotAction
+}
+
+func (s *Statement) matchResource(resource string, ctx *condition.Context) tri {
+	if s.Resources == nil {
+		return tTrue // resource-based policies may omit Resource: the policy's own resource
+	}
+	hit := tFalse
+	for i := range s.resources {
+		t := &s.resources[i]
+		var m tri
+		if resource == "*" {
+			// A request for "*" (no resource-level permissions) matches only a
+			// Resource of exactly "*".
+			if t.String() == "*" {
+				m = tTrue
+			} else {
+				m = tFalse
+			}
+		} else {
+			m = t.Match(resource, false, ctx)
+		}
+		hit = or3(hit, m)
+		if hit == tTrue {
+			break
+		}
+	}
+	if s.NotResource {
+		return not3(hit)
+	}
+	return hit
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] && lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}

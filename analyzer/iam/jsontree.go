@@ -1,0 +1,435 @@
+package iam
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A small strict JSON reader that keeps each value's byte offset, so that
+// policy errors and explanations can name the line a statement sits on.
+// encoding/json drops positions and is several times slower on the batch
+// path, where every input line carries whole policy documents.
+
+type jsonKind uint8
+
+const (
+	jsonNull jsonKind = iota
+	jsonBool
+	jsonNumber
+	jsonString
+	jsonArray
+	jsonObject
+)
+
+func (k jsonKind) String() string {
+	switch k {
+	case jsonNull:
+		return "null"
+	case jsonBool:
+		return "boolean"
+	case jsonNumber:
+		return "number"
+	case jsonString:
+		return "string"
+	case jsonArray:
+		return "array"
+	default:
+		return "object"
+	}
+}
+
+// jsonValue is one parsed JSON value. For objects, keys[i] names elems[i].
+type jsonValue struct {
+	kind  jsonKind
+	text  string // string contents (unescaped), number literal, or "true"/"false"
+	off   int    // byte offset of the value in the document
+	end   int    // byte offset just past the value
+	keys  []string
+	elems []jsonValue
+}
+
+// member returns the object member named key and whether it exists.
+func (v *jsonValue) member(key string) (*jsonValue, bool) {
+	for i := range v.keys {
+		if v.keys[i] == key {
+			return &v.elems[i], true
+		}
+	}
+	return nil, false
+}
+
+// maxJSONDepth bounds nesting; real policies nest at most five levels deep.
+const maxJSONDepth = 64
+
+type jsonSyntaxError struct {
+	off int
+	msg string
+}
+
+func (e *jsonSyntaxError) Error() string { return e.msg }
+
+type jsonParser struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+// parseJSON parses one JSON document; trailing non-space data is an error.
+func parseJSON(data []byte) (jsonValue, error) {
+	p := jsonParser{data: data}
+	p.skipSpace()
+	v, err := p.value()
+	if err != nil {
+		return jsonValue{}, err
+	}
+	p.skipSpace()
+	if p.pos != len(p.data) {
+		return jsonValue{}, p.errorf("unexpected %s after the end of the JSON value", p.describe())
+	}
+	return v, nil
+}
+
+func (p *jsonParser) errorf(format string, args ...any) error {
+	return &jsonSyntaxError{off: p.pos, msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *jsonParser) describe() string {
+	if p.pos >= len(p.data) {
+		return "end of input"
+	}
+	c := p.data[p.pos]
+	if c >= 0x20 && c < 0x7f {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value() (jsonValue, error) {
+	v, err := p.value0()
+	v.end = p.pos
+	return v, err
+}
+
+func (p *jsonParser) value0() (jsonValue, error) {
+	if p.pos >= len(p.data) {
+		return jsonValue{}, p.errorf("unexpected end of input, expected a value")
+	}
+	start := p.pos
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		s, err := p.str()
+		return jsonValue{kind: jsonString, text: s, off: start}, err
+	case c == 't':
+		return p.literal("true", jsonBool)
+	case c == 'f':
+		return p.literal("false", jsonBool)
+	case c == 'n':
+		return p.literal("null", jsonNull)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	default:
+		return jsonValue{}, p.errorf("unexpected %s, expected a value", p.describe())
+	}
+}
+
+func (p *jsonParser) literal(word string, kind jsonKind) (jsonValue, error) {
+	start := p.pos
+	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
+		return jsonValue{}, p.errorf("invalid literal, expected %s", word)
+	}
+	p.pos += len(word)
+	return jsonValue{kind: kind, text: word, off: start}, nil
+}
+
+func (p *jsonParser) number() (jsonValue, error) {
+	start := p.pos
+	if p.data[p.pos] == '-' {
+		p.pos++
+	}
+	digits := func() int {
+		n := 0
+		for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
+			p.pos++
+			n++
+		}
+		return n
+	}
+	if p.pos < len(p.data) && p.data[p.pos] == '0' {
+		p.pos++
+	} else if digits() == 0 {
+		return jsonValue{}, p.errorf("invalid number")
+	}
+	if p.pos < len(p.data) && p.data[p.pos] == '.' {
+		p.pos++
+		if digits() == 0 {
+			return jsonValue{}, p.errorf("invalid number: digits expected after '.'")
+		}
+	}
+	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
+			p.pos++
+		}
+		if digits() == 0 {
+			return jsonValue{}, p.errorf("invalid number: digits expected in exponent")
+		}
+	}
+	return jsonValue{kind: jsonNumber, text: string(p.data[start:p.pos]), off: start}, nil
+}
+
+func (p *jsonParser) str() (string, error) {
+	p.pos++ // opening quote
+	start := p.pos
+	// Fast path: no escapes.
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if c == '"' {
+			s := p.data[start:p.pos]
+			p.pos++
+			if !utf8.Valid(s) {
+				return string(toValidUTF8(s)), nil
+			}
+			return string(s), nil
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			return "", p.errorf("control character in string")
+		}
+		p.pos++
+	}
+	buf := make([]byte, 0, p.pos-start+16)
+	buf = append(buf, p.data[start:p.pos]...)
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return string(toValidUTF8(buf)), nil
+		case c < 0x20:
+			return "", p.errorf("control character in string")
+		case c != '\\':
+			buf = append(buf, c)
+			p.pos++
+			continue
+		}
+		p.pos++
+		if p.pos >= len(p.data) {
+			break
+		}
+		e := p.data[p.pos]
+		p.pos++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.errorf("invalid \\u escape in string")
+			}
+			if utf16.IsSurrogate(r) {
+				if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+					p.pos += 2
+					r2, ok := p.hex4()
+					if !ok {
+						return "", p.errorf("invalid \\u escape in string")
+					}
+					r = utf16.DecodeRune(r, r2)
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			p.pos--
+			return "", p.errorf("invalid escape '\\%c' in string", e)
+		}
+	}
+	return "", p.errorf("unterminated string")
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if len(p.data)-p.pos < 4 {
+		return 0, false
+	}
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := p.data[p.pos+i]
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	p.pos += 4
+	return r, true
+}
+
+func toValidUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		out = utf8.AppendRune(out, r)
+		b = b[n:]
+	}
+	return out
+}
+
+func (p *jsonParser) enter() error {
+	p.depth++
+	if p.depth > maxJSONDepth {
+		return p.errorf("JSON nested deeper than %d levels", maxJSONDepth)
+	}
+	return nil
+}
+
+func (p *jsonParser) array() (jsonValue, error) {
+	v := jsonValue{kind: jsonArray, off: p.pos}
+	if err := p.enter(); err != nil {
+		return v, err
+	}
+	defer func() { p.depth-- }()
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		return v, nil
+	}
+	for {
+		p.skipSpace()
+		e, err := p.value()
+		if err != nil {
+			return v, err
+		}
+		v.elems = append(v.elems, e)
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return v, p.errorf("unexpected end of input in array")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			return v, nil
+		default:
+			return v, p.errorf("unexpected %s in array, expected ',' or ']'", p.describe())
+		}
+	}
+}
+
+func (p *jsonParser) object() (jsonValue, error) {
+	v := jsonValue{kind: jsonObject, off: p.pos}
+	if err := p.enter(); err != nil {
+		return v, err
+	}
+	defer func() { p.depth-- }()
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return v, nil
+	}
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return v, p.errorf("unexpected %s in object, expected a member name", p.describe())
+		}
+		k, err := p.str()
+		if err != nil {
+			return v, err
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return v, p.errorf("unexpected %s after member name, expected ':'", p.describe())
+		}
+		p.pos++
+		p.skipSpace()
+		e, err := p.value()
+		if err != nil {
+			return v, err
+		}
+		v.keys = append(v.keys, k)
+		v.elems = append(v.elems, e)
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return v, p.errorf("unexpected end of input in object")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			return v, nil
+		default:
+			return v, p.errorf("unexpected %s in object, expected ',' or '}'", p.describe())
+		}
+	}
+}
+
+// lineIndex maps byte offsets to line and column numbers in O(log n).
+type lineIndex struct {
+	starts []int // offset at which each line starts
+}
+
+func newLineIndex(data []byte) *lineIndex {
+	li := &lineIndex{starts: []int{0}}
+	for i, c := range data {
+		if c == '\n' {
+			li.starts = append(li.starts, i+1)
+		}
+	}
+	return li
+}
+
+// lineCol returns 1-based line and column numbers for off.
+func (li *lineIndex) lineCol(off int) (line, col int) {
+	lo, hi := 0, len(li.starts)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if li.starts[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, off - li.starts[lo] + 1
+}

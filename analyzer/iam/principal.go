@@ -1,0 +1,345 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// PrincipalSet is a compiled Principal or NotPrincipal element.
+type PrincipalSet struct {
+	Any       bool     // "*" or {"AWS": "*"}
+	Accounts  []string // 12-digit ids, from "123456789012" or "arn:…:iam::123456789012:root"
+	ARNs      []string // IAM users, roles, assumed-role sessions, federated users
+	Services  []string // lower-case service principal names
+	Federated []string
+	Canonical []string
+}
+
+func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) {
+	ps := &PrincipalSet{}
+	if v.kind == jsonString {
+		if v.text != "*" {
+			return nil, p.errf(v, path, "a string principal must be \"*\"; name others as {\"AWS\": …}, {\"Service\": …}, {\"Federated\": …} or {\"CanonicalUser\": …}")
+		}
+		ps.Any = true
+		return ps, nil
+	}
+	if v.kind != jsonObject {
+		return nil, p.errf(v, path, "must be \"*\" or an object, got %s", v.kind)
+	}
+	if len(v.keys) == 0 {
+		return nil, p.errf(v, path, "must name at least one principal")
+	}
+	for i, k := range v.keys {
+		e := &v.elems[i]
+		ep := path + "." + k
+		list, err := p.stringList(e, ep)
+		if err != nil {
+			return nil, err
+		}
+		for j, s := range list {
+			at := elemAt(e, j)
+			lp := listPath(ep, e, j)
+			switch k {
+			case "AWS":
+				if err := ps.addAWS(s); err != nil {
+					return nil, p.errf(at, lp, "%v", err)
+				}
+			case "Service":
+				if s == "*" {
+					ps.Any = true // {"Service": "*"} is rejected by some services; treated as everyone
+					continue
+				}
+				if s == "" || strings.ContainsAny(s, " *?") {
+					return nil, p.errf(at, lp, "invalid service principal %q", s)
+				}
+				ps.Services = append(ps.Services, strings.ToLower(s))
+			case "Federated":
+				ps.Federated = append(ps.Federated, s)
+			case "CanonicalUser":
+				ps.Canonical = append(ps.Canonical, s)
+			default:
+				return nil, p.errf(e, ep, "unknown principal type %q (AWS, Service, Federated, CanonicalUser)", k)
+			}
+		}
+	}
+	return ps, nil
+}
+
+func (ps *PrincipalSet) addAWS(s string) error {
+	if s == "*" {
+		ps.Any = true
+		return nil
+	}
+	if isAccountID(s) {
+		ps.Accounts = append(ps.Accounts, s)
+		return nil
+	}
+	a, ok := parseARN(s)
+	if !ok {
+		return fmt.Errorf("AWS principal %q is neither an account id nor an ARN", s)
+	}
+	if strings.ContainsAny(s, "*?") {
+		// AWS rejects partial wildcards in principals: only "*" alone is allowed.
+		return fmt.Errorf("AWS principal %q: wildcards are only allowed as the whole principal \"*\"", s)
+	}
+	if a.service == "iam" && a.resource == "root" {
+		if !isAccountID(a.account) {
+			return fmt.Errorf("AWS principal %q has an invalid account id", s)
+		}
+		ps.Accounts = append(ps.Accounts, a.account)
+		return nil
+	}
+	ps.ARNs = append(ps.ARNs, s)
+	return nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < 12; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+type arnParts struct {
+	partition, service, region, account, resource string
+}
+
+// parseARN splits "arn:partition:service:region:account:resource"; the
+// resource part keeps any further colons.
+func parseARN(s string) (arnParts, bool) {
+	if !strings.HasPrefix(s, "arn:") {
+		return arnParts{}, false
+	}
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 {
+		return arnParts{}, false
+	}
+	return arnParts{parts[1], parts[2], parts[3], parts[4], parts[5]}, true
+}
+
+// PrincipalKind classifies the principal that makes a request.
+type PrincipalKind uint8
+
+const (
+	PrincipalUnknown PrincipalKind = iota
+	PrincipalUser
+	PrincipalRoleSession // a role ARN (an unnamed session of it) or an assumed-role session ARN
+	PrincipalFederatedUser
+	PrincipalRoot
+	PrincipalService
+	PrincipalAnonymous
+	PrincipalFederatedIdP // a web identity or SAML provider acting through AssumeRoleWith*
+)
+
+// Principal is the parsed principal of a request.
+type Principal struct {
+	ARN       string
+	Kind      PrincipalKind
+	Partition string
+	Account   string
+	// For role sessions: the role name and, when the request named the
+	// session, its ARN (arn:…:sts::ACCT:assumed-role/ROLE/SESSION).
+	RoleName   string
+	SessionARN string
+	// RoleARN is the role's ARN as given (it may carry a path), or built from
+	// the session ARN without a path.
+	RoleARN string
+}
+
+// ParsePrincipal classifies a request principal: an IAM user or role ARN, an
+// assumed-role session ARN, a federated-user ARN, an account root (ARN or
+// 12-digit id), a service principal name, or "" / "anonymous".
+func ParsePrincipal(s string) (Principal, error) {
+	p := Principal{ARN: s}
+	switch {
+	case s == "" || s == "anonymous" || s == "*":
+		p.Kind = PrincipalAnonymous
+		return p, nil
+	case isAccountID(s):
+		p.Kind = PrincipalRoot
+		p.Account = s
+		p.Partition = "aws"
+		p.ARN = "arn:aws:iam::" + s + ":root"
+		return p, nil
+	case !strings.HasPrefix(s, "arn:"):
+		if strings.Contains(s, ".") && !strings.ContainsAny(s, " /:") {
+			p.Kind = PrincipalService
+			return p, nil
+		}
+		return p, fmt.Errorf("principal %q is not an ARN, an account id or a service principal", s)
+	}
+	a, ok := parseARN(s)
+	if !ok {
+		return p, fmt.Errorf("principal %q is not a valid ARN", s)
+	}
+	p.Partition, p.Account = a.partition, a.account
+	switch {
+	case a.service == "iam" && a.resource == "root":
+		p.Kind = PrincipalRoot
+	case a.service == "iam" && strings.HasPrefix(a.resource, "user/"):
+		p.Kind = PrincipalUser
+	case a.service == "iam" && strings.HasPrefix(a.resource, "role/"):
+		p.Kind = PrincipalRoleSession
+		p.RoleARN = s
+		p.RoleName = a.resource[strings.LastIndexByte(a.resource, '/')+1:]
+	case a.service == "sts" && strings.HasPrefix(a.resource, "assumed-role/"):
+		rest := strings.TrimPrefix(a.resource, "assumed-role/")
+		slash := strings.IndexByte(rest, '/')
+		if slash <= 0 || slash == len(rest)-1 {
+			return p, fmt.Errorf("assumed-role ARN %q must be …:assumed-role/ROLE/SESSION", s)
+		}
+		p.Kind = PrincipalRoleSession
+		p.RoleName = rest[:slash]
+		p.SessionARN = s
+		p.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + p.RoleName
+	case a.service == "sts" && strings.HasPrefix(a.resource, "federated-user/"):
+		p.Kind = PrincipalFederatedUser
+	case a.service == "iam" && (strings.HasPrefix(a.resource, "saml-provider/") || strings.HasPrefix(a.resource, "oidc-provider/")):
+		p.Kind = PrincipalFederatedIdP
+	default:
+		return p, fmt.Errorf("principal %q is not an IAM user, role, session, federated user or account root", s)
+	}
+	if !isAccountID(p.Account) {
+		return p, fmt.Errorf("principal %q has an invalid account id %q", s, p.Account)
+	}
+	return p, nil
+}
+
+// grantKind is how a resource-based policy statement names the principal;
+// AWS treats the kinds differently within one account.
+type grantKind uint8
+
+const (
+	grantNone     grantKind = iota
+	grantAccount            // the principal's account (id or :root): delegates to identity policies
+	grantWildcard           // "*"
+	grantRole               // the role ARN of a role session
+	grantDirect             // the exact user, session, federated user, service or identity provider
+)
+
+// match reports how the set names p.
+func (ps *PrincipalSet) match(p *Principal) grantKind {
+	best := grantNone
+	if ps.Any {
+		best = grantWildcard
+	}
+	switch p.Kind {
+	case PrincipalService:
+		for _, s := range ps.Services {
+			if strings.EqualFold(s, p.ARN) {
+				return grantDirect
+			}
+		}
+		return best
+	case PrincipalAnonymous:
+		return best
+	case PrincipalFederatedIdP:
+		for _, f := range ps.Federated {
+			if f == p.ARN {
+				return grantDirect
+			}
+		}
+	}
+	for _, a := range ps.ARNs {
+		switch {
+		case p.Kind == PrincipalRoleSession && roleARNNames(a, p):
+			best = grantRole
+		case a == p.ARN:
+			return grantDirect
+		case p.SessionARN != "" && a == p.SessionARN:
+			return grantDirect
+		}
+	}
+	if best < grantAccount {
+		for _, acct := range ps.Accounts {
+			if acct == p.Account && p.Account != "" {
+				if p.Kind == PrincipalRoot {
+					return grantDirect
+				}
+				best = grantAccount
+			}
+		}
+	}
+	return best
+}
+
+// roleARNNames reports whether the policy ARN a names the role of session p.
+// A session ARN carries no role path, so the role is matched by account and
+// name; role ARNs in policies may carry a path.
+func roleARNNames(a string, p *Principal) bool {
+	pa, ok := parseARN(a)
+	if !ok || pa.service != "iam" || !strings.HasPrefix(pa.resource, "role/") {
+		return false
+	}
+	if pa.account != p.Account || pa.partition != p.Partition {
+		return false
+	}
+	name := pa.resource[strings.LastIndexByte(pa.resource, '/')+1:]
+	if p.RoleARN != "" && p.SessionARN == "" {
+		return a == p.RoleARN
+	}
+	return name == p.RoleName
+}
+
+// excludes reports whether a NotPrincipal set exempts p. AWS evaluates a
+// request at each identity level of the principal (session, role, account),
+// so NotPrincipal exempts a principal only when every level is listed
+// (AWS "IAM JSON policy elements: NotPrincipal", the example that lists the
+// session, the role and the account together).
+func (ps *PrincipalSet) excludes(p *Principal) bool {
+	if ps.Any {
+		return true
+	}
+	switch p.Kind {
+	case PrincipalService:
+		for _, s := range ps.Services {
+			if strings.EqualFold(s, p.ARN) {
+				return true
+			}
+		}
+		return false
+	case PrincipalAnonymous:
+		return false
+	case PrincipalFederatedIdP:
+		for _, f := range ps.Federated {
+			if f == p.ARN {
+				return true
+			}
+		}
+		return false
+	}
+	hasAccount := false
+	for _, acct := range ps.Accounts {
+		if acct == p.Account {
+			hasAccount = true
+		}
+	}
+	if !hasAccount {
+		return false
+	}
+	if p.Kind == PrincipalRoot {
+		return true
+	}
+	hasARN, hasRole := false, false
+	for _, a := range ps.ARNs {
+		if a == p.ARN || (p.SessionARN != "" && a == p.SessionARN) {
+			hasARN = true
+		}
+		if p.Kind == PrincipalRoleSession && roleARNNames(a, p) {
+			hasRole = true
+		}
+	}
+	if p.Kind == PrincipalRoleSession {
+		if p.SessionARN == "" {
+			return hasRole
+		}
+		return hasRole && hasARN
+	}
+	return hasARN
+}

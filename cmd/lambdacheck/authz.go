@@ -1,0 +1,307 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/batch"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+)
+
+type authzFlags struct {
+	file            string
+	jsonl           bool
+	workers         int
+	principal       string
+	action          string
+	resource        string
+	resourceAccount string
+	contextKV       []string
+	unknown         []string
+	identity        []string
+	resourcePolicy  string
+	boundary        []string
+	session         []string
+	scp             []string
+	rcp             []string
+	management      bool
+	format          string
+}
+
+func newAuthzCommand() *cobra.Command {
+	f := &authzFlags{}
+	cmd := &cobra.Command{
+		Use:   "authz",
+		Short: "Decide one IAM request against given policies, with the deciding statements",
+		Long: `authz evaluates one request (principal, action, resource, context) against
+identity policies, a resource-based policy, permissions boundaries, session
+policies, SCPs and RCPs, following AWS's policy evaluation logic, and prints
+the decision with the statements that made it.
+
+The request comes from flags, or from --file in the batch-case JSON shape.
+--jsonl reads one case per line on stdin and writes one decision per line.`,
+		Example: `  lambdacheck authz --file fixtures/authz/s3-cross-account.json
+  lambdacheck authz --principal arn:aws:iam::111111111111:role/app \
+      --action s3:GetObject --resource arn:aws:s3:::bucket/key \
+      --identity-policy role.json --resource-policy bucket.json
+  lambdacheck authz --jsonl < cases.jsonl`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthz(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.file, "file", "", "a case in the batch JSON shape (request plus policies)")
+	fl.BoolVar(&f.jsonl, "jsonl", false, "batch mode: one case per stdin line, one decision per stdout line")
+	fl.IntVar(&f.workers, "workers", 0, "batch mode: parallel workers (default: one per CPU)")
+	fl.StringVar(&f.principal, "principal", "", "principal ARN (user, role, assumed-role session), account id, or service principal")
+	fl.StringVar(&f.action, "action", "", "action, e.g. s3:GetObject")
+	fl.StringVar(&f.resource, "resource", "*", "resource ARN, or * for actions without resource-level permissions")
+	fl.StringVar(&f.resourceAccount, "resource-account", "", "account owning the resource (default: from the ARN, else the principal's)")
+	fl.StringArrayVar(&f.contextKV, "context", nil, "context key=value; repeat a key for a multi-valued key")
+	fl.StringArrayVar(&f.unknown, "unknown", nil, "context key whose value is unknown (the decision may become Conditional)")
+	fl.StringArrayVar(&f.identity, "identity-policy", nil, "identity policy JSON file (repeatable)")
+	fl.StringVar(&f.resourcePolicy, "resource-policy", "", "resource-based policy JSON file (bucket, function, queue, key, trust …)")
+	fl.StringArrayVar(&f.boundary, "boundary", nil, "permissions boundary JSON file (repeatable)")
+	fl.StringArrayVar(&f.session, "session-policy", nil, "session policy JSON file (repeatable)")
+	fl.StringArrayVar(&f.scp, "scp", nil, "SCP level: a JSON file, or comma-separated files attached at one level; repeat per level, root first")
+	fl.StringArrayVar(&f.rcp, "rcp", nil, "RCP level, as --scp")
+	fl.BoolVar(&f.management, "management-account", false, "the principal belongs to the organization's management account (SCPs do not apply)")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
+	return cmd
+}
+
+func runAuthz(cmd *cobra.Command, f *authzFlags) error {
+	out := cmd.OutOrStdout()
+	if f.jsonl {
+		stats, err := batch.Run(cmd.Context(), cmd.InOrStdin(), out, f.workers)
+		if err != nil {
+			return err
+		}
+		if stats.Errors > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "lambdacheck: %d of %d lines could not be decided (see their \"error\" fields)\n", stats.Errors, stats.Lines)
+		}
+		return nil
+	}
+	if f.format != "table" && f.format != "json" {
+		return usageErr("--format must be table or json, got %q", f.format)
+	}
+	var c *iam.Case
+	if f.file != "" {
+		data, err := os.ReadFile(f.file)
+		if err != nil {
+			return err
+		}
+		c, err = iam.DecodeCase(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.file, err)
+		}
+	} else {
+		var err error
+		if c, err = caseFromFlags(f); err != nil {
+			return err
+		}
+	}
+	for _, k := range f.unknown {
+		c.Request.Context.SetUnknown(k)
+	}
+	c.Request.InManagementAccount = c.Request.InManagementAccount || f.management
+	res := c.Authorize()
+	if f.format == "json" {
+		return writeAuthzJSON(out, c, &res)
+	}
+	return writeAuthzTable(out, c, &res)
+}
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+func caseFromFlags(f *authzFlags) (*iam.Case, error) {
+	if f.principal == "" || f.action == "" {
+		return nil, usageErr("give --principal and --action (and usually --resource and policies), or --file, or --jsonl")
+	}
+	c := &iam.Case{}
+	var err error
+	if c.Request.Principal, err = iam.ParsePrincipal(f.principal); err != nil {
+		return nil, usageErr("--principal: %v", err)
+	}
+	c.Request.Action = f.action
+	c.Request.Resource = f.resource
+	c.Request.ResourceAccount = f.resourceAccount
+	ctx := condition.NewContext()
+	multi := map[string][]string{}
+	var order []string
+	for _, kv := range f.contextKV {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageErr("--context %q: want key=value", kv)
+		}
+		if _, seen := multi[k]; !seen {
+			order = append(order, k)
+		}
+		multi[k] = append(multi[k], v)
+	}
+	for _, k := range order {
+		if vs := multi[k]; len(vs) == 1 {
+			ctx.Set(k, vs[0])
+		} else {
+			ctx.SetMulti(k, vs)
+		}
+	}
+	c.Request.Context = ctx
+	load := func(path string, kind iam.Kind) (*iam.Policy, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return iam.Parse(data, kind, iam.Source{Name: path, File: path})
+	}
+	for _, p := range f.identity {
+		pol, err := load(p, iam.IdentityPolicy)
+		if err != nil {
+			return nil, err
+		}
+		c.Policies.Identity = append(c.Policies.Identity, pol)
+	}
+	if f.resourcePolicy != "" {
+		if c.Policies.Resource, err = load(f.resourcePolicy, iam.ResourcePolicy); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range f.boundary {
+		pol, err := load(p, iam.BoundaryPolicy)
+		if err != nil {
+			return nil, err
+		}
+		c.Policies.Boundary = append(c.Policies.Boundary, pol)
+	}
+	for _, p := range f.session {
+		pol, err := load(p, iam.SessionPolicy)
+		if err != nil {
+			return nil, err
+		}
+		c.Policies.Session = append(c.Policies.Session, pol)
+	}
+	levels := func(specs []string, kind iam.Kind) ([][]*iam.Policy, error) {
+		var out [][]*iam.Policy
+		for _, spec := range specs {
+			var level []*iam.Policy
+			for _, p := range strings.Split(spec, ",") {
+				if p == "" {
+					continue
+				}
+				pol, err := load(p, kind)
+				if err != nil {
+					return nil, err
+				}
+				level = append(level, pol)
+			}
+			out = append(out, level)
+		}
+		return out, nil
+	}
+	if c.Policies.SCP, err = levels(f.scp, iam.ServiceControlPolicy); err != nil {
+		return nil, err
+	}
+	if c.Policies.RCP, err = levels(f.rcp, iam.ResourceControlPolicy); err != nil {
+		return nil, err
+	}
+	c.Policies.ResourceMustAllow = iam.ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
+	return c, nil
+}
+
+type authzStatementJSON struct {
+	Layer     string                    `json:"layer"`
+	Level     *int                      `json:"level,omitempty"`
+	Policy    string                    `json:"policy"`
+	Statement int                       `json:"statement"`
+	Sid       string                    `json:"sid,omitempty"`
+	Effect    string                    `json:"effect"`
+	File      string                    `json:"file,omitempty"`
+	Line      int                       `json:"line"`
+	Certain   bool                      `json:"certain"`
+	Unknown   []condition.ClauseResult  `json:"unknownConditions,omitempty"`
+}
+
+type authzJSON struct {
+	ID          json.RawMessage      `json:"id,omitempty"`
+	Decision    string               `json:"decision"`
+	Reason      string               `json:"reason"`
+	SameAccount bool                 `json:"sameAccount"`
+	Statements  []authzStatementJSON `json:"statements"`
+}
+
+func statementRows(c *iam.Case, res *iam.Result) []authzStatementJSON {
+	out := make([]authzStatementJSON, 0, len(res.Matches))
+	for _, m := range res.Matches {
+		s := m.Statement
+		row := authzStatementJSON{
+			Layer: m.Layer.String(), Policy: s.Policy.Name, Statement: s.Index, Sid: s.Sid,
+			Effect: s.Effect.String(), File: s.Policy.File, Line: s.Line, Certain: m.Certain,
+		}
+		if m.Layer == iam.LayerSCP || m.Layer == iam.LayerRCP {
+			lvl := m.Level
+			row.Level = &lvl
+		}
+		if !m.Certain && s.Condition() != nil {
+			for _, cr := range s.Condition().Explain(c.Request.Context) {
+				if cr.Result == iam.TriUnknown {
+					row.Unknown = append(row.Unknown, cr)
+				}
+			}
+		}
+		out = append(out, row)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Layer < out[j].Layer })
+	return out
+}
+
+func writeAuthzJSON(w io.Writer, c *iam.Case, res *iam.Result) error {
+	doc := authzJSON{ID: c.ID, Decision: res.Decision.String(), Reason: res.Reason, SameAccount: res.SameAccount, Statements: statementRows(c, res)}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeAuthzTable(w io.Writer, c *iam.Case, res *iam.Result) error {
+	rel := "same account"
+	if !res.SameAccount {
+		rel = "cross-account"
+	}
+	fmt.Fprintf(w, "%s  %s %s on %s (%s)\n", res.Decision, c.Request.Principal.ARN, c.Request.Action, c.Request.Resource, rel)
+	fmt.Fprintf(w, "why: %s\n", res.Reason)
+	rows := statementRows(c, res)
+	if len(rows) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	var table [][]string
+	for _, r := range rows {
+		layer := r.Layer
+		if r.Level != nil {
+			layer += " level " + strconv.Itoa(*r.Level)
+		}
+		where := fmt.Sprintf("line %d", r.Line)
+		if r.File != "" {
+			where = fmt.Sprintf("%s:%d", r.File, r.Line)
+		}
+		certain := "yes"
+		if !r.Certain {
+			var conds []string
+			for _, u := range r.Unknown {
+				conds = append(conds, u.Sentence)
+			}
+			certain = "if " + strings.Join(conds, " and ")
+		}
+		table = append(table, []string{layer, r.Policy, strconv.Itoa(r.Statement), r.Sid, r.Effect, certain, where})
+	}
+	return render.Table(w, []string{"LAYER", "POLICY", "STATEMENT", "SID", "EFFECT", "APPLIES", "WHERE"}, table)
+}
