@@ -1,0 +1,343 @@
+// Package build turns the reference data (the AWS Service Authorization
+// Reference and the AWS managed policies, both gzip'd JSON) into the compact
+// blobs the catalog package embeds. It is the generator's engine, kept apart
+// from the command so the catalog's tests can rebuild the blobs and check the
+// committed ones are current.
+package build
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
+)
+
+// Input and output file names.
+const (
+	ServiceReferenceFile = "iam-service-reference.json.gz"
+	ManagedPoliciesFile  = "aws-managed-policies.json.gz"
+	ActionsFile          = "actions.bin.gz"
+	PoliciesFile         = "policies.bin.gz"
+)
+
+type serviceReference struct {
+	Services            map[string]service `json:"services"`
+	GlobalConditionKeys map[string]struct {
+		Type     string `json:"type"`
+		Category string `json:"category"`
+	} `json:"globalConditionKeys"`
+	Meta struct {
+		Source string `json:"source"`
+	} `json:"meta"`
+}
+
+type service struct {
+	Name          string `json:"name"`
+	RCPSupported  bool   `json:"rcpSupported"`
+	Actions       map[string]action
+	ResourceTypes map[string]struct {
+		ARN           string   `json:"arn"`
+		ConditionKeys []string `json:"conditionKeys"`
+	} `json:"resourceTypes"`
+	ConditionKeys map[string]struct {
+		Type string `json:"type"`
+	} `json:"conditionKeys"`
+}
+
+type action struct {
+	Level     string   `json:"level"`
+	Levels    []string `json:"levels"`
+	Resources []struct {
+		Type             string   `json:"type"`
+		Required         bool     `json:"required"`
+		ConditionKeys    []string `json:"conditionKeys"`
+		DependentActions []string `json:"dependentActions"`
+	} `json:"resources"`
+	ConditionKeys    []string `json:"conditionKeys"`
+	DependentActions []string `json:"dependentActions"`
+}
+
+func readGzipJSON(path string, v any) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	dec := json.NewDecoder(zr)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decode %s: %w", path, err)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Actions reads the service reference under dataDir and returns the
+// uncompressed actions blob (layout in the catalog package's decode.go).
+func Actions(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, ServiceReferenceFile)
+	var ref serviceReference
+	if err := readGzipJSON(path, &ref); err != nil {
+		return nil, err
+	}
+	return encodeActions(&ref)
+}
+
+func encodeActions(ref *serviceReference) ([]byte, error) {
+	// Order services by "prefix:" so that the concatenation of their sorted
+	// action lists is sorted by full action name ("s3-outposts:…" < "s3:…").
+	prefixes := sortedKeys(ref.Services)
+	sort.Slice(prefixes, func(i, j int) bool { return prefixes[i]+":" < prefixes[j]+":" })
+
+	var st format.StringTable
+	var nActions, nResources, nRefs int
+	st.Add(ref.Meta.Source)
+	for _, p := range prefixes {
+		s := ref.Services[p]
+		if p == "" || strings.ContainsAny(p, ":*?") {
+			return nil, fmt.Errorf("service prefix %q: not a plain prefix", p)
+		}
+		st.Add(p)
+		st.Add(s.Name)
+		for t, rt := range s.ResourceTypes {
+			st.Add(t)
+			st.Add(rt.ARN)
+			for _, k := range rt.ConditionKeys {
+				st.Add(k)
+			}
+			nRefs += len(rt.ConditionKeys)
+		}
+		for k, ck := range s.ConditionKeys {
+			st.Add(k)
+			st.Add(ck.Type)
+		}
+		for name, a := range s.Actions {
+			if name == "" || strings.ContainsAny(name, ":*?") {
+				return nil, fmt.Errorf("action %s:%q: not a plain name", p, name)
+			}
+			st.Add(p + ":" + name)
+			if _, ok := format.LevelIndex(a.Level); !ok {
+				return nil, fmt.Errorf("action %s:%s: unknown access level %q", p, name, a.Level)
+			}
+			for _, l := range a.Levels {
+				if _, ok := format.LevelIndex(l); !ok {
+					return nil, fmt.Errorf("action %s:%s: unknown access level %q", p, name, l)
+				}
+			}
+			nActions++
+			nResources += len(a.Resources)
+			nRefs += len(a.ConditionKeys) + len(a.DependentActions)
+			for _, k := range append(slices.Clip(a.ConditionKeys), a.DependentActions...) {
+				st.Add(k)
+			}
+			for _, r := range a.Resources {
+				if _, ok := s.ResourceTypes[r.Type]; !ok {
+					return nil, fmt.Errorf("action %s:%s: resource type %q not declared by the service", p, name, r.Type)
+				}
+				nRefs += len(r.ConditionKeys) + len(r.DependentActions)
+				for _, k := range append(slices.Clip(r.ConditionKeys), r.DependentActions...) {
+					st.Add(k)
+				}
+			}
+		}
+	}
+	for k, g := range ref.GlobalConditionKeys {
+		st.Add(k)
+		st.Add(g.Type)
+		st.Add(g.Category)
+	}
+
+	w := &format.Writer{}
+	w.Raw(format.ActionsMagic)
+	w.Byte(format.LayoutVersion)
+	st.Freeze(w, sort.Strings)
+	st.Ref(w, ref.Meta.Source)
+	w.Uvarint(nActions)
+	w.Uvarint(nResources)
+	w.Uvarint(nRefs)
+	list := func(keys []string) {
+		w.Uvarint(len(keys))
+		for _, k := range keys {
+			st.Ref(w, k)
+		}
+	}
+	w.Uvarint(len(prefixes))
+	for _, p := range prefixes {
+		s := ref.Services[p]
+		st.Ref(w, p)
+		st.Ref(w, s.Name)
+		var flags byte
+		if s.RCPSupported {
+			flags |= format.FlagRCP
+		}
+		w.Byte(flags)
+		types := sortedKeys(s.ResourceTypes)
+		w.Uvarint(len(types))
+		for _, t := range types {
+			st.Ref(w, t)
+			st.Ref(w, s.ResourceTypes[t].ARN)
+			list(s.ResourceTypes[t].ConditionKeys)
+		}
+		keys := sortedKeys(s.ConditionKeys)
+		w.Uvarint(len(keys))
+		for _, k := range keys {
+			st.Ref(w, k)
+			st.Ref(w, s.ConditionKeys[k].Type)
+		}
+		names := sortedKeys(s.Actions)
+		w.Uvarint(len(names))
+		for _, name := range names {
+			a := s.Actions[name]
+			st.Ref(w, p+":"+name)
+			lvl, _ := format.LevelIndex(a.Level)
+			w.Byte(byte(lvl))
+			mask := byte(1) << lvl
+			for _, l := range a.Levels {
+				i, _ := format.LevelIndex(l)
+				mask |= 1 << i
+			}
+			w.Byte(mask)
+			list(a.ConditionKeys)
+			list(a.DependentActions)
+			// Resource order is kept as published: it is the reference's own.
+			w.Uvarint(len(a.Resources))
+			for _, r := range a.Resources {
+				st.Ref(w, r.Type)
+				if r.Required {
+					w.Byte(1)
+				} else {
+					w.Byte(0)
+				}
+				list(r.ConditionKeys)
+				list(r.DependentActions)
+			}
+		}
+	}
+	globals := sortedKeys(ref.GlobalConditionKeys)
+	w.Uvarint(len(globals))
+	for _, k := range globals {
+		g := ref.GlobalConditionKeys[k]
+		st.Ref(w, k)
+		st.Ref(w, g.Type)
+		st.Ref(w, g.Category)
+	}
+	if w.Err != nil {
+		return nil, fmt.Errorf("encode actions: %w", w.Err)
+	}
+	return w.Buf, nil
+}
+
+type managedPolicy struct {
+	ARN        *string         `json:"arn"`
+	Version    string          `json:"version"`
+	Document   json.RawMessage `json:"document"`
+	Deprecated bool            `json:"deprecated"`
+	Note       string          `json:"note"`
+}
+
+// Policies reads the managed policies under dataDir and returns the
+// uncompressed policies blob: per policy (sorted by name) its name, ARN, path,
+// version, flags, note and compacted document.
+func Policies(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, ManagedPoliciesFile)
+	var all map[string]managedPolicy
+	if err := readGzipJSON(path, &all); err != nil {
+		return nil, err
+	}
+	w := &format.Writer{}
+	w.Raw(format.PoliciesMagic)
+	w.Byte(format.LayoutVersion)
+	names := sortedKeys(all)
+	w.Uvarint(len(names))
+	var doc bytes.Buffer
+	for _, name := range names {
+		p := all[name]
+		arn, pth := "", ""
+		if p.ARN != nil {
+			arn = *p.ARN
+			var err error
+			if pth, err = policyPath(arn, name); err != nil {
+				return nil, fmt.Errorf("policy %s: %w", name, err)
+			}
+		}
+		doc.Reset()
+		if err := json.Compact(&doc, p.Document); err != nil {
+			return nil, fmt.Errorf("policy %s: document: %w", name, err)
+		}
+		if doc.Len() == 0 || doc.Bytes()[0] != '{' {
+			return nil, fmt.Errorf("policy %s: document is not a JSON object", name)
+		}
+		w.Bytes([]byte(name))
+		w.Bytes([]byte(arn))
+		w.Bytes([]byte(pth))
+		w.Bytes([]byte(p.Version))
+		var flags byte
+		if p.Deprecated {
+			flags |= format.FlagDeprecated
+		}
+		w.Byte(flags)
+		w.Bytes([]byte(p.Note))
+		w.Bytes(doc.Bytes())
+	}
+	return w.Buf, nil
+}
+
+// policyPath returns the IAM path ("/", "/service-role/") of an AWS managed
+// policy ARN, checking the ARN names the policy.
+func policyPath(arn, name string) (string, error) {
+	const head = ":iam::aws:policy/"
+	i := strings.Index(arn, head)
+	if !strings.HasPrefix(arn, "arn:") || i < 0 {
+		return "", fmt.Errorf("ARN %q is not an AWS managed policy ARN", arn)
+	}
+	rest := arn[i+len(head)-1:] // keeps the leading '/'
+	if !strings.HasSuffix(rest, "/"+name) {
+		return "", fmt.Errorf("ARN %q does not end in the policy name", arn)
+	}
+	return rest[:len(rest)-len(name)], nil
+}
+
+// Compress gzips a blob at the best compression. The output carries no
+// timestamp or name, so it depends only on the input.
+func Compress(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Decompress gunzips a blob.
+func Decompress(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}

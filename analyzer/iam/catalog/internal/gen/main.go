@@ -1,0 +1,73 @@
+// Command gen regenerates the catalog package's embedded data from the
+// reference data directory (run by `go generate` in analyzer/iam/catalog).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/build"
+)
+
+func main() {
+	data := flag.String("data", "", "reference data directory (default: ../shared/data relative to the module root)")
+	out := flag.String("out", "data", "output directory for the generated blobs")
+	flag.Parse()
+	if err := run(*data, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dataDir, outDir string) error {
+	if dataDir == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			return err
+		}
+		dataDir = filepath.Join(root, "..", "shared", "data")
+	}
+	for _, job := range []struct {
+		file  string
+		build func(string) ([]byte, error)
+	}{
+		{build.ActionsFile, build.Actions},
+		{build.PoliciesFile, build.Policies},
+	} {
+		raw, err := job.build(dataDir)
+		if err != nil {
+			return err
+		}
+		gz, err := build.Compress(raw)
+		if err != nil {
+			return fmt.Errorf("compress %s: %w", job.file, err)
+		}
+		path := filepath.Join(outDir, job.file)
+		if err := os.WriteFile(path, gz, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		fmt.Printf("%s: %d bytes (%d uncompressed)\n", path, len(gz), len(raw))
+	}
+	return nil
+}
+
+// moduleRoot walks up from the working directory to the directory holding go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory; pass -data")
+		}
+		dir = parent
+	}
+}
