@@ -1,0 +1,93 @@
+package pattern
+
+import "strings"
+
+// ARN is a compiled pattern for the ARN condition operators. AWS ("IAM JSON
+// policy elements: Condition operators", ARN operators): each of the six
+// colon-delimited parts of the ARN is checked separately and each may hold
+// '*' and '?'; matching is case-sensitive. So a '*' in the region part cannot
+// swallow the account part, unlike StringLike. The sixth part (the resource)
+// runs to the end and may itself hold colons.
+type ARN struct {
+	t Template
+	// For templates without variables the parts are split once, here.
+	parts     [6]string
+	star, one byte
+	sixParts  bool // the pattern has six parts
+	any       bool // the pattern is a lone "*"
+}
+
+// CompileARN compiles an ArnLike/ArnEquals value; wildcards are always on.
+func CompileARN(s string, opt Options) (ARN, error) {
+	opt.Wildcards = true
+	t, err := Compile(s, opt)
+	if err != nil {
+		return ARN{}, err
+	}
+	a := ARN{t: t}
+	if !t.vars {
+		src, star, one := t.src, byte('*'), byte('?')
+		if t.toks != nil {
+			src, star, one = t.enc, encStar, encOne
+		}
+		a.star, a.one = star, one
+		a.any = len(src) == 1 && src[0] == star
+		a.parts, a.sixParts = splitARN(src)
+	}
+	return a, nil
+}
+
+// String returns the original text.
+func (a ARN) String() string { return a.t.src }
+
+// Template returns the underlying template.
+func (a ARN) Template() Template { return a.t }
+
+// Match reports whether s, which must be an ARN (six colon-separated parts),
+// matches the pattern part by part. A value that is not an ARN never
+// matches. A lone "*" matches every ARN; any other pattern that is not six
+// parts matches nothing. Variables behave as in Template.Match.
+func (a ARN) Match(s string, r Resolver) Tri {
+	vp, ok := splitARN(s)
+	if !ok {
+		return False
+	}
+	if !a.t.vars {
+		return TriOf(a.any || a.sixParts && matchParts(&a.parts, &vp, a.star, a.one))
+	}
+	buf, res := a.t.render(nil, r)
+	if res == False {
+		return False
+	}
+	enc := string(buf)
+	if len(enc) == 1 && enc[0] == encStar {
+		return res
+	}
+	pp, ok := splitARN(enc)
+	if !ok || !matchParts(&pp, &vp, encStar, encOne) {
+		return False
+	}
+	return res
+}
+
+func matchParts(p, v *[6]string, star, one byte) bool {
+	for i := range p {
+		if !match(p[i], v[i], star, one, false) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitARN splits s at its first five colons.
+func splitARN(s string) (p [6]string, ok bool) {
+	for i := 0; i < 5; i++ {
+		j := strings.IndexByte(s, ':')
+		if j < 0 {
+			return p, false
+		}
+		p[i], s = s[:j], s[j+1:]
+	}
+	p[5] = s
+	return p, true
+}
