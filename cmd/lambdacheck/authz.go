@@ -14,6 +14,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/batch"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
 )
 
@@ -219,16 +220,16 @@ func caseFromFlags(f *authzFlags) (*iam.Case, error) {
 }
 
 type authzStatementJSON struct {
-	Layer     string                    `json:"layer"`
-	Level     *int                      `json:"level,omitempty"`
-	Policy    string                    `json:"policy"`
-	Statement int                       `json:"statement"`
-	Sid       string                    `json:"sid,omitempty"`
-	Effect    string                    `json:"effect"`
-	File      string                    `json:"file,omitempty"`
-	Line      int                       `json:"line"`
-	Certain   bool                      `json:"certain"`
-	Unknown   []condition.ClauseResult  `json:"unknownConditions,omitempty"`
+	Layer     string                   `json:"layer"`
+	Level     *int                     `json:"level,omitempty"`
+	Policy    string                   `json:"policy"`
+	Statement int                      `json:"statement"`
+	Sid       string                   `json:"sid,omitempty"`
+	Effect    string                   `json:"effect"`
+	File      string                   `json:"file,omitempty"`
+	Line      int                      `json:"line"`
+	Certain   bool                     `json:"certain"`
+	Unknown   []condition.ClauseResult `json:"unknownConditions,omitempty"`
 }
 
 type authzJSON struct {
@@ -253,7 +254,7 @@ func statementRows(c *iam.Case, res *iam.Result) []authzStatementJSON {
 		}
 		if !m.Certain && s.Condition() != nil {
 			for _, cr := range s.Condition().Explain(c.Request.Context) {
-				if cr.Result == iam.TriUnknown {
+				if cr.Result == pattern.Unknown {
 					row.Unknown = append(row.Unknown, cr)
 				}
 			}
@@ -273,7 +274,12 @@ func writeAuthzJSON(w io.Writer, c *iam.Case, res *iam.Result) error {
 
 func writeAuthzTable(w io.Writer, c *iam.Case, res *iam.Result) error {
 	rel := "same account"
-	if !res.SameAccount {
+	switch {
+	case c.Request.Principal.Kind == iam.PrincipalService:
+		rel = "service principal"
+	case c.Request.Principal.Kind == iam.PrincipalAnonymous:
+		rel = "anonymous"
+	case !res.SameAccount:
 		rel = "cross-account"
 	}
 	fmt.Fprintf(w, "%s  %s %s on %s (%s)\n", res.Decision, c.Request.Principal.ARN, c.Request.Action, c.Request.Resource, rel)

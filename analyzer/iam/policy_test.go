@@ -1,0 +1,115 @@
+package iam
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// Validation errors name the policy, the JSON path and the line (SPEC §4.1).
+func TestParseErrorsNamePathAndLine(t *testing.T) {
+	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n    {\"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}\n  ]\n}"
+	_, err := Parse([]byte(doc), IdentityPolicy, Source{Name: "app-policy", File: "main.tf", Line: 10})
+	var pe *PolicyError
+	if !errors.As(err, &pe) {
+		t.Fatalf("want *PolicyError, got %v", err)
+	}
+	if pe.Path != "Statement[1].Effect" || pe.Line != 14 || pe.File != "main.tf" {
+		t.Fatalf("error located at %s %s:%d, want Statement[1].Effect main.tf:14 (%v)", pe.Path, pe.File, pe.Line, err)
+	}
+	for _, want := range []string{`"app-policy"`, "main.tf:14", "Statement[1].Effect", `"allow"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+}
+
+func TestParseValidation(t *testing.T) {
+	cases := []struct {
+		name, kind, doc, path, msg string
+	}{
+		{"unknown top-level element", "identity", `{"Version":"2012-10-17","Statment":[]}`, "Statment", "unknown policy element"},
+		{"bad version", "identity", `{"Version":"2012-10-18","Statement":[]}`, "Version", "2012-10-17"},
+		{"statement must be object", "identity", `{"Statement":["x"]}`, "Statement[0]", "must be an object"},
+		{"missing effect", "identity", `{"Statement":{"Action":"s3:*","Resource":"*"}}`, "Statement", "missing the Effect"},
+		{"missing action", "identity", `{"Statement":{"Effect":"Allow","Resource":"*"}}`, "Statement", "missing the Action"},
+		{"action and notaction", "identity", `{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:*","Resource":"*"}}`, "Statement.NotAction", "not both"},
+		{"action without colon", "identity", `{"Statement":{"Effect":"Allow","Action":["s3:*","s3GetObject"],"Resource":"*"}}`, "Statement.Action[1]", "service:action"},
+		{"empty action list", "identity", `{"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, "Statement.Action", "empty list"},
+		{"action of wrong type", "identity", `{"Statement":{"Effect":"Allow","Action":5,"Resource":"*"}}`, "Statement.Action", "string or a list"},
+		{"identity policy with principal", "identity", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}`, "Statement", "cannot have a Principal"},
+		{"identity policy without resource", "identity", `{"Statement":{"Effect":"Allow","Action":"s3:*"}}`, "Statement", "missing the Resource"},
+		{"resource policy without principal", "resource", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, "Statement", "need a Principal"},
+		{"principal string other than star", "resource", `{"Statement":{"Effect":"Allow","Principal":"111111111111","Action":"s3:*"}}`, "Statement.Principal", "must be"},
+		{"unknown principal type", "resource", `{"Statement":{"Effect":"Allow","Principal":{"IAM":"x"},"Action":"s3:*"}}`, "Statement.Principal.IAM", "unknown principal type"},
+		{"partial wildcard principal", "resource", `{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/*"},"Action":"s3:*"}}`, "Statement.Principal.AWS", "wildcards"},
+		{"duplicate sid in resource policy", "resource", `{"Statement":[{"Sid":"a","Effect":"Allow","Principal":"*","Action":"s3:*"},{"Sid":"a","Effect":"Allow","Principal":"*","Action":"s3:*"}]}`, "Statement[1].Sid", "duplicate Sid"},
+		{"rcp principal must be star", "rcp", `{"Statement":{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"s3:*","Resource":"*"}}`, "Statement", "must have"},
+		{"condition value object", "identity", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"k":{"x":1}}}}}`, `Statement.Condition.StringEquals["k"]`, "condition values"},
+		{"condition operator not object", "identity", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":"x"}}}`, "Statement.Condition.StringEquals", "must be an object"},
+		{"invalid json", "identity", `{"Statement":`, "", "invalid JSON"},
+	}
+	kinds := map[string]Kind{"identity": IdentityPolicy, "resource": ResourcePolicy, "rcp": ResourceControlPolicy}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.doc), kinds[c.kind], Source{Name: "p"})
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("want *PolicyError, got %v", err)
+			}
+			if pe.Path != c.path || !strings.Contains(pe.Msg, c.msg) {
+				t.Fatalf("got path %q msg %q, want path %q msg containing %q", pe.Path, pe.Msg, c.path, c.msg)
+			}
+		})
+	}
+}
+
+func TestParseStatementShapes(t *testing.T) {
+	single, err := Parse([]byte(`{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`), IdentityPolicy, Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(single.Statements) != 1 || single.Statements[0].Actions[0] != "s3:GetObject" {
+		t.Fatalf("single-object Statement parsed as %+v", single.Statements)
+	}
+	// Policy variables are literal text without Version 2012-10-17.
+	old, err := Parse([]byte(`{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}"}}`), IdentityPolicy, Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Statements[0].resources[0].HasVariables() {
+		t.Fatal("2008-10-17 policy compiled ${aws:username} as a variable")
+	}
+}
+
+func TestParsePrincipal(t *testing.T) {
+	cases := []struct {
+		in      string
+		kind    PrincipalKind
+		account string
+		role    string
+	}{
+		{"arn:aws:iam::111111111111:user/alice", PrincipalUser, "111111111111", ""},
+		{"arn:aws:iam::111111111111:role/path/app", PrincipalRoleSession, "111111111111", "app"},
+		{"arn:aws:sts::111111111111:assumed-role/app/sess", PrincipalRoleSession, "111111111111", "app"},
+		{"arn:aws:sts::111111111111:federated-user/bob", PrincipalFederatedUser, "111111111111", ""},
+		{"arn:aws:iam::111111111111:root", PrincipalRoot, "111111111111", ""},
+		{"111111111111", PrincipalRoot, "111111111111", ""},
+		{"s3.amazonaws.com", PrincipalService, "", ""},
+		{"", PrincipalAnonymous, "", ""},
+	}
+	for _, c := range cases {
+		p, err := ParsePrincipal(c.in)
+		if err != nil {
+			t.Fatalf("ParsePrincipal(%q): %v", c.in, err)
+		}
+		if p.Kind != c.kind || p.Account != c.account || p.RoleName != c.role {
+			t.Errorf("ParsePrincipal(%q) = kind %d account %q role %q", c.in, p.Kind, p.Account, p.RoleName)
+		}
+	}
+	for _, bad := range []string{"arn:aws:iam::12:user/x", "arn:aws:sts::111111111111:assumed-role/app", "not a principal", "arn:aws:s3:::bucket"} {
+		if _, err := ParsePrincipal(bad); err == nil {
+			t.Errorf("ParsePrincipal(%q) accepted an invalid principal", bad)
+		}
+	}
+}
