@@ -1,0 +1,499 @@
+// Package config parses the files of one Terraform module directory into its
+// declarations — variables, locals, outputs, providers, module calls,
+// resources and data sources — keeping their HCL bodies and expressions
+// unevaluated.
+//
+// Pipeline place: the first step of the Terraform source. The evaluator
+// (package eval) instantiates these declarations into a module tree and
+// evaluates them; nothing here evaluates references.
+package config
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// MaxFileSize bounds the size of one configuration file; larger files are
+// reported and skipped rather than read into memory.
+const MaxFileSize = 16 << 20
+
+// Module is the parsed content of one module directory.
+type Module struct {
+	// Dir is the directory as given to Load; Rel is its path relative to
+	// the root module, used in file names of diagnostics and origins.
+	Dir string
+	Rel string
+
+	Variables   map[string]*Variable
+	Locals      map[string]*Local
+	Outputs     map[string]*Output
+	ModuleCalls map[string]*ModuleCall
+	// Providers is keyed by "aws" or "aws.alias".
+	Providers map[string]*Provider
+	// Resources holds managed resources and data sources in file order.
+	Resources []*Resource
+	// Files lists the files read, relative to the root module.
+	Files []string
+}
+
+// Variable is a variable block.
+type Variable struct {
+	Name     string
+	Type     cty.Type // cty.DynamicPseudoType when no constraint is given
+	Defaults *typeexpr.Defaults
+	// HasType is false when the block has no type argument; values given
+	// on the command line are then taken literally as strings.
+	HasType  bool
+	Default  cty.Value // cty.NilVal when no default
+	Nullable bool
+	Range    hcl.Range
+}
+
+// Local is one entry of a locals block.
+type Local struct {
+	Name  string
+	Expr  hcl.Expression
+	Range hcl.Range
+}
+
+// Output is an output block.
+type Output struct {
+	Name  string
+	Expr  hcl.Expression
+	Range hcl.Range
+}
+
+// ModuleCall is a module block.
+type ModuleCall struct {
+	Name    string
+	Source  string
+	Version string
+	Count   hcl.Expression
+	ForEach hcl.Expression
+	// Providers maps the child's provider names ("aws", "aws.x") to the
+	// parent's ("aws.east").
+	Providers map[string]string
+	// Args holds the input variable arguments.
+	Args  map[string]*hcl.Attribute
+	Range hcl.Range
+}
+
+// Provider is a provider configuration block.
+type Provider struct {
+	Name  string
+	Alias string
+	Body  hcl.Body
+	Range hcl.Range
+}
+
+// Mode tells managed resources from data sources.
+type Mode int
+
+// Resource modes.
+const (
+	Managed Mode = iota
+	Data
+)
+
+// Resource is a resource or data block.
+type Resource struct {
+	Mode    Mode
+	Type    string
+	Name    string
+	Count   hcl.Expression
+	ForEach hcl.Expression
+	// Provider is the provider configuration key ("aws", "aws.east").
+	Provider string
+	// Body is the resource body without its meta-arguments.
+	Body  hcl.Body
+	Range hcl.Range
+}
+
+// Key is "TYPE.NAME" for managed resources and "data.TYPE.NAME" for data.
+func (r *Resource) Key() string {
+	if r.Mode == Data {
+		return "data." + r.Type + "." + r.Name
+	}
+	return r.Type + "." + r.Name
+}
+
+var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "ephemeral", LabelNames: []string{"type", "name"}},
+	{Type: "moved"},
+	{Type: "import"},
+	{Type: "removed"},
+	{Type: "check", LabelNames: []string{"name"}},
+}}
+
+// Load parses every .tf and .tf.json file of dir (not recursing) in lexical
+// order. rel is dir's path relative to the root module ("" for the root).
+// A file with syntax errors is reported and the other files still load;
+// Load returns an error only when the directory can not be read.
+func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read module %s: %w", dir, err)
+	}
+	m := &Module{
+		Dir: dir, Rel: rel,
+		Variables:   map[string]*Variable{},
+		Locals:      map[string]*Local{},
+		Outputs:     map[string]*Output{},
+		ModuleCalls: map[string]*ModuleCall{},
+		Providers:   map[string]*Provider{},
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || strings.HasPrefix(n, ".") || !(strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
+			continue
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var diags hcl.Diagnostics
+	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, diags, err
+		}
+		diags = append(diags, m.loadFile(filepath.Join(dir, n), filepath.ToSlash(filepath.Join(rel, n)))...)
+	}
+	return m, diags, nil
+}
+
+// ParseFile parses one configuration file's source; name decides the syntax
+// (.tf.json is JSON) and is used in positions.
+func ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
+	if strings.HasSuffix(name, ".json") {
+		return hcljson.Parse(src, name)
+	}
+	return hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+}
+
+func (m *Module) loadFile(path, name string) hcl.Diagnostics {
+	info, err := os.Stat(path)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
+	}
+	if info.Size() > MaxFileSize {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "File too large", Detail: fmt.Sprintf("%s is %d bytes; files over %d bytes are skipped.", name, info.Size(), MaxFileSize), Subject: &hcl.Range{Filename: name}}}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
+	}
+	m.Files = append(m.Files, name)
+	file, diags := ParseFile(src, name)
+	if file == nil || file.Body == nil {
+		return diags
+	}
+	if base := filepath.Base(name); base == "override.tf" || base == "override.tf.json" ||
+		strings.HasSuffix(base, "_override.tf") || strings.HasSuffix(base, "_override.tf.json") {
+		// Override files patch other blocks argument by argument; merging
+		// them is not implemented, so say so instead of loading them as
+		// duplicate declarations.
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Override file not applied",
+			Detail:  name + " is an override file; lambdacheck does not merge override files, so its content is ignored.",
+			Subject: &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}})
+	}
+	// A file with syntax errors may still yield part of its blocks; keep
+	// what parsed, as Terraform's own partial parse would.
+	content, cdiags := file.Body.Content(fileSchema)
+	diags = append(diags, cdiags...)
+	if content == nil {
+		return diags
+	}
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "variable":
+			diags = append(diags, m.addVariable(b)...)
+		case "locals":
+			diags = append(diags, m.addLocals(b)...)
+		case "output":
+			diags = append(diags, m.addOutput(b)...)
+		case "module":
+			diags = append(diags, m.addModuleCall(b)...)
+		case "provider":
+			diags = append(diags, m.addProvider(b)...)
+		case "resource":
+			diags = append(diags, m.addResource(b, Managed)...)
+		case "data":
+			diags = append(diags, m.addResource(b, Data)...)
+		}
+	}
+	return diags
+}
+
+func duplicate(kind, name string, prev, now hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate " + kind,
+		Detail: fmt.Sprintf("%s %q was already declared at %s.", kind, name, prev), Subject: now.Ptr()}
+}
+
+var variableSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}, {Name: "description"},
+		{Name: "sensitive"}, {Name: "nullable"}, {Name: "ephemeral"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
+}
+
+func (m *Module) addVariable(b *hcl.Block) hcl.Diagnostics {
+	name := b.Labels[0]
+	if prev, ok := m.Variables[name]; ok {
+		return hcl.Diagnostics{duplicate("variable", name, prev.Range, b.DefRange)}
+	}
+	v := &Variable{Name: name, Type: cty.DynamicPseudoType, Nullable: true, Range: b.DefRange}
+	content, diags := b.Body.Content(variableSchema)
+	if a, ok := content.Attributes["type"]; ok {
+		ty, defaults, d := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			v.Type, v.Defaults, v.HasType = ty, defaults, true
+		}
+	}
+	if a, ok := content.Attributes["nullable"]; ok {
+		if nv, d := a.Expr.Value(nil); !d.HasErrors() && nv.Type() == cty.Bool && nv.IsKnown() && !nv.IsNull() {
+			v.Nullable = nv.True()
+		}
+	}
+	if a, ok := content.Attributes["default"]; ok {
+		val, d := a.Expr.Value(nil)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			if v.Defaults != nil {
+				val = v.Defaults.Apply(val)
+			}
+			conv, err := convert.Convert(val, v.Type)
+			if err != nil {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid default value for variable",
+					Detail: fmt.Sprintf("This default value is not compatible with the variable's type constraint: %s.", err), Subject: a.Expr.Range().Ptr()})
+			} else {
+				v.Default = conv
+			}
+		}
+	}
+	m.Variables[name] = v
+	return diags
+}
+
+func (m *Module) addLocals(b *hcl.Block) hcl.Diagnostics {
+	attrs, diags := b.Body.JustAttributes()
+	for _, name := range sortedAttrNames(attrs) {
+		a := attrs[name]
+		if prev, ok := m.Locals[name]; ok {
+			diags = append(diags, duplicate("local value", name, prev.Range, a.Range))
+			continue
+		}
+		m.Locals[name] = &Local{Name: name, Expr: a.Expr, Range: a.Range}
+	}
+	return diags
+}
+
+var outputSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "value"}, {Name: "description"}, {Name: "sensitive"},
+		{Name: "depends_on"}, {Name: "ephemeral"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "precondition"}},
+}
+
+func (m *Module) addOutput(b *hcl.Block) hcl.Diagnostics {
+	name := b.Labels[0]
+	if prev, ok := m.Outputs[name]; ok {
+		return hcl.Diagnostics{duplicate("output", name, prev.Range, b.DefRange)}
+	}
+	content, diags := b.Body.Content(outputSchema)
+	o := &Output{Name: name, Range: b.DefRange}
+	if a, ok := content.Attributes["value"]; ok {
+		o.Expr = a.Expr
+	}
+	m.Outputs[name] = o
+	return diags
+}
+
+var moduleMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
+
+func (m *Module) addModuleCall(b *hcl.Block) hcl.Diagnostics {
+	name := b.Labels[0]
+	if prev, ok := m.ModuleCalls[name]; ok {
+		return hcl.Diagnostics{duplicate("module call", name, prev.Range, b.DefRange)}
+	}
+	attrs, diags := b.Body.JustAttributes()
+	mc := &ModuleCall{Name: name, Range: b.DefRange, Args: map[string]*hcl.Attribute{}, Providers: map[string]string{}}
+	for n, a := range attrs {
+		switch n {
+		case "source", "version":
+			v, d := a.Expr.Value(nil)
+			if d.HasErrors() || v.Type() != cty.String || v.IsNull() {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid module " + n,
+					Detail: "The module " + n + " must be a literal string.", Subject: a.Expr.Range().Ptr()})
+				continue
+			}
+			if n == "source" {
+				mc.Source = v.AsString()
+			} else {
+				mc.Version = v.AsString()
+			}
+		case "count":
+			mc.Count = a.Expr
+		case "for_each":
+			mc.ForEach = a.Expr
+		case "providers":
+			pairs, d := hcl.ExprMap(a.Expr)
+			diags = append(diags, d...)
+			for _, p := range pairs {
+				k, kd := hcl.AbsTraversalForExpr(p.Key)
+				v, vd := hcl.AbsTraversalForExpr(p.Value)
+				if kd.HasErrors() || vd.HasErrors() {
+					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid provider reference",
+						Detail: "Provider mappings must be provider references like aws.east.", Subject: p.Key.Range().Ptr()})
+					continue
+				}
+				mc.Providers[traversalName(k)] = traversalName(v)
+			}
+		case "depends_on":
+		default:
+			mc.Args[n] = a
+		}
+	}
+	if mc.Source == "" && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing module source",
+			Detail: "A module block requires a source argument.", Subject: b.DefRange.Ptr()})
+	}
+	m.ModuleCalls[name] = mc
+	return diags
+}
+
+func (m *Module) addProvider(b *hcl.Block) hcl.Diagnostics {
+	p := &Provider{Name: b.Labels[0], Body: b.Body, Range: b.DefRange}
+	var diags hcl.Diagnostics
+	content, remain, d := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}}})
+	diags = append(diags, d...)
+	p.Body = remain
+	if a, ok := content.Attributes["alias"]; ok {
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() || v.Type() != cty.String || v.IsNull() {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid provider alias", Subject: a.Expr.Range().Ptr()})
+		} else {
+			p.Alias = v.AsString()
+		}
+	}
+	key := p.Name
+	if p.Alias != "" {
+		key += "." + p.Alias
+	}
+	if prev, ok := m.Providers[key]; ok {
+		return append(diags, duplicate("provider configuration", key, prev.Range, b.DefRange))
+	}
+	m.Providers[key] = p
+	return diags
+}
+
+var resourceMeta = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}, {Name: "provider"}, {Name: "depends_on"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "provisioner", LabelNames: []string{"type"}},
+		{Type: "connection"}},
+}
+
+// MetaArgument reports whether name is a resource meta-argument that is
+// not part of the resource's own configuration.
+func MetaArgument(name string) bool {
+	switch name {
+	case "count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection":
+		return true
+	}
+	return false
+}
+
+func (m *Module) addResource(b *hcl.Block, mode Mode) hcl.Diagnostics {
+	r := &Resource{Mode: mode, Type: b.Labels[0], Name: b.Labels[1], Range: b.DefRange}
+	content, remain, diags := b.Body.PartialContent(resourceMeta)
+	r.Body = remain
+	if a, ok := content.Attributes["count"]; ok {
+		r.Count = a.Expr
+	}
+	if a, ok := content.Attributes["for_each"]; ok {
+		r.ForEach = a.Expr
+	}
+	if r.Count != nil && r.ForEach != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: `Invalid combination of "count" and "for_each"`,
+			Detail: `The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used.`, Subject: r.Range.Ptr()})
+		r.ForEach = nil
+	}
+	r.Provider = providerOfType(r.Type)
+	if a, ok := content.Attributes["provider"]; ok {
+		t, d := hcl.AbsTraversalForExpr(a.Expr)
+		if d.HasErrors() {
+			// Also accept the legacy quoted form provider = "aws.east".
+			if v, vd := a.Expr.Value(nil); !vd.HasErrors() && v.Type() == cty.String && !v.IsNull() {
+				r.Provider = v.AsString()
+			} else {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid provider reference", Subject: a.Expr.Range().Ptr()})
+			}
+		} else {
+			r.Provider = traversalName(t)
+		}
+	}
+	for _, other := range m.Resources {
+		if other.Mode == r.Mode && other.Type == r.Type && other.Name == r.Name {
+			return append(diags, duplicate("resource", r.Key(), other.Range, r.Range))
+		}
+	}
+	m.Resources = append(m.Resources, r)
+	return diags
+}
+
+// providerOfType is the default provider of a resource type: the part of the
+// type name before the first underscore, as Terraform infers it.
+func providerOfType(ty string) string {
+	if i := strings.IndexByte(ty, '_'); i > 0 {
+		return ty[:i]
+	}
+	return ty
+}
+
+func traversalName(t hcl.Traversal) string {
+	var parts []string
+	for _, s := range t {
+		switch s := s.(type) {
+		case hcl.TraverseRoot:
+			parts = append(parts, s.Name)
+		case hcl.TraverseAttr:
+			parts = append(parts, s.Name)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+func sortedAttrNames(attrs hcl.Attributes) []string {
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		ri, rj := attrs[names[i]].Range, attrs[names[j]].Range
+		if ri.Filename != rj.Filename {
+			return ri.Filename < rj.Filename
+		}
+		if ri.Start.Byte != rj.Start.Byte {
+			return ri.Start.Byte < rj.Start.Byte
+		}
+		return names[i] < names[j]
+	})
+	return names
+}

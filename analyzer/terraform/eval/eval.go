@@ -1,0 +1,248 @@
+// Package eval evaluates a Terraform configuration the way Terraform would
+// plan it, without running Terraform and without network: it loads the
+// module tree (local modules and modules downloaded under .terraform/modules),
+// expands count and for_each, and resolves variables, locals, module inputs
+// and outputs, provider configurations and resource and data attributes on
+// demand, so the evaluation order is the dependency graph across modules.
+//
+// Values that can not be resolved become cty unknowns carrying a
+// reason.Mark; nothing is guessed. What resource types compute (ARNs, ids)
+// and what data sources return is not known here: the caller supplies it as
+// Knowledge.
+//
+// Pipeline place: Terraform source → (config → eval) → resource decoders →
+// inventory.
+package eval
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/funcs"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
+)
+
+// Limits that keep hostile or broken input bounded.
+const (
+	MaxModuleDepth = 32
+	MaxInstances   = 100000 // total resource and module instances
+)
+
+// VarArg is one --var (Name, Value) or --var-file (File) argument, kept in
+// command-line order because Terraform applies them in that order.
+type VarArg struct {
+	File  string
+	Name  string
+	Value string
+}
+
+// Options configure one evaluation.
+type Options struct {
+	// Dir is the root module directory.
+	Dir  string
+	Vars []VarArg
+	// Env is the process environment (KEY=VALUE); TF_VAR_* and AWS_REGION /
+	// AWS_DEFAULT_REGION are read from it.
+	Env []string
+	// Account and Region apply where the provider configuration does not
+	// say; empty means the documented placeholders.
+	Account string
+	Region  string
+	// Knowledge computes resource attributes and data source results.
+	Knowledge Knowledge
+}
+
+// Knowledge is what the evaluator needs to know about resource types.
+type Knowledge interface {
+	// Resource returns the value of a managed resource instance: its
+	// evaluated configuration plus the attributes AWS would compute.
+	Resource(inst *Instance) cty.Value
+	// Data returns the result of a data source instance.
+	Data(inst *Instance) (cty.Value, hcl.Diagnostics)
+}
+
+// Provider is a resolved AWS provider configuration.
+type Provider struct {
+	Key       string // "aws" or "aws.alias"
+	Region    string
+	Account   string
+	Partition string
+	// RegionDefault / AccountPlaceholder tell that nothing named them.
+	RegionDefault      bool
+	AccountPlaceholder bool
+}
+
+// PlaceholderAccount is the account id used when nothing names one.
+const PlaceholderAccount = "123456789012"
+
+// DefaultRegion is the region used when nothing names one.
+const DefaultRegion = "us-east-1"
+
+// Instance is one resource or data source instance.
+type Instance struct {
+	Addr     string // full address, e.g. module.api.aws_lambda_function.f["a"]
+	Module   *ModuleInstance
+	Resource *config.Resource
+	Key      cty.Value // cty.NilVal, a number (count) or a string (for_each)
+	// Config is the evaluated configuration: arguments as values, nested
+	// blocks as tuples of objects. It may contain reasoned unknowns.
+	Config cty.Value
+	// Value is Config plus computed attributes, as references see it.
+	Value    cty.Value
+	Provider *Provider
+}
+
+// Result is an evaluated configuration.
+type Result struct {
+	Root      *ModuleInstance
+	Modules   []*ModuleInstance // depth-first, calls in name order, instances in key order
+	Instances []*Instance       // per module, resources in declaration order
+	Default   *Provider         // the root module's default aws provider
+	Diags     hcl.Diagnostics
+}
+
+// Evaluate loads and evaluates the configuration rooted at opts.Dir.
+func Evaluate(ctx context.Context, opts Options) (*Result, error) {
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: %w", opts.Dir, err)
+	}
+	e := &evaluator{
+		ctx:     ctx,
+		opts:    opts,
+		dir:     dir,
+		funcs:   funcs.Table(dir),
+		configs: map[string]*loadedConfig{},
+		env:     envMap(opts.Env),
+	}
+	rootCfg, diags, err := config.Load(ctx, dir, "")
+	if err != nil {
+		return nil, err
+	}
+	e.diags = append(e.diags, diags...)
+	e.manifest = e.readManifest()
+	root := e.newModuleInstance(nil, nil, rootCfg, "", cty.NilVal, nil)
+	e.rootVars(root)
+	res := &Result{Root: root}
+	e.walk(root, res, 0)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Default = e.provider(root, "aws")
+	res.Diags = e.diags
+	return res, nil
+}
+
+type evaluator struct {
+	ctx      context.Context
+	opts     Options
+	dir      string
+	funcs    map[string]function.Function
+	configs  map[string]*loadedConfig
+	manifest map[string]manifestEntry
+	env      map[string]string
+	diags    hcl.Diagnostics
+	count    int
+	stopped  bool
+
+	rootValues map[string]rootValue
+}
+
+type loadedConfig struct {
+	mod *config.Module
+	err error
+}
+
+func envMap(env []string) map[string]string {
+	m := map[string]string{}
+	for _, kv := range env {
+		if i := strings.IndexByte(kv, '='); i > 0 {
+			m[kv[:i]] = kv[i+1:]
+		}
+	}
+	return m
+}
+
+// walk expands every module call and resolves every resource, depth first.
+func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
+	res.Modules = append(res.Modules, m)
+	if m.Config == nil {
+		return
+	}
+	for _, r := range m.Config.Resources {
+		if e.ctx.Err() != nil {
+			return
+		}
+		n := m.resources[r.Key()]
+		e.resolve(&n.node)
+		res.Instances = append(res.Instances, n.instances...)
+	}
+	for _, name := range sortedKeys(m.calls) {
+		c := m.calls[name]
+		e.resolve(&c.node)
+		for _, child := range c.instances {
+			if depth+1 > MaxModuleDepth {
+				e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Module nesting too deep",
+					Detail: fmt.Sprintf("Modules are nested more than %d levels deep; %s is not evaluated.", MaxModuleDepth, child.Addr), Subject: c.call.Range.Ptr()})
+				continue
+			}
+			e.walk(child, res, depth+1)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// node is one vertex of the evaluation graph, resolved on first use.
+type node struct {
+	name    string
+	rng     hcl.Range
+	state   int8 // 0 pending, 1 resolving, 2 done
+	val     cty.Value
+	compute func() cty.Value
+}
+
+func (e *evaluator) resolve(n *node) cty.Value {
+	switch n.state {
+	case 2:
+		return n.val
+	case 1:
+		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cycle in references",
+			Detail: n.name + " depends on itself through its references.", Subject: n.rng.Ptr()})
+		return reason.Unknown(cty.DynamicPseudoType, "dependency cycle through "+n.name, n.rng)
+	}
+	n.state = 1
+	v := n.compute()
+	n.val, n.state = v, 2
+	return v
+}
+
+// countInstance reserves room for one more instance; false once the
+// configuration has expanded past MaxInstances.
+func (e *evaluator) countInstance(rng hcl.Range) bool {
+	e.count++
+	if e.count > MaxInstances {
+		if !e.stopped {
+			e.stopped = true
+			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many instances",
+				Detail: fmt.Sprintf("The configuration expands to more than %d resource and module instances; the rest are not evaluated.", MaxInstances), Subject: rng.Ptr()})
+		}
+		return false
+	}
+	return true
+}

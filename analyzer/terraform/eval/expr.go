@@ -1,0 +1,255 @@
+package eval
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
+)
+
+// scope is where an expression is evaluated: a module instance plus the
+// per-instance symbols count, each and dynamic-block iterators.
+type scope struct {
+	mod   *ModuleInstance
+	count cty.Value // cty.NilVal outside count
+	each  *eachVals
+	extra map[string]cty.Value
+}
+
+type eachVals struct{ key, value cty.Value }
+
+func (s *scope) with(name string, v cty.Value) *scope {
+	n := *s
+	n.extra = make(map[string]cty.Value, len(s.extra)+1)
+	for k, x := range s.extra {
+		n.extra[k] = x
+	}
+	n.extra[name] = v
+	return &n
+}
+
+// exprValue evaluates x in sc. On errors the diagnostics are recorded and
+// the value is an unknown carrying the first error as its reason, so one
+// broken expression does not stop the rest.
+func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
+	ctx, diags := e.evalContext(x.Variables(), sc)
+	v, d := x.Value(ctx)
+	diags = append(diags, d...)
+	e.diags = append(e.diags, diags...)
+	if diags.HasErrors() {
+		for _, dg := range diags {
+			if dg.Severity == hcl.DiagError {
+				return reason.Unknown(cty.DynamicPseudoType, dg.Summary+": "+dg.Detail, x.Range()), diags
+			}
+		}
+	}
+	return v, diags
+}
+
+// refSet collects, per referenced object, which attributes are read; nil
+// means the whole object.
+type refSet map[string]map[string]hcl.Range
+
+func (r refSet) add(key, attr string, rng hcl.Range) {
+	cur, seen := r[key]
+	if attr == "" {
+		r[key] = nil
+		return
+	}
+	if seen && cur == nil {
+		return
+	}
+	if cur == nil {
+		cur = map[string]hcl.Range{}
+		r[key] = cur
+	}
+	cur[attr] = rng
+}
+
+// evalContext builds the variables an expression's traversals need, and
+// nothing else, resolving each referenced node on demand.
+func (e *evaluator) evalContext(traversals []hcl.Traversal, sc *scope) (*hcl.EvalContext, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	vars := map[string]cty.Value{}
+	varObj, localObj := map[string]cty.Value{}, map[string]cty.Value{}
+	mods, ress := refSet{}, refSet{}
+	m := sc.mod
+	for _, t := range traversals {
+		root := t.RootName()
+		if v, ok := sc.extra[root]; ok {
+			vars[root] = v
+			continue
+		}
+		rng := t.SourceRange()
+		switch root {
+		case "var", "local":
+			name, ok := attrAt(t, 1)
+			if !ok {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference",
+					Detail: fmt.Sprintf("The %q object must be followed by an attribute name.", root), Subject: rng.Ptr()})
+				continue
+			}
+			table, obj := m.vars, varObj
+			what := "input variable"
+			if root == "local" {
+				table, obj, what = m.locals, localObj, "local value"
+			}
+			n, ok := table[name]
+			if !ok {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference to undeclared " + what,
+					Detail: fmt.Sprintf("A %s named %q was not declared in %s.", what, name, moduleName(m)), Subject: rng.Ptr()})
+				obj[name] = reason.Unknown(cty.DynamicPseudoType, fmt.Sprintf("%s.%s is not declared", root, name), rng)
+				continue
+			}
+			obj[name] = e.resolve(n)
+		case "module":
+			name, ok := attrAt(t, 1)
+			if !ok {
+				continue
+			}
+			if _, ok := m.calls[name]; !ok {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference to undeclared module",
+					Detail: fmt.Sprintf("No module call named %q is declared in %s.", name, moduleName(m)), Subject: rng.Ptr()})
+				continue
+			}
+			out, _ := attrAfterIndex(t, 2)
+			mods.add(name, out, rng)
+		case "data":
+			ty, ok1 := attrAt(t, 1)
+			name, ok2 := attrAt(t, 2)
+			if !ok1 || !ok2 {
+				continue
+			}
+			attr, _ := attrAfterIndex(t, 3)
+			ress.add("data."+ty+"."+name, attr, rng)
+		case "path":
+			rel := "."
+			if m.Config != nil && m.Config.Rel != "" {
+				rel = m.Config.Rel
+			}
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(rel), "root": cty.StringVal("."), "cwd": cty.StringVal(filepath.ToSlash(e.dir)),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "count":
+			if sc.count == cty.NilVal {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: `Reference to "count" in non-counted context`,
+					Detail: `The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.`, Subject: rng.Ptr()})
+				continue
+			}
+			vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.count})
+		case "each":
+			if sc.each == nil {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: `Reference to "each" in context without for_each`,
+					Detail: `The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.`, Subject: rng.Ptr()})
+				continue
+			}
+			vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.each.key, "value": sc.each.value})
+		case "self":
+			vars["self"] = reason.Unknown(cty.DynamicPseudoType, "self is only known in provisioners", rng)
+		default:
+			name, ok := attrAt(t, 1)
+			if !ok {
+				// Let HCL report the unknown variable.
+				continue
+			}
+			attr, _ := attrAfterIndex(t, 2)
+			ress.add(root+"."+name, attr, rng)
+		}
+	}
+	if len(varObj) > 0 {
+		vars["var"] = cty.ObjectVal(varObj)
+	}
+	if len(localObj) > 0 {
+		vars["local"] = cty.ObjectVal(localObj)
+	}
+	if len(mods) > 0 {
+		obj := map[string]cty.Value{}
+		for name, want := range mods {
+			obj[name] = e.moduleOutputs(m.calls[name], want, hcl.Range{})
+		}
+		vars["module"] = cty.ObjectVal(obj)
+	}
+	if len(ress) > 0 {
+		types := map[string]map[string]cty.Value{}
+		for key, want := range ress {
+			rn, ok := m.resources[key]
+			var v cty.Value
+			ty, name := splitKey(key)
+			if !ok {
+				var rng hcl.Range
+				for _, r := range want {
+					rng = r
+					break
+				}
+				if want == nil && len(traversals) > 0 {
+					rng = traversals[0].SourceRange()
+				}
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference to undeclared resource",
+					Detail: fmt.Sprintf("A resource %q has not been declared in %s.", key, moduleName(m)), Subject: rng.Ptr()})
+				v = reason.Unknown(cty.DynamicPseudoType, key+" is not declared", rng)
+			} else {
+				v = e.resourceRef(rn, want)
+			}
+			if types[ty] == nil {
+				types[ty] = map[string]cty.Value{}
+			}
+			types[ty][name] = v
+		}
+		data := map[string]cty.Value{}
+		for ty, names := range types {
+			if len(ty) > 5 && ty[:5] == "data." {
+				data[ty[5:]] = cty.ObjectVal(names)
+				continue
+			}
+			vars[ty] = cty.ObjectVal(names)
+		}
+		if len(data) > 0 {
+			vars["data"] = cty.ObjectVal(data)
+		}
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: e.funcs}, diags
+}
+
+func moduleName(m *ModuleInstance) string {
+	if m.Addr == "" {
+		return "the root module"
+	}
+	return m.Addr
+}
+
+// splitKey splits "TYPE.NAME" or "data.TYPE.NAME" into its type part
+// ("TYPE" or "data.TYPE") and name.
+func splitKey(key string) (string, string) {
+	for i := len(key) - 1; i >= 0; i-- {
+		if key[i] == '.' {
+			return key[:i], key[i+1:]
+		}
+	}
+	return key, ""
+}
+
+func attrAt(t hcl.Traversal, i int) (string, bool) {
+	if i >= len(t) {
+		return "", false
+	}
+	if a, ok := t[i].(hcl.TraverseAttr); ok {
+		return a.Name, true
+	}
+	return "", false
+}
+
+// attrAfterIndex returns the attribute name at position i, or at i+1 when
+// position i is an index step (count/for_each instance).
+func attrAfterIndex(t hcl.Traversal, i int) (string, bool) {
+	if i < len(t) {
+		if _, ok := t[i].(hcl.TraverseIndex); ok {
+			i++
+		}
+	}
+	return attrAt(t, i)
+}

@@ -1,0 +1,107 @@
+package eval
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
+)
+
+type resourceNode struct {
+	node
+	cfg       *config.Resource
+	mod       *ModuleInstance
+	mode      expansion
+	instances []*Instance
+	// refs caches the value references see, per set of attributes added
+	// as unknowns because the value does not have them.
+	refs map[string]cty.Value
+}
+
+// resourceValue expands a resource and evaluates every instance.
+func (e *evaluator) resourceValue(rn *resourceNode) cty.Value {
+	r, m := rn.cfg, rn.mod
+	base := prefixed(m.Addr, r.Key())
+	keys, mode := e.expand(r.Count, r.ForEach, &scope{mod: m}, base)
+	rn.mode = mode
+	prov := e.provider(m, r.Provider)
+	for _, k := range keys {
+		if !e.countInstance(r.Range) {
+			break
+		}
+		sc := &scope{mod: m}
+		switch mode {
+		case byCount:
+			sc.count = k.key
+		case byForEach:
+			sc.each = &eachVals{key: k.key, value: k.value}
+		}
+		inst := &Instance{Addr: base + k.suffix, Module: m, Resource: r, Key: k.key, Provider: prov}
+		inst.Config = e.bodyValue(r.Body, sc, true)
+		if e.opts.Knowledge == nil {
+			inst.Value = inst.Config
+		} else if r.Mode == config.Data {
+			v, diags := e.opts.Knowledge.Data(inst)
+			e.diags = append(e.diags, diags...)
+			inst.Value = v
+		} else {
+			inst.Value = e.opts.Knowledge.Resource(inst)
+		}
+		rn.instances = append(rn.instances, inst)
+	}
+	return aggregate(mode, rn.instances, func(i *Instance) (cty.Value, cty.Value) { return i.Key, i.Value })
+}
+
+// resourceRef is the value of a resource reference. Attributes that are
+// read but that the value lacks are added as unknowns: they are arguments
+// left unset or attributes only the provider computes at apply time.
+func (e *evaluator) resourceRef(rn *resourceNode, want map[string]hcl.Range) cty.Value {
+	v := e.resolve(&rn.node)
+	if len(want) == 0 || rn.state != 2 {
+		return v
+	}
+	names := make([]string, 0, len(want))
+	for n := range want {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	key := strings.Join(names, ",")
+	if cached, ok := rn.refs[key]; ok {
+		return cached
+	}
+	add := func(inst *Instance) cty.Value {
+		obj := inst.Value
+		if obj.IsMarked() || !obj.IsKnown() || obj.IsNull() || !obj.Type().IsObjectType() {
+			return obj
+		}
+		var missing []string
+		for _, n := range names {
+			if !obj.Type().HasAttribute(n) {
+				missing = append(missing, n)
+			}
+		}
+		if len(missing) == 0 {
+			return obj
+		}
+		attrs := obj.AsValueMap()
+		if attrs == nil {
+			attrs = map[string]cty.Value{}
+		}
+		for _, n := range missing {
+			attrs[n] = reason.Unknown(cty.DynamicPseudoType,
+				fmt.Sprintf("%s.%s is not set in the configuration; the provider decides it at apply time", inst.Addr, n), want[n])
+		}
+		return cty.ObjectVal(attrs)
+	}
+	out := aggregate(rn.mode, rn.instances, func(i *Instance) (cty.Value, cty.Value) { return i.Key, add(i) })
+	if rn.refs == nil {
+		rn.refs = map[string]cty.Value{}
+	}
+	rn.refs[key] = out
+	return out
+}
