@@ -46,58 +46,83 @@ type arnIndex struct {
 }
 
 func (c *Catalog) buildARNIndex() *arnIndex {
-	ix := &arnIndex{byService: map[string][]arnTemplate{}, byARNService: map[string][]arnTemplate{}}
-	for _, s := range c.services {
-		list := make([]arnTemplate, 0, len(s.types))
+	ix := &arnIndex{byService: make(map[string][]arnTemplate, len(c.services)), byARNService: map[string][]arnTemplate{}}
+	n, tokens := 0, 0
+	for i := range c.services {
+		n += len(c.services[i].types)
+		for _, t := range c.services[i].types {
+			// Each variable or '*' adds at most itself and one literal.
+			tokens += 1 + 2*(strings.Count(t.ARN, "${")+strings.Count(t.ARN, "*"))
+		}
+	}
+	all := make([]arnTemplate, 0, n)
+	slab := make([]arnToken, 0, tokens)
+	for i := range c.services {
+		s := &c.services[i]
+		first := len(all)
 		for _, t := range s.types {
-			tpl := compileARN(t.Name, t.ARN)
-			list = append(list, tpl)
-			if tpl.service != "" {
+			var tpl arnTemplate
+			tpl, slab = compileARN(t.Name, t.ARN, slab)
+			all = append(all, tpl)
+			if tpl.service != "" && tpl.service != s.prefix {
 				ix.byARNService[tpl.service] = append(ix.byARNService[tpl.service], tpl)
 			}
 		}
-		ix.byService[s.prefix] = list
+		ix.byService[s.prefix] = all[first:len(all):len(all)]
+	}
+	// A field spelled by its own service's templates is served by
+	// byService; byARNService answers only for fields that are no prefix.
+	for svc := range ix.byARNService {
+		if _, ok := ix.byService[svc]; ok {
+			delete(ix.byARNService, svc)
+		}
 	}
 	return ix
 }
 
-func compileARN(typ, tmpl string) arnTemplate {
+// compileARN splits a template into tokens, appending them to slab (which
+// it returns) so that all templates share a few allocations. Literals are
+// substrings of the template.
+func compileARN(typ, tmpl string, slab []arnToken) (arnTemplate, []arnToken) {
 	t := arnTemplate{typ: typ}
-	var lit strings.Builder
-	flushLit := func() {
-		if lit.Len() > 0 {
-			t.tokens = append(t.tokens, arnToken{lit: lit.String()})
-			t.literal += lit.Len()
-			lit.Reset()
+	start := len(slab)
+	addLit := func(lit string) {
+		if lit != "" {
+			slab = append(slab, arnToken{lit: lit})
+			t.literal += len(lit)
 		}
 	}
 	addVar := func(name string) {
-		flushLit()
 		v := strings.Contains(name, "Version")
-		if n := len(t.tokens); n > 0 && t.tokens[n-1].lit == "" {
+		if n := len(slab); n > start && slab[n-1].lit == "" {
 			// Adjacent variables ("${DomainName}${Pattern}") act as one.
-			t.tokens[n-1].version = t.tokens[n-1].version || v
+			slab[n-1].version = slab[n-1].version || v
 			return
 		}
-		t.tokens = append(t.tokens, arnToken{version: v})
+		slab = append(slab, arnToken{version: v})
 	}
+	litStart := 0
 	for i := 0; i < len(tmpl); {
-		switch {
-		case strings.HasPrefix(tmpl[i:], "${"):
+		if tmpl[i] == '*' {
+			addLit(tmpl[litStart:i])
+			addVar("*")
+			i++
+			litStart = i
+			continue
+		}
+		if strings.HasPrefix(tmpl[i:], "${") {
 			if j := strings.IndexByte(tmpl[i:], '}'); j >= 0 {
+				addLit(tmpl[litStart:i])
 				addVar(tmpl[i+2 : i+j])
 				i += j + 1
+				litStart = i
 				continue
 			}
-			lit.WriteByte(tmpl[i])
-		case tmpl[i] == '*':
-			addVar("*")
-		default:
-			lit.WriteByte(tmpl[i])
 		}
 		i++
 	}
-	flushLit()
+	addLit(tmpl[litStart:])
+	t.tokens = slab[start:len(slab):len(slab)]
 	// The service field is the literal between the second and third colon,
 	// when the template spells it out.
 	if len(t.tokens) >= 3 && t.tokens[0].lit == "arn:" && t.tokens[1].lit == "" {
@@ -107,7 +132,7 @@ func compileARN(typ, tmpl string) arnTemplate {
 			}
 		}
 	}
-	return t
+	return t, slab
 }
 
 // match reports whether arn fits the template, and whether every version

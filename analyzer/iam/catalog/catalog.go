@@ -22,14 +22,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
-
-//go:embed data/actions.bin.gz
-var actionsBlob []byte
-
-//go:embed data/policies.bin.gz
-var policiesBlob []byte
 
 // AccessLevel is an action's access level in the Service Authorization
 // Reference.
@@ -115,18 +110,16 @@ type ConditionKey struct {
 // Catalog is the decoded, immutable catalog. It is safe for concurrent use.
 type Catalog struct {
 	source   string
+	tab      format.Table
 	services []service // ordered by prefix+":" so actions are in full-name order
 	svcIndex foldIndex // over prefixes, parallel to services
 	prefixes []string  // sorted plainly, for Services
-	actions  []Action  // all actions, sorted by full name
-	names    []string  // full names, parallel to actions
+	names    []string  // full action names, sorted
+	svcOf    []uint16  // names index → services index
 	actIndex foldIndex
+	globals  []ConditionKey
 
-	keys      []ConditionKey // globals first (sorted), then service keys
-	nGlobal   int
-	keyIndex  foldIndex
-	templates []keyTemplate
-
+	keyIndex func() *keyIndex
 	arns     func() *arnIndex
 	policies func() *policySet
 }
@@ -134,13 +127,24 @@ type Catalog struct {
 type service struct {
 	prefix, name string
 	rcp          bool
-	first, end   int // range in Catalog.actions
+	first, end   int // range in Catalog.names
 	types        []ResourceType
 	keys         []ConditionKey
+	detail       string // undecoded per-action details
+
+	once    sync.Once
+	actions []Action // parallel to names[first:end], once decoded
+	err     error
 }
 
+//go:embed data/actions.bin
+var actionsBlob string
+
+//go:embed data/policies.bin.gz
+var policiesBlob []byte
+
 // Default returns the catalog decoded from the embedded data. The first call
-// decodes it; later calls return the same catalog.
+// decodes its index (a few milliseconds); later calls return the same catalog.
 func Default() *Catalog { return defaultCatalog() }
 
 var defaultCatalog = sync.OnceValue(func() *Catalog {
@@ -162,11 +166,22 @@ func (c *Catalog) Action(name string) (Action, bool) {
 	if i < 0 {
 		return Action{}, false
 	}
-	return c.actions[i], true
+	s := &c.services[c.svcOf[i]]
+	return c.actionsOf(s)[i-s.first], true
 }
 
-// Actions returns every action, sorted by full name.
-func (c *Catalog) Actions() []Action { return slices.Clip(c.actions) }
+// Actions returns every action, sorted by full name, in a new slice. It
+// decodes the whole catalog; prefer Action, Expand or ServiceActions.
+func (c *Catalog) Actions() []Action {
+	out := make([]Action, 0, len(c.names))
+	for i := range c.services {
+		out = append(out, c.actionsOf(&c.services[i])...)
+	}
+	return out
+}
+
+// ActionNames returns every action's full name, sorted.
+func (c *Catalog) ActionNames() []string { return slices.Clone(c.names) }
 
 // Expand returns the full names of the actions an IAM action pattern matches,
 // sorted. Matching ignores case; '*' matches any run and '?' one character,
@@ -175,7 +190,7 @@ func (c *Catalog) Expand(pat string) []string {
 	if pat == "*" {
 		return slices.Clone(c.names)
 	}
-	lo, hi := 0, len(c.actions)
+	lo, hi := 0, len(c.names)
 	if colon := strings.IndexByte(pat, ':'); colon >= 0 && !strings.ContainsAny(pat[:colon], "*?") {
 		// A literal service part narrows the scan to one service.
 		si := c.svcIndex.find(pat[:colon])
@@ -224,8 +239,8 @@ func (c *Catalog) Service(prefix string) (Service, bool) {
 		ResourceTypes: make(map[string]string, len(s.types)),
 		ConditionKeys: make(map[string]string, len(s.keys)),
 	}
-	for _, a := range c.actions[s.first:s.end] {
-		out.Actions = append(out.Actions, a.Name)
+	for _, n := range c.names[s.first:s.end] {
+		out.Actions = append(out.Actions, n[len(s.prefix)+1:])
 	}
 	for _, t := range s.types {
 		out.ResourceTypes[t.Name] = t.ARN
@@ -236,13 +251,13 @@ func (c *Catalog) Service(prefix string) (Service, bool) {
 	return out, true
 }
 
-// ServiceActions returns a service's actions sorted by name.
+// ServiceActions returns a service's actions sorted by name, in a new slice.
 func (c *Catalog) ServiceActions(prefix string) []Action {
 	s, ok := c.service(prefix)
 	if !ok {
 		return nil
 	}
-	return slices.Clip(c.actions[s.first:s.end])
+	return slices.Clone(c.actionsOf(s))
 }
 
 // ResourceTypes returns a service's resource types sorted by name.
@@ -276,7 +291,7 @@ func (c *Catalog) ActionsFor(prefix, resourceType string) []Action {
 		return nil
 	}
 	var out []Action
-	for _, a := range c.actions[s.first:s.end] {
+	for _, a := range c.actionsOf(s) {
 		for _, r := range a.Resources {
 			if equalFold(r.Type, resourceType) {
 				out = append(out, a)

@@ -10,30 +10,34 @@ type keyTemplate struct {
 	key            int // into Catalog.keys
 }
 
-// indexConditionKeys appends the service keys after the global ones (first
-// declaration wins, so a global key's entry beats a service's copy of it) and
-// indexes exact names and templates.
-func (c *Catalog) indexConditionKeys() {
-	c.nGlobal = len(c.keys)
-	seen := make(map[string]bool, len(c.keys)+4096)
-	for _, k := range c.keys {
-		seen[strings.ToLower(k.Name)] = true
+type keyIndex struct {
+	keys      []ConditionKey // globals (sorted), then each service's keys, duplicates kept
+	nGlobal   int
+	index     foldIndex // first entry wins, so a global key beats a service's copy
+	templates []keyTemplate
+}
+
+func (c *Catalog) buildKeyIndex() *keyIndex {
+	n := len(c.globals)
+	for i := range c.services {
+		n += len(c.services[i].keys)
 	}
-	for _, s := range c.services {
-		for _, k := range s.keys {
-			if low := strings.ToLower(k.Name); !seen[low] {
-				seen[low] = true
-				c.keys = append(c.keys, k)
-			}
-		}
+	ix := &keyIndex{keys: make([]ConditionKey, 0, n), nGlobal: len(c.globals)}
+	ix.keys = append(ix.keys, c.globals...)
+	for i := range c.services {
+		ix.keys = append(ix.keys, c.services[i].keys...)
 	}
-	names := keyNames(c.keys)
-	c.keyIndex = newFoldIndex(names)
+	names := keyNames(ix.keys)
+	ix.index = newFoldIndex(names)
 	for i, n := range names {
-		if pre, suf, ok := splitTemplate(n, i < c.nGlobal); ok {
-			c.templates = append(c.templates, keyTemplate{pre, suf, i})
+		if ix.index.find(n) != i {
+			continue // a later copy of a key already indexed
+		}
+		if pre, suf, ok := splitTemplate(n, i < ix.nGlobal); ok {
+			ix.templates = append(ix.templates, keyTemplate{pre, suf, i})
 		}
 	}
+	return ix
 }
 
 func keyNames(keys []ConditionKey) []string {
@@ -69,21 +73,23 @@ func splitTemplate(name string, global bool) (prefix, suffix string, ok bool) {
 // where several templates fit, the one with the longest fixed text wins, and
 // a global key before a service key.
 func (c *Catalog) ConditionKey(name string) (ConditionKey, bool) {
-	return c.conditionKey(name, len(c.keys))
+	ix := c.keyIndex()
+	return ix.lookup(name, len(ix.keys))
 }
 
 // GlobalConditionKey looks up a global condition key (aws:SourceArn,
 // aws:PrincipalTag/…), ignoring case.
 func (c *Catalog) GlobalConditionKey(name string) (ConditionKey, bool) {
-	return c.conditionKey(name, c.nGlobal)
+	ix := c.keyIndex()
+	return ix.lookup(name, ix.nGlobal)
 }
 
-func (c *Catalog) conditionKey(name string, limit int) (ConditionKey, bool) {
-	if i := c.keyIndex.find(name); i >= 0 && i < limit {
-		return c.keys[i], true
+func (ix *keyIndex) lookup(name string, limit int) (ConditionKey, bool) {
+	if i := ix.index.find(name); i >= 0 && i < limit {
+		return ix.keys[i], true
 	}
 	best, bestLen := -1, -1
-	for _, t := range c.templates {
+	for _, t := range ix.templates {
 		if t.key >= limit {
 			continue
 		}
@@ -95,9 +101,18 @@ func (c *Catalog) conditionKey(name string, limit int) (ConditionKey, bool) {
 	if best < 0 {
 		return ConditionKey{}, false
 	}
-	return c.keys[best], true
+	return ix.keys[best], true
 }
 
 // ConditionKeys returns every global key (sorted) followed by every service
-// key not also global (grouped by service, sorted).
-func (c *Catalog) ConditionKeys() []ConditionKey { return c.keys[:len(c.keys):len(c.keys)] }
+// key not also global (grouped by service, sorted), each name once.
+func (c *Catalog) ConditionKeys() []ConditionKey {
+	ix := c.keyIndex()
+	var out []ConditionKey
+	for i, k := range ix.keys {
+		if ix.index.find(k.Name) == i {
+			out = append(out, k)
+		}
+	}
+	return out
+}

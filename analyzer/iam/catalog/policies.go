@@ -37,17 +37,16 @@ type policySet struct {
 //	"LCPOL" version:byte n, n × {name, arn, path, version, flags:byte, note, document}
 //
 // where each string is a length and its bytes; entries are sorted by name.
-func decodePolicies(blob []byte) (*policySet, error) {
-	raw, err := gunzip(blob)
-	if err != nil {
-		return nil, err
-	}
+func decodePolicies(raw string) (*policySet, error) {
 	r := &format.Reader{S: raw}
 	r.Expect(format.PoliciesMagic)
 	if v := r.Byte(); r.Err == nil && v != format.LayoutVersion {
 		return nil, fmt.Errorf("layout version %d, want %d", v, format.LayoutVersion)
 	}
 	n := r.Uvarint(len(raw) - r.Off)
+	if r.Err != nil {
+		return nil, r.Err
+	}
 	p := &policySet{list: make([]policyEntry, 0, n), names: make([]string, 0, n)}
 	for range n {
 		e := policyEntry{name: r.Bytes(), arn: r.Bytes(), path: r.Bytes(), version: r.Bytes()}

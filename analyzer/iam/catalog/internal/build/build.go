@@ -24,7 +24,7 @@ import (
 const (
 	ServiceReferenceFile = "iam-service-reference.json.gz"
 	ManagedPoliciesFile  = "aws-managed-policies.json.gz"
-	ActionsFile          = "actions.bin.gz"
+	ActionsFile          = "actions.bin" // uncompressed: read in place, see the catalog package
 	PoliciesFile         = "policies.bin.gz"
 )
 
@@ -91,8 +91,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Actions reads the service reference under dataDir and returns the
-// uncompressed actions blob (layout in the catalog package's decode.go).
+// Actions reads the service reference under dataDir and returns the actions
+// blob (layout in the catalog package's decode.go).
 func Actions(dataDir string) ([]byte, error) {
 	path := filepath.Join(dataDir, ServiceReferenceFile)
 	var ref serviceReference
@@ -109,7 +109,7 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 	sort.Slice(prefixes, func(i, j int) bool { return prefixes[i]+":" < prefixes[j]+":" })
 
 	var st format.StringTable
-	var nActions, nResources, nRefs int
+	var nActions int
 	st.Add(ref.Meta.Source)
 	for _, p := range prefixes {
 		s := ref.Services[p]
@@ -124,7 +124,6 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 			for _, k := range rt.ConditionKeys {
 				st.Add(k)
 			}
-			nRefs += len(rt.ConditionKeys)
 		}
 		for k, ck := range s.ConditionKeys {
 			st.Add(k)
@@ -144,8 +143,6 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 				}
 			}
 			nActions++
-			nResources += len(a.Resources)
-			nRefs += len(a.ConditionKeys) + len(a.DependentActions)
 			for _, k := range append(slices.Clip(a.ConditionKeys), a.DependentActions...) {
 				st.Add(k)
 			}
@@ -153,7 +150,6 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 				if _, ok := s.ResourceTypes[r.Type]; !ok {
 					return nil, fmt.Errorf("action %s:%s: resource type %q not declared by the service", p, name, r.Type)
 				}
-				nRefs += len(r.ConditionKeys) + len(r.DependentActions)
 				for _, k := range append(slices.Clip(r.ConditionKeys), r.DependentActions...) {
 					st.Add(k)
 				}
@@ -172,9 +168,7 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 	st.Freeze(w, sort.Strings)
 	st.Ref(w, ref.Meta.Source)
 	w.Uvarint(nActions)
-	w.Uvarint(nResources)
-	w.Uvarint(nRefs)
-	list := func(keys []string) {
+	list := func(w *format.Writer, keys []string) {
 		w.Uvarint(len(keys))
 		for _, k := range keys {
 			st.Ref(w, k)
@@ -195,7 +189,7 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 		for _, t := range types {
 			st.Ref(w, t)
 			st.Ref(w, s.ResourceTypes[t].ARN)
-			list(s.ResourceTypes[t].ConditionKeys)
+			list(w, s.ResourceTypes[t].ConditionKeys)
 		}
 		keys := sortedKeys(s.ConditionKeys)
 		w.Uvarint(len(keys))
@@ -206,31 +200,51 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 		names := sortedKeys(s.Actions)
 		w.Uvarint(len(names))
 		for _, name := range names {
-			a := s.Actions[name]
 			st.Ref(w, p+":"+name)
+		}
+		// The per-action details go in a length-prefixed section so the
+		// reader can skip it until the service is first used.
+		d := &format.Writer{}
+		nRes, nRefs := 0, 0
+		for _, name := range names {
+			a := s.Actions[name]
+			nRes += len(a.Resources)
+			nRefs += len(a.ConditionKeys) + len(a.DependentActions)
+			for _, r := range a.Resources {
+				nRefs += len(r.ConditionKeys) + len(r.DependentActions)
+			}
+		}
+		d.Uvarint(nRes)
+		d.Uvarint(nRefs)
+		for _, name := range names {
+			a := s.Actions[name]
 			lvl, _ := format.LevelIndex(a.Level)
-			w.Byte(byte(lvl))
+			d.Byte(byte(lvl))
 			mask := byte(1) << lvl
 			for _, l := range a.Levels {
 				i, _ := format.LevelIndex(l)
 				mask |= 1 << i
 			}
-			w.Byte(mask)
-			list(a.ConditionKeys)
-			list(a.DependentActions)
+			d.Byte(mask)
+			list(d, a.ConditionKeys)
+			list(d, a.DependentActions)
 			// Resource order is kept as published: it is the reference's own.
-			w.Uvarint(len(a.Resources))
+			d.Uvarint(len(a.Resources))
 			for _, r := range a.Resources {
-				st.Ref(w, r.Type)
+				st.Ref(d, r.Type)
 				if r.Required {
-					w.Byte(1)
+					d.Byte(1)
 				} else {
-					w.Byte(0)
+					d.Byte(0)
 				}
-				list(r.ConditionKeys)
-				list(r.DependentActions)
+				list(d, r.ConditionKeys)
+				list(d, r.DependentActions)
 			}
 		}
+		if d.Err != nil {
+			return nil, fmt.Errorf("encode actions of %s: %w", p, d.Err)
+		}
+		w.Bytes(d.Buf)
 	}
 	globals := sortedKeys(ref.GlobalConditionKeys)
 	w.Uvarint(len(globals))

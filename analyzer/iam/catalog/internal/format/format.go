@@ -14,7 +14,7 @@ import (
 const (
 	ActionsMagic   = "LCACT"
 	PoliciesMagic  = "LCPOL"
-	LayoutVersion  = 1
+	LayoutVersion  = 2
 	FlagRCP        = 1 << 0 // service supports resource control policies
 	FlagDeprecated = 1 << 0 // managed policy is deprecated
 )
@@ -41,6 +41,7 @@ type Writer struct {
 }
 
 func (w *Writer) Uvarint(v int) { w.Buf = binary.AppendUvarint(w.Buf, uint64(v)) }
+func (w *Writer) Uint32(v int)  { w.Buf = binary.LittleEndian.AppendUint32(w.Buf, uint32(v)) }
 func (w *Writer) Byte(b byte)   { w.Buf = append(w.Buf, b) }
 func (w *Writer) Raw(s string)  { w.Buf = append(w.Buf, s...) }
 
@@ -116,13 +117,84 @@ func (r *Reader) Byte() byte {
 
 // Bytes reads a length-prefixed byte string as a substring of r.S.
 func (r *Reader) Bytes() string {
-	n := r.Uvarint(len(r.S) - r.Off)
+	n := r.Uvarint(len(r.S)) // bounded again below, once the varint is consumed
 	if r.Err != nil {
+		return ""
+	}
+	if n > len(r.S)-r.Off {
+		r.fail("string length")
 		return ""
 	}
 	s := r.S[r.Off : r.Off+n]
 	r.Off += n
 	return s
+}
+
+// Skip advances over n bytes and returns them.
+func (r *Reader) Skip(n int) string {
+	if r.Err != nil {
+		return ""
+	}
+	if n < 0 || n > len(r.S)-r.Off {
+		r.fail("section length")
+		return ""
+	}
+	s := r.S[r.Off : r.Off+n]
+	r.Off += n
+	return s
+}
+
+// Table is a string table read in place.
+type Table struct {
+	offs  string // (n+1) little-endian uint32
+	bytes string
+	n     int
+}
+
+// ReadTable reads a string table written by StringTable.Freeze.
+func (r *Reader) ReadTable() Table {
+	n := r.Uvarint((len(r.S) - r.Off) / 4)
+	offs := r.Skip(4 * (n + 1))
+	if r.Err != nil {
+		return Table{}
+	}
+	end := le32(offs, 4*n)
+	bytes := r.Skip(end)
+	if r.Err != nil {
+		return Table{}
+	}
+	prev := 0
+	for i := 0; i <= n; i++ {
+		o := le32(offs, 4*i)
+		if o < prev || o > end {
+			r.Err = fmt.Errorf("string table offset %d: %w", i, ErrTruncated)
+			return Table{}
+		}
+		prev = o
+	}
+	return Table{offs: offs, bytes: bytes, n: n}
+}
+
+// Len is the number of strings.
+func (t Table) Len() int { return t.n }
+
+// At returns string i, a substring of the blob; i must be < Len.
+func (t Table) At(i int) string {
+	a, b := le32(t.offs, 4*i), le32(t.offs, 4*i+4)
+	return t.bytes[a:b]
+}
+
+func le32(s string, i int) int {
+	return int(uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24)
+}
+
+// Str reads a string number and returns the string; on error "".
+func (r *Reader) Str(t Table) string {
+	i := r.Uvarint(t.n - 1)
+	if r.Err != nil {
+		return ""
+	}
+	return t.At(i)
 }
 
 // Expect consumes a literal header.
@@ -155,15 +227,22 @@ func (t *StringTable) Add(s string) {
 	}
 }
 
-// Freeze fixes the numbering (sorted order) and writes the table.
+// Freeze fixes the numbering (sorted order) and writes the table: the count,
+// count+1 little-endian uint32 offsets into the bytes that follow, then the
+// bytes. Fixed-width offsets let the reader use the table in place.
 func (t *StringTable) Freeze(w *Writer, sortFn func([]string)) {
 	sortFn(t.list)
 	for i, s := range t.list {
 		t.index[s] = i
 	}
 	w.Uvarint(len(t.list))
+	off := 0
 	for _, s := range t.list {
-		w.Uvarint(len(s))
+		w.Uint32(off)
+		off += len(s)
+	}
+	w.Uint32(off)
+	for _, s := range t.list {
 		w.Raw(s)
 	}
 }

@@ -30,27 +30,32 @@ func run(dataDir, outDir string) error {
 		}
 		dataDir = filepath.Join(root, "..", "shared", "data")
 	}
-	for _, job := range []struct {
-		file  string
-		build func(string) ([]byte, error)
-	}{
-		{build.ActionsFile, build.Actions},
-		{build.PoliciesFile, build.Policies},
-	} {
-		raw, err := job.build(dataDir)
-		if err != nil {
-			return err
-		}
-		gz, err := build.Compress(raw)
-		if err != nil {
-			return fmt.Errorf("compress %s: %w", job.file, err)
-		}
-		path := filepath.Join(outDir, job.file)
-		if err := os.WriteFile(path, gz, 0o644); err != nil {
+	actions, err := build.Actions(dataDir)
+	if err != nil {
+		return err
+	}
+	policies, err := build.Policies(dataDir)
+	if err != nil {
+		return err
+	}
+	// The actions blob is embedded as is, since every run reads it; the
+	// policies blob is gzip'd, since only runs that meet managed policies
+	// read it.
+	gz, err := build.Compress(policies)
+	if err != nil {
+		return fmt.Errorf("compress %s: %w", build.PoliciesFile, err)
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{build.ActionsFile, actions}, {build.PoliciesFile, gz}} {
+		path := filepath.Join(outDir, f.name)
+		if err := os.WriteFile(path, f.data, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
-		fmt.Printf("%s: %d bytes (%d uncompressed)\n", path, len(gz), len(raw))
+		fmt.Printf("%s: %d bytes\n", path, len(f.data))
 	}
+	fmt.Printf("(policies uncompressed: %d bytes)\n", len(policies))
 	return nil
 }
 
