@@ -214,7 +214,7 @@ func Authorize(req *Request, pols *Policies) Result {
 	var rg resourceGrants
 	if pols.Resource != nil {
 		var rDeny tri
-		rg, rDeny = e.scanResource(pols.Resource)
+		rg, rDeny = e.scanResource(pols.Resource, len(pols.Boundary) > 0)
 		deny = or3(deny, rDeny)
 	}
 	boundaryAllow := tTrue
@@ -228,6 +228,10 @@ func Authorize(req *Request, pols *Policies) Result {
 		var sDeny tri
 		sessionAllow, sDeny = e.scan(pols.Session, LayerSession, 0)
 		deny = or3(deny, sDeny)
+	} else if p.Kind == PrincipalFederatedUser {
+		// A GetFederationToken session's permissions are the intersection of
+		// the user's policies and the session policy; without one it has none.
+		sessionAllow = tFalse
 	}
 	scpAllow := tTrue
 	if len(pols.SCP) > 0 && scpApplies(p, req.InManagementAccount) {
@@ -237,7 +241,11 @@ func Authorize(req *Request, pols *Policies) Result {
 			scpAllow = and3(scpAllow, a)
 		}
 	}
-	for lvl, docs := range pols.RCP {
+	rcps := pols.RCP
+	if p.ServiceLinked {
+		rcps = nil // "Resources and entities not restricted by RCPs": service-linked roles
+	}
+	for lvl, docs := range rcps {
 		// RCPFullAWSAccess sits at every level, so only Deny statements bite.
 		_, d := e.scan(docs, LayerRCP, lvl)
 		deny = or3(deny, d)
@@ -286,7 +294,8 @@ func (r *Result) keep(f func(Match) bool) {
 }
 
 func scpApplies(p *Principal, mgmt bool) bool {
-	if mgmt {
+	if mgmt || p.ServiceLinked {
+		// SCPs never restrict the management account or service-linked roles.
 		return false
 	}
 	switch p.Kind {
@@ -441,7 +450,10 @@ func (e *evaluation) scan(pols []*Policy, layer Layer, level int) (allow, deny t
 	return allow, deny
 }
 
-func (e *evaluation) scanResource(pol *Policy) (g resourceGrants, deny tri) {
+// hasBoundary matters for NotPrincipal: AWS documents that a Deny with
+// NotPrincipal always denies a principal that has a permissions boundary,
+// whatever NotPrincipal lists ("AWS JSON policy elements: NotPrincipal").
+func (e *evaluation) scanResource(pol *Policy, hasBoundary bool) (g resourceGrants, deny tri) {
 	g = resourceGrants{tFalse, tFalse, tFalse, tFalse}
 	deny = tFalse
 	p := &e.req.Principal
@@ -450,7 +462,7 @@ func (e *evaluation) scanResource(pol *Policy) (g resourceGrants, deny tri) {
 		kind := grantDirect
 		if s.Principal != nil {
 			if s.NotPrincipal {
-				if s.Principal.excludes(p) {
+				if s.Principal.excludes(p) && !(hasBoundary && s.Effect == Deny && p.Kind != PrincipalService && p.Kind != PrincipalAnonymous) {
 					continue
 				}
 				kind = grantWildcard

@@ -190,7 +190,8 @@ func (c *Case) decodeRequest(req *jsonValue) error {
 		if v.kind != jsonObject {
 			return &CaseError{Path: "request.context", Msg: "must be an object, got " + v.kind.String()}
 		}
-		for i, k := range v.keys {
+		for i := range v.elems {
+			k := v.elems[i].key
 			e := &v.elems[i]
 			path := fmt.Sprintf("request.context[%q]", k)
 			switch e.kind {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // A small strict JSON reader that keeps each value's byte offset, so that
@@ -40,20 +41,21 @@ func (k jsonKind) String() string {
 	}
 }
 
-// jsonValue is one parsed JSON value. For objects, keys[i] names elems[i].
+// jsonValue is one parsed JSON value. Object members carry their name in
+// key; strings without escapes alias the input rather than copy it.
 type jsonValue struct {
 	kind  jsonKind
+	off   int32  // byte offset of the value in the document
+	end   int32  // byte offset just past the value
 	text  string // string contents (unescaped), number literal, or "true"/"false"
-	off   int    // byte offset of the value in the document
-	end   int    // byte offset just past the value
-	keys  []string
+	key   string // member name, for the members of an object
 	elems []jsonValue
 }
 
 // member returns the object member named key and whether it exists.
 func (v *jsonValue) member(key string) (*jsonValue, bool) {
-	for i := range v.keys {
-		if v.keys[i] == key {
+	for i := range v.elems {
+		if v.elems[i].key == key {
 			return &v.elems[i], true
 		}
 	}
@@ -74,11 +76,21 @@ type jsonParser struct {
 	data  []byte
 	pos   int
 	depth int
+	// stack collects the children of the containers being parsed, so that
+	// each container gets one exactly sized slice instead of growing one.
+	stack []jsonValue
 }
 
+// maxJSONSize keeps offsets within int32; no policy comes near it.
+const maxJSONSize = 1<<31 - 1
+
 // parseJSON parses one JSON document; trailing non-space data is an error.
+// Strings alias data, which must not be modified afterwards.
 func parseJSON(data []byte) (jsonValue, error) {
-	p := jsonParser{data: data}
+	if len(data) > maxJSONSize {
+		return jsonValue{}, &jsonSyntaxError{msg: "document larger than 2 GiB"}
+	}
+	p := jsonParser{data: data, stack: make([]jsonValue, 0, 64)}
 	p.skipSpace()
 	v, err := p.value()
 	if err != nil {
@@ -119,7 +131,7 @@ func (p *jsonParser) skipSpace() {
 
 func (p *jsonParser) value() (jsonValue, error) {
 	v, err := p.value0()
-	v.end = p.pos
+	v.end = int32(p.pos)
 	return v, err
 }
 
@@ -127,7 +139,7 @@ func (p *jsonParser) value0() (jsonValue, error) {
 	if p.pos >= len(p.data) {
 		return jsonValue{}, p.errorf("unexpected end of input, expected a value")
 	}
-	start := p.pos
+	start := int32(p.pos)
 	switch c := p.data[p.pos]; {
 	case c == '{':
 		return p.object()
@@ -150,7 +162,7 @@ func (p *jsonParser) value0() (jsonValue, error) {
 }
 
 func (p *jsonParser) literal(word string, kind jsonKind) (jsonValue, error) {
-	start := p.pos
+	start := int32(p.pos)
 	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
 		return jsonValue{}, p.errorf("invalid literal, expected %s", word)
 	}
@@ -191,7 +203,7 @@ func (p *jsonParser) number() (jsonValue, error) {
 			return jsonValue{}, p.errorf("invalid number: digits expected in exponent")
 		}
 	}
-	return jsonValue{kind: jsonNumber, text: string(p.data[start:p.pos]), off: start}, nil
+	return jsonValue{kind: jsonNumber, text: alias(p.data[start:p.pos]), off: int32(start)}, nil
 }
 
 func (p *jsonParser) str() (string, error) {
@@ -206,7 +218,7 @@ func (p *jsonParser) str() (string, error) {
 			if !utf8.Valid(s) {
 				return string(toValidUTF8(s)), nil
 			}
-			return string(s), nil
+			return alias(s), nil
 		}
 		if c == '\\' {
 			break
@@ -322,7 +334,7 @@ func (p *jsonParser) enter() error {
 }
 
 func (p *jsonParser) array() (jsonValue, error) {
-	v := jsonValue{kind: jsonArray, off: p.pos}
+	v := jsonValue{kind: jsonArray, off: int32(p.pos)}
 	if err := p.enter(); err != nil {
 		return v, err
 	}
@@ -333,13 +345,15 @@ func (p *jsonParser) array() (jsonValue, error) {
 		p.pos++
 		return v, nil
 	}
+	base := len(p.stack)
+	defer func() { p.stack = p.stack[:base] }()
 	for {
 		p.skipSpace()
 		e, err := p.value()
 		if err != nil {
 			return v, err
 		}
-		v.elems = append(v.elems, e)
+		p.stack = append(p.stack, e)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return v, p.errorf("unexpected end of input in array")
@@ -349,6 +363,7 @@ func (p *jsonParser) array() (jsonValue, error) {
 			p.pos++
 		case ']':
 			p.pos++
+			v.elems = append([]jsonValue(nil), p.stack[base:]...)
 			return v, nil
 		default:
 			return v, p.errorf("unexpected %s in array, expected ',' or ']'", p.describe())
@@ -357,7 +372,7 @@ func (p *jsonParser) array() (jsonValue, error) {
 }
 
 func (p *jsonParser) object() (jsonValue, error) {
-	v := jsonValue{kind: jsonObject, off: p.pos}
+	v := jsonValue{kind: jsonObject, off: int32(p.pos)}
 	if err := p.enter(); err != nil {
 		return v, err
 	}
@@ -368,6 +383,8 @@ func (p *jsonParser) object() (jsonValue, error) {
 		p.pos++
 		return v, nil
 	}
+	base := len(p.stack)
+	defer func() { p.stack = p.stack[:base] }()
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
@@ -387,8 +404,8 @@ func (p *jsonParser) object() (jsonValue, error) {
 		if err != nil {
 			return v, err
 		}
-		v.keys = append(v.keys, k)
-		v.elems = append(v.elems, e)
+		e.key = k
+		p.stack = append(p.stack, e)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return v, p.errorf("unexpected end of input in object")
@@ -398,11 +415,21 @@ func (p *jsonParser) object() (jsonValue, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			v.elems = append([]jsonValue(nil), p.stack[base:]...)
 			return v, nil
 		default:
 			return v, p.errorf("unexpected %s in object, expected ',' or '}'", p.describe())
 		}
 	}
+}
+
+// alias returns b as a string without copying; the parser's input is never
+// modified while the values that alias it are alive.
+func alias(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // lineIndex maps byte offsets to line and column numbers in O(log n).

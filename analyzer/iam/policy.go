@@ -202,7 +202,7 @@ func (p *Policy) errAt(off int, path, msg string) *PolicyError {
 func (p *Policy) errf(v *jsonValue, path, format string, args ...any) *PolicyError {
 	off := 0
 	if v != nil {
-		off = v.off
+		off = int(v.off)
 	}
 	return p.errAt(off, path, fmt.Sprintf(format, args...))
 }
@@ -217,7 +217,8 @@ func (p *Policy) build(root *jsonValue) error {
 		return p.errf(root, "", "a policy must be a JSON object, got %s", root.kind)
 	}
 	var stmts *jsonValue
-	for i, k := range root.keys {
+	for i := range root.elems {
+		k := root.elems[i].key
 		v := &root.elems[i]
 		switch k {
 		case "Version":
@@ -282,21 +283,22 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 	if v.kind != jsonObject {
 		return nil, p.errf(v, path, "a statement must be an object, got %s", v.kind)
 	}
-	s := &Statement{Policy: p, Index: idx, Line: p.lineOf(v.off)}
+	s := &Statement{Policy: p, Index: idx, Line: p.lineOf(int(v.off))}
 	var haveEffect, haveAction, haveResource bool
 	var condVal *jsonValue
-	for i, k := range v.keys {
+	for i := range v.elems {
+		k := v.elems[i].key
 		e := &v.elems[i]
-		ep := path + "." + k
+		ep := jpath{path, k}
 		switch k {
 		case "Sid":
 			if e.kind != jsonString {
-				return nil, p.errf(e, ep, "must be a string, got %s", e.kind)
+				return nil, p.errf(e, ep.String(), "must be a string, got %s", e.kind)
 			}
 			s.Sid = e.text
 		case "Effect":
 			if e.kind != jsonString || (e.text != "Allow" && e.text != "Deny") {
-				return nil, p.errf(e, ep, "must be \"Allow\" or \"Deny\", got %s", describeValue(e))
+				return nil, p.errf(e, ep.String(), "must be \"Allow\" or \"Deny\", got %s", describeValue(e))
 			}
 			if e.text == "Deny" {
 				s.Effect = Deny
@@ -304,7 +306,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			haveEffect = true
 		case "Action", "NotAction":
 			if haveAction {
-				return nil, p.errf(e, ep, "a statement takes Action or NotAction, not both")
+				return nil, p.errf(e, ep.String(), "a statement takes Action or NotAction, not both")
 			}
 			haveAction = true
 			s.NotAction = k == "NotAction"
@@ -315,14 +317,17 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			for j, a := range list {
 				ap, err := compileAction(a)
 				if err != nil {
-					return nil, p.errf(elemAt(e, j), listPath(ep, e, j), "%v", err)
+					return nil, p.errf(elemAt(e, j), listPath(ep.String(), e, j), "%v", err)
+				}
+				if s.actions == nil {
+					s.actions = make([]actionPattern, 0, len(list))
 				}
 				s.actions = append(s.actions, ap)
 			}
 			s.Actions = list
 		case "Resource", "NotResource":
 			if haveResource {
-				return nil, p.errf(e, ep, "a statement takes Resource or NotResource, not both")
+				return nil, p.errf(e, ep.String(), "a statement takes Resource or NotResource, not both")
 			}
 			haveResource = true
 			s.NotResource = k == "NotResource"
@@ -333,16 +338,19 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			for j, r := range list {
 				t, err := pattern.Compile(r, opt)
 				if err != nil {
-					return nil, p.errf(elemAt(e, j), listPath(ep, e, j), "%v", err)
+					return nil, p.errf(elemAt(e, j), listPath(ep.String(), e, j), "%v", err)
+				}
+				if s.resources == nil {
+					s.resources = make([]pattern.Template, 0, len(list))
 				}
 				s.resources = append(s.resources, t)
 			}
 			s.Resources = list
 		case "Principal", "NotPrincipal":
 			if s.Principal != nil {
-				return nil, p.errf(e, ep, "a statement takes Principal or NotPrincipal, not both")
+				return nil, p.errf(e, ep.String(), "a statement takes Principal or NotPrincipal, not both")
 			}
-			ps, err := p.principalSet(e, ep)
+			ps, err := p.principalSet(e, ep.String())
 			if err != nil {
 				return nil, err
 			}
@@ -351,7 +359,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		case "Condition":
 			condVal = e
 		default:
-			return nil, p.errf(e, ep, "unknown statement element %q (elements are case-sensitive: Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", k)
+			return nil, p.errf(e, ep.String(), "unknown statement element %q (elements are case-sensitive: Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", k)
 		}
 	}
 	if !haveEffect {
@@ -382,12 +390,16 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		}
 	}
 	if condVal != nil {
-		clauses, err := p.conditionClauses(condVal, path+".Condition")
+		clauses, err := p.conditionClauses(condVal, path+".Condition", false)
 		if err != nil {
 			return nil, err
 		}
 		blk, err := condition.Compile(clauses, opt)
 		if err != nil {
+			// Compile again with JSON paths (built only now, on the error
+			// path) so that the error names the offending clause.
+			clauses, _ = p.conditionClauses(condVal, path+".Condition", true)
+			_, err = condition.Compile(clauses, opt)
 			var ce *condition.Error
 			if errors.As(err, &ce) {
 				return nil, p.errf(findPath(condVal, path+".Condition", ce.Path), ce.Path, "%s", ce.Msg)
@@ -420,26 +432,31 @@ func listPath(path string, v *jsonValue, j int) string {
 	return path
 }
 
+// jpath is a JSON path built only when an error needs it.
+type jpath struct{ base, key string }
+
+func (j jpath) String() string { return j.base + "." + j.key }
+
 // stringList reads an element that may be a string or a non-empty list of strings.
-func (p *Policy) stringList(v *jsonValue, path string) ([]string, error) {
+func (p *Policy) stringList(v *jsonValue, jp jpath) ([]string, error) {
 	switch v.kind {
 	case jsonString:
 		return []string{v.text}, nil
 	case jsonArray:
 		if len(v.elems) == 0 {
-			return nil, p.errf(v, path, "must not be an empty list")
+			return nil, p.errf(v, jp.String(), "must not be an empty list")
 		}
 		out := make([]string, len(v.elems))
 		for i := range v.elems {
 			e := &v.elems[i]
 			if e.kind != jsonString {
-				return nil, p.errf(e, fmt.Sprintf("%s[%d]", path, i), "must be a string, got %s", e.kind)
+				return nil, p.errf(e, fmt.Sprintf("%s[%d]", jp, i), "must be a string, got %s", e.kind)
 			}
 			out[i] = e.text
 		}
 		return out, nil
 	default:
-		return nil, p.errf(v, path, "must be a string or a list of strings, got %s", v.kind)
+		return nil, p.errf(v, jp.String(), "must be a string or a list of strings, got %s", v.kind)
 	}
 }
 
@@ -467,41 +484,47 @@ func compileAction(a string) (actionPattern, error) {
 
 // conditionClauses flattens a Condition element into operator/key/values
 // clauses; value lists hold JSON strings, numbers and booleans as text.
-func (p *Policy) conditionClauses(v *jsonValue, path string) ([]condition.Clause, error) {
+func (p *Policy) conditionClauses(v *jsonValue, path string, withPaths bool) ([]condition.Clause, error) {
 	if v.kind != jsonObject {
 		return nil, p.errf(v, path, "must be an object of operators, got %s", v.kind)
 	}
 	var out []condition.Clause
-	for i, op := range v.keys {
+	for i := range v.elems {
+		op := v.elems[i].key
 		ov := &v.elems[i]
-		opPath := path + "." + op
+		opPath := jpath{path, op}
 		if ov.kind != jsonObject {
-			return nil, p.errf(ov, opPath, "must be an object of condition keys, got %s", ov.kind)
+			return nil, p.errf(ov, opPath.String(), "must be an object of condition keys, got %s", ov.kind)
 		}
-		if len(ov.keys) == 0 {
-			return nil, p.errf(ov, opPath, "must name at least one condition key")
+		if len(ov.elems) == 0 {
+			return nil, p.errf(ov, opPath.String(), "must name at least one condition key")
 		}
-		for j, key := range ov.keys {
+		for j := range ov.elems {
+			key := ov.elems[j].key
 			kv := &ov.elems[j]
-			kPath := fmt.Sprintf("%s[%q]", opPath, key)
+			kPath := ""
+			if withPaths {
+				kPath = fmt.Sprintf("%s[%q]", opPath, key)
+			}
+			keyPath := func() string { return fmt.Sprintf("%s[%q]", opPath, key) }
 			var vals []string
 			switch kv.kind {
 			case jsonString, jsonNumber, jsonBool:
 				vals = []string{kv.text}
 			case jsonArray:
 				if len(kv.elems) == 0 {
-					return nil, p.errf(kv, kPath, "must not be an empty list")
+					return nil, p.errf(kv, keyPath(), "must not be an empty list")
 				}
 				vals = make([]string, len(kv.elems))
 				for n := range kv.elems {
 					e := &kv.elems[n]
 					if e.kind != jsonString && e.kind != jsonNumber && e.kind != jsonBool {
-						return nil, p.errf(e, fmt.Sprintf("%s[%d]", kPath, n), "condition values must be strings, numbers or booleans, got %s", e.kind)
+						return nil, p.errf(e, fmt.Sprintf("%s[%d]", keyPath(), n), "condition values must be strings, numbers or booleans, got %s", e.kind)
 					}
 					vals[n] = e.text
 				}
 			default:
-				return nil, p.errf(kv, kPath, "condition values must be a string, number, boolean or a list of them, got %s", kv.kind)
+				return nil, p.errf(kv, keyPath(), "condition values must be a string, number, boolean or a list of them, got %s", kv.kind)
 			}
 			out = append(out, condition.Clause{Operator: op, Key: key, Values: vals, Path: kPath})
 		}
@@ -512,13 +535,15 @@ func (p *Policy) conditionClauses(v *jsonValue, path string) ([]condition.Clause
 // findPath returns the JSON value under cond whose path (as built by
 // conditionClauses) equals want, so that a condition error points at it.
 func findPath(cond *jsonValue, base, want string) *jsonValue {
-	for i, op := range cond.keys {
+	for i := range cond.elems {
+		op := cond.elems[i].key
 		ov := &cond.elems[i]
 		opPath := base + "." + op
 		if opPath == want {
 			return ov
 		}
-		for j, key := range ov.keys {
+		for j := range ov.elems {
+			key := ov.elems[j].key
 			kPath := fmt.Sprintf("%s[%q]", opPath, key)
 			if strings.HasPrefix(want, kPath) {
 				return &ov.elems[j]

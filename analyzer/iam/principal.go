@@ -27,19 +27,20 @@ func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) 
 	if v.kind != jsonObject {
 		return nil, p.errf(v, path, "must be \"*\" or an object, got %s", v.kind)
 	}
-	if len(v.keys) == 0 {
+	if len(v.elems) == 0 {
 		return nil, p.errf(v, path, "must name at least one principal")
 	}
-	for i, k := range v.keys {
+	for i := range v.elems {
+		k := v.elems[i].key
 		e := &v.elems[i]
-		ep := path + "." + k
+		ep := jpath{path, k}
 		list, err := p.stringList(e, ep)
 		if err != nil {
 			return nil, err
 		}
 		for j, s := range list {
 			at := elemAt(e, j)
-			lp := listPath(ep, e, j)
+			lp := listPath(ep.String(), e, j)
 			switch k {
 			case "AWS":
 				if err := ps.addAWS(s); err != nil {
@@ -59,7 +60,7 @@ func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) 
 			case "CanonicalUser":
 				ps.Canonical = append(ps.Canonical, s)
 			default:
-				return nil, p.errf(e, ep, "unknown principal type %q (AWS, Service, Federated, CanonicalUser)", k)
+				return nil, p.errf(e, ep.String(), "unknown principal type %q (AWS, Service, Federated, CanonicalUser)", k)
 			}
 		}
 	}
@@ -150,6 +151,9 @@ type Principal struct {
 	// RoleARN is the role's ARN as given (it may carry a path), or built from
 	// the session ARN without a path.
 	RoleARN string
+	// ServiceLinked marks service-linked roles (path aws-service-role/, names
+	// AWSServiceRoleFor…): SCPs and RCPs do not restrict them.
+	ServiceLinked bool
 }
 
 // ParsePrincipal classifies a request principal: an IAM user or role ARN, an
@@ -207,6 +211,9 @@ func ParsePrincipal(s string) (Principal, error) {
 	}
 	if !isAccountID(p.Account) {
 		return p, fmt.Errorf("principal %q has an invalid account id %q", s, p.Account)
+	}
+	if p.Kind == PrincipalRoleSession {
+		p.ServiceLinked = strings.HasPrefix(a.resource, "role/aws-service-role/") || strings.HasPrefix(p.RoleName, "AWSServiceRoleFor")
 	}
 	return p, nil
 }
