@@ -1,6 +1,7 @@
 package condition
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
@@ -30,7 +31,7 @@ func (b *Block) Explain(ctx *Context) []ClauseResult {
 		out[i] = ClauseResult{
 			Operator: c.src.Operator,
 			Key:      c.src.Key,
-			Values:   c.src.Values,
+			Values:   slices.Clone(c.src.Values),
 			Result:   c.eval(ctx),
 			Sentence: c.describe(),
 			Path:     c.src.Path,

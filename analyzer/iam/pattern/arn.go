@@ -12,10 +12,20 @@ type ARN struct {
 	t Template
 	// For templates without variables the parts are split once, here.
 	parts     [6]string
+	kinds     [6]partKind
 	star, one byte
 	sixParts  bool // the pattern has six parts
 	any       bool // the pattern is a lone "*"
 }
+
+// partKind lets the common ARN parts skip the wildcard matcher.
+type partKind uint8
+
+const (
+	partGlob    partKind = iota
+	partLiteral          // no wildcard: plain comparison
+	partAny              // "*": anything
+)
 
 // CompileARN compiles an ArnLike/ArnEquals value; wildcards are always on.
 func CompileARN(s string, opt Options) (ARN, error) {
@@ -33,6 +43,14 @@ func CompileARN(s string, opt Options) (ARN, error) {
 		a.star, a.one = star, one
 		a.any = len(src) == 1 && src[0] == star
 		a.parts, a.sixParts = splitARN(src)
+		for i, p := range a.parts {
+			switch {
+			case len(p) == 1 && p[0] == star:
+				a.kinds[i] = partAny
+			case strings.IndexByte(p, star) < 0 && strings.IndexByte(p, one) < 0:
+				a.kinds[i] = partLiteral
+			}
+		}
 	}
 	return a, nil
 }
@@ -53,7 +71,7 @@ func (a ARN) Match(s string, r Resolver) Tri {
 		return False
 	}
 	if !a.t.vars {
-		return TriOf(a.any || a.sixParts && matchParts(&a.parts, &vp, a.star, a.one))
+		return TriOf(a.any || a.sixParts && a.matchCompiled(&vp))
 	}
 	buf, res := a.t.render(nil, r)
 	if res == False {
@@ -68,6 +86,23 @@ func (a ARN) Match(s string, r Resolver) Tri {
 		return False
 	}
 	return res
+}
+
+func (a *ARN) matchCompiled(v *[6]string) bool {
+	for i := range a.parts {
+		switch a.kinds[i] {
+		case partAny:
+		case partLiteral:
+			if a.parts[i] != v[i] {
+				return false
+			}
+		default:
+			if !match(a.parts[i], v[i], a.star, a.one, false) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func matchParts(p, v *[6]string, star, one byte) bool {

@@ -9,7 +9,7 @@ import (
 var reqR Resolver = req
 
 func benchTemplate(b *testing.B, src, s string, want Tri) {
-	tm := MustCompile(src, wildVars)
+	tm := mustCompile(src, wildVars)
 	b.ReportAllocs()
 	for b.Loop() {
 		if tm.Match(s, false, reqR) != want {
@@ -60,7 +60,7 @@ func BenchmarkMatchPathological(b *testing.B) {
 
 func TestNoVariablePathDoesNotAllocate(t *testing.T) {
 	for _, src := range []string{"arn:aws:s3:::bucket/*/x-??", "exact", "a${*}b*"} {
-		tm := MustCompile(src, wildVars)
+		tm := mustCompile(src, wildVars)
 		n := testing.AllocsPerRun(100, func() { tm.Match("arn:aws:s3:::bucket/k/x-01", true, reqR) })
 		if n != 0 {
 			t.Errorf("Match on %q allocates %v times", src, n)

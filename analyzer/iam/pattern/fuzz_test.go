@@ -109,3 +109,38 @@ func FuzzTemplate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzARN checks the ARN matcher against the reference glob matcher applied
+// to each of the six parts.
+func FuzzARN(f *testing.F) {
+	f.Add("arn:aws:s3:::b*", "arn:aws:s3:::bucket")
+	f.Add("arn:aws:*:*:111122223333:finance/*", "arn:aws:x:us-east-2:999999999999:store/abc:111122223333:finance/d")
+	f.Add("*", "arn:a:b:c:d:e")
+	f.Add("arn:aws:lambda:?s-east-1:*:function:*", "arn:aws:lambda:us-east-1:1:function:f:live")
+	f.Fuzz(func(t *testing.T, p, s string) {
+		if !utf8.ValidString(p) || !utf8.ValidString(s) || len(p) > 96 || len(s) > 256 || strings.Contains(p, "${") {
+			return
+		}
+		a, err := CompileARN(p, Options{Variables: true})
+		if err != nil {
+			t.Fatalf("CompileARN(%q): %v", p, err)
+		}
+		got := a.Match(s, nil)
+		sp, okS := splitARN(s)
+		pp, okP := splitARN(p)
+		want := false
+		switch {
+		case !okS:
+		case p == "*":
+			want = true
+		case okP:
+			want = true
+			for i := range pp {
+				want = want && refMatch(pp[i], sp[i], false)
+			}
+		}
+		if got != TriOf(want) {
+			t.Fatalf("ARN(%q).Match(%q) = %v, reference says %v", p, s, got, want)
+		}
+	})
+}

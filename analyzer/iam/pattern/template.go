@@ -83,16 +83,6 @@ func Compile(s string, opt Options) (Template, error) {
 	return t, nil
 }
 
-// MustCompile is Compile for strings known to be well formed (tests,
-// built-in tables); it panics on error.
-func MustCompile(s string, opt Options) Template {
-	t, err := Compile(s, opt)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 func parse(s string) ([]token, error) {
 	var toks []token
 	text := 0 // start of the pending text run

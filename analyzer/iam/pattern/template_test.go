@@ -113,11 +113,11 @@ func TestTemplateMatch(t *testing.T) {
 }
 
 func TestTemplateNilResolverTreatsKeysAsMissing(t *testing.T) {
-	tm := MustCompile("${aws:username, 'x'}", exactVars)
+	tm := mustCompile("${aws:username, 'x'}", exactVars)
 	if got := tm.Match("x", false, nil); got != True {
 		t.Errorf("default with nil resolver = %v, want true", got)
 	}
-	tm = MustCompile("${aws:username}", exactVars)
+	tm = mustCompile("${aws:username}", exactVars)
 	if got := tm.Match("", false, nil); got != False {
 		t.Errorf("no default with nil resolver = %v, want false", got)
 	}
@@ -176,7 +176,7 @@ func TestTemplateRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tm := MustCompile(tt.in, tt.opt)
+			tm := mustCompile(tt.in, tt.opt)
 			got, res := tm.Render(req)
 			if got != tt.want || res != tt.res {
 				t.Errorf("Render(%q) = %q, %v; want %q, %v", tt.in, got, res, tt.want, tt.res)
@@ -189,7 +189,7 @@ func TestTemplateRender(t *testing.T) {
 }
 
 func TestTemplateKeys(t *testing.T) {
-	tm := MustCompile("${AWS:UserName}/${aws:PrincipalTag/Team, 'x'}/${aws:username}${*}", wildVars)
+	tm := mustCompile("${AWS:UserName}/${aws:PrincipalTag/Team, 'x'}/${aws:username}${*}", wildVars)
 	if !tm.HasVariables() {
 		t.Fatal("HasVariables = false")
 	}
@@ -197,11 +197,11 @@ func TestTemplateKeys(t *testing.T) {
 	if got := tm.Keys(); !slices.Equal(got, want) {
 		t.Errorf("Keys = %q, want %q (sorted, lower-case, unique)", got, want)
 	}
-	esc := MustCompile("a${*}", wildVars)
+	esc := mustCompile("a${*}", wildVars)
 	if esc.HasVariables() || len(esc.Keys()) != 0 {
 		t.Errorf("escape-only template reports variables: %v %q", esc.HasVariables(), esc.Keys())
 	}
-	lit := MustCompile("${aws:username}", Options{})
+	lit := mustCompile("${aws:username}", Options{})
 	if lit.HasVariables() {
 		t.Error("2008-10-17 template reports variables")
 	}
@@ -227,4 +227,12 @@ func TestTriLogic(t *testing.T) {
 	if False.And(Unknown) != False || True.Or(Unknown) != True || True.And(Unknown) != Unknown || False.Or(Unknown) != Unknown || Unknown.Not() != Unknown {
 		t.Error("Kleene rules broken")
 	}
+}
+
+func mustCompile(s string, opt Options) Template {
+	t, err := Compile(s, opt)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }

@@ -44,6 +44,9 @@ func match(p, s string, star, one byte, fold bool) bool {
 	if len(p) == 1 {
 		return true // p is a lone star
 	}
+	if first == len(p)-1 && !fold && strings.IndexByte(p, one) < 0 {
+		return strings.HasPrefix(s, p[:first]) // "prefix*", the commonest shape
+	}
 	// The leading segment must match at the start of s.
 	i := 0
 	if first > 0 {
