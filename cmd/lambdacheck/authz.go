@@ -110,6 +110,12 @@ func runAuthz(cmd *cobra.Command, f *authzFlags) error {
 			return err
 		}
 	}
+	if f.file != "" {
+		// Flags refine the file's request context.
+		if err := applyContextFlags(c.Request.Context, f.contextKV); err != nil {
+			return err
+		}
+	}
 	for _, k := range f.unknown {
 		c.Request.Context.SetUnknown(k)
 	}
@@ -138,24 +144,8 @@ func caseFromFlags(f *authzFlags) (*iam.Case, error) {
 	c.Request.Resource = f.resource
 	c.Request.ResourceAccount = f.resourceAccount
 	ctx := condition.NewContext()
-	multi := map[string][]string{}
-	var order []string
-	for _, kv := range f.contextKV {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, usageErr("--context %q: want key=value", kv)
-		}
-		if _, seen := multi[k]; !seen {
-			order = append(order, k)
-		}
-		multi[k] = append(multi[k], v)
-	}
-	for _, k := range order {
-		if vs := multi[k]; len(vs) == 1 {
-			ctx.Set(k, vs[0])
-		} else {
-			ctx.SetMulti(k, vs)
-		}
+	if err := applyContextFlags(ctx, f.contextKV); err != nil {
+		return nil, err
 	}
 	c.Request.Context = ctx
 	load := func(path string, kind iam.Kind) (*iam.Policy, error) {
@@ -217,6 +207,31 @@ func caseFromFlags(f *authzFlags) (*iam.Case, error) {
 	}
 	c.Policies.ResourceMustAllow = iam.ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
 	return c, nil
+}
+
+// applyContextFlags sets key=value pairs on ctx; a key given several times
+// becomes multi-valued.
+func applyContextFlags(ctx *condition.Context, kvs []string) error {
+	multi := map[string][]string{}
+	var order []string
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return usageErr("--context %q: want key=value", kv)
+		}
+		if _, seen := multi[k]; !seen {
+			order = append(order, k)
+		}
+		multi[k] = append(multi[k], v)
+	}
+	for _, k := range order {
+		if vs := multi[k]; len(vs) == 1 {
+			ctx.Set(k, vs[0])
+		} else {
+			ctx.SetMulti(k, vs)
+		}
+	}
+	return nil
 }
 
 type authzStatementJSON struct {
@@ -305,7 +320,7 @@ func writeAuthzTable(w io.Writer, c *iam.Case, res *iam.Result) error {
 			for _, u := range r.Unknown {
 				conds = append(conds, u.Sentence)
 			}
-			certain = "if " + strings.Join(conds, " and ")
+			certain = "depends: " + strings.Join(conds, "; ")
 		}
 		table = append(table, []string{layer, r.Policy, strconv.Itoa(r.Statement), r.Sid, r.Effect, certain, where})
 	}

@@ -25,14 +25,19 @@ func run(args []string) int {
 	if err == nil {
 		return 0
 	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(os.Stderr, "lambdacheck:", msg)
+	}
+	return exitCode(err)
+}
+
+// exitCode maps an error to the exit status: an *exitError carries its own,
+// anything else is a usage or input error (2).
+func exitCode(err error) int {
 	var exit *exitError
 	if errors.As(err, &exit) {
-		if exit.msg != "" {
-			fmt.Fprintln(os.Stderr, "lambdacheck:", exit.msg)
-		}
 		return exit.code
 	}
-	fmt.Fprintln(os.Stderr, "lambdacheck:", err)
 	return 2
 }
 
