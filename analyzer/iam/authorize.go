@@ -32,10 +32,14 @@ type Policies struct {
 	// identity policies count: KMS key policies and role trust policies. An
 	// account-root principal in such a policy delegates to identity policies.
 	ResourceMustAllow bool
-	Boundary          []*Policy   // permissions boundary documents; empty: no boundary
-	Session           []*Policy   // session policies; empty: none
-	SCP               [][]*Policy // per organization level, root first; empty: SCPs do not apply
-	RCP               [][]*Policy // per level for the resource's account; RCPFullAWSAccess is implied at every level
+	// RoleTrust marks the trust policy of a role being assumed: a user named
+	// there directly still needs a boundary that allows the sts action
+	// ("Update a role trust policy").
+	RoleTrust bool
+	Boundary  []*Policy   // permissions boundary documents; empty: no boundary
+	Session   []*Policy   // session policies; empty: none
+	SCP       [][]*Policy // per organization level, root first; empty: SCPs do not apply
+	RCP       [][]*Policy // per level for the resource's account; RCPFullAWSAccess is implied at every level
 }
 
 // Decision is the outcome of Authorize.
@@ -361,6 +365,9 @@ func (e *evaluation) allowPath(p *Principal, same bool, pols *Policies, idAllow 
 	switch p.Kind {
 	case PrincipalUser, PrincipalRoot:
 		resourcePath = or3(or3(rg.direct, rg.wildcard), and3(rg.role, identityPath))
+		if pols.RoleTrust {
+			resourcePath = and3(resourcePath, boundary)
+		}
 	case PrincipalRoleSession, PrincipalFederatedUser:
 		resourcePath = or3(rg.direct, and3(or3(rg.role, rg.wildcard), and3(boundary, session)))
 	default:

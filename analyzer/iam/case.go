@@ -131,6 +131,7 @@ func DecodeCase(data []byte) (*Case, error) {
 		return c, err
 	}
 	c.Policies.ResourceMustAllow = ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
+	c.Policies.RoleTrust = IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
 	return c, nil
 }
 
@@ -150,6 +151,13 @@ func ResourcePolicyRequired(action, resource string) bool {
 		return strings.HasPrefix(act, "sts:assumerole") || act == "sts:tagsession" || act == "sts:setsourceidentity" || act == "sts:setcontext"
 	}
 	return false
+}
+
+// IsRoleTrustRequest reports whether the request assumes (or tags a session
+// of) a role, so that the resource policy is the role's trust policy.
+func IsRoleTrustRequest(action, resource string) bool {
+	a, ok := parseARN(resource)
+	return ok && a.service == "iam" && strings.HasPrefix(a.resource, "role/") && ResourcePolicyRequired(action, resource)
 }
 
 func (c *Case) decodeRequest(req *jsonValue) error {

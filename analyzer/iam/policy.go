@@ -98,6 +98,7 @@ type Statement struct {
 	actions   []actionPattern
 	resources []pattern.Template
 	cond      *condition.Block
+	sidOff    int // byte offset of the Sid value, for duplicate-Sid errors
 }
 
 // Condition returns the compiled Condition element, or nil.
@@ -265,16 +266,18 @@ func (p *Policy) build(root *jsonValue) error {
 	default:
 		return p.errf(stmts, "Statement", "must be an object or an array of objects, got %s", stmts.kind)
 	}
-	seen := map[string]int{}
-	for _, s := range p.Statements {
-		if s.Sid == "" {
-			continue
+	if p.Kind != IdentityPolicy {
+		// AWS rejects duplicate Sids in resource-based policies and SCPs.
+		seen := map[string]int{}
+		for _, s := range p.Statements {
+			if s.Sid == "" {
+				continue
+			}
+			if j, dup := seen[s.Sid]; dup {
+				return p.errAt(s.sidOff, fmt.Sprintf("Statement[%d].Sid", s.Index), fmt.Sprintf("duplicate Sid %q (also Statement[%d])", s.Sid, j))
+			}
+			seen[s.Sid] = s.Index
 		}
-		if j, dup := seen[s.Sid]; dup && p.Kind != IdentityPolicy {
-			// AWS rejects duplicate Sids in resource-based policies and SCPs.
-			return p.errAt(0, fmt.Sprintf("Statement[%d].Sid", s.Index), fmt.Sprintf("duplicate Sid %q (also Statement[%d])", s.Sid, j))
-		}
-		seen[s.Sid] = s.Index
 	}
 	return nil
 }
@@ -296,6 +299,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 				return nil, p.errf(e, ep.String(), "must be a string, got %s", e.kind)
 			}
 			s.Sid = e.text
+			s.sidOff = int(e.off)
 		case "Effect":
 			if e.kind != jsonString || (e.text != "Allow" && e.text != "Deny") {
 				return nil, p.errf(e, ep.String(), "must be \"Allow\" or \"Deny\", got %s", describeValue(e))

@@ -206,6 +206,7 @@ func caseFromFlags(f *authzFlags) (*iam.Case, error) {
 		return nil, err
 	}
 	c.Policies.ResourceMustAllow = iam.ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
+	c.Policies.RoleTrust = iam.IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
 	return c, nil
 }
 
