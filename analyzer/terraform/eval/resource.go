@@ -93,8 +93,11 @@ func (e *evaluator) resourceRef(rn *resourceNode, want map[string]hcl.Range) cty
 			attrs = map[string]cty.Value{}
 		}
 		for _, n := range missing {
-			attrs[n] = reason.Unknown(cty.DynamicPseudoType,
-				fmt.Sprintf("%s.%s is not set in the configuration; the provider decides it at apply time", inst.Addr, n), want[n])
+			text := fmt.Sprintf("%s.%s is not set in the configuration; the provider decides it at apply time", inst.Addr, n)
+			if inst.Resource.Mode == config.Data {
+				text = fmt.Sprintf("%s.%s is read from AWS when Terraform plans", inst.Addr, n)
+			}
+			attrs[n] = reason.Unknown(cty.DynamicPseudoType, text, want[n])
 		}
 		return cty.ObjectVal(attrs)
 	}

@@ -1,0 +1,209 @@
+// Package terraform loads a Terraform configuration directory into the
+// inventory without running Terraform: package eval evaluates the module
+// tree as Terraform would plan it, and the decoders here turn the evaluated
+// resource instances of the types lambdacheck understands (Lambda, IAM, S3,
+// SNS, SQS, EventBridge, Scheduler, API Gateway, DynamoDB, Kinesis, KMS,
+// Logs, IoT, Cognito, Step Functions, ELB, CloudWatch alarms, Secrets
+// Manager, RDS, Organizations) into inventory items keyed by resolved ARN.
+// Other resource types are skipped and counted.
+//
+// Pipeline place: source → inventory. Later steps read only the inventory.
+package terraform
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
+)
+
+// Options configure Load.
+type Options struct {
+	// Vars are --var and --var-file arguments in command-line order.
+	Vars []eval.VarArg
+	// Env is the environment (KEY=VALUE) for TF_VAR_* and AWS_REGION.
+	Env []string
+	// Account and Region apply where the provider configuration names
+	// none; empty means the placeholders 123456789012 and us-east-1.
+	Account string
+	Region  string
+	// Catalog resolves AWS managed policies; nil leaves them unresolved.
+	Catalog PolicyCatalog
+}
+
+// Load reads the Terraform configuration in dir. Problems in the
+// configuration are diagnostics in the inventory, not errors; the error is
+// for a directory that can not be read or a cancelled context.
+func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, error) {
+	k := newKnowledge(opts.Catalog)
+	res, err := eval.Evaluate(ctx, eval.Options{
+		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load terraform %s: %w", dir, err)
+	}
+	b := newBuilder(res, opts.Catalog, k)
+	b.inv.Source.Path = filepath.ToSlash(dir)
+	b.build()
+	return b.inv, nil
+}
+
+// decoder turns one evaluated instance into inventory items.
+type decoder func(b *builder, i *instance)
+
+// primary decoders create the items others attach to (functions, roles,
+// policies, resources); secondary ones attach to them or create triggers.
+var primary = map[string]decoder{
+	"aws_lambda_function":     decodeFunction,
+	"aws_lambda_layer_version": decodeLayerVersion,
+	"aws_iam_role":            decodeRole,
+	"aws_iam_policy":          decodeManagedPolicy,
+	"aws_s3_bucket":           decodeBucket,
+	"aws_sqs_queue":           decodeQueue,
+	"aws_sns_topic":           decodeTopic,
+	"aws_dynamodb_table":      decodeTable,
+	"aws_kinesis_stream":      decodeStream,
+	"aws_kms_key":             decodeKey,
+	"aws_kms_alias":           decodeKeyAlias,
+	"aws_secretsmanager_secret": decodeSecret,
+	"aws_ssm_parameter":       decodeSimpleResource("ssm", "kms_key_id"),
+	"aws_cloudwatch_event_rule": decodeEventRule,
+	"aws_cloudwatch_event_bus":  decodeSimpleResource("events", ""),
+	"aws_cloudwatch_log_group":  decodeSimpleResource("logs", "kms_key_id"),
+	"aws_scheduler_schedule":    decodeSchedule,
+	"aws_api_gateway_rest_api":  decodeRestAPI,
+	"aws_apigatewayv2_api":      decodeHTTPAPI,
+	"aws_iot_topic_rule":        decodeIoTRule,
+	"aws_cognito_user_pool":     decodeUserPool,
+	"aws_sfn_state_machine":     decodeStateMachine,
+	"aws_lb_target_group":       decodeSimpleResource("elasticloadbalancing", ""),
+	"aws_alb_target_group":      decodeSimpleResource("elasticloadbalancing", ""),
+	"aws_cloudwatch_metric_alarm": decodeAlarm,
+	"aws_rds_cluster":           decodeSimpleResource("rds", "kms_key_id"),
+	"aws_organizations_policy":  decodeOrgPolicy,
+}
+
+var secondary = map[string]decoder{
+	"aws_lambda_alias":                        decodeAlias,
+	"aws_lambda_permission":                   decodePermission,
+	"aws_lambda_function_url":                 decodeFunctionURL,
+	"aws_lambda_function_event_invoke_config": decodeInvokeConfig,
+	"aws_lambda_event_source_mapping":         decodeEventSourceMapping,
+	"aws_lambda_resource_policy":              decodeFunctionResourcePolicy,
+	"aws_lambda_function_resource_policy":     decodeFunctionResourcePolicy,
+	"aws_lambda_layer_version_permission":     decodeLayerPermission,
+	"aws_iam_role_policy":                     decodeRolePolicy,
+	"aws_iam_role_policy_attachment":          decodeRolePolicyAttachment,
+	"aws_iam_policy_attachment":               decodePolicyAttachment,
+	"aws_iam_role_policies_exclusive":         decodeRolePoliciesExclusive,
+	"aws_iam_role_policy_attachments_exclusive": decodeRoleAttachmentsExclusive,
+	"aws_s3_bucket_policy":                    decodeResourcePolicy("s3", "bucket", "policy"),
+	"aws_s3_bucket_server_side_encryption_configuration": decodeBucketEncryption,
+	"aws_s3_bucket_notification":              decodeBucketNotification,
+	"aws_sqs_queue_policy":                    decodeResourcePolicy("sqs", "queue_url", "policy"),
+	"aws_sns_topic_policy":                    decodeResourcePolicy("sns", "arn", "policy"),
+	"aws_sns_topic_subscription":              decodeSubscription,
+	"aws_dynamodb_resource_policy":            decodeResourcePolicy("", "resource_arn", "policy"),
+	"aws_kinesis_resource_policy":             decodeResourcePolicy("", "resource_arn", "policy"),
+	"aws_kms_key_policy":                      decodeResourcePolicy("kms", "key_id", "policy"),
+	"aws_secretsmanager_secret_policy":        decodeResourcePolicy("secretsmanager", "secret_arn", "policy"),
+	"aws_secretsmanager_secret_rotation":      decodeRotation,
+	"aws_cloudwatch_event_bus_policy":         decodeResourcePolicy("events", "event_bus_name", "policy"),
+	"aws_cloudwatch_event_target":             decodeEventTarget,
+	"aws_cloudwatch_log_subscription_filter":  decodeLogSubscription,
+	"aws_api_gateway_integration":             stash,
+	"aws_api_gateway_authorizer":              stash,
+	"aws_api_gateway_stage":                   stash,
+	"aws_api_gateway_deployment":              stash,
+	"aws_api_gateway_rest_api_policy":         decodeResourcePolicy("execute-api", "rest_api_id", "policy"),
+	"aws_apigatewayv2_integration":            stash,
+	"aws_apigatewayv2_route":                  stash,
+	"aws_apigatewayv2_authorizer":             stash,
+	"aws_apigatewayv2_stage":                  stash,
+	"aws_lb_target_group_attachment":          decodeTargetGroupAttachment,
+	"aws_alb_target_group_attachment":         decodeTargetGroupAttachment,
+	"aws_rds_cluster_role_association":        decodeClusterRoleAssociation,
+	"aws_organizations_policy_attachment":     decodeOrgPolicyAttachment,
+}
+
+// dataResources are data sources that name a resource the configuration
+// uses but does not manage; they enter the inventory as external items.
+var dataResources = map[string]string{
+	"aws_sqs_queue":             "sqs",
+	"aws_sns_topic":             "sns",
+	"aws_s3_bucket":             "s3",
+	"aws_dynamodb_table":        "dynamodb",
+	"aws_kinesis_stream":        "kinesis",
+	"aws_kms_key":               "kms",
+	"aws_secretsmanager_secret": "secretsmanager",
+	"aws_cloudwatch_event_bus":  "events",
+	"aws_cloudwatch_log_group":  "logs",
+	"aws_ssm_parameter":         "ssm",
+}
+
+// instance is an evaluated instance with its origin.
+type instance struct {
+	*eval.Instance
+	origin inventory.Origin
+	rng    hcl.Range
+}
+
+func (i *instance) obj(unknown *[]inventory.Unknown) obj { return newObj(i.Value, unknown, i.rng) }
+
+func (b *builder) build() {
+	var insts []*instance
+	for _, ei := range b.res.Instances {
+		r := ei.Resource
+		insts = append(insts, &instance{Instance: ei, rng: r.Range,
+			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line}})
+	}
+	for _, i := range insts {
+		if i.Resource.Mode == config.Data {
+			if i.Resource.Type == "aws_lambda_function" {
+				decodeDataFunction(b, i)
+			} else if svc, ok := dataResources[i.Resource.Type]; ok {
+				decodeDataResource(b, i, svc)
+			}
+			continue
+		}
+		if d, ok := primary[i.Resource.Type]; ok {
+			d(b, i)
+		}
+	}
+	for _, i := range insts {
+		if i.Resource.Mode == config.Data {
+			continue
+		}
+		if d, ok := secondary[i.Resource.Type]; ok {
+			d(b, i)
+			continue
+		}
+		if _, ok := primary[i.Resource.Type]; !ok {
+			b.skip(i)
+		}
+	}
+	b.link()
+	b.finish()
+}
+
+func (b *builder) skip(i *instance) {
+	t := i.Resource.Type
+	for k := range b.inv.Skipped {
+		if b.inv.Skipped[k].Type == t {
+			b.inv.Skipped[k].Count++
+			b.inv.Skipped[k].Addresses = append(b.inv.Skipped[k].Addresses, i.Addr)
+			return
+		}
+	}
+	b.inv.Skipped = append(b.inv.Skipped, inventory.SkippedType{Type: t, Count: 1, Addresses: []string{i.Addr}})
+}
+
+func sortSkipped(s []inventory.SkippedType) {
+	sort.Slice(s, func(i, j int) bool { return s[i].Type < s[j].Type })
+}
