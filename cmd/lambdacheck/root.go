@@ -17,5 +17,6 @@ dangerous.`,
 	}
 	root.AddCommand(newVersionCommand())
 	root.AddCommand(newAuthzCommand())
+	root.AddCommand(newInventoryCommand())
 	return root
 }
