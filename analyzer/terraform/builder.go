@@ -71,7 +71,9 @@ func newBuilder(res *eval.Result, c PolicyCatalog, k *knowledge) *builder {
 		stashed: map[string][]*instance{}}
 }
 
-func stash(b *builder, i *instance) { b.stashed[i.Resource.Type] = append(b.stashed[i.Resource.Type], i) }
+func stash(b *builder, i *instance) {
+	b.stashed[i.Resource.Type] = append(b.stashed[i.Resource.Type], i)
+}
 
 // arnParts splits an ARN into partition, service, region, account, resource.
 func arnParts(arn string) (partition, service, region, account, resource string, ok bool) {
@@ -322,10 +324,18 @@ func (b *builder) finish() {
 	for _, k := range sk {
 		b.inv.SCPs = append(b.inv.SCPs, *b.scps[k])
 	}
-	sort.SliceStable(b.inv.Functions, func(i, j int) bool { return less(b.inv.Functions[i].Address, b.inv.Functions[i].ARN, b.inv.Functions[j].Address, b.inv.Functions[j].ARN) })
-	sort.SliceStable(b.inv.Roles, func(i, j int) bool { return less(b.inv.Roles[i].Address, b.inv.Roles[i].Name, b.inv.Roles[j].Address, b.inv.Roles[j].Name) })
-	sort.SliceStable(b.inv.Resources, func(i, j int) bool { return less(b.inv.Resources[i].Address, b.inv.Resources[i].ARN, b.inv.Resources[j].Address, b.inv.Resources[j].ARN) })
-	sort.SliceStable(b.inv.Policies, func(i, j int) bool { return less(b.inv.Policies[i].Address, b.inv.Policies[i].ARN, b.inv.Policies[j].Address, b.inv.Policies[j].ARN) })
+	sort.SliceStable(b.inv.Functions, func(i, j int) bool {
+		return less(b.inv.Functions[i].Address, b.inv.Functions[i].ARN, b.inv.Functions[j].Address, b.inv.Functions[j].ARN)
+	})
+	sort.SliceStable(b.inv.Roles, func(i, j int) bool {
+		return less(b.inv.Roles[i].Address, b.inv.Roles[i].Name, b.inv.Roles[j].Address, b.inv.Roles[j].Name)
+	})
+	sort.SliceStable(b.inv.Resources, func(i, j int) bool {
+		return less(b.inv.Resources[i].Address, b.inv.Resources[i].ARN, b.inv.Resources[j].Address, b.inv.Resources[j].ARN)
+	})
+	sort.SliceStable(b.inv.Policies, func(i, j int) bool {
+		return less(b.inv.Policies[i].Address, b.inv.Policies[i].ARN, b.inv.Policies[j].Address, b.inv.Policies[j].ARN)
+	})
 	sort.SliceStable(b.inv.SCPs, func(i, j int) bool { return less(b.inv.SCPs[i].Address, "", b.inv.SCPs[j].Address, "") })
 	sort.SliceStable(b.inv.Triggers, func(i, j int) bool {
 		a, c := b.inv.Triggers[i], b.inv.Triggers[j]
