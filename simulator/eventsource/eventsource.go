@@ -1,0 +1,223 @@
+// Package eventsource is the simulator's reference of how AWS services reach
+// a Lambda function: which service principal a push source invokes as, which
+// services invoke with a role of their own, which actions an event source
+// mapping needs on its source, and which actions destinations need. The data
+// is generated from the shared reference (go generate) and embedded.
+package eventsource
+
+//go:generate go run ./internal/gen -data ../../../shared/data -out sources.json
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+//go:embed sources.json
+var sourcesJSON []byte
+
+type reference struct {
+	ResourcePolicyInvokers []struct {
+		Service                string `json:"service"`
+		Principal              string `json:"principal"`
+		SourceAccountCondition bool   `json:"sourceAccountCondition"`
+	} `json:"resourcePolicyInvokers"`
+	RoleBasedInvokers []struct {
+		Service            string   `json:"service"`
+		RoleTrustPrincipal *string  `json:"roleTrustPrincipal"`
+		RoleActions        []string `json:"roleActions"`
+	} `json:"roleBasedInvokers"`
+	EventSourceMappings []struct {
+		Service            string            `json:"service"`
+		RequiredActions    []string          `json:"requiredActions"`
+		ConditionalActions map[string]string `json:"conditionalActions"`
+	} `json:"eventSourceMappings"`
+	ExecutionRoleRequirements map[string]struct {
+		Actions         []string            `json:"actions"`
+		ActionsByTarget map[string][]string `json:"actionsByTarget"`
+	} `json:"executionRoleRequirements"`
+}
+
+// Push describes a source that invokes through the function's resource policy.
+type Push struct {
+	Principal string
+	// SourceAccountCondition: the source ARN carries no account id (S3, SES)
+	// or AWS recommends aws:SourceAccount to prevent confused-deputy use.
+	SourceAccountCondition bool
+}
+
+// RoleInvoker describes a service that invokes with a role of its own.
+type RoleInvoker struct {
+	TrustPrincipal string   // the service principal the role must trust
+	Actions        []string // what the role must be allowed on the function
+}
+
+// Poll describes an event source mapping's needs on its source.
+type Poll struct {
+	Actions []string
+	// KMSDecrypt: a source encrypted with a customer managed key also needs
+	// kms:Decrypt on that key.
+	KMSDecrypt bool
+}
+
+// Reference is the decoded, immutable reference.
+type Reference struct {
+	push         map[string]Push
+	roles        map[string]RoleInvoker
+	poll         map[string]Poll
+	destinations map[string][]string // target service → actions (async destinations)
+	dlq          map[string][]string
+	esmFailure   map[string][]string
+	features     map[string][]string
+}
+
+// Trigger types (SPEC §6.6) of push sources, by service principal.
+var pushTypes = map[string][]string{
+	"s3.amazonaws.com":                       {"s3"},
+	"sns.amazonaws.com":                      {"sns"},
+	"events.amazonaws.com":                   {"eventbridge", "schedule"},
+	"apigateway.amazonaws.com":               {"apigateway", "apigatewayv2"},
+	"elasticloadbalancing.amazonaws.com":     {"alb"},
+	"vpc-lattice.amazonaws.com":              {"vpc_lattice"},
+	"logs.amazonaws.com":                     {"logs"},
+	"lambda.alarms.cloudwatch.amazonaws.com": {"alarm"},
+	"iot.amazonaws.com":                      {"iot"},
+	"iotevents.amazonaws.com":                {"iotevents"},
+	"cognito-idp.amazonaws.com":              {"cognito"},
+	"alexa-appkit.amazon.com":                {"alexa"},
+	"alexa-connectedhome.amazon.com":         {"alexa_smart_home"},
+	"ses.amazonaws.com":                      {"ses"},
+	"secretsmanager.amazonaws.com":           {"secretsmanager"},
+	"config.amazonaws.com":                   {"config"},
+	"codecommit.amazonaws.com":               {"codecommit"},
+	"lex.amazonaws.com":                      {"lex"},
+	"lexv2.amazonaws.com":                    {"lexv2"},
+	"connect.amazonaws.com":                  {"connect"},
+	"bedrock.amazonaws.com":                  {"bedrock"},
+}
+
+// Trigger types of role-based invokers, by the principal their role trusts.
+var roleTypes = map[string]string{
+	"states.amazonaws.com":             "sfn",
+	"scheduler.amazonaws.com":          "scheduler",
+	"pipes.amazonaws.com":              "pipes",
+	"firehose.amazonaws.com":           "firehose",
+	"codepipeline.amazonaws.com":       "codepipeline",
+	"batchoperations.s3.amazonaws.com": "s3_batch",
+	"appsync.amazonaws.com":            "appsync",
+	"rds.amazonaws.com":                "rds",
+}
+
+// Trigger types of event source mappings, by the reference's service name.
+var pollTypes = map[string]string{
+	"Amazon SQS":                         "sqs",
+	"Amazon Kinesis Data Streams":        "kinesis",
+	"Amazon DynamoDB Streams":            "dynamodb",
+	"Amazon MSK":                         "kafka",
+	"Self-managed Apache Kafka":          "self_managed_kafka",
+	"Amazon MQ (ActiveMQ and RabbitMQ)":  "mq",
+	"Amazon DocumentDB (change streams)": "docdb",
+}
+
+// Default returns the embedded reference, decoded once.
+var Default = sync.OnceValue(func() *Reference {
+	r, err := decode(sourcesJSON)
+	if err != nil {
+		// The embedded file is generated and tested; failing here is a build defect.
+		panic(err)
+	}
+	return r
+})
+
+func decode(data []byte) (*Reference, error) {
+	var doc reference
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("decode event-source reference: %w", err)
+	}
+	r := &Reference{push: map[string]Push{}, roles: map[string]RoleInvoker{}, poll: map[string]Poll{}, features: map[string][]string{}}
+	for _, p := range doc.ResourcePolicyInvokers {
+		for _, t := range pushTypes[p.Principal] {
+			r.push[t] = Push{Principal: p.Principal, SourceAccountCondition: p.SourceAccountCondition}
+		}
+	}
+	for _, ri := range doc.RoleBasedInvokers {
+		if ri.RoleTrustPrincipal == nil {
+			continue
+		}
+		if t, ok := roleTypes[*ri.RoleTrustPrincipal]; ok {
+			r.roles[t] = RoleInvoker{TrustPrincipal: *ri.RoleTrustPrincipal, Actions: ri.RoleActions}
+		}
+	}
+	for _, m := range doc.EventSourceMappings {
+		t, ok := pollTypes[m.Service]
+		if !ok {
+			continue
+		}
+		_, kms := m.ConditionalActions["kms:Decrypt"]
+		r.poll[t] = Poll{Actions: m.RequiredActions, KMSDecrypt: kms}
+	}
+	for name, req := range doc.ExecutionRoleRequirements {
+		switch name {
+		case "asyncDestinations":
+			r.destinations = req.ActionsByTarget
+		case "deadLetterQueue":
+			r.dlq = req.ActionsByTarget
+		case "eventSourceMappingOnFailureDestinations":
+			r.esmFailure = req.ActionsByTarget
+		default:
+			r.features[name] = req.Actions
+		}
+	}
+	for _, want := range []string{"s3", "sns", "eventbridge", "apigateway", "alb", "logs", "iot", "cognito"} {
+		if _, ok := r.push[want]; !ok {
+			return nil, fmt.Errorf("event-source reference lacks the push source %q", want)
+		}
+	}
+	for _, want := range []string{"sqs", "kinesis", "dynamodb"} {
+		if _, ok := r.poll[want]; !ok {
+			return nil, fmt.Errorf("event-source reference lacks the event source mapping %q", want)
+		}
+	}
+	return r, nil
+}
+
+// Push returns how a push trigger type invokes.
+func (r *Reference) Push(triggerType string) (Push, bool) {
+	p, ok := r.push[triggerType]
+	return p, ok
+}
+
+// RoleInvoker returns how a role-based trigger type invokes.
+func (r *Reference) RoleInvoker(triggerType string) (RoleInvoker, bool) {
+	ri, ok := r.roles[triggerType]
+	return ri, ok
+}
+
+// Poll returns what an event source mapping of the type needs on its source.
+func (r *Reference) Poll(triggerType string) (Poll, bool) {
+	p, ok := r.poll[triggerType]
+	return p, ok
+}
+
+// DestinationActions returns the actions the execution role needs on a
+// destination of the given ARN service; kind is "async" (async invoke
+// destinations), "dlq" (dead-letter queue) or "esm" (event source mapping
+// on-failure destination).
+func (r *Reference) DestinationActions(kind, targetService string) []string {
+	var m map[string][]string
+	switch kind {
+	case "dlq":
+		m = r.dlq
+	case "esm":
+		m = r.esmFailure
+	default:
+		m = r.destinations
+	}
+	return m[strings.ToLower(targetService)]
+}
+
+// FeatureActions returns the actions a function feature needs of its
+// execution role: logging, vpc, xrayTracing, efs, kmsEnvironmentVariables.
+func (r *Reference) FeatureActions(feature string) []string { return r.features[feature] }

@@ -1,0 +1,163 @@
+// Package flow holds the simulator's output records: flows made of steps,
+// each step decided by the IAM engine with the statements that decided it.
+// They are plain JSON-tagged data: the simulator writes them, the Rego rules
+// read them as input, and `simulate --format json` prints them under the
+// contract of SPEC §6.6 (documented in docs/flows.md).
+//
+// Pipeline place: inventory → simulator → flows (this package) → rules →
+// findings → report.
+package flow
+
+// SchemaVersion is the version of the JSON contract.
+const SchemaVersion = 1
+
+// Decision is a four-valued verdict. A flow through an unknown value (an
+// unresolved Terraform expression, a context key static analysis cannot
+// know) is never reported as certainly allowed or denied.
+type Decision string
+
+const (
+	Allowed     Decision = "allowed"
+	Conditional Decision = "conditional" // holds only if the listed conditions hold
+	Denied      Decision = "denied"
+	Unknown     Decision = "unknown" // depends on a value the source did not resolve
+)
+
+// rank orders decisions from best to worst for combining steps.
+func (d Decision) rank() int {
+	switch d {
+	case Allowed:
+		return 0
+	case Conditional:
+		return 1
+	case Unknown:
+		return 2
+	default:
+		return 3
+	}
+}
+
+// Combine is the decision of steps that must all hold: the worst of them.
+func Combine(ds ...Decision) Decision {
+	out := Allowed
+	for _, d := range ds {
+		if d.rank() > out.rank() {
+			out = d
+		}
+	}
+	return out
+}
+
+// Kind is what a flow describes.
+type Kind string
+
+const (
+	KindInvoke Kind = "invoke" // a trigger invoking a function
+	KindAccess Kind = "access" // a function's role reaching a resource
+	KindReach  Kind = "reach"  // an outside principal reaching a function or its role
+	KindChain  Kind = "chain"  // several flows linked into a path
+)
+
+// Ref names an inventory item: its Terraform address (or ARN for live
+// sources) and its ARN.
+type Ref struct {
+	Address string `json:"address,omitempty"`
+	ARN     string `json:"arn,omitempty"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+}
+
+// FunctionRef is a function, with the qualifier a trigger targets.
+type FunctionRef struct {
+	Ref
+	Qualifier string `json:"qualifier,omitempty"`
+}
+
+// Statement is a policy statement that decided a step.
+type Statement struct {
+	Policy    string `json:"policy"` // policy name or address
+	Layer     string `json:"layer"`  // identity, resource, boundary, session, scp, rcp
+	Index     int    `json:"index"`
+	Sid       string `json:"sid,omitempty"`
+	Effect    string `json:"effect"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Certain   bool   `json:"certain"`
+	Condition string `json:"condition,omitempty"` // for uncertain statements: what must hold
+}
+
+// Step is one decided link of a flow.
+type Step struct {
+	What     string   `json:"what"`
+	Decision Decision `json:"decision"`
+	Reason   string   `json:"reason"`
+	// The request the step asked the engine, when it asked one.
+	Principal  string      `json:"principal,omitempty"`
+	Action     string      `json:"action,omitempty"`
+	Resource   string      `json:"resource,omitempty"`
+	Statements []Statement `json:"statements"`
+}
+
+// Trigger is an invoke flow's event source and target.
+type Trigger struct {
+	Type     string      `json:"type"` // s3, sns, sqs, … (SPEC §6.6)
+	Kind     string      `json:"kind"` // push or poll
+	Address  string      `json:"address,omitempty"`
+	Source   Ref         `json:"source"`
+	Function FunctionRef `json:"function"`
+	Enabled  bool        `json:"enabled"`
+	Events   []string    `json:"events,omitempty"`
+	Filter   string      `json:"filter,omitempty"`
+}
+
+// Flow is one simulated path from an entry to an effect.
+type Flow struct {
+	ID       string   `json:"id"`
+	Kind     Kind     `json:"kind"`
+	Decision Decision `json:"decision"`
+	Title    string   `json:"title"`
+	Steps    []Step   `json:"steps"`
+
+	// invoke
+	Trigger *Trigger `json:"trigger,omitempty"`
+
+	// access
+	Function *FunctionRef `json:"function,omitempty"`
+	Resource *Ref         `json:"resource,omitempty"`
+	Level    string       `json:"level,omitempty"`   // List, Read, Write, Permissions management, Tagging
+	Actions  []string     `json:"actions,omitempty"` // allowed (or conditional) actions
+	// Purpose says why the access matters beyond ordinary reach:
+	// destination, dead-letter, poll-source, env-key, logging.
+	Purpose string `json:"purpose,omitempty"`
+	// Outside is true for access to resources outside the inventory ("*"
+	// or patterns), where Resource.ARN holds the policy's pattern.
+	Outside bool `json:"outside,omitempty"`
+	// CrossAccount is true when the resource is in another account.
+	CrossAccount bool `json:"cross_account,omitempty"`
+
+	// reach
+	Target    *Ref   `json:"target,omitempty"`    // the function or role reached
+	Principal string `json:"principal,omitempty"` // who: "*", an account, a service
+	// Reach is public, account, service or assume-role.
+	Reach string `json:"reach,omitempty"`
+
+	// chain
+	Path []string `json:"path,omitempty"` // flow ids, entry first
+	Loop bool     `json:"loop,omitempty"`
+}
+
+// UnknownValue is a value the simulation met but could not resolve.
+type UnknownValue struct {
+	Address string `json:"address"`
+	Field   string `json:"field"`
+	Reason  string `json:"reason"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+}
+
+// Result is the simulator's whole output.
+type Result struct {
+	Schema   int       `json:"schema"`
+	Flows    []Flow    `json:"flows"`
+	Unknowns []UnknownValue `json:"unknowns"`
+}
