@@ -19,6 +19,11 @@ type Context struct {
 	vals     map[string]entry
 	unknown  map[string]struct{}
 	prefixes []string
+	// missing and missingPrefixes mark keys known to be absent; they win
+	// over unknown prefixes, so a caller can make every key unknown by
+	// default (SetUnknownPrefix("")) and still say which ones are absent.
+	missing         map[string]struct{}
+	missingPrefixes []string
 }
 
 type entry struct {
@@ -56,6 +61,26 @@ func (c *Context) SetUnknown(key string) {
 	c.unknown[k] = struct{}{}
 }
 
+// SetMissing marks key as known to be absent, overriding unknown prefixes.
+func (c *Context) SetMissing(key string) {
+	k := strings.ToLower(key)
+	delete(c.vals, k)
+	delete(c.unknown, k)
+	if c.missing == nil {
+		c.missing = map[string]struct{}{}
+	}
+	c.missing[k] = struct{}{}
+}
+
+// SetMissingPrefix marks every key starting with prefix as absent unless
+// set, overriding unknown prefixes.
+func (c *Context) SetMissingPrefix(prefix string) {
+	p := strings.ToLower(prefix)
+	if !slices.Contains(c.missingPrefixes, p) {
+		c.missingPrefixes = append(c.missingPrefixes, p)
+	}
+}
+
 // SetUnknownPrefix marks every key that starts with prefix (for example
 // "aws:principaltag/") as unknown, except keys given values with Set.
 func (c *Context) SetUnknownPrefix(prefix string) {
@@ -86,6 +111,14 @@ func (c *Context) lookup(key string) ([]string, pattern.KeyState, bool) {
 	}
 	if _, ok := c.unknown[key]; ok {
 		return nil, pattern.KeyUnknown, false
+	}
+	if _, ok := c.missing[key]; ok {
+		return nil, pattern.Missing, false
+	}
+	for _, p := range c.missingPrefixes {
+		if strings.HasPrefix(key, p) {
+			return nil, pattern.Missing, false
+		}
 	}
 	for _, p := range c.prefixes {
 		if strings.HasPrefix(key, p) {
@@ -138,5 +171,12 @@ func (c *Context) Clone() *Context {
 		n.unknown[k] = struct{}{}
 	}
 	n.prefixes = slices.Clone(c.prefixes)
+	n.missingPrefixes = slices.Clone(c.missingPrefixes)
+	for k := range c.missing {
+		if n.missing == nil {
+			n.missing = map[string]struct{}{}
+		}
+		n.missing[k] = struct{}{}
+	}
 	return n
 }
