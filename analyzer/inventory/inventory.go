@@ -154,19 +154,22 @@ type Function struct {
 	MemorySize    int      `json:"memory_size,omitempty"`
 	Timeout       int      `json:"timeout,omitempty"`
 	// ReservedConcurrency is -1 when unreserved, as the Lambda API reports.
-	ReservedConcurrency int           `json:"reserved_concurrency"`
-	Environment         []EnvVar      `json:"environment,omitempty"`
-	KMSKeyARN           string        `json:"kms_key_arn,omitempty"`
-	Layers              []string      `json:"layers,omitempty"`
-	VPC                 *VPCConfig    `json:"vpc,omitempty"`
-	TracingMode         string        `json:"tracing_mode,omitempty"`
-	DeadLetterTarget    string        `json:"dead_letter_target,omitempty"`
-	Publish             bool          `json:"publish,omitempty"`
-	Version             string        `json:"version,omitempty"` // "$LATEST" or a placeholder
-	Aliases             []Alias       `json:"aliases,omitempty"`
-	URLs                []FunctionURL `json:"urls,omitempty"`
-	AsyncConfigs        []AsyncConfig `json:"async_configs,omitempty"`
-	Permissions         []Permission  `json:"permissions,omitempty"`
+	ReservedConcurrency int        `json:"reserved_concurrency"`
+	Environment         []EnvVar   `json:"environment,omitempty"`
+	KMSKeyARN           string     `json:"kms_key_arn,omitempty"`
+	Layers              []string   `json:"layers,omitempty"`
+	VPC                 *VPCConfig `json:"vpc,omitempty"`
+	TracingMode         string     `json:"tracing_mode,omitempty"`
+	DeadLetterTarget    string     `json:"dead_letter_target,omitempty"`
+	Publish             bool       `json:"publish,omitempty"`
+	// RecursiveLoop is Lambda's recursive loop detection setting:
+	// "Terminate" (the default) or "Allow".
+	RecursiveLoop string        `json:"recursive_loop,omitempty"`
+	Version       string        `json:"version,omitempty"` // "$LATEST" or a placeholder
+	Aliases       []Alias       `json:"aliases,omitempty"`
+	URLs          []FunctionURL `json:"urls,omitempty"`
+	AsyncConfigs  []AsyncConfig `json:"async_configs,omitempty"`
+	Permissions   []Permission  `json:"permissions,omitempty"`
 	// ResourcePolicies are the function's resource-based policies as
 	// GetPolicy returns them, one per qualifier ("" is the unqualified
 	// function): statements added by permissions, or the full document of a
@@ -319,11 +322,16 @@ type Trigger struct {
 	Qualifier       string `json:"qualifier,omitempty"`
 	// InvokeRole is the role the service assumes to invoke the target
 	// (Scheduler, Step Functions, API Gateway credentials, EventBridge).
-	InvokeRole string   `json:"invoke_role,omitempty"`
-	Events     []string `json:"events,omitempty"`
-	Enabled    bool     `json:"enabled"`
-	Filter     *Filter  `json:"filter,omitempty"`
-	Batch      *Batch   `json:"batch,omitempty"`
+	InvokeRole string `json:"invoke_role,omitempty"`
+	// Authorization is how callers are authenticated where the source
+	// is an endpoint: API Gateway method/route authorization (NONE,
+	// AWS_IAM, CUSTOM, COGNITO_USER_POOLS, JWT) or a function URL's
+	// auth type (NONE, AWS_IAM).
+	Authorization string   `json:"authorization,omitempty"`
+	Events        []string `json:"events,omitempty"`
+	Enabled       bool     `json:"enabled"`
+	Filter        *Filter  `json:"filter,omitempty"`
+	Batch         *Batch   `json:"batch,omitempty"`
 	// OnFailure is the failure destination of an event source mapping or
 	// the dead-letter target of a rule/schedule target.
 	OnFailure string    `json:"on_failure,omitempty"`

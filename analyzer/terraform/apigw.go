@@ -30,7 +30,7 @@ func decodeHTTPAPI(b *builder, i *instance) {
 	if target := o.str("target"); target != "" && r.ARN != "" {
 		t := inventory.Trigger{Origin: i.origin, Kind: "push", Service: "apigatewayv2", SourceAddress: i.Addr,
 			SourceARN: r.ARN + "/$default/$default", Target: lambdaFromURI(target), Enabled: true,
-			Events: []string{"$default"}, Filter: &inventory.Filter{Expression: "$default"}}
+			Events: []string{"$default"}, Filter: &inventory.Filter{Expression: "$default"}, Authorization: "NONE"}
 		setFunctionTarget(i, &t)
 		b.inv.Triggers = append(b.inv.Triggers, t)
 	}
@@ -92,6 +92,11 @@ func (b *builder) linkAPIGateway() {
 			}
 		}
 	})
+	methodAuth := map[string]string{}
+	for _, m := range b.stashed["aws_api_gateway_method"] {
+		o := m.obj(nil)
+		methodAuth[o.str("rest_api_id")+"|"+o.str("resource_id")+"|"+o.str("http_method")] = o.str("authorization")
+	}
 	for _, i := range b.stashed["aws_api_gateway_integration"] {
 		var unknown []inventory.Unknown
 		o := i.obj(&unknown)
@@ -109,7 +114,8 @@ func (b *builder) linkAPIGateway() {
 		if method == "ANY" {
 			arnMethod = "*"
 		}
-		b.apiTriggers(i, "apigateway", api, rest[api], arnMethod+path, route, fn, o.str("credentials"), unknown, ok && api != "" && method != "")
+		auth := methodAuth[api+"|"+o.str("resource_id")+"|"+method]
+		b.apiTriggers(i, "apigateway", api, rest[api], arnMethod+path, route, fn, o.str("credentials"), auth, unknown, ok && api != "" && method != "")
 	}
 	for _, i := range b.stashed["aws_api_gateway_authorizer"] {
 		b.authorizer(i, "apigateway", "rest_api_id", "authorizer_credentials")
@@ -143,7 +149,11 @@ func (b *builder) linkAPIGateway() {
 			arnRoute = method + path
 		}
 		api := o.str("api_id")
-		b.apiTriggers(i, "apigatewayv2", api, v2[api], arnRoute, key, in.fn, in.role, unknown, api != "" && key != "")
+		auth := o.str("authorization_type")
+		if auth == "" {
+			auth = "NONE"
+		}
+		b.apiTriggers(i, "apigatewayv2", api, v2[api], arnRoute, key, in.fn, in.role, auth, unknown, api != "" && key != "")
 	}
 	for _, i := range b.stashed["aws_apigatewayv2_authorizer"] {
 		b.authorizer(i, "apigatewayv2", "api_id", "authorizer_credentials_arn")
@@ -153,8 +163,8 @@ func (b *builder) linkAPIGateway() {
 // apiTriggers adds one trigger per stage of the API for a route. The
 // source ARN is the one API Gateway invokes with:
 // arn:PARTITION:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH.
-func (b *builder) apiTriggers(i *instance, service, api string, stages []string, arnRoute, route, fn, role string, unknown []inventory.Unknown, known bool) {
-	base := inventory.Trigger{Origin: i.origin, Kind: "push", Service: service, Target: fn, InvokeRole: role,
+func (b *builder) apiTriggers(i *instance, service, api string, stages []string, arnRoute, route, fn, role, auth string, unknown []inventory.Unknown, known bool) {
+	base := inventory.Trigger{Origin: i.origin, Kind: "push", Service: service, Target: fn, InvokeRole: role, Authorization: auth,
 		Enabled: true, Events: []string{route}, Filter: &inventory.Filter{Expression: route}, Unknown: unknown}
 	if r, ok := b.resources[executeAPI(i, api)]; ok {
 		base.SourceAddress = r.Address
@@ -171,12 +181,7 @@ func (b *builder) apiTriggers(i *instance, service, api string, stages []string,
 	}
 	for _, stage := range stages {
 		t := base
-		t.SourceARN = executeAPI(i, api) + "/" + stage + "/" + strings.TrimPrefix(arnRoute, "/")
-		if strings.HasPrefix(arnRoute, "$") {
-			t.SourceARN = executeAPI(i, api) + "/" + stage + "/" + arnRoute
-		} else {
-			t.SourceARN = executeAPI(i, api) + "/" + stage + "/" + arnRoute
-		}
+		t.SourceARN = executeAPI(i, api) + "/" + stage + "/" + arnRoute
 		b.inv.Triggers = append(b.inv.Triggers, t)
 	}
 }

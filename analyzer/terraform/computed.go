@@ -200,12 +200,9 @@ func (k *knowledge) computed(i inst) (map[string]cty.Value, bool) {
 		c["url_id"] = cty.StringVal(id)
 		c["function_url"] = cty.StringVal("https://" + id + ".lambda-url." + r + ".on.aws/")
 		c["function_arn"] = fn
-		if qv := i.get("qualifier"); qv != cty.NilVal {
+		c["id"] = concat(i.get("function_name"))
+		if qv := i.get("qualifier"); qv != cty.NilVal && q == "" {
 			c["id"] = concat(i.get("function_name"), "/", qv)
-		} else if q != "" {
-			c["id"] = concat(i.get("function_name"))
-		} else {
-			c["id"] = concat(i.get("function_name"))
 		}
 	case "aws_lambda_permission":
 		c["id"] = i.name("statement_id", "statement_id_prefix")

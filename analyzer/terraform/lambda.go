@@ -63,6 +63,7 @@ func decodeFunction(b *builder, i *instance) {
 	}
 	f.Publish = o.boolean("publish", false)
 	f.Version = o.str("version")
+	f.RecursiveLoop = "Terminate"
 	b.addFunction(f)
 }
 
@@ -222,7 +223,7 @@ func decodeFunctionURL(b *builder, i *instance) {
 	}
 	u.Qualifier = q
 	t := inventory.Trigger{Origin: i.origin, Kind: "push", Service: "function_url", SourceAddress: i.Addr,
-		Target: qualified(fn, q), FunctionARN: fn, Qualifier: q, Enabled: true, Events: []string{"auth_type:" + u.AuthType}}
+		Target: qualified(fn, q), FunctionARN: fn, Qualifier: q, Enabled: true, Authorization: u.AuthType}
 	b.inv.Triggers = append(b.inv.Triggers, t)
 	b.pendingFn = append(b.pendingFn, func() {
 		if fn == "" {
@@ -520,4 +521,18 @@ func isAccountID(s string) bool {
 		}
 	}
 	return true
+}
+
+func decodeRecursionConfig(b *builder, i *instance) {
+	var unknown []inventory.Unknown
+	o := i.obj(&unknown)
+	fn, _ := fnRef(i, o, "function_name")
+	loop := o.str("recursive_loop")
+	b.pendingFn = append(b.pendingFn, func() {
+		if fn == "" {
+			b.unresolved(i.origin, "recursion config: the function is not known"+reasons(unknown))
+			return
+		}
+		b.function(fn, i.origin).RecursiveLoop = loop
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
 func newResource(i *instance, service string) (*inventory.Resource, obj) {
@@ -29,9 +28,7 @@ func setAttr(r *inventory.Resource, k, v string) {
 // resourcePolicy reads the inline policy argument of a resource.
 func resourcePolicy(i *instance, o obj, attr string) *inventory.Policy {
 	if !o.has(attr) {
-		if _, ok := o.known(attr, "policy"); !ok {
-			// unknown: recorded by known()
-		}
+		o.known(attr, "policy") // records an unknown policy
 		return nil
 	}
 	p := policyFrom(o, attr, attr, i.origin)
@@ -297,8 +294,7 @@ func (k *knowledge) keyRef(i *instance, ref string) string {
 	if s, ok := knownStr(v); ok {
 		return s
 	}
-	_, rs := reason.Of(v)
-	_ = rs
+	// An alias: AWS resolves it; keep what the configuration says.
 	return ref
 }
 
