@@ -1,0 +1,249 @@
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
+)
+
+// fakeCatalog holds the one AWS managed policy the feature tests attach.
+type fakeCatalog struct{}
+
+func (fakeCatalog) ManagedPolicy(nameOrARN string) (catalog.ManagedPolicy, bool) {
+	if nameOrARN == "AWSLambdaBasicExecutionRole" || nameOrARN == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" {
+		return catalog.ManagedPolicy{Name: "AWSLambdaBasicExecutionRole", Path: "/service-role/",
+			ARN:      "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+			Document: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`)}, true
+	}
+	return catalog.ManagedPolicy{}, false
+}
+
+func findResource(inv *inventory.Inventory, addr string) *inventory.Resource {
+	for i := range inv.Resources {
+		if inv.Resources[i].Address == addr {
+			return &inv.Resources[i]
+		}
+	}
+	return nil
+}
+
+func findFunction(inv *inventory.Inventory, addr string) *inventory.Function {
+	for i := range inv.Functions {
+		if inv.Functions[i].Address == addr {
+			return &inv.Functions[i]
+		}
+	}
+	return nil
+}
+
+func findRole(inv *inventory.Inventory, addr string) *inventory.Role {
+	for i := range inv.Roles {
+		if inv.Roles[i].Address == addr {
+			return &inv.Roles[i]
+		}
+	}
+	return nil
+}
+
+func hasDiag(inv *inventory.Inventory, sev, summary, file string) bool {
+	for _, d := range inv.Diags {
+		if d.Severity == sev && strings.Contains(d.Summary, summary) && (file == "" || d.File == file) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestEvaluationFeatures(t *testing.T) {
+	cases := []struct {
+		name  string
+		dir   string
+		opts  Options
+		check func(t *testing.T, inv *inventory.Inventory)
+	}{
+		{
+			// Terraform's variable definition precedence: defaults, TF_VAR_,
+			// terraform.tfvars, *.auto.tfvars in lexical order, then -var and
+			// -var-file in command-line order.
+			name: "variable precedence follows Terraform",
+			dir:  "vars",
+			opts: Options{
+				Env: []string{"TF_VAR_from_env=env", "TF_VAR_from_tfvars=env", "TF_VAR_list=[\"x\",\"y\"]"},
+				Vars: []eval.VarArg{{Name: "from_cli", Value: "cli"}, {File: "testdata/eval/vars/cli.tfvars"}},
+			},
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				q := findResource(inv, "aws_sqs_queue.q")
+				if q == nil || q.Name != "default-env-tfvars-b-auto-file-2" {
+					t.Fatalf("queue name = %+v", q)
+				}
+			},
+		},
+		{
+			name: "unset variable stays unknown with its reason",
+			dir:  "vars",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				topic := findResource(inv, "aws_sns_topic.t")
+				if topic == nil || topic.ARN != "" || topic.Name != "" {
+					t.Fatalf("topic = %+v, want unknown name and ARN", topic)
+				}
+				if len(topic.Unknown) == 0 || !strings.Contains(topic.Unknown[0].Reason, "var.unset has no value") {
+					t.Fatalf("unknown = %+v", topic.Unknown)
+				}
+				if !hasDiag(inv, "warning", "No value for required variable", "main.tf") {
+					t.Fatalf("no diagnostic for var.unset: %+v", inv.Diags)
+				}
+			},
+		},
+		{
+			name: "modules consume each other's outputs, with for_each, provider mapping and path.module",
+			dir:  "modules",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				f := findFunction(inv, `module.api["a"].aws_lambda_function.this`)
+				if f == nil || f.ARN != "arn:aws:lambda:eu-central-1:123456789012:function:api-a" {
+					t.Fatalf("function = %+v", f)
+				}
+				q := findResource(inv, "module.queue.aws_sqs_queue.this")
+				if q == nil || q.ARN != "arn:aws:sqs:us-east-1:123456789012:jobs" {
+					t.Fatalf("queue (provider aws.east passed to the module) = %+v", q)
+				}
+				var polls int
+				for _, tr := range inv.Triggers {
+					if tr.Kind == "poll" && tr.SourceARN == q.ARN && strings.HasPrefix(tr.FunctionAddress, "module.api[") {
+						polls++
+					}
+				}
+				if polls != 2 {
+					t.Fatalf("%d event source mappings joined to the queue, want 2: %+v", polls, inv.Triggers)
+				}
+			},
+		},
+		{
+			name: "downloaded module from modules.json loads, missing registry module is unknown",
+			dir:  "registry",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				f := findFunction(inv, "module.downloaded.aws_lambda_function.this")
+				if f == nil || f.Name != "fetched" {
+					t.Fatalf("downloaded module function = %+v", f)
+				}
+				if len(f.Permissions) != 1 || f.Permissions[0].SourceARN != "" {
+					t.Fatalf("permissions = %+v", f.Permissions)
+				}
+				u := f.Permissions[0].Unknown
+				if len(u) != 1 || u[0].Field != "source_arn" || !strings.Contains(u[0].Reason, `module "missing" (source "terraform-aws-modules/sqs/aws", version "4.0.0") is not downloaded`) {
+					t.Fatalf("unknown = %+v", u)
+				}
+				var notLoaded bool
+				for _, m := range inv.Modules {
+					notLoaded = notLoaded || (m.Address == "module.missing" && !m.Loaded)
+				}
+				if !notLoaded || len(inv.Unknown) != 1 {
+					t.Fatalf("modules = %+v unknown = %+v", inv.Modules, inv.Unknown)
+				}
+			},
+		},
+		{
+			name: "syntax error in one file is reported with position and the rest loads",
+			dir:  "syntax",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				var d *inventory.Diagnostic
+				for i := range inv.Diags {
+					if inv.Diags[i].File == "bad.tf" {
+						d = &inv.Diags[i]
+					}
+				}
+				if d == nil || d.Severity != "error" || d.Line != 2 || d.Column == 0 {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
+				}
+				if findResource(inv, "aws_sqs_queue.ok") == nil {
+					t.Fatal("good.tf was not loaded")
+				}
+				if len(inv.Skipped) != 1 || inv.Skipped[0].Type != "aws_vpc" || inv.Skipped[0].Count != 1 {
+					t.Fatalf("skipped = %+v", inv.Skipped)
+				}
+			},
+		},
+		{
+			name: "tf.json files with template strings",
+			dir:  "jsonsyntax",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				f := findFunction(inv, "aws_lambda_function.f")
+				if f == nil || f.Name != "json-fn" || len(f.Environment) != 1 || !f.Environment[0].LooksSecret {
+					t.Fatalf("function = %+v", f)
+				}
+			},
+		},
+		{
+			name: "reference cycle is a diagnostic, not a hang",
+			dir:  "cycle",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				if !hasDiag(inv, "error", "Cycle", "main.tf") {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
+				}
+				q := findResource(inv, "aws_sqs_queue.q")
+				if q == nil || q.ARN != "" || len(q.Unknown) == 0 {
+					t.Fatalf("queue = %+v", q)
+				}
+			},
+		},
+		{
+			name: "legacy style: quoted refs, attribute blocks, single Statement object, templatefile, data sources, provider alias",
+			dir:  "legacy",
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				f := findFunction(inv, "aws_lambda_function.f")
+				if f == nil || f.ARN != "arn:aws:lambda:us-east-1:111122223333:function:legacy-eu-west-1-eu-west-1" {
+					t.Fatalf("function = %+v", f)
+				}
+				keys := map[string]bool{}
+				for _, e := range f.Environment {
+					keys[e.Key] = e.LooksSecret
+				}
+				if len(keys) != 3 || !keys["DB_PASSWORD"] || keys["ACCOUNT"] {
+					t.Fatalf("environment = %+v", f.Environment)
+				}
+				r := findRole(inv, "aws_iam_role.r")
+				if r == nil || r.TrustPolicy == nil || !strings.Contains(string(r.TrustPolicy.Document), `"Statement":{"Effect"`) {
+					t.Fatalf("trust policy = %+v", r)
+				}
+				if len(r.AttachedPolicies) != 1 || r.AttachedPolicies[0].Managed != "aws" || len(r.AttachedPolicies[0].Document) == 0 {
+					t.Fatalf("attached = %+v", r.AttachedPolicies)
+				}
+				if len(r.InlinePolicies) != 1 || !strings.Contains(string(r.InlinePolicies[0].Document), `"Resource":"arn:aws:sqs:eu-west-1:111122223333:legacy-input"`) {
+					t.Fatalf("inline = %+v", r.InlinePolicies)
+				}
+				var doc map[string]any
+				if err := json.Unmarshal(r.InlinePolicies[0].Document, &doc); err != nil {
+					t.Fatal(err)
+				}
+				q := findResource(inv, "data.aws_sqs_queue.existing")
+				if q == nil || !q.External || q.ARN != "arn:aws:sqs:eu-west-1:111122223333:legacy-input" {
+					t.Fatalf("looked-up queue = %+v", q)
+				}
+				var joined bool
+				for _, tr := range inv.Triggers {
+					joined = joined || (tr.SourceARN == q.ARN && tr.FunctionAddress == "aws_lambda_function.f")
+				}
+				if !joined {
+					t.Fatalf("format()-built source ARN does not join the looked-up queue: %+v", inv.Triggers)
+				}
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			opts.Catalog = fakeCatalog{}
+			inv, err := Load(context.Background(), filepath.Join("testdata", "eval", tc.dir), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, inv)
+		})
+	}
+}

@@ -1,0 +1,7 @@
+locals {
+  a = "${local.b}-a"
+  b = "${local.a}-b"
+}
+resource "aws_sqs_queue" "q" {
+  name = local.a
+}
