@@ -8,8 +8,9 @@
 //
 // The data is generated from ../shared/data by `go generate` (see
 // internal/gen) into compact blobs under data/ that are embedded, so builds
-// need nothing outside the module. Default decodes the action catalog once;
-// the managed policies are decoded on first use. Everything returned shares
+// need nothing outside the module. Default decodes the action index once,
+// reading the blob in place; each service's action details, the condition
+// key and ARN indexes, and the managed policies are decoded on first use. Everything returned shares
 // the catalog's immutable storage: callers must not modify returned slices.
 package catalog
 
@@ -140,8 +141,8 @@ type service struct {
 //go:embed data/actions.bin
 var actionsBlob string
 
-//go:embed data/policies.bin.gz
-var policiesBlob []byte
+//go:embed data/policies.bin
+var policiesBlob string
 
 // Default returns the catalog decoded from the embedded data. The first call
 // decodes its index (a few milliseconds); later calls return the same catalog.

@@ -21,7 +21,10 @@ func TestDefault_countsMatchReferenceData(t *testing.T) {
 		t.Errorf("action names = %d, want 22091", got)
 	}
 	if err := c.checkAll(); err != nil {
-		t.Errorf("embedded data: %v", err)
+		t.Errorf("embedded actions: %v", err)
+	}
+	if err := c.policies().checkAll(); err != nil {
+		t.Errorf("embedded managed policies: %v", err)
 	}
 	if got := len(c.ManagedPolicyNames()); got != 1644 {
 		t.Errorf("managed policies = %d, want 1644", got)

@@ -22,13 +22,8 @@ package catalog
 //	global condition keys: n × {name, type, category}
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"fmt"
-	"io"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
@@ -36,17 +31,13 @@ import (
 
 // load decodes the actions blob's index now; per-service details, the
 // condition key index, the ARN matchers and the policies on first use.
-func load(actions string, policiesGz []byte) (*Catalog, error) {
+func load(actions, policies string) (*Catalog, error) {
 	c, err := decodeActions(actions)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
 	c.policies = sync.OnceValue(func() *policySet {
-		raw, err := gunzip(policiesGz)
-		if err != nil {
-			panic(fmt.Sprintf("catalog: embedded managed policies: %v", err))
-		}
-		p, err := decodePolicies(raw)
+		p, err := decodePolicies(policies)
 		if err != nil {
 			// Same reasoning as Default: the embedded blob is tested.
 			panic(fmt.Sprintf("catalog: embedded managed policies: %v", err))
@@ -215,25 +206,6 @@ var levelSets = func() (sets [1 << len(format.Levels)][]AccessLevel) {
 	}
 	return sets
 }()
-
-// gunzip decompresses into a string without a second copy, sizing the
-// buffer from the gzip trailer (only a hint: a wrong one costs a resize).
-func gunzip(blob []byte) (string, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(blob))
-	if err != nil {
-		return "", err
-	}
-	var sb strings.Builder
-	if len(blob) >= 4 {
-		if n := binary.LittleEndian.Uint32(blob[len(blob)-4:]); n < 64<<20 {
-			sb.Grow(int(n))
-		}
-	}
-	if _, err := io.Copy(&sb, zr); err != nil {
-		return "", err
-	}
-	return sb.String(), nil
-}
 
 // checkAll decodes every service's details, reporting the first error.
 func (c *Catalog) checkAll() error {

@@ -88,7 +88,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(string(p), true)
 	f.Fuzz(func(t *testing.T, raw string, policies bool) {
 		if policies {
-			decodePolicies(raw)
+			if p, err := decodePolicies(raw); err == nil {
+				p.checkAll()
+			}
 			return
 		}
 		if c, err := decodeActions(raw); err == nil && c.checkAll() == nil {

@@ -1,8 +1,11 @@
 package catalog
 
 import (
+	"compress/flate"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
 )
@@ -22,50 +25,140 @@ type ManagedPolicy struct {
 }
 
 type policyEntry struct {
-	name, arn, path, version, note, doc string
-	deprecated                          bool
+	name, path, version, note string
+	deprecated                bool
+	chunk, off, size          int // the document's place in its chunk
+}
+
+type policyChunk struct {
+	raw  int    // uncompressed length
+	z    string // deflated bytes
+	once sync.Once
+	text string
+	err  error
 }
 
 type policySet struct {
-	list  []policyEntry // sorted by name
-	names []string
-	index foldIndex
+	list   []policyEntry // sorted by name
+	names  []string
+	index  foldIndex
+	chunks []policyChunk
 }
 
-// Layout of the policies blob (after gunzip), integers as uvarints:
+// Layout of the policies blob; integers are uvarints, a string is a length
+// and its bytes, and "deflated" is an uncompressed length then a string of
+// raw deflate data:
 //
-//	"LCPOL" version:byte n, n × {name, arn, path, version, flags:byte, note, document}
+//	"LCPOL" version:byte
+//	index: deflated {n, n × {name, path ("" when the ARN is unknown),
+//	       version, flags:byte, note, chunk, offset, length}}   (sorted by name)
+//	chunks: n × deflated {concatenated compact policy documents}
 //
-// where each string is a length and its bytes; entries are sorted by name.
-func decodePolicies(raw string) (*policySet, error) {
-	r := &format.Reader{S: raw}
+// Only the index is inflated on first use; a chunk when a policy in it is
+// first asked for.
+func decodePolicies(blob string) (*policySet, error) {
+	r := &format.Reader{S: blob}
 	r.Expect(format.PoliciesMagic)
 	if v := r.Byte(); r.Err == nil && v != format.LayoutVersion {
 		return nil, fmt.Errorf("layout version %d, want %d", v, format.LayoutVersion)
 	}
-	n := r.Uvarint(len(raw) - r.Off)
+	rawLen := r.Uvarint(maxInflated)
+	z := r.Bytes()
 	if r.Err != nil {
 		return nil, r.Err
 	}
-	p := &policySet{list: make([]policyEntry, 0, n), names: make([]string, 0, n)}
+	raw, err := inflate(z, rawLen)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	p := &policySet{}
+	p.chunks = make([]policyChunk, r.Uvarint(len(blob)-r.Off))
+	for i := range p.chunks {
+		p.chunks[i].raw = r.Uvarint(maxInflated)
+		p.chunks[i].z = r.Bytes()
+	}
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	if r.Off != len(blob) {
+		return nil, fmt.Errorf("%d trailing bytes: %w", len(blob)-r.Off, format.ErrTruncated)
+	}
+
+	ir := &format.Reader{S: raw}
+	n := ir.Uvarint(len(raw))
+	p.list = make([]policyEntry, 0, n)
+	p.names = make([]string, 0, n)
 	for range n {
-		e := policyEntry{name: r.Bytes(), arn: r.Bytes(), path: r.Bytes(), version: r.Bytes()}
-		e.deprecated = r.Byte()&format.FlagDeprecated != 0
-		e.note, e.doc = r.Bytes(), r.Bytes()
-		if r.Err != nil {
-			return nil, r.Err
+		e := policyEntry{name: ir.Bytes(), path: ir.Bytes(), version: ir.Bytes()}
+		e.deprecated = ir.Byte()&format.FlagDeprecated != 0
+		e.note = ir.Bytes()
+		e.chunk = ir.Uvarint(len(p.chunks) - 1)
+		e.off = ir.Uvarint(maxInflated)
+		e.size = ir.Uvarint(maxInflated)
+		if ir.Err != nil {
+			return nil, fmt.Errorf("index: %w", ir.Err)
 		}
 		if e.name == "" || (len(p.names) > 0 && p.names[len(p.names)-1] >= e.name) {
 			return nil, fmt.Errorf("policy %q out of order: %w", e.name, format.ErrTruncated)
 		}
+		if e.off+e.size > p.chunks[e.chunk].raw {
+			return nil, fmt.Errorf("policy %s: document outside its chunk: %w", e.name, format.ErrTruncated)
+		}
 		p.list = append(p.list, e)
 		p.names = append(p.names, e.name)
 	}
-	if r.Off != len(raw) {
-		return nil, fmt.Errorf("%d trailing bytes: %w", len(raw)-r.Off, format.ErrTruncated)
+	if ir.Off != len(raw) {
+		return nil, fmt.Errorf("index: %d trailing bytes: %w", len(raw)-ir.Off, format.ErrTruncated)
 	}
 	p.index = newFoldIndex(p.names)
 	return p, nil
+}
+
+// maxInflated bounds a declared uncompressed length, so corrupt data cannot
+// ask for a huge buffer.
+const maxInflated = 64 << 20
+
+// inflate decompresses raw deflate data that must come to exactly n bytes.
+func inflate(z string, n int) (string, error) {
+	if n > 1032*len(z)+64 { // deflate cannot expand more than ~1032:1
+		return "", fmt.Errorf("declared length %d for %d compressed bytes: %w", n, len(z), format.ErrTruncated)
+	}
+	zr := flate.NewReader(strings.NewReader(z))
+	var sb strings.Builder
+	sb.Grow(n)
+	if _, err := io.Copy(&sb, io.LimitReader(zr, int64(n)+1)); err != nil {
+		return "", err
+	}
+	if sb.Len() != n {
+		return "", fmt.Errorf("inflated %d bytes, declared %d: %w", sb.Len(), n, format.ErrTruncated)
+	}
+	return sb.String(), nil
+}
+
+func (p *policySet) chunk(i int) (string, error) {
+	c := &p.chunks[i]
+	c.once.Do(func() { c.text, c.err = inflate(c.z, c.raw) })
+	return c.text, c.err
+}
+
+// document returns e's policy JSON, inflating its chunk on first use.
+func (p *policySet) document(e *policyEntry) []byte {
+	text, err := p.chunk(e.chunk)
+	if err != nil {
+		// Only corrupt embedded data gets here; its tests read every policy.
+		panic(fmt.Sprintf("catalog: embedded managed policy %s: %v", e.name, err))
+	}
+	return []byte(text[e.off : e.off+e.size])
+}
+
+// checkAll inflates every chunk, reporting the first error.
+func (p *policySet) checkAll() error {
+	for i := range p.chunks {
+		if _, err := p.chunk(i); err != nil {
+			return fmt.Errorf("chunk %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // ManagedPolicy looks up an AWS managed policy by name, ignoring case as IAM
@@ -87,14 +180,18 @@ func (c *Catalog) ManagedPolicy(nameOrARN string) (ManagedPolicy, bool) {
 	if i < 0 {
 		return ManagedPolicy{}, false
 	}
-	e := set.list[i]
+	e := &set.list[i]
 	if isARN && (e.name != name || (e.path != "" && e.path != path)) {
 		return ManagedPolicy{}, false
 	}
-	return ManagedPolicy{
-		Name: e.name, ARN: e.arn, Path: e.path, Version: e.version,
-		Document: []byte(e.doc), Deprecated: e.deprecated, Note: e.note,
-	}, true
+	mp := ManagedPolicy{
+		Name: e.name, Path: e.path, Version: e.version,
+		Document: set.document(e), Deprecated: e.deprecated, Note: e.note,
+	}
+	if e.path != "" {
+		mp.ARN = "arn:aws:iam::aws:policy" + e.path + e.name
+	}
+	return mp, true
 }
 
 // parsePolicyARN splits "arn:PARTITION:iam::aws:policy/PATH/NAME" into the

@@ -38,24 +38,16 @@ func run(dataDir, outDir string) error {
 	if err != nil {
 		return err
 	}
-	// The actions blob is embedded as is, since every run reads it; the
-	// policies blob is gzip'd, since only runs that meet managed policies
-	// read it.
-	gz, err := build.Compress(policies)
-	if err != nil {
-		return fmt.Errorf("compress %s: %w", build.PoliciesFile, err)
-	}
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{build.ActionsFile, actions}, {build.PoliciesFile, gz}} {
+	}{{build.ActionsFile, actions}, {build.PoliciesFile, policies}} {
 		path := filepath.Join(outDir, f.name)
 		if err := os.WriteFile(path, f.data, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 		fmt.Printf("%s: %d bytes\n", path, len(f.data))
 	}
-	fmt.Printf("(policies uncompressed: %d bytes)\n", len(policies))
 	return nil
 }
 
