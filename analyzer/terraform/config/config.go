@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -170,14 +172,60 @@ func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// Parsing dominates load time on large estates; files parse in
+	// parallel, then declarations are added in file order.
+	parsed := make([]parsedFile, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for idx, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			parsed[idx] = readFile(filepath.Join(dir, n), filepath.ToSlash(filepath.Join(rel, n)))
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	var diags hcl.Diagnostics
-	for _, n := range names {
-		if err := ctx.Err(); err != nil {
-			return nil, diags, err
-		}
-		diags = append(diags, m.loadFile(filepath.Join(dir, n), filepath.ToSlash(filepath.Join(rel, n)))...)
+	for _, pf := range parsed {
+		diags = append(diags, m.addFile(pf)...)
 	}
 	return m, diags, nil
+}
+
+type parsedFile struct {
+	name  string
+	file  *hcl.File
+	diags hcl.Diagnostics
+	read  bool
+}
+
+func readFile(path, name string) parsedFile {
+	pf := parsedFile{name: name}
+	info, err := os.Stat(path)
+	if err != nil {
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
+		return pf
+	}
+	if info.Size() > MaxFileSize {
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "File too large", Detail: fmt.Sprintf("%s is %d bytes; files over %d bytes are skipped.", name, info.Size(), MaxFileSize), Subject: &hcl.Range{Filename: name}}}
+		return pf
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
+		return pf
+	}
+	pf.read = true
+	pf.file, pf.diags = ParseFile(src, name)
+	return pf
 }
 
 // ParseFile parses one configuration file's source; name decides the syntax
@@ -189,20 +237,11 @@ func ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
 	return hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 }
 
-func (m *Module) loadFile(path, name string) hcl.Diagnostics {
-	info, err := os.Stat(path)
-	if err != nil {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
+func (m *Module) addFile(pf parsedFile) hcl.Diagnostics {
+	name, file, diags := pf.name, pf.file, pf.diags
+	if pf.read {
+		m.Files = append(m.Files, name)
 	}
-	if info.Size() > MaxFileSize {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "File too large", Detail: fmt.Sprintf("%s is %d bytes; files over %d bytes are skipped.", name, info.Size(), MaxFileSize), Subject: &hcl.Range{Filename: name}}}
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
-	}
-	m.Files = append(m.Files, name)
-	file, diags := ParseFile(src, name)
 	if file == nil || file.Body == nil {
 		return diags
 	}
