@@ -10,8 +10,10 @@
 // internal/gen) into compact blobs under data/ that are embedded, so builds
 // need nothing outside the module. Default decodes the action index once,
 // reading the blob in place; each service's action details, the condition
-// key and ARN indexes, and the managed policies are decoded on first use. Everything returned shares
-// the catalog's immutable storage: callers must not modify returned slices.
+// key and ARN indexes, and the managed policies are decoded on first use.
+// Everything returned shares the catalog's immutable storage: callers must
+// not modify returned slices (methods documented as returning new slices
+// excepted).
 package catalog
 
 //go:generate go run ./internal/gen -data ../../../../shared/data -out data

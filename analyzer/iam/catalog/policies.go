@@ -13,8 +13,9 @@ import (
 // ManagedPolicy is an AWS managed policy at its default version.
 type ManagedPolicy struct {
 	Name string
-	// ARN and Path ("/service-role/") are empty for the few deprecated
-	// policies whose ARN the reference data could not recover.
+	// ARN (in the aws partition, whatever partition it was looked up by)
+	// and Path ("/service-role/") are empty for the few deprecated policies
+	// whose ARN the reference data could not recover.
 	ARN, Path string
 	Version   string // default version, "v3"
 	Document  []byte // the policy JSON (compact); a fresh copy per call
