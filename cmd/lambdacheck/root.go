@@ -17,6 +17,7 @@ dangerous.`,
 	}
 	root.AddCommand(newVersionCommand())
 	root.AddCommand(newAuthzCommand())
+	root.AddCommand(newSimulateCommand())
 	root.AddCommand(newInventoryCommand())
 	return root
 }

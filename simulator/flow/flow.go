@@ -157,7 +157,7 @@ type UnknownValue struct {
 
 // Result is the simulator's whole output.
 type Result struct {
-	Schema   int       `json:"schema"`
-	Flows    []Flow    `json:"flows"`
+	Schema   int            `json:"schema"`
+	Flows    []Flow         `json:"flows"`
 	Unknowns []UnknownValue `json:"unknowns"`
 }

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/simulator"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+type simulateFlags struct {
+	inventoryFlags
+	depth int
+	orgID string
+}
+
+func newSimulateCommand() *cobra.Command {
+	f := &simulateFlags{}
+	cmd := &cobra.Command{
+		Use:   "simulate PATH",
+		Short: "Simulate every trigger → invoke → resource-access flow of an application",
+		Long: `simulate loads PATH (a Terraform directory or a snapshot), then decides every
+flow with the IAM engine:
+
+  invocation flows   each trigger and function URL → its function: is the trigger
+                     enabled, may the source invoke the exact qualifier it targets
+                     (resource policy, invoker role, or the execution role's reads on
+                     a polled source), may Lambda assume the execution role;
+  access flows       what each function's role can do to every known resource and
+                     beyond the inventory, by access level, through identity
+                     policies, boundary, SCPs and the resource's own policy, and its
+                     destinations and dead-letter targets;
+  reach              who outside can invoke each function or assume its role;
+  chains             multi-hop paths (a function writing to a source that triggers
+                     another) and invocation loops.
+
+Each step carries its decision (allowed, conditional, denied, unknown) and the
+statements that decided it. Exit status: 1 when an enabled trigger cannot invoke
+its function, 2 on usage or input errors, 0 otherwise.`,
+		Example: `  lambdacheck simulate fixtures/thumbnails
+  lambdacheck simulate infra/ --format json > flows.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args[0]) },
+	}
+	fl := cmd.Flags()
+	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
+	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
+	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
+	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
+	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
+	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
+	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
+	return cmd
+}
+
+func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
+	if f.format != "table" && f.format != "json" {
+		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
+	}
+	inv, err := loadInventory(cmd, &f.inventoryFlags, path)
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: f.orgID})
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	out := cmd.OutOrStdout()
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		defer file.Close()
+		out = file
+	}
+	if f.format == "json" {
+		err = writeFlowsJSON(out, res)
+	} else {
+		err = writeFlowTables(out, res)
+	}
+	if err != nil {
+		return err
+	}
+	if broken := brokenTriggers(res); len(broken) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d enabled trigger(s) cannot invoke their function: %s", len(broken), strings.Join(broken, ", "))}
+	}
+	return nil
+}
+
+// simulateJSON is the §6.6 contract: flows, findings (from the rules) and
+// unknowns.
+type simulateJSON struct {
+	Schema   int                 `json:"schema"`
+	Flows    []flow.Flow         `json:"flows"`
+	Findings []any               `json:"findings"`
+	Unknowns []flow.UnknownValue `json:"unknowns"`
+}
+
+func writeFlowsJSON(w io.Writer, res *flow.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(simulateJSON{Schema: res.Schema, Flows: res.Flows, Findings: []any{}, Unknowns: res.Unknowns})
+}
+
+// brokenTriggers lists enabled triggers whose invocation flow is denied.
+func brokenTriggers(res *flow.Result) []string {
+	var out []string
+	for _, f := range res.Flows {
+		if f.Kind == flow.KindInvoke && f.Trigger != nil && f.Trigger.Enabled && f.Decision == flow.Denied {
+			out = append(out, f.Trigger.Address)
+		}
+	}
+	return out
+}
+
+func writeFlowTables(w io.Writer, res *flow.Result) error {
+	var inv, acc, reach, chains [][]string
+	for _, f := range res.Flows {
+		switch f.Kind {
+		case flow.KindInvoke:
+			t := f.Trigger
+			inv = append(inv, []string{
+				t.Type + " " + nonEmptyStr(t.Source.Address, t.Source.ARN),
+				t.Function.Address + qualifierSuffix(t.Function.Qualifier),
+				yesNo(t.Enabled), string(f.Decision), flowWhy(f),
+			})
+		case flow.KindAccess:
+			res := nonEmptyStr(f.Resource.Address, f.Resource.ARN)
+			if f.Resource.Address != "" && f.Resource.ARN != "" && !strings.HasSuffix(f.Resource.ARN, "/"+f.Resource.Address) && strings.Contains(f.Resource.ARN, "/") && f.Purpose == "" {
+				res = f.Resource.ARN
+			}
+			if f.Outside {
+				res += " (outside)"
+			}
+			if f.Purpose != "" {
+				res += " [" + f.Purpose + "]"
+			}
+			acc = append(acc, []string{f.Function.Address, res, f.Level, summarizeActions(f.Actions), string(f.Decision), grantingStatement(f)})
+		case flow.KindReach:
+			reach = append(reach, []string{f.Target.Address, f.Reach, f.Principal, strings.Join(f.Actions, ", "), string(f.Decision), flowWhy(f)})
+		case flow.KindChain:
+			loop := ""
+			if f.Loop {
+				loop = "loop"
+			}
+			chains = append(chains, []string{f.Title, loop, string(f.Decision)})
+		}
+	}
+	sections := []struct {
+		title  string
+		header []string
+		rows   [][]string
+	}{
+		{"Invocation flows", []string{"SOURCE", "FUNCTION", "ENABLED", "INVOKE", "WHY"}, inv},
+		{"Function reach", []string{"FUNCTION", "RESOURCE", "LEVEL", "ACTIONS", "DECISION", "GRANTED BY"}, acc},
+		{"Reach from outside", []string{"TARGET", "REACH", "WHO", "ACTIONS", "DECISION", "WHY"}, reach},
+		{"Chains and loops", []string{"PATH", "LOOP", "DECISION"}, chains},
+	}
+	for i, s := range sections {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s (%d)\n", s.title, len(s.rows))
+		if len(s.rows) == 0 {
+			continue
+		}
+		if err := render.Table(w, s.header, s.rows); err != nil {
+			return err
+		}
+	}
+	if len(res.Unknowns) > 0 {
+		fmt.Fprintf(w, "\nUnresolved values (%d)\n", len(res.Unknowns))
+		var rows [][]string
+		for _, u := range res.Unknowns {
+			loc := ""
+			if u.File != "" {
+				loc = fmt.Sprintf("%s:%d", u.File, u.Line)
+			}
+			rows = append(rows, []string{u.Address, u.Field, u.Reason, loc})
+		}
+		return render.Table(w, []string{"ADDRESS", "FIELD", "REASON", "WHERE"}, rows)
+	}
+	return nil
+}
+
+// flowWhy is the reason of the step that decided the flow: the first step
+// with the flow's decision.
+func flowWhy(f flow.Flow) string {
+	for _, s := range f.Steps {
+		if s.Decision == f.Decision && (f.Decision != flow.Allowed || len(s.Statements) > 0) {
+			why := s.Reason
+			for _, st := range s.Statements {
+				if st.Condition != "" {
+					why += " (if " + st.Condition + ")"
+				}
+			}
+			if len(s.Statements) > 0 && f.Decision == flow.Allowed {
+				why = statementLabel(s.Statements[0])
+				for _, st := range s.Statements {
+					if st.Layer == "resource" {
+						why = statementLabel(st)
+						break
+					}
+				}
+			}
+			return why
+		}
+	}
+	if len(f.Steps) > 0 {
+		return f.Steps[len(f.Steps)-1].Reason
+	}
+	return ""
+}
+
+func grantingStatement(f flow.Flow) string {
+	for _, s := range f.Steps {
+		for _, st := range s.Statements {
+			if st.Effect == "Allow" && st.Layer != "boundary" && st.Layer != "scp" {
+				label := statementLabel(st)
+				if !st.Certain && st.Condition != "" {
+					label += " if " + st.Condition
+				}
+				return label
+			}
+		}
+		if s.Decision != flow.Allowed {
+			return s.Reason
+		}
+	}
+	return ""
+}
+
+func statementLabel(st flow.Statement) string {
+	label := fmt.Sprintf("%s #%d", st.Policy, st.Index)
+	if st.Sid != "" {
+		label = fmt.Sprintf("%s %s", st.Policy, st.Sid)
+	}
+	if st.File != "" {
+		label += fmt.Sprintf(" (%s:%d)", st.File, st.Line)
+	}
+	return label
+}
+
+func summarizeActions(actions []string) string {
+	const max = 4
+	if len(actions) <= max {
+		return strings.Join(actions, ", ")
+	}
+	return fmt.Sprintf("%s … (+%d)", strings.Join(actions[:max], ", "), len(actions)-max)
+}
+
+func qualifierSuffix(q string) string {
+	if q == "" {
+		return ""
+	}
+	return ":" + q
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func nonEmptyStr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

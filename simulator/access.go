@@ -1,0 +1,604 @@
+package simulator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// target is one resource ARN (or sub-resource pattern such as a bucket's
+// "uploads/*" objects) that some statement may grant the role.
+type target struct {
+	arn     string
+	owner   *resourceInfo // the inventory resource it belongs to
+	actions map[string]bool
+}
+
+// accessFlows simulates what each function's execution role can do to every
+// inventory resource and to resources outside the inventory (SPEC §6.2).
+// Instead of trying every action on every resource, it starts from the
+// statements that could grant the role something: each Allow statement's
+// Resource patterns select the resources (by exact ARN, by sub-resource
+// prefix, or by pattern among the resources of the statement's services) and
+// its Action patterns select the candidate actions among those the catalog
+// says apply to that resource type.
+func (w *world) accessFlows() []flow.Flow {
+	var out []flow.Flow
+	for i := range w.inv.Functions {
+		fn := &w.inv.Functions[i]
+		if fn.External || fn.Role == "" {
+			continue
+		}
+		role := w.roles[fn.Role]
+		if role == nil {
+			continue
+		}
+		out = append(out, w.functionAccess(fn, role)...)
+		out = append(out, w.destinationFlows(fn, role)...)
+	}
+	return out
+}
+
+func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Flow {
+	p, ok := sessionPrincipal(role.role.ARN, fn.Name)
+	if !ok {
+		return nil
+	}
+	targets := map[string]*target{}
+	var outside []*iam.Statement
+	addTarget := func(arn string, owner *resourceInfo, s *iam.Statement) {
+		t := targets[arn]
+		if t == nil {
+			t = &target{arn: arn, owner: owner, actions: map[string]bool{}}
+			targets[arn] = t
+		}
+		for _, a := range w.candidateActions(s, arn) {
+			t.actions[a] = true
+		}
+	}
+	for _, pol := range role.identity {
+		for _, s := range pol.Statements {
+			if s.Effect != iam.Allow {
+				continue
+			}
+			matchedAny := false
+			for _, rp := range statementResources(s) {
+				for _, m := range w.resourcesMatching(rp, s) {
+					addTarget(m.arn, m.owner, s)
+					matchedAny = true
+				}
+				if rp == "*" || !w.coveredByInventory(rp) {
+					matchedAny = false
+				}
+			}
+			if !matchedAny || s.NotResource {
+				outside = append(outside, s)
+			}
+		}
+	}
+	// Resource policies that grant the role (or its account) directly.
+	for _, info := range w.uniqueResources() {
+		if info.policy == nil {
+			continue
+		}
+		for _, s := range info.policy.Statements {
+			if s.Effect != iam.Allow || s.Principal == nil || !namesRole(s.Principal, role.role) {
+				continue
+			}
+			addTarget(info.res.ARN, info, s)
+		}
+	}
+
+	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
+	var flows []flow.Flow
+	arns := make([]string, 0, len(targets))
+	for a := range targets {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	for _, arn := range arns {
+		t := targets[arn]
+		if len(t.actions) == 0 {
+			continue
+		}
+		flows = append(flows, w.targetFlows(fn, role, p, ctx, t)...)
+	}
+	flows = append(flows, w.outsideFlows(fn, role, p, ctx, outside)...)
+	return flows
+}
+
+// statementResources returns a statement's Resource patterns ("*" for a
+// NotResource statement, which reaches everything it does not exclude).
+func statementResources(s *iam.Statement) []string {
+	if s.NotResource || s.Resources == nil {
+		return []string{"*"}
+	}
+	return s.Resources
+}
+
+type match struct {
+	arn   string
+	owner *resourceInfo
+}
+
+// resourcesMatching finds the inventory resources a Resource pattern covers:
+// resource ARNs it matches, and sub-resources under a resource (the pattern
+// itself stands for them, e.g. "arn:aws:s3:::b/uploads/*").
+func (w *world) resourcesMatching(rp string, s *iam.Statement) []match {
+	if !strings.ContainsAny(rp, "*?$") {
+		if info, ok := w.res[rp]; ok {
+			return []match{{rp, info}}
+		}
+		if owner := w.ownerOf(rp); owner != nil {
+			return []match{{rp, owner}}
+		}
+		return nil
+	}
+	services := statementServices(s)
+	var out []match
+	for _, info := range w.uniqueResources() {
+		if len(services) > 0 && !services[serviceOf(info.res.ARN)] && !services["*"] {
+			continue
+		}
+		if pattern.Match(rp, info.res.ARN) {
+			out = append(out, match{info.res.ARN, info})
+			continue
+		}
+		if strings.HasPrefix(rp, info.res.ARN+"/") {
+			out = append(out, match{rp, info})
+		}
+	}
+	return out
+}
+
+// ownerOf finds the inventory resource a sub-resource ARN belongs to, by
+// cutting the ARN at '/' boundaries ("…:table/T/index/I" → "…:table/T").
+func (w *world) ownerOf(arn string) *resourceInfo {
+	for i := len(arn) - 1; i > 0; i-- {
+		if arn[i] == '/' {
+			if info, ok := w.res[arn[:i]]; ok {
+				return info
+			}
+		}
+	}
+	return nil
+}
+
+// coveredByInventory reports whether a literal pattern names something the
+// inventory holds; wildcard patterns may always reach outside it.
+func (w *world) coveredByInventory(rp string) bool {
+	if i := strings.IndexAny(rp, "*?$"); i >= 0 {
+		// A wildcard pattern stays inside one inventory resource when its
+		// literal head already names it: "arn:aws:s3:::b/uploads/*".
+		head := rp[:i]
+		j := strings.LastIndexByte(head, '/')
+		return j > 0 && (w.res[head[:j]] != nil || w.ownerOf(head[:j]) != nil)
+	}
+	_, ok := w.res[rp]
+	return ok || w.ownerOf(rp) != nil
+}
+
+func statementServices(s *iam.Statement) map[string]bool {
+	out := map[string]bool{}
+	if s.NotAction {
+		out["*"] = true
+		return out
+	}
+	for _, a := range s.Actions {
+		svc, _, _ := strings.Cut(strings.ToLower(a), ":")
+		if strings.ContainsAny(svc, "*?") {
+			out["*"] = true
+		} else {
+			out[svc] = true
+		}
+	}
+	return out
+}
+
+// candidateActions: the catalog actions that apply to the resource type of
+// arn and that the statement's Action (or NotAction) patterns cover.
+func (w *world) candidateActions(s *iam.Statement, arn string) []string {
+	svc := serviceOf(arn)
+	var out []string
+	types := w.cat.ResourceTypesOf(arn)
+	if svc == "lambda" && (contains(types, "function alias") || contains(types, "function version")) {
+		// The reference lists only "function" for most actions; it covers
+		// qualified function ARNs too.
+		types = append(types, "function")
+	}
+	for _, typ := range types {
+		for _, a := range w.cat.ActionsFor(svc, typ) {
+			name := a.FullName()
+			if actionCovered(s, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+func actionCovered(s *iam.Statement, action string) bool {
+	hit := false
+	for _, p := range s.Actions {
+		if pattern.MatchFold(p, action) {
+			hit = true
+			break
+		}
+	}
+	return hit != s.NotAction
+}
+
+// namesRole reports whether a resource policy principal names the role, a
+// session of it, or its account.
+func namesRole(ps *iam.PrincipalSet, r *inventory.Role) bool {
+	if ps.Any {
+		return true
+	}
+	for _, a := range ps.ARNs {
+		if a == r.ARN {
+			return true
+		}
+	}
+	for _, acct := range ps.Accounts {
+		if acct == r.Account {
+			return true
+		}
+	}
+	return false
+}
+
+// uniqueResources lists each inventory resource once, in inventory order.
+func (w *world) uniqueResources() []*resourceInfo {
+	if w.resList != nil {
+		return w.resList
+	}
+	seen := map[*inventory.Resource]bool{}
+	for i := range w.inv.Resources {
+		r := &w.inv.Resources[i]
+		if info, ok := w.res[r.ARN]; ok && !seen[r] {
+			seen[r] = true
+			w.resList = append(w.resList, info)
+		}
+	}
+	return w.resList
+}
+
+// targetFlows decides every candidate action on one target and groups the
+// allowed and conditional ones into one flow per access level.
+func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, ctx interface{}, t *target) []flow.Flow {
+	type group struct {
+		actions []string
+		steps   map[string]*flow.Step
+		order   []string
+	}
+	groups := map[string]*group{} // level + "\x00" + decision
+	actions := make([]string, 0, len(t.actions))
+	for a := range t.actions {
+		actions = append(actions, a)
+	}
+	sort.Strings(actions)
+	resAcct := t.owner.res.Account
+	if resAcct == "" {
+		resAcct = accountOf(t.arn, role.role.Account)
+	}
+	why := role.incomplete
+	if why == "" {
+		why = t.owner.incomplete
+	}
+	rctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
+	for _, action := range actions {
+		req := &iam.Request{Principal: p, Action: action, Resource: t.arn, ResourceAccount: resAcct, Context: rctx}
+		pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: t.owner.policy, SCP: w.scps,
+			ResourceMustAllow: iam.ResourcePolicyRequired(action, t.arn), RoleTrust: iam.IsRoleTrustRequest(action, t.arn)}
+		if pols.ResourceMustAllow && pols.Resource == nil && t.owner.res.Service == "kms" && t.owner.incomplete == "" {
+			pols.Resource = defaultKeyPolicy(t.owner.res.Account)
+		}
+		st := decide(action, req, pols, why)
+		if st.Decision == flow.Denied {
+			continue
+		}
+		level := "Unknown"
+		if a, ok := w.cat.Action(action); ok {
+			level = string(a.Level)
+		}
+		key := level + "\x00" + string(st.Decision)
+		g := groups[key]
+		if g == nil {
+			g = &group{steps: map[string]*flow.Step{}}
+			groups[key] = g
+		}
+		g.actions = append(g.actions, action)
+		// Actions decided by the same statements share one step.
+		sig := statementSignature(st.Statements) + "\x00" + st.Reason
+		if prev, ok := g.steps[sig]; ok {
+			prev.What += ", " + action
+			continue
+		}
+		stCopy := st
+		stCopy.What = action
+		stCopy.Action = ""
+		g.steps[sig] = &stCopy
+		g.order = append(g.order, sig)
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return levelRank(keys[i]) < levelRank(keys[j]) || levelRank(keys[i]) == levelRank(keys[j]) && keys[i] < keys[j]
+	})
+	var out []flow.Flow
+	res := t.owner.res
+	for _, k := range keys {
+		g := groups[k]
+		level, decision, _ := strings.Cut(k, "\x00")
+		fl := flow.Flow{
+			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, targetName(res, t.arn), level),
+			Kind:         flow.KindAccess,
+			Decision:     flow.Decision(decision),
+			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+			Resource:     &flow.Ref{Address: res.Address, ARN: t.arn, File: res.File, Line: res.Line},
+			Level:        level,
+			Actions:      g.actions,
+			CrossAccount: resAcct != "" && resAcct != role.role.Account,
+		}
+		if decision != string(flow.Allowed) {
+			fl.ID += "/" + decision
+		}
+		fl.Title = fmt.Sprintf("%s → %s: %s (%d action%s)", fn.Address, targetName(res, t.arn), level, len(g.actions), plural(len(g.actions)))
+		for _, sig := range g.order {
+			fl.Steps = append(fl.Steps, *g.steps[sig])
+		}
+		out = append(out, fl)
+	}
+	return out
+}
+
+func targetName(res *inventory.Resource, arn string) string {
+	name := nonEmpty(res.Address, res.ARN)
+	if arn != res.ARN {
+		if rest, ok := strings.CutPrefix(arn, res.ARN); ok {
+			return name + rest
+		}
+		return arn
+	}
+	return name
+}
+
+func statementSignature(ss []flow.Statement) string {
+	var b strings.Builder
+	for _, s := range ss {
+		fmt.Fprintf(&b, "%s#%d/%s/%v;", s.Policy, s.Index, s.Layer, s.Certain)
+	}
+	return b.String()
+}
+
+// levelRank orders access levels from the most to the least sensitive.
+func levelRank(key string) int {
+	level, _, _ := strings.Cut(key, "\x00")
+	switch catalog.AccessLevel(level) {
+	case "Permissions management":
+		return 0
+	case "Write":
+		return 1
+	case "Tagging":
+		return 2
+	case "Read":
+		return 3
+	case "List":
+		return 4
+	}
+	return 5
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// outsideFlows: Allow statements whose resources reach beyond the inventory
+// ("*", wildcard patterns, ARNs of other accounts' resources). One flow per
+// statement resource pattern and access level, with the actions expanded
+// from the catalog; decided on the pattern itself so that boundaries and
+// SCPs still cut them.
+func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, _ interface{}, stmts []*iam.Statement) []flow.Flow {
+	type key struct{ pattern, level string }
+	acc := map[key]map[string]bool{}
+	stmtOf := map[key]*iam.Statement{}
+	for _, s := range stmts {
+		expanded := w.expandStatement(s)
+		for _, rp := range statementResources(s) {
+			if w.coveredByInventory(rp) {
+				continue
+			}
+			for _, a := range expanded {
+				act, ok := w.cat.Action(a)
+				if !ok {
+					continue
+				}
+				k := key{rp, string(act.Level)}
+				if acc[k] == nil {
+					acc[k] = map[string]bool{}
+					stmtOf[k] = s
+				}
+				acc[k][a] = true
+			}
+		}
+	}
+	keys := make([]key, 0, len(acc))
+	for k := range acc {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].pattern != keys[j].pattern {
+			return keys[i].pattern < keys[j].pattern
+		}
+		return levelRank(keys[i].level) < levelRank(keys[j].level)
+	})
+	rctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
+	var out []flow.Flow
+	for _, k := range keys {
+		actions := make([]string, 0, len(acc[k]))
+		for a := range acc[k] {
+			actions = append(actions, a)
+		}
+		sort.Strings(actions)
+		// Decide a representative action of the group on the pattern: the
+		// statement grants it there unless a boundary, SCP or deny cuts it.
+		var allowed []string
+		var steps []flow.Step
+		decision := flow.Denied
+		for _, a := range actions {
+			req := &iam.Request{Principal: p, Action: a, Resource: k.pattern, ResourceAccount: accountOf(k.pattern, role.role.Account), Context: rctx}
+			st := decide(a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps}, role.incomplete)
+			if st.Decision == flow.Denied {
+				continue
+			}
+			allowed = append(allowed, a)
+			decision = bestOf(decision, st.Decision)
+			if len(steps) == 0 {
+				st.What = "e.g. " + a
+				steps = append(steps, st)
+			}
+			if len(allowed) >= 2000 {
+				break
+			}
+		}
+		if len(allowed) == 0 {
+			continue
+		}
+		acct := accountOf(k.pattern, "")
+		fl := flow.Flow{
+			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, k.pattern, k.level),
+			Kind:         flow.KindAccess,
+			Decision:     decision,
+			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+			Resource:     &flow.Ref{ARN: k.pattern},
+			Level:        k.level,
+			Actions:      allowed,
+			Outside:      true,
+			CrossAccount: acct != "" && acct != "*" && !strings.ContainsAny(acct, "*?") && acct != role.role.Account,
+			Steps:        steps,
+		}
+		fl.Title = fmt.Sprintf("%s → %s (outside the inventory): %s (%d action%s)", fn.Address, k.pattern, k.level, len(allowed), plural(len(allowed)))
+		out = append(out, fl)
+	}
+	return out
+}
+
+func bestOf(a, b flow.Decision) flow.Decision {
+	order := map[flow.Decision]int{flow.Allowed: 0, flow.Conditional: 1, flow.Unknown: 2, flow.Denied: 3}
+	if order[b] < order[a] {
+		return b
+	}
+	return a
+}
+
+// expandStatement lists the catalog actions a statement's Action or
+// NotAction covers.
+func (w *world) expandStatement(s *iam.Statement) []string {
+	if !s.NotAction {
+		seen := map[string]bool{}
+		var out []string
+		for _, p := range s.Actions {
+			for _, a := range w.cat.Expand(p) {
+				if !seen[a] {
+					seen[a] = true
+					out = append(out, a)
+				}
+			}
+		}
+		return out
+	}
+	var out []string
+	for _, a := range w.cat.ActionNames() {
+		if actionCovered(s, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// destinationFlows: the execution role must be allowed to deliver to the
+// function's dead-letter target and async destinations, and to the
+// on-failure destinations of its event source mappings.
+func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.Flow {
+	p, ok := sessionPrincipal(role.role.ARN, fn.Name)
+	if !ok {
+		return nil
+	}
+	type dest struct{ arn, kind, purpose, address string }
+	var dests []dest
+	if fn.DeadLetterTarget != "" {
+		dests = append(dests, dest{fn.DeadLetterTarget, "dlq", "dead-letter", fn.Address})
+	}
+	for _, ac := range fn.AsyncConfigs {
+		if ac.OnSuccess != "" {
+			dests = append(dests, dest{ac.OnSuccess, "async", "destination-on-success", ac.Address})
+		}
+		if ac.OnFailure != "" {
+			dests = append(dests, dest{ac.OnFailure, "async", "destination-on-failure", ac.Address})
+		}
+	}
+	for _, t := range w.inv.Triggers {
+		if t.FunctionARN == fn.ARN && t.Kind == "poll" && t.OnFailure != "" {
+			dests = append(dests, dest{t.OnFailure, "esm", "event-source-on-failure", t.Address})
+		}
+	}
+	var out []flow.Flow
+	ref := eventsource.Default()
+	for _, d := range dests {
+		svc := serviceOf(d.arn)
+		actions := ref.DestinationActions(d.kind, svc)
+		info := w.res[d.arn]
+		fl := flow.Flow{
+			ID:       fmt.Sprintf("access/%s->%s/%s", fn.Address, d.arn, d.purpose),
+			Kind:     flow.KindAccess,
+			Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+			Resource: &flow.Ref{ARN: d.arn},
+			Level:    "Write",
+			Actions:  actions,
+			Purpose:  d.purpose,
+		}
+		if info != nil {
+			fl.Resource.Address, fl.Resource.File, fl.Resource.Line = info.res.Address, info.res.File, info.res.Line
+		}
+		fl.Title = fmt.Sprintf("%s %s → %s", fn.Address, d.purpose, nonEmpty(fl.Resource.Address, d.arn))
+		if len(actions) == 0 {
+			fl.Steps = append(fl.Steps, note("destination type", flow.Unknown, "no delivery actions are known for "+svc+" destinations"))
+		}
+		why := role.incomplete
+		var rp *iam.Policy
+		if info != nil {
+			rp = info.policy
+			if why == "" {
+				why = info.incomplete
+			}
+		}
+		rctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
+		for _, a := range actions {
+			resource := d.arn
+			if !w.actionTakesResource(a, d.arn) {
+				resource = "*"
+			}
+			req := &iam.Request{Principal: p, Action: a, Resource: resource, ResourceAccount: accountOf(d.arn, role.role.Account), Context: rctx}
+			fl.Steps = append(fl.Steps, decide("execution role may "+a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: rp, SCP: w.scps}, why))
+		}
+		if info != nil && customerKey(info.res.KMSKeyARN) && (svc == "sqs" || svc == "sns") {
+			fl.Steps = append(fl.Steps, w.kmsStep(role, p, info.res.KMSKeyARN, "kms:GenerateDataKey"))
+			fl.Steps = append(fl.Steps, w.kmsStep(role, p, info.res.KMSKeyARN, "kms:Decrypt"))
+		}
+		fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
+		out = append(out, fl)
+	}
+	return out
+}

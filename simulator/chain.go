@@ -1,0 +1,360 @@
+package simulator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// Actions that make a source deliver an event, by trigger type.
+var triggeringActions = map[string][]string{
+	"s3":          {"s3:PutObject", "s3:RestoreObject", "s3:DeleteObject", "s3:PutObjectTagging", "s3:PutObjectAcl"},
+	"sns":         {"sns:Publish"},
+	"sqs":         {"sqs:SendMessage"},
+	"kinesis":     {"kinesis:PutRecord", "kinesis:PutRecords"},
+	"dynamodb":    {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"},
+	"eventbridge": {"events:PutEvents"},
+	"logs":        {"logs:PutLogEvents"},
+}
+
+// hop is one link of the function graph: function From writes (access flow)
+// to a source that triggers function To (invoke flow).
+type hop struct {
+	from, to string // function ARNs
+	access   *flow.Flow
+	invoke   *flow.Flow
+	action   string
+}
+
+// chainFlows links access flows to the invoke flows they can cause, and
+// reports multi-hop paths from entries and invocation loops (SPEC §6.4).
+func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
+	var invokes, accesses []*flow.Flow
+	for i := range flows {
+		f := &flows[i]
+		if f.Decision == flow.Denied {
+			continue
+		}
+		switch f.Kind {
+		case flow.KindInvoke:
+			invokes = append(invokes, f)
+		case flow.KindAccess:
+			accesses = append(accesses, f)
+		}
+	}
+	// Edges: function → function.
+	edges := map[string][]hop{}
+	for _, inv := range invokes {
+		tr := inv.Trigger
+		acts := triggeringActions[tr.Type]
+		if len(acts) == 0 && tr.Type != "lambda" {
+			continue
+		}
+		for _, acc := range accesses {
+			if acc.Function == nil || acc.Resource == nil {
+				continue
+			}
+			action, ok := w.causes(acc, inv, acts)
+			if !ok {
+				continue
+			}
+			edges[acc.Function.ARN] = append(edges[acc.Function.ARN], hop{from: acc.Function.ARN, to: tr.Function.ARN, access: acc, invoke: inv, action: action})
+		}
+	}
+	// Direct invocation: lambda:InvokeFunction on another function.
+	for _, acc := range accesses {
+		if acc.Function == nil || acc.Resource == nil || serviceOf(acc.Resource.ARN) != "lambda" || !contains(acc.Actions, "lambda:InvokeFunction") {
+			continue
+		}
+		target := unqualified(acc.Resource.ARN)
+		if _, ok := w.funcs[target]; ok {
+			edges[acc.Function.ARN] = append(edges[acc.Function.ARN], hop{from: acc.Function.ARN, to: target, access: acc, action: "lambda:InvokeFunction"})
+		}
+	}
+
+	// Entries: invoke flows whose source no function writes to, and public
+	// or cross-account reach of a function.
+	written := map[string]bool{}
+	for _, hs := range edges {
+		for _, h := range hs {
+			if h.invoke != nil {
+				written[h.invoke.ID] = true
+			}
+		}
+	}
+	var entries []*flow.Flow
+	for _, inv := range invokes {
+		if !written[inv.ID] {
+			entries = append(entries, inv)
+		}
+	}
+	for i := range flows {
+		f := &flows[i]
+		if f.Kind == flow.KindReach && f.Decision != flow.Denied && (f.Reach == "public" || f.Reach == "public-url" || f.Reach == "account") && f.Target != nil && serviceOf(f.Target.ARN) == "lambda" {
+			entries = append(entries, f)
+		}
+	}
+
+	accessByFn := map[string][]*flow.Flow{}
+	for _, acc := range accesses {
+		if acc.Function != nil && (acc.Level == "Write" || acc.Level == "Permissions management") && touchesData(acc) {
+			accessByFn[acc.Function.ARN] = append(accessByFn[acc.Function.ARN], acc)
+		}
+	}
+
+	var out []flow.Flow
+	seen := map[string]bool{}
+	emit := func(path []string, decisions []flow.Decision, loop bool, title string) {
+		id := "chain/" + strings.Join(path, " => ")
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		fl := flow.Flow{ID: id, Kind: flow.KindChain, Decision: flow.Combine(decisions...), Path: append([]string(nil), path...), Loop: loop, Title: title}
+		fl.Steps = append(fl.Steps, note("path", fl.Decision, title))
+		out = append(out, fl)
+	}
+	for _, e := range entries {
+		start := entryFunction(e)
+		if start == "" {
+			continue
+		}
+		public := e.Kind == flow.KindReach
+		var walk func(fn string, path []string, decisions []flow.Decision, visited map[string]bool, depth int, names []string)
+		walk = func(fn string, path []string, decisions []flow.Decision, visited map[string]bool, depth int, names []string) {
+			hops := depth - 1
+			// Sensitive effects at the end of the path.
+			if public || hops >= 1 {
+				for _, acc := range accessByFn[fn] {
+					p := append(append([]string(nil), path...), acc.ID)
+					t := strings.Join(append(append([]string(nil), names...), acc.Level+" on "+nonEmpty(acc.Resource.Address, acc.Resource.ARN)), " → ")
+					emit(p, append(append([]flow.Decision(nil), decisions...), acc.Decision), false, t)
+				}
+			}
+			if depth >= maxDepth {
+				return
+			}
+			for _, h := range edges[fn] {
+				p := append(append([]string(nil), path...), h.access.ID)
+				d := append(append([]flow.Decision(nil), decisions...), h.access.Decision)
+				n := append(append([]string(nil), names...), h.action+" "+nonEmpty(h.access.Resource.Address, h.access.Resource.ARN))
+				if h.invoke != nil {
+					p = append(p, h.invoke.ID)
+					d = append(d, h.invoke.Decision)
+				}
+				toName := w.funcName(h.to)
+				if visited[h.to] {
+					emit(p, d, true, strings.Join(append(n, toName+" (loop)"), " → "))
+					continue
+				}
+				visited[h.to] = true
+				walk(h.to, p, d, visited, depth+1, append(n, toName))
+				delete(visited, h.to)
+			}
+		}
+		visited := map[string]bool{start: true}
+		walk(start, []string{e.ID}, []flow.Decision{e.Decision}, visited, 1, []string{entryName(e), w.funcName(start)})
+	}
+	// Loops not reachable from an entry (e.g. a function that re-triggers itself).
+	for fn, hs := range edges {
+		for _, h := range hs {
+			if h.to == fn {
+				p := []string{h.access.ID}
+				d := []flow.Decision{h.access.Decision}
+				if h.invoke != nil {
+					p = append(p, h.invoke.ID)
+					d = append(d, h.invoke.Decision)
+				}
+				emit(p, d, true, fmt.Sprintf("%s → %s %s → %s (loop)", w.funcName(fn), h.action, nonEmpty(h.access.Resource.Address, h.access.Resource.ARN), w.funcName(fn)))
+			}
+		}
+	}
+	return out
+}
+
+// causes reports whether access flow acc allows an action that makes the
+// trigger of inv fire, respecting S3 key filters.
+func (w *world) causes(acc, inv *flow.Flow, acts []string) (string, bool) {
+	tr := inv.Trigger
+	src := tr.Source.ARN
+	res := acc.Resource.ARN
+	switch tr.Type {
+	case "s3":
+		bucket := strings.TrimPrefix(src, "arn:aws:s3:::")
+		key, ok := strings.CutPrefix(res, "arn:aws:s3:::"+bucket+"/")
+		if !ok && res != "*" && !pattern.Match(res, src+"/x") {
+			return "", false
+		}
+		if !ok {
+			key = "*"
+		}
+		prefix, suffix := "", ""
+		if f := w.triggerFilter(tr.Address, src); f != nil {
+			prefix, suffix = f.Prefix, f.Suffix
+		}
+		if !keyOverlaps(key, prefix, suffix) {
+			return "", false
+		}
+		// The action must cause one of the notification's event types.
+		for _, a := range acts {
+			if contains(acc.Actions, a) && s3EventMatches(a, tr.Events) {
+				return a, true
+			}
+		}
+		return "", false
+	case "dynamodb":
+		// The mapping reads the table's stream; writes go to the table.
+		table := src
+		if i := strings.Index(src, "/stream/"); i >= 0 {
+			table = src[:i]
+		}
+		if res != table && !(acc.Outside && pattern.Match(res, table)) {
+			return "", false
+		}
+	case "eventbridge":
+		// Rules on a bus fire on events put to that bus.
+		if !strings.HasPrefix(res, "arn:aws:events:") || !strings.Contains(res, ":event-bus/") {
+			return "", false
+		}
+		if !w.ruleOnBus(src, res) {
+			return "", false
+		}
+	default:
+		if res != src && !(acc.Outside && pattern.Match(res, src)) {
+			return "", false
+		}
+	}
+	for _, a := range acts {
+		if contains(acc.Actions, a) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+func (w *world) triggerFilter(address, src string) *inventory.Filter {
+	for i := range w.inv.Triggers {
+		t := &w.inv.Triggers[i]
+		if t.Address == address && t.SourceARN == src {
+			return t.Filter
+		}
+	}
+	return nil
+}
+
+// ruleOnBus reports whether the rule (by ARN) listens on the bus (by ARN).
+func (w *world) ruleOnBus(ruleARN, busARN string) bool {
+	bus := busARN[strings.LastIndex(busARN, "/")+1:]
+	if info, ok := w.res[ruleARN]; ok {
+		if b := info.res.Attributes["event_bus_name"]; b != "" {
+			return b == bus || strings.HasSuffix(b, "/"+bus)
+		}
+	}
+	// A rule ARN of the form rule/RULE is on the default bus; rule/BUS/RULE on BUS.
+	rest := ruleARN[strings.Index(ruleARN, ":rule/")+len(":rule/"):]
+	if i := strings.Index(rest, "/"); i >= 0 {
+		return rest[:i] == bus
+	}
+	return bus == "default"
+}
+
+// s3Events maps object actions to the notification event they cause.
+var s3Events = map[string]string{
+	"s3:PutObject":        "s3:ObjectCreated:Put",
+	"s3:RestoreObject":    "s3:ObjectRestore:Post",
+	"s3:DeleteObject":     "s3:ObjectRemoved:Delete",
+	"s3:PutObjectTagging": "s3:ObjectTagging:Put",
+	"s3:PutObjectAcl":     "s3:ObjectAcl:Put",
+}
+
+func s3EventMatches(action string, events []string) bool {
+	ev := s3Events[action]
+	if len(events) == 0 {
+		return action == "s3:PutObject"
+	}
+	for _, e := range events {
+		if pattern.Match(e, ev) {
+			return true
+		}
+	}
+	return false
+}
+
+// touchesData reports whether an access flow reaches something other than
+// the function's own plumbing (logs, traces, metrics, network interfaces).
+func touchesData(acc *flow.Flow) bool {
+	for _, a := range acc.Actions {
+		svc, name, _ := strings.Cut(a, ":")
+		switch {
+		case svc == "logs" || svc == "xray" || svc == "cloudwatch":
+		case svc == "ec2" && strings.Contains(name, "NetworkInterface"):
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// keyOverlaps reports whether some object key can match both the key
+// pattern the function may write and the notification's prefix/suffix.
+func keyOverlaps(keyPattern, prefix, suffix string) bool {
+	if pattern.Match(keyPattern, prefix+"lambdacheck"+suffix) {
+		return true
+	}
+	lit := keyPattern
+	if i := strings.IndexAny(lit, "*?"); i >= 0 {
+		lit = lit[:i]
+	} else {
+		return strings.HasPrefix(keyPattern, prefix) && strings.HasSuffix(keyPattern, suffix)
+	}
+	if !(strings.HasPrefix(lit, prefix) || strings.HasPrefix(prefix, lit)) {
+		return false
+	}
+	tail := keyPattern[strings.LastIndexAny(keyPattern, "*?")+1:]
+	return strings.HasSuffix(tail, suffix) || strings.HasSuffix(suffix, tail)
+}
+
+func entryFunction(e *flow.Flow) string {
+	switch {
+	case e.Trigger != nil:
+		return e.Trigger.Function.ARN
+	case e.Target != nil:
+		return unqualified(e.Target.ARN)
+	}
+	return ""
+}
+
+func entryName(e *flow.Flow) string {
+	if e.Trigger != nil {
+		return e.Trigger.Type + " " + nonEmpty(e.Trigger.Source.Address, e.Trigger.Source.ARN)
+	}
+	return e.Reach + " " + e.Principal
+}
+
+func (w *world) funcName(arn string) string {
+	if f, ok := w.funcs[arn]; ok && f.Address != "" {
+		return f.Address
+	}
+	return arn
+}
+
+// unqualified drops an alias or version from a function ARN.
+func unqualified(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) == 8 && parts[2] == "lambda" && parts[5] == "function" {
+		return strings.Join(parts[:7], ":")
+	}
+	return arn
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,487 @@
+package simulator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// invokeFlows simulates every trigger: its configuration, the invoke
+// permission (resource policy, invoker role, or the execution role's reads
+// on a polled source), and Lambda assuming the execution role (SPEC §6.1).
+func (w *world) invokeFlows() []flow.Flow {
+	var out []flow.Flow
+	for i := range w.inv.Triggers {
+		t := &w.inv.Triggers[i]
+		if t.Service == "function_url" {
+			continue // simulated from the function's URL configuration below
+		}
+		out = append(out, w.invokeFlow(t))
+	}
+	for i := range w.inv.Functions {
+		f := &w.inv.Functions[i]
+		for j := range f.URLs {
+			out = append(out, w.urlFlow(f, &f.URLs[j]))
+		}
+	}
+	return out
+}
+
+func qualifiedARN(fnARN, qualifier string) string {
+	if qualifier == "" || qualifier == "$LATEST" {
+		return fnARN
+	}
+	return fnARN + ":" + qualifier
+}
+
+func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
+	fn := w.funcs[t.FunctionARN]
+	fl := flow.Flow{
+		ID:   "invoke/" + t.Address + "->" + functionAddress(fn, t),
+		Kind: flow.KindInvoke,
+		Trigger: &flow.Trigger{
+			Type: t.Service, Kind: t.Kind, Address: t.Address,
+			Source:   flow.Ref{Address: t.SourceAddress, ARN: t.SourceARN},
+			Function: flow.FunctionRef{Ref: flow.Ref{Address: functionAddress(fn, t), ARN: t.FunctionARN}, Qualifier: t.Qualifier},
+			Enabled:  t.Enabled, Events: t.Events, Filter: filterText(t.Filter),
+		},
+	}
+	if fn != nil {
+		fl.Trigger.Function.File, fl.Trigger.Function.Line = fn.File, fn.Line
+	}
+	fl.Title = fmt.Sprintf("%s %s → %s", t.Service, nonEmpty(t.SourceAddress, t.SourceARN), fl.Trigger.Function.Address)
+	for _, u := range t.Unknown {
+		w.addUnknown(t.Address, u.Field, u.Reason, u.File, u.Line)
+	}
+
+	// 1. The trigger's own configuration.
+	switch {
+	case !t.Enabled:
+		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Denied, "the trigger is disabled"))
+	case hasUnknown(t.Unknown, "enabled"):
+		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Unknown, "whether the trigger is enabled is unknown"))
+	default:
+		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Allowed, describeTrigger(t)))
+	}
+	if t.FunctionARN == "" {
+		fl.Steps = append(fl.Steps, note("target function", flow.Unknown, "the trigger's target function could not be resolved"))
+		fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
+		return fl
+	}
+	if fn == nil {
+		fl.Steps = append(fl.Steps, note("target function", flow.Unknown, "the target function "+t.FunctionARN+" is not in the inventory"))
+		fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
+		return fl
+	}
+	if t.Qualifier != "" && t.Qualifier != "$LATEST" && !hasQualifier(fn, t.Qualifier) {
+		fl.Steps = append(fl.Steps, note("target qualifier exists", flow.Denied, fmt.Sprintf("the function has no alias or version %q", t.Qualifier)))
+	}
+
+	// 2. The invoke permission.
+	ref := eventsource.Default()
+	target := qualifiedARN(t.FunctionARN, t.Qualifier)
+	switch {
+	case t.Kind == "poll":
+		fl.Steps = append(fl.Steps, w.pollSteps(t, fn)...)
+	case t.InvokeRole != "":
+		fl.Steps = append(fl.Steps, w.roleInvokeSteps(t, fn, target)...)
+	default:
+		push, ok := ref.Push(t.Service)
+		if !ok {
+			if ri, isRole := ref.RoleInvoker(t.Service); isRole {
+				fl.Steps = append(fl.Steps, note("invoker role", flow.Unknown, fmt.Sprintf("%s invokes with a role trusted by %s, and the trigger names none", t.Service, ri.TrustPrincipal)))
+				break
+			}
+			fl.Steps = append(fl.Steps, note("invoke permission", flow.Unknown, fmt.Sprintf("no service principal is known for %s triggers", t.Service)))
+			break
+		}
+		fl.Steps = append(fl.Steps, w.pushStep(t, fn, push, target))
+	}
+
+	// 3. Lambda must be able to assume the execution role to run the function.
+	fl.Steps = append(fl.Steps, w.assumeExecutionRoleStep(fn))
+	fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
+	return fl
+}
+
+// pushStep decides lambda:InvokeFunction by the service principal against
+// the resource policy of the exact qualifier the trigger targets.
+func (w *world) pushStep(t *inventory.Trigger, fn *inventory.Function, push eventsource.Push, target string) flow.Step {
+	srcAccount := w.sourceAccount(t.SourceARN)
+	p, _ := iam.ParsePrincipal(push.Principal)
+	req := &iam.Request{
+		Principal: p, Action: "lambda:InvokeFunction", Resource: target,
+		ResourceAccount: fn.Account,
+		Context:         serviceContext(push.Principal, t.SourceARN, srcAccount),
+	}
+	pol, why := w.functionPolicy(fn, t.Qualifier)
+	if why == "" && hasUnknown(fn.Unknown, "resource_policies") {
+		why = "the function's resource policy is unknown"
+	}
+	what := fmt.Sprintf("%s may invoke %s", push.Principal, target)
+	if pol == nil && why == "" {
+		st := decide(what, req, &iam.Policies{}, "")
+		st.Reason = fmt.Sprintf("the function has no resource-based policy for qualifier %q, so %s cannot invoke it", qualifierName(t.Qualifier), push.Principal)
+		if other := otherQualifiers(fn, t.Qualifier); other != "" {
+			st.Reason += "; permissions exist only for " + other + " (policies are per qualifier)"
+		}
+		return st
+	}
+	st := decide(what, req, &iam.Policies{Resource: pol}, why)
+	if st.Decision == flow.Denied {
+		if other := otherQualifiers(fn, t.Qualifier); other != "" {
+			st.Reason += "; permissions exist for " + other + " (policies are per qualifier)"
+		}
+	}
+	return st
+}
+
+// roleInvokeSteps: services such as Scheduler and Step Functions invoke with
+// a role of their own. The role's trust policy must admit the service and
+// its identity policies must allow lambda:InvokeFunction on the target.
+func (w *world) roleInvokeSteps(t *inventory.Trigger, fn *inventory.Function, target string) []flow.Step {
+	ref := eventsource.Default()
+	service := ""
+	if ri, ok := ref.RoleInvoker(t.Service); ok {
+		service = ri.TrustPrincipal
+	} else if push, ok := ref.Push(t.Service); ok {
+		service = push.Principal // e.g. EventBridge or API Gateway with a role
+	}
+	role := w.roles[t.InvokeRole]
+	var steps []flow.Step
+	if role == nil {
+		return []flow.Step{note("invoker role", flow.Unknown, "the invoker role "+t.InvokeRole+" is not in the inventory")}
+	}
+	if service != "" {
+		steps = append(steps, w.trustStep(role, service, t.SourceARN, w.sourceAccount(t.SourceARN)))
+	}
+	p, ok := sessionPrincipal(role.role.ARN, t.Service)
+	if !ok {
+		return append(steps, note("invoker role may invoke", flow.Unknown, "the invoker role ARN "+t.InvokeRole+" is not a role ARN"))
+	}
+	pol, why := w.functionPolicy(fn, t.Qualifier)
+	if why == "" {
+		why = role.incomplete
+	}
+	req := &iam.Request{
+		Principal: p, Action: "lambda:InvokeFunction", Resource: target, ResourceAccount: fn.Account,
+		Context: roleContext(role.role.ARN, role.role.Account, w.opts.OrgID),
+	}
+	steps = append(steps, decide(fmt.Sprintf("role %s may invoke %s", role.role.Name, target), req,
+		&iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: pol, SCP: w.scps}, why))
+	return steps
+}
+
+// trustStep decides whether service may assume role (its trust policy),
+// acting for the source (whose ARN and account become aws:SourceArn and
+// aws:SourceAccount; empty when unknown).
+func (w *world) trustStep(role *roleInfo, service, sourceARN, sourceAccount string) flow.Step {
+	p, _ := iam.ParsePrincipal(service)
+	req := &iam.Request{
+		Principal: p, Action: "sts:AssumeRole", Resource: role.role.ARN, ResourceAccount: role.role.Account,
+		Context: serviceContext(service, sourceARN, sourceAccount),
+	}
+	what := fmt.Sprintf("%s may assume role %s", service, role.role.Name)
+	if role.trust == nil {
+		if hasUnknown(role.role.Unknown, "trust_policy") || role.role.External {
+			return note(what, flow.Unknown, "the role's trust policy is unknown")
+		}
+		return note(what, flow.Denied, "the role has no trust policy")
+	}
+	return decide(what, req, &iam.Policies{Resource: role.trust, ResourceMustAllow: true, RoleTrust: true}, "")
+}
+
+// assumeExecutionRoleStep: the function's role must trust lambda.amazonaws.com.
+func (w *world) assumeExecutionRoleStep(fn *inventory.Function) flow.Step {
+	if fn.Role == "" {
+		return note("execution role", flow.Unknown, "the function's execution role is unknown")
+	}
+	role := w.roles[fn.Role]
+	if role == nil {
+		return note("execution role", flow.Unknown, "the execution role "+fn.Role+" is not in the inventory")
+	}
+	// Lambda assumes the role for the function itself.
+	return w.trustStep(role, "lambda.amazonaws.com", fn.ARN, fn.Account)
+}
+
+// sourceAccount is the account that owns a source: the inventory's record,
+// the ARN's account field, or (for S3 and SES ARNs, which carry none) the
+// account the application is defined in.
+func (w *world) sourceAccount(arn string) string {
+	if arn == "" {
+		return ""
+	}
+	if res, ok := w.res[arn]; ok && res.res.Account != "" {
+		return res.res.Account
+	}
+	if a := accountOf(arn, ""); a != "" {
+		return a
+	}
+	return w.inv.Account
+}
+
+// pollSteps: an event source mapping reads its source with the execution
+// role: every action the source type needs, on the source ARN (a stream ARN
+// for streams), through the source's resource policy, plus kms:Decrypt on a
+// customer managed key that encrypts the source.
+func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.Step {
+	poll, ok := eventsource.Default().Poll(t.Service)
+	if !ok {
+		return []flow.Step{note("poll permissions", flow.Unknown, "no read actions are known for "+t.Service+" sources")}
+	}
+	role := w.roles[fn.Role]
+	if role == nil {
+		return []flow.Step{note("poll permissions", flow.Unknown, "the execution role "+fn.Role+" is not in the inventory")}
+	}
+	p, ok := sessionPrincipal(role.role.ARN, fn.Name)
+	if !ok {
+		return []flow.Step{note("poll permissions", flow.Unknown, "the execution role ARN is not a role ARN")}
+	}
+	var steps []flow.Step
+	src := w.res[t.SourceARN]
+	var srcPolicy *iam.Policy
+	srcWhy := role.incomplete
+	if src != nil {
+		srcPolicy = src.policy
+		if srcWhy == "" {
+			srcWhy = src.incomplete
+		}
+	}
+	if t.SourceARN == "" {
+		return []flow.Step{note("poll permissions", flow.Unknown, "the event source ARN is unknown")}
+	}
+	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
+	for _, action := range poll.Actions {
+		resource := t.SourceARN
+		if !w.actionTakesResource(action, t.SourceARN) {
+			resource = "*"
+		}
+		req := &iam.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: accountOf(t.SourceARN, fn.Account), Context: ctx}
+		pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps}
+		if resource != "*" {
+			pols.Resource = srcPolicy
+		}
+		steps = append(steps, decide(fmt.Sprintf("execution role may %s", action), req, pols, srcWhy))
+	}
+	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
+		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))
+	}
+	return steps
+}
+
+// kmsStep decides a KMS action on a key: the key policy must grant.
+func (w *world) kmsStep(role *roleInfo, p iam.Principal, keyARN, action string) flow.Step {
+	key := w.res[keyARN]
+	what := fmt.Sprintf("execution role may %s with %s", action, keyARN)
+	req := &iam.Request{Principal: p, Action: action, Resource: keyARN, Context: roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)}
+	pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps, ResourceMustAllow: true}
+	why := role.incomplete
+	switch {
+	case key == nil:
+		// A key outside the inventory: its key policy is not known.
+		why = "the key policy of " + keyARN + " is not in the inventory"
+	case key.policy == nil && key.incomplete == "":
+		// AWS gives a key created without a policy the default key policy,
+		// which grants the account root and so delegates to IAM.
+		pols.Resource = defaultKeyPolicy(key.res.Account)
+	default:
+		pols.Resource = key.policy
+		if why == "" {
+			why = key.incomplete
+		}
+	}
+	return decide(what, req, pols, why)
+}
+
+func defaultKeyPolicy(account string) *iam.Policy {
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account + `:root"},"Action":"kms:*","Resource":"*"}]}`
+	p, err := iam.Parse([]byte(doc), iam.ResourcePolicy, iam.Source{Name: "default key policy"})
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// customerKey reports whether a KMS key ARN is a customer managed key (AWS
+// managed keys such as alias/aws/sqs need no key policy grant).
+func customerKey(arn string) bool {
+	return arn != "" && !strings.Contains(arn, ":alias/aws/")
+}
+
+// actionTakesResource reports whether the action accepts a resource-level
+// ARN of this kind; actions without resource types are requested on "*".
+func (w *world) actionTakesResource(action, arn string) bool {
+	a, ok := w.cat.Action(action)
+	if !ok {
+		return true
+	}
+	if len(a.Resources) == 0 {
+		return false
+	}
+	types := w.cat.ResourceTypesOf(arn)
+	for _, r := range a.Resources {
+		for _, t := range types {
+			if r.Type == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// urlFlow: a function URL. With AuthType NONE anyone on the internet can
+// call it when the resource policy grants "*" lambda:InvokeFunctionUrl and
+// (for URLs created since October 2025) lambda:InvokeFunction with
+// lambda:InvokedViaFunctionUrl.
+func (w *world) urlFlow(fn *inventory.Function, u *inventory.FunctionURL) flow.Flow {
+	target := qualifiedARN(fn.ARN, u.Qualifier)
+	fl := flow.Flow{
+		ID:   "invoke/" + u.Address + "->" + fn.Address,
+		Kind: flow.KindInvoke,
+		Trigger: &flow.Trigger{
+			Type: "function_url", Kind: "push", Address: u.Address,
+			Source:   flow.Ref{Address: u.Address, ARN: u.URL, File: u.File, Line: u.Line},
+			Function: flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}, Qualifier: u.Qualifier},
+			Enabled:  true, Filter: "auth " + u.AuthType,
+		},
+	}
+	fl.Title = fmt.Sprintf("function URL (auth %s) → %s", u.AuthType, fn.Address)
+	fl.Steps = append(fl.Steps, note("function URL configured", flow.Allowed, "auth type "+u.AuthType))
+	pol, why := w.functionPolicy(fn, u.Qualifier)
+	switch u.AuthType {
+	case "NONE":
+		p, _ := iam.ParsePrincipal("")
+		ctx := anonymousContext()
+		ctx.Set("lambda:FunctionUrlAuthType", "NONE")
+		req := &iam.Request{Principal: p, Action: "lambda:InvokeFunctionUrl", Resource: target, ResourceAccount: fn.Account, Context: ctx}
+		st := decide("anyone may call the URL (lambda:InvokeFunctionUrl)", req, &iam.Policies{Resource: pol}, why)
+		if st.Decision == flow.Denied && len(st.Statements) == 0 {
+			st.Reason = "the resource policy does not grant \"*\" lambda:InvokeFunctionUrl with lambda:FunctionUrlAuthType NONE"
+		}
+		fl.Steps = append(fl.Steps, st)
+		ctx2 := anonymousContext()
+		ctx2.Set("lambda:InvokedViaFunctionUrl", "true")
+		req2 := &iam.Request{Principal: p, Action: "lambda:InvokeFunction", Resource: target, ResourceAccount: fn.Account, Context: ctx2}
+		st = decide("the URL may invoke the function (lambda:InvokeFunction via URL, required since October 2025)", req2, &iam.Policies{Resource: pol}, why)
+		if st.Decision == flow.Denied && len(st.Statements) == 0 {
+			st.Reason = "the resource policy does not grant \"*\" lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl); function URLs created since October 2025 need it besides lambda:InvokeFunctionUrl"
+		}
+		fl.Steps = append(fl.Steps, st)
+	default:
+		fl.Steps = append(fl.Steps, note("IAM-authenticated callers", flow.Conditional,
+			"AuthType AWS_IAM: callers need lambda:InvokeFunctionUrl and lambda:InvokeFunction (identity policy in this account, or this resource policy for other accounts)"))
+	}
+	fl.Steps = append(fl.Steps, w.assumeExecutionRoleStep(fn))
+	fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
+	return fl
+}
+
+func functionAddress(fn *inventory.Function, t *inventory.Trigger) string {
+	if fn != nil && fn.Address != "" {
+		return fn.Address
+	}
+	return nonEmpty(t.FunctionAddress, t.FunctionARN)
+}
+
+func hasQualifier(fn *inventory.Function, q string) bool {
+	for _, a := range fn.Aliases {
+		if a.Name == q {
+			return true
+		}
+	}
+	return q == fn.Version || isNumeric(q) && fn.Publish
+}
+
+func isNumeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func otherQualifiers(fn *inventory.Function, q string) string {
+	var names []string
+	for _, rp := range fn.ResourcePolicies {
+		if rp.Qualifier != q {
+			names = append(names, qualifierName(rp.Qualifier))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func qualifierName(q string) string {
+	if q == "" {
+		return "the unqualified function"
+	}
+	return "qualifier " + q
+}
+
+func hasUnknown(us []inventory.Unknown, field string) bool {
+	for _, u := range us {
+		if u.Field == field || strings.HasPrefix(u.Field, field+".") || strings.HasPrefix(u.Field, field+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+func describeTrigger(t *inventory.Trigger) string {
+	var parts []string
+	if len(t.Events) > 0 {
+		parts = append(parts, "events "+strings.Join(t.Events, ", "))
+	}
+	if f := filterText(t.Filter); f != "" {
+		parts = append(parts, f)
+	}
+	if len(parts) == 0 {
+		return "enabled"
+	}
+	return "enabled; " + strings.Join(parts, "; ")
+}
+
+func filterText(f *inventory.Filter) string {
+	if f == nil {
+		return ""
+	}
+	var parts []string
+	if f.Prefix != "" {
+		parts = append(parts, "prefix "+f.Prefix)
+	}
+	if f.Suffix != "" {
+		parts = append(parts, "suffix "+f.Suffix)
+	}
+	if f.Expression != "" {
+		parts = append(parts, f.Expression)
+	}
+	if len(f.Pattern) > 0 {
+		parts = append(parts, "pattern "+string(f.Pattern))
+	}
+	if len(f.Patterns) > 0 {
+		parts = append(parts, fmt.Sprintf("%d filter criteria", len(f.Patterns)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func stepDecisions(steps []flow.Step) []flow.Decision {
+	out := make([]flow.Decision, len(steps))
+	for i, s := range steps {
+		out[i] = s.Decision
+	}
+	return out
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

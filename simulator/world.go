@@ -1,0 +1,246 @@
+package simulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// world is the inventory indexed by ARN, with every policy document parsed
+// and compiled once.
+type world struct {
+	inv     *inventory.Inventory
+	cat     *catalog.Catalog
+	opts    Options
+	funcs   map[string]*inventory.Function // unqualified ARN → function
+	roles   map[string]*roleInfo           // role ARN → role
+	res     map[string]*resourceInfo       // ARN (and stream ARNs) → resource
+	scps    [][]*iam.Policy
+	resList []*resourceInfo
+	unknown []flow.UnknownValue
+	seenUnk map[string]bool
+}
+
+// roleInfo is a role with its compiled policies. incomplete is set when a
+// document could not be resolved or parsed, so that no decision that
+// depends on the role is reported as certain.
+type roleInfo struct {
+	role       *inventory.Role
+	identity   []*iam.Policy
+	boundary   []*iam.Policy
+	trust      *iam.Policy
+	incomplete string // why the policy set is not complete ("" when it is)
+}
+
+type resourceInfo struct {
+	res        *inventory.Resource
+	policy     *iam.Policy
+	incomplete string
+}
+
+func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *world {
+	w := &world{
+		inv: inv, cat: cat, opts: opts,
+		funcs:   map[string]*inventory.Function{},
+		roles:   map[string]*roleInfo{},
+		res:     map[string]*resourceInfo{},
+		seenUnk: map[string]bool{},
+	}
+	for i := range inv.Functions {
+		f := &inv.Functions[i]
+		if f.ARN != "" {
+			w.funcs[f.ARN] = f
+		}
+	}
+	for i := range inv.Roles {
+		r := &inv.Roles[i]
+		w.roles[r.ARN] = w.compileRole(r)
+	}
+	for i := range inv.Resources {
+		r := &inv.Resources[i]
+		info := &resourceInfo{res: r}
+		if r.Policy != nil {
+			info.policy, info.incomplete = w.compile(r.Policy, iam.ResourcePolicy, r.Address)
+		}
+		for _, u := range r.Unknown {
+			if u.Field == "policy" || strings.HasPrefix(u.Field, "policy.") {
+				info.incomplete = "its policy is unknown: " + u.Reason
+			}
+		}
+		if r.ARN != "" {
+			w.res[r.ARN] = info
+		}
+		for _, s := range r.StreamARNs {
+			if s != "" {
+				w.res[s] = info
+			}
+		}
+	}
+	w.scps = w.compileSCPs()
+	return w
+}
+
+// compile parses one inventory policy document. It returns the reason when
+// the document is unknown or invalid (and records it as an unknown value).
+func (w *world) compile(p *inventory.Policy, kind iam.Kind, owner string) (*iam.Policy, string) {
+	name := p.Name
+	if name == "" {
+		name = owner
+	}
+	for _, u := range p.Unknown {
+		if u.Field == "document" || u.Field == "" {
+			w.addUnknown(owner, "policy "+name, u.Reason, u.File, u.Line)
+			return nil, fmt.Sprintf("policy %s is unknown: %s", name, u.Reason)
+		}
+	}
+	if len(p.Document) == 0 {
+		w.addUnknown(owner, "policy "+name, "the policy document is empty", p.File, p.Line)
+		return nil, fmt.Sprintf("policy %s has no document", name)
+	}
+	// Compact the document so every statement maps to the line that
+	// defines the policy in the source.
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, p.Document); err != nil {
+		w.addUnknown(owner, "policy "+name, "invalid JSON: "+err.Error(), p.File, p.Line)
+		return nil, fmt.Sprintf("policy %s is not valid JSON", name)
+	}
+	file, line := p.File, p.Line
+	pol, err := iam.Parse(buf.Bytes(), kind, iam.Source{Name: name, File: file, Line: line})
+	if err != nil {
+		w.addUnknown(owner, "policy "+name, err.Error(), file, line)
+		return nil, fmt.Sprintf("policy %s is invalid: %v", name, err)
+	}
+	return pol, ""
+}
+
+func (w *world) compileRole(r *inventory.Role) *roleInfo {
+	info := &roleInfo{role: r}
+	add := func(p *inventory.Policy) {
+		pol, why := w.compile(p, iam.IdentityPolicy, r.Address)
+		if pol != nil {
+			info.identity = append(info.identity, pol)
+		} else if info.incomplete == "" {
+			info.incomplete = why
+		}
+	}
+	for i := range r.InlinePolicies {
+		add(&r.InlinePolicies[i])
+	}
+	for i := range r.AttachedPolicies {
+		add(&r.AttachedPolicies[i])
+	}
+	if r.PermissionsBoundary != nil {
+		pol, why := w.compile(r.PermissionsBoundary, iam.BoundaryPolicy, r.Address)
+		if pol != nil {
+			info.boundary = []*iam.Policy{pol}
+		} else if info.incomplete == "" {
+			info.incomplete = why
+		}
+	}
+	if r.TrustPolicy != nil {
+		info.trust, _ = w.compile(r.TrustPolicy, iam.ResourcePolicy, r.Address)
+	}
+	for _, u := range r.Unknown {
+		if info.incomplete == "" && (strings.Contains(u.Field, "polic") || u.Field == "permissions_boundary") {
+			info.incomplete = fmt.Sprintf("%s is unknown: %s", u.Field, u.Reason)
+		}
+		w.addUnknown(r.Address, u.Field, u.Reason, u.File, u.Line)
+	}
+	return info
+}
+
+// compileSCPs arranges the SCPs attached to the organization root, to OUs
+// and to the account into levels (root first). Terraform shows only the
+// policies it manages, not the FullAWSAccess policy AWS attaches at every
+// level by default, so each level implies it and only Deny statements bite.
+func (w *world) compileSCPs() [][]*iam.Policy {
+	levels := map[int][]*iam.Policy{}
+	for i := range w.inv.SCPs {
+		s := &w.inv.SCPs[i]
+		if s.Type != "" && s.Type != "SERVICE_CONTROL_POLICY" {
+			continue
+		}
+		pol, _ := w.compile(&s.Policy, iam.ServiceControlPolicy, s.Address)
+		if pol == nil {
+			continue
+		}
+		lvl := 2 // account
+		for _, t := range s.Targets {
+			switch {
+			case strings.HasPrefix(t, "r-"):
+				lvl = 0
+			case strings.HasPrefix(t, "ou-"):
+				lvl = 1
+			}
+		}
+		levels[lvl] = append(levels[lvl], pol)
+	}
+	if len(levels) == 0 {
+		return nil
+	}
+	full, err := iam.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`), iam.ServiceControlPolicy, iam.Source{Name: "FullAWSAccess (implied)"})
+	if err != nil {
+		return nil
+	}
+	var keys []int
+	for k := range levels {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	var out [][]*iam.Policy
+	for _, k := range keys {
+		out = append(out, append([]*iam.Policy{full}, levels[k]...))
+	}
+	return out
+}
+
+func (w *world) addUnknown(address, field, reason, file string, line int) {
+	key := address + "\x00" + field + "\x00" + reason
+	if w.seenUnk[key] {
+		return
+	}
+	w.seenUnk[key] = true
+	w.unknown = append(w.unknown, flow.UnknownValue{Address: address, Field: field, Reason: reason, File: file, Line: line})
+}
+
+// functionPolicy returns the function's resource policy for a qualifier
+// ("" is the unqualified function). Policies are per qualifier: the one of
+// the unqualified function does not cover an alias, nor the reverse.
+func (w *world) functionPolicy(f *inventory.Function, qualifier string) (*iam.Policy, string) {
+	for i := range f.ResourcePolicies {
+		qp := &f.ResourcePolicies[i]
+		if qp.Qualifier == qualifier {
+			return w.compile(&qp.Policy, iam.ResourcePolicy, f.Address)
+		}
+	}
+	return nil, ""
+}
+
+// accountOf returns the account of an ARN, or def when the ARN has none.
+func accountOf(arn, def string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[4] != "" {
+		return parts[4]
+	}
+	return def
+}
+
+// serviceOf returns the service field of an ARN.
+func serviceOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 {
+		return parts[2]
+	}
+	return ""
+}
+
+// isPlaceholder reports whether s holds a "<address.attribute>" placeholder
+// for an identifier AWS assigns at creation time.
+func isPlaceholder(s string) bool { return strings.Contains(s, "<") }
