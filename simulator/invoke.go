@@ -20,6 +20,9 @@ func (w *world) invokeFlows() []flow.Flow {
 		if t.Service == "function_url" {
 			continue // simulated from the function's URL configuration below
 		}
+		if t.FunctionARN == "" && t.Target != "" && serviceOf(t.Target) != "lambda" {
+			continue // delivers to a topic, queue or state machine, not to a function
+		}
 		out = append(out, w.invokeFlow(t))
 	}
 	for i := range w.inv.Functions {

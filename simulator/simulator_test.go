@@ -1,0 +1,477 @@
+package simulator
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+const acct = "111111111111"
+
+func doc(s string) json.RawMessage { return json.RawMessage(s) }
+
+func pol(name, document string) inventory.Policy {
+	return inventory.Policy{Name: name, Document: doc(document), Origin: inventory.Origin{Address: name, File: "main.tf", Line: 1}}
+}
+
+const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+func fnARN(name string) string { return "arn:aws:lambda:eu-west-1:" + acct + ":function:" + name }
+
+func role(name string, policies ...string) inventory.Role {
+	r := inventory.Role{
+		Origin: inventory.Origin{Address: "aws_iam_role." + name, File: "iam.tf", Line: 1},
+		Name:   name, ARN: "arn:aws:iam::" + acct + ":role/" + name, Account: acct,
+	}
+	t := pol("trust", lambdaTrust)
+	r.TrustPolicy = &t
+	for i, d := range policies {
+		r.InlinePolicies = append(r.InlinePolicies, pol(name+"-inline-"+itoa(i), d))
+	}
+	return r
+}
+
+func function(name, roleName string, resourcePolicies ...inventory.QualifiedPolicy) inventory.Function {
+	return inventory.Function{
+		Origin: inventory.Origin{Address: "aws_lambda_function." + name, File: "main.tf", Line: 10},
+		Name:   name, ARN: fnARN(name), Account: acct, Region: "eu-west-1",
+		Role: "arn:aws:iam::" + acct + ":role/" + roleName, ReservedConcurrency: -1,
+		ResourcePolicies: resourcePolicies,
+	}
+}
+
+func fnPolicy(qualifier, statements string) inventory.QualifiedPolicy {
+	return inventory.QualifiedPolicy{Qualifier: qualifier, Policy: pol("resource-policy", `{"Version":"2012-10-17","Statement":[`+statements+`]}`)}
+}
+
+func s3Permission(fn, qualifier, extra string) string {
+	res := fnARN(fn)
+	if qualifier != "" {
+		res += ":" + qualifier
+	}
+	cond := `"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"},"StringEquals":{"AWS:SourceAccount":"` + acct + `"}}`
+	if extra != "" {
+		cond = extra
+	}
+	if cond != "-" {
+		cond = "," + cond
+	} else {
+		cond = ""
+	}
+	return `{"Sid":"AllowS3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + res + `"` + cond + `}`
+}
+
+func bucket(name string) inventory.Resource {
+	return inventory.Resource{Origin: inventory.Origin{Address: "aws_s3_bucket." + name, File: "s3.tf", Line: 1}, Type: "aws_s3_bucket", Service: "s3", Name: name, ARN: "arn:aws:s3:::" + name, Account: acct}
+}
+
+func s3Trigger(bucketName, fn, qualifier string) inventory.Trigger {
+	return inventory.Trigger{
+		Origin: inventory.Origin{Address: "aws_s3_bucket_notification." + bucketName, File: "s3.tf", Line: 5},
+		Kind:   "push", Service: "s3", SourceARN: "arn:aws:s3:::" + bucketName, SourceAddress: "aws_s3_bucket." + bucketName,
+		FunctionARN: fnARN(fn), FunctionAddress: "aws_lambda_function." + fn, Qualifier: qualifier,
+		Events: []string{"s3:ObjectCreated:*"}, Enabled: true,
+	}
+}
+
+func simulate(t *testing.T, inv *inventory.Inventory) *flow.Result {
+	t.Helper()
+	if inv.Account == "" {
+		inv.Account, inv.Region, inv.Partition = acct, "eu-west-1", "aws"
+	}
+	res, err := Simulate(context.Background(), inv, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func flowsOf(res *flow.Result, kind flow.Kind) []flow.Flow {
+	var out []flow.Flow
+	for _, f := range res.Flows {
+		if f.Kind == kind {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func onlyInvoke(t *testing.T, res *flow.Result) flow.Flow {
+	t.Helper()
+	inv := flowsOf(res, flow.KindInvoke)
+	if len(inv) != 1 {
+		t.Fatalf("want 1 invoke flow, got %d: %+v", len(inv), inv)
+	}
+	return inv[0]
+}
+
+func failingStep(f flow.Flow) *flow.Step {
+	for i := range f.Steps {
+		if f.Steps[i].Decision == f.Decision && f.Decision != flow.Allowed {
+			return &f.Steps[i]
+		}
+	}
+	return nil
+}
+
+// AWS "Using Lambda aliases in event sources and permissions policies": a
+// permission on the unqualified function does not let a source invoke an alias.
+func TestInvokeQualifierMismatchIsDenied(t *testing.T) {
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("resize", "resize", fnPolicy("", s3Permission("resize", "", "")))},
+		Roles:     []inventory.Role{role("resize")},
+		Resources: []inventory.Resource{bucket("uploads")},
+		Triggers:  []inventory.Trigger{s3Trigger("uploads", "resize", "live")},
+	}
+	inv.Functions[0].Aliases = []inventory.Alias{{Name: "live", ARN: fnARN("resize") + ":live"}}
+	f := onlyInvoke(t, simulate(t, inv))
+	if f.Decision != flow.Denied {
+		t.Fatalf("decision %s, want denied", f.Decision)
+	}
+	st := failingStep(f)
+	if st == nil || !strings.Contains(st.Reason, "per qualifier") || st.Resource != fnARN("resize")+":live" {
+		t.Fatalf("failing step should be the invoke of the alias, explaining per-qualifier policies: %+v", st)
+	}
+
+	// The same permission on the alias makes it work.
+	inv.Functions[0].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("live", s3Permission("resize", "live", ""))}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Allowed {
+		t.Fatalf("with the permission on the alias: %s", f.Decision)
+	}
+}
+
+// A permission pinned to another bucket does not admit this one; a permission
+// without aws:SourceArn admits any bucket (confused deputy) and shows up as
+// service reach.
+func TestInvokeSourceArnPinning(t *testing.T) {
+	other := `"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::other-bucket"}}`
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("f", "r", fnPolicy("", s3Permission("f", "", other)))},
+		Roles:     []inventory.Role{role("r")},
+		Resources: []inventory.Resource{bucket("uploads")},
+		Triggers:  []inventory.Trigger{s3Trigger("uploads", "f", "")},
+	}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Denied {
+		t.Fatalf("permission for another bucket: %s, want denied", f.Decision)
+	}
+	inv.Functions[0].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("", s3Permission("f", "", "-"))}
+	res := simulate(t, inv)
+	if f := onlyInvoke(t, res); f.Decision != flow.Allowed {
+		t.Fatalf("unpinned permission: %s, want allowed", f.Decision)
+	}
+	var deputy bool
+	for _, r := range flowsOf(res, flow.KindReach) {
+		if r.Reach == "service" && r.Principal == "s3.amazonaws.com" && r.Decision == flow.Allowed {
+			deputy = true
+		}
+	}
+	if !deputy {
+		t.Fatalf("an unpinned S3 permission must show as service reach: %+v", flowsOf(res, flow.KindReach))
+	}
+	// Pinned by source ARN and account: no service reach.
+	inv.Functions[0].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("", s3Permission("f", "", ""))}
+	for _, r := range flowsOf(simulate(t, inv), flow.KindReach) {
+		if r.Reach == "service" {
+			t.Fatalf("a pinned permission must not show service reach: %+v", r)
+		}
+	}
+}
+
+// S3 source ARNs carry no account: a permission pinned to another account's
+// SourceAccount does not admit a bucket of this application.
+func TestInvokeSourceAccountForS3(t *testing.T) {
+	wrongAccount := `"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"},"StringEquals":{"AWS:SourceAccount":"222222222222"}}`
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("f", "r", fnPolicy("", s3Permission("f", "", wrongAccount)))},
+		Roles:     []inventory.Role{role("r")},
+		Resources: []inventory.Resource{bucket("uploads")},
+		Triggers:  []inventory.Trigger{s3Trigger("uploads", "f", "")},
+	}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Denied {
+		t.Fatalf("SourceAccount of another account: %s, want denied", f.Decision)
+	}
+}
+
+func sqsQueue(name, kmsKey string) inventory.Resource {
+	return inventory.Resource{Origin: inventory.Origin{Address: "aws_sqs_queue." + name}, Type: "aws_sqs_queue", Service: "sqs", Name: name,
+		ARN: "arn:aws:sqs:eu-west-1:" + acct + ":" + name, Account: acct, KMSKeyARN: kmsKey}
+}
+
+func sqsTrigger(queue, fn string) inventory.Trigger {
+	return inventory.Trigger{Origin: inventory.Origin{Address: "aws_lambda_event_source_mapping." + queue}, Kind: "poll", Service: "sqs",
+		SourceARN: "arn:aws:sqs:eu-west-1:" + acct + ":" + queue, FunctionARN: fnARN(fn), Enabled: true}
+}
+
+const sqsRead = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"arn:aws:sqs:eu-west-1:111111111111:jobs"}]}`
+
+// Lambda polls SQS with the execution role; an encrypted queue also needs
+// kms:Decrypt on its key (AWS "Using Lambda with Amazon SQS").
+func TestPollNeedsKMSDecryptForEncryptedQueue(t *testing.T) {
+	keyARN := "arn:aws:kms:eu-west-1:" + acct + ":key/1234"
+	key := inventory.Resource{Origin: inventory.Origin{Address: "aws_kms_key.q"}, Type: "aws_kms_key", Service: "kms", ARN: keyARN, Account: acct}
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("worker", "worker")},
+		Roles:     []inventory.Role{role("worker", sqsRead)},
+		Resources: []inventory.Resource{sqsQueue("jobs", keyARN), key},
+		Triggers:  []inventory.Trigger{sqsTrigger("jobs", "worker")},
+	}
+	f := onlyInvoke(t, simulate(t, inv))
+	st := failingStep(f)
+	if f.Decision != flow.Denied || st == nil || st.Action != "kms:Decrypt" {
+		t.Fatalf("want denied on kms:Decrypt, got %s %+v", f.Decision, st)
+	}
+	inv.Roles[0].InlinePolicies = append(inv.Roles[0].InlinePolicies, pol("kms", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"`+keyARN+`"}]}`))
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Allowed {
+		t.Fatalf("with kms:Decrypt (default key policy delegates to IAM): %s %+v", f.Decision, failingStep(f))
+	}
+	// Without the read actions the mapping cannot poll at all.
+	inv.Roles[0].InlinePolicies = nil
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Denied || failingStep(f).Action != "sqs:ReceiveMessage" {
+		t.Fatalf("without read permissions: %s %+v", f.Decision, failingStep(f))
+	}
+}
+
+func accessActions(res *flow.Result, fn string) map[string]flow.Decision {
+	out := map[string]flow.Decision{}
+	for _, f := range flowsOf(res, flow.KindAccess) {
+		if f.Function.Address != "aws_lambda_function."+fn || f.Purpose != "" {
+			continue
+		}
+		for _, a := range f.Actions {
+			out[f.Resource.ARN+" "+a] = f.Decision
+		}
+	}
+	return out
+}
+
+const writeTable = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders"}]}`
+
+func table(name string) inventory.Resource {
+	return inventory.Resource{Origin: inventory.Origin{Address: "aws_dynamodb_table." + name}, Type: "aws_dynamodb_table", Service: "dynamodb", Name: name,
+		ARN: "arn:aws:dynamodb:eu-west-1:" + acct + ":table/" + name, Account: acct}
+}
+
+// Access flows go through the boundary, SCPs and the target's own policy.
+func TestAccessLayersCutGrants(t *testing.T) {
+	tbl := "arn:aws:dynamodb:eu-west-1:" + acct + ":table/orders"
+	base := func() *inventory.Inventory {
+		return &inventory.Inventory{
+			Functions: []inventory.Function{function("api", "api")},
+			Roles:     []inventory.Role{role("api", writeTable)},
+			Resources: []inventory.Resource{table("orders")},
+		}
+	}
+	got := accessActions(simulate(t, base()), "api")
+	for _, a := range []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"} {
+		if got[tbl+" "+a] != flow.Allowed {
+			t.Fatalf("without guardrails %s should be allowed: %v", a, got)
+		}
+	}
+
+	// A permissions boundary that allows only reads cuts the writes.
+	inv := base()
+	b := pol("boundary", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:Get*","dynamodb:Query"],"Resource":"*"}]}`)
+	inv.Roles[0].PermissionsBoundary = &b
+	got = accessActions(simulate(t, inv), "api")
+	if got[tbl+" dynamodb:GetItem"] != flow.Allowed || got[tbl+" dynamodb:PutItem"] != "" || got[tbl+" dynamodb:DeleteItem"] != "" {
+		t.Fatalf("boundary should leave only GetItem: %v", got)
+	}
+
+	// An SCP deny removes DeleteItem.
+	inv = base()
+	inv.SCPs = []inventory.OrgPolicy{{Policy: pol("no-deletes", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"dynamodb:DeleteItem","Resource":"*"}]}`), Type: "SERVICE_CONTROL_POLICY", Targets: []string{acct}}}
+	got = accessActions(simulate(t, inv), "api")
+	if got[tbl+" dynamodb:DeleteItem"] != "" || got[tbl+" dynamodb:PutItem"] != flow.Allowed {
+		t.Fatalf("SCP deny should remove only DeleteItem: %v", got)
+	}
+
+	// The table's resource policy denying the role removes everything.
+	inv = base()
+	rp := pol("table-policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:role/api"},"Action":"dynamodb:*","Resource":"*"}]}`)
+	inv.Resources[0].Policy = &rp
+	if got := accessActions(simulate(t, inv), "api"); len(got) != 0 {
+		t.Fatalf("resource policy deny should leave nothing on the table: %v", got)
+	}
+}
+
+// An identity grant that hinges on aws:SourceIp (unknown statically) is
+// conditional, never certain.
+func TestAccessConditionalOnSourceIP(t *testing.T) {
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("api", "api")},
+		Roles: []inventory.Role{role("api", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`)},
+		Resources: []inventory.Resource{table("orders")},
+	}
+	res := simulate(t, inv)
+	var found bool
+	for _, f := range flowsOf(res, flow.KindAccess) {
+		if contains(f.Actions, "dynamodb:GetItem") {
+			found = true
+			if f.Decision != flow.Conditional || !strings.Contains(f.Steps[0].Statements[0].Condition, "10.0.0.0/8") {
+				t.Fatalf("want conditional on aws:SourceIp, got %s %+v", f.Decision, f.Steps)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no access flow for GetItem")
+	}
+}
+
+// A function writing to the bucket or topic that triggers it loops (SPEC §6.4).
+func TestChainsFindLoopsThroughS3AndSNS(t *testing.T) {
+	topic := "arn:aws:sns:eu-west-1:" + acct + ":events"
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{
+			function("tagger", "tagger", fnPolicy("", s3Permission("tagger", "", ""))),
+			function("echo", "echo", fnPolicy("", `{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"`+fnARN("echo")+`","Condition":{"ArnLike":{"AWS:SourceArn":"`+topic+`"}}}`)),
+			function("safe", "safe", fnPolicy("", s3Permission("safe", "", ""))),
+		},
+		Roles: []inventory.Role{
+			role("tagger", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::uploads/*"}]}`),
+			role("echo", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"`+topic+`"}]}`),
+			// Writes only under out/, while its notification watches in/.
+			role("safe", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::docs/out/*"}]}`),
+		},
+		Resources: []inventory.Resource{bucket("uploads"), bucket("docs"), {Origin: inventory.Origin{Address: "aws_sns_topic.events"}, Type: "aws_sns_topic", Service: "sns", ARN: topic, Account: acct}},
+		Triggers: []inventory.Trigger{
+			s3Trigger("uploads", "tagger", ""),
+			{Origin: inventory.Origin{Address: "aws_sns_topic_subscription.echo"}, Kind: "push", Service: "sns", SourceARN: topic, FunctionARN: fnARN("echo"), Enabled: true},
+		},
+	}
+	docs := s3Trigger("docs", "safe", "")
+	docs.Filter = &inventory.Filter{Prefix: "in/"}
+	inv.Triggers = append(inv.Triggers, docs)
+	inv.Functions[2].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("", strings.ReplaceAll(s3Permission("safe", "", ""), "uploads", "docs"))}
+	loops := map[string]bool{}
+	for _, c := range flowsOf(simulate(t, inv), flow.KindChain) {
+		if c.Loop {
+			loops[c.Title] = true
+		}
+	}
+	var titles []string
+	for k := range loops {
+		titles = append(titles, k)
+	}
+	joined := strings.Join(titles, "\n")
+	if !strings.Contains(joined, "tagger → s3:PutObject") || !strings.Contains(joined, "echo → sns:Publish") {
+		t.Fatalf("want loops through S3 and SNS, got:\n%s", joined)
+	}
+	if strings.Contains(joined, "safe") {
+		t.Fatalf("a function writing outside its notification's prefix does not loop:\n%s", joined)
+	}
+}
+
+// Services that invoke with their own role: the trust policy must admit the
+// service and the role must be allowed lambda:InvokeFunction.
+func TestRoleBasedInvoker(t *testing.T) {
+	sched := role("scheduler", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"`+fnARN("report")+`"}]}`)
+	trust := pol("trust", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111111111111"}}}]}`)
+	sched.TrustPolicy = &trust
+	trig := inventory.Trigger{Origin: inventory.Origin{Address: "aws_scheduler_schedule.report"}, Kind: "push", Service: "scheduler",
+		SourceARN: "arn:aws:scheduler:eu-west-1:" + acct + ":schedule/default/report", FunctionARN: fnARN("report"), InvokeRole: sched.ARN, Enabled: true}
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("report", "report")},
+		Roles:     []inventory.Role{role("report"), sched},
+		Triggers:  []inventory.Trigger{trig},
+	}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Allowed {
+		t.Fatalf("scheduler with a trusted role: %s %+v", f.Decision, failingStep(f))
+	}
+	lambdaOnly := pol("trust", lambdaTrust)
+	inv.Roles[1].TrustPolicy = &lambdaOnly
+	f := onlyInvoke(t, simulate(t, inv))
+	if st := failingStep(f); f.Decision != flow.Denied || st == nil || st.Action != "sts:AssumeRole" {
+		t.Fatalf("role not trusting scheduler: %s %+v", f.Decision, st)
+	}
+}
+
+// A function URL with AuthType NONE needs both InvokeFunctionUrl and (since
+// October 2025) InvokeFunction with lambda:InvokedViaFunctionUrl.
+func TestFunctionURLDualPermission(t *testing.T) {
+	urlOnly := `{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"` + fnARN("web") + `","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}`
+	both := urlOnly + `,{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"` + fnARN("web") + `","Condition":{"Bool":{"lambda:InvokedViaFunctionUrl":"true"}}}`
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("web", "web", fnPolicy("", urlOnly))},
+		Roles:     []inventory.Role{role("web")},
+	}
+	inv.Functions[0].URLs = []inventory.FunctionURL{{Origin: inventory.Origin{Address: "aws_lambda_function_url.web"}, AuthType: "NONE"}}
+	f := onlyInvoke(t, simulate(t, inv))
+	if st := failingStep(f); f.Decision != flow.Denied || !strings.Contains(st.Reason, "October 2025") {
+		t.Fatalf("URL with only InvokeFunctionUrl: %s %+v", f.Decision, st)
+	}
+	inv.Functions[0].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("", both)}
+	res := simulate(t, inv)
+	if f := onlyInvoke(t, res); f.Decision != flow.Allowed {
+		t.Fatalf("URL with both permissions: %s", f.Decision)
+	}
+	var public bool
+	for _, r := range flowsOf(res, flow.KindReach) {
+		public = public || (r.Reach == "public-url" && r.Decision == flow.Allowed)
+	}
+	if !public {
+		t.Fatal("an open URL must show public-url reach")
+	}
+}
+
+// Unresolved values flow through as unknown, never as certain decisions.
+func TestUnknownRoleMakesFlowUnknown(t *testing.T) {
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("f", "missing", fnPolicy("", s3Permission("f", "", "")))},
+		Resources: []inventory.Resource{bucket("uploads")},
+		Triggers:  []inventory.Trigger{s3Trigger("uploads", "f", "")},
+	}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Unknown {
+		t.Fatalf("execution role not in the inventory: %s, want unknown", f.Decision)
+	}
+	// A role whose policy document is unknown: the access it grants is unknown.
+	r := role("f", writeTable)
+	r.InlinePolicies = append(r.InlinePolicies, inventory.Policy{Name: "dynamic", Unknown: []inventory.Unknown{{Field: "document", Reason: "var.policy has no value"}}})
+	inv.Roles = []inventory.Role{r}
+	inv.Resources = append(inv.Resources, table("orders"))
+	res := simulate(t, inv)
+	for _, f := range flowsOf(res, flow.KindAccess) {
+		if f.Decision == flow.Allowed {
+			t.Fatalf("access through a role with an unknown policy must not be certain: %s %s", f.ID, f.Decision)
+		}
+	}
+	if len(res.Unknowns) == 0 {
+		t.Fatal("the unknown policy must be listed in unknowns")
+	}
+}
+
+func TestDisabledTriggerIsDeniedButNotBroken(t *testing.T) {
+	trig := s3Trigger("uploads", "f", "")
+	trig.Enabled = false
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("f", "f", fnPolicy("", s3Permission("f", "", "")))},
+		Roles:     []inventory.Role{role("f")},
+		Resources: []inventory.Resource{bucket("uploads")},
+		Triggers:  []inventory.Trigger{trig},
+	}
+	f := onlyInvoke(t, simulate(t, inv))
+	if f.Decision != flow.Denied || f.Steps[0].Reason != "the trigger is disabled" || f.Trigger.Enabled {
+		t.Fatalf("disabled trigger: %s %+v", f.Decision, f.Steps[0])
+	}
+}
+
+func TestDeterministicOutput(t *testing.T) {
+	mk := func() *inventory.Inventory {
+		return &inventory.Inventory{
+			Functions: []inventory.Function{function("a", "a", fnPolicy("", s3Permission("a", "", "-"))), function("b", "b")},
+			Roles:     []inventory.Role{role("a", writeTable), role("b", sqsRead)},
+			Resources: []inventory.Resource{table("orders"), sqsQueue("jobs", ""), bucket("uploads")},
+			Triggers:  []inventory.Trigger{s3Trigger("uploads", "a", ""), sqsTrigger("jobs", "b")},
+		}
+	}
+	first, _ := json.Marshal(simulate(t, mk()))
+	for i := 0; i < 5; i++ {
+		again, _ := json.Marshal(simulate(t, mk()))
+		if string(again) != string(first) {
+			t.Fatal("simulation output differs between runs")
+		}
+	}
+}
