@@ -303,7 +303,7 @@ func TestAccessLayersCutGrants(t *testing.T) {
 func TestAccessConditionalOnSourceIP(t *testing.T) {
 	inv := &inventory.Inventory{
 		Functions: []inventory.Function{function("api", "api")},
-		Roles: []inventory.Role{role("api", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`)},
+		Roles:     []inventory.Role{role("api", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`)},
 		Resources: []inventory.Resource{table("orders")},
 	}
 	res := simulate(t, inv)
