@@ -182,7 +182,7 @@ func (k *knowledge) computed(i inst) (map[string]cty.Value, bool) {
 		name := i.get("function_name")
 		arn := i.arn("lambda", r, a, concat("function:", name))
 		version := cty.StringVal("$LATEST")
-		if b := i.get("publish"); b != cty.NilVal && b.Equals(cty.True).True() {
+		if truthy(i.get("publish")) {
 			version = cty.StringVal(i.placeholder("version"))
 		}
 		c["arn"], c["id"], c["version"] = arn, name, version

@@ -74,7 +74,7 @@ func TestEvaluationFeatures(t *testing.T) {
 			name: "variable precedence follows Terraform",
 			dir:  "vars",
 			opts: Options{
-				Env: []string{"TF_VAR_from_env=env", "TF_VAR_from_tfvars=env", "TF_VAR_list=[\"x\",\"y\"]"},
+				Env:  []string{"TF_VAR_from_env=env", "TF_VAR_from_tfvars=env", "TF_VAR_list=[\"x\",\"y\"]"},
 				Vars: []eval.VarArg{{Name: "from_cli", Value: "cli"}, {File: "testdata/eval/vars/cli.tfvars"}},
 			},
 			check: func(t *testing.T, inv *inventory.Inventory) {

@@ -107,7 +107,7 @@ func envVars(env obj) []inventory.EnvVar {
 		return nil
 	}
 	var out []inventory.EnvVar
-	if !vars.CanIterateElements() {
+	if ty := vars.Type(); !(ty.IsMapType() || ty.IsObjectType()) {
 		return nil
 	}
 	for it := vars.ElementIterator(); it.Next(); {
@@ -154,7 +154,7 @@ func decodeAlias(b *builder, i *instance) {
 	a.ARN = o.str("arn")
 	a.FunctionVersion = o.str("function_version")
 	if rc, ok := o.block("routing_config"); ok {
-		if w, ok := rc.known("additional_version_weights", "routing_weights"); ok && w != ctyNil && w.CanIterateElements() {
+		if w, ok := rc.known("additional_version_weights", "routing_weights"); ok && w != ctyNil && (w.Type().IsMapType() || w.Type().IsObjectType()) {
 			a.RoutingWeights = map[string]float64{}
 			for it := w.ElementIterator(); it.Next(); {
 				k, v := it.Element()
