@@ -50,6 +50,9 @@ type Inventory struct {
 	Skipped   []SkippedType    `json:"skipped,omitempty"`
 	Diags     []Diagnostic     `json:"diagnostics,omitempty"`
 	Unknown   []UnknownOutside `json:"unknown,omitempty"`
+	// Warnings are problems met while reading a live account (a denied
+	// call, a disabled region); what they cover is unknown, not absent.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // Source says where the inventory came from.
@@ -374,4 +377,19 @@ type OrgPolicy struct {
 	Type    string   `json:"type"` // SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY
 	ID      string   `json:"id,omitempty"`
 	Targets []string `json:"targets,omitempty"`
+}
+
+// Warning is a problem met while collecting from a live account: a call
+// that was denied or a region that is not enabled. The items the call would
+// have filled are marked unknown; Permission names the IAM action that was
+// missing, so the summary can say what to grant.
+type Warning struct {
+	Account    string `json:"account,omitempty"`
+	Region     string `json:"region,omitempty"`
+	Service    string `json:"service"`
+	Operation  string `json:"operation"`
+	Permission string `json:"permission,omitempty"`
+	Resource   string `json:"resource,omitempty"`
+	Code       string `json:"code,omitempty"` // the AWS error code
+	Message    string `json:"message"`
 }
