@@ -420,9 +420,10 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 			if w.coveredByInventory(rp) {
 				continue
 			}
+			fits := w.resourceFilter(rp)
 			for _, a := range expanded {
 				act, ok := w.cat.Action(a)
-				if !ok {
+				if !ok || !fits(act) {
 					continue
 				}
 				k := key{rp, string(act.Level)}
@@ -458,7 +459,9 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 		var steps []flow.Step
 		decision := flow.Denied
 		for _, a := range actions {
-			req := &iam.Request{Principal: p, Action: a, Resource: k.pattern, ResourceAccount: accountOf(k.pattern, role.role.Account), Context: rctx}
+			// The identity side of the question: what the role's own policies
+			// (with boundary and SCPs) allow; the owner's side is added below.
+			req := &iam.Request{Principal: p, Action: a, Resource: k.pattern, ResourceAccount: role.role.Account, Context: rctx}
 			st := decide(a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps}, role.incomplete)
 			if st.Decision == flow.Denied {
 				continue
@@ -477,6 +480,17 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 			continue
 		}
 		acct := accountOf(k.pattern, "")
+		switch {
+		case k.pattern == "*" || strings.ContainsAny(acct, "*?"):
+		case acct != "" && acct != role.role.Account:
+			// Cross-account: the other side's resource policy must grant too,
+			// and it is not in the inventory.
+			steps = append(steps, note("the resource's own policy", flow.Unknown, "the resource is in account "+acct+", outside the inventory: cross-account access also needs its resource policy to grant this"))
+			decision = flow.Combine(decision, flow.Unknown)
+		case acct == "" && serviceOf(k.pattern) == "s3":
+			steps = append(steps, note("the bucket's owner", flow.Conditional, "the bucket is outside the inventory and S3 ARNs name no account: if it belongs to another account, its bucket policy must grant this too"))
+			decision = flow.Combine(decision, flow.Conditional)
+		}
 		fl := flow.Flow{
 			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, k.pattern, k.level),
 			Kind:         flow.KindAccess,
@@ -493,6 +507,34 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 		out = append(out, fl)
 	}
 	return out
+}
+
+// resourceFilter keeps the actions that can apply to a Resource pattern:
+// any action for "*", else those taking one of the resource types the
+// pattern denotes (an action without resource types is only ever requested
+// on "*").
+func (w *world) resourceFilter(rp string) func(catalog.Action) bool {
+	if rp == "*" {
+		return func(catalog.Action) bool { return true }
+	}
+	types := w.cat.ResourceTypesOf(rp)
+	if serviceOf(rp) == "lambda" && (contains(types, "function alias") || contains(types, "function version")) {
+		types = append(types, "function")
+	}
+	return func(a catalog.Action) bool {
+		if len(a.Resources) == 0 {
+			return false
+		}
+		if len(types) == 0 {
+			return true
+		}
+		for _, r := range a.Resources {
+			if contains(types, r.Type) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 func bestOf(a, b flow.Decision) flow.Decision {

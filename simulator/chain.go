@@ -17,7 +17,6 @@ var triggeringActions = map[string][]string{
 	"kinesis":     {"kinesis:PutRecord", "kinesis:PutRecords"},
 	"dynamodb":    {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"},
 	"eventbridge": {"events:PutEvents"},
-	"logs":        {"logs:PutLogEvents"},
 }
 
 // hop is one link of the function graph: function From writes (access flow)
@@ -61,7 +60,21 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 			if !ok {
 				continue
 			}
-			edges[acc.Function.ARN] = append(edges[acc.Function.ARN], hop{from: acc.Function.ARN, to: tr.Function.ARN, access: acc, invoke: inv, action: action})
+			h := hop{from: acc.Function.ARN, to: tr.Function.ARN, access: acc, invoke: inv, action: action}
+			// One hop per function → trigger: prefer a grant on the named
+			// resource over a wildcard one that also covers it.
+			replaced := false
+			for i, prev := range edges[h.from] {
+				if prev.invoke == inv {
+					if prev.access.Outside && !acc.Outside {
+						edges[h.from][i] = h
+					}
+					replaced = true
+				}
+			}
+			if !replaced {
+				edges[h.from] = append(edges[h.from], h)
+			}
 		}
 	}
 	// Direct invocation: lambda:InvokeFunction on another function.

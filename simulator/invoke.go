@@ -128,7 +128,7 @@ func (w *world) pushStep(t *inventory.Trigger, fn *inventory.Function, push even
 	what := fmt.Sprintf("%s may invoke %s", push.Principal, target)
 	if pol == nil && why == "" {
 		st := decide(what, req, &iam.Policies{}, "")
-		st.Reason = fmt.Sprintf("the function has no resource-based policy for qualifier %q, so %s cannot invoke it", qualifierName(t.Qualifier), push.Principal)
+		st.Reason = fmt.Sprintf("the function has no resource-based policy for %s, so %s cannot invoke it", qualifierName(t.Qualifier), push.Principal)
 		if other := otherQualifiers(fn, t.Qualifier); other != "" {
 			st.Reason += "; permissions exist only for " + other + " (policies are per qualifier)"
 		}
@@ -260,8 +260,14 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
 	for _, action := range poll.Actions {
 		resource := t.SourceARN
-		if !w.actionTakesResource(action, t.SourceARN) {
+		switch w.actionResource(action, t.SourceARN) {
+		case resourceNone:
 			resource = "*"
+		case resourceOther:
+			// The action applies to another resource type (e.g.
+			// kinesis:SubscribeToShard on enhanced fan-out consumers), which
+			// this source does not use.
+			continue
 		}
 		req := &iam.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: accountOf(t.SourceARN, fn.Account), Context: ctx}
 		pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps}
@@ -312,28 +318,41 @@ func defaultKeyPolicy(account string) *iam.Policy {
 // customerKey reports whether a KMS key ARN is a customer managed key (AWS
 // managed keys such as alias/aws/sqs need no key policy grant).
 func customerKey(arn string) bool {
-	return arn != "" && !strings.Contains(arn, ":alias/aws/")
+	return arn != "" && !strings.Contains(arn, "alias/aws/")
 }
 
-// actionTakesResource reports whether the action accepts a resource-level
-// ARN of this kind; actions without resource types are requested on "*".
-func (w *world) actionTakesResource(action, arn string) bool {
+type resourceFit uint8
+
+const (
+	resourceMatches resourceFit = iota // the action takes this ARN's resource type
+	resourceNone                       // the action has no resource types: request "*"
+	resourceOther                      // the action takes other resource types only
+)
+
+// actionResource says how an action relates to an ARN's resource type.
+func (w *world) actionResource(action, arn string) resourceFit {
 	a, ok := w.cat.Action(action)
 	if !ok {
-		return true
+		return resourceMatches
 	}
 	if len(a.Resources) == 0 {
-		return false
+		return resourceNone
 	}
 	types := w.cat.ResourceTypesOf(arn)
 	for _, r := range a.Resources {
 		for _, t := range types {
 			if r.Type == t {
-				return true
+				return resourceMatches
 			}
 		}
 	}
-	return false
+	return resourceOther
+}
+
+// actionTakesResource reports whether the action accepts a resource-level
+// ARN of this kind; actions without resource types are requested on "*".
+func (w *world) actionTakesResource(action, arn string) bool {
+	return w.actionResource(action, arn) != resourceNone
 }
 
 // urlFlow: a function URL. With AuthType NONE anyone on the internet can
@@ -371,7 +390,10 @@ func (w *world) urlFlow(fn *inventory.Function, u *inventory.FunctionURL) flow.F
 		req2 := &iam.Request{Principal: p, Action: "lambda:InvokeFunction", Resource: target, ResourceAccount: fn.Account, Context: ctx2}
 		st = decide("the URL may invoke the function (lambda:InvokeFunction via URL, required since October 2025)", req2, &iam.Policies{Resource: pol}, why)
 		if st.Decision == flow.Denied && len(st.Statements) == 0 {
-			st.Reason = "the resource policy does not grant \"*\" lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl); function URLs created since October 2025 need it besides lambda:InvokeFunctionUrl"
+			// Whether the URL needs this depends on when it was created,
+			// which the source does not say.
+			st.Decision = flow.Unknown
+			st.Reason = "the resource policy does not grant \"*\" lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl): function URLs created since October 2025 need it besides lambda:InvokeFunctionUrl, older URLs do not, and the creation date is unknown"
 		}
 		fl.Steps = append(fl.Steps, st)
 	default:

@@ -400,7 +400,7 @@ func TestFunctionURLDualPermission(t *testing.T) {
 	}
 	inv.Functions[0].URLs = []inventory.FunctionURL{{Origin: inventory.Origin{Address: "aws_lambda_function_url.web"}, AuthType: "NONE"}}
 	f := onlyInvoke(t, simulate(t, inv))
-	if st := failingStep(f); f.Decision != flow.Denied || !strings.Contains(st.Reason, "October 2025") {
+	if st := failingStep(f); f.Decision != flow.Unknown || !strings.Contains(st.Reason, "October 2025") {
 		t.Fatalf("URL with only InvokeFunctionUrl: %s %+v", f.Decision, st)
 	}
 	inv.Functions[0].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("", both)}
