@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
+)
+
+func runInventoryCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root := newRootCommand()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(append([]string{"inventory"}, args...))
+	err := root.Execute()
+	return out.String(), err
+}
+
+func TestInventoryCommand(t *testing.T) {
+	t.Run("json output is a schema 1 snapshot", func(t *testing.T) {
+		out, err := runInventoryCmd(t, "../../fixtures/thumbnails", "--format", "json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := inventory.Decode([]byte(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(inv.Functions) != 1 || inv.Functions[0].ARN != "arn:aws:lambda:eu-west-1:123456789012:function:acme-photos-thumbnail" {
+			t.Fatalf("functions = %+v", inv.Functions)
+		}
+	})
+	t.Run("table output lists items with address and file:line", func(t *testing.T) {
+		out, err := runInventoryCmd(t, "../../fixtures/thumbnails")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"aws_lambda_function.thumbnail", "main.tf:97", "aws_s3_bucket_notification.uploads", "AWSLambdaBasicExecutionRole"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("table lacks %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("unknown format is a usage error", func(t *testing.T) {
+		_, err := runInventoryCmd(t, "../../fixtures/thumbnails", "--format", "xml")
+		var ex *exitError
+		if !errors.As(err, &ex) || ex.code != 2 {
+			t.Fatalf("err = %v, want exit code 2", err)
+		}
+	})
+}
+
+func TestVarFlagsKeepCommandLineOrder(t *testing.T) {
+	var list []eval.VarArg
+	v, f := varFlag{list: &list}, varFlag{list: &list, file: true}
+	for _, step := range []struct {
+		flag varFlag
+		arg  string
+	}{{v, "a=1"}, {f, "x.tfvars"}, {v, "a=2=3"}} {
+		if err := step.flag.Set(step.arg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []eval.VarArg{{Name: "a", Value: "1"}, {File: "x.tfvars"}, {Name: "a", Value: "2=3"}}
+	if len(list) != 3 || list[0] != want[0] || list[1] != want[1] || list[2] != want[2] {
+		t.Fatalf("vars = %+v", list)
+	}
+	if err := v.Set("novalue"); err == nil {
+		t.Fatal("--var without = accepted")
+	}
+}
