@@ -1,0 +1,369 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// RootPackage is the package every rule lives under:
+// lambdacheck.rules.<short_code with - replaced by _>.
+const RootPackage = "lambdacheck.rules"
+
+// Options says where rules come from.
+type Options struct {
+	// Builtin is the embedded rule set (policies.FS); nil for none.
+	Builtin fs.FS
+	// BuiltinPrefix names built-in files in messages, e.g. "policies".
+	BuiltinPrefix string
+	// Dirs are user rule directories (--policy DIR), walked recursively.
+	Dirs []string
+}
+
+// Engine holds the compiled rules and the prepared query; it is safe for
+// concurrent use and evaluates every rule in one pass.
+type Engine struct {
+	rules  []Rule
+	byPkg  map[string]*Rule // "lambdacheck.rules.x" → rule
+	query  rego.PreparedEvalQuery
+	hasAny bool
+}
+
+// Module is one Rego source file.
+type Module struct {
+	Name    string // shown in messages: policies/x/x.rego or the user's path
+	Source  []byte
+	Builtin bool
+}
+
+var (
+	idPattern        = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*[0-9]+$`)
+	shortCodePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// ReadModules gathers the Rego files of the built-in set and the user
+// directories. Test files (*_test.rego) are included only when tests is true.
+func ReadModules(opts Options, tests bool) ([]Module, error) {
+	var mods []Module
+	keep := func(name string) bool {
+		return strings.HasSuffix(name, ".rego") && (tests || !strings.HasSuffix(name, "_test.rego"))
+	}
+	if opts.Builtin != nil {
+		err := fs.WalkDir(opts.Builtin, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !keep(p) {
+				return err
+			}
+			src, err := fs.ReadFile(opts.Builtin, p)
+			if err != nil {
+				return err
+			}
+			name := p
+			if opts.BuiltinPrefix != "" {
+				name = path.Join(opts.BuiltinPrefix, p)
+			}
+			mods = append(mods, Module{Name: name, Source: src, Builtin: true})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read built-in rules: %w", err)
+		}
+	}
+	for _, dir := range opts.Dirs {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("policy dir: %w", err)
+		}
+		if !info.IsDir() {
+			// A single file is accepted too: --policy my_rule.rego.
+			src, err := os.ReadFile(dir)
+			if err != nil {
+				return nil, fmt.Errorf("policy: %w", err)
+			}
+			mods = append(mods, Module{Name: dir, Source: src})
+			continue
+		}
+		n := 0
+		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != dir && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !keep(p) {
+				return nil
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			mods = append(mods, Module{Name: p, Source: src})
+			n++
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("policy dir %s: %w", dir, err)
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("policy dir %s: no .rego files", dir)
+		}
+	}
+	return mods, nil
+}
+
+// ParseModules parses Rego v1 sources with their METADATA annotations. Errors
+// name file and line.
+func ParseModules(mods []Module) (map[string]*ast.Module, error) {
+	out := make(map[string]*ast.Module, len(mods))
+	var errs []error
+	for _, m := range mods {
+		if _, dup := out[m.Name]; dup {
+			return nil, fmt.Errorf("%s: loaded twice", m.Name)
+		}
+		mod, err := ast.ParseModuleWithOpts(m.Name, string(m.Source), ast.ParserOptions{
+			ProcessAnnotation: true,
+			RegoVersion:       ast.RegoV1,
+		})
+		if err != nil {
+			errs = append(errs, regoError(err))
+			continue
+		}
+		out[m.Name] = mod
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// regoError flattens OPA's error lists into one error per line, each
+// starting with file:line.
+func regoError(err error) error {
+	var list ast.Errors
+	if errors.As(err, &list) {
+		errs := make([]error, 0, len(list))
+		for _, e := range list {
+			errs = append(errs, errors.New(e.Error()))
+		}
+		return errors.Join(errs...)
+	}
+	return err
+}
+
+// capabilities are OPA's builtins minus those that reach the network: rules
+// judge the input and nothing else, so runs are offline and repeatable.
+func capabilities() *ast.Capabilities {
+	c := ast.CapabilitiesForThisVersion()
+	c.Builtins = slices.DeleteFunc(slices.Clone(c.Builtins), func(b *ast.Builtin) bool {
+		switch b.Name {
+		case "http.send", "net.lookup_ip_addr", "opa.runtime":
+			return true
+		}
+		return false
+	})
+	return c
+}
+
+// Load reads, parses and compiles the rules once and prepares the query
+// that evaluates all of them.
+func Load(ctx context.Context, opts Options) (*Engine, error) {
+	mods, err := ReadModules(opts, false)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(ctx, mods)
+}
+
+// Compile builds an engine from Rego sources.
+func Compile(ctx context.Context, mods []Module) (*Engine, error) {
+	parsed, err := ParseModules(mods)
+	if err != nil {
+		return nil, fmt.Errorf("parse rules: %w", err)
+	}
+	builtin := map[string]bool{}
+	for _, m := range mods {
+		builtin[m.Name] = m.Builtin
+	}
+	e := &Engine{byPkg: map[string]*Rule{}}
+	if err := e.readMetadata(parsed, builtin); err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().
+		WithCapabilities(capabilities()).
+		WithDefaultRegoVersion(ast.RegoV1)
+	if compiler.Compile(parsed); compiler.Failed() {
+		return nil, fmt.Errorf("compile rules: %w", regoError(compiler.Errors))
+	}
+	// One query over the whole rule tree: every package's deny set in one
+	// evaluation, so the input is walked by all rules in the same pass.
+	q, err := rego.New(
+		rego.Query("data."+RootPackage+"[pkg].deny"),
+		rego.Compiler(compiler),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare rules query: %w", regoError(err))
+	}
+	e.query = q
+	return e, nil
+}
+
+// readMetadata finds every package that defines deny and reads its
+// package-scoped METADATA. A rule without complete metadata is an error:
+// its findings could not be reported or gated.
+func (e *Engine) readMetadata(mods map[string]*ast.Module, builtin map[string]bool) error {
+	names := make([]string, 0, len(mods))
+	for n := range mods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	type pkgInfo struct {
+		file    string
+		deny    bool
+		ann     *ast.Annotations
+		annFile string
+		builtin bool
+	}
+	pkgs := map[string]*pkgInfo{}
+	var order []string
+	var errs []error
+	for _, n := range names {
+		m := mods[n]
+		p := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		info := pkgs[p]
+		if info == nil {
+			info = &pkgInfo{file: n, builtin: builtin[n]}
+			pkgs[p] = info
+			order = append(order, p)
+		}
+		for _, r := range m.Rules {
+			if r.Head.Ref().String() == "deny" || r.Head.Name.String() == "deny" {
+				info.deny = true
+				info.file = n
+			}
+		}
+		for _, a := range m.Annotations {
+			if a.Scope != "package" {
+				continue
+			}
+			if info.ann != nil {
+				errs = append(errs, fmt.Errorf("%s:%d: package %s has METADATA in %s already", n, a.Location.Row, p, info.annFile))
+				continue
+			}
+			info.ann, info.annFile = a, n
+		}
+	}
+	ids := map[string]string{}
+	for _, p := range order {
+		info := pkgs[p]
+		if !info.deny {
+			continue // helper library or test package
+		}
+		rest, under := strings.CutPrefix(p, RootPackage+".")
+		if !under || strings.Contains(rest, ".") {
+			errs = append(errs, fmt.Errorf("%s: package %s defines deny but is not directly under %s (want package %s.<short_code>)", info.file, p, RootPackage, RootPackage))
+			continue
+		}
+		r, err := ruleFromAnnotation(p, info.file, info.ann)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r.Builtin = info.builtin
+		if prev, dup := ids[r.ID]; dup {
+			errs = append(errs, fmt.Errorf("%s: rule id %s is already used by %s", info.file, r.ID, prev))
+			continue
+		}
+		ids[r.ID] = info.file
+		e.rules = append(e.rules, r)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	for i := range e.rules {
+		e.byPkg[strings.TrimPrefix(e.rules[i].Package, "data.")] = &e.rules[i]
+	}
+	e.hasAny = len(e.rules) > 0
+	return nil
+}
+
+func ruleFromAnnotation(pkg, file string, a *ast.Annotations) (Rule, error) {
+	if a == nil {
+		return Rule{}, fmt.Errorf("%s: package %s has no package-scoped # METADATA (title, custom.id, custom.short_code, custom.severity)", file, pkg)
+	}
+	where := fmt.Sprintf("%s:%d", file, a.Location.Row)
+	str := func(k string) string {
+		s, _ := a.Custom[k].(string)
+		return strings.TrimSpace(s)
+	}
+	r := Rule{
+		ID:          str("id"),
+		ShortCode:   str("short_code"),
+		Title:       strings.TrimSpace(a.Title),
+		Description: strings.TrimSpace(a.Description),
+		Remediation: str("remediation"),
+		Package:     "data." + pkg,
+		File:        file,
+	}
+	var missing []string
+	if r.Title == "" {
+		missing = append(missing, "title")
+	}
+	if r.ID == "" {
+		missing = append(missing, "custom.id")
+	}
+	if r.ShortCode == "" {
+		missing = append(missing, "custom.short_code")
+	}
+	if str("severity") == "" {
+		missing = append(missing, "custom.severity")
+	}
+	if len(missing) > 0 {
+		return Rule{}, fmt.Errorf("%s: METADATA of %s lacks %s", where, pkg, strings.Join(missing, ", "))
+	}
+	if !idPattern.MatchString(r.ID) {
+		return Rule{}, fmt.Errorf("%s: custom.id %q: want upper-case letters then digits, like LC001", where, r.ID)
+	}
+	if !shortCodePattern.MatchString(r.ShortCode) {
+		return Rule{}, fmt.Errorf("%s: custom.short_code %q: want kebab-case", where, r.ShortCode)
+	}
+	if want := RootPackage + "." + strings.ReplaceAll(r.ShortCode, "-", "_"); want != pkg {
+		return Rule{}, fmt.Errorf("%s: custom.short_code %q belongs in package %s, not %s", where, r.ShortCode, want, pkg)
+	}
+	sev, err := ParseSeverity(str("severity"))
+	if err != nil {
+		return Rule{}, fmt.Errorf("%s: custom.%w", where, err)
+	}
+	r.Severity = sev
+	for _, rr := range a.RelatedResources {
+		r.Related = append(r.Related, rr.Ref.String())
+	}
+	return r, nil
+}
+
+// Rules returns the loaded rules sorted by id.
+func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
+
+// Rule returns the rule with the given id or short code.
+func (e *Engine) Rule(idOrCode string) (Rule, bool) {
+	for _, r := range e.rules {
+		if r.ID == idOrCode || r.ShortCode == idOrCode {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}

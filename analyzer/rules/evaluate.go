@@ -1,0 +1,282 @@
+package rules
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// Input is what the rules judge.
+type Input struct {
+	Inventory *inventory.Inventory
+	Flows     []flow.Flow
+	// TrustedAccounts are outside accounts the team accepts (settings).
+	TrustedAccounts []string
+	// Accounts are the application's own accounts besides the inventory's.
+	Accounts []string
+	OrgID    string
+	// Today dates deprecation checks; zero means the current UTC date.
+	Today time.Time
+}
+
+// runtimesJSON is ../shared/data/lambda-runtimes.json, copied by go generate
+// so the binary carries the runtime lifecycle dates.
+//
+//go:generate cp ../../../shared/data/lambda-runtimes.json data/lambda-runtimes.json
+//go:embed data/lambda-runtimes.json
+var runtimesJSON []byte
+
+// runtimesValue is the runtime table as a Rego value, converted once.
+var runtimesValue = sync.OnceValues(func() (ast.Value, error) {
+	return ast.ValueFromReader(bytes.NewReader(runtimesJSON))
+})
+
+// inputDoc is the input document of the rules contract.
+type inputDoc struct {
+	Inventory *inventory.Inventory `json:"inventory"`
+	Flows     []flow.Flow          `json:"flows"`
+	Settings  settingsDoc          `json:"settings"`
+}
+
+type settingsDoc struct {
+	TrustedAccounts []string `json:"trusted_accounts"`
+	OrgID           string   `json:"org_id"`
+	Accounts        []string `json:"accounts"`
+	Today           string   `json:"today"`
+}
+
+// Value converts the input to a Rego value once; the runtime table joins it
+// already converted.
+func (in Input) Value() (ast.Value, error) {
+	inv := in.Inventory
+	if inv == nil {
+		inv = &inventory.Inventory{}
+	}
+	today := in.Today
+	if today.IsZero() {
+		today = time.Now().UTC()
+	}
+	accounts := slices.Clone(in.Accounts)
+	if inv.Account != "" {
+		accounts = append(accounts, inv.Account)
+	}
+	sort.Strings(accounts)
+	doc := inputDoc{
+		Inventory: inv,
+		Flows:     in.Flows,
+		Settings: settingsDoc{
+			TrustedAccounts: nonNil(in.TrustedAccounts),
+			OrgID:           in.OrgID,
+			Accounts:        nonNil(slices.Compact(accounts)),
+			Today:           today.Format(time.DateOnly),
+		},
+	}
+	if doc.Flows == nil {
+		doc.Flows = []flow.Flow{}
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode rules input: %w", err)
+	}
+	v, err := ast.ValueFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("convert rules input: %w", err)
+	}
+	rt, err := runtimesValue()
+	if err != nil {
+		return nil, fmt.Errorf("runtime table: %w", err)
+	}
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("rules input is %T, want an object", v)
+	}
+	obj.Insert(ast.InternedTerm("runtimes"), ast.NewTerm(rt))
+	return obj, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Evaluate runs every rule over the input in one pass and returns the
+// findings sorted worst first, with file/line filled from the inventory
+// where the rule gave none, and fingerprints set.
+func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
+	if !e.hasAny {
+		return []Finding{}, nil
+	}
+	v, err := in.Value()
+	if err != nil {
+		return nil, err
+	}
+	return e.EvaluateValue(ctx, v, in.Inventory)
+}
+
+// EvaluateValue evaluates an input already converted by Input.Value.
+func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *inventory.Inventory) ([]Finding, error) {
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
+	}
+	locate := originIndex(inv)
+	findings := []Finding{}
+	for _, r := range rs {
+		pkg, _ := r.Bindings["pkg"].(string)
+		rule := e.byPkg[RootPackage+"."+pkg]
+		if rule == nil || len(r.Expressions) == 0 {
+			continue
+		}
+		items, _ := r.Expressions[0].Value.([]any)
+		for _, item := range items {
+			f, err := findingFrom(rule, item)
+			if err != nil {
+				return nil, err
+			}
+			if f.File == "" {
+				if o, ok := locate(f.Address); ok {
+					f.File, f.Line = o.File, o.Line
+				}
+			}
+			f.Fingerprint = fingerprint(f)
+			findings = append(findings, f)
+		}
+	}
+	slices.SortFunc(findings, compareFindings)
+	return findings, nil
+}
+
+// findingFrom reads one element of a deny set: an object per the rules
+// contract, or (leniently) a bare message string.
+func findingFrom(r *Rule, item any) (Finding, error) {
+	f := Finding{
+		Rule: r.ID, ShortCode: r.ShortCode, Severity: r.Severity, Title: r.Title,
+		Remediation: r.Remediation, Flows: []string{},
+	}
+	switch v := item.(type) {
+	case string:
+		f.Message = v
+		return f, nil
+	case map[string]any:
+		f.Message, _ = v["message"].(string)
+		f.Address, _ = v["address"].(string)
+		f.File, _ = v["file"].(string)
+		switch n := v["line"].(type) {
+		case json.Number:
+			i, _ := n.Int64()
+			f.Line = int(i)
+		case float64:
+			f.Line = int(n)
+		}
+		switch fl := v["flows"].(type) {
+		case []any:
+			for _, x := range fl {
+				if s, ok := x.(string); ok {
+					f.Flows = append(f.Flows, s)
+				}
+			}
+		case string:
+			f.Flows = append(f.Flows, fl)
+		}
+		sort.Strings(f.Flows)
+		f.Flows = slices.Compact(f.Flows)
+		if f.Message == "" {
+			return f, fmt.Errorf("%s (%s): a deny entry has no message: %v", r.ID, r.File, v)
+		}
+		return f, nil
+	}
+	return f, fmt.Errorf("%s (%s): a deny entry is %T, want an object with message and address", r.ID, r.File, item)
+}
+
+// originIndex maps Terraform addresses and ARNs of everything in the
+// inventory to where it is defined.
+func originIndex(inv *inventory.Inventory) func(string) (inventory.Origin, bool) {
+	idx := map[string]inventory.Origin{}
+	if inv == nil {
+		return func(string) (inventory.Origin, bool) { return inventory.Origin{}, false }
+	}
+	add := func(o inventory.Origin, arn string) {
+		if o.File == "" {
+			return
+		}
+		if _, ok := idx[o.Address]; !ok && o.Address != "" {
+			idx[o.Address] = o
+		}
+		if _, ok := idx[arn]; !ok && arn != "" {
+			idx[arn] = o
+		}
+	}
+	addPolicy := func(p *inventory.Policy) {
+		if p != nil {
+			add(p.Origin, p.ARN)
+		}
+	}
+	for _, f := range inv.Functions {
+		add(f.Origin, f.ARN)
+		for _, a := range f.Aliases {
+			add(a.Origin, a.ARN)
+		}
+		for _, u := range f.URLs {
+			add(u.Origin, "")
+		}
+		for _, c := range f.AsyncConfigs {
+			add(c.Origin, "")
+		}
+		for _, p := range f.Permissions {
+			add(p.Origin, "")
+		}
+	}
+	for _, r := range inv.Roles {
+		add(r.Origin, r.ARN)
+		addPolicy(r.TrustPolicy)
+		for i := range r.InlinePolicies {
+			addPolicy(&r.InlinePolicies[i])
+		}
+		for i := range r.AttachedPolicies {
+			addPolicy(&r.AttachedPolicies[i])
+		}
+		addPolicy(r.PermissionsBoundary)
+	}
+	for i := range inv.Policies {
+		addPolicy(&inv.Policies[i].Policy)
+	}
+	for _, r := range inv.Resources {
+		add(r.Origin, r.ARN)
+		addPolicy(r.Policy)
+	}
+	for _, t := range inv.Triggers {
+		add(t.Origin, "")
+	}
+	for i := range inv.SCPs {
+		addPolicy(&inv.SCPs[i].Policy)
+	}
+	return func(addr string) (inventory.Origin, bool) {
+		if o, ok := idx[addr]; ok {
+			return o, true
+		}
+		// A qualified function ARN (…:function:name:alias) points at the function.
+		if i := strings.Index(addr, ":function:"); i > 0 {
+			rest := addr[i+len(":function:"):]
+			if j := strings.IndexByte(rest, ':'); j > 0 {
+				o, ok := idx[addr[:i+len(":function:")+j]]
+				return o, ok
+			}
+		}
+		return inventory.Origin{}, false
+	}
+}
