@@ -19,5 +19,6 @@ dangerous.`,
 	root.AddCommand(newAuthzCommand())
 	root.AddCommand(newSimulateCommand())
 	root.AddCommand(newInventoryCommand())
+	root.AddCommand(newGraphCommand())
 	return root
 }

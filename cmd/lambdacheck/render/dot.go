@@ -1,0 +1,152 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/simulator/graph"
+)
+
+// DOT writes g as a Graphviz digraph, left to right: one cluster per
+// column (entries, functions, resources) holding one per service, node
+// shapes and fills per kind, edges styled by decision, chains and loops
+// highlighted.
+func DOT(w io.Writer, g *graph.Graph) error {
+	var b strings.Builder
+	b.WriteString("// lambdacheck flow graph; " + graphLegend + "\n")
+	b.WriteString("digraph lambdacheck {\n")
+	b.WriteString("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.25, ranksep=1.1];\n")
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10, style=\"filled\", color=\"#555555\"];\n")
+	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#333333\"];\n")
+	for _, s := range g.Sections() {
+		fmt.Fprintf(&b, "  subgraph %s {\n", dotID("cluster_"+s.ID))
+		fmt.Fprintf(&b, "    label=%s; style=\"rounded\"; color=\"#bbbbbb\";\n", dotString(s.Label))
+		for _, c := range s.Clusters {
+			indent := "    "
+			if c.Label != "" {
+				fmt.Fprintf(&b, "    subgraph %s {\n", dotID("cluster_"+c.ID))
+				fmt.Fprintf(&b, "      label=%s; style=\"rounded,dashed\"; color=\"#cccccc\";\n", dotString(c.Label))
+				indent = "      "
+			}
+			for _, n := range c.Nodes {
+				fmt.Fprintf(&b, "%s%s [%s];\n", indent, dotID(n.ID), dotNodeAttrs(n))
+			}
+			if c.Label != "" {
+				b.WriteString("    }\n")
+			}
+		}
+		b.WriteString("  }\n")
+	}
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotID(e.From), dotID(e.To), dotEdgeAttrs(e))
+	}
+	b.WriteString("}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func dotNodeAttrs(n *graph.Node) string {
+	shape, fill, style := "box", "#e9f5e9", "filled"
+	switch {
+	case n.Principal:
+		shape, fill = "hexagon", "#fde8e8"
+	case n.Kind == graph.Entry:
+		shape, fill = "cds", "#e8f0fe"
+	case n.Kind == graph.Function:
+		fill, style = "#fff3d6", "rounded,filled"
+	}
+	if n.Unresolved {
+		fill, style = "#eeeeee", "rounded,filled,dashed"
+	} else if n.Outside && !n.Principal {
+		style += ",dashed"
+	}
+	attrs := []string{
+		"label=" + dotString(n.Label),
+		"shape=" + shape,
+		"style=" + dotString(style),
+		"fillcolor=" + dotString(fill),
+	}
+	if tip := firstNonEmpty(n.Address, n.ARN); tip != "" {
+		attrs = append(attrs, "tooltip="+dotString(tip))
+	}
+	return strings.Join(attrs, ", ")
+}
+
+func dotEdgeAttrs(e *graph.Edge) string {
+	attrs := []string{"label=" + dotString(e.Label)}
+	color := ""
+	switch lookOf(e) {
+	case lookMaybe:
+		attrs = append(attrs, "style=dashed")
+	case lookDisabled:
+		attrs = append(attrs, "style=dotted")
+		color = colorDisabled
+	case lookDenied:
+		attrs = append(attrs, "arrowhead=tee", "penwidth=2")
+		color = colorDenied
+	}
+	if color == "" {
+		switch {
+		case e.Loop:
+			color = colorLoop
+		case e.Chain:
+			color = colorChain
+		}
+		if color != "" {
+			attrs = append(attrs, "penwidth=2.5")
+		}
+	}
+	if color != "" {
+		attrs = append(attrs, "color="+dotString(color), "fontcolor="+dotString(color))
+	}
+	if len(e.Actions) > 0 {
+		attrs = append(attrs, "tooltip="+dotString(actionsTip(e.Actions)))
+	}
+	return strings.Join(attrs, ", ")
+}
+
+// dotID quotes an id; graph ids are already [A-Za-z0-9_]+, quoting keeps
+// Graphviz keywords (node, edge, graph …) from being read as such.
+func dotID(id string) string { return dotString(id) }
+
+// dotString is s as a DOT double-quoted string: backslashes and quotes
+// escaped (so Graphviz's \n, \l … escapes cannot be injected), line breaks
+// as \n, other control characters as spaces.
+func dotString(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// actionsTip lists the first actions of an edge for its tooltip.
+func actionsTip(actions []string) string {
+	const max = 8
+	if len(actions) <= max {
+		return strings.Join(actions, ", ")
+	}
+	return fmt.Sprintf("%s … (+%d)", strings.Join(actions[:max], ", "), len(actions)-max)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
