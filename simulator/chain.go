@@ -44,18 +44,35 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 			accesses = append(accesses, f)
 		}
 	}
-	// Edges: function → function.
 	edges := map[string][]hop{}
+	// Edges: function → function. Accesses are indexed by the resource they
+	// touch (a bucket for its objects, a table for its stream) so that each
+	// trigger meets only the writes aimed at its source.
+	byKey := map[string][]*flow.Flow{}
+	var wildcard []*flow.Flow
+	for _, acc := range accesses {
+		if acc.Function == nil || acc.Resource == nil || !hasTriggeringAction(acc.Actions) {
+			continue
+		}
+		if acc.Outside && strings.ContainsAny(acc.Resource.ARN, "*?") {
+			wildcard = append(wildcard, acc)
+			continue
+		}
+		k := sourceKey(acc.Resource.ARN)
+		byKey[k] = append(byKey[k], acc)
+	}
 	for _, inv := range invokes {
 		tr := inv.Trigger
 		acts := triggeringActions[tr.Type]
-		if len(acts) == 0 && tr.Type != "lambda" {
+		if len(acts) == 0 {
 			continue
 		}
-		for _, acc := range accesses {
-			if acc.Function == nil || acc.Resource == nil {
-				continue
-			}
+		key := sourceKey(tr.Source.ARN)
+		if tr.Type == "eventbridge" {
+			key = w.busOfRule(tr.Source.ARN)
+		}
+		cands := append(append([]*flow.Flow(nil), byKey[key]...), wildcard...)
+		for _, acc := range cands {
 			action, ok := w.causes(acc, inv, acts)
 			if !ok {
 				continue
@@ -120,12 +137,19 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 
 	var out []flow.Flow
 	seen := map[string]bool{}
+	perEntry := 0
+	truncated := false
 	emit := func(path []string, decisions []flow.Decision, loop bool, title string) {
 		id := "chain/" + strings.Join(path, " => ")
 		if seen[id] {
 			return
 		}
+		if perEntry >= maxChainsPerEntry || len(out) >= maxChains {
+			truncated = true
+			return
+		}
 		seen[id] = true
+		perEntry++
 		fl := flow.Flow{ID: id, Kind: flow.KindChain, Decision: flow.Combine(decisions...), Path: append([]string(nil), path...), Loop: loop, Title: title}
 		fl.Steps = append(fl.Steps, note("path", fl.Decision, title))
 		out = append(out, fl)
@@ -135,17 +159,21 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 		if start == "" {
 			continue
 		}
+		perEntry = 0
 		public := e.Kind == flow.KindReach
 		var walk func(fn string, path []string, decisions []flow.Decision, visited map[string]bool, depth int, names []string)
 		walk = func(fn string, path []string, decisions []flow.Decision, visited map[string]bool, depth int, names []string) {
-			hops := depth - 1
-			// Sensitive effects at the end of the path.
-			if public || hops >= 1 {
+			// From an outside entry, every write the reached function can do
+			// to data ends a path worth reporting; from an ordinary trigger,
+			// a path is reported once it crosses from one function to another.
+			if public {
 				for _, acc := range accessByFn[fn] {
 					p := append(append([]string(nil), path...), acc.ID)
 					t := strings.Join(append(append([]string(nil), names...), acc.Level+" on "+nonEmpty(acc.Resource.Address, acc.Resource.ARN)), " → ")
 					emit(p, append(append([]flow.Decision(nil), decisions...), acc.Decision), false, t)
 				}
+			} else if depth > 1 {
+				emit(path, decisions, false, strings.Join(names, " → "))
 			}
 			if depth >= maxDepth {
 				return
@@ -171,6 +199,7 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 		visited := map[string]bool{start: true}
 		walk(start, []string{e.ID}, []flow.Decision{e.Decision}, visited, 1, []string{entryName(e), w.funcName(start)})
 	}
+	perEntry = 0
 	// Loops not reachable from an entry (e.g. a function that re-triggers itself).
 	for fn, hs := range edges {
 		for _, h := range hs {
@@ -185,7 +214,51 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 			}
 		}
 	}
+	if truncated {
+		w.addUnknown("chains", "", fmt.Sprintf("chain enumeration stopped at %d paths per entry and %d in all; narrow the input or lower --depth", maxChainsPerEntry, maxChains), "", 0)
+	}
 	return out
+}
+
+// Bounds on chain enumeration: paths multiply with fan-out, and a report
+// of thousands of paths helps nobody.
+const (
+	maxChainsPerEntry = 100
+	maxChains         = 5000
+)
+
+// sourceKey is the resource a trigger source or a written ARN belongs to:
+// the bucket of an object, the table of a stream, else the ARN itself.
+func sourceKey(arn string) string {
+	if rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::"); ok {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			return arn[:len("arn:aws:s3:::")+i]
+		}
+		return arn
+	}
+	if i := strings.Index(arn, "/stream/"); i >= 0 && strings.HasPrefix(arn, "arn:aws:dynamodb:") {
+		return arn[:i]
+	}
+	return arn
+}
+
+var allTriggeringActions = func() map[string]bool {
+	m := map[string]bool{}
+	for _, acts := range triggeringActions {
+		for _, a := range acts {
+			m[a] = true
+		}
+	}
+	return m
+}()
+
+func hasTriggeringAction(actions []string) bool {
+	for _, a := range actions {
+		if allTriggeringActions[a] {
+			return true
+		}
+	}
+	return false
 }
 
 // causes reports whether access flow acc allows an action that makes the
@@ -256,6 +329,26 @@ func (w *world) triggerFilter(address, src string) *inventory.Filter {
 		}
 	}
 	return nil
+}
+
+// busOfRule returns the ARN of the event bus a rule listens on.
+func (w *world) busOfRule(ruleARN string) string {
+	parts := strings.SplitN(ruleARN, ":", 6)
+	if len(parts) != 6 {
+		return ""
+	}
+	bus := "default"
+	if info, ok := w.res[ruleARN]; ok && info.res.Attributes["event_bus_name"] != "" {
+		bus = info.res.Attributes["event_bus_name"]
+		if i := strings.LastIndexByte(bus, '/'); i >= 0 {
+			bus = bus[i+1:]
+		}
+	} else if rest, ok := strings.CutPrefix(parts[5], "rule/"); ok {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			bus = rest[:i]
+		}
+	}
+	return strings.Join(parts[:5], ":") + ":event-bus/" + bus
 }
 
 // ruleOnBus reports whether the rule (by ARN) listens on the bus (by ARN).

@@ -234,9 +234,17 @@ func accountOf(arn, def string) string {
 
 // serviceOf returns the service field of an ARN.
 func serviceOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 {
-		return parts[2]
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
+		return ""
+	}
+	i := strings.IndexByte(rest, ':')
+	if i < 0 {
+		return ""
+	}
+	rest = rest[i+1:]
+	if j := strings.IndexByte(rest, ':'); j >= 0 {
+		return rest[:j]
 	}
 	return ""
 }

@@ -621,11 +621,11 @@ func accessLabel(fs []*flow.Flow, actions []string, to *Node) (flow.Decision, st
 	})
 	decision := flow.Denied
 	for _, l := range lv {
-		parts = append(parts, withDecision(nonEmpty(l, "access"), levels[l]))
 		if decisionRank(levels[l]) < decisionRank(decision) {
 			decision = levels[l]
 		}
 	}
+	parts = append(parts, levelParts(lv, levels)...)
 	ps := make([]string, 0, len(purposes))
 	for p := range purposes {
 		ps = append(ps, p)
@@ -641,7 +641,7 @@ func accessLabel(fs []*flow.Flow, actions []string, to *Node) (flow.Decision, st
 	if len(lv) == 0 || broken != flow.Allowed {
 		decision = broken
 	}
-	label := strings.Join(parts, ", ")
+	label := strings.Join(parts, "; ")
 	if to != nil && to.ARN == "*" {
 		// Access to "any resource" says little without the services.
 		if svcs := services(actions); svcs != "" {
@@ -649,6 +649,30 @@ func accessLabel(fs []*flow.Flow, actions []string, to *Node) (flow.Decision, st
 		}
 	}
 	return decision, label
+}
+
+// levelParts names the levels reached, grouped by decision so each
+// decision is said once and applies to the group it follows: "List; Read,
+// Write (conditional)". Every level with one decision reads "all levels".
+func levelParts(lv []string, levels map[string]flow.Decision) []string {
+	var order []flow.Decision
+	groups := map[flow.Decision][]string{}
+	for _, l := range lv {
+		d := levels[l]
+		if _, ok := groups[d]; !ok {
+			order = append(order, d)
+		}
+		groups[d] = append(groups[d], nonEmpty(l, "access"))
+	}
+	parts := make([]string, 0, len(order))
+	for _, d := range order {
+		names := strings.Join(groups[d], ", ")
+		if slices.Equal(groups[d], levelOrder) {
+			names = "all levels"
+		}
+		parts = append(parts, withDecision(names, d))
+	}
+	return parts
 }
 
 func withDecision(s string, d flow.Decision) string {
