@@ -205,23 +205,37 @@ func statementServices(s *iam.Statement) map[string]bool {
 // candidateActions: the catalog actions that apply to the resource type of
 // arn and that the statement's Action (or NotAction) patterns cover.
 func (w *world) candidateActions(s *iam.Statement, arn string) []string {
-	svc := serviceOf(arn)
 	var out []string
+	for _, name := range w.actionsOn(arn) {
+		if actionCovered(s, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// actionsOn lists (and caches by service and resource type) the catalog
+// actions that take the resource type of arn.
+func (w *world) actionsOn(arn string) []string {
+	svc := serviceOf(arn)
 	types := w.cat.ResourceTypesOf(arn)
 	if svc == "lambda" && (contains(types, "function alias") || contains(types, "function version")) {
 		// The reference lists only "function" for most actions; it covers
 		// qualified function ARNs too.
 		types = append(types, "function")
 	}
+	key := svc + "\x00" + strings.Join(types, "\x00")
+	if names, ok := w.actionCache[key]; ok {
+		return names
+	}
+	var names []string
 	for _, typ := range types {
 		for _, a := range w.cat.ActionsFor(svc, typ) {
-			name := a.FullName()
-			if actionCovered(s, name) {
-				out = append(out, name)
-			}
+			names = append(names, a.FullName())
 		}
 	}
-	return out
+	w.actionCache[key] = names
+	return names
 }
 
 func actionCovered(s *iam.Statement, action string) bool {

@@ -24,8 +24,10 @@ type world struct {
 	res     map[string]*resourceInfo       // ARN (and stream ARNs) → resource
 	scps    [][]*iam.Policy
 	resList []*resourceInfo
-	unknown []flow.UnknownValue
-	seenUnk map[string]bool
+	// actionCache memoizes the catalog actions per service and resource types.
+	actionCache map[string][]string
+	unknown     []flow.UnknownValue
+	seenUnk     map[string]bool
 }
 
 // roleInfo is a role with its compiled policies. incomplete is set when a
@@ -52,6 +54,8 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 		roles:   map[string]*roleInfo{},
 		res:     map[string]*resourceInfo{},
 		seenUnk: map[string]bool{},
+
+		actionCache: map[string][]string{},
 	}
 	for i := range inv.Functions {
 		f := &inv.Functions[i]

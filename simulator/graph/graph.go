@@ -11,8 +11,8 @@
 // thing (a bucket that triggers a function and that functions write to is
 // one node, so loops show as cycles), resources grouped by service, the
 // per-level access flows of one function → resource collapsed into one edge,
-// logging and tracing plumbing omitted unless asked for, addresses instead of
-// ARNs.
+// telemetry plumbing (logs, traces, metrics) omitted unless asked for,
+// addresses instead of ARNs.
 package graph
 
 import (
@@ -33,8 +33,8 @@ type Options struct {
 	// (by Terraform address, or ARN for live sources) and the chains
 	// through it.
 	Function string
-	// All keeps logging and tracing plumbing: logs and X-Ray actions on
-	// resources outside the inventory. They are omitted by default because
+	// All keeps telemetry plumbing: logs, X-Ray and CloudWatch metrics
+	// actions on resources outside the inventory. They are omitted by default because
 	// every function has them and they drown the graph; they stay when a
 	// chain runs through them.
 	All bool
@@ -699,17 +699,16 @@ func services(actions []string) string {
 	return strings.Join(svcs, ", ")
 }
 
-// plumbingServices are the services every function writes to as a matter
-// of course (its logs and traces).
-var plumbingServices = []string{"logs", "xray"}
-
+// isPlumbingAction reports whether an action is telemetry every function
+// does as a matter of course: writing its logs, traces and metrics.
 func isPlumbingAction(a string) bool {
-	svc, _, _ := strings.Cut(strings.ToLower(a), ":")
-	return slices.Contains(plumbingServices, svc)
+	a = strings.ToLower(a)
+	svc, _, _ := strings.Cut(a, ":")
+	return svc == "logs" || svc == "xray" || a == "cloudwatch:putmetricdata"
 }
 
-// isPlumbing reports whether an access flow is logging or tracing
-// plumbing: logs and X-Ray actions on resources outside the inventory. A
+// isPlumbing reports whether an access flow is telemetry plumbing: logs,
+// X-Ray and metrics actions on resources outside the inventory. A
 // log group in the inventory is kept, since a subscription filter can make
 // it a trigger.
 func isPlumbing(f *flow.Flow) bool {
