@@ -56,7 +56,14 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	if fn != nil {
 		fl.Trigger.Function.File, fl.Trigger.Function.Line = fn.File, fn.Line
 	}
-	fl.Title = fmt.Sprintf("%s %s → %s", t.Service, nonEmpty(t.SourceAddress, t.SourceARN), fl.Trigger.Function.Address)
+	if src, ok := w.res[t.SourceARN]; ok {
+		// Sources are joined by value: name the resource that has the ARN.
+		if fl.Trigger.Source.Address == "" {
+			fl.Trigger.Source.Address = src.res.Address
+		}
+		fl.Trigger.Source.File, fl.Trigger.Source.Line = src.res.File, src.res.Line
+	}
+	fl.Title = fmt.Sprintf("%s %s → %s", t.Service, nonEmpty(fl.Trigger.Source.Address, t.SourceARN), fl.Trigger.Function.Address)
 	for _, u := range t.Unknown {
 		w.addUnknown(t.Address, u.Field, u.Reason, u.File, u.Line)
 	}
