@@ -36,8 +36,9 @@ func newGraphCommand() *cobra.Command {
           solid allowed, dashed conditional or unknown, red crossed denied,
           grey dotted a disabled trigger; chains thick orange, loops purple.
 
-Logging and tracing plumbing (logs and X-Ray actions on resources outside the
-inventory) is left out unless --all is given or a chain runs through it.
+Telemetry plumbing (logs, X-Ray and CloudWatch metrics actions on resources
+outside the inventory) is left out unless --all is given or a chain runs
+through it.
 Mermaid renders in GitHub and GitLab markdown; DOT renders with
 'dot -Tsvg graph.dot -o graph.svg'.`,
 		Example: `  lambdacheck graph fixtures/thumbnails
@@ -57,7 +58,7 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	fl.StringSliceVar(&f.kinds, "kinds", nil, "flow kinds to draw, comma-separated: invoke, access, reach, chain (default all)")
 	fl.StringVar(&f.function, "function", "", "draw only the flows that touch this function (Terraform address or ARN)")
-	fl.BoolVar(&f.all, "all", false, "include logging and tracing plumbing")
+	fl.BoolVar(&f.all, "all", false, "include telemetry plumbing (logs, traces, metrics)")
 	return cmd
 }
 

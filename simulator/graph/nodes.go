@@ -166,12 +166,13 @@ func (b *builder) thing(ref flow.Ref, triggerType string, outside bool) string {
 		}
 	}
 	if addr != "" && !strings.HasPrefix(addr, "arn:") {
-		svc := ""
-		arn := ref.ARN
+		arn, known := ref.ARN, ""
 		if r != nil {
-			svc, arn = r.Service, nonEmpty(r.ARN, arn)
+			arn, known = nonEmpty(r.ARN, arn), r.Service
 		}
-		svc = nonEmpty(svc, serviceOf(arn, triggerType, addr))
+		// The ARN says most (a layer is not a function); the inventory's
+		// service and the trigger or Terraform type cover what has none.
+		svc := nonEmpty(serviceOf(arn, "", ""), nonEmpty(known, serviceOf("", triggerType, addr)))
 		ext := r != nil && r.External
 		return b.node("res\x00"+addr, Node{Group: serviceName(svc), Label: shortAddress(addr), Address: addr, ARN: arn, Outside: ext, svc: svc})
 	}
@@ -373,6 +374,9 @@ func splitAddress(addr string) []string {
 // trigger type, or the Terraform type of its address.
 func serviceOf(s, triggerType, addr string) string {
 	if a, ok := parseARN(s); ok && a.service != "" {
+		if a.service == "lambda" && strings.HasPrefix(a.resource, "layer:") {
+			return "lambda-layer"
+		}
 		return a.service
 	}
 	if strings.Contains(s, ".lambda-url.") {
@@ -412,7 +416,7 @@ var serviceNames = map[string]string{
 	"*": "Any resource", "any": "Any resource",
 	"s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "kinesis": "Kinesis", "kms": "KMS",
 	"secretsmanager": "Secrets Manager", "ssm": "Systems Manager", "lambda": "Lambda",
-	"lambda-url": "Function URLs", "execute-api": "API Gateway", "events": "EventBridge",
+	"lambda-url": "Function URLs", "lambda-layer": "Lambda layers", "execute-api": "API Gateway", "events": "EventBridge",
 	"scheduler": "EventBridge Scheduler", "states": "Step Functions", "cognito-idp": "Cognito",
 	"elasticloadbalancing": "Load balancers", "logs": "CloudWatch Logs", "cloudwatch": "CloudWatch alarms",
 	"iot": "IoT", "ses": "SES", "iam": "IAM", "firehose": "Data Firehose", "kafka": "MSK", "mq": "Amazon MQ",

@@ -8,10 +8,9 @@ import (
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
 
-// DOT writes g as a Graphviz digraph, left to right: one cluster per
-// column (entries, functions, resources) holding one per service, node
-// shapes and fills per kind, edges styled by decision, chains and loops
-// highlighted.
+// DOT writes g as a Graphviz digraph, left to right: entries, functions,
+// resources, with one cluster per service group, node shapes and fills per
+// kind of node, edges styled by decision, chains and loops highlighted.
 func DOT(w io.Writer, g *graph.Graph) error {
 	var b strings.Builder
 	b.WriteString("// lambdacheck flow graph; " + graphLegend + "\n")
@@ -19,32 +18,54 @@ func DOT(w io.Writer, g *graph.Graph) error {
 	b.WriteString("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.25, ranksep=1.1];\n")
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10, style=\"filled\", color=\"#555555\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#333333\"];\n")
+	// Only the service groups are clusters: a cluster around a whole column
+	// keeps Graphviz from ordering edge labels next to their edges, which
+	// turns a few dozen functions into a tangle. Ranks keep the columns.
 	for _, s := range g.Sections() {
-		fmt.Fprintf(&b, "  subgraph %s {\n", dotID("cluster_"+s.ID))
-		fmt.Fprintf(&b, "    label=%s; style=\"rounded\"; color=\"#bbbbbb\";\n", dotString(s.Label))
+		fmt.Fprintf(&b, "  // %s\n", s.Label)
 		for _, c := range s.Clusters {
-			indent := "    "
+			indent := "  "
 			if c.Label != "" {
-				fmt.Fprintf(&b, "    subgraph %s {\n", dotID("cluster_"+c.ID))
-				fmt.Fprintf(&b, "      label=%s; style=\"rounded,dashed\"; color=\"#cccccc\";\n", dotString(c.Label))
-				indent = "      "
+				fmt.Fprintf(&b, "  subgraph %s {\n", dotID("cluster_"+c.ID))
+				fmt.Fprintf(&b, "    label=%s; style=\"rounded,dashed\"; color=\"#bbbbbb\";\n", dotString(c.Label))
+				indent = "    "
 			}
 			for _, n := range c.Nodes {
 				fmt.Fprintf(&b, "%s%s [%s];\n", indent, dotID(n.ID), dotNodeAttrs(n))
 			}
 			if c.Label != "" {
-				b.WriteString("    }\n")
+				b.WriteString("  }\n")
 			}
 		}
-		b.WriteString("  }\n")
+	}
+	column := make(map[string]int, len(g.Nodes))
+	for i := range g.Nodes {
+		column[g.Nodes[i].ID] = columnOf(g.Nodes[i].Kind)
 	}
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotID(e.From), dotID(e.To), dotEdgeAttrs(e))
+		if column[e.From] > column[e.To] {
+			// A resource triggering a function points right to left; drawn
+			// as a reversed edge it keeps the columns in place instead of
+			// looping around them.
+			fmt.Fprintf(&b, "  %s -> %s [%s, dir=back];\n", dotID(e.To), dotID(e.From), dotEdgeAttrs(e, "arrowtail"))
+			continue
+		}
+		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotID(e.From), dotID(e.To), dotEdgeAttrs(e, "arrowhead"))
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func columnOf(k graph.NodeKind) int {
+	switch k {
+	case graph.Entry:
+		return 0
+	case graph.Function:
+		return 1
+	}
+	return 2
 }
 
 func dotNodeAttrs(n *graph.Node) string {
@@ -74,7 +95,9 @@ func dotNodeAttrs(n *graph.Node) string {
 	return strings.Join(attrs, ", ")
 }
 
-func dotEdgeAttrs(e *graph.Edge) string {
+// dotEdgeAttrs styles an edge; arrow names the end that points at the
+// edge's target (arrowtail on a reversed edge).
+func dotEdgeAttrs(e *graph.Edge, arrow string) string {
 	attrs := []string{"label=" + dotString(e.Label)}
 	color := ""
 	switch lookOf(e) {
@@ -84,7 +107,7 @@ func dotEdgeAttrs(e *graph.Edge) string {
 		attrs = append(attrs, "style=dotted")
 		color = colorDisabled
 	case lookDenied:
-		attrs = append(attrs, "arrowhead=tee", "penwidth=2")
+		attrs = append(attrs, arrow+"=tee", "penwidth=2")
 		color = colorDenied
 	}
 	if color == "" {
