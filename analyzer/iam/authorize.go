@@ -202,9 +202,7 @@ func Authorize(req *Request, pols *Policies) Result {
 
 	resAcct := req.ResourceAccount
 	if resAcct == "" {
-		if a, ok := parseARN(req.Resource); ok {
-			resAcct = a.account
-		}
+		resAcct = arnAccount(req.Resource)
 		if resAcct == "" {
 			resAcct = p.Account
 		}
@@ -284,6 +282,22 @@ func Authorize(req *Request, pols *Policies) Result {
 		res.Reason = reasonConditional
 	}
 	return res
+}
+
+// arnAccount returns the account field of an ARN without allocating.
+func arnAccount(arn string) string {
+	field, start := 0, 0
+	for i := 0; i < len(arn); i++ {
+		if arn[i] != ':' {
+			continue
+		}
+		if field == 4 {
+			return arn[start:i]
+		}
+		field++
+		start = i + 1
+	}
+	return ""
 }
 
 // keep filters Matches in place.

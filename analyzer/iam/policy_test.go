@@ -113,3 +113,17 @@ func TestParsePrincipal(t *testing.T) {
 		}
 	}
 }
+
+func TestARNAccount(t *testing.T) {
+	for in, want := range map[string]string{
+		"arn:aws:s3:::bucket/key":                               "",
+		"arn:aws:sqs:eu-west-1:111111111111:q":                  "111111111111",
+		"arn:aws:lambda:eu-west-1:111111111111:function:f:live": "111111111111",
+		"*":            "",
+		"arn:aws:iam:": "",
+	} {
+		if got := arnAccount(in); got != want {
+			t.Errorf("arnAccount(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
