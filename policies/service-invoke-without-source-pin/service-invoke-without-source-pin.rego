@@ -1,0 +1,210 @@
+# METADATA
+# scope: package
+# title: Service invoke without source pin (confused deputy)
+# description: >-
+#   The function lets an AWS service principal (sns.amazonaws.com,
+#   s3.amazonaws.com, events.amazonaws.com …) invoke it without pinning the
+#   source: with neither aws:SourceArn nor aws:SourceAccount, a topic,
+#   bucket or rule in any other account can make the service invoke your
+#   function — the confused deputy problem. S3 and SES source ARNs carry no
+#   account id (bucket names are global and can be re-registered by another
+#   account after deletion), so for them only aws:SourceAccount
+#   (source_account) pins the source to your account.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+#     description: The confused deputy problem (cross-service)
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html
+#     description: Granting function access to AWS services (SourceArn and SourceAccount)
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
+#     description: Processing Amazon S3 event notifications with Lambda
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
+#     description: aws:SourceAccount and aws:SourceArn global condition keys
+# custom:
+#   id: LC007
+#   short_code: service-invoke-without-source-pin
+#   severity: high
+#   remediation: >-
+#     Set source_arn on the aws_lambda_permission to the exact topic, rule,
+#     API, log group or alarm that should invoke the function, and for S3
+#     and SES also set source_account to the bucket's or identity's account.
+#     In a full resource policy, add aws:SourceArn / aws:SourceAccount
+#     conditions to the service statement.
+package lambdacheck.rules.service_invoke_without_source_pin
+
+# Services whose source ARNs carry no account id.
+accountless := {"s3.amazonaws.com", "ses.amazonaws.com"}
+
+service_principal(p) if regex.match(`^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$`, p)
+
+# --- permissions (aws_lambda_permission / AddPermission statements) -------
+
+# inventory_reason: why a permission's own fields leave the source open.
+inventory_reason(p) := sprintf("%s may invoke it with neither source_arn nor source_account, so a resource of that service in any account can trigger it", [p.principal]) if {
+	not_set(p, "source_arn")
+	not_set(p, "source_account")
+	not_set(p, "event_source_token")
+} else := sprintf("%s is pinned by source_arn %s but not by source_account; %s ARNs carry no account id, so a same-named resource in another account passes the check", [p.principal, p.source_arn, service_name(p.principal)]) if {
+	accountless[p.principal]
+	not_set(p, "source_account")
+	not_set(p, "event_source_token")
+}
+
+not_set(p, field) if {
+	object.get(p, field, "") == ""
+	not unresolved(p, field)
+}
+
+unresolved(p, field) if {
+	some u in object.get(p, "unknown", [])
+	u.field == field
+}
+
+service_name(principal) := split(principal, ".")[0]
+
+functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
+
+# flagged: [function address, permission address] of every open permission.
+flagged contains [fn.address, p.address] if {
+	some fn in functions
+	some p in object.get(fn, "permissions", [])
+	service_principal(p.principal)
+	inventory_reason(p)
+}
+
+flagged contains [fn.address, p.address] if {
+	some fl in service_reach
+	fn := function(fl.target.address)
+	some p in object.get(fn, "permissions", [])
+	grants(p, fl)
+}
+
+deny contains finding if {
+	some [fn_address, p_address] in flagged
+	fn := function(fn_address)
+	some p in fn.permissions
+	p.address == p_address
+	finding := {
+		"message": sprintf("%s on %s: %s", [p.address, label(fn.address, object.get(p, "qualifier", "")), reason(p)]),
+		"address": p.address,
+		"flows": sort([fl.id | some fl in service_reach; fl.target.address == fn.address; grants(p, fl)]),
+	}
+}
+
+reason(p) := r if {
+	r := inventory_reason(p)
+} else := sprintf("the simulation shows %s acting for another account's resource may invoke it", [p.principal])
+
+# --- reach flows the simulator found but no permission explains -----------
+# (a full resource policy written with aws_lambda_resource_policy).
+
+deny contains finding if {
+	some fl in service_reach
+	fn := function_or_empty(fl.target.address)
+	not explained(fl, fn)
+	finding := {
+		"message": sprintf("%s acting for another account's resource may invoke %s%s: its resource-based policy grants the service without aws:SourceArn or aws:SourceAccount", [
+			fl.principal,
+			fl.target.address,
+			qualifier_text(fl.target.arn),
+		]),
+		"address": policy_address(fn, qualifier(fl.target.arn), fl.target.address),
+		"flows": [fl.id],
+	}
+}
+
+explained(fl, fn) if {
+	some p in object.get(fn, "permissions", [])
+	grants(p, fl)
+}
+
+# --- full resource policies: S3/SES statements without aws:SourceAccount ---
+
+deny contains finding if {
+	some fn in functions
+	some rp in object.get(fn, "resource_policies", [])
+	object.get(rp, "address", fn.address) != fn.address
+	some i, st in statements(object.get(rp, "document", {}))
+	st.Effect == "Allow"
+	some svc in services(st)
+	accountless[svc]
+	not has_condition_key(st, "aws:sourceaccount")
+	finding := {
+		"message": sprintf("statement %s of resource policy %s on %s lets %s invoke it without an aws:SourceAccount condition; %s ARNs carry no account id", [
+			statement_label(st, i),
+			rp.address,
+			label(fn.address, object.get(rp, "qualifier", "")),
+			svc,
+			service_name(svc),
+		]),
+		"address": rp.address,
+		"flows": [],
+	}
+}
+
+# --- helpers ----------------------------------------------------------------
+
+service_reach := [fl |
+	some fl in input.flows
+	fl.kind == "reach"
+	fl.reach == "service"
+	fl.decision in {"allowed", "conditional"}
+]
+
+# grants: permission p is the one behind reach flow fl.
+grants(p, fl) if {
+	object.get(p, "qualifier", "") == qualifier(fl.target.arn)
+	p.principal == fl.principal
+}
+
+function(address) := fn if {
+	some fn in functions
+	fn.address == address
+}
+
+function_or_empty(address) := fn if {
+	fn := function(address)
+} else := {}
+
+policy_address(fn, q, fallback) := addrs[0] if {
+	addrs := sort([rp.address |
+		some rp in object.get(fn, "resource_policies", [])
+		object.get(rp, "qualifier", "") == q
+		object.get(rp, "address", "") != ""
+	])
+	count(addrs) > 0
+} else := fallback
+
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+else := [doc.Statement] if is_object(doc.Statement)
+
+else := []
+
+services(st) := [s | some s in as_list(st.Principal.Service)]
+
+as_list(x) := x if is_array(x)
+
+else := [x]
+
+has_condition_key(st, key) if {
+	some _, keys in object.get(st, "Condition", {})
+	some k, _ in keys
+	lower(k) == key
+}
+
+statement_label(st, i) := sprintf("%q", [st.Sid]) if {
+	object.get(st, "Sid", "") != ""
+} else := sprintf("#%d", [i])
+
+label(address, q) := sprintf("%s:%s", [address, q]) if q != ""
+
+else := address
+
+qualifier(arn) := parts[7] if {
+	parts := split(arn, ":")
+	count(parts) == 8
+} else := ""
+
+qualifier_text(arn) := sprintf(" (qualifier %s)", [qualifier(arn)]) if qualifier(arn) != ""
+
+else := ""

@@ -1,0 +1,171 @@
+package lambdacheck.rules.service_invoke_without_source_pin
+
+# Inventory and flows trimmed from the public-exposure (confused deputy)
+# and thumbnails (pinned, the negative case) fixtures.
+
+alerts_fn := {
+	"address": "aws_lambda_function.alerts",
+	"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-exposed-alerts",
+	"permissions": [{
+		"address": "aws_lambda_permission.alerts",
+		"file": "confused_deputy.tf",
+		"line": 58,
+		"statement_id": "AllowSns",
+		"action": "lambda:InvokeFunction",
+		"principal": "sns.amazonaws.com",
+	}],
+	"resource_policies": [{"name": "resource-policy", "address": "aws_lambda_function.alerts"}],
+}
+
+thumbnailer_fn := {
+	"address": "aws_lambda_function.thumbnailer",
+	"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-exposed-thumbnailer",
+	"permissions": [{
+		"address": "aws_lambda_permission.uploads",
+		"statement_id": "AllowUploadsBucket",
+		"action": "lambda:InvokeFunction",
+		"principal": "s3.amazonaws.com",
+		"source_arn": "arn:aws:s3:::acme-exposed-uploads",
+	}],
+}
+
+pinned_fn := {
+	"address": "aws_lambda_function.thumbnail",
+	"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-photos-thumbnail",
+	"permissions": [
+		{
+			"address": "aws_lambda_permission.uploads",
+			"statement_id": "AllowS3",
+			"action": "lambda:InvokeFunction",
+			"principal": "s3.amazonaws.com",
+			"source_arn": "arn:aws:s3:::acme-photos-uploads",
+			"source_account": "123456789012",
+		},
+		{
+			"address": "aws_lambda_permission.topic",
+			"statement_id": "AllowSns",
+			"action": "lambda:InvokeFunction",
+			"principal": "sns.amazonaws.com",
+			"source_arn": "arn:aws:sns:eu-west-1:123456789012:acme-photos",
+		},
+		{
+			"address": "aws_lambda_permission.alexa",
+			"statement_id": "AllowAlexa",
+			"action": "lambda:InvokeFunction",
+			"principal": "alexa-appkit.amazon.com",
+			"event_source_token": "amzn1.ask.skill.x",
+		},
+		{
+			"address": "aws_lambda_permission.partner",
+			"statement_id": "AllowPartner",
+			"action": "lambda:InvokeFunction",
+			"principal": "444455556666",
+		},
+	],
+}
+
+alerts_reach := {
+	"id": "reach/service/sns.amazonaws.com/aws_lambda_function.alerts:$unqualified",
+	"kind": "reach",
+	"decision": "allowed",
+	"steps": [{
+		"what": "sns.amazonaws.com acting for another account's resource may lambda:InvokeFunction",
+		"decision": "allowed",
+		"reason": "the resource-based policy grants the service principal",
+		"principal": "sns.amazonaws.com",
+		"action": "lambda:InvokeFunction",
+		"statements": [{"policy": "resource-policy", "layer": "resource", "index": 0, "sid": "AllowSns", "effect": "Allow", "certain": true}],
+	}],
+	"actions": ["lambda:InvokeFunction"],
+	"target": {"address": "aws_lambda_function.alerts", "arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-exposed-alerts"},
+	"principal": "sns.amazonaws.com",
+	"reach": "service",
+}
+
+run(fns, flows) := found if {
+	found := deny with input as {"inventory": {"functions": fns}, "flows": flows}
+}
+
+test_sns_without_source_arn_is_a_confused_deputy if {
+	found := run([alerts_fn], [alerts_reach])
+	count(found) == 1
+	some f in found
+	f.address == "aws_lambda_permission.alerts"
+	f.flows == [alerts_reach.id]
+	contains(f.message, "sns.amazonaws.com may invoke it with neither source_arn nor source_account")
+}
+
+test_s3_pinned_by_bucket_arn_only_needs_source_account if {
+	found := run([thumbnailer_fn], [])
+	count(found) == 1
+	some f in found
+	f.address == "aws_lambda_permission.uploads"
+	f.flows == []
+	contains(f.message, "pinned by source_arn arn:aws:s3:::acme-exposed-uploads but not by source_account; s3 ARNs carry no account id")
+}
+
+test_pinned_permissions_and_non_service_principals_are_not_reported if {
+	count(run([pinned_fn], [])) == 0
+}
+
+test_unresolved_source_arn_is_not_called_missing if {
+	fn := json.patch(alerts_fn, [{"op": "add", "path": "/permissions/0/unknown", "value": [{"field": "source_arn", "reason": "depends on a resource not in this configuration"}]}])
+	count(run([fn], [])) == 0
+}
+
+test_reach_flow_without_matching_permission_points_at_resource_policy if {
+	fn := {
+		"address": "aws_lambda_function.alerts",
+		"permissions": [],
+		"resource_policies": [{"address": "aws_lambda_resource_policy.alerts", "document": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "lambda:InvokeFunction"}]}}],
+	}
+	found := run([fn], [alerts_reach])
+	count(found) == 1
+	some f in found
+	f.address == "aws_lambda_resource_policy.alerts"
+	f.flows == [alerts_reach.id]
+}
+
+test_full_resource_policy_s3_statement_without_source_account if {
+	fn := {
+		"address": "aws_lambda_function.ingest",
+		"permissions": [],
+		"resource_policies": [{
+			"address": "aws_lambda_resource_policy.ingest",
+			"document": {"Version": "2012-10-17", "Statement": [{
+				"Sid": "FromBucket",
+				"Effect": "Allow",
+				"Principal": {"Service": "s3.amazonaws.com"},
+				"Action": "lambda:InvokeFunction",
+				"Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::ingest"}},
+			}]},
+		}],
+	}
+	found := run([fn], [])
+	count(found) == 1
+	some f in found
+	f.address == "aws_lambda_resource_policy.ingest"
+	contains(f.message, "statement \"FromBucket\"")
+}
+
+test_full_resource_policy_with_source_account_any_case_is_pinned if {
+	fn := {
+		"address": "aws_lambda_function.ingest",
+		"resource_policies": [{
+			"address": "aws_lambda_resource_policy.ingest",
+			"document": {"Statement": {
+				"Effect": "Allow",
+				"Principal": {"Service": ["s3.amazonaws.com"]},
+				"Action": "lambda:InvokeFunction",
+				"Condition": {"StringEquals": {"AWS:SourceAccount": "123456789012"}},
+			}},
+		}],
+	}
+	count(run([fn], [])) == 0
+}
+
+test_denied_service_reach_is_ignored if {
+	fn := json.patch(alerts_fn, [{"op": "add", "path": "/permissions/0/source_arn", "value": "arn:aws:sns:eu-west-1:123456789012:acme-exposed-alerts"}])
+	denied := json.patch(alerts_reach, [{"op": "replace", "path": "/decision", "value": "denied"}])
+	count(run([fn], [denied])) == 0
+}
