@@ -3,6 +3,7 @@ package iam
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
@@ -76,7 +77,7 @@ func DecodeCase(data []byte) (*Case, error) {
 		}
 		out := make([]*Policy, 0, len(v.elems))
 		for i := range v.elems {
-			p, err := policy(&v.elems[i], kind, fmt.Sprintf("%s[%d]", field, i))
+			p, err := policy(&v.elems[i], kind, indexed(field, i))
 			if err != nil {
 				return nil, err
 			}
@@ -100,7 +101,7 @@ func DecodeCase(data []byte) (*Case, error) {
 			}
 			docs := make([]*Policy, 0, len(lv.elems))
 			for j := range lv.elems {
-				p, err := policy(&lv.elems[j], kind, fmt.Sprintf("%s[%d][%d]", field, i, j))
+				p, err := policy(&lv.elems[j], kind, indexed(indexed(field, i), j))
 				if err != nil {
 					return nil, err
 				}
@@ -133,6 +134,11 @@ func DecodeCase(data []byte) (*Case, error) {
 	c.Policies.ResourceMustAllow = ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
 	c.Policies.RoleTrust = IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
 	return c, nil
+}
+
+// indexed renders name[i] without fmt: it names every policy of every case.
+func indexed(name string, i int) string {
+	return name + "[" + strconv.Itoa(i) + "]"
 }
 
 // ResourcePolicyRequired reports whether the resource's own policy must

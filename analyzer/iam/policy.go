@@ -557,8 +557,19 @@ func findPath(cond *jsonValue, base, want string) *jsonValue {
 	return cond
 }
 
-// index builds the per-service statement index used by Authorize.
+// indexThreshold: below this many statements a linear scan beats a map.
+const indexThreshold = 8
+
+// index builds the per-service statement index used by Authorize. Small
+// policies are scanned whole (all their statements go to anyService).
 func (p *Policy) index() {
+	if len(p.Statements) < indexThreshold {
+		p.anyService = make([]int32, len(p.Statements))
+		for i := range p.Statements {
+			p.anyService[i] = int32(i)
+		}
+		return
+	}
 	p.byService = map[string][]int32{}
 	for i, s := range p.Statements {
 		if s.NotAction {
