@@ -646,7 +646,11 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 			if !w.actionTakesResource(a, d.arn) {
 				resource = "*"
 			}
-			req := &iam.Request{Principal: p, Action: a, Resource: resource, ResourceAccount: accountOf(d.arn, role.role.Account), Context: rctx}
+			acct := accountOf(d.arn, role.role.Account)
+			if resource == "*" {
+				acct = role.role.Account
+			}
+			req := &iam.Request{Principal: p, Action: a, Resource: resource, ResourceAccount: acct, Context: rctx}
 			fl.Steps = append(fl.Steps, decide("execution role may "+a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: rp, SCP: w.scps}, why))
 		}
 		if info != nil && customerKey(info.res.KMSKeyARN) && (svc == "sqs" || svc == "sns") {

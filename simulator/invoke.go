@@ -276,7 +276,11 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 			// this source does not use.
 			continue
 		}
-		req := &iam.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: accountOf(t.SourceARN, fn.Account), Context: ctx}
+		acct := accountOf(t.SourceARN, fn.Account)
+		if resource == "*" {
+			acct = role.role.Account // an account-wide call, made in the role's own account
+		}
+		req := &iam.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: acct, Context: ctx}
 		pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps}
 		if resource != "*" {
 			pols.Resource = srcPolicy

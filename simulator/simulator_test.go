@@ -475,3 +475,48 @@ func TestDeterministicOutput(t *testing.T) {
 		}
 	}
 }
+
+// A topic in another account invokes through the function's policy, pinned
+// by the topic ARN (SPEC §6.1: aws:SourceArn from the real source).
+func TestInvokeFromCrossAccountTopic(t *testing.T) {
+	topic := "arn:aws:sns:eu-west-1:222222222222:partner-events"
+	perm := `{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + fnARN("f") + `","Condition":{"ArnLike":{"AWS:SourceArn":"` + topic + `"}}}`
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("f", "f", fnPolicy("", perm))},
+		Roles:     []inventory.Role{role("f")},
+		Triggers:  []inventory.Trigger{{Origin: inventory.Origin{Address: "aws_sns_topic_subscription.partner"}, Kind: "push", Service: "sns", SourceARN: topic, FunctionARN: fnARN("f"), Enabled: true}},
+	}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Allowed {
+		t.Fatalf("cross-account topic pinned by ARN: %s %+v", f.Decision, failingStep(f))
+	}
+	// Pinned to the account instead, with the wrong one.
+	wrong := strings.Replace(perm, `"ArnLike":{"AWS:SourceArn":"`+topic+`"}`, `"StringEquals":{"AWS:SourceAccount":"333333333333"}`, 1)
+	inv.Functions[0].ResourcePolicies = []inventory.QualifiedPolicy{fnPolicy("", wrong)}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Denied {
+		t.Fatalf("permission for another source account: %s", f.Decision)
+	}
+}
+
+// Kinesis mappings can read a stream in another account when the stream's
+// resource policy grants the execution role (2025-26 rule, SPEC §6).
+func TestCrossAccountStreamMapping(t *testing.T) {
+	stream := "arn:aws:kinesis:eu-west-1:222222222222:stream/clicks"
+	read := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kinesis:DescribeStream","kinesis:DescribeStreamSummary","kinesis:GetRecords","kinesis:GetShardIterator","kinesis:ListShards","kinesis:ListStreams"],"Resource":"*"}]}`
+	res := inventory.Resource{Origin: inventory.Origin{Address: "data.aws_kinesis_stream.clicks"}, Type: "aws_kinesis_stream", Service: "kinesis", ARN: stream, Account: "222222222222"}
+	trig := inventory.Trigger{Origin: inventory.Origin{Address: "aws_lambda_event_source_mapping.clicks"}, Kind: "poll", Service: "kinesis", SourceARN: stream, FunctionARN: fnARN("enrich"), Enabled: true}
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("enrich", "enrich")},
+		Roles:     []inventory.Role{role("enrich", read)},
+		Resources: []inventory.Resource{res},
+		Triggers:  []inventory.Trigger{trig},
+	}
+	f := onlyInvoke(t, simulate(t, inv))
+	if st := failingStep(f); f.Decision != flow.Denied || st == nil || st.Resource != stream {
+		t.Fatalf("cross-account stream without a stream policy: %s %+v", f.Decision, st)
+	}
+	sp := pol("stream-policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/enrich"},"Action":["kinesis:DescribeStream","kinesis:DescribeStreamSummary","kinesis:GetRecords","kinesis:GetShardIterator","kinesis:ListShards"],"Resource":"`+stream+`"}]}`)
+	inv.Resources[0].Policy = &sp
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Allowed {
+		t.Fatalf("cross-account stream whose policy grants the role: %s %+v", f.Decision, failingStep(f))
+	}
+}

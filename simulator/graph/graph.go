@@ -487,7 +487,11 @@ func (g *Graph) Sections() []Section {
 		used := map[string]bool{s.ID: true}
 		for i := range s.Clusters {
 			c := &s.Clusters[i]
-			c.ID = uniqueID(s.ID+"_"+sanitize(c.Label), used)
+			name := sanitize(c.Label)
+			if name == "" {
+				name = "ungrouped"
+			}
+			c.ID = uniqueID(s.ID+"_"+name, used)
 		}
 		out = append(out, s)
 	}
