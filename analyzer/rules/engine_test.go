@@ -103,7 +103,7 @@ func TestEvaluateFindingsSortedAndLocated(t *testing.T) {
 	}
 	type row struct {
 		rule, sev, addr, loc string
-		flows               int
+		flows                int
 	}
 	var got []row
 	for _, f := range fs {
@@ -308,4 +308,10 @@ func TestRunTests(t *testing.T) {
 	if len(res) != 1 || res[0].Pass || res[0].Error == "" || res[0].File != "fail_test.rego" || res[0].Line != 3 {
 		t.Errorf("filtered failing run = %+v", res)
 	}
+}
+
+type inventoryURL = inventory.FunctionURL
+
+func originAt(addr string, line int) inventory.Origin {
+	return inventory.Origin{Address: addr, File: "main.tf", Line: line}
 }

@@ -35,7 +35,7 @@ type Settings struct {
 	FailOn          string   `hcl:"fail_on,optional"`
 	Ignores         []Ignore `hcl:"ignore,block"`
 	// File is where the settings were read from ("" for none).
-	File string `hcl:"-"`
+	File string
 }
 
 // Ignore waives one rule, on one address (pattern) or everywhere.

@@ -61,8 +61,11 @@ func parseWaiverComment(text string) (w InlineWaiver, ok bool) {
 			w.Rules = append(w.Rules, id)
 		}
 	}
+	if len(w.Rules) == 0 {
+		return InlineWaiver{}, false
+	}
 	w.Reason = strings.Join(strings.Fields(reason), " ")
-	return w, len(w.Rules) > 0
+	return w, true
 }
 
 // scanWaivers finds the waivers of every top-level block of an HCL file.

@@ -1,0 +1,101 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func FuzzParseWaiverComment(f *testing.F) {
+	for _, s := range []string{"# lambdacheck:ignore:LC001 r", "// lambdacheck:ignore:a,b,\tx", "/* lambdacheck:ignore:", "#", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, ok := parseWaiverComment(s)
+		if ok != (len(w.Rules) > 0) {
+			t.Fatalf("ok=%v with rules %q", ok, w.Rules)
+		}
+		for _, r := range w.Rules {
+			if r == "" || strings.ContainsAny(r, ", \t") {
+				t.Fatalf("bad rule id %q from %q", r, s)
+			}
+		}
+	})
+}
+
+func FuzzScanWaivers(f *testing.F) {
+	f.Add([]byte("# lambdacheck:ignore:LC001 r\nresource \"a\" \"b\" {\n  x = 1 # lambdacheck:ignore:LC002 y\n}\n"))
+	f.Add([]byte("/* lambdacheck:ignore:X r\n*/\nlocals {}\n"))
+	f.Add([]byte("resource \"a\" \"b\" {"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, b := range scanWaivers("f.tf", src) {
+			if b.start > b.end {
+				t.Fatalf("block lines %d..%d", b.start, b.end)
+			}
+			for _, w := range b.waivers {
+				if len(w.Rules) == 0 || w.Line < 1 {
+					t.Fatalf("bad waiver %+v", w)
+				}
+			}
+		}
+	})
+}
+
+// FuzzMatchAddress checks the linear matcher against a regexp built from
+// the same pattern.
+func FuzzMatchAddress(f *testing.F) {
+	f.Add("module.*.aws_lambda_function.*", "module.a.aws_lambda_function.b")
+	f.Add("a*b*c", "aXbYbZc")
+	f.Add("**", "")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if len(pattern) > 64 || len(s) > 256 {
+			return
+		}
+		parts := strings.Split(pattern, "*")
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		re, err := regexp.Compile(`^(?s:` + strings.Join(parts, ".*") + `)$`)
+		if err != nil {
+			return // invalid UTF-8 and the like
+		}
+		if got, want := MatchAddress(pattern, s), re.MatchString(s); got != want {
+			t.Fatalf("MatchAddress(%q, %q) = %v, regexp says %v", pattern, s, got, want)
+		}
+	})
+}
+
+func FuzzParseSettings(f *testing.F) {
+	f.Add([]byte("trusted_accounts = [\"444455556666\"]\nignore \"LC001\" {\n reason = \"r\"\n expires = \"2027-01-01\"\n}\n"))
+	f.Add([]byte("fail_on = \"none\"\norg_id = \"o-x\"\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := ParseSettings("s.hcl", src)
+		if err != nil {
+			if !strings.Contains(err.Error(), "s.hcl") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, ig := range s.Ignores {
+			if strings.TrimSpace(ig.Reason) == "" {
+				t.Fatal("ignore without reason accepted")
+			}
+		}
+	})
+}
+
+func FuzzParseBaseline(f *testing.F) {
+	f.Add([]byte(`{"version": 1, "findings": [{"fingerprint": "ab", "rule": "LC001", "address": "x", "message": "m"}]}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		b, err := ParseBaseline("b.json", src)
+		if err != nil {
+			return
+		}
+		for _, e := range b.Findings {
+			if e.Fingerprint == "" {
+				t.Fatal("entry without fingerprint accepted")
+			}
+		}
+		b.Apply([]Finding{{Fingerprint: "ab"}})
+	})
+}

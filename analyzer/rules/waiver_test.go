@@ -1,0 +1,230 @@
+package rules
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseWaiverComment(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		ok         bool
+		rules      []string
+		reason     string
+	}{
+		{"hash_comment_with_reason", "# lambdacheck:ignore:LC004 public status page\n", true, []string{"LC004"}, "public status page"},
+		{"slash_comment", "// lambdacheck:ignore:LC004 why", true, []string{"LC004"}, "why"},
+		{"block_comment", "/* lambdacheck:ignore:LC004 why */", true, []string{"LC004"}, "why"},
+		{"several_ids_and_short_codes", "# lambdacheck:ignore:LC001,public-invoke  two  spaces", true, []string{"LC001", "public-invoke"}, "two spaces"},
+		{"tab_after_id", "# lambdacheck:ignore:LC001\treason", true, []string{"LC001"}, "reason"},
+		{"no_reason", "# lambdacheck:ignore:LC001", true, []string{"LC001"}, ""},
+		{"no_id_is_not_a_waiver", "# lambdacheck:ignore: reason", false, nil, ""},
+		{"marker_not_first_is_not_a_waiver", "# see lambdacheck:ignore:LC001 docs", false, nil, ""},
+		{"plain_comment", "# just a comment", false, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, ok := parseWaiverComment(tc.text)
+			if ok != tc.ok || !slices.Equal(w.Rules, tc.rules) || w.Reason != tc.reason {
+				t.Errorf("got %+v, %v; want rules %v reason %q ok %v", w, ok, tc.rules, tc.reason, tc.ok)
+			}
+		})
+	}
+}
+
+func waiverFindings() []Finding {
+	mk := func(rule, code, addr string, line int) Finding {
+		return Finding{Rule: rule, ShortCode: code, Severity: High, Address: addr, File: "main.tf", Line: line, Message: "m"}
+	}
+	return []Finding{
+		mk("TST003", "old-runtime", "aws_lambda_function.api", 2),              // comment inside the block
+		mk("TST001", "url-without-auth", "aws_lambda_function_url.api", 9),     // comment just above, by id
+		mk("TST002", "trigger-denied", "aws_lambda_function_url.api", 11),      // by short code, line inside the block
+		mk("TST002", "trigger-denied", "aws_s3_bucket_notification.in", 15),    // waiver without a reason
+		mk("TST002", "trigger-denied", "aws_s3_bucket_notification.other", 21), // comment not adjacent
+		mk("TST001", "url-without-auth", "aws_lambda_function.api", 2),         // other rule than the waiver
+	}
+}
+
+func TestApplyInline(t *testing.T) {
+	fs := waiverFindings()
+	warnings := ApplyInline(fs, "testdata/waivers")
+	want := []string{
+		"inline:pinned until the vendor SDK supports 3.12:main.tf:4",
+		"inline:public status page, reviewed in SEC-88:main.tf:8",
+		"inline:public status page, reviewed in SEC-88:main.tf:8",
+		"", "", "",
+	}
+	for i, f := range fs {
+		got := ""
+		if f.Suppressed != nil {
+			got = f.Suppressed.Kind + ":" + f.Suppressed.Reason + ":" + f.Suppressed.Where
+		}
+		if got != want[i] {
+			t.Errorf("finding %d (%s %s): suppression %q, want %q", i, f.Rule, f.Address, got, want[i])
+		}
+	}
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], "main.tf:14: lambdacheck:ignore without a reason") {
+		t.Errorf("warnings = %q", warnings)
+	}
+}
+
+func TestApplyInlineSkipsUnreadableAndJSON(t *testing.T) {
+	fs := []Finding{
+		{Rule: "TST001", File: "missing.tf", Line: 3},
+		{Rule: "TST001", File: "main.tf.json", Line: 3},
+		{Rule: "TST001"},
+	}
+	if w := ApplyInline(fs, "testdata/waivers"); len(w) != 0 {
+		t.Errorf("warnings = %v", w)
+	}
+	for _, f := range fs {
+		if f.Suppressed != nil {
+			t.Errorf("suppressed %+v", f)
+		}
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	src := `
+accounts         = ["123456789012"]
+trusted_accounts = ["444455556666"]
+org_id           = "o-abc123def4"
+fail_on          = "medium"
+
+ignore "LC006" {
+  address = "aws_lambda_permission.partner*"
+  reason  = "partner integration, SEC-142"
+  expires = "2027-01-31"
+}
+
+ignore "public-invoke" {
+  reason = "everything public is reviewed"
+}
+`
+	s, err := ParseSettings(".lambdacheck.hcl", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.TrustedAccounts, []string{"444455556666"}) || s.OrgID != "o-abc123def4" || s.FailOn != "medium" ||
+		!slices.Equal(s.Accounts, []string{"123456789012"}) || len(s.Ignores) != 2 {
+		t.Fatalf("settings = %+v", s)
+	}
+	if s.Ignores[0].Where() != ".lambdacheck.hcl:7" {
+		t.Errorf("ignore where = %s", s.Ignores[0].Where())
+	}
+}
+
+func TestParseSettingsErrors(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"hcl_syntax_error", "fail_on = \n", ".lambdacheck.hcl:1"},
+		{"unknown_attribute", "fail_onn = \"high\"\n", ".lambdacheck.hcl:1: Unsupported argument"},
+		{"bad_account", "\n\ntrusted_accounts = [\"1234\"]\n", `.lambdacheck.hcl:3: trusted_accounts: "1234" is not a 12-digit account id`},
+		{"bad_threshold", "fail_on = \"severe\"\n", `.lambdacheck.hcl:1: fail-on "severe"`},
+		{"bad_org", "org_id = \"abc\"\n", `.lambdacheck.hcl:1: org_id "abc"`},
+		{"ignore_without_reason", "\nignore \"LC001\" {\n  reason = \" \"\n}\n", `.lambdacheck.hcl:2: ignore "LC001": reason must say why`},
+		{"ignore_missing_reason_attribute", "ignore \"LC001\" {\n}\n", `.lambdacheck.hcl:1`},
+		{"ignore_bad_date", "ignore \"LC001\" {\n  reason = \"r\"\n  expires = \"31/01/2027\"\n}\n", `.lambdacheck.hcl:1: ignore "LC001": expires "31/01/2027": want YYYY-MM-DD`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseSettings(".lambdacheck.hcl", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestApplyIgnores(t *testing.T) {
+	s, err := ParseSettings("cfg.hcl", []byte(`
+ignore "LC006" {
+  address = "aws_lambda_permission.partner*"
+  reason  = "partner integration"
+  expires = "2026-11-25"
+}
+ignore "LC007" {
+  reason  = "old waiver"
+  expires = "2026-11-24"
+}
+ignore "public-invoke" {
+  address = "aws_lambda_permission.status"
+  reason  = "status page"
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []Finding{
+		{Rule: "LC006", Address: "aws_lambda_permission.partner_eu"},                                           // pattern, valid through expiry day
+		{Rule: "LC006", Address: "aws_lambda_permission.other"},                                                // address does not match
+		{Rule: "LC007", Address: "aws_lambda_function.a"},                                                      // expired the day before
+		{Rule: "LC007", Address: "aws_lambda_function.b"},                                                      // expired: warned once only
+		{Rule: "LC004", ShortCode: "public-invoke", Address: "aws_lambda_permission.status"},                   // by short code
+		{Rule: "LC006", Address: "aws_lambda_permission.partner_us", Suppressed: &Suppression{Kind: "inline"}}, // keeps its waiver
+	}
+	warnings := s.ApplyIgnores(fs, today)
+	want := []string{"config", "", "", "", "config", "inline"}
+	for i, f := range fs {
+		got := ""
+		if f.Suppressed != nil {
+			got = f.Suppressed.Kind
+		}
+		if got != want[i] {
+			t.Errorf("finding %d %+v: suppression %q, want %q", i, f, got, want[i])
+		}
+	}
+	if fs[0].Suppressed.Where != "cfg.hcl:2" || fs[0].Suppressed.Expires != "2026-11-25" {
+		t.Errorf("suppression = %+v", fs[0].Suppressed)
+	}
+	if len(warnings) != 1 || warnings[0] != `cfg.hcl:7: ignore "LC007" expired on 2026-11-24; its findings count again` {
+		t.Errorf("warnings = %q", warnings)
+	}
+	// The day after, the first ignore lapses too.
+	fs2 := []Finding{{Rule: "LC006", Address: "aws_lambda_permission.partner_eu"}}
+	if w := s.ApplyIgnores(fs2, today.Add(24*time.Hour)); fs2[0].Suppressed != nil || len(w) != 1 {
+		t.Errorf("after expiry: %+v, %v", fs2[0], w)
+	}
+}
+
+func TestMatchAddress(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"aws_lambda_function.a", "aws_lambda_function.a", true},
+		{"aws_lambda_function.a", "aws_lambda_function.ab", false},
+		{"aws_lambda_function.*", "aws_lambda_function.a", true},
+		{`aws_lambda_function.handler["*"]`, `aws_lambda_function.handler["get"]`, true},
+		{"module.legacy.*", "module.legacy.aws_lambda_function.x", true},
+		{"module.legacy.*", "module.legacy2.aws_lambda_function.x", false},
+		{"*.x", "a.b.x", true},
+		{"a*b*c", "aXbYbZc", true},
+		{"a*b*c", "aXbYbZ", false},
+		{"*", "", true},
+		{"", "", true},
+		{"", "a", false},
+		{"[abc]", "a", false}, // no classes: brackets are literal
+	} {
+		if got := MatchAddress(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("MatchAddress(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestFindSettings(t *testing.T) {
+	dir := t.TempDir()
+	if p, err := FindSettings("", dir); err != nil || p != "" && p != SettingsFile {
+		t.Errorf("no file: %q %v", p, err)
+	}
+	if err := os.WriteFile(dir+"/"+SettingsFile, []byte("fail_on = \"low\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := FindSettings("", dir); err != nil || p != dir+"/"+SettingsFile {
+		t.Errorf("in input dir: %q %v", p, err)
+	}
+	if _, err := FindSettings(dir+"/nope.hcl", dir); err == nil {
+		t.Error("explicit missing file must be an error")
+	}
+}
