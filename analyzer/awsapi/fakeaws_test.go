@@ -1,0 +1,364 @@
+package awsapi
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// fakeAWS is a local stand-in for the AWS APIs the collector calls. It
+// answers in each service's real wire protocol (REST-JSON for Lambda, API
+// Gateway, Scheduler and Account; query-XML for IAM, STS and SNS; REST-XML
+// for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge, Kinesis, KMS and
+// Organizations) with response bodies read from data files, chosen by a
+// routes file:
+//
+//	SERVICE REGION OPERATION[PARAM=VALUE&...] STATUS[:ERRORCODE] FILE [once]
+//
+// SERVICE is the SigV4 signing name and REGION the signing region of the
+// request ("*" matches any). PARAMs match path, query, form or top-level
+// JSON body values (an empty VALUE requires the parameter to be absent).
+// The first matching route answers; a route marked once answers one
+// request and then steps aside, which is how a throttling error followed by
+// success is staged.
+type fakeAWS struct {
+	t      *testing.T
+	dir    string
+	routes []*fakeRoute
+	srv    *httptest.Server
+
+	mu        sync.Mutex
+	calls     map[string]int // "Service.Operation" → requests answered
+	unmatched []string
+}
+
+type fakeRoute struct {
+	service, region, op string
+	params              map[string]string
+	status              int
+	code                string
+	file                string
+	once                bool
+	used                bool
+}
+
+// sdkService maps signing names to SDK service ids (as the guard and the
+// operations table name them).
+var sdkService = map[string]string{
+	"lambda": "Lambda", "iam": "IAM", "sts": "STS", "s3": "S3", "sns": "SNS", "sqs": "SQS",
+	"events": "EventBridge", "scheduler": "Scheduler", "dynamodb": "DynamoDB", "kinesis": "Kinesis",
+	"kms": "KMS", "organizations": "Organizations", "account": "Account",
+}
+
+var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
+
+func newFakeAWS(t *testing.T, dir string) *fakeAWS {
+	t.Helper()
+	f := &fakeAWS{t: t, dir: dir, calls: map[string]int{}}
+	data, err := os.ReadFile(filepath.Join(dir, "routes.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := routeLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("%s/routes.txt:%d: bad route %q", dir, n, line)
+		}
+		status, _ := strconv.Atoi(m[5])
+		r := &fakeRoute{service: m[1], region: m[2], op: m[3], params: map[string]string{}, status: status, code: m[6], file: m[7], once: m[8] != ""}
+		if m[4] != "" {
+			for _, kv := range strings.Split(m[4], "&") {
+				k, v, _ := strings.Cut(kv, "=")
+				r.params[k] = v
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, r.file)); err != nil {
+			t.Fatalf("%s/routes.txt:%d: %v", dir, n, err)
+		}
+		f.routes = append(f.routes, r)
+	}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// config points real SDK clients at the fake with static credentials and
+// a fast adaptive retryer.
+func (f *fakeAWS) config(region string) aws.Config {
+	return aws.Config{
+		Region:       region,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "SECRETEXAMPLE", ""),
+		BaseEndpoint: aws.String(f.srv.URL),
+		HTTPClient:   f.srv.Client(),
+		Retryer: func() aws.Retryer {
+			return adaptiveRetryer(5, fastBackoff{}, 0)
+		},
+	}
+}
+
+type fastBackoff struct{}
+
+func (fastBackoff) BackoffDelay(int, error) (time.Duration, error) { return time.Millisecond, nil }
+
+var credScope = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request`)
+
+func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	m := credScope.FindStringSubmatch(r.Header.Get("Authorization"))
+	if m == nil {
+		f.fail(w, "unsigned request "+r.Method+" "+r.URL.String())
+		return
+	}
+	region, service := m[1], m[2]
+	op, params := operationOf(service, r, body)
+	if op == "" {
+		f.fail(w, fmt.Sprintf("%s: unknown operation %s %s", service, r.Method, r.URL.String()))
+		return
+	}
+	f.mu.Lock()
+	var route *fakeRoute
+	for _, rt := range f.routes {
+		if rt.service == service && (rt.region == "*" || rt.region == region) && rt.op == op && !(rt.once && rt.used) && paramsMatch(rt.params, params) {
+			route = rt
+			rt.used = true
+			break
+		}
+	}
+	if route != nil {
+		f.calls[sdkService[service]+"."+op]++
+	}
+	f.mu.Unlock()
+	if route == nil {
+		f.fail(w, fmt.Sprintf("no route for %s %s %s %v", service, region, op, params))
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(f.dir, route.file))
+	if err != nil {
+		f.fail(w, err.Error())
+		return
+	}
+	switch {
+	case strings.HasSuffix(route.file, ".xml"):
+		w.Header().Set("Content-Type", "text/xml")
+	case service == "lambda" || service == "apigateway" || service == "scheduler" || service == "account":
+		w.Header().Set("Content-Type", "application/json")
+	default:
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	}
+	if route.code != "" {
+		w.Header().Set("X-Amzn-ErrorType", route.code)
+	}
+	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
+	w.WriteHeader(route.status)
+	w.Write(data)
+}
+
+func (f *fakeAWS) fail(w http.ResponseWriter, msg string) {
+	f.mu.Lock()
+	f.unmatched = append(f.unmatched, msg)
+	f.mu.Unlock()
+	w.Header().Set("X-Amzn-ErrorType", "FakeAWSNoRoute")
+	w.WriteHeader(http.StatusBadRequest)
+	fmt.Fprintf(w, `{"__type":"FakeAWSNoRoute","message":%q}`, msg)
+}
+
+// check fails the test on requests no route answered.
+func (f *fakeAWS) check() {
+	f.t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.unmatched {
+		f.t.Errorf("fake AWS: %s", u)
+	}
+}
+
+func (f *fakeAWS) requests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		n += c
+	}
+	return n + len(f.unmatched)
+}
+
+func paramsMatch(want, got map[string]string) bool {
+	for k, v := range want {
+		g, ok := got[k]
+		if v == "" && ok || v != "" && g != v {
+			return false
+		}
+	}
+	return true
+}
+
+// restRoutes are the REST operations by method and path template, as the
+// services' API references document them.
+var restRoutes = map[string][]struct{ method, path, op string }{
+	"lambda": {
+		{"GET", "/2015-03-31/functions", "ListFunctions"},
+		{"GET", "/2015-03-31/functions/{FunctionName}/aliases", "ListAliases"},
+		{"GET", "/2015-03-31/functions/{FunctionName}/versions", "ListVersionsByFunction"},
+		{"GET", "/2015-03-31/functions/{FunctionName}/policy", "GetPolicy"},
+		{"POST", "/2015-03-31/functions/{FunctionName}/policy", "AddPermission"},
+		{"GET", "/2021-10-31/functions/{FunctionName}/urls", "ListFunctionUrlConfigs"},
+		{"GET", "/2019-09-25/functions/{FunctionName}/event-invoke-config/list", "ListFunctionEventInvokeConfigs"},
+		{"GET", "/2019-09-30/functions/{FunctionName}/concurrency", "GetFunctionConcurrency"},
+		{"GET", "/2024-08-31/functions/{FunctionName}/recursion-config", "GetFunctionRecursionConfig"},
+		{"GET", "/2015-03-31/event-source-mappings", "ListEventSourceMappings"},
+	},
+	"scheduler": {
+		{"GET", "/schedules", "ListSchedules"},
+		{"GET", "/schedules/{Name}", "GetSchedule"},
+	},
+	"apigateway": {
+		{"GET", "/restapis", "GetRestApis"},
+		{"GET", "/restapis/{restapi_id}/resources", "GetResources"},
+		{"GET", "/restapis/{restapi_id}/stages", "GetStages"},
+		{"GET", "/restapis/{restapi_id}/authorizers", "GetAuthorizers"},
+		{"GET", "/v2/apis", "GetApis"},
+		{"GET", "/v2/apis/{apiId}/routes", "GetRoutes"},
+		{"GET", "/v2/apis/{apiId}/integrations", "GetIntegrations"},
+		{"GET", "/v2/apis/{apiId}/stages", "GetStages"},
+		{"GET", "/v2/apis/{apiId}/authorizers", "GetAuthorizers"},
+	},
+	"account": {
+		{"POST", "/listRegions", "ListRegions"},
+	},
+}
+
+// operationOf names the operation of a request and collects its
+// parameters.
+func operationOf(service string, r *http.Request, body []byte) (string, map[string]string) {
+	params := map[string]string{}
+	for k, v := range r.URL.Query() {
+		params[k] = strings.Join(v, ",")
+	}
+	// JSON 1.0/1.1 protocols name the operation in X-Amz-Target.
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		var fields map[string]any
+		if json.Unmarshal(body, &fields) == nil {
+			for k, v := range fields {
+				switch x := v.(type) {
+				case string:
+					params[k] = x
+				case float64, bool:
+					params[k] = fmt.Sprint(x)
+				}
+			}
+		}
+		return target[strings.LastIndexByte(target, '.')+1:], params
+	}
+	switch service {
+	case "iam", "sts", "sns": // query protocol: form-encoded Action
+		form, _ := url.ParseQuery(string(body))
+		for k, v := range form {
+			params[k] = strings.Join(v, ",")
+		}
+		return form.Get("Action"), params
+	case "s3":
+		return s3Operation(r, params)
+	}
+	if service == "apigateway" || service == "lambda" || service == "scheduler" || service == "account" {
+		if len(body) > 0 {
+			var fields map[string]any
+			if json.Unmarshal(body, &fields) == nil {
+				for k, v := range fields {
+					if s, ok := v.(string); ok {
+						params[k] = s
+					}
+				}
+			}
+		}
+	}
+	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
+	for _, rt := range restRoutes[service] {
+		if rt.method != r.Method {
+			continue
+		}
+		if vals, ok := matchPath(rt.path, path); ok {
+			for k, v := range vals {
+				params[k] = v
+			}
+			return rt.op, params
+		}
+	}
+	return "", params
+}
+
+func matchPath(tmpl, path string) (map[string]string, bool) {
+	tp, pp := strings.Split(tmpl, "/"), strings.Split(path, "/")
+	if len(tp) != len(pp) {
+		return nil, false
+	}
+	vals := map[string]string{}
+	for i := range tp {
+		if strings.HasPrefix(tp[i], "{") {
+			v, err := url.PathUnescape(pp[i])
+			if err != nil {
+				return nil, false
+			}
+			vals[strings.Trim(tp[i], "{}")] = v
+			continue
+		}
+		if tp[i] != pp[i] {
+			return nil, false
+		}
+	}
+	return vals, true
+}
+
+// s3Operation names path-style S3 requests: the bucket is the first path
+// segment and the sub-resource a bare query key.
+func s3Operation(r *http.Request, params map[string]string) (string, map[string]string) {
+	bucket := strings.Trim(r.URL.Path, "/")
+	if bucket == "" {
+		return "ListBuckets", params
+	}
+	params["Bucket"] = bucket
+	q := r.URL.Query()
+	for _, sub := range []struct{ key, op string }{
+		{"location", "GetBucketLocation"}, {"policy", "GetBucketPolicy"},
+		{"notification", "GetBucketNotificationConfiguration"}, {"encryption", "GetBucketEncryption"},
+	} {
+		if _, ok := q[sub.key]; ok && r.Method == http.MethodGet {
+			delete(params, sub.key)
+			return sub.op, params
+		}
+	}
+	return "", params
+}
+
+// calledOperations lists the operations the fake answered, sorted.
+func (f *fakeAWS) calledOperations() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for k := range f.calls {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+)
+
+type collectFlags struct {
+	profile     string
+	regions     []string
+	allRegions  bool
+	roleARNs    []string
+	endpoint    string
+	output      string
+	quiet       bool
+	printPolicy bool
+	concurrency int
+}
+
+func newCollectCommand() *cobra.Command {
+	f := &collectFlags{}
+	cmd := &cobra.Command{
+		Use:   "collect",
+		Short: "Read a live AWS account into a snapshot file",
+		Long: `collect reads Lambda functions, their roles, resource policies, triggers and
+the resources flows touch from a live AWS account (standard credential chain,
+or --profile) into a snapshot that every other command accepts as input.
+
+It only reads: every API client refuses any operation that is not a Get, List
+or Describe call the collector declares. --print-required-policy prints the
+IAM policy those calls need. A call that is denied (or a region that is not
+enabled) is recorded in the snapshot's warnings, the items it would have
+filled are marked unknown, and collection goes on. Environment variable
+values are never stored; keys are, with a flag when a value looks secret.
+
+--role-arn assumes a (read-only) role first; repeat it to read several
+accounts into one snapshot. Snapshots collected separately can be merged by
+giving several to simulate. Ctrl-C stops cleanly: no snapshot is written.`,
+		Example: `  lambdacheck collect --region eu-west-1 -o prod.json
+  lambdacheck collect --profile audit --all-regions -o audit.json
+  lambdacheck collect --role-arn arn:aws:iam::111111111111:role/lambdacheck-readonly --region us-east-1 -o a.json
+  lambdacheck collect --print-required-policy > lambdacheck-readonly.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runCollect(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
+	fl.StringArrayVar(&f.regions, "region", nil, "region to read (repeatable; default: the profile's or AWS_REGION)")
+	fl.BoolVar(&f.allRegions, "all-regions", false, "read every region enabled for the account")
+	fl.StringArrayVar(&f.roleARNs, "role-arn", nil, "assume this read-only role first (repeatable: one account each)")
+	fl.StringVar(&f.endpoint, "endpoint-url", "", "send every API call to this endpoint (LocalStack, tests)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the snapshot to FILE instead of standard output")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on standard error")
+	fl.BoolVar(&f.printPolicy, "print-required-policy", false, "print the read-only IAM policy collect needs, and exit")
+	fl.IntVar(&f.concurrency, "concurrency", 16, "API requests in flight at most")
+	return cmd
+}
+
+func runCollect(cmd *cobra.Command, f *collectFlags) error {
+	if f.printPolicy {
+		_, err := cmd.OutOrStdout().Write(awsapi.RequiredPolicy())
+		return err
+	}
+	if f.concurrency < 1 {
+		return &exitError{code: 2, msg: "--concurrency must be at least 1"}
+	}
+	if f.allRegions && len(f.regions) > 0 {
+		return &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	stderr := cmd.ErrOrStderr()
+	var prog *progress
+	if !f.quiet {
+		prog = newProgress(stderr, isTerminal(stderr))
+	}
+	roles := f.roleARNs
+	if len(roles) == 0 {
+		roles = []string{""}
+	}
+	var invs []*inventory.Inventory
+	for _, role := range roles {
+		home := ""
+		if len(f.regions) > 0 {
+			home = f.regions[0]
+		}
+		cfg, err := awsapi.LoadConfig(ctx, awsapi.ConfigOptions{Profile: f.profile, Region: home, RoleARN: role, EndpointURL: f.endpoint})
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: catalog.Default()}
+		if prog != nil {
+			opts.Progress = prog
+		}
+		inv, err := awsapi.Collect(ctx, cfg, opts)
+		if prog != nil {
+			prog.stop()
+		}
+		if err != nil {
+			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+				return &exitError{code: 130, msg: "interrupted: no snapshot written"}
+			}
+			if role != "" {
+				err = fmt.Errorf("%s: %w", role, err)
+			}
+			return &exitError{code: 2, msg: "collect: " + err.Error()}
+		}
+		invs = append(invs, inv)
+	}
+	inv := invs[0]
+	if len(invs) > 1 {
+		merged, err := inventory.Merge(invs...)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		inv = merged
+	}
+	if err := writeSnapshot(cmd.OutOrStdout(), f.output, inv); err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	if f.quiet {
+		if n := len(inv.Warnings); n > 0 {
+			fmt.Fprintf(stderr, "lambdacheck: %d warning(s): some calls were denied; see \"warnings\" in the snapshot\n", n)
+		}
+		return nil
+	}
+	return collectSummary(stderr, inv)
+}
+
+// writeSnapshot writes to stdout, or to a file through a temporary file
+// renamed into place, so an interrupted write never leaves a partial
+// snapshot under the name asked for.
+func writeSnapshot(stdout io.Writer, path string, inv *inventory.Inventory) error {
+	if path == "" {
+		return inventory.Write(stdout, inv)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := inventory.Write(tmp, inv); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// collectSummary prints counts per kind and the warnings with the
+// permission each needs.
+func collectSummary(w io.Writer, inv *inventory.Inventory) error {
+	fmt.Fprintf(w, "\nAccount %s, partition %s\n", inv.Account, inv.Partition)
+	counts := map[string]int{
+		"functions": len(inv.Functions), "roles": len(inv.Roles), "customer managed policies": len(inv.Policies),
+		"organization policies": len(inv.SCPs),
+	}
+	for _, r := range inv.Resources {
+		counts["resources: "+r.Type]++
+	}
+	for _, t := range inv.Triggers {
+		counts["triggers: "+t.Kind+"/"+t.Service]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var rows [][]string
+	for _, k := range keys {
+		rows = append(rows, []string{k, strconv.Itoa(counts[k])})
+	}
+	if err := render.Table(w, []string{"KIND", "COUNT"}, rows); err != nil {
+		return err
+	}
+	if len(inv.Warnings) == 0 {
+		fmt.Fprintln(w, "No warnings: every call succeeded.")
+		return nil
+	}
+	fmt.Fprintf(w, "\nWarnings (%d): these parts are unknown in the snapshot\n", len(inv.Warnings))
+	rows = nil
+	for _, x := range inv.Warnings {
+		rows = append(rows, []string{x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
+	}
+	return render.Table(w, []string{"REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress shows one bar per region on a terminal (services done, and the
+// item count of the service reading the most), redrawn at most ten times a
+// second; elsewhere one line per finished region.
+type progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	tty     bool
+	order   []string
+	regions map[string]*regionProgress
+	drawn   int
+	last    time.Time
+}
+
+type regionProgress struct {
+	services []string
+	done     map[string]bool
+	items    map[string][2]int
+}
+
+func newProgress(w io.Writer, tty bool) *progress {
+	return &progress{w: w, tty: tty, regions: map[string]*regionProgress{}}
+}
+
+func (p *progress) Plan(region string, services []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.regions[region]; !ok {
+		p.order = append(p.order, region)
+	}
+	p.regions[region] = &regionProgress{services: services, done: map[string]bool{}, items: map[string][2]int{}}
+	p.draw(false)
+}
+
+func (p *progress) Update(region, service string, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if r := p.regions[region]; r != nil {
+		r.items[service] = [2]int{done, total}
+	}
+	p.draw(false)
+}
+
+func (p *progress) Finish(region, service string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.regions[region]
+	if r == nil {
+		return
+	}
+	r.done[service] = true
+	if !p.tty && len(r.done) == len(r.services) {
+		fmt.Fprintf(p.w, "collect: %s: %d service(s) read\n", region, len(r.services))
+	}
+	p.draw(false)
+}
+
+// stop draws the final state.
+func (p *progress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.draw(true)
+	p.drawn = 0
+}
+
+func (p *progress) draw(force bool) {
+	if !p.tty || (!force && time.Since(p.last) < 100*time.Millisecond) {
+		return
+	}
+	p.last = time.Now()
+	if p.drawn > 0 {
+		fmt.Fprintf(p.w, "\x1b[%dA", p.drawn)
+	}
+	for _, name := range p.order {
+		r := p.regions[name]
+		const width = 20
+		n := len(r.done) * width / max(len(r.services), 1)
+		bar := strings.Repeat("█", n) + strings.Repeat("░", width-n)
+		busy := ""
+		for _, s := range r.services {
+			if it, ok := r.items[s]; ok && !r.done[s] && it[0] > 0 {
+				busy = fmt.Sprintf("  %s %d", s, it[0])
+				if it[1] > 0 {
+					busy += "/" + strconv.Itoa(it[1])
+				}
+				break
+			}
+		}
+		fmt.Fprintf(p.w, "\x1b[2K%-15s %s %2d/%-2d%s\n", name, bar, len(r.done), len(r.services), busy)
+	}
+	p.drawn = len(p.order)
+}
