@@ -1,0 +1,149 @@
+# METADATA
+# scope: package
+# title: Admin or wildcard execution role
+# description: >-
+#   A function's execution role holds administrator-level or whole-service
+#   grants: the AWS managed AdministratorAccess or PowerUserAccess policy,
+#   or an Allow statement with Action "*", "iam:*" or "<service>:*" (or an
+#   Allow with NotAction) on Resource "*". Anyone who can run code in the
+#   function — a bug, a compromised dependency, a caller of a public
+#   endpoint — gets all of it. A permissions boundary, where present, is
+#   named in the message because it caps what the grant really allows.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
+#     description: IAM best practices — apply least-privilege permissions
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+#     description: Lambda execution role
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
+#     description: AWS managed policies for job functions (AdministratorAccess, PowerUserAccess)
+# custom:
+#   id: LC009
+#   short_code: admin-or-wildcard-role
+#   severity: critical
+#   remediation: >-
+#     Give each function its own role with only the actions it calls, on the
+#     resources it uses (the access flows list what it can reach today).
+#     Detach AdministratorAccess/PowerUserAccess, replace "service:*" by the
+#     specific actions, and replace Resource "*" by the ARNs. IAM Access
+#     Analyzer can generate a policy from CloudTrail activity.
+package lambdacheck.rules.admin_or_wildcard_role
+
+admin_managed := {"AdministratorAccess", "PowerUserAccess"}
+
+# execution_roles: role ARN -> sorted addresses of the functions using it.
+execution_roles[arn] := sort([fn.address |
+	some fn in object.get(input, ["inventory", "functions"], [])
+	not fn.external
+	fn.role == arn
+]) if {
+	some f in object.get(input, ["inventory", "functions"], [])
+	not f.external
+	arn := f.role
+}
+
+roles[role.arn] := role if {
+	some role in object.get(input, ["inventory", "roles"], [])
+	execution_roles[role.arn]
+}
+
+identity_policies(role) := array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
+
+# AWS managed administrator policies, by name or ARN (the document may be
+# absent when the catalog lacks it).
+deny contains finding if {
+	some arn, role in roles
+	some pol in identity_policies(role)
+	name := managed_admin(pol)
+	finding := {
+		"message": sprintf("execution role %s (used by %s) has the AWS managed policy %s attached%s", [
+			role.name, concat(", ", execution_roles[arn]), name, boundary_note(role),
+		]),
+		"address": policy_address(pol, role),
+		"flows": outside_flows(execution_roles[arn]),
+	}
+}
+
+managed_admin(pol) := name if {
+	object.get(pol, "managed", "") == "aws"
+	some name in admin_managed
+	name in {object.get(pol, "name", ""), arn_name(object.get(pol, "arn", ""))}
+}
+
+arn_name(arn) := parts[count(parts) - 1] if {
+	parts := split(arn, "/")
+	count(parts) > 1
+} else := ""
+
+# Wildcard grants in any other identity policy.
+deny contains finding if {
+	some arn, role in roles
+	some pol in identity_policies(role)
+	not managed_admin(pol)
+	grants := wildcard_grants(object.get(pol, "document", {}))
+	count(grants) > 0
+	finding := {
+		"message": sprintf("execution role %s (used by %s) is granted %s on \"*\" by %s%s", [
+			role.name, concat(", ", execution_roles[arn]), concat(", ", sort(grants)), policy_label(pol), boundary_note(role),
+		]),
+		"address": policy_address(pol, role),
+		"flows": outside_flows(execution_roles[arn]),
+	}
+}
+
+wildcard_grants(doc) := {g |
+	some st in statements(doc)
+	st.Effect == "Allow"
+	"*" in as_list(object.get(st, "Resource", []))
+	some g in statement_wildcards(st)
+}
+
+statement_wildcards(st) := action_wildcards | not_action_wildcards if {
+	action_wildcards := {sprintf("%q", [a]) |
+		some a in as_list(object.get(st, "Action", []))
+		wildcard_action(lower(a))
+	}
+	not_action_wildcards := {sprintf("every action except %s (Allow with NotAction)", [concat(", ", as_list(na))]) |
+		na := object.get(st, "NotAction", null)
+		na != null
+	}
+}
+
+wildcard_action("*")
+
+wildcard_action(a) if regex.match(`^[a-z0-9-]+:\*$`, a)
+
+policy_label(pol) := sprintf("AWS managed policy %s", [pol.name]) if {
+	object.get(pol, "managed", "") == "aws"
+} else := sprintf("customer managed policy %s", [pol.name]) if {
+	object.get(pol, "managed", "") == "customer"
+} else := sprintf("inline policy %s", [pol.name]) if {
+	object.get(pol, "name", "") != ""
+} else := "an inline policy"
+
+boundary_note(role) := sprintf(" (permissions boundary %s caps the effective grant)", [role.permissions_boundary.name]) if {
+	object.get(role, "permissions_boundary", null) != null
+} else := ""
+
+policy_address(pol, role) := pol.address if {
+	object.get(pol, "address", "") != ""
+} else := role.address
+
+# outside_flows: the functions' access flows to "*" that the grant proves.
+outside_flows(fns) := sort([fl.id |
+	some fl in input.flows
+	fl.kind == "access"
+	fl.outside == true
+	fl.resource.arn == "*"
+	fl.decision != "denied"
+	fl.function.address in fns
+])
+
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+else := [doc.Statement] if is_object(doc.Statement)
+
+else := []
+
+as_list(x) := x if is_array(x)
+
+else := [x]
