@@ -1,0 +1,148 @@
+# METADATA
+# scope: package
+# title: Cross-account egress
+# description: >-
+#   A function's execution role may act on resources in another AWS account
+#   that is neither one of yours (settings accounts) nor in trusted_accounts:
+#   writing objects or messages there, reading from there, or assuming a
+#   role there. Data leaves the account, or outside code steers the
+#   function. The rule takes the simulator's access flows marked
+#   cross-account (or whose resource ARN names another account) and the
+#   identity-policy statements that name resources in other accounts — the
+#   other side's resource policy, outside this configuration, decides the
+#   rest, so such flows are often conditional or unknown. S3 ARNs carry no
+#   account id, so bucket egress is seen only when the simulator marks it.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html
+#     description: Cross-account resource access in IAM
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount
+#     description: aws:ResourceAccount / aws:ResourceOrgID to keep a role inside your accounts
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+#     description: Data perimeters with resource control and service control policies
+# custom:
+#   id: LC012
+#   short_code: cross-account-egress
+#   severity: medium
+#   remediation: >-
+#     If the account is a partner you rely on, add it to trusted_accounts in
+#     .lambdacheck.hcl. Otherwise remove the statement, or bound the role
+#     with a condition on aws:ResourceAccount / aws:ResourceOrgID (or an SCP
+#     data perimeter) so it can only reach your own accounts.
+package lambdacheck.rules.cross_account_egress
+
+known_accounts contains a if some a in object.get(input, ["settings", "trusted_accounts"], [])
+
+known_accounts contains a if some a in object.get(input, ["settings", "accounts"], [])
+
+functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
+
+roles[role.arn] := role if some role in object.get(input, ["inventory", "roles"], [])
+
+# egress: [function address, resource, account] from flows and policies.
+egress contains [fl.function.address, fl.resource.arn, acct] if {
+	some fl in egress_flows
+	acct := flow_account(fl)
+}
+
+egress contains [fn.address, res, acct] if {
+	some [fn, _, _, res] in statement_resources
+	acct := account_of(res)
+}
+
+egress_flows := [fl |
+	some fl in input.flows
+	fl.kind == "access"
+	fl.decision != "denied"
+	flow_account(fl)
+]
+
+flow_account(fl) := acct if {
+	acct := account_of(fl.resource.arn)
+	regex.match(`^[0-9]{12}$`, acct)
+	acct != account_of(fl.function.arn)
+	not known_accounts[acct]
+} else := "another account" if {
+	fl.cross_account == true
+	account_of(fl.resource.arn) == ""
+}
+
+# statement_resources: [function, policy, statement, resource] for Allow
+# statements of the execution role naming a resource in an unknown account.
+statement_resources contains [fn, pol, st, res] if {
+	some fn in functions
+	role := roles[fn.role]
+	some pol in array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
+	some st in statements(object.get(pol, "document", {}))
+	st.Effect == "Allow"
+	some res in as_list(object.get(st, "Resource", []))
+	acct := account_of(res)
+	regex.match(`^[0-9]{12}$`, acct)
+	acct != object.get(fn, "account", account_of(fn.arn))
+	not known_accounts[acct]
+}
+
+deny contains finding if {
+	some [fn_address, res, acct] in egress
+	flows := sort({fl.id | some fl in egress_flows; fl.function.address == fn_address; fl.resource.arn == res})
+	grants := {[pol, st] | some [fn, pol, st, r] in statement_resources; fn.address == fn_address; r == res}
+	actions := sort(flow_actions(fn_address, res) | statement_actions(grants))
+	finding := {
+		"message": sprintf("%s can act on %s in %s, which is not in trusted_accounts: %s%s", [
+			fn_address,
+			res,
+			account_label(acct),
+			concat(", ", actions),
+			granted_by(grants),
+		]),
+		"address": grant_address(grants, fn_address),
+		"flows": flows,
+	}
+}
+
+flow_actions(fn_address, res) := {a |
+	some fl in egress_flows
+	fl.function.address == fn_address
+	fl.resource.arn == res
+	some a in object.get(fl, "actions", [])
+}
+
+statement_actions(grants) := {a |
+	some [_, st] in grants
+	some a in as_list(object.get(st, "Action", []))
+}
+
+granted_by(grants) := sprintf(" (granted by %s)", [concat("; ", sort({statement_label(pol, st) | some [pol, st] in grants}))]) if {
+	count(grants) > 0
+} else := ""
+
+statement_label(pol, st) := sprintf("statement %q of %s", [st.Sid, policy_name(pol)]) if {
+	object.get(st, "Sid", "") != ""
+} else := policy_name(pol)
+
+policy_name(pol) := sprintf("policy %s", [pol.name]) if {
+	object.get(pol, "name", "") != ""
+} else := pol.address
+
+grant_address(grants, fallback) := addrs[0] if {
+	addrs := sort({pol.address | some [pol, _] in grants; object.get(pol, "address", "") != ""})
+	count(addrs) > 0
+} else := fallback
+
+account_label("another account") := "another account"
+
+account_label(acct) := sprintf("account %s", [acct]) if acct != "another account"
+
+account_of(arn) := parts[4] if {
+	parts := split(arn, ":")
+	count(parts) >= 6
+} else := ""
+
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+else := [doc.Statement] if is_object(doc.Statement)
+
+else := []
+
+as_list(x) := x if is_array(x)
+
+else := [x]
