@@ -197,6 +197,9 @@ func flowWhy(f flow.Flow) string {
 	for _, s := range f.Steps {
 		if s.Decision == f.Decision && (f.Decision != flow.Allowed || len(s.Statements) > 0) {
 			why := s.Reason
+			if f.Decision != flow.Allowed && s.Action != "" {
+				why = s.What + ": " + why
+			}
 			for _, st := range s.Statements {
 				if st.Condition != "" {
 					why += " (if " + st.Condition + ")"
