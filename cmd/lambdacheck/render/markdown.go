@@ -1,0 +1,91 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+)
+
+// mdEscaper keeps messages inside one table cell and stops GitHub from
+// reading placeholders like <aws_kms_key.k.key_id> as HTML tags.
+var mdEscaper = strings.NewReplacer(
+	"|", `\|`, "\r\n", " ", "\n", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`,
+)
+
+func mdCell(s string) string { return mdEscaper.Replace(s) }
+
+// mdCode puts s in an inline code span; backticks inside are replaced since
+// code spans cannot escape them.
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + strings.NewReplacer("`", "'", "|", `\|`, "\n", " ").Replace(s) + "`"
+}
+
+// FindingsMarkdown writes a Markdown report for pull-request comments: a
+// headline with the gate result, a table of open findings worst first, the
+// remediation of each rule that fired (collapsed), and the waived count.
+func FindingsMarkdown(w io.Writer, r *Findings) error {
+	var b strings.Builder
+	open := r.open()
+	failing := rules.Failing(r.Findings, r.Threshold)
+	title := "lambdacheck"
+	if r.Source != "" {
+		title += " · " + mdCode(r.Source)
+	}
+	switch {
+	case len(failing) > 0:
+		fmt.Fprintf(&b, "### %s: %d finding(s) fail the gate (--fail-on %s)\n\n", title, len(failing), r.Threshold)
+	case len(open) > 0:
+		fmt.Fprintf(&b, "### %s: passed with %d finding(s) below --fail-on %s\n\n", title, len(open), r.Threshold)
+	default:
+		fmt.Fprintf(&b, "### %s: no findings\n\n", title)
+	}
+	c := r.counts()
+	b.WriteString("| Severity | Open |\n|---|---:|\n")
+	for _, s := range rules.Severities {
+		fmt.Fprintf(&b, "| %s | %d |\n", s, c[s])
+	}
+	b.WriteString("\n")
+	if len(open) > 0 {
+		b.WriteString("| Severity | Rule | Where | Resource | Finding |\n|---|---|---|---|---|\n")
+		for _, f := range open {
+			sev := string(f.Severity)
+			if r.Threshold.Fails(f.Severity) {
+				sev = "**" + sev + "**"
+			}
+			fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s |\n",
+				sev, f.Rule, mdCell(f.ShortCode), mdCode(r.Where(f)), mdCode(f.Address), mdCell(f.Message))
+		}
+		b.WriteString("\n")
+		seen := map[string]bool{}
+		b.WriteString("<details><summary>How to fix</summary>\n\n")
+		for _, f := range open {
+			if seen[f.Rule] {
+				continue
+			}
+			seen[f.Rule] = true
+			fmt.Fprintf(&b, "- **%s %s** — %s", f.Rule, mdCell(f.Title), mdCell(f.Remediation))
+			b.WriteString("\n")
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	if sup := r.suppressed(); len(sup) > 0 {
+		kinds := map[string]int{}
+		for _, f := range sup {
+			kinds[f.Suppressed.Kind]++
+		}
+		var parts []string
+		for _, k := range []string{"inline", "config", "baseline"} {
+			if kinds[k] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", kinds[k], k))
+			}
+		}
+		fmt.Fprintf(&b, "%d finding(s) waived or baselined (%s).\n", len(sup), strings.Join(parts, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

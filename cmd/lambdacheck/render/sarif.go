@@ -1,0 +1,144 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+)
+
+// InformationURI is lambdacheck's home, named in SARIF's tool.driver.
+const InformationURI = "https://github.com/lambdacheck/lambdacheck"
+
+// sarifLevel maps severities to SARIF levels: code scanning shows error
+// and warning results as alerts and note results as recommendations.
+func sarifLevel(s rules.Severity) string {
+	switch s {
+	case rules.Critical, rules.High:
+		return "error"
+	case rules.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is GitHub code scanning's numeric security-severity
+// (critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9).
+func securitySeverity(s rules.Severity) string {
+	switch s {
+	case rules.Critical:
+		return "9.5"
+	case rules.High:
+		return "8.0"
+	case rules.Medium:
+		return "5.5"
+	}
+	return "3.0"
+}
+
+// FindingsSARIF writes a SARIF 2.1.0 log: every loaded rule with its
+// metadata in tool.driver.rules, and one result per finding located at the
+// .tf file (relative to the repository root) and line. Waived and
+// baselined findings are results with a suppression, so code scanning
+// shows them as dismissed rather than dropping them.
+func FindingsSARIF(w io.Writer, r *Findings) error {
+	report := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("lambdacheck", InformationURI)
+	if r.ToolVersion != "" {
+		run.Tool.Driver.WithVersion(r.ToolVersion)
+	}
+	for _, rule := range r.Rules {
+		addSARIFRule(run, rule)
+	}
+	for _, f := range r.Findings {
+		if run.GetRuleIndex(f.Rule) < 0 {
+			addSARIFRule(run, rules.Rule{ID: f.Rule, ShortCode: f.ShortCode, Severity: f.Severity, Title: f.Title, Remediation: f.Remediation})
+		}
+		res := run.CreateResultForRule(f.Rule).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithPartialFingerprints(map[string]string{"lambdacheck/v1": f.Fingerprint})
+		loc := sarif.NewLocation()
+		if p := r.Path(f); p != "" {
+			phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(p))
+			if f.Line > 0 {
+				phys.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+			}
+			loc.WithPhysicalLocation(phys)
+		}
+		if f.Address != "" {
+			loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
+		}
+		if loc.PhysicalLocation != nil || len(loc.LogicalLocations) > 0 {
+			res.AddLocation(loc)
+		}
+		props := sarif.NewPropertyBag().Add("severity", string(f.Severity))
+		if f.Address != "" {
+			props.Add("address", f.Address)
+		}
+		if len(f.Flows) > 0 {
+			props.Add("flows", f.Flows)
+		}
+		res.WithProperties(props)
+		if s := f.Suppressed; s != nil {
+			kind := "external"
+			if s.Kind == "inline" {
+				kind = "inSource"
+			}
+			sup := sarif.NewSuppression().WithKind(kind).WithStatus("accepted")
+			just := s.Kind
+			if s.Reason != "" {
+				just += ": " + s.Reason
+			}
+			if s.Expires != "" {
+				just += " (until " + s.Expires + ")"
+			}
+			sup.WithJustification(just)
+			res.AddSuppression(sup)
+		}
+	}
+	report.AddRun(run)
+	if err := report.PrettyWrite(w); err != nil {
+		return fmt.Errorf("write SARIF: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func addSARIFRule(run *sarif.Run, rule rules.Rule) {
+	d := run.AddRule(rule.ID).
+		WithName(rule.ShortCode).
+		WithShortDescription(sarif.NewMultiformatMessageString().WithText(rule.Title)).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Severity)))
+	desc := rule.Description
+	if desc == "" {
+		desc = rule.Title
+	}
+	d.WithFullDescription(sarif.NewMultiformatMessageString().WithText(desc))
+	var text, md strings.Builder
+	text.WriteString(desc)
+	fmt.Fprintf(&md, "**%s** (%s, %s)\n\n%s", rule.Title, rule.ID, rule.Severity, desc)
+	if rule.Remediation != "" {
+		fmt.Fprintf(&text, "\n\nRemediation: %s", rule.Remediation)
+		fmt.Fprintf(&md, "\n\n**Remediation:** %s", rule.Remediation)
+	}
+	if len(rule.Related) > 0 {
+		text.WriteString("\n\nSee:")
+		md.WriteString("\n\nSee:\n")
+		for _, u := range rule.Related {
+			text.WriteString("\n- " + u)
+			fmt.Fprintf(&md, "\n- <%s>", u)
+		}
+		d.WithHelpURI(rule.Related[0])
+	}
+	d.WithHelp(sarif.NewMultiformatMessageString().WithText(text.String()).WithMarkdown(md.String()))
+	props := sarif.NewPropertyBag().
+		Add("security-severity", securitySeverity(rule.Severity)).
+		Add("precision", "high").
+		Add("severity", string(rule.Severity)).
+		WithTags([]string{"security", "aws-lambda", rule.ShortCode})
+	d.WithProperties(props)
+}
