@@ -6,8 +6,40 @@ import (
 	"path"
 	"strings"
 
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
+
+// messageWidth is where long finding messages wrap in the table format.
+const messageWidth = 72
+
+// wrappedTable is Table with the last column word-wrapped at width, so long
+// messages stay readable on a terminal.
+func wrappedTable(w io.Writer, header []string, rows [][]string, width int) error {
+	last := len(header) - 1
+	// WithConfig replaces the whole configuration, so it goes first and
+	// the options after it adjust it.
+	t := tablewriter.NewTable(w,
+		tablewriter.WithConfig(tablewriter.Config{Row: tw.CellConfig{ColMaxWidths: tw.CellWidth{PerColumn: tw.NewMapper[int, int]().Set(last, width)}}}),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+	)
+	h := make([]any, len(header))
+	for i, s := range header {
+		h[i] = s
+	}
+	t.Header(h...)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
 
 // Findings is a rules run ready to print in any format.
 type Findings struct {
@@ -134,7 +166,7 @@ func FindingsTable(w io.Writer, r *Findings) error {
 			continue
 		}
 		fmt.Fprintf(w, "%s (%d)\n", r.paint(sev, strings.ToUpper(string(sev))), len(rows))
-		if err := Table(w, []string{"RULE", "WHERE", "ADDRESS", "FINDING"}, rows); err != nil {
+		if err := wrappedTable(w, []string{"RULE", "WHERE", "ADDRESS", "FINDING"}, rows, messageWidth); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
@@ -152,7 +184,7 @@ func FindingsTable(w io.Writer, r *Findings) error {
 			rows = append(rows, []string{f.Rule + " " + f.ShortCode, string(f.Severity), r.Where(f), f.Address, why})
 		}
 		fmt.Fprintf(w, "Waived (%d)\n", len(rows))
-		if err := Table(w, []string{"RULE", "SEVERITY", "WHERE", "ADDRESS", "WHY"}, rows); err != nil {
+		if err := wrappedTable(w, []string{"RULE", "SEVERITY", "WHERE", "ADDRESS", "WHY"}, rows, messageWidth); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
