@@ -19,6 +19,7 @@ dangerous.`,
 	root.AddCommand(newAuthzCommand())
 	root.AddCommand(newSimulateCommand())
 	root.AddCommand(newInventoryCommand())
+	root.AddCommand(newRulesCommand())
 	root.AddCommand(newCollectCommand())
 	root.AddCommand(newGraphCommand())
 	return root

@@ -1,0 +1,420 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/policies"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// ruleOptions is the built-in rule set plus the user's --policy dirs.
+func ruleOptions(dirs []string) rules.Options {
+	return rules.Options{Builtin: policies.FS, BuiltinPrefix: "policies", Dirs: dirs}
+}
+
+type rulesFlags struct {
+	policies []string
+	format   string
+	output   string
+}
+
+func newRulesCommand() *cobra.Command {
+	f := &rulesFlags{}
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List the built-in and loaded Rego rules; `rules test` runs Rego unit tests",
+		Long: `rules lists every rule lambdacheck evaluates: the built-in set embedded in
+the binary and, with --policy DIR (repeatable), your own rules. Each rule is a
+Rego v1 package lambdacheck.rules.<short_code> with a # METADATA annotation
+(title, description, custom.id, custom.short_code, custom.severity,
+custom.remediation) and a deny set of findings.
+
+--format markdown prints the rule table of the README.`,
+		Example: `  lambdacheck rules
+  lambdacheck rules --policy ./policies-acme --format json
+  lambdacheck rules test ./policies-acme`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runRulesList(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.policies, "policy", nil, "load rules from DIR too (repeatable)")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json or markdown")
+	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
+	cmd.AddCommand(newRulesTestCommand())
+	return cmd
+}
+
+func runRulesList(cmd *cobra.Command, f *rulesFlags) error {
+	if f.format != "table" && f.format != "json" && f.format != "markdown" {
+		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json or markdown", f.format)}
+	}
+	eng, err := rules.Load(cmd.Context(), ruleOptions(f.policies))
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	out, closeOut, err := openOutput(cmd, f.output)
+	if err != nil {
+		return err
+	}
+	defer closeOut()
+	list := eng.Rules()
+	switch f.format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	case "markdown":
+		return rulesMarkdown(out, list)
+	}
+	rows := make([][]string, 0, len(list))
+	for _, r := range list {
+		origin := "built-in"
+		if !r.Builtin {
+			origin = r.File
+		}
+		rows = append(rows, []string{r.ID, string(r.Severity), r.ShortCode, r.Title, origin})
+	}
+	fmt.Fprintf(out, "Rules (%d)\n", len(rows))
+	return render.Table(out, []string{"ID", "SEVERITY", "SHORT CODE", "TITLE", "FROM"}, rows)
+}
+
+// rulesMarkdown is the README's rule table: id, severity, short code and
+// what the rule finds (its title and the first sentence of its description).
+func rulesMarkdown(w io.Writer, list []rules.Rule) error {
+	var b strings.Builder
+	b.WriteString("| ID | Severity | Short code | What it finds |\n|---|---|---|---|\n")
+	for _, r := range list {
+		what := r.Title
+		if s := firstSentence(r.Description); s != "" {
+			what = "**" + r.Title + "** — " + s
+		}
+		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", r.ID, r.Severity, r.ShortCode, strings.ReplaceAll(what, "|", `\|`))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// firstSentence is the text up to the first ". " (or all of it), on one line.
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+// openOutput returns stdout or the --output file and its closer.
+func openOutput(cmd *cobra.Command, path string) (io.Writer, func(), error) {
+	if path == "" {
+		return cmd.OutOrStdout(), func() {}, nil
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return nil, nil, &exitError{code: 2, msg: err.Error()}
+	}
+	return file, func() { file.Close() }, nil
+}
+
+type rulesTestFlags struct {
+	run     string
+	format  string
+	verbose bool
+}
+
+func newRulesTestCommand() *cobra.Command {
+	f := &rulesTestFlags{}
+	cmd := &cobra.Command{
+		Use:   "test [DIR…]",
+		Short: "Run the Rego unit tests (test_ rules in *_test.rego) of rule directories",
+		Long: `test compiles the .rego files under each DIR (rules and their _test.rego
+files) and runs every test_ rule with OPA's tester built into lambdacheck, so
+no opa binary is needed. Without DIR it runs the tests of the built-in rules.
+
+Exit status: 0 when every test passes, 1 when one fails, 2 when a file does not
+compile (the error names file and line).`,
+		Example: `  lambdacheck rules test ./policies-acme
+  lambdacheck rules test ./policies-acme --run public -v`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runRulesTest(cmd, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.run, "run", "", "run only tests whose package.name matches this regular expression")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "list passing tests too")
+	return cmd
+}
+
+func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
+	if f.format != "table" && f.format != "json" {
+		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
+	}
+	opts := rules.Options{Dirs: dirs}
+	if len(dirs) == 0 {
+		opts = ruleOptions(nil)
+	}
+	mods, err := rules.ReadModules(opts, true)
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	res, err := rules.RunTests(cmd.Context(), mods, f.run)
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	out := cmd.OutOrStdout()
+	failed := 0
+	for _, r := range res {
+		if !r.Pass && !r.Skip {
+			failed++
+		}
+	}
+	if f.format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if res == nil {
+			res = []rules.TestResult{}
+		}
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range res {
+			switch {
+			case r.Skip:
+				if f.verbose {
+					fmt.Fprintf(out, "SKIP  %s.%s\n", r.Package, r.Name)
+				}
+			case r.Pass:
+				if f.verbose {
+					fmt.Fprintf(out, "PASS  %s.%s (%s)\n", r.Package, r.Name, r.Duration.Round(time.Microsecond))
+				}
+			default:
+				fmt.Fprintf(out, "FAIL  %s.%s  %s:%d: %s\n", r.Package, r.Name, r.File, r.Line, r.Error)
+				if r.Output != "" {
+					fmt.Fprintf(out, "      output: %s\n", strings.TrimSpace(r.Output))
+				}
+			}
+		}
+		fmt.Fprintf(out, "%d passed, %d failed\n", len(res)-failed, failed)
+	}
+	if len(res) == 0 {
+		return &exitError{code: 1, msg: "no test_ rules found"}
+	}
+	if failed > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d Rego test(s) failed", failed)}
+	}
+	return nil
+}
+
+// findingsFlags are the rule-related flags of commands that judge flows.
+type findingsFlags struct {
+	failOn        string
+	policies      []string
+	baseline      string
+	writeBaseline string
+	config        string
+	today         string
+}
+
+func (ff *findingsFlags) register(fl *pflag.FlagSet) {
+	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when a finding reaches this severity: critical, high, medium, low or none (default from .lambdacheck.hcl fail_on, else high)")
+	fl.StringArrayVar(&ff.policies, "policy", nil, "load rules from DIR too (repeatable)")
+	fl.StringVar(&ff.baseline, "baseline", "", "accept the findings recorded in FILE; only new findings count")
+	fl.StringVar(&ff.writeBaseline, "write-baseline", "", "record the current findings in FILE as accepted (then they do not fail this run)")
+	fl.StringVar(&ff.config, "config", "", "settings file (default .lambdacheck.hcl in PATH, else in the working directory)")
+	fl.StringVar(&ff.today, "today", "", "judge date-dependent rules and waiver expiry as of YYYY-MM-DD (default today, UTC)")
+}
+
+// ruleRun is a loaded rule set with its settings, ready to judge one input.
+type ruleRun struct {
+	engine    *rules.Engine
+	settings  *rules.Settings
+	threshold rules.Threshold
+	today     time.Time
+	flags     *findingsFlags
+}
+
+// prepareRules reads the settings and compiles the rules before any input
+// is loaded, so a broken rule or settings file fails fast (exit 2).
+func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun, error) {
+	usage := func(err error) error { return &exitError{code: 2, msg: err.Error()} }
+	cfg, err := rules.FindSettings(ff.config, input)
+	if err != nil {
+		return nil, usage(err)
+	}
+	settings, err := rules.ReadSettings(cfg)
+	if err != nil {
+		return nil, usage(err)
+	}
+	failOn := ff.failOn
+	if !cmd.Flags().Changed("fail-on") && settings.FailOn != "" {
+		failOn = settings.FailOn
+	}
+	threshold, err := rules.ParseThreshold(failOn)
+	if err != nil {
+		return nil, usage(fmt.Errorf("--%w", err))
+	}
+	today := time.Now().UTC()
+	if ff.today != "" {
+		if today, err = time.Parse(time.DateOnly, ff.today); err != nil {
+			return nil, usage(fmt.Errorf("--today %q: want YYYY-MM-DD", ff.today))
+		}
+	}
+	engine, err := rules.Load(cmd.Context(), ruleOptions(ff.policies))
+	if err != nil {
+		return nil, usage(err)
+	}
+	return &ruleRun{engine: engine, settings: settings, threshold: threshold, today: today, flags: ff}, nil
+}
+
+// judge runs the rules over a simulated input, applies inline waivers,
+// settings ignores and the baseline, and writes --write-baseline. Warnings
+// (lapsed waivers, stale baseline entries) go to stderr.
+func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Inventory, res *flow.Result, orgID string) (*render.Findings, error) {
+	findings, err := rr.engine.Evaluate(cmd.Context(), rules.Input{
+		Inventory:       inv,
+		Flows:           res.Flows,
+		TrustedAccounts: rr.settings.TrustedAccounts,
+		Accounts:        rr.settings.Accounts,
+		OrgID:           orgID,
+		Today:           rr.today,
+	})
+	if err != nil {
+		return nil, &exitError{code: 2, msg: err.Error()}
+	}
+	stderr := cmd.ErrOrStderr()
+	root := sourceDir(input, inv)
+	for _, w := range rules.ApplyInline(findings, root) {
+		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
+	}
+	for _, w := range rr.settings.ApplyIgnores(findings, rr.today) {
+		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
+	}
+	if rr.flags.baseline != "" {
+		b, err := rules.ReadBaseline(rr.flags.baseline)
+		if err != nil {
+			return nil, &exitError{code: 2, msg: err.Error()}
+		}
+		if stale := b.Apply(findings); stale > 0 {
+			fmt.Fprintf(stderr, "lambdacheck: note: %d baseline entr(ies) in %s no longer match a finding; rewrite it with --write-baseline to drop them\n", stale, rr.flags.baseline)
+		}
+	}
+	if rr.flags.writeBaseline != "" {
+		if err := rules.WriteBaselineFile(rr.flags.writeBaseline, findings); err != nil {
+			return nil, &exitError{code: 2, msg: err.Error()}
+		}
+		b, err := rules.ReadBaseline(rr.flags.writeBaseline)
+		if err != nil {
+			return nil, &exitError{code: 2, msg: err.Error()}
+		}
+		b.Apply(findings)
+		fmt.Fprintf(stderr, "lambdacheck: wrote %d accepted finding(s) to %s\n", len(b.Findings), rr.flags.writeBaseline)
+	}
+	return &render.Findings{
+		Findings:    findings,
+		Rules:       rr.engine.Rules(),
+		Threshold:   rr.threshold,
+		PathPrefix:  repoRelative(root),
+		Source:      filepath.ToSlash(input),
+		ToolVersion: version,
+	}, nil
+}
+
+// gate is the exit status of a judged run: exit 1 when an unwaived finding
+// reaches the threshold.
+func gate(r *render.Findings) error {
+	failing := rules.Failing(r.Findings, r.Threshold)
+	if len(failing) == 0 {
+		return nil
+	}
+	counts := map[rules.Severity]int{}
+	for _, f := range failing {
+		counts[f.Severity]++
+	}
+	var parts []string
+	for _, s := range rules.Severities {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	return &exitError{code: 1, msg: fmt.Sprintf("%d finding(s) at or above --fail-on %s (%s)", len(failing), r.Threshold, strings.Join(parts, ", "))}
+}
+
+// writeFindings prints a judged run in one of the findings formats.
+func writeFindings(w io.Writer, format string, r *render.Findings) error {
+	switch format {
+	case "sarif":
+		return render.FindingsSARIF(w, r)
+	case "junit":
+		return render.FindingsJUnit(w, r)
+	case "markdown":
+		return render.FindingsMarkdown(w, r)
+	}
+	return render.FindingsTable(w, r)
+}
+
+// sourceDir is the directory finding files are relative to: the Terraform
+// directory given, or for a snapshot the directory it was collected from.
+func sourceDir(input string, inv *inventory.Inventory) string {
+	if info, err := os.Stat(input); err == nil && info.IsDir() {
+		return input
+	}
+	if inv != nil && inv.Source.Kind == "terraform" && inv.Source.Path != "" {
+		return inv.Source.Path
+	}
+	return filepath.Dir(input)
+}
+
+// repoRelative turns dir into a slash path relative to the enclosing git
+// repository's root (or the working directory when there is none), which
+// is what SARIF locations need for code scanning to annotate the files.
+func repoRelative(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.ToSlash(dir)
+	}
+	base := ""
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			base = d
+			break
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if base == "" {
+		if base, err = os.Getwd(); err != nil {
+			return filepath.ToSlash(dir)
+		}
+	}
+	rel, err := filepath.Rel(base, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(dir)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// colorOK reports whether w is a terminal and NO_COLOR is unset or empty
+// (https://no-color.org).
+func colorOK(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
