@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
 	"github.com/lambdacheck/lambdacheck/simulator"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -16,6 +17,7 @@ import (
 
 type simulateFlags struct {
 	inventoryFlags
+	findingsFlags
 	depth int
 	orgID string
 }
@@ -41,10 +43,21 @@ flow with the IAM engine:
                      another) and invocation loops.
 
 Each step carries its decision (allowed, conditional, denied, unknown) and the
-statements that decided it. Exit status: 1 when an enabled trigger cannot invoke
-its function, 2 on usage or input errors, 0 otherwise.`,
+statements that decided it. Then the Rego rules (built-in, plus --policy DIR)
+judge the inventory and the flows; findings can be waived inline
+(# lambdacheck:ignore:LC004 reason, on the HCL block), in .lambdacheck.hcl, or
+accepted in a --baseline file.
+
+Formats: table (flows and findings), json (flows, findings, unknowns), and the
+findings alone as sarif (code scanning), junit or markdown (PR comments).
+
+Exit status: 1 when an unwaived finding reaches --fail-on (default high), 2 on
+usage or input errors (including a rule that does not compile), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
-  lambdacheck simulate infra/ --format json > flows.json`,
+  lambdacheck simulate infra/ --format json > flows.json
+  lambdacheck simulate infra/ --format sarif --output lambdacheck.sarif --fail-on critical
+  lambdacheck simulate infra/ --write-baseline .lambdacheck-baseline.json
+  lambdacheck simulate infra/ --baseline .lambdacheck-baseline.json --policy policies-acme/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args[0]) },
 	}
@@ -53,24 +66,39 @@ its function, 2 on usage or input errors, 0 otherwise.`,
 	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
 	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or markdown")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
+	f.findingsFlags.register(fl)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	return cmd
 }
 
 func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
-	if f.format != "table" && f.format != "json" {
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
+	switch f.format {
+	case "table", "json", "sarif", "junit", "markdown":
+	default:
+		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json, sarif, junit or markdown", f.format)}
+	}
+	judge, err := prepareRules(cmd, &f.findingsFlags, path)
+	if err != nil {
+		return err
+	}
+	orgID := f.orgID
+	if orgID == "" {
+		orgID = judge.settings.OrgID
 	}
 	inv, err := loadInventory(cmd, &f.inventoryFlags, path)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: f.orgID})
+	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: orgID})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
+	}
+	findings, err := judge.judge(cmd, path, inv, res, orgID)
+	if err != nil {
+		return err
 	}
 	out := cmd.OutOrStdout()
 	if f.output != "" {
@@ -81,18 +109,24 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 		defer file.Close()
 		out = file
 	}
-	if f.format == "json" {
-		err = writeFlowsJSON(out, res)
-	} else {
-		err = writeFlowTables(out, res)
+	switch f.format {
+	case "json":
+		err = writeFlowsJSON(out, res, findings.Findings)
+	case "table":
+		if err = writeFlowTables(out, res); err == nil {
+			findings.Color = f.output == "" && colorOK(out)
+			fmt.Fprintf(out, "\nFindings\n")
+			err = writeFindings(out, f.format, findings)
+		}
+	default:
+		err = writeFindings(out, f.format, findings)
 	}
 	if err != nil {
 		return err
 	}
-	if broken := brokenTriggers(res); len(broken) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d enabled trigger(s) cannot invoke their function: %s", len(broken), strings.Join(broken, ", "))}
-	}
-	return nil
+	// A broken trigger is the broken-trigger rule's finding now: the gate
+	// is the findings' severity against --fail-on.
+	return gate(findings)
 }
 
 // simulateJSON is the §6.6 contract: flows, findings (from the rules) and
@@ -100,25 +134,17 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 type simulateJSON struct {
 	Schema   int                 `json:"schema"`
 	Flows    []flow.Flow         `json:"flows"`
-	Findings []any               `json:"findings"`
+	Findings []rules.Finding     `json:"findings"`
 	Unknowns []flow.UnknownValue `json:"unknowns"`
 }
 
-func writeFlowsJSON(w io.Writer, res *flow.Result) error {
+func writeFlowsJSON(w io.Writer, res *flow.Result, findings []rules.Finding) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(simulateJSON{Schema: res.Schema, Flows: res.Flows, Findings: []any{}, Unknowns: res.Unknowns})
-}
-
-// brokenTriggers lists enabled triggers whose invocation flow is denied.
-func brokenTriggers(res *flow.Result) []string {
-	var out []string
-	for _, f := range res.Flows {
-		if f.Kind == flow.KindInvoke && f.Trigger != nil && f.Trigger.Enabled && f.Decision == flow.Denied {
-			out = append(out, f.Trigger.Address)
-		}
+	if findings == nil {
+		findings = []rules.Finding{}
 	}
-	return out
+	return enc.Encode(simulateJSON{Schema: res.Schema, Flows: res.Flows, Findings: findings, Unknowns: res.Unknowns})
 }
 
 func writeFlowTables(w io.Writer, res *flow.Result) error {
