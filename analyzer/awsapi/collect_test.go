@@ -92,3 +92,98 @@ func TestCollectEventPipelineGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectThumbnailsGolden(t *testing.T) {
+	inv, _ := collectFake(t, "testdata/thumbnails", Options{Regions: []string{"eu-west-1"}})
+	golden(t, "testdata/thumbnails/golden.json", inv)
+	byARN := map[string]inventory.Resource{}
+	for _, r := range inv.Resources {
+		byARN[r.ARN] = r
+	}
+	t.Run("a bucket without BucketRegion is located with GetBucketLocation", func(t *testing.T) {
+		if r := byARN["arn:aws:s3:::acme-photos-uploads"]; r.Region != "eu-west-1" || r.Policy != nil || len(r.Unknown) != 0 {
+			t.Fatalf("uploads bucket = %+v", r)
+		}
+	})
+	t.Run("a bucket in a region not collected has an unknown policy", func(t *testing.T) {
+		r := byARN["arn:aws:s3:::acme-logs-us-west-2"]
+		if r.Region != "us-west-2" || len(r.Unknown) != 1 || r.Unknown[0].Field != "policy" {
+			t.Fatalf("us-west-2 bucket = %+v", r)
+		}
+	})
+	t.Run("an AWS managed policy IAM did not return comes from the catalog", func(t *testing.T) {
+		if len(inv.Roles) != 1 || len(inv.Roles[0].AttachedPolicies) != 1 || len(inv.Roles[0].AttachedPolicies[0].Document) == 0 || inv.Roles[0].AttachedPolicies[0].Managed != "aws" {
+			t.Fatalf("roles = %+v", inv.Roles)
+		}
+	})
+	t.Run("the S3 notification is a push trigger with its key filter", func(t *testing.T) {
+		var found bool
+		for _, tr := range inv.Triggers {
+			if tr.Service == "s3" && tr.FunctionARN == "arn:aws:lambda:eu-west-1:123456789012:function:acme-photos-thumbnail" &&
+				tr.Filter != nil && tr.Filter.Prefix == "uploads/" && tr.Filter.Suffix == ".jpg" && tr.Kind == "push" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("triggers = %+v", inv.Triggers)
+		}
+	})
+}
+
+// Partial permissions: a denied call or a disabled region is a warning
+// naming the missing permission, the items it would fill are unknown,
+// and collection goes on.
+func TestDeniedCallsBecomeWarnings(t *testing.T) {
+	inv, _ := collectFake(t, "testdata/denied", Options{Regions: []string{"eu-west-1", "me-south-1"}})
+	warn := map[string]inventory.Warning{}
+	for _, w := range inv.Warnings {
+		warn[w.Service+"."+w.Operation+"@"+w.Region] = w
+	}
+	cases := []struct {
+		name, key, permission, code string
+	}{
+		{"IAM denied names iam:GetAccountAuthorizationDetails", "IAM.GetAccountAuthorizationDetails@eu-west-1", "iam:GetAccountAuthorizationDetails", "AccessDenied"},
+		{"GetPolicy denied names lambda:GetPolicy", "Lambda.GetPolicy@eu-west-1", "lambda:GetPolicy", "AccessDeniedException"},
+		{"SNS AuthorizationError names sns:ListTopics", "SNS.ListTopics@eu-west-1", "sns:ListTopics", "AuthorizationError"},
+		{"a disabled region is one warning, not one per service", "STS.GetCallerIdentity@me-south-1", "", "InvalidClientTokenId"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w, ok := warn[c.key]
+			if !ok {
+				t.Fatalf("no warning %s in %+v", c.key, inv.Warnings)
+			}
+			if w.Permission != c.permission || w.Code != c.code || w.Message == "" {
+				t.Fatalf("warning = %+v", w)
+			}
+		})
+	}
+	for _, w := range inv.Warnings {
+		if w.Region == "me-south-1" && w.Service != "STS" {
+			t.Errorf("services were read in the disabled region: %+v", w)
+		}
+	}
+	if len(inv.Functions) != 1 {
+		t.Fatalf("functions = %d, want the one listed", len(inv.Functions))
+	}
+	f := inv.Functions[0]
+	t.Run("the function's resource policy is unknown", func(t *testing.T) {
+		if !hasUnknownField(f.Unknown, "resource_policies") || len(f.ResourcePolicies) != 1 || !hasUnknownField(f.ResourcePolicies[0].Unknown, "document") {
+			t.Fatalf("function = %+v", f)
+		}
+	})
+	t.Run("the execution role stands in with unknown policies", func(t *testing.T) {
+		if len(inv.Roles) != 1 || inv.Roles[0].ARN != f.Role || !hasUnknownField(inv.Roles[0].Unknown, "trust_policy") || !hasUnknownField(inv.Roles[0].Unknown, "inline_policies") {
+			t.Fatalf("roles = %+v", inv.Roles)
+		}
+	})
+}
+
+func hasUnknownField(us []inventory.Unknown, field string) bool {
+	for _, u := range us {
+		if u.Field == field {
+			return true
+		}
+	}
+	return false
+}

@@ -3,6 +3,7 @@ package awsapi
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -136,10 +137,12 @@ func (c *collector) bucketTriggers(arn, region string, n *s3.GetBucketNotificati
 		if filter != nil && filter.Key != nil {
 			f := &inventory.Filter{}
 			for _, rule := range filter.Key.FilterRules {
-				switch rule.Name {
-				case types.FilterRuleNamePrefix:
+				// S3 answers "Prefix"/"Suffix" though the API names them
+				// in lower case.
+				switch {
+				case strings.EqualFold(string(rule.Name), string(types.FilterRuleNamePrefix)):
 					f.Prefix = aws.ToString(rule.Value)
-				case types.FilterRuleNameSuffix:
+				case strings.EqualFold(string(rule.Name), string(types.FilterRuleNameSuffix)):
 					f.Suffix = aws.ToString(rule.Value)
 				}
 			}
