@@ -15,9 +15,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden snapshots")
 
-func collectFake(t *testing.T, dir string, opts Options) (*inventory.Inventory, *fakeAWS) {
+func collectFake(t *testing.T, dir string, opts Options) (*inventory.Inventory, fake) {
 	t.Helper()
-	f := newFakeAWS(t, dir)
+	f := newFake(t, dir)
 	if opts.Catalog == nil {
 		opts.Catalog = catalog.Default()
 	}
@@ -25,7 +25,7 @@ func collectFake(t *testing.T, dir string, opts Options) (*inventory.Inventory, 
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
-	f.check()
+	f.Check()
 	return inv, f
 }
 
@@ -56,7 +56,7 @@ func TestCollectEventPipelineGolden(t *testing.T) {
 	golden(t, "testdata/event-pipeline/golden.json", inv)
 
 	// The first ListFunctions was throttled and retried.
-	if n := f.calls["Lambda.ListFunctions"]; n < 3 {
+	if n := f.Calls("Lambda.ListFunctions"); n < 3 {
 		t.Errorf("Lambda ListFunctions answered %d times, want the throttled attempt, its retry and page 2", n)
 	}
 	// Environment values are never stored, keys and the secret flag are.

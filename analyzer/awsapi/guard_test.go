@@ -49,7 +49,7 @@ func TestCheckReadOnly(t *testing.T) {
 // The guard refuses write operations on real SDK clients before anything
 // reaches the network.
 func TestReadOnlyGuardRefusesWrites(t *testing.T) {
-	f := newFakeAWS(t, "testdata/event-pipeline")
+	f := newFake(t, "testdata/event-pipeline")
 	cfg := ReadOnly(f.config("eu-west-1"))
 	ctx := context.Background()
 	writes := []struct {
@@ -81,7 +81,7 @@ func TestReadOnlyGuardRefusesWrites(t *testing.T) {
 			}
 		})
 	}
-	if n := f.requests(); n != 0 {
+	if n := f.Requests(); n != 0 {
 		t.Fatalf("the fake AWS received %d requests; refused calls must never be sent", n)
 	}
 	// A declared read goes through the same configuration.

@@ -1,4 +1,8 @@
-package awsapi
+// Package fakeaws is a local stand-in for the AWS APIs lambdacheck's live
+// collector calls, for tests: an httptest server answering in each
+// service's real wire protocol with response bodies read from data files.
+// The real SDK clients are pointed at it with BaseEndpoint.
+package fakeaws
 
 import (
 	"bufio"
@@ -17,14 +21,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// fakeAWS is a local stand-in for the AWS APIs the collector calls. It
-// answers in each service's real wire protocol (REST-JSON for Lambda, API
+// Server answers in each service's real wire protocol (REST-JSON for Lambda, API
 // Gateway, Scheduler and Account; query-XML for IAM, STS and SNS; REST-XML
 // for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge, Kinesis, KMS and
 // Organizations) with response bodies read from data files, chosen by a
@@ -38,8 +40,8 @@ import (
 // The first matching route answers; a route marked once answers one
 // request and then steps aside, which is how a throttling error followed by
 // success is staged.
-type fakeAWS struct {
-	t      *testing.T
+type Server struct {
+	t      testing.TB
 	dir    string
 	routes []*fakeRoute
 	srv    *httptest.Server
@@ -69,9 +71,11 @@ var sdkService = map[string]string{
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
 
-func newFakeAWS(t *testing.T, dir string) *fakeAWS {
+// New starts a server answering from dir/routes.txt; it stops when the
+// test ends.
+func New(t testing.TB, dir string) *Server {
 	t.Helper()
-	f := &fakeAWS{t: t, dir: dir, calls: map[string]int{}}
+	f := &Server{t: t, dir: dir, calls: map[string]int{}}
 	data, err := os.ReadFile(filepath.Join(dir, "routes.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -104,27 +108,22 @@ func newFakeAWS(t *testing.T, dir string) *fakeAWS {
 	return f
 }
 
-// config points real SDK clients at the fake with static credentials and
-// a fast adaptive retryer.
-func (f *fakeAWS) config(region string) aws.Config {
+// URL is the endpoint to give the SDK (BaseEndpoint, --endpoint-url).
+func (f *Server) URL() string { return f.srv.URL }
+
+// Config points real SDK clients at the server with static credentials.
+func (f *Server) Config(region string) aws.Config {
 	return aws.Config{
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "SECRETEXAMPLE", ""),
 		BaseEndpoint: aws.String(f.srv.URL),
 		HTTPClient:   f.srv.Client(),
-		Retryer: func() aws.Retryer {
-			return adaptiveRetryer(5, fastBackoff{}, 0)
-		},
 	}
 }
 
-type fastBackoff struct{}
-
-func (fastBackoff) BackoffDelay(int, error) (time.Duration, error) { return time.Millisecond, nil }
-
 var credScope = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
-func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	m := credScope.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
@@ -175,7 +174,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-func (f *fakeAWS) fail(w http.ResponseWriter, msg string) {
+func (f *Server) fail(w http.ResponseWriter, msg string) {
 	f.mu.Lock()
 	f.unmatched = append(f.unmatched, msg)
 	f.mu.Unlock()
@@ -184,8 +183,8 @@ func (f *fakeAWS) fail(w http.ResponseWriter, msg string) {
 	fmt.Fprintf(w, `{"__type":"FakeAWSNoRoute","message":%q}`, msg)
 }
 
-// check fails the test on requests no route answered.
-func (f *fakeAWS) check() {
+// Check fails the test on requests no route answered.
+func (f *Server) Check() {
 	f.t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -194,7 +193,8 @@ func (f *fakeAWS) check() {
 	}
 }
 
-func (f *fakeAWS) requests() int {
+// Requests counts the requests received.
+func (f *Server) Requests() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
@@ -351,8 +351,16 @@ func s3Operation(r *http.Request, params map[string]string) (string, map[string]
 	return "", params
 }
 
-// calledOperations lists the operations the fake answered, sorted.
-func (f *fakeAWS) calledOperations() []string {
+// Calls is how many requests of an operation ("Lambda.ListFunctions")
+// were answered.
+func (f *Server) Calls(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[op]
+}
+
+// Operations lists the operations answered, sorted.
+func (f *Server) Operations() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []string

@@ -1,0 +1,26 @@
+package awsapi
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/awsapi/fakeaws"
+)
+
+// fake is the fake AWS with a retryer that keeps the adaptive mode's retry
+// decisions but not its waits.
+type fake struct{ *fakeaws.Server }
+
+func newFake(t *testing.T, dir string) fake { return fake{fakeaws.New(t, dir)} }
+
+func (f fake) config(region string) aws.Config {
+	cfg := f.Config(region)
+	cfg.Retryer = func() aws.Retryer { return adaptiveRetryer(5, fastBackoff{}, 0) }
+	return cfg
+}
+
+type fastBackoff struct{}
+
+func (fastBackoff) BackoffDelay(int, error) (time.Duration, error) { return time.Millisecond, nil }
