@@ -164,48 +164,47 @@ func Build(res *flow.Result, inv *inventory.Inventory, opts Options) (*Graph, er
 // chains are asked for and (with a function filter) it passes through the
 // function; its path flows are kept with it so the path can be drawn.
 func (b *builder) selectFlows(kinds map[flow.Kind]bool, opts Options) ([]*flow.Flow, error) {
+	var out []*flow.Flow
+	if opts.Function == "" {
+		// Without a function filter a chain's path flows are kept exactly
+		// when their kind is.
+		for i := range b.res.Flows {
+			if kinds[b.res.Flows[i].Kind] {
+				out = append(out, &b.res.Flows[i])
+			}
+		}
+		return out, nil
+	}
+	addr := b.functionAddress(opts.Function)
+	if addr == "" {
+		return nil, fmt.Errorf("build graph: function %q is not in the simulated application", opts.Function)
+	}
 	byID := make(map[string]*flow.Flow, len(b.res.Flows))
 	for i := range b.res.Flows {
 		byID[b.res.Flows[i].ID] = &b.res.Flows[i]
 	}
-	touches := func(*flow.Flow) bool { return true }
-	if opts.Function != "" {
-		addr := b.functionAddress(opts.Function)
-		if addr == "" {
-			return nil, fmt.Errorf("build graph: function %q is not in the simulated application", opts.Function)
-		}
-		touches = func(f *flow.Flow) bool { return b.touches(f, addr) }
-	}
 	keep := map[string]bool{}
 	for i := range b.res.Flows {
 		f := &b.res.Flows[i]
-		if f.Kind == flow.KindChain {
-			if !kinds[flow.KindChain] {
-				continue
-			}
-			on := false
-			for _, id := range f.Path {
-				if p := byID[id]; p != nil && touches(p) {
-					on = true
-					break
-				}
-			}
-			if !on {
-				continue
-			}
-			keep[f.ID] = true
-			for _, id := range f.Path {
-				if p := byID[id]; p != nil && kinds[p.Kind] {
-					keep[id] = true
-				}
+		if f.Kind != flow.KindChain {
+			if kinds[f.Kind] && b.touches(f, addr) {
+				keep[f.ID] = true
 			}
 			continue
 		}
-		if kinds[f.Kind] && touches(f) {
-			keep[f.ID] = true
+		if !kinds[flow.KindChain] || !slices.ContainsFunc(f.Path, func(id string) bool {
+			p := byID[id]
+			return p != nil && b.touches(p, addr)
+		}) {
+			continue
+		}
+		keep[f.ID] = true
+		for _, id := range f.Path {
+			if p := byID[id]; p != nil && kinds[p.Kind] {
+				keep[id] = true
+			}
 		}
 	}
-	var out []*flow.Flow
 	for i := range b.res.Flows {
 		if keep[b.res.Flows[i].ID] {
 			out = append(out, &b.res.Flows[i])
@@ -257,8 +256,8 @@ type builder struct {
 	nodes    map[string]*Node
 	edges    map[edgeKey]*edgeAcc
 	order    []edgeKey
-	accessTo map[string]bool    // node keys that functions reach
-	flowEdge map[string]edgeKey // flow id → its edge
+	accessTo map[string]bool // node keys that functions reach
+	chained  map[string]bool // flow ids on some chain's path, see onChain
 }
 
 func newBuilder(res *flow.Result, inv *inventory.Inventory) *builder {
@@ -268,7 +267,6 @@ func newBuilder(res *flow.Result, inv *inventory.Inventory) *builder {
 		nodes:    map[string]*Node{},
 		edges:    map[edgeKey]*edgeAcc{},
 		accessTo: map[string]bool{},
-		flowEdge: map[string]edgeKey{},
 	}
 }
 
@@ -327,8 +325,19 @@ func (b *builder) add(f *flow.Flow, all bool) {
 	}
 }
 
-// onChain reports whether a chain of the result runs through flow id.
-func (b *builder) onChain(id string) bool { return b.idx.onChain[id] }
+// onChain reports whether a chain of the result runs through flow id; the
+// set is built on first use (only plumbing flows ask).
+func (b *builder) onChain(id string) bool {
+	if b.chained == nil {
+		b.chained = map[string]bool{}
+		for i := range b.res.Flows {
+			for _, p := range b.res.Flows[i].Path {
+				b.chained[p] = true
+			}
+		}
+	}
+	return b.chained[id]
+}
 
 func (b *builder) edge(k edgeKey, f *flow.Flow, actions []string, disabled bool) {
 	acc := b.edges[k]
@@ -343,9 +352,6 @@ func (b *builder) edge(k edgeKey, f *flow.Flow, actions []string, disabled bool)
 	}
 	if disabled {
 		acc.disabled++
-	}
-	if _, ok := b.flowEdge[f.ID]; !ok {
-		b.flowEdge[f.ID] = k
 	}
 }
 
@@ -421,10 +427,18 @@ func (b *builder) finish() *Graph {
 
 // chains marks the edges of every selected chain flow.
 func (b *builder) chains(g *Graph, selected []*flow.Flow) {
-	flowIdx := map[string]int{} // flow id → the edge drawing it
+	onPath := map[string]bool{}
+	for _, f := range selected {
+		for _, id := range f.Path {
+			onPath[id] = true
+		}
+	}
+	flowIdx := map[string]int{} // flow id on a chain → the edge drawing it
 	for i, e := range g.Edges {
 		for _, id := range e.Flows {
-			flowIdx[id] = i
+			if onPath[id] {
+				flowIdx[id] = i
+			}
 		}
 	}
 	for _, f := range selected {

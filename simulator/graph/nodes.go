@@ -17,7 +17,6 @@ type index struct {
 	fnByRole map[string][]string
 	res      map[string]*inventory.Resource // by address
 	resByARN map[string]*inventory.Resource // by ARN and stream ARN
-	onChain  map[string]bool                // flow ids on some chain's path
 }
 
 func newIndex(res *flow.Result, inv *inventory.Inventory) *index {
@@ -27,7 +26,6 @@ func newIndex(res *flow.Result, inv *inventory.Inventory) *index {
 		fnByRole: map[string][]string{},
 		res:      map[string]*inventory.Resource{},
 		resByARN: map[string]*inventory.Resource{},
-		onChain:  map[string]bool{},
 	}
 	addFn := func(addr, arn string) {
 		arn = unqualified(arn)
@@ -84,9 +82,6 @@ func newIndex(res *flow.Result, inv *inventory.Inventory) *index {
 		case f.Target != nil && isFunctionARN(f.Target.ARN):
 			addFn(f.Target.Address, f.Target.ARN)
 		}
-		for _, id := range f.Path {
-			x.onChain[id] = true
-		}
 	}
 	return x
 }
@@ -117,6 +112,10 @@ func (b *builder) function(ref flow.FunctionRef) string {
 	if addr == "" {
 		addr = nonEmpty(ref.Address, unqualified(ref.ARN))
 	}
+	key := "fn\x00" + addr
+	if _, ok := b.nodes[key]; ok {
+		return key
+	}
 	n := Node{Kind: Function, Label: shortAddress(addr), ARN: b.idx.fnARN[addr]}
 	if !strings.HasPrefix(addr, "arn:") {
 		n.Address = addr
@@ -124,7 +123,7 @@ func (b *builder) function(ref flow.FunctionRef) string {
 	if n.ARN == "" {
 		n.ARN = unqualified(ref.ARN)
 	}
-	return b.node("fn\x00"+addr, n)
+	return b.node(key, n)
 }
 
 // unresolved is the node of a trigger's target that could not be resolved.
@@ -166,6 +165,10 @@ func (b *builder) thing(ref flow.Ref, triggerType string, outside bool) string {
 		}
 	}
 	if addr != "" && !strings.HasPrefix(addr, "arn:") {
+		key := "res\x00" + addr
+		if _, ok := b.nodes[key]; ok {
+			return key
+		}
 		arn, known := ref.ARN, ""
 		if r != nil {
 			arn, known = nonEmpty(r.ARN, arn), r.Service
@@ -174,15 +177,19 @@ func (b *builder) thing(ref flow.Ref, triggerType string, outside bool) string {
 		// service and the trigger or Terraform type cover what has none.
 		svc := nonEmpty(serviceOf(arn, "", ""), nonEmpty(known, serviceOf("", triggerType, addr)))
 		ext := r != nil && r.External
-		return b.node("res\x00"+addr, Node{Group: serviceName(svc), Label: shortAddress(addr), Address: addr, ARN: arn, Outside: ext, svc: svc})
+		return b.node(key, Node{Group: serviceName(svc), Label: shortAddress(addr), Address: addr, ARN: arn, Outside: ext, svc: svc})
 	}
 	arn := normalizeARN(nonEmpty(ref.ARN, addr))
+	key := "arn\x00" + arn
+	if _, ok := b.nodes[key]; ok {
+		return key
+	}
 	svc := serviceOf(arn, triggerType, "")
 	label := shortARN(arn)
 	if a, ok := parseARN(arn); ok && a.account != "" && b.idx.account != "" && a.account != b.idx.account {
 		label += " (account " + a.account + ")"
 	}
-	return b.node("arn\x00"+arn, Node{Group: serviceName(svc), Label: label, ARN: arn, Outside: outside || r == nil, svc: svc})
+	return b.node(key, Node{Group: serviceName(svc), Label: label, ARN: arn, Outside: outside || r == nil, svc: svc})
 }
 
 // lookupARN finds the inventory resource an ARN names or lies under (a
