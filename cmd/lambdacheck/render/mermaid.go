@@ -92,7 +92,9 @@ func Mermaid(w io.Writer, g *graph.Graph) error {
 		}
 	}
 	for _, cl := range nodeClassOrder {
-		fmt.Fprintf(&b, "  classDef %s %s\n", cl.name, cl.style)
+		if len(classes[cl.name]) > 0 {
+			fmt.Fprintf(&b, "  classDef %s %s\n", cl.name, cl.style)
+		}
 	}
 	for _, cl := range nodeClassOrder {
 		if ids := classes[cl.name]; len(ids) > 0 {
