@@ -286,7 +286,7 @@ func (w *world) uniqueResources() []*resourceInfo {
 
 // targetFlows decides every candidate action on one target and groups the
 // allowed and conditional ones into one flow per access level.
-func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, ctx interface{}, t *target) []flow.Flow {
+func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, rctx *condCtx, t *target) []flow.Flow {
 	type group struct {
 		actions []string
 		steps   map[string]*flow.Step
@@ -306,7 +306,6 @@ func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Princi
 	if why == "" {
 		why = t.owner.incomplete
 	}
-	rctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
 	for _, action := range actions {
 		req := &iam.Request{Principal: p, Action: action, Resource: t.arn, ResourceAccount: resAcct, Context: rctx}
 		pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: t.owner.policy, SCP: w.scps,
@@ -424,7 +423,7 @@ func plural(n int) string {
 // statement resource pattern and access level, with the actions expanded
 // from the catalog; decided on the pattern itself so that boundaries and
 // SCPs still cut them.
-func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, _ interface{}, stmts []*iam.Statement) []flow.Flow {
+func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, rctx *condCtx, stmts []*iam.Statement) []flow.Flow {
 	type key struct{ pattern, level string }
 	acc := map[key]map[string]bool{}
 	stmtOf := map[key]*iam.Statement{}
@@ -459,7 +458,6 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 		}
 		return levelRank(keys[i].level) < levelRank(keys[j].level)
 	})
-	rctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
 	var out []flow.Flow
 	for _, k := range keys {
 		actions := make([]string, 0, len(acc[k]))
