@@ -225,3 +225,143 @@ func TestCollectOrdersAPIGolden(t *testing.T) {
 		})
 	}
 }
+
+// Resource policies are per qualifier: the collector reads the policy of
+// the function, of each alias, and of each published version a trigger
+// targets (AWS "Using Lambda aliases in event sources and permissions
+// policies").
+func TestCollectQualifiers(t *testing.T) {
+	inv, f := collectFake(t, "testdata/qualifiers", Options{Regions: []string{"eu-west-1"}})
+	golden(t, "testdata/qualifiers/golden.json", inv)
+	if len(inv.Functions) != 1 {
+		t.Fatalf("functions = %d", len(inv.Functions))
+	}
+	fn := inv.Functions[0]
+	t.Run("the alias with its routing weights", func(t *testing.T) {
+		if len(fn.Aliases) != 1 || fn.Aliases[0].Name != "live" || fn.Aliases[0].FunctionVersion != "3" || fn.Aliases[0].RoutingWeights["2"] != 0.1 {
+			t.Fatalf("aliases = %+v", fn.Aliases)
+		}
+	})
+	t.Run("one policy, on the alias; none on the function or version 3", func(t *testing.T) {
+		if len(fn.ResourcePolicies) != 1 || fn.ResourcePolicies[0].Qualifier != "live" {
+			t.Fatalf("policies = %+v", fn.ResourcePolicies)
+		}
+		if f.Calls("Lambda.GetPolicy") != 3 {
+			t.Fatalf("GetPolicy called %d times, want function, alias and the version the mapping targets", f.Calls("Lambda.GetPolicy"))
+		}
+	})
+	t.Run("a published version a trigger targets exists", func(t *testing.T) {
+		if !fn.Publish {
+			t.Fatal("version 3 is listed by ListVersionsByFunction")
+		}
+	})
+	t.Run("URL, async config, concurrency and recursion", func(t *testing.T) {
+		if len(fn.URLs) != 1 || fn.URLs[0].Qualifier != "live" || fn.URLs[0].AuthType != "NONE" || len(fn.URLs[0].CORS) == 0 {
+			t.Fatalf("urls = %+v", fn.URLs)
+		}
+		if len(fn.AsyncConfigs) != 1 || fn.AsyncConfigs[0].OnFailure != "arn:aws:sqs:eu-west-1:123456789012:acme-invoice-jobs" || *fn.AsyncConfigs[0].MaximumRetryAttempts != 1 {
+			t.Fatalf("async = %+v", fn.AsyncConfigs)
+		}
+		if fn.ReservedConcurrency != 5 || fn.RecursiveLoop != "Allow" {
+			t.Fatalf("concurrency %d, recursion %q", fn.ReservedConcurrency, fn.RecursiveLoop)
+		}
+	})
+	t.Run("e-mail subscriptions are not kept", func(t *testing.T) {
+		for _, tr := range inv.Triggers {
+			if strings.Contains(tr.Target, "@") {
+				t.Fatalf("kept %+v", tr)
+			}
+		}
+	})
+	res := map[string]inventory.Resource{}
+	for _, r := range inv.Resources {
+		res[r.ARN] = r
+	}
+	t.Run("an AWS managed key is named by its alias", func(t *testing.T) {
+		if k := res["arn:aws:sns:eu-west-1:123456789012:acme-invoices"].KMSKeyARN; k != "arn:aws:kms:eu-west-1:123456789012:alias/aws/sns" {
+			t.Fatalf("topic key = %q", k)
+		}
+	})
+	t.Run("Kinesis streams on both pages, an empty policy is none", func(t *testing.T) {
+		audit, events := res["arn:aws:kinesis:eu-west-1:123456789012:stream/acme-audit"], res["arn:aws:kinesis:eu-west-1:123456789012:stream/acme-invoice-events"]
+		if audit.ARN == "" || audit.Policy != nil || events.Policy == nil || events.KMSKeyARN != "arn:aws:kms:eu-west-1:123456789012:alias/aws/kinesis" {
+			t.Fatalf("audit = %+v\nevents = %+v", audit, events)
+		}
+	})
+
+	// The simulator decides each trigger on its own qualifier.
+	flows := simulate(t, inv)
+	decisions := map[string]string{}
+	for _, fl := range flows.Flows {
+		if fl.Trigger != nil {
+			decisions[fl.Trigger.Type+":"+fl.Trigger.Function.Qualifier] = string(fl.Decision)
+		}
+	}
+	for _, c := range []struct{ name, key, want string }{
+		{"SNS invokes the alias its permission names", "sns:live", "allowed"},
+		{"the public URL on the alias is open", "function_url:live", "allowed"},
+		{"the disabled mapping invokes nothing", "sqs:3", "denied"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := decisions[c.key]; got != c.want {
+				t.Fatalf("%s: %q, want %q (all: %v)", c.key, got, c.want, decisions)
+			}
+		})
+	}
+}
+
+// Every declared operation is called by some scenario, so the table (and
+// the required policy printed from it) holds nothing the code does not do;
+// the guard makes sure the code calls nothing the table does not hold.
+func TestEveryDeclaredOperationIsExercised(t *testing.T) {
+	called := map[string]bool{}
+	for _, s := range []struct {
+		dir  string
+		opts Options
+	}{
+		{"testdata/event-pipeline", Options{AllRegions: true}},
+		{"testdata/thumbnails", Options{}},
+		{"testdata/orders-api", Options{}},
+		{"testdata/qualifiers", Options{}},
+		{"testdata/denied", Options{Regions: []string{"eu-west-1", "me-south-1"}}},
+	} {
+		_, f := collectFake(t, s.dir, s.opts)
+		for _, op := range f.Operations() {
+			called[op] = true
+		}
+	}
+	// --role-arn: the session comes from sts:AssumeRole through the guard.
+	f := newFake(t, "testdata/thumbnails")
+	cfg := AssumeRole(f.config("eu-west-1"), "arn:aws:iam::123456789012:role/lambdacheck-readonly")
+	if _, err := Collect(context.Background(), cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	f.Check()
+	for _, op := range f.Operations() {
+		called[op] = true
+	}
+	for _, op := range operations {
+		if !called[op.service+"."+op.name] {
+			t.Errorf("%s %s is declared but no scenario calls it", op.service, op.name)
+		}
+	}
+}
+
+// A delegated administrator reads the SCPs on the path from the account
+// to the root; RCPs not enabled are skipped without a warning.
+func TestCollectServiceControlPolicies(t *testing.T) {
+	inv, _ := collectFake(t, "testdata/qualifiers", Options{})
+	if len(inv.Warnings) != 0 {
+		t.Fatalf("warnings = %+v", inv.Warnings)
+	}
+	got := map[string]string{}
+	for _, p := range inv.SCPs {
+		got[p.Name] = strings.Join(p.Targets, ",")
+		if len(p.Document) == 0 || p.Type != "SERVICE_CONTROL_POLICY" {
+			t.Errorf("policy %s = %+v", p.Name, p)
+		}
+	}
+	if got["FullAWSAccess"] != "123456789012,ou-ab12-cdef3456,r-ab12" || got["StayInOrganization"] != "ou-ab12-cdef3456" || len(got) != 2 {
+		t.Fatalf("SCP targets = %v", got)
+	}
+}

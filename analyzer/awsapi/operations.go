@@ -63,7 +63,6 @@ var operations = []operation{
 	{service: "SQS", name: "GetQueueAttributes", actions: []string{"sqs:GetQueueAttributes"}},
 
 	{service: "EventBridge", name: "ListEventBuses", actions: []string{"events:ListEventBuses"}},
-	{service: "EventBridge", name: "DescribeEventBus", actions: []string{"events:DescribeEventBus"}},
 	{service: "EventBridge", name: "ListRules", actions: []string{"events:ListRules"}},
 	{service: "EventBridge", name: "ListTargetsByRule", actions: []string{"events:ListTargetsByRule"}},
 

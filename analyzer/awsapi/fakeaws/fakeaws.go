@@ -66,7 +66,7 @@ type fakeRoute struct {
 var sdkService = map[string]string{
 	"lambda": "Lambda", "iam": "IAM", "sts": "STS", "s3": "S3", "sns": "SNS", "sqs": "SQS",
 	"events": "EventBridge", "scheduler": "Scheduler", "dynamodb": "DynamoDB", "kinesis": "Kinesis",
-	"kms": "KMS", "organizations": "Organizations", "account": "Account",
+	"kms": "KMS", "organizations": "Organizations", "account": "Account", "apigateway": "API Gateway",
 }
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
@@ -146,7 +146,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if route != nil {
-		f.calls[sdkService[service]+"."+op]++
+		id := sdkService[service]
+		if service == "apigateway" && strings.HasPrefix(r.URL.Path, "/v2/") {
+			id = "ApiGatewayV2" // both API Gateway clients sign as apigateway
+		}
+		f.calls[id+"."+op]++
 	}
 	f.mu.Unlock()
 	if route == nil {
