@@ -28,38 +28,29 @@
 #     Analyzer can generate a policy from CloudTrail activity.
 package lambdacheck.rules.admin_or_wildcard_role
 
+import data.lambdacheck.lib
+
 admin_managed := {"AdministratorAccess", "PowerUserAccess"}
 
 # execution_roles: role ARN -> sorted addresses of the functions using it.
-execution_roles[arn] := sort([fn.address |
-	some fn in object.get(input, ["inventory", "functions"], [])
-	not fn.external
-	fn.role == arn
-]) if {
-	some f in object.get(input, ["inventory", "functions"], [])
-	not f.external
-	arn := f.role
+execution_roles := {arn: fns |
+	some arn in {fn.role | some fn in lib.functions}
+	fns := sort([fn.address | some fn in lib.functions; fn.role == arn])
 }
-
-roles[role.arn] := role if {
-	some role in object.get(input, ["inventory", "roles"], [])
-	execution_roles[role.arn]
-}
-
-identity_policies(role) := array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
 
 # AWS managed administrator policies, by name or ARN (the document may be
 # absent when the catalog lacks it).
 deny contains finding if {
-	some arn, role in roles
-	some pol in identity_policies(role)
+	some arn, fns in execution_roles
+	role := lib.role_by_arn[arn]
+	some pol in lib.identity_policies(role)
 	name := managed_admin(pol)
 	finding := {
 		"message": sprintf("execution role %s (used by %s) has the AWS managed policy %s attached%s", [
-			role.name, concat(", ", execution_roles[arn]), name, boundary_note(role),
+			role.name, concat(", ", fns), name, boundary_note(role),
 		]),
-		"address": policy_address(pol, role),
-		"flows": outside_flows(execution_roles[arn]),
+		"address": lib.policy_address(pol, role),
+		"flows": outside_flows(fns),
 	}
 }
 
@@ -76,33 +67,34 @@ arn_name(arn) := parts[count(parts) - 1] if {
 
 # Wildcard grants in any other identity policy.
 deny contains finding if {
-	some arn, role in roles
-	some pol in identity_policies(role)
+	some arn, fns in execution_roles
+	role := lib.role_by_arn[arn]
+	some pol in lib.identity_policies(role)
 	not managed_admin(pol)
 	grants := wildcard_grants(object.get(pol, "document", {}))
 	count(grants) > 0
 	finding := {
 		"message": sprintf("execution role %s (used by %s) is granted %s on \"*\" by %s%s", [
-			role.name, concat(", ", execution_roles[arn]), concat(", ", sort(grants)), policy_label(pol), boundary_note(role),
+			role.name, concat(", ", fns), concat(", ", sort(grants)), lib.policy_label(pol), boundary_note(role),
 		]),
-		"address": policy_address(pol, role),
-		"flows": outside_flows(execution_roles[arn]),
+		"address": lib.policy_address(pol, role),
+		"flows": outside_flows(fns),
 	}
 }
 
 wildcard_grants(doc) := {g |
-	some st in statements(doc)
+	some st in lib.statements(doc)
 	st.Effect == "Allow"
-	"*" in as_list(object.get(st, "Resource", []))
+	"*" in lib.as_list(object.get(st, "Resource", []))
 	some g in statement_wildcards(st)
 }
 
 statement_wildcards(st) := action_wildcards | not_action_wildcards if {
 	action_wildcards := {sprintf("%q", [a]) |
-		some a in as_list(object.get(st, "Action", []))
+		some a in lib.as_list(object.get(st, "Action", []))
 		wildcard_action(lower(a))
 	}
-	not_action_wildcards := {sprintf("every action except %s (Allow with NotAction)", [concat(", ", as_list(na))]) |
+	not_action_wildcards := {sprintf("every action except %s (Allow with NotAction)", [concat(", ", lib.as_list(na))]) |
 		na := object.get(st, "NotAction", null)
 		na != null
 	}
@@ -112,38 +104,13 @@ wildcard_action("*")
 
 wildcard_action(a) if regex.match(`^[a-z0-9-]+:\*$`, a)
 
-policy_label(pol) := sprintf("AWS managed policy %s", [pol.name]) if {
-	object.get(pol, "managed", "") == "aws"
-} else := sprintf("customer managed policy %s", [pol.name]) if {
-	object.get(pol, "managed", "") == "customer"
-} else := sprintf("inline policy %s", [pol.name]) if {
-	object.get(pol, "name", "") != ""
-} else := "an inline policy"
-
 boundary_note(role) := sprintf(" (permissions boundary %s caps the effective grant)", [role.permissions_boundary.name]) if {
 	object.get(role, "permissions_boundary", null) != null
 } else := ""
 
-policy_address(pol, role) := pol.address if {
-	object.get(pol, "address", "") != ""
-} else := role.address
-
 # outside_flows: the functions' access flows to "*" that the grant proves.
 outside_flows(fns) := sort([fl.id |
-	some fl in input.flows
-	fl.kind == "access"
-	fl.outside == true
-	fl.resource.arn == "*"
+	some addr in fns
+	some fl in object.get(lib.star_flows, addr, [])
 	fl.decision != "denied"
-	fl.function.address in fns
 ])
-
-statements(doc) := doc.Statement if is_array(doc.Statement)
-
-else := [doc.Statement] if is_object(doc.Statement)
-
-else := []
-
-as_list(x) := x if is_array(x)
-
-else := [x]

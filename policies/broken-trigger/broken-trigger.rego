@@ -35,10 +35,11 @@
 #     lambda.amazonaws.com.
 package lambdacheck.rules.broken_trigger
 
+import data.lambdacheck.lib
+
 # One finding per enabled trigger whose invocation flow is denied.
 deny contains finding if {
-	some fl in input.flows
-	fl.kind == "invoke"
+	some fl in lib.invoke_flows
 	fl.decision == "denied"
 	fl.trigger.enabled == true
 	not only_poll_reads_denied(fl)
@@ -80,17 +81,10 @@ execution_role_read(s) if {
 
 trigger_address(t) := t.address if {
 	object.get(t, "address", "") != ""
-} else := ref_name(t.function)
+} else := lib.ref_name(t.function)
 
-trigger_name(t) := ref_name(t.source) if {
-	ref_name(t.source) != ""
+trigger_name(t) := lib.ref_name(t.source) if {
+	lib.ref_name(t.source) != ""
 } else := trigger_address(t)
 
-function_name(f) := sprintf("%s:%s", [ref_name(f), f.qualifier]) if {
-	object.get(f, "qualifier", "") != ""
-} else := ref_name(f)
-
-# ref_name is a flow reference's Terraform address, or its ARN.
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")
+function_name(f) := lib.qualified_label(lib.ref_name(f), object.get(f, "qualifier", ""))

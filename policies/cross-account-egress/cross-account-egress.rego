@@ -7,8 +7,7 @@
 #   writing objects or messages there, reading from there, or assuming a
 #   role there. Data leaves the account, or outside code steers the
 #   function. The rule takes the simulator's access flows marked
-#   cross-account (or whose resource ARN names another account) and the
-#   identity-policy statements that name resources in other accounts — the
+#   cross-account and the identity-policy statements that name resources in other accounts — the
 #   other side's resource policy, outside this configuration, decides the
 #   rest, so such flows are often conditional or unknown. S3 ARNs carry no
 #   account id, so bucket egress is seen only when the simulator marks it.
@@ -30,55 +29,46 @@
 #     data perimeter) so it can only reach your own accounts.
 package lambdacheck.rules.cross_account_egress
 
-known_accounts contains a if some a in object.get(input, ["settings", "trusted_accounts"], [])
-
-known_accounts contains a if some a in object.get(input, ["settings", "accounts"], [])
-
-functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
-
-roles[role.arn] := role if some role in object.get(input, ["inventory", "roles"], [])
+import data.lambdacheck.lib
 
 # egress: [function address, resource, account] from flows and policies.
-egress contains [fl.function.address, fl.resource.arn, acct] if {
+egress contains [fl.function.address, fl.resource.arn, flow_account(fl)] if {
 	some fl in egress_flows
-	acct := flow_account(fl)
 }
 
-egress contains [fn.address, res, acct] if {
+egress contains [fn.address, res, lib.account_of(res)] if {
 	some [fn, _, _, res] in statement_resources
-	acct := account_of(res)
 }
 
+# egress_flows: non-denied access flows the simulator marks cross-account,
+# to an account that is not known.
 egress_flows := [fl |
-	some fl in input.flows
-	fl.kind == "access"
+	some fl in lib.cross_account_flows
 	fl.decision != "denied"
-	flow_account(fl)
+	not lib.account_of(fl.resource.arn) in lib.known_accounts
 ]
 
+# flow_account: the resource's account, when its ARN names one (S3 ARNs
+# do not).
 flow_account(fl) := acct if {
-	acct := account_of(fl.resource.arn)
-	regex.match(`^[0-9]{12}$`, acct)
-	acct != account_of(fl.function.arn)
-	not known_accounts[acct]
-} else := "another account" if {
-	fl.cross_account == true
-	account_of(fl.resource.arn) == ""
-}
+	acct := lib.account_of(fl.resource.arn)
+	acct != ""
+} else := "another account"
 
 # statement_resources: [function, policy, statement, resource] for Allow
 # statements of the execution role naming a resource in an unknown account.
 statement_resources contains [fn, pol, st, res] if {
-	some fn in functions
-	role := roles[fn.role]
-	some pol in array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
-	some st in statements(object.get(pol, "document", {}))
+	some fn in lib.functions
+	own := object.get(fn, "account", lib.account_of(fn.arn))
+	role := lib.role_by_arn[fn.role]
+	some pol in lib.identity_policies(role)
+	some st in lib.statements(object.get(pol, "document", {}))
 	st.Effect == "Allow"
-	some res in as_list(object.get(st, "Resource", []))
-	acct := account_of(res)
+	some res in lib.as_list(object.get(st, "Resource", []))
+	not contains(res, own) # cheap test first: most resources name their own account
+	acct := lib.account_of(res)
 	regex.match(`^[0-9]{12}$`, acct)
-	acct != object.get(fn, "account", account_of(fn.arn))
-	not known_accounts[acct]
+	not acct in lib.known_accounts
 }
 
 deny contains finding if {
@@ -108,7 +98,7 @@ flow_actions(fn_address, res) := {a |
 
 statement_actions(grants) := {a |
 	some [_, st] in grants
-	some a in as_list(object.get(st, "Action", []))
+	some a in lib.as_list(object.get(st, "Action", []))
 }
 
 granted_by(grants) := sprintf(" (granted by %s)", [concat("; ", sort({statement_label(pol, st) | some [pol, st] in grants}))]) if {
@@ -131,18 +121,3 @@ grant_address(grants, fallback) := addrs[0] if {
 account_label("another account") := "another account"
 
 account_label(acct) := sprintf("account %s", [acct]) if acct != "another account"
-
-account_of(arn) := parts[4] if {
-	parts := split(arn, ":")
-	count(parts) >= 6
-} else := ""
-
-statements(doc) := doc.Statement if is_array(doc.Statement)
-
-else := [doc.Statement] if is_object(doc.Statement)
-
-else := []
-
-as_list(x) := x if is_array(x)
-
-else := [x]

@@ -23,22 +23,19 @@
 #     the decision is recorded.
 package lambdacheck.rules.cross_account_invoke
 
-known_accounts contains a if some a in object.get(input, ["settings", "trusted_accounts"], [])
-
-known_accounts contains a if some a in object.get(input, ["settings", "accounts"], [])
+import data.lambdacheck.lib
 
 deny contains finding if {
-	some fl in input.flows
-	fl.kind == "reach"
+	some fl in lib.reach_flows
 	fl.reach == "account"
 	fl.decision in {"allowed", "conditional"}
-	not known_accounts[fl.principal]
-	fl.principal != account_of(fl.target.arn)
+	not fl.principal in lib.known_accounts
+	fl.principal != lib.account_of(fl.target.arn)
 	finding := {
 		"message": sprintf("account %s, which is not in trusted_accounts, can call %s on %s%s (%s)", [
 			fl.principal,
 			concat(", ", fl.actions),
-			fl.target.address,
+			lib.ref_name(fl.target),
 			qualifier_text(fl.target.arn),
 			granted_by(fl),
 		]),
@@ -47,63 +44,29 @@ deny contains finding if {
 	}
 }
 
-resource_statements(fl) := [st |
-	some s in fl.steps
-	some st in s.statements
-	st.layer == "resource"
-	st.effect == "Allow"
-]
-
-granted_by(fl) := sprintf("statement %s of its resource-based policy", [concat(", ", sids)]) if {
-	sids := [sprintf("%q", [st.sid]) | some st in resource_statements(fl); object.get(st, "sid", "") != ""]
-	count(sids) > 0
+granted_by(fl) := sprintf("statement %s of its resource-based policy", [concat(", ", [sprintf("%q", [sid]) | some sid in sort(lib.granting_sids(fl))])]) if {
+	count(lib.granting_sids(fl)) > 0
 } else := "its resource-based policy"
 
 # grant_address: the aws_lambda_permission that grants the account.
 grant_address(fl) := addrs[0] if {
-	fn := function(fl.target.address)
-	q := qualifier(fl.target.arn)
-	sids := {st.sid | some st in resource_statements(fl)}
-	addrs := sort([p.address |
-		some p in fn.permissions
-		p.statement_id in sids
-		object.get(p, "qualifier", "") == q
-	])
+	addrs := sort([p.address | some p in permissions(fl); p.statement_id in lib.granting_sids(fl)])
 	count(addrs) > 0
 } else := addrs[0] if {
-	fn := function(fl.target.address)
-	q := qualifier(fl.target.arn)
-	addrs := sort([p.address |
-		some p in fn.permissions
-		principal_in_account(p.principal, fl.principal)
-		object.get(p, "qualifier", "") == q
-	])
+	addrs := sort([p.address | some p in permissions(fl); principal_in_account(p.principal, fl.principal)])
 	count(addrs) > 0
-} else := ref_name(fl.target)
+} else := lib.ref_name(fl.target)
+
+permissions(fl) := [p |
+	q := lib.qualifier(fl.target.arn)
+	some p in object.get(lib.function_by_address, [fl.target.address, "permissions"], [])
+	object.get(p, "qualifier", "") == q
+]
 
 principal_in_account(p, acct) if p == acct
 
-principal_in_account(p, acct) if account_of(p) == acct
+principal_in_account(p, acct) if lib.account_of(p) == acct
 
-function(address) := fn if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	fn.address == address
-}
-
-account_of(arn) := parts[4] if {
-	parts := split(arn, ":")
-	count(parts) >= 6
+qualifier_text(arn) := sprintf(" (qualifier %s)", [lib.qualifier(arn)]) if {
+	lib.qualifier(arn) != ""
 } else := ""
-
-qualifier(arn) := parts[7] if {
-	parts := split(arn, ":")
-	count(parts) == 8
-} else := ""
-
-qualifier_text(arn) := sprintf(" (qualifier %s)", [qualifier(arn)]) if qualifier(arn) != ""
-
-else := ""
-
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")

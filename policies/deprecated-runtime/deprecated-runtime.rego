@@ -24,16 +24,14 @@
 #     dates; their base image needs the same upgrade.
 package lambdacheck.rules.deprecated_runtime
 
-runtimes[r.id] := r if some r in object.get(input, "runtimes", [])
+import data.lambdacheck.lib
 
-today := d if {
-	d := object.get(input, ["settings", "today"], "")
-	d != ""
-} else := time.format([time.now_ns(), "UTC", "2006-01-02"])
+runtimes := {r.id: r | some r in object.get(input, "runtimes", [])}
+
+today := lib.today
 
 deny contains finding if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	not fn.external
+	some fn in lib.functions
 	r := runtimes[fn.runtime]
 	deprecated := object.get(r, "deprecated", null)
 	is_string(deprecated)

@@ -26,9 +26,10 @@
 #     minimum.
 package lambdacheck.rules.function_url_without_auth
 
+import data.lambdacheck.lib
+
 deny contains finding if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	not fn.external
+	some fn in lib.functions
 	some url in fn.urls
 	url.auth_type == "NONE"
 	q := object.get(url, "qualifier", "")
@@ -36,7 +37,7 @@ deny contains finding if {
 	finding := {
 		"message": sprintf("function URL %s of %s has AuthType NONE: %s", [
 			url.address,
-			function_label(fn.address, q),
+			lib.qualified_label(fn.address, q),
 			ev.text,
 		]),
 		"address": url.address,
@@ -47,11 +48,10 @@ deny contains finding if {
 # Reachable now: the simulator's public-url reach flow.
 evidence(fn, q) := {"text": text, "flows": ids} if {
 	reach := [fl |
-		some fl in input.flows
-		fl.kind == "reach"
+		some fl in lib.reach_flows
 		fl.reach == "public-url"
 		fl.target.address == fn.address
-		qualifier(fl.target.arn) == q
+		lib.qualifier(fl.target.arn) == q
 		fl.decision != "denied"
 	]
 	count(reach) > 0
@@ -59,8 +59,7 @@ evidence(fn, q) := {"text": text, "flows": ids} if {
 	text := sprintf("anyone on the internet can call it without credentials (public-url reach %s)", [reach_decision(reach)])
 } else := {"text": text, "flows": [fl.id]} if {
 	# Not reachable now: name the step of the URL's invoke flow that stops it.
-	some fl in input.flows
-	fl.kind == "invoke"
+	some fl in lib.invoke_flows
 	fl.trigger.type == "function_url"
 	fl.trigger.function.address == fn.address
 	object.get(fl.trigger.function, "qualifier", "") == q
@@ -73,12 +72,3 @@ reach_decision(reach) := "allowed" if {
 	some fl in reach
 	fl.decision == "allowed"
 } else := reach[0].decision
-
-function_label(address, q) := sprintf("%s:%s", [address, q]) if q != ""
-
-else := address
-
-qualifier(arn) := parts[7] if {
-	parts := split(arn, ":")
-	count(parts) == 8
-} else := ""

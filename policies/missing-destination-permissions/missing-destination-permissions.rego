@@ -29,11 +29,12 @@
 #     resource policy with a Deny, exempt the role.
 package lambdacheck.rules.missing_destination_permissions
 
+import data.lambdacheck.lib
+
 purposes := {"dead-letter", "destination-on-success", "destination-on-failure", "event-source-on-failure"}
 
 deny contains finding if {
-	some fl in input.flows
-	fl.kind == "access"
+	some fl in lib.destination_flows
 	fl.decision == "denied"
 	purposes[fl.purpose]
 	denied := [sprintf("%s on %s", [s.action, s.resource]) |
@@ -44,8 +45,8 @@ deny contains finding if {
 	finding := {
 		"message": sprintf("%s of %s is %s, but the execution role is denied %s: %s", [
 			label[fl.purpose],
-			ref_name(fl.function),
-			ref_name(fl.resource),
+			lib.ref_name(fl.function),
+			lib.ref_name(fl.resource),
 			what(denied),
 			first_reason(fl),
 		]),
@@ -73,22 +74,16 @@ first_reason(fl) := [s.reason | some s in fl.steps; s.decision == "denied"][0]
 config_address(fl) := addr if {
 	fl.purpose in {"destination-on-success", "destination-on-failure"}
 	addrs := sort([ac.address |
-		some fn in input.inventory.functions
-		fn.address == fl.function.address
-		some ac in fn.async_configs
+		some ac in lib.function_by_address[fl.function.address].async_configs
 		fl.resource.arn in {object.get(ac, "on_success", ""), object.get(ac, "on_failure", "")}
 	])
 	addr := addrs[0]
 } else := addr if {
 	fl.purpose == "event-source-on-failure"
 	addrs := sort([t.address |
-		some t in input.inventory.triggers
+		some t in lib.triggers
 		object.get(t, "function_address", "") == fl.function.address
 		object.get(t, "on_failure", "") == fl.resource.arn
 	])
 	addr := addrs[0]
-} else := ref_name(fl.function)
-
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")
+} else := lib.ref_name(fl.function)

@@ -35,9 +35,10 @@
 #     sure the key policy delegates to IAM or names the role).
 package lambdacheck.rules.missing_poll_permissions
 
+import data.lambdacheck.lib
+
 deny contains finding if {
-	some fl in input.flows
-	fl.kind == "invoke"
+	some fl in lib.invoke_flows
 	fl.trigger.kind == "poll"
 	fl.trigger.enabled == true
 	denied := [s | some s in fl.steps; s.decision == "denied"; execution_role_read(s)]
@@ -47,7 +48,7 @@ deny contains finding if {
 			fl.trigger.type,
 			mapping_address(fl.trigger),
 			object.get(fl.trigger.source, "arn", ""),
-			ref_name(fl.trigger.function),
+			lib.ref_name(fl.trigger.function),
 			concat(", ", [describe(s) | some s in denied]),
 			denied[0].reason,
 		]),
@@ -69,8 +70,4 @@ describe(s) := sprintf("%s on the source's customer managed key %s", [s.action, 
 
 mapping_address(t) := t.address if {
 	object.get(t, "address", "") != ""
-} else := ref_name(t.function)
-
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")
+} else := lib.ref_name(t.function)

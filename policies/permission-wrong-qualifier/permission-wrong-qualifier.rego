@@ -28,15 +28,18 @@
 #     qualifier.
 package lambdacheck.rules.permission_wrong_qualifier
 
-functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
+import data.lambdacheck.lib
 
-triggers := object.get(input, ["inventory", "triggers"], [])
+# triggers_by_function: function address -> the triggers that target it.
+triggers_by_function := {addr: ts |
+	some addr in {t.function_address | some t in lib.triggers}
+	ts := [t | some t in lib.triggers; t.function_address == addr]
+}
 
 # --- (a) invoke flows denied because permissions are per qualifier --------
 
 qualifier_denial contains [fl, s] if {
-	some fl in input.flows
-	fl.kind == "invoke"
+	some fl in lib.invoke_flows
 	fl.decision == "denied"
 	fl.trigger.enabled == true
 	some s in fl.steps
@@ -61,9 +64,7 @@ deny contains finding if {
 }
 
 other_permissions(fn_address, principal, q) := sort([p |
-	some fn in functions
-	fn.address == fn_address
-	some p in object.get(fn, "permissions", [])
+	some p in object.get(lib.function_by_address, [fn_address, "permissions"], [])
 	p.principal == principal
 	object.get(p, "qualifier", "") != q
 ])
@@ -79,13 +80,12 @@ address_or(ps, fallback) := ps[0].address if {
 # --- (b) permissions no trigger of their service uses ---------------------
 
 deny contains finding if {
-	some fn in functions
+	some fn in lib.functions
 	some p in object.get(fn, "permissions", [])
 	types := trigger_types(p)
 	pq := object.get(p, "qualifier", "")
 	ts := [t |
-		some t in triggers
-		object.get(t, "function_address", "") == fn.address
+		some t in object.get(triggers_by_function, fn.address, [])
 		t.service in types
 		source_matches(p, t)
 	]
@@ -142,8 +142,7 @@ source_matches(p, _) if object.get(p, "source_arn", "") == ""
 source_matches(p, t) if p.source_arn == object.get(t, "source_arn", "")
 
 source_matches(p, t) if {
-	pattern := replace(replace(glob.quote_meta(p.source_arn), `\*`, "*"), `\?`, "?")
-	glob.match(pattern, null, object.get(t, "source_arn", ""))
+	glob.match(lib.iam_glob(p.source_arn), null, object.get(t, "source_arn", ""))
 }
 
 # --- helpers ----------------------------------------------------------------
@@ -152,6 +151,6 @@ trigger_address(t) := t.address if {
 	object.get(t, "address", "") != ""
 } else := t.function.address
 
-label(address, q) := sprintf("%s:%s", [address, q]) if q != ""
-
-else := sprintf("%s (unqualified)", [address])
+label(address, q) := sprintf("%s:%s", [address, q]) if {
+	q != ""
+} else := sprintf("%s (unqualified)", [address])

@@ -34,6 +34,8 @@
 #     permissions boundary and require it on the roles it creates.
 package lambdacheck.rules.privilege_escalation_actions
 
+import data.lambdacheck.lib
+
 # The escalation actions, lower-case (IAM action names ignore case) to their
 # canonical spelling.
 escalation := {
@@ -56,15 +58,23 @@ escalation := {
 	"sts:assumerole": "sts:AssumeRole",
 }
 
-functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
-
-roles[role.arn] := role if some role in object.get(input, ["inventory", "roles"], [])
+# role_grants: role ARN -> [[policy, escalation actions it grants on "*"]],
+# computed once per role however many functions share it.
+role_grants := {arn: grants |
+	some arn in {fn.role | some fn in lib.functions}
+	role := lib.role_by_arn[arn]
+	grants := [[pol, granted] |
+		some pol in lib.identity_policies(role)
+		granted := granted_on_star(object.get(pol, "document", {}))
+		count(granted) > 0
+	]
+	count(grants) > 0
+}
 
 deny contains finding if {
-	some fn in functions
-	role := roles[fn.role]
-	some pol in array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
-	granted := granted_on_star(object.get(pol, "document", {}))
+	some fn in lib.functions
+	some [pol, granted] in role_grants[fn.role]
+	role := lib.role_by_arn[fn.role]
 	effective := effective_actions(fn.address, granted)
 	count(effective) > 0
 	names := sort([escalation[a] | some a in effective])
@@ -73,10 +83,10 @@ deny contains finding if {
 			role.name,
 			fn.address,
 			concat(", ", names),
-			policy_label(pol),
+			lib.policy_label(pol),
 			combo_note(effective),
 		]),
-		"address": policy_address(pol, role),
+		"address": lib.policy_address(pol, role),
 		"flows": proving_flows(fn.address, effective),
 	}
 }
@@ -85,48 +95,49 @@ deny contains finding if {
 # on Resource "*" through a name or a partial wildcard ("iam:Put*Policy"),
 # not through a whole-service wildcard.
 granted_on_star(doc) := {a |
-	some st in statements(doc)
+	some st in lib.statements(doc)
 	st.Effect == "Allow"
-	"*" in as_list(object.get(st, "Resource", []))
-	some pattern in as_list(object.get(st, "Action", []))
-	p := lower(pattern)
-	not whole_service(p)
-	some a, _ in escalation
-	glob.match(iam_glob(p), null, a)
+	"*" in lib.as_list(object.get(st, "Resource", []))
+	some pattern in lib.as_list(object.get(st, "Action", []))
+	some a in matching_escalations(lower(pattern))
 }
+
+# matching_escalations: exact names by lookup; patterns only against the
+# escalation actions of their service (iam, lambda, sts).
+matching_escalations(p) := {p} if {
+	escalation[p]
+} else := {a |
+	not whole_service(p)
+	contains(p, ":")
+	svc := split(p, ":")[0]
+	svc in escalation_services
+	some a, _ in escalation
+	startswith(a, concat("", [svc, ":"]))
+	glob.match(lib.iam_glob(p), null, a)
+} if {
+	regex.match(`[*?]`, p)
+} else := set()
+
+escalation_services := {split(a, ":")[0] | some a, _ in escalation}
 
 whole_service("*")
 
 whole_service(p) if regex.match(`^[a-z0-9-]+:\*$`, p)
 
-# iam_glob turns an IAM action pattern (only * and ? are special) into a
-# glob pattern.
-iam_glob(p) := replace(replace(glob.quote_meta(p), `\*`, "*"), `\?`, "?")
-
-# effective_actions: with flows, only the actions a non-denied access flow
-# of the function to "*" still lists (boundaries and SCPs applied); without
-# any access flow for the function, the policy alone.
+# effective_actions: with access flows in the input, only the actions a
+# non-denied access flow of the function to "*" still lists (boundaries and
+# SCPs applied); in an inventory-only run, the policy alone.
 effective_actions(fn_address, granted) := {a |
-	some a in granted
 	some fl in star_flows(fn_address)
 	some x in fl.actions
-	lower(x) == a
+	a := lower(x)
+	a in granted
 } if {
-	has_access_flows(fn_address)
+	count(lib.access_flows) > 0
 } else := granted
 
-has_access_flows(fn_address) if {
-	some fl in input.flows
-	fl.kind == "access"
-	fl.function.address == fn_address
-}
-
 star_flows(fn_address) := [fl |
-	some fl in input.flows
-	fl.kind == "access"
-	fl.function.address == fn_address
-	fl.outside == true
-	fl.resource.arn == "*"
+	some fl in object.get(lib.star_flows, fn_address, [])
 	fl.decision != "denied"
 ]
 
@@ -142,25 +153,3 @@ combo_note(effective) := ": with lambda:CreateFunction it can run new code as an
 } else := ": it can change the code of any function and so act as that function's role" if {
 	"lambda:updatefunctioncode" in effective
 } else := ""
-
-policy_label(pol) := sprintf("AWS managed policy %s", [pol.name]) if {
-	object.get(pol, "managed", "") == "aws"
-} else := sprintf("customer managed policy %s", [pol.name]) if {
-	object.get(pol, "managed", "") == "customer"
-} else := sprintf("inline policy %s", [pol.name]) if {
-	object.get(pol, "name", "") != ""
-} else := "an inline policy"
-
-policy_address(pol, role) := pol.address if {
-	object.get(pol, "address", "") != ""
-} else := role.address
-
-statements(doc) := doc.Statement if is_array(doc.Statement)
-
-else := [doc.Statement] if is_object(doc.Statement)
-
-else := []
-
-as_list(x) := x if is_array(x)
-
-else := [x]

@@ -27,9 +27,18 @@
 #     authentication in front of it (API Gateway authorizer, Cognito, IAM).
 package lambdacheck.rules.public_entry_reaches_data_write
 
-flows_by_id[fl.id] := fl if some fl in input.flows
+import data.lambdacheck.lib
 
-public_reach := {"public", "public-url"}
+# public_entries are the ids of the public reach flows.
+public_entries := {fl.id | some fl in lib.reach_flows; fl.reach in {"public", "public-url"}; fl.decision != "denied"}
+
+# public_chains start at a public entry.
+public_chains := [c |
+	count(public_entries) > 0 # most estates have none: skip the chains
+	some c in lib.chain_flows
+	c.decision != "denied"
+	c.path[0] in public_entries
+]
 
 sensitive_levels := {"Write", "Permissions management"}
 
@@ -37,14 +46,9 @@ sensitive_levels := {"Write", "Permissions management"}
 non_data_services := {"logs", "xray", "cloudwatch"}
 
 # paths: [entry id, end id] of every public chain ending in a data write.
-paths contains [entry.id, last.id] if {
-	some fl in input.flows
-	fl.kind == "chain"
-	fl.decision != "denied"
-	entry := flows_by_id[fl.path[0]]
-	entry.kind == "reach"
-	entry.reach in public_reach
-	last := flows_by_id[fl.path[count(fl.path) - 1]]
+paths contains [fl.path[0], last.id] if {
+	some fl in public_chains
+	last := lib.access_by_id[fl.path[count(fl.path) - 1]]
 	last.kind == "access"
 	last.level in sensitive_levels
 	count(data_actions(last)) > 0
@@ -52,14 +56,14 @@ paths contains [entry.id, last.id] if {
 
 deny contains finding if {
 	some [entry_id, last_id] in paths
-	entry := flows_by_id[entry_id]
-	last := flows_by_id[last_id]
+	entry := lib.reach_by_id[entry_id]
+	last := lib.access_by_id[last_id]
 	chain := shortest(entry_id, last_id)
 	finding := {
 		"message": sprintf("%s → %s on %s (%s)%s", [
 			entry_text(entry),
 			last.level,
-			ref_name(last.resource),
+			lib.ref_name(last.resource),
 			action_text(data_actions(last)),
 			hops_text(chain),
 		]),
@@ -73,11 +77,9 @@ data_actions(access) := sort([a |
 	not split(lower(a), ":")[0] in non_data_services
 ])
 
-shortest(entry_id, last_id) := flows_by_id[best[1]] if {
-	candidates := [[count(c.path), c.id] |
-		some c in input.flows
-		c.kind == "chain"
-		c.decision != "denied"
+shortest(entry_id, last_id) := public_chains[best[2]] if {
+	candidates := [[count(c.path), c.id, i] |
+		some i, c in public_chains
 		c.path[0] == entry_id
 		c.path[count(c.path) - 1] == last_id
 	]
@@ -100,21 +102,10 @@ action_text(actions) := concat(", ", array.concat(array.slice(actions, 0, 5), [s
 # entry_address: the URL for a public URL, else the function.
 entry_address(entry) := addrs[0] if {
 	entry.reach == "public-url"
-	q := qualifier(entry.target.arn)
+	q := lib.qualifier(entry.target.arn)
 	addrs := sort([u.address |
-		some fn in object.get(input, ["inventory", "functions"], [])
-		fn.address == entry.target.address
-		some u in object.get(fn, "urls", [])
+		some u in object.get(lib.function_by_address, [entry.target.address, "urls"], [])
 		object.get(u, "qualifier", "") == q
 	])
 	count(addrs) > 0
 } else := entry.target.address
-
-qualifier(arn) := parts[7] if {
-	parts := split(arn, ":")
-	count(parts) == 8
-} else := ""
-
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")

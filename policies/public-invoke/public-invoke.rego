@@ -28,15 +28,16 @@
 #     meant to be called from outside.
 package lambdacheck.rules.public_invoke
 
+import data.lambdacheck.lib
+
 deny contains finding if {
-	some fl in input.flows
-	fl.kind == "reach"
+	some fl in lib.reach_flows
 	fl.reach == "public"
 	fl.decision in {"allowed", "conditional"}
 	finding := {
 		"message": sprintf("any AWS account can call %s on %s%s (%s)%s", [
 			concat(", ", fl.actions),
-			ref_name(fl.target),
+			lib.ref_name(fl.target),
 			qualifier_text(fl.target.arn),
 			granted_by(fl),
 			condition_text(fl),
@@ -46,80 +47,45 @@ deny contains finding if {
 	}
 }
 
-# --- where the grant comes from -------------------------------------------
-
-resource_statements(fl) := [st |
-	some s in fl.steps
-	some st in s.statements
-	st.layer == "resource"
-	st.effect == "Allow"
-]
-
-granted_by(fl) := sprintf("statement %s of its resource-based policy", [concat(", ", sids)]) if {
-	sids := [sprintf("%q", [st.sid]) | some st in resource_statements(fl); object.get(st, "sid", "") != ""]
-	count(sids) > 0
+granted_by(fl) := sprintf("statement %s of its resource-based policy", [concat(", ", [sprintf("%q", [sid]) | some sid in sort(lib.granting_sids(fl))])]) if {
+	count(lib.granting_sids(fl)) > 0
 } else := "its resource-based policy"
 
-condition_text(fl) := sprintf(", provided %s", [concat(" and ", conds)]) if {
-	conds := {st.condition |
-		some s in fl.steps
-		some st in s.statements
-		object.get(st, "condition", "") != ""
-	}
-	count(conds) > 0
+condition_text(fl) := sprintf(", provided %s", [concat(" and ", lib.conditions(fl))]) if {
+	count(lib.conditions(fl)) > 0
 } else := ", with no condition" if {
 	fl.decision == "allowed"
 } else := ", under conditions the simulation could not decide"
 
 # grant_address: the aws_lambda_permission whose statement id the flow's
-# granting statement carries; else the function's resource policy for the
-# qualifier; else the function.
+# granting statement carries; else the permission to "*" on the qualifier;
+# else the function's resource policy for the qualifier; else the function.
 grant_address(fl) := addrs[0] if {
-	fn := function(fl.target.address)
-	q := qualifier(fl.target.arn)
-	sids := {st.sid | some st in resource_statements(fl)}
 	addrs := sort([p.address |
-		some p in fn.permissions
-		p.statement_id in sids
-		object.get(p, "qualifier", "") == q
+		some p in permissions(fl)
+		p.statement_id in lib.granting_sids(fl)
 	])
 	count(addrs) > 0
 } else := addrs[0] if {
-	fn := function(fl.target.address)
-	q := qualifier(fl.target.arn)
-	addrs := sort([p.address |
-		some p in fn.permissions
-		p.principal == "*"
-		object.get(p, "qualifier", "") == q
-	])
+	addrs := sort([p.address | some p in permissions(fl); p.principal == "*"])
 	count(addrs) > 0
 } else := addrs[0] if {
-	fn := function(fl.target.address)
-	q := qualifier(fl.target.arn)
+	q := lib.qualifier(fl.target.arn)
 	addrs := sort([rp.address |
-		some rp in fn.resource_policies
+		some rp in object.get(lib.function_by_address, [fl.target.address, "resource_policies"], [])
 		object.get(rp, "qualifier", "") == q
 		object.get(rp, "address", "") != ""
 	])
 	count(addrs) > 0
-} else := ref_name(fl.target)
+} else := lib.ref_name(fl.target)
 
-function(address) := fn if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	fn.address == address
-}
+# permissions of the flow's function on the flow's qualifier.
+permissions(fl) := [p |
+	q := lib.qualifier(fl.target.arn)
+	some p in object.get(lib.function_by_address, [fl.target.address, "permissions"], [])
+	object.get(p, "qualifier", "") == q
+]
 
-# qualifier is the alias or version of a qualified function ARN, "" for the
-# unqualified function.
-qualifier(arn) := parts[7] if {
-	parts := split(arn, ":")
-	count(parts) == 8
+qualifier_text(arn) := sprintf(" (qualifier %s)", [lib.qualifier(arn)]) if {
+	lib.qualifier(arn) != ""
 } else := ""
-
-qualifier_text(arn) := sprintf(" (qualifier %s)", [qualifier(arn)]) if qualifier(arn) != ""
-
-else := ""
-
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")

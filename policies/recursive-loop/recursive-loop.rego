@@ -32,35 +32,34 @@
 #     recursive_loop = "Allow") and set reserved concurrency as a brake.
 package lambdacheck.rules.recursive_loop
 
-flows_by_id[fl.id] := fl if some fl in input.flows
+import data.lambdacheck.lib
 
-# A loop is identified by its closing hop (the last write and the invoke it
-# causes), so chains that enter the same cycle from different entries give
-# one finding.
-loop_keys contains key if {
-	some fl in input.flows
-	fl.kind == "chain"
+# loops are the non-denied chains that close a cycle. A loop is identified
+# by its closing hop (the last write and the invoke it causes), so chains
+# that enter the same cycle from different entries give one finding.
+loops := [fl |
+	some fl in lib.chain_flows
 	fl.loop == true
 	fl.decision != "denied"
-	n := count(fl.path)
-	n >= 1
-	key := closing_key(fl.path)
-}
+	count(fl.path) >= 1
+]
 
-closing_key(path) := concat(" => ", array.slice(path, count(path) - 2, count(path))) if count(path) >= 2
+loop_keys contains closing_key(fl.path) if some fl in loops
 
-else := path[0]
+closing_key(path) := concat(" => ", array.slice(path, count(path) - 2, count(path))) if {
+	count(path) >= 2
+} else := path[0]
 
 deny contains finding if {
 	some key in loop_keys
 	fl := shortest(key)
 	target := looping_function(fl.path)
-	cycle := cycle_flows(fl.path, target)
+	cycle := cycle_ids(fl.path, target)
 	not logging_only(cycle)
 	finding := {
 		"message": sprintf("%s can re-trigger itself: %s%s", [
 			target,
-			path_text(fl),
+			path_text(fl, cycle, target),
 			detection_note(target, cycle),
 		]),
 		"address": target,
@@ -71,44 +70,54 @@ deny contains finding if {
 # shortest: of the chains closing the same cycle, the one with the shortest
 # path (then the smallest id), so the finding is stable.
 shortest(key) := fl if {
-	candidates := [[count(c.path), c.id] |
-		some c in input.flows
-		c.kind == "chain"
-		c.loop == true
-		c.decision != "denied"
+	candidates := [[count(c.path), c.id, i] |
+		some i, c in loops
 		closing_key(c.path) == key
 	]
 	best := sort(candidates)[0]
-	fl := flows_by_id[best[1]]
+	fl := loops[best[2]]
 }
 
-# looping_function: the function the last hop invokes.
-looping_function(path) := f.trigger.function.address if {
-	f := flows_by_id[path[count(path) - 1]]
-	f.kind == "invoke"
-} else := f.resource.address if {
-	# a direct lambda:InvokeFunction hop ends with the access flow
-	f := flows_by_id[path[count(path) - 1]]
-	f.kind == "access"
-	object.get(f.resource, "address", "") != ""
-} else := flows_by_id[path[count(path) - 1]].function.address
+# looping_function: the function the last hop invokes — through a trigger,
+# or directly (lambda:InvokeFunction: the chain ends with the access flow).
+looping_function(path) := lib.invoke_by_id[last].trigger.function.address if {
+	last := path[count(path) - 1]
+	lib.invoke_by_id[last]
+} else := addr if {
+	f := lib.access_by_id[path[count(path) - 1]]
+	addr := invoked_function(f.resource)
+}
 
-# cycle_flows: the flows of the path from the looping function's first
-# write onwards.
-cycle_flows(path, target) := array.slice(path_flows, start, count(path_flows)) if {
-	path_flows := [flows_by_id[id] | some id in path]
-	starts := [i |
-		some i, f in path_flows
-		f.kind == "access"
-		f.function.address == target
+invoked_function(r) := r.address if {
+	object.get(r, "address", "") != ""
+} else := fns[0] if {
+	fns := [fn.address | some fn in lib.functions; fn.arn == r.arn]
+	count(fns) > 0
+} else := r.arn
+
+# cycle_ids: the path from the looping function's first write on: after
+# the first hop (other than the closing one) that invokes it, or the whole
+# path when it starts with that function's own write.
+cycle_ids(path, target) := array.slice(path, start, count(path)) if {
+	starts := [next |
+		some i, id in path
+		i < count(path) - 1
+		entered_function(id) == target
+		next := i + 1
 	]
 	start := min(starts)
-} else := [flows_by_id[id] | some id in path]
+} else := path
 
+entered_function(id) := lib.invoke_by_id[id].trigger.function.address
+
+entered_function(id) := lib.reach_by_id[id].target.address
+
+# logging_only: a hop is only the function's logging grant (logs:* on a
+# resource outside the inventory) — every execution role has it, and it is
+# not a way back to the trigger.
 logging_only(cycle) if {
-	some f in cycle
-	f.kind == "access"
-	f.outside == true
+	some id in cycle
+	f := lib.outside_by_id[id]
 	count(f.actions) > 0
 	every a in f.actions {
 		startswith(lower(a), "logs:")
@@ -117,36 +126,26 @@ logging_only(cycle) if {
 
 # path_text: the simulator's title of the chain names the triggering action
 # of every hop; without one, the hops are rebuilt from the flows.
-path_text(fl) := fl.title if {
+path_text(fl, cycle, target) := fl.title if {
 	object.get(fl, "title", "") != ""
-} else := cycle_text(fl_cycle(fl), looping_function(fl.path))
+} else := concat(" → ", array.concat([target], [hop(id) | some id in cycle])) if {
+	count(cycle) > 0
+} else := "a chain of allowed hops"
 
-fl_cycle(fl) := cycle_flows(fl.path, looping_function(fl.path))
+hop(id) := sprintf("writes %s (%s)", [lib.ref_name(f.resource), concat(", ", trim_actions(f.actions))]) if {
+	f := lib.access_by_id[id]
+} else := sprintf("%s trigger %s invokes %s", [f.trigger.type, lib.ref_name(f.trigger.source), f.trigger.function.address]) if {
+	f := lib.invoke_by_id[id]
+} else := id
 
-cycle_text(cycle, target) := concat(" → ", array.concat([target], [hop(f) | some f in cycle])) if count(cycle) > 0
-
-else := "a chain of allowed hops"
-
-hop(f) := sprintf("writes %s (%s)", [ref_name(f.resource), concat(", ", trim_actions(f.actions))]) if {
-	f.kind == "access"
-} else := sprintf("%s trigger %s invokes %s", [f.trigger.type, ref_name(f.trigger.source), f.trigger.function.address]) if {
-	f.kind == "invoke"
-} else := f.id
-
-trim_actions(actions) := array.concat(array.slice(actions, 0, 3), ["…"]) if count(actions) > 3
-
-else := actions
+trim_actions(actions) := array.concat(array.slice(actions, 0, 3), ["…"]) if {
+	count(actions) > 3
+} else := actions
 
 detection_note(target, cycle) := "; its recursion config sets recursive_loop = \"Allow\", so Lambda's loop detection will not stop it" if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	fn.address == target
-	fn.recursive_loop == "Allow"
+	lib.function_by_address[target].recursive_loop == "Allow"
 } else := "; Lambda's loop detection does not cover this path (only SQS, SNS, S3 and direct invokes)" if {
-	some f in cycle
-	f.kind == "invoke"
-	not f.trigger.type in {"sqs", "sns", "s3", "lambda"}
+	some id in cycle
+	type := lib.invoke_by_id[id].trigger.type
+	not type in {"sqs", "sns", "s3", "lambda"}
 } else := ""
-
-ref_name(r) := r.address if {
-	object.get(r, "address", "") != ""
-} else := object.get(r, "arn", "")

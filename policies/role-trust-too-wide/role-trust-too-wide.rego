@@ -31,18 +31,15 @@
 #     the account to trusted_accounts.
 package lambdacheck.rules.role_trust_too_wide
 
+import data.lambdacheck.lib
+
 # The simulator's probe for "some account named nowhere".
 any_account := "000000000000"
 
 lambda_services := {"lambda.amazonaws.com", "edgelambda.amazonaws.com"}
 
-known_accounts contains a if some a in object.get(input, ["settings", "trusted_accounts"], [])
-
-known_accounts contains a if some a in object.get(input, ["settings", "accounts"], [])
-
 deny contains finding if {
-	some fl in input.flows
-	fl.kind == "reach"
+	some fl in lib.reach_flows
 	fl.reach == "assume-role"
 	fl.decision in {"allowed", "conditional"}
 	who := too_wide(fl)
@@ -64,29 +61,21 @@ too_wide(fl) := "any AWS account (the trust policy admits \"*\" or every account
 	endswith(fl.principal, ".amazonaws.com")
 	not lambda_services[fl.principal]
 } else := "any principal of its own account allowed sts:AssumeRole (the trust policy names the account root)" if {
-	fl.principal == account_of(fl.target.arn)
+	fl.principal == lib.account_of(fl.target.arn)
 	fl.decision == "allowed"
 } else := sprintf("account %s, which is not in trusted_accounts, with no condition such as sts:ExternalId", [fl.principal]) if {
 	regex.match(`^[0-9]{12}$`, fl.principal)
-	fl.principal != account_of(fl.target.arn)
-	not known_accounts[fl.principal]
+	fl.principal != lib.account_of(fl.target.arn)
+	not fl.principal in lib.known_accounts
 	fl.decision == "allowed"
 }
 
-condition_note(fl) := sprintf(", provided %s", [concat(" and ", conds)]) if {
-	conds := {st.condition |
-		some s in fl.steps
-		some st in s.statements
-		object.get(st, "condition", "") != ""
-	}
-	count(conds) > 0
+condition_note(fl) := sprintf(", provided %s", [concat(" and ", lib.conditions(fl))]) if {
+	count(lib.conditions(fl)) > 0
 } else := ""
 
 used_by(role_arn) := sprintf(" (used by %s)", [concat(", ", fns)]) if {
-	fns := sort([fn.address |
-		some fn in object.get(input, ["inventory", "functions"], [])
-		fn.role == role_arn
-	])
+	fns := sort([fn.address | some fn in lib.functions; fn.role == role_arn])
 	count(fns) > 0
 } else := ""
 
@@ -94,8 +83,3 @@ role_name(arn) := parts[count(parts) - 1] if {
 	parts := split(arn, "/")
 	count(parts) > 1
 } else := arn
-
-account_of(arn) := parts[4] if {
-	parts := split(arn, ":")
-	count(parts) >= 6
-} else := ""

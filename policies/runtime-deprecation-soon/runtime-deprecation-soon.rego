@@ -18,20 +18,18 @@
 #     deprecation date named in the message.
 package lambdacheck.rules.runtime_deprecation_soon
 
+import data.lambdacheck.lib
+
 window_days := 90
 
-runtimes[r.id] := r if some r in object.get(input, "runtimes", [])
+runtimes := {r.id: r | some r in object.get(input, "runtimes", [])}
 
-today := d if {
-	d := object.get(input, ["settings", "today"], "")
-	d != ""
-} else := time.format([time.now_ns(), "UTC", "2006-01-02"])
+today := lib.today
 
 horizon := time.format([time.add_date(time.parse_ns("2006-01-02", today), 0, 0, window_days), "UTC", "2006-01-02"])
 
 deny contains finding if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	not fn.external
+	some fn in lib.functions
 	r := runtimes[fn.runtime]
 	deprecated := object.get(r, "deprecated", null)
 	is_string(deprecated)

@@ -28,9 +28,10 @@
 #     Terraform state.
 package lambdacheck.rules.secret_in_environment
 
+import data.lambdacheck.lib
+
 deny contains finding if {
-	some fn in object.get(input, ["inventory", "functions"], [])
-	not fn.external
+	some fn in lib.functions
 	secrets := [v | some v in object.get(fn, "environment", []); v.looks_secret == true]
 	count(secrets) > 0
 	finding := {

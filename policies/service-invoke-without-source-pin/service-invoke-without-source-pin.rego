@@ -31,6 +31,8 @@
 #     conditions to the service statement.
 package lambdacheck.rules.service_invoke_without_source_pin
 
+import data.lambdacheck.lib
+
 # Services whose source ARNs carry no account id.
 accountless := {"s3.amazonaws.com", "ses.amazonaws.com"}
 
@@ -61,11 +63,9 @@ unresolved(p, field) if {
 
 service_name(principal) := split(principal, ".")[0]
 
-functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
-
 # flagged: [function address, permission address] of every open permission.
 flagged contains [fn.address, p.address] if {
-	some fn in functions
+	some fn in lib.functions
 	some p in object.get(fn, "permissions", [])
 	service_principal(p.principal)
 	inventory_reason(p)
@@ -73,18 +73,18 @@ flagged contains [fn.address, p.address] if {
 
 flagged contains [fn.address, p.address] if {
 	some fl in service_reach
-	fn := function(fl.target.address)
+	fn := lib.function_by_address[fl.target.address]
 	some p in object.get(fn, "permissions", [])
 	grants(p, fl)
 }
 
 deny contains finding if {
 	some [fn_address, p_address] in flagged
-	fn := function(fn_address)
+	fn := lib.function_by_address[fn_address]
 	some p in fn.permissions
 	p.address == p_address
 	finding := {
-		"message": sprintf("%s on %s: %s", [p.address, label(fn.address, object.get(p, "qualifier", "")), reason(p)]),
+		"message": sprintf("%s on %s: %s", [p.address, lib.qualified_label(fn.address, object.get(p, "qualifier", "")), reason(p)]),
 		"address": p.address,
 		"flows": sort([fl.id | some fl in service_reach; fl.target.address == fn.address; grants(p, fl)]),
 	}
@@ -99,7 +99,7 @@ reason(p) := r if {
 
 deny contains finding if {
 	some fl in service_reach
-	fn := function_or_empty(fl.target.address)
+	fn := object.get(lib.function_by_address, fl.target.address, {})
 	not explained(fl, fn)
 	finding := {
 		"message": sprintf("%s acting for another account's resource may invoke %s%s: its resource-based policy grants the service without aws:SourceArn or aws:SourceAccount", [
@@ -107,7 +107,7 @@ deny contains finding if {
 			fl.target.address,
 			qualifier_text(fl.target.arn),
 		]),
-		"address": policy_address(fn, qualifier(fl.target.arn), fl.target.address),
+		"address": policy_address(fn, lib.qualifier(fl.target.arn), fl.target.address),
 		"flows": [fl.id],
 	}
 }
@@ -120,10 +120,10 @@ explained(fl, fn) if {
 # --- full resource policies: S3/SES statements without aws:SourceAccount ---
 
 deny contains finding if {
-	some fn in functions
+	some fn in lib.functions
 	some rp in object.get(fn, "resource_policies", [])
 	object.get(rp, "address", fn.address) != fn.address
-	some i, st in statements(object.get(rp, "document", {}))
+	some i, st in lib.statements(object.get(rp, "document", {}))
 	st.Effect == "Allow"
 	some svc in services(st)
 	accountless[svc]
@@ -132,7 +132,7 @@ deny contains finding if {
 		"message": sprintf("statement %s of resource policy %s on %s lets %s invoke it without an aws:SourceAccount condition; %s ARNs carry no account id", [
 			statement_label(st, i),
 			rp.address,
-			label(fn.address, object.get(rp, "qualifier", "")),
+			lib.qualified_label(fn.address, object.get(rp, "qualifier", "")),
 			svc,
 			service_name(svc),
 		]),
@@ -144,26 +144,16 @@ deny contains finding if {
 # --- helpers ----------------------------------------------------------------
 
 service_reach := [fl |
-	some fl in input.flows
-	fl.kind == "reach"
+	some fl in lib.reach_flows
 	fl.reach == "service"
 	fl.decision in {"allowed", "conditional"}
 ]
 
 # grants: permission p is the one behind reach flow fl.
 grants(p, fl) if {
-	object.get(p, "qualifier", "") == qualifier(fl.target.arn)
+	object.get(p, "qualifier", "") == lib.qualifier(fl.target.arn)
 	p.principal == fl.principal
 }
-
-function(address) := fn if {
-	some fn in functions
-	fn.address == address
-}
-
-function_or_empty(address) := fn if {
-	fn := function(address)
-} else := {}
 
 policy_address(fn, q, fallback) := addrs[0] if {
 	addrs := sort([rp.address |
@@ -174,17 +164,7 @@ policy_address(fn, q, fallback) := addrs[0] if {
 	count(addrs) > 0
 } else := fallback
 
-statements(doc) := doc.Statement if is_array(doc.Statement)
-
-else := [doc.Statement] if is_object(doc.Statement)
-
-else := []
-
-services(st) := [s | some s in as_list(st.Principal.Service)]
-
-as_list(x) := x if is_array(x)
-
-else := [x]
+services(st) := [s | some s in lib.as_list(st.Principal.Service)]
 
 has_condition_key(st, key) if {
 	some _, keys in object.get(st, "Condition", {})
@@ -196,15 +176,6 @@ statement_label(st, i) := sprintf("%q", [st.Sid]) if {
 	object.get(st, "Sid", "") != ""
 } else := sprintf("#%d", [i])
 
-label(address, q) := sprintf("%s:%s", [address, q]) if q != ""
-
-else := address
-
-qualifier(arn) := parts[7] if {
-	parts := split(arn, ":")
-	count(parts) == 8
+qualifier_text(arn) := sprintf(" (qualifier %s)", [lib.qualifier(arn)]) if {
+	lib.qualifier(arn) != ""
 } else := ""
-
-qualifier_text(arn) := sprintf(" (qualifier %s)", [qualifier(arn)]) if qualifier(arn) != ""
-
-else := ""

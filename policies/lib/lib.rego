@@ -1,0 +1,157 @@
+# Package lib holds what the built-in rules share: the flows partitioned by
+# kind (and the access flows by purpose), inventory lookups by address and
+# ARN, the accounts the settings trust, and small ARN and policy helpers.
+# Every rule is evaluated in the same query, so each partition and index is
+# computed once per run however many rules read it — one pass over the flows
+# instead of one per rule. User rules (--policy DIR) may import it too.
+#
+# It defines no deny set and carries no METADATA: it is not a rule.
+package lambdacheck.lib
+
+# --- flows --------------------------------------------------------------------
+
+flow_kinds := {"invoke", "access", "reach", "chain"}
+
+# by_kind groups input.flows by kind in one pass (comprehension indexing on
+# f.kind).
+by_kind := {kind: fls |
+	some kind in flow_kinds
+	fls := [f | some f in object.get(input, "flows", []); f.kind == kind]
+}
+
+invoke_flows := by_kind.invoke
+
+access_flows := by_kind.access
+
+reach_flows := by_kind.reach
+
+chain_flows := by_kind.chain
+
+# Lookups by id, over the partitions a chain path walks through. Each is
+# built on first use only.
+invoke_by_id := {f.id: f | some f in invoke_flows}
+
+reach_by_id := {f.id: f | some f in reach_flows}
+
+access_by_id := {f.id: f | some f in access_flows}
+
+# destination_flows are the access flows a destination or dead-letter
+# configuration asks for (purpose destination-*, dead-letter,
+# event-source-on-failure …).
+destination_flows := [f | some f in access_flows; f.purpose]
+
+# cross_account_flows are access flows to resources in another account.
+cross_account_flows := [f | some f in access_flows; f.cross_account == true]
+
+# outside_flows are access flows to resources outside the inventory ("*"
+# or patterns).
+outside_flows := [f | some f in access_flows; f.outside == true]
+
+outside_by_id := {f.id: f | some f in outside_flows}
+
+# star_flows: access flows to Resource "*" — what the role may do to
+# anything — grouped by function address.
+star_flows := {addr: fls |
+	some addr in {f.function.address | some f in star}
+	fls := [f | some f in star; f.function.address == addr]
+}
+
+star := [f | some f in outside_flows; f.resource.arn == "*"]
+
+# --- inventory ----------------------------------------------------------------
+
+# functions are the functions the source defines (not external targets).
+functions := [fn | some fn in object.get(input, ["inventory", "functions"], []); not fn.external]
+
+function_by_address := {fn.address: fn | some fn in functions}
+
+role_by_arn := {r.arn: r | some r in object.get(input, ["inventory", "roles"], [])}
+
+triggers := object.get(input, ["inventory", "triggers"], [])
+
+# identity_policies are a role's inline and attached policies.
+identity_policies(role) := array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
+
+# --- settings -----------------------------------------------------------------
+
+# known_accounts are the application's own accounts and the trusted ones.
+known_accounts := {a | some a in object.get(input, ["settings", "trusted_accounts"], [])} | {a | some a in object.get(input, ["settings", "accounts"], [])}
+
+# today is settings.today, else the current UTC date (YYYY-MM-DD).
+today := d if {
+	d := object.get(input, ["settings", "today"], "")
+	d != ""
+} else := time.format([time.now_ns(), "UTC", "2006-01-02"])
+
+# --- helpers ------------------------------------------------------------------
+
+# account_of is the account field of an ARN ("" for S3 and non-ARNs).
+account_of(arn) := parts[4] if {
+	parts := split(arn, ":")
+	count(parts) >= 6
+} else := ""
+
+# qualifier is the alias or version of a qualified function ARN, "" for the
+# unqualified function.
+qualifier(arn) := parts[7] if {
+	parts := split(arn, ":")
+	count(parts) == 8
+} else := ""
+
+# qualified_label is "ADDRESS:QUALIFIER", or ADDRESS for "".
+qualified_label(address, q) := sprintf("%s:%s", [address, q]) if q != ""
+
+else := address
+
+# ref_name is a flow reference's Terraform address, or its ARN.
+ref_name(r) := r.address if {
+	object.get(r, "address", "") != ""
+} else := object.get(r, "arn", "")
+
+# statements of a policy document, whether Statement is a list or one object.
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+else := [doc.Statement] if is_object(doc.Statement)
+
+else := []
+
+# as_list makes a policy's string-or-list field a list.
+as_list(x) := x if is_array(x)
+
+else := [x]
+
+# iam_glob turns an IAM pattern (only * and ? are special) into a glob
+# pattern for glob.match(…, null, …).
+iam_glob(p) := replace(replace(glob.quote_meta(p), `\*`, "*"), `\?`, "?")
+
+# policy_label names an identity policy in messages.
+policy_label(pol) := sprintf("AWS managed policy %s", [pol.name]) if {
+	object.get(pol, "managed", "") == "aws"
+} else := sprintf("customer managed policy %s", [pol.name]) if {
+	object.get(pol, "managed", "") == "customer"
+} else := sprintf("inline policy %s", [pol.name]) if {
+	object.get(pol, "name", "") != ""
+} else := "an inline policy"
+
+# policy_address is where a role's policy is defined (its attachment for
+# managed policies), else the role.
+policy_address(pol, role) := pol.address if {
+	object.get(pol, "address", "") != ""
+} else := role.address
+
+# granting_sids are the Sids of the resource-policy Allow statements that
+# decided a flow's steps.
+granting_sids(fl) := {st.sid |
+	some s in fl.steps
+	some st in s.statements
+	st.layer == "resource"
+	st.effect == "Allow"
+	object.get(st, "sid", "") != ""
+}
+
+# conditions are the open conditions of a flow's uncertain statements.
+conditions(fl) := {st.condition |
+	some s in fl.steps
+	some st in s.statements
+	object.get(st, "condition", "") != ""
+}
