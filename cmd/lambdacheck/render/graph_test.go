@@ -133,9 +133,6 @@ func checkMermaid(t *testing.T, src string, edges int) {
 			depth++
 		case mermaidNode.MatchString(l):
 			id := mermaidNode.FindStringSubmatch(l)[1]
-			if depth == 0 {
-				bad("node outside every subgraph")
-			}
 			if nodes[id] || subs[id] {
 				bad("node id reused")
 			}

@@ -42,22 +42,25 @@ const (
 
 const graphLegend = "edges: solid allowed, dashed conditional or unknown, red crossed denied, grey dotted disabled trigger; thick orange a chain, thick purple a loop"
 
-// Mermaid writes g as a Mermaid flowchart, left to right: one subgraph per
-// column (entries, functions, resources) holding one per service, classDef
-// styles per kind of node, edges styled by decision, chains and loops
-// highlighted with linkStyle.
+// Mermaid writes g as a Mermaid flowchart, left to right: entries,
+// functions, resources, with a subgraph per service group, classDef styles
+// per kind of node, edges styled by decision, chains and loops highlighted
+// with linkStyle.
 func Mermaid(w io.Writer, g *graph.Graph) error {
 	var b strings.Builder
 	b.WriteString("%% lambdacheck flow graph; " + graphLegend + "\n")
 	b.WriteString("flowchart LR\n")
 	classes := map[string][]string{}
+	// Only the service groups are subgraphs: a subgraph around a whole
+	// column is laid out as one block, which breaks the left-to-right
+	// reading once a few dozen edges cross it. Ranks keep the columns.
 	for _, s := range g.Sections() {
-		fmt.Fprintf(&b, "  subgraph %s[\"%s\"]\n", s.ID, mermaidText(s.Label))
+		fmt.Fprintf(&b, "  %%%% %s\n", s.Label)
 		for _, c := range s.Clusters {
-			indent := "    "
+			indent := "  "
 			if c.Label != "" {
-				fmt.Fprintf(&b, "    subgraph %s[\"%s\"]\n", c.ID, mermaidText(c.Label))
-				indent = "      "
+				fmt.Fprintf(&b, "  subgraph %s[\"%s\"]\n", c.ID, mermaidText(c.Label))
+				indent = "    "
 			}
 			for _, n := range c.Nodes {
 				open, close := mermaidShape(n)
@@ -67,10 +70,9 @@ func Mermaid(w io.Writer, g *graph.Graph) error {
 				}
 			}
 			if c.Label != "" {
-				b.WriteString("    end\n")
+				b.WriteString("  end\n")
 			}
 		}
-		b.WriteString("  end\n")
 	}
 	styles := map[string][]string{}
 	for i := range g.Edges {
