@@ -365,3 +365,35 @@ func TestCollectServiceControlPolicies(t *testing.T) {
 		t.Fatalf("SCP targets = %v", got)
 	}
 }
+
+func TestConcurrencyIsBounded(t *testing.T) {
+	for _, limit := range []int{1, 3} {
+		_, f := collectFake(t, "testdata/event-pipeline", Options{AllRegions: true, Concurrency: limit})
+		if got := f.MaxInFlight(); got > limit || got < 1 {
+			t.Errorf("concurrency %d: %d requests were in flight at once", limit, got)
+		}
+	}
+}
+
+// An error that is neither a permission nor a region problem aborts the
+// collection: no inventory is returned as if complete.
+func TestOtherErrorsAbort(t *testing.T) {
+	dir := t.TempDir()
+	sts, err := os.ReadFile("testdata/thumbnails/sts/GetCallerIdentity.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "sts"), 0o755)
+	os.WriteFile(filepath.Join(dir, "sts/GetCallerIdentity.xml"), sts, 0o644)
+	os.WriteFile(filepath.Join(dir, "internal.json"), []byte(`{"Type":"Service","message":"An internal error occurred."}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "routes.txt"), []byte("sts * GetCallerIdentity 200 sts/GetCallerIdentity.xml\n"+
+		"iam * GetAccountAuthorizationDetails 500:ServiceException internal.json\n"), 0o644)
+	f := newFake(t, dir)
+	inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{})
+	if err == nil || inv != nil {
+		t.Fatalf("Collect = %v, %v; want an error and no inventory", inv != nil, err)
+	}
+	if !strings.Contains(err.Error(), "IAM GetAccountAuthorizationDetails") && !strings.Contains(err.Error(), "FakeAWSNoRoute") {
+		t.Fatalf("error lacks context: %v", err)
+	}
+}

@@ -261,7 +261,7 @@ func qualifiedARN(arn, q string) string {
 // and the qualifier.
 func splitFunctionARN(arn string) (string, string) {
 	parts := strings.Split(arn, ":")
-	if len(parts) == 8 && parts[0] == "arn" && parts[5] == "function" {
+	if len(parts) == 8 && parts[0] == "arn" && parts[5] == "function" && parts[7] != "" {
 		q := parts[7]
 		if q == "$LATEST" {
 			q = ""

@@ -52,8 +52,8 @@ filled are marked unknown, and collection goes on. Environment variable
 values are never stored; keys are, with a flag when a value looks secret.
 
 --role-arn assumes a (read-only) role first; repeat it to read several
-accounts into one snapshot. Snapshots collected separately can be merged by
-giving several to simulate. Ctrl-C stops cleanly: no snapshot is written.`,
+accounts into one merged snapshot, so flows between them are simulated.
+Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
 		Example: `  lambdacheck collect --region eu-west-1 -o prod.json
   lambdacheck collect --profile audit --all-regions -o audit.json
   lambdacheck collect --role-arn arn:aws:iam::111111111111:role/lambdacheck-readonly --region us-east-1 -o a.json

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -49,6 +50,15 @@ type Server struct {
 	mu        sync.Mutex
 	calls     map[string]int // "Service.Operation" → requests answered
 	unmatched []string
+	inFlight  int
+	maxFlight int
+}
+
+// MaxInFlight is the largest number of requests served at once.
+func (f *Server) MaxInFlight() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.maxFlight
 }
 
 type fakeRoute struct {
@@ -124,6 +134,17 @@ func (f *Server) Config(region string) aws.Config {
 var credScope = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.inFlight++
+	f.maxFlight = max(f.maxFlight, f.inFlight)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.inFlight--
+		f.mu.Unlock()
+	}()
+	// Hold each request briefly so concurrent callers overlap.
+	time.Sleep(200 * time.Microsecond)
 	body, _ := io.ReadAll(r.Body)
 	m := credScope.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
