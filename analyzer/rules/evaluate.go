@@ -58,9 +58,8 @@ type settingsDoc struct {
 	Today           string   `json:"today"`
 }
 
-// Value converts the input to a Rego value once; the runtime table joins it
-// already converted.
-func (in Input) Value() (ast.Value, error) {
+// doc is the input document without the runtime table.
+func (in Input) doc() inputDoc {
 	inv := in.Inventory
 	if inv == nil {
 		inv = &inventory.Inventory{}
@@ -87,11 +86,14 @@ func (in Input) Value() (ast.Value, error) {
 	if doc.Flows == nil {
 		doc.Flows = []flow.Flow{}
 	}
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("encode rules input: %w", err)
-	}
-	v, err := ast.ValueFromReader(bytes.NewReader(data))
+	return doc
+}
+
+// Value converts the input to a Rego value once; the runtime table joins it
+// already converted.
+func (in Input) Value() (ast.Value, error) {
+	doc := in.doc()
+	v, err := toValue(doc)
 	if err != nil {
 		return nil, fmt.Errorf("convert rules input: %w", err)
 	}

@@ -208,3 +208,43 @@ func TestBuiltinRuleTests(t *testing.T) {
 		}
 	}
 }
+
+// TestInputConversionMatchesJSON checks the direct Go → Rego conversion
+// against the JSON round trip it replaces, on every fixture app.
+func TestInputConversionMatchesJSON(t *testing.T) {
+	entries, err := os.ReadDir(fixturesDir)
+	if err != nil {
+		t.Skipf("no fixtures: %v", err)
+	}
+	for _, ent := range entries {
+		dir := filepath.Join(fixturesDir, ent.Name())
+		if m, _ := filepath.Glob(filepath.Join(dir, "*.tf")); !ent.IsDir() || len(m) == 0 {
+			continue
+		}
+		t.Run(ent.Name(), func(t *testing.T) {
+			run := simulateFixture(t, dir)
+			in := rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay, TrustedAccounts: []string{"444455556666"}, OrgID: "o-abc"}
+			got, err := in.Value()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := rules.JSONValue(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Compare(want) != 0 {
+				g, w := got.String(), want.String()
+				i := 0
+				for i < len(g) && i < len(w) && g[i] == w[i] {
+					i++
+				}
+				t.Errorf("conversions differ at byte %d:\n got …%s\nwant …%s", i, clip(g, i), clip(w, i))
+			}
+		})
+	}
+}
+
+func clip(s string, i int) string {
+	lo, hi := max(0, i-120), min(len(s), i+120)
+	return s[lo:hi]
+}

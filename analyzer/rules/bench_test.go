@@ -1,0 +1,60 @@
+package rules_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/fixtures/gen/estate"
+)
+
+// estateRun simulates the generated 1,000-function estate once.
+func estateRun(b *testing.B) fixtureRun {
+	b.Helper()
+	dir := b.TempDir()
+	if _, err := estate.Write(dir, estate.Options{Functions: 1000}); err != nil {
+		b.Fatal(err)
+	}
+	return simulateFixture(b, dir)
+}
+
+// BenchmarkRulesEstate is what the rules add to `simulate` on the
+// 1,000-function estate: converting the input once and evaluating every
+// built-in rule in one pass. Target: ≤ 1 s.
+func BenchmarkRulesEstate(b *testing.B) {
+	run := estateRun(b)
+	e := builtinEngine(b)
+	b.Logf("%d functions, %d flows", len(run.inv.Functions), len(run.flows))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(fs)
+	}
+	b.ReportMetric(float64(n), "findings")
+}
+
+// BenchmarkRulesEstateInput is the input conversion alone.
+func BenchmarkRulesEstateInput(b *testing.B) {
+	run := estateRun(b)
+	in := rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := in.Value(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRulesLoad is compiling the built-in rule set.
+func BenchmarkRulesLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		builtinEngine(b)
+	}
+}

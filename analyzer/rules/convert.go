@@ -1,0 +1,252 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// converter turns Go values into Rego values the way encoding/json would
+// see them (json tags, omitempty, embedded structs flattened, RawMessage
+// parsed), without the JSON text in between: on a large estate the text
+// round trip dominated the rules' cost. Equal strings and equal small
+// comparable structs (flow statements and references repeat across
+// thousands of flows) share one term; terms are never mutated once built,
+// so sharing is safe.
+type converter struct {
+	strings map[string]*ast.Term
+	values  map[any]*ast.Term
+	raw     map[string]*ast.Term
+}
+
+func newConverter() *converter {
+	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{}}
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// fieldPlan is how one JSON member is read from a struct.
+type fieldPlan struct {
+	name      string
+	key       *ast.Term
+	index     []int
+	omitEmpty bool
+}
+
+type structPlan struct {
+	fields []fieldPlan
+	// shareable types are comparable and hold no references, so equal
+	// values convert to equal terms and can be cached by value.
+	shareable bool
+}
+
+// plans caches the field plan of each struct type (immutable once built).
+var plans sync.Map // reflect.Type → *structPlan
+
+func planFor(t reflect.Type) *structPlan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*structPlan)
+	}
+	p := &structPlan{shareable: t.Comparable() && flat(t)}
+	var walk func(t reflect.Type, index []int)
+	seen := map[string]bool{}
+	walk = func(t reflect.Type, index []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			idx := append(append([]int{}, index...), i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				walk(f.Type, idx)
+				continue
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if seen[name] {
+				continue // the shallower field wins, as in encoding/json
+			}
+			seen[name] = true
+			p.fields = append(p.fields, fieldPlan{
+				name: name, key: ast.InternedTerm(name), index: idx,
+				omitEmpty: strings.Contains(","+opts+",", ",omitempty,"),
+			})
+		}
+	}
+	walk(t, nil)
+	// Object keys sorted once here, so objects are built in key order.
+	sort.Slice(p.fields, func(i, j int) bool { return p.fields[i].name < p.fields[j].name })
+	actual, _ := plans.LoadOrStore(t, p)
+	return actual.(*structPlan)
+}
+
+// flat reports whether a type holds no pointers, slices, maps or
+// interfaces, at any depth.
+func flat(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !flat(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	case reflect.Array:
+		return flat(t.Elem())
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return false
+	}
+	return true
+}
+
+func (c *converter) str(s string) *ast.Term {
+	if t, ok := c.strings[s]; ok {
+		return t
+	}
+	t := ast.StringTerm(s)
+	c.strings[s] = t
+	return t
+}
+
+// term converts v; ok is false for values encoding/json would write as
+// null (nil pointers, slices and maps).
+func (c *converter) term(v reflect.Value) (*ast.Term, error) {
+	switch v.Kind() {
+	case reflect.String:
+		return c.str(v.String()), nil
+	case reflect.Bool:
+		return ast.InternedTerm(v.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return ast.InternedTerm(int(v.Int())), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return ast.NumberTerm(json.Number(strconv.FormatUint(v.Uint(), 10))), nil
+	case reflect.Float32, reflect.Float64:
+		return ast.NumberTerm(json.Number(strconv.FormatFloat(v.Float(), 'g', -1, 64))), nil
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ast.NullTerm(), nil
+		}
+		return c.term(v.Elem())
+	case reflect.Slice:
+		if v.Type() == rawMessageType {
+			return c.rawJSON(v.Bytes())
+		}
+		if v.IsNil() {
+			return ast.NullTerm(), nil
+		}
+		fallthrough
+	case reflect.Array:
+		terms := make([]*ast.Term, v.Len())
+		for i := range terms {
+			t, err := c.term(v.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = t
+		}
+		return ast.NewTerm(ast.NewArray(terms...)), nil
+	case reflect.Map:
+		if v.IsNil() {
+			return ast.NullTerm(), nil
+		}
+		if v.Type().Key().Kind() != reflect.String {
+			return nil, fmt.Errorf("convert %s: map keys must be strings", v.Type())
+		}
+		pairs := make([][2]*ast.Term, 0, v.Len())
+		iter := v.MapRange()
+		for iter.Next() {
+			val, err := c.term(iter.Value())
+			if err != nil {
+				return nil, err
+			}
+			pairs = append(pairs, [2]*ast.Term{c.str(iter.Key().String()), val})
+		}
+		return ast.NewTerm(ast.NewObject(pairs...)), nil
+	case reflect.Struct:
+		p := planFor(v.Type())
+		var key any
+		if p.shareable {
+			key = v.Interface()
+			if t, ok := c.values[key]; ok {
+				return t, nil
+			}
+		}
+		pairs := make([][2]*ast.Term, 0, len(p.fields))
+		for _, f := range p.fields {
+			fv := v.FieldByIndex(f.index)
+			if f.omitEmpty && isEmpty(fv) {
+				continue
+			}
+			t, err := c.term(fv)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f.name, err)
+			}
+			pairs = append(pairs, [2]*ast.Term{f.key, t})
+		}
+		t := ast.NewTerm(ast.NewObject(pairs...))
+		if p.shareable {
+			c.values[key] = t
+		}
+		return t, nil
+	}
+	return nil, fmt.Errorf("convert: unsupported %s", v.Type())
+}
+
+// rawJSON parses an embedded JSON document (a policy); identical documents
+// (the same trust policy on many roles) are parsed once.
+func (c *converter) rawJSON(b []byte) (*ast.Term, error) {
+	if len(b) == 0 {
+		return ast.NullTerm(), nil
+	}
+	if t, ok := c.raw[string(b)]; ok {
+		return t, nil
+	}
+	v, err := ast.ValueFromReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("embedded JSON: %w", err)
+	}
+	t := ast.NewTerm(v)
+	c.raw[string(b)] = t
+	return t, nil
+}
+
+// isEmpty is encoding/json's omitempty test.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
+// toValue converts any JSON-shaped Go value.
+func toValue(x any) (ast.Value, error) {
+	t, err := newConverter().term(reflect.ValueOf(x))
+	if err != nil {
+		return nil, err
+	}
+	return t.Value, nil
+}
