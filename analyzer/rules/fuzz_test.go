@@ -1,9 +1,14 @@
 package rules
 
 import (
+	"bytes"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 func FuzzParseWaiverComment(f *testing.F) {
@@ -97,5 +102,36 @@ func FuzzParseBaseline(f *testing.F) {
 			}
 		}
 		b.Apply([]Finding{{Fingerprint: "ab"}})
+	})
+}
+
+// FuzzConvert checks the direct Go → Rego conversion against the JSON round
+// trip on flow and inventory records decoded from arbitrary JSON.
+func FuzzConvert(f *testing.F) {
+	f.Add([]byte(`{"flows":[{"id":"a","kind":"invoke","decision":"denied","steps":[{"what":"w","decision":"denied","reason":"r","statements":[{"policy":"p","layer":"resource","index":0,"effect":"Allow","certain":true}]}],"trigger":{"type":"s3","kind":"push","source":{"address":"x"},"function":{"address":"f","qualifier":"live"},"enabled":true}}]}`))
+	f.Add([]byte(`{"inventory":{"functions":[{"address":"f","line":3,"aliases":[{"name":"a","routing_weights":{"2":0.25}}],"urls":[{"auth_type":"NONE","cors":{"allow_origins":["*"]}}]}],"triggers":[{"filter":{"pattern":{"source":["aws.s3"]},"patterns":[{"a":1}]}}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) {
+			return // encoding/json rewrites invalid UTF-8; the converter keeps bytes
+		}
+		var doc inputDoc
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return
+		}
+		got, err := toValue(doc)
+		if err != nil {
+			t.Fatalf("convert: %v", err)
+		}
+		text, err := json.Marshal(doc)
+		if err != nil {
+			return
+		}
+		want, err := ast.ValueFromReader(bytes.NewReader(text))
+		if err != nil {
+			t.Fatalf("reference: %v", err)
+		}
+		if got.Compare(want) != 0 {
+			t.Fatalf("conversion differs:\n got %v\nwant %v", got, want)
+		}
 	})
 }
