@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
@@ -200,19 +201,42 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 		walk(start, []string{e.ID}, []flow.Decision{e.Decision}, visited, 1, []string{entryName(e), w.funcName(start)})
 	}
 	perEntry = 0
-	// Loops not reachable from an entry (e.g. a function that re-triggers itself).
-	for fn, hs := range edges {
-		for _, h := range hs {
-			if h.to == fn {
-				p := []string{h.access.ID}
-				d := []flow.Decision{h.access.Decision}
+	// Loops, whether or not an entry reaches them: every cycle of the
+	// function graph up to the depth bound, reported once (from its
+	// smallest function).
+	var starts []string
+	for fn := range edges {
+		starts = append(starts, fn)
+	}
+	sort.Strings(starts)
+	for _, origin := range starts {
+		perEntry = 0
+		var walk func(fn string, path []string, decisions []flow.Decision, names []string, onPath map[string]bool, depth int)
+		walk = func(fn string, path []string, decisions []flow.Decision, names []string, onPath map[string]bool, depth int) {
+			for _, h := range edges[fn] {
+				if h.to < origin || (onPath[h.to] && h.to != origin) {
+					continue
+				}
+				p := append(append([]string(nil), path...), h.access.ID)
+				d := append(append([]flow.Decision(nil), decisions...), h.access.Decision)
+				n := append(append([]string(nil), names...), h.action+" "+nonEmpty(h.access.Resource.Address, h.access.Resource.ARN))
 				if h.invoke != nil {
 					p = append(p, h.invoke.ID)
 					d = append(d, h.invoke.Decision)
 				}
-				emit(p, d, true, fmt.Sprintf("%s → %s %s → %s (loop)", w.funcName(fn), h.action, nonEmpty(h.access.Resource.Address, h.access.Resource.ARN), w.funcName(fn)))
+				if h.to == origin {
+					emit(p, d, true, strings.Join(append(n, w.funcName(origin)+" (loop)"), " → "))
+					continue
+				}
+				if depth >= maxDepth {
+					continue
+				}
+				onPath[h.to] = true
+				walk(h.to, p, d, append(n, w.funcName(h.to)), onPath, depth+1)
+				delete(onPath, h.to)
 			}
 		}
+		walk(origin, nil, nil, []string{w.funcName(origin)}, map[string]bool{origin: true}, 1)
 	}
 	if truncated {
 		w.addUnknown("chains", "", fmt.Sprintf("chain enumeration stopped at %d paths per entry and %d in all; narrow the input or lower --depth", maxChainsPerEntry, maxChains), "", 0)

@@ -34,7 +34,7 @@ func serviceContext(service, sourceARN, sourceAccount string) *condition.Context
 func roleContext(roleARN, account, orgID string) *condition.Context {
 	c := condition.NewContext()
 	c.SetUnknownPrefix("")
-	for _, k := range []string{"aws:PrincipalServiceName", "aws:username", "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths", "lambda:FunctionUrlAuthType", "lambda:InvokedViaFunctionUrl", "lambda:EventSourceToken"} {
+	for _, k := range []string{"aws:PrincipalServiceName", "aws:username", "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths", "lambda:FunctionUrlAuthType", "lambda:InvokedViaFunctionUrl", "lambda:EventSourceToken"} {
 		c.SetMissing(k)
 	}
 	c.Set("aws:PrincipalArn", roleARN)
@@ -53,7 +53,7 @@ func roleContext(roleARN, account, orgID string) *condition.Context {
 func anonymousContext() *condition.Context {
 	c := condition.NewContext()
 	c.SetUnknownPrefix("")
-	for _, k := range []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalServiceName", "aws:PrincipalType", "aws:userid", "aws:username", "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "lambda:EventSourceToken"} {
+	for _, k := range []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalServiceName", "aws:PrincipalType", "aws:userid", "aws:username", "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID", "lambda:EventSourceToken"} {
 		c.SetMissing(k)
 	}
 	c.SetMissingPrefix("aws:PrincipalTag/")
