@@ -56,7 +56,7 @@ evidence(fn, q) := {"text": text, "flows": ids} if {
 	]
 	count(reach) > 0
 	ids := sort([fl.id | some fl in reach])
-	text := sprintf("anyone on the internet can call it without credentials (public-url reach %s)", [reach_decision(reach)])
+	text := reach_text(reach)
 } else := {"text": text, "flows": [fl.id]} if {
 	# Not reachable now: name the step of the URL's invoke flow that stops it.
 	some fl in lib.invoke_flows
@@ -68,7 +68,16 @@ evidence(fn, q) := {"text": text, "flows": ids} if {
 	text := sprintf("no public caller gets through today (step %q is denied: %s), but Lambda authenticates nobody, so one grant to \"*\" opens it to the internet", [step.what, step.reason])
 } else := {"text": "Lambda authenticates nobody on this URL; whether anyone can call it is decided only by the resource-based policy", "flows": []}
 
-reach_decision(reach) := "allowed" if {
+# reach_text: what the public-url reach flows say, the most open first.
+reach_text(reach) := "anyone on the internet can call it without credentials (public-url reach allowed)" if {
 	some fl in reach
 	fl.decision == "allowed"
-} else := reach[0].decision
+} else := sprintf("anyone on the internet can call it without credentials, provided %s", [concat(" and ", conds)]) if {
+	some fl in reach
+	fl.decision == "conditional"
+	conds := lib.conditions(fl)
+	count(conds) > 0
+} else := sprintf("anyone on the internet may be able to call it without credentials: %s", [why]) if {
+	some fl in reach
+	why := [s.reason | some s in fl.steps; s.decision != "allowed"][0]
+} else := sprintf("anyone on the internet may be able to call it without credentials (public-url reach %s)", [reach[0].decision])

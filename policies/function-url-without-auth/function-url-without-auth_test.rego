@@ -107,3 +107,18 @@ test_external_function_is_not_reported if {
 	ext := json.patch(report_fn, [{"op": "add", "path": "/external", "value": true}])
 	count(deny) == 0 with input as {"inventory": {"functions": [ext]}, "flows": []}
 }
+
+test_url_reach_unknown_says_why if {
+	unknown := json.patch(public_url_reach, [
+		{"op": "replace", "path": "/decision", "value": "unknown"},
+		{"op": "replace", "path": "/steps", "value": [{
+			"what": "the URL may invoke the function (lambda:InvokeFunction via URL, required since October 2025)",
+			"decision": "unknown",
+			"reason": "the creation date is unknown",
+			"statements": [],
+		}]},
+	])
+	found := deny with input as {"inventory": {"functions": [report_fn]}, "flows": [unknown]}
+	some f in found
+	endswith(f.message, "has AuthType NONE: anyone on the internet may be able to call it without credentials: the creation date is unknown")
+}

@@ -60,12 +60,13 @@ deny contains finding if {
 	last := lib.access_by_id[last_id]
 	chain := shortest(entry_id, last_id)
 	finding := {
-		"message": sprintf("%s → %s on %s (%s)%s", [
+		"message": sprintf("%s → %s on %s (%s)%s%s", [
 			entry_text(entry),
 			last.level,
 			lib.ref_name(last.resource),
 			action_text(data_actions(last)),
 			hops_text(chain),
+			certainty(chain, entry, last),
 		]),
 		"address": entry_address(entry),
 		"flows": [chain.id],
@@ -94,6 +95,14 @@ hops_text(chain) := sprintf(", along %s", [chain.title]) if {
 	count(chain.path) > 2
 	object.get(chain, "title", "") != ""
 } else := ""
+
+# certainty: nothing for an allowed path; for a conditional or unknown one,
+# why (the first undecided step of its entry or its last hop).
+certainty(chain, entry, last) := "" if {
+	chain.decision == "allowed"
+} else := sprintf("; the path is %s: %s", [chain.decision, why]) if {
+	why := [s.reason | some fl in [entry, last]; some s in fl.steps; s.decision != "allowed"][0]
+} else := sprintf("; the path is %s", [chain.decision])
 
 action_text(actions) := concat(", ", array.concat(array.slice(actions, 0, 5), [sprintf("and %d more", [count(actions) - 5])])) if {
 	count(actions) > 5

@@ -99,3 +99,14 @@ test_many_actions_are_summarised if {
 	some f in found
 	contains(f.message, "(s3:A, s3:B, s3:C, s3:D, s3:E, and 2 more)")
 }
+
+test_unknown_path_says_why if {
+	reach := json.patch(url_reach, [
+		{"op": "replace", "path": "/decision", "value": "unknown"},
+		{"op": "replace", "path": "/steps", "value": [{"what": "w", "decision": "unknown", "reason": "the URL's creation date is unknown", "statements": []}]},
+	])
+	c := json.patch(chain(reach, table_write), [{"op": "replace", "path": "/decision", "value": "unknown"}])
+	found := run([reach, table_write, c])
+	some f in found
+	endswith(f.message, "(dynamodb:DeleteItem, dynamodb:PutItem); the path is unknown: the URL's creation date is unknown")
+}
