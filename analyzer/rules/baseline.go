@@ -122,28 +122,55 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	return &b, nil
 }
 
-// Apply marks findings whose fingerprint the baseline holds as suppressed
-// (kind "baseline"); findings already waived keep their waiver. It returns
-// how many baseline entries matched nothing (fixed since the baseline was
-// written).
+// Apply marks findings the baseline accepts as suppressed (kind
+// "baseline"); findings already waived keep their waiver. A finding is
+// accepted by the entry with its fingerprint or, failing that, by an unused
+// entry for the same rule and address: the flows that prove a finding can
+// change when unrelated parts of the application change (a new permission
+// adds a reach flow), and that must not turn an accepted finding into a new
+// one. Each entry accepts one finding. It returns how many entries matched
+// nothing (findings fixed since the baseline was written).
 func (b *Baseline) Apply(fs []Finding) (stale int) {
 	if b == nil {
 		return 0
 	}
-	have := map[string]bool{}
-	for _, e := range b.Findings {
-		have[e.Fingerprint] = true
+	used := make([]bool, len(b.Findings))
+	byPrint := map[string][]int{}
+	byKey := map[[2]string][]int{}
+	for i, e := range b.Findings {
+		byPrint[e.Fingerprint] = append(byPrint[e.Fingerprint], i)
+		byKey[[2]string{e.Rule, e.Address}] = append(byKey[[2]string{e.Rule, e.Address}], i)
 	}
-	used := map[string]bool{}
-	for i := range fs {
-		f := &fs[i]
-		if !have[f.Fingerprint] {
-			continue
+	take := func(idx []int) bool {
+		for _, i := range idx {
+			if !used[i] {
+				used[i] = true
+				return true
+			}
 		}
-		used[f.Fingerprint] = true
+		return false
+	}
+	accept := func(f *Finding) {
 		if f.Suppressed == nil {
 			f.Suppressed = &Suppression{Kind: "baseline", Reason: "accepted in the baseline"}
 		}
 	}
-	return len(have) - len(used)
+	matched := make([]bool, len(fs))
+	for i := range fs {
+		if take(byPrint[fs[i].Fingerprint]) {
+			matched[i] = true
+			accept(&fs[i])
+		}
+	}
+	for i := range fs {
+		if !matched[i] && take(byKey[[2]string{fs[i].Rule, fs[i].Address}]) {
+			accept(&fs[i])
+		}
+	}
+	for _, u := range used {
+		if !u {
+			stale++
+		}
+	}
+	return stale
 }

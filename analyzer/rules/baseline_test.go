@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -132,6 +133,44 @@ func TestParseBaselineErrors(t *testing.T) {
 			_, err := ParseBaseline("b.json", []byte(tc.src))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestBaselineMatching(t *testing.T) {
+	b := NewBaseline([]Finding{
+		{Rule: "LC007", Address: "aws_lambda_permission.uploads", Fingerprint: "old-print"},
+		{Rule: "LC015", Address: "aws_lambda_function.a", Fingerprint: "secret-1"},
+	})
+	for _, tc := range []struct {
+		name     string
+		findings []Finding
+		accepted []bool
+		stale    int
+	}{
+		{"same_fingerprint", []Finding{{Rule: "LC015", Address: "aws_lambda_function.a", Fingerprint: "secret-1"}}, []bool{true}, 1},
+		{"flows_changed_same_rule_and_address", []Finding{{Rule: "LC007", Address: "aws_lambda_permission.uploads", Fingerprint: "new-print"}}, []bool{true}, 1},
+		{"each_entry_accepts_one_finding", []Finding{
+			{Rule: "LC015", Address: "aws_lambda_function.a", Fingerprint: "secret-1"},
+			{Rule: "LC015", Address: "aws_lambda_function.a", Fingerprint: "secret-2"},
+		}, []bool{true, false}, 1},
+		{"exact_match_wins_over_loose", []Finding{
+			{Rule: "LC015", Address: "aws_lambda_function.a", Fingerprint: "secret-2"},
+			{Rule: "LC015", Address: "aws_lambda_function.a", Fingerprint: "secret-1"},
+		}, []bool{false, true}, 1},
+		{"other_address_is_new", []Finding{{Rule: "LC007", Address: "aws_lambda_permission.other", Fingerprint: "x"}}, []bool{false}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := slices.Clone(tc.findings)
+			stale := b.Apply(fs)
+			for i, f := range fs {
+				if got := f.Suppressed != nil; got != tc.accepted[i] {
+					t.Errorf("finding %d accepted = %v, want %v", i, got, tc.accepted[i])
+				}
+			}
+			if stale != tc.stale {
+				t.Errorf("stale = %d, want %d", stale, tc.stale)
 			}
 		})
 	}
