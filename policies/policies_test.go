@@ -2,8 +2,11 @@ package policies
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -204,6 +207,54 @@ func TestRuleMetadata(t *testing.T) {
 		if a.Scope == "package" {
 			t.Errorf("lib.rego: a helper package must not carry rule METADATA")
 		}
+	}
+}
+
+// TestDocsMatchMetadata keeps the rule table of README.md and the pages of
+// docs/rules in step with the METADATA: same id, short code and severity.
+func TestDocsMatchMetadata(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, err := os.ReadFile(filepath.Join("..", "docs", "rules", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range folders(t) {
+		t.Run(f.dir, func(t *testing.T) {
+			var ann *ast.Annotations
+			for _, a := range parse(t, f.rule).Annotations {
+				if a.Scope == "package" {
+					ann = a
+				}
+			}
+			if ann == nil {
+				t.Fatal("no METADATA")
+			}
+			id, _ := ann.Custom["id"].(string)
+			sev, _ := ann.Custom["severity"].(string)
+			row := fmt.Sprintf("| %s | [%s](#%s-%s) | %s |", id, f.dir, strings.ToLower(id), f.dir, sev)
+			if !strings.Contains(string(readme), row) {
+				t.Errorf("policies/README.md lacks the table row %q", row)
+			}
+			if !strings.Contains(string(readme), fmt.Sprintf("\n## %s %s\n", id, f.dir)) {
+				t.Errorf("policies/README.md lacks the section \"## %s %s\"", id, f.dir)
+			}
+			page, err := os.ReadFile(filepath.Join("..", "docs", "rules", f.dir+".md"))
+			if err != nil {
+				t.Fatalf("docs/rules page: %v", err)
+			}
+			if head := fmt.Sprintf("# %s %s: %s\n", id, f.dir, ann.Title); !strings.HasPrefix(string(page), head) {
+				t.Errorf("docs/rules/%s.md should start with %q", f.dir, head)
+			}
+			if !strings.Contains(string(page), "Severity **"+sev+"**") {
+				t.Errorf("docs/rules/%s.md does not give severity %s", f.dir, sev)
+			}
+			if !strings.Contains(string(index), fmt.Sprintf("| %s | [%s](%s.md) | %s |", id, ann.Title, f.dir, sev)) {
+				t.Errorf("docs/rules/README.md lacks the row for %s", id)
+			}
+		})
 	}
 }
 
