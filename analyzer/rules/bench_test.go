@@ -58,3 +58,24 @@ func BenchmarkRulesLoad(b *testing.B) {
 		builtinEngine(b)
 	}
 }
+
+// BenchmarkRulesAddedToSimulate is everything `simulate` does for the rules
+// on the 1,000-function estate: compile the built-in rules, convert the
+// input, evaluate, and look for inline waivers in the .tf files.
+func BenchmarkRulesAddedToSimulate(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := estate.Write(dir, estate.Options{Functions: 1000}); err != nil {
+		b.Fatal(err)
+	}
+	run := simulateFixture(b, dir)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		e := builtinEngine(b)
+		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rules.ApplyInline(fs, dir)
+	}
+}

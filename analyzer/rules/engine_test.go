@@ -315,3 +315,16 @@ type inventoryURL = inventory.FunctionURL
 func originAt(addr string, line int) inventory.Origin {
 	return inventory.Origin{Address: addr, File: "main.tf", Line: line}
 }
+
+// TestRuntimeTableInSync checks the embedded runtime table against the
+// reference data it is copied from (go generate ./analyzer/rules), when
+// that data is present beside the repository.
+func TestRuntimeTableInSync(t *testing.T) {
+	ref, err := os.ReadFile("../../../shared/data/lambda-runtimes.json")
+	if err != nil {
+		t.Skipf("reference data not present: %v", err)
+	}
+	if string(ref) != string(runtimesJSON) {
+		t.Error("data/lambda-runtimes.json differs from ../shared/data/lambda-runtimes.json; run go generate ./analyzer/rules")
+	}
+}

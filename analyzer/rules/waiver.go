@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -149,7 +150,8 @@ func ApplyInline(fs []Finding, root string) (warnings []string) {
 		blocks, seen := cache[f.File]
 		if !seen {
 			src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.File)))
-			if err == nil {
+			// Most files carry no waiver; only those that do are parsed.
+			if err == nil && bytes.Contains(src, []byte(waiverMarker)) {
 				blocks = scanWaivers(f.File, src)
 			}
 			cache[f.File] = blocks
