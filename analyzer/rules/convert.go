@@ -24,10 +24,11 @@ type converter struct {
 	strings map[string]*ast.Term
 	values  map[any]*ast.Term
 	raw     map[string]*ast.Term
+	lists   map[string]*ast.Term
 }
 
 func newConverter() *converter {
-	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{}}
+	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{}, lists: map[string]*ast.Term{}}
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
@@ -147,6 +148,9 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		if v.IsNil() {
 			return ast.NullTerm(), nil
 		}
+		if v.Type().Elem().Kind() == reflect.String {
+			return c.stringList(v), nil
+		}
 		fallthrough
 	case reflect.Array:
 		terms := make([]*ast.Term, v.Len())
@@ -203,6 +207,27 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		return t, nil
 	}
 	return nil, fmt.Errorf("convert: unsupported %s", v.Type())
+}
+
+// stringList converts a []string; equal lists (the actions of access
+// flows: a few dozen distinct lists over thousands of flows) share a term.
+func (c *converter) stringList(v reflect.Value) *ast.Term {
+	var key strings.Builder
+	for i := range v.Len() {
+		key.WriteString(v.Index(i).String())
+		key.WriteByte(0)
+	}
+	k := key.String()
+	if t, ok := c.lists[k]; ok {
+		return t
+	}
+	terms := make([]*ast.Term, v.Len())
+	for i := range terms {
+		terms[i] = c.str(v.Index(i).String())
+	}
+	t := ast.NewTerm(ast.NewArray(terms...))
+	c.lists[k] = t
+	return t
 }
 
 // rawJSON parses an embedded JSON document (a policy); identical documents
