@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -320,14 +321,18 @@ func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Invent
 		b.Apply(findings)
 		fmt.Fprintf(stderr, "lambdacheck: wrote %d accepted finding(s) to %s\n", len(b.Findings), rr.flags.writeBaseline)
 	}
-	return &render.Findings{
+	report := &render.Findings{
 		Findings:    findings,
 		Rules:       rr.engine.Rules(),
 		Threshold:   rr.threshold,
 		PathPrefix:  repoRelative(root),
 		Source:      filepath.ToSlash(input),
 		ToolVersion: version,
-	}, nil
+	}
+	if info, err := os.Stat(input); err == nil && !info.IsDir() {
+		report.FallbackPath = path.Join(repoRelative(filepath.Dir(input)), filepath.Base(input))
+	}
+	return report, nil
 }
 
 // gate is the exit status of a judged run: exit 1 when an unwaived finding

@@ -52,6 +52,10 @@ type Findings struct {
 	PathPrefix string
 	// Source names what was analysed, for titles.
 	Source string
+	// FallbackPath locates findings that have no file (live or snapshot
+	// sources) in SARIF, which code scanning requires: the snapshot file,
+	// relative to the repository root. Empty for none.
+	FallbackPath string
 	// ToolVersion is lambdacheck's version, for SARIF.
 	ToolVersion string
 	// Color enables ANSI severity colours in the table format.

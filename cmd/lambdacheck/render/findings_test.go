@@ -179,6 +179,9 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		{"with_findings", sampleReport(t, "high")},
 		{"no_findings", &Findings{Rules: sampleRules(), Findings: []rules.Finding{}}},
 		{"no_rules", &Findings{}},
+		{"snapshot_fallback_location", &Findings{Rules: sampleRules(), FallbackPath: "snapshots/prod.json", Findings: []rules.Finding{
+			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "arn:aws:lambda:eu-west-1:123456789012:function:f", Fingerprint: "x", Flows: []string{}},
+		}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -235,6 +238,12 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 				if rr.Properties["security-severity"] == nil {
 					t.Errorf("rule %s lacks security-severity", rr.ID)
 				}
+			}
+			if tc.name == "snapshot_fallback_location" {
+				if p := run.Results[0].Locations[0].Physical; p == nil || p.Artifact.URI != "snapshots/prod.json" {
+					t.Errorf("fallback location = %+v", p)
+				}
+				return
 			}
 			if tc.name != "with_findings" {
 				return

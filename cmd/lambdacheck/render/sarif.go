@@ -68,6 +68,8 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 				phys.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
 			}
 			loc.WithPhysicalLocation(phys)
+		} else if r.FallbackPath != "" {
+			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(r.FallbackPath)))
 		}
 		if f.Address != "" {
 			loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
