@@ -49,20 +49,15 @@ deny contains finding if {
 	}
 }
 
-block_text(r) := sprintf("updates to functions on it are blocked since %s", [r.blockUpdate]) if {
-	is_string(r.blockUpdate)
-	r.blockUpdate <= today
-} else := sprintf("creating functions on it is blocked since %s and updating them will be from %s", [r.blockCreate, r.blockUpdate]) if {
-	is_string(r.blockCreate)
-	r.blockCreate <= today
-	is_string(r.blockUpdate)
-} else := sprintf("Lambda blocks creating functions on it from %s and updating them from %s", [r.blockCreate, r.blockUpdate]) if {
+# block_text gives the published block dates in words that do not depend
+# on today, so the message (and a baseline's fingerprint of it) is stable.
+block_text(r) := sprintf("Lambda blocks creating functions on it from %s and updating them from %s", [r.blockCreate, r.blockUpdate]) if {
 	is_string(r.blockCreate)
 	is_string(r.blockUpdate)
 } else := "AWS has published no block dates yet"
 
-# upgrade_text names the supported runtime of the same family that stays
-# supported longest.
+# upgrade_text names the runtime of the same family that the table keeps
+# supported longest (chosen without today, so the message stays stable).
 upgrade_text(r) := sprintf("; upgrade to %s (supported until %s)", [best[1], best[0]]) if {
 	candidates := [[d, c.id] |
 		some c in object.get(input, "runtimes", [])
@@ -70,7 +65,7 @@ upgrade_text(r) := sprintf("; upgrade to %s (supported until %s)", [best[1], bes
 		not c.containerOnly
 		d := object.get(c, "deprecated", null)
 		is_string(d)
-		d > today
+		d > r.deprecated
 	]
 	count(candidates) > 0
 	best := max(candidates)

@@ -41,15 +41,17 @@ deny contains finding if {
 			r.id,
 			r.name,
 			deprecated,
-			days_until(deprecated),
+			window_days,
 			upgrade_text(r),
 		]),
 		"address": fn.address,
 	}
 }
 
-days_until(date) := round((time.parse_ns("2006-01-02", date) - time.parse_ns("2006-01-02", today)) / ((24 * 3600) * 1000000000))
+deprecated_of(r) := r.deprecated
 
+# upgrade_text names the runtime of the same family supported longest; the
+# message depends on no date but the table's, so baselines keep matching.
 upgrade_text(r) := sprintf("; plan the move to %s (supported until %s)", [best[1], best[0]]) if {
 	candidates := [[d, c.id] |
 		some c in object.get(input, "runtimes", [])
@@ -57,7 +59,7 @@ upgrade_text(r) := sprintf("; plan the move to %s (supported until %s)", [best[1
 		not c.containerOnly
 		d := object.get(c, "deprecated", null)
 		is_string(d)
-		d > horizon
+		d > deprecated_of(r)
 	]
 	count(candidates) > 0
 	best := max(candidates)

@@ -18,7 +18,11 @@ test_deprecation_within_ninety_days_is_reported if {
 	count(found) == 1
 	some f in found
 	f.address == "aws_lambda_function.worker"
-	f.message == "aws_lambda_function.worker runs dotnet8 (.NET 8), which is deprecated on 2026-11-10, within 70 days; plan the move to dotnet10 (supported until 2028-11-14)"
+	f.message == "aws_lambda_function.worker runs dotnet8 (.NET 8), which is deprecated on 2026-11-10, within 90 days; plan the move to dotnet10 (supported until 2028-11-14)"
+}
+
+test_message_does_not_change_with_today if {
+	run([fn("dotnet8")], "2026-09-01") == run([fn("dotnet8")], "2026-11-01")
 }
 
 test_ninetieth_day_is_inside_the_window if {
