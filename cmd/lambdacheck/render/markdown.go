@@ -9,9 +9,11 @@ import (
 )
 
 // mdEscaper keeps messages inside one table cell and stops GitHub from
-// reading placeholders like <aws_kms_key.k.key_id> as HTML tags.
+// reading placeholders like <aws_kms_key.k.key_id> as HTML tags or "*" as
+// emphasis. Underscores stay: inside words (aws_lambda_function) GitHub
+// does not read them as emphasis.
 var mdEscaper = strings.NewReplacer(
-	"|", `\|`, "\r\n", " ", "\n", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`,
+	"|", `\|`, "\r\n", " ", "\n", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`,
 )
 
 func mdCell(s string) string { return mdEscaper.Replace(s) }
