@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -326,5 +327,30 @@ func TestRuntimeTableInSync(t *testing.T) {
 	}
 	if string(ref) != string(runtimesJSON) {
 		t.Error("data/lambda-runtimes.json differs from ../shared/data/lambda-runtimes.json; run go generate ./analyzer/rules")
+	}
+}
+
+// TestValueChunkedFlowsMatchJSON converts enough flows to split them into
+// parallel chunks and checks order and content against the JSON round trip.
+func TestValueChunkedFlowsMatchJSON(t *testing.T) {
+	var flows []flow.Flow
+	for i := range 9001 {
+		f := testFlows()[i%2]
+		f.ID = fmt.Sprintf("%s#%d", f.ID, i)
+		f.Actions = []string{"s3:GetObject", fmt.Sprint(i % 7)}
+		f.Steps = []flow.Step{{What: "w", Decision: flow.Allowed, Statements: []flow.Statement{{Policy: "p", Index: i % 3, Certain: true}}}}
+		flows = append(flows, f)
+	}
+	in := Input{Inventory: testInventory(), Flows: flows, Today: today}
+	got, err := in.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := JSONValue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Compare(want) != 0 {
+		t.Error("chunked conversion differs from the JSON round trip")
 	}
 }

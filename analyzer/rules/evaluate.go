@@ -6,6 +6,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -93,20 +95,55 @@ func (in Input) doc() inputDoc {
 // already converted.
 func (in Input) Value() (ast.Value, error) {
 	doc := in.doc()
-	v, err := toValue(doc)
-	if err != nil {
-		return nil, fmt.Errorf("convert rules input: %w", err)
+	// The flows are most of the input: they convert in parallel chunks,
+	// each with its own converter, while another goroutine converts the
+	// inventory. Terms are immutable, so chunks need not share caches.
+	chunks := max(1, min(runtime.GOMAXPROCS(0), len(doc.Flows)/2000))
+	flowTerms := make([][]*ast.Term, chunks)
+	errs := make([]error, chunks+1)
+	var inv, settings *ast.Term
+	var wg sync.WaitGroup
+	for i := range chunks {
+		lo, hi := i*len(doc.Flows)/chunks, (i+1)*len(doc.Flows)/chunks
+		wg.Go(func() {
+			c := newConverter()
+			out := make([]*ast.Term, 0, hi-lo)
+			for _, f := range doc.Flows[lo:hi] {
+				t, err := c.term(reflect.ValueOf(f))
+				if err != nil {
+					errs[i] = fmt.Errorf("flow %s: %w", f.ID, err)
+					return
+				}
+				out = append(out, t)
+			}
+			flowTerms[i] = out
+		})
+	}
+	wg.Go(func() {
+		c := newConverter()
+		var err error
+		if inv, err = c.term(reflect.ValueOf(doc.Inventory)); err != nil {
+			errs[chunks] = fmt.Errorf("inventory: %w", err)
+			return
+		}
+		settings, errs[chunks] = c.term(reflect.ValueOf(doc.Settings))
+	})
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("convert rules input: %w", err)
+		}
 	}
 	rt, err := runtimesValue()
 	if err != nil {
 		return nil, fmt.Errorf("runtime table: %w", err)
 	}
-	obj, ok := v.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("rules input is %T, want an object", v)
-	}
-	obj.Insert(ast.InternedTerm("runtimes"), ast.NewTerm(rt))
-	return obj, nil
+	return ast.NewObject(
+		[2]*ast.Term{ast.InternedTerm("flows"), ast.NewTerm(ast.NewArray(slices.Concat(flowTerms...)...))},
+		[2]*ast.Term{ast.InternedTerm("inventory"), inv},
+		[2]*ast.Term{ast.InternedTerm("runtimes"), ast.NewTerm(rt)},
+		[2]*ast.Term{ast.InternedTerm("settings"), settings},
+	), nil
 }
 
 func nonNil(s []string) []string {
