@@ -50,7 +50,7 @@ custom.remediation) and a deny set of findings.
 		RunE: func(cmd *cobra.Command, _ []string) error { return runRulesList(cmd, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.policies, "policy", nil, "load rules from DIR too (repeatable)")
+	fl.StringArrayVar(&f.policies, "policy", nil, "load rules from `DIR` too (repeatable)")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json or markdown")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	cmd.AddCommand(newRulesTestCommand())
@@ -228,12 +228,12 @@ type findingsFlags struct {
 }
 
 func (ff *findingsFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when a finding reaches this severity: critical, high, medium, low or none (default from .lambdacheck.hcl fail_on, else high)")
-	fl.StringArrayVar(&ff.policies, "policy", nil, "load rules from DIR too (repeatable)")
-	fl.StringVar(&ff.baseline, "baseline", "", "accept the findings recorded in FILE; only new findings count")
-	fl.StringVar(&ff.writeBaseline, "write-baseline", "", "record the current findings in FILE as accepted (then they do not fail this run)")
-	fl.StringVar(&ff.config, "config", "", "settings file (default .lambdacheck.hcl in PATH, else in the working directory)")
-	fl.StringVar(&ff.today, "today", "", "judge date-dependent rules and waiver expiry as of YYYY-MM-DD (default today, UTC)")
+	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when an unwaived finding reaches this `severity`: critical, high, medium, low or none (fail_on in .lambdacheck.hcl changes the default)")
+	fl.StringArrayVar(&ff.policies, "policy", nil, "load rules from `DIR` too (repeatable)")
+	fl.StringVar(&ff.baseline, "baseline", "", "accept the findings recorded in `FILE`; only new findings count")
+	fl.StringVar(&ff.writeBaseline, "write-baseline", "", "record the current findings in `FILE` as accepted (then they do not fail this run)")
+	fl.StringVar(&ff.config, "config", "", "settings `FILE` (default .lambdacheck.hcl in PATH, else in the working directory)")
+	fl.StringVar(&ff.today, "today", "", "judge date-dependent rules and waiver expiry as of this `YYYY-MM-DD` (default today, UTC)")
 }
 
 // ruleRun is a loaded rule set with its settings, ready to judge one input.
