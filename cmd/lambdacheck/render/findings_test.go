@@ -168,6 +168,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // the parts GitHub code scanning needs to annotate a pull request.
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	c := jsonschema.NewCompiler()
+	c.AssertFormat() // uri-reference and friends, as code scanning checks them
 	sch, err := c.Compile("testdata/sarif-schema-2.1.0.json")
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +180,12 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		{"with_findings", sampleReport(t, "high")},
 		{"no_findings", &Findings{Rules: sampleRules(), Findings: []rules.Finding{}}},
 		{"no_rules", &Findings{}},
+		{"path_with_space", &Findings{Rules: sampleRules(), PathPrefix: "my infra", Findings: []rules.Finding{
+			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "a", File: "main [1].tf", Line: 2, Fingerprint: "x", Flows: []string{}},
+		}}},
+		{"no_file_no_location", &Findings{Rules: sampleRules(), Findings: []rules.Finding{
+			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "arn:aws:lambda:eu-west-1:123456789012:function:f", Fingerprint: "x", Flows: []string{}},
+		}}},
 		{"snapshot_fallback_location", &Findings{Rules: sampleRules(), FallbackPath: "snapshots/prod.json", Findings: []rules.Finding{
 			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "arn:aws:lambda:eu-west-1:123456789012:function:f", Fingerprint: "x", Flows: []string{}},
 		}}},
@@ -238,6 +245,18 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 				if rr.Properties["security-severity"] == nil {
 					t.Errorf("rule %s lacks security-severity", rr.ID)
 				}
+			}
+			if tc.name == "path_with_space" {
+				if p := run.Results[0].Locations[0].Physical; p == nil || p.Artifact.URI != "my%20infra/main%20%5B1%5D.tf" {
+					t.Errorf("escaped location = %+v", p)
+				}
+				return
+			}
+			if tc.name == "no_file_no_location" {
+				if len(run.Results[0].Locations) != 0 {
+					t.Errorf("a location without an artifact is rejected by code scanning: %+v", run.Results[0].Locations)
+				}
+				return
 			}
 			if tc.name == "snapshot_fallback_location" {
 				if p := run.Results[0].Locations[0].Physical; p == nil || p.Artifact.URI != "snapshots/prod.json" {

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -61,20 +62,23 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 			WithLevel(sarifLevel(f.Severity)).
 			WithMessage(sarif.NewTextMessage(f.Message)).
 			WithPartialFingerprints(map[string]string{"lambdacheck/v1": f.Fingerprint})
-		loc := sarif.NewLocation()
-		if p := r.Path(f); p != "" {
-			phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(p))
-			if f.Line > 0 {
-				phys.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+		// Code scanning rejects a location without an artifact, so a
+		// finding with no file (and no snapshot to point at) has none;
+		// its address stays in the properties.
+		if p := r.Path(f); p != "" || r.FallbackPath != "" {
+			phys := sarif.NewPhysicalLocation()
+			if p != "" {
+				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(p)))
+				if f.Line > 0 {
+					phys.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+				}
+			} else {
+				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(r.FallbackPath)))
 			}
-			loc.WithPhysicalLocation(phys)
-		} else if r.FallbackPath != "" {
-			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(r.FallbackPath)))
-		}
-		if f.Address != "" {
-			loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
-		}
-		if loc.PhysicalLocation != nil || len(loc.LogicalLocations) > 0 {
+			loc := sarif.NewLocation().WithPhysicalLocation(phys)
+			if f.Address != "" {
+				loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
+			}
 			res.AddLocation(loc)
 		}
 		props := sarif.NewPropertyBag().Add("severity", string(f.Severity))
@@ -108,6 +112,13 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// uriReference escapes a relative slash path into a URI reference (spaces
+// and other reserved characters percent-encoded), as SARIF's artifact
+// locations must be.
+func uriReference(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
 }
 
 func addSARIFRule(run *sarif.Run, rule rules.Rule) {
