@@ -141,7 +141,9 @@ func newRulesTestCommand() *cobra.Command {
 		Short: "Run the Rego unit tests (test_ rules in *_test.rego) of rule directories",
 		Long: `test compiles the .rego files under each DIR (rules and their _test.rego
 files) and runs every test_ rule with OPA's tester built into lambdacheck, so
-no opa binary is needed. Without DIR it runs the tests of the built-in rules.
+no opa binary is needed. The built-in rules and their helper package
+(data.lambdacheck.lib) are loaded too, as in simulate. Without DIR it runs the
+tests of the built-in rules.
 
 Exit status: 0 when every test passes, 1 when one fails, 2 when a file does not
 compile (the error names file and line).`,
@@ -160,13 +162,25 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 	if f.format != "table" && f.format != "json" {
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
 	}
-	opts := rules.Options{Dirs: dirs}
+	var mods []rules.Module
 	if len(dirs) == 0 {
-		opts = ruleOptions(nil)
-	}
-	mods, err := rules.ReadModules(opts, true)
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+		builtin, err := rules.ReadModules(ruleOptions(nil), true)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		mods = builtin
+	} else {
+		// The built-in rules and helpers (without their tests) load too, so
+		// custom rules may import data.lambdacheck.lib as in simulate.
+		builtin, err := rules.ReadModules(ruleOptions(nil), false)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		user, err := rules.ReadModules(rules.Options{Dirs: dirs}, true)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		mods = append(builtin, user...)
 	}
 	res, err := rules.RunTests(cmd.Context(), mods, f.run)
 	if err != nil {

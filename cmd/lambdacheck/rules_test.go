@@ -82,6 +82,13 @@ func TestRulesTest(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "PASS  lambdacheck.rules.url_without_auth_test.test_none_flagged") || !strings.Contains(out, "2 passed, 0 failed") {
 		t.Errorf("user rule tests: exit %d\n%s", code, out)
 	}
+	// A custom rule's test may use the built-in helpers.
+	lib := t.TempDir()
+	writeFile(t, filepath.Join(lib, "uses_lib_test.rego"), "package acme_test\n\nimport data.lambdacheck.lib\n\ntest_helper if {\n\tlib.account_of(\"arn:aws:sqs:eu-west-1:444455556666:q\") == \"444455556666\"\n}\n")
+	out, _, code = runCLI(t, "", "rules", "test", lib)
+	if code != 0 || !strings.Contains(out, "1 passed, 0 failed") {
+		t.Errorf("test using data.lambdacheck.lib: exit %d\n%s", code, out)
+	}
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "x_test.rego"), "package x_test\n\ntest_wrong if {\n\t1 == 2\n}\n")
 	out, _, code = runCLI(t, "", "rules", "test", dir)
