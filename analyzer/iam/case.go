@@ -35,7 +35,11 @@ func (e *CaseError) Error() string {
 // still carries the ID when it could be read, so that batch output can name it.
 func DecodeCase(data []byte) (*Case, error) {
 	c := &Case{}
-	root, err := parseJSON(data)
+	// The tree lives only while the case is decoded: policies keep the
+	// input bytes and their own compiled form, never the tree.
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	root, err := parseJSONIn(arena, data)
 	if err != nil {
 		var se *jsonSyntaxError
 		if errors.As(err, &se) {

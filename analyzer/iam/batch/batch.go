@@ -30,9 +30,15 @@ type Stats struct {
 }
 
 type chunk struct {
+	buf   []byte // the chunk's lines, back to back
+	ends  []int  // end offset of each line in buf
 	lines [][]byte
-	out   chan []byte
+	out   chan *[]byte
 }
+
+// Chunk input and output buffers are recycled: a run moves its whole input
+// through them, and fresh buffers per chunk would be most of its garbage.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
 
 // Run decides every line of r and writes the results to w. workers ≤ 0
 // means one per CPU. Cancelling ctx stops the run after the chunk in flight.
@@ -48,14 +54,15 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf []byte
 			for c := range work {
-				buf = buf[:0]
+				out := bufPool.Get().(*[]byte)
+				*out = (*out)[:0]
 				for _, line := range c.lines {
-					buf = AppendDecision(buf, line)
+					*out = AppendDecision(*out, line)
 				}
-				out := make([]byte, len(buf))
-				copy(out, buf)
+				in := c.buf
+				c.lines, c.buf = nil, nil
+				bufPool.Put(&in)
 				c.out <- out
 			}
 		}()
@@ -66,10 +73,20 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, err
 		defer close(work)
 		defer close(ordered)
 		br := bufio.NewReaderSize(r, 1<<20)
-		cur := &chunk{out: make(chan []byte, 1)}
+		newChunk := func() *chunk {
+			b := bufPool.Get().(*[]byte)
+			return &chunk{buf: (*b)[:0], out: make(chan *[]byte, 1)}
+		}
+		cur := newChunk()
 		flush := func() bool {
-			if len(cur.lines) == 0 {
+			if len(cur.ends) == 0 {
 				return true
+			}
+			start := 0
+			cur.lines = make([][]byte, len(cur.ends))
+			for i, end := range cur.ends {
+				cur.lines[i] = bytes.TrimRight(cur.buf[start:end], "\r\n")
+				start = end
 			}
 			select {
 			case <-ctx.Done():
@@ -77,15 +94,20 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, err
 			case ordered <- cur:
 			}
 			work <- cur
-			cur = &chunk{out: make(chan []byte, 1)}
+			cur = newChunk()
 			return true
 		}
 		for {
-			line, err := br.ReadBytes('\n')
-			if len(line) > 0 {
-				line = bytes.TrimRight(line, "\r\n")
-				cur.lines = append(cur.lines, line)
-				if len(cur.lines) == chunkLines && !flush() {
+			start := len(cur.buf)
+			line, err := br.ReadSlice('\n')
+			cur.buf = append(cur.buf, line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				cur.buf = append(cur.buf, line...)
+			}
+			if len(cur.buf) > start {
+				cur.ends = append(cur.ends, len(cur.buf))
+				if len(cur.ends) == chunkLines && !flush() {
 					readErr <- ctx.Err()
 					return
 				}
@@ -107,11 +129,12 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, err
 	var writeErr error
 	for c := range ordered {
 		out := <-c.out
-		stats.Lines += len(c.lines)
-		stats.Errors += bytes.Count(out, []byte(`,"error":`))
+		stats.Lines += len(c.ends)
+		stats.Errors += bytes.Count(*out, []byte(`,"error":`))
 		if writeErr == nil {
-			_, writeErr = bw.Write(out)
+			_, writeErr = bw.Write(*out)
 		}
+		bufPool.Put(out)
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil {
