@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -129,22 +131,62 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 	return gate(findings)
 }
 
-// simulateJSON is the §6.6 contract: flows, findings (from the rules) and
-// unknowns.
-type simulateJSON struct {
-	Schema   int                 `json:"schema"`
-	Flows    []flow.Flow         `json:"flows"`
-	Findings []rules.Finding     `json:"findings"`
-	Unknowns []flow.UnknownValue `json:"unknowns"`
-}
-
+// writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
+// "unknowns"}, indented as json.MarshalIndent would. It streams one record
+// at a time: on a 1,000-function estate the document is tens of megabytes,
+// and building it whole (then indenting a copy) cost more than simulating.
 func writeFlowsJSON(w io.Writer, res *flow.Result, findings []rules.Finding) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	if findings == nil {
 		findings = []rules.Finding{}
 	}
-	return enc.Encode(simulateJSON{Schema: res.Schema, Flows: res.Flows, Findings: findings, Unknowns: res.Unknowns})
+	bw := bufio.NewWriterSize(w, 1<<16)
+	a := arrayWriter{w: bw}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetIndent("    ", "  ")
+	fmt.Fprintf(bw, "{\n  \"schema\": %d,\n  \"flows\": ", res.Schema)
+	writeArray(&a, res.Flows)
+	bw.WriteString(",\n  \"findings\": ")
+	writeArray(&a, findings)
+	bw.WriteString(",\n  \"unknowns\": ")
+	writeArray(&a, res.Unknowns)
+	bw.WriteString("\n}\n")
+	if a.err != nil {
+		return a.err
+	}
+	return bw.Flush()
+}
+
+type arrayWriter struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+// writeArray writes items as the members of a top-level object's array.
+func writeArray[T any](a *arrayWriter, items []T) {
+	if items == nil {
+		a.w.WriteString("null")
+		return
+	}
+	if len(items) == 0 {
+		a.w.WriteString("[]")
+		return
+	}
+	a.w.WriteString("[\n")
+	for i := range items {
+		a.buf.Reset()
+		if err := a.enc.Encode(&items[i]); err != nil && a.err == nil {
+			a.err = err
+		}
+		a.w.WriteString("    ")
+		a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
+		if i < len(items)-1 {
+			a.w.WriteString(",")
+		}
+		a.w.WriteString("\n")
+	}
+	a.w.WriteString("  ]")
 }
 
 func writeFlowTables(w io.Writer, res *flow.Result) error {
