@@ -86,6 +86,7 @@ type jsonParser struct {
 // document per line; reusing an arena (through arenaPool) turns dozens of
 // allocations per line into none, which is most of the batch's GC cost.
 type jsonArena struct {
+	data   []byte // the document being parsed
 	stack  []jsonValue
 	chunks [][]jsonValue
 	cur    int // index of the chunk being filled
@@ -110,7 +111,10 @@ func (a *jsonArena) take(n int) []jsonValue {
 			return c[len(c) : len(c)+n : len(c)+n]
 		}
 	}
-	size := arenaChunk
+	// A first chunk in proportion to the document: most policies are a
+	// few hundred bytes, and a fixed large chunk would cost them more than
+	// the slices it replaces.
+	size := min(arenaChunk, max(16, len(a.data)/16))
 	if len(a.chunks) > 0 {
 		size = 2 * cap(a.chunks[len(a.chunks)-1])
 	}
@@ -129,6 +133,7 @@ func (a *jsonArena) reset() {
 	}
 	a.cur = 0
 	a.stack = a.stack[:0]
+	a.data = nil
 }
 
 func (a *jsonArena) size() int {
@@ -163,6 +168,7 @@ func parseJSONIn(a *jsonArena, data []byte) (jsonValue, error) {
 	if len(data) > maxJSONSize {
 		return jsonValue{}, &jsonSyntaxError{msg: "document larger than 2 GiB"}
 	}
+	a.data = data
 	p := jsonParser{data: data, jsonArena: a}
 	p.skipSpace()
 	v, err := p.value()

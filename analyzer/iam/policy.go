@@ -169,7 +169,9 @@ func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
 		src.Line = 1
 	}
 	lines := newLineIndex(data)
-	root, err := parseJSON(data)
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	root, err := parseJSONIn(arena, data)
 	if err != nil {
 		p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
 		var se *jsonSyntaxError

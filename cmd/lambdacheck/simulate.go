@@ -111,17 +111,23 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 		defer file.Close()
 		out = file
 	}
+	findings.Color = f.format == "table" && f.output == "" && colorOK(out)
+	// Tables of a large estate are tens of thousands of rows, written a
+	// line at a time.
+	bw := bufio.NewWriterSize(out, 1<<16)
 	switch f.format {
 	case "json":
-		err = writeFlowsJSON(out, res, findings.Findings)
+		err = writeFlowsJSON(bw, res, findings.Findings)
 	case "table":
-		if err = writeFlowTables(out, res); err == nil {
-			findings.Color = f.output == "" && colorOK(out)
-			fmt.Fprintf(out, "\nFindings\n")
-			err = writeFindings(out, f.format, findings)
+		if err = writeFlowTables(bw, res); err == nil {
+			fmt.Fprintf(bw, "\nFindings\n")
+			err = writeFindings(bw, f.format, findings)
 		}
 	default:
-		err = writeFindings(out, f.format, findings)
+		err = writeFindings(bw, f.format, findings)
+	}
+	if ferr := bw.Flush(); err == nil && ferr != nil {
+		err = &exitError{code: 2, msg: fmt.Sprintf("write output: %v", ferr)}
 	}
 	if err != nil {
 		return err

@@ -20,8 +20,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -226,15 +224,6 @@ func readFile(path, name string) parsedFile {
 	pf.read = true
 	pf.file, pf.diags = ParseFile(src, name)
 	return pf
-}
-
-// ParseFile parses one configuration file's source; name decides the syntax
-// (.tf.json is JSON) and is used in positions.
-func ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
-	if strings.HasSuffix(name, ".json") {
-		return hcljson.Parse(src, name)
-	}
-	return hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 }
 
 func (m *Module) addFile(pf parsedFile) hcl.Diagnostics {
