@@ -2,8 +2,11 @@ package simulator
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
@@ -30,20 +33,31 @@ type target struct {
 // its Action patterns select the candidate actions among those the catalog
 // says apply to that resource type.
 func (w *world) accessFlows() []flow.Flow {
-	var out []flow.Flow
-	for i := range w.inv.Functions {
-		fn := &w.inv.Functions[i]
-		if fn.External || fn.Role == "" {
-			continue
-		}
-		role := w.roles[fn.Role]
-		if role == nil {
-			continue
-		}
-		out = append(out, w.functionAccess(fn, role)...)
-		out = append(out, w.destinationFlows(fn, role)...)
+	// Functions are independent: they are decided in parallel, each into
+	// its own slot, and joined in inventory order. The world is read-only
+	// here but for the action cache, which locks.
+	w.uniqueResources()
+	per := make([][]flow.Flow, len(w.inv.Functions))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				fn := &w.inv.Functions[i]
+				role := w.roles[fn.Role]
+				if fn.External || fn.Role == "" || role == nil {
+					continue
+				}
+				per[i] = append(w.functionAccess(fn, role), w.destinationFlows(fn, role)...)
+			}
+		})
 	}
-	return out
+	for i := range w.inv.Functions {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return slices.Concat(per...)
 }
 
 func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Flow {
@@ -141,20 +155,38 @@ func (w *world) resourcesMatching(rp string, s *iam.Statement) []match {
 		}
 		return nil
 	}
-	services := statementServices(s)
 	var out []match
-	for _, info := range w.uniqueResources() {
-		if len(services) > 0 && !services[serviceOf(info.res.ARN)] && !services["*"] {
+	for _, info := range w.resourcesFor(statementServices(s)) {
+		arn := info.res.ARN
+		if pattern.Match(rp, arn) {
+			out = append(out, match{arn, info})
 			continue
 		}
-		if pattern.Match(rp, info.res.ARN) {
-			out = append(out, match{info.res.ARN, info})
-			continue
-		}
-		if strings.HasPrefix(rp, info.res.ARN+"/") {
+		if len(rp) > len(arn) && rp[len(arn)] == '/' && strings.HasPrefix(rp, arn) {
 			out = append(out, match{rp, info})
 		}
 	}
+	return out
+}
+
+// resourcesFor lists the inventory resources of the given services (all
+// of them for "*" or none named), in inventory order: a statement's
+// patterns are matched only against resources its actions can touch.
+func (w *world) resourcesFor(services map[string]bool) []*resourceInfo {
+	all := w.uniqueResources()
+	if len(services) == 0 || services["*"] {
+		return all
+	}
+	if len(services) == 1 {
+		for svc := range services {
+			return w.byService[svc]
+		}
+	}
+	var out []*resourceInfo
+	for svc := range services {
+		out = append(out, w.byService[svc]...)
+	}
+	slices.SortFunc(out, func(a, b *resourceInfo) int { return a.order - b.order })
 	return out
 }
 
@@ -225,6 +257,8 @@ func (w *world) actionsOn(arn string) []string {
 		types = append(types, "function")
 	}
 	key := svc + "\x00" + strings.Join(types, "\x00")
+	w.actionMu.Lock()
+	defer w.actionMu.Unlock()
 	if names, ok := w.actionCache[key]; ok {
 		return names
 	}
@@ -274,11 +308,15 @@ func (w *world) uniqueResources() []*resourceInfo {
 		return w.resList
 	}
 	seen := map[*inventory.Resource]bool{}
+	w.byService = map[string][]*resourceInfo{}
 	for i := range w.inv.Resources {
 		r := &w.inv.Resources[i]
 		if info, ok := w.res[r.ARN]; ok && !seen[r] {
 			seen[r] = true
+			info.order = len(w.resList)
 			w.resList = append(w.resList, info)
+			svc := serviceOf(info.res.ARN)
+			w.byService[svc] = append(w.byService[svc], info)
 		}
 	}
 	return w.resList

@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"sync"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -24,8 +26,11 @@ type world struct {
 	res     map[string]*resourceInfo       // ARN (and stream ARNs) → resource
 	scps    [][]*iam.Policy
 	resList []*resourceInfo
+	// byService holds resList by the service of each ARN.
+	byService map[string][]*resourceInfo
 	// actionCache memoizes the catalog actions per service and resource types.
 	actionCache map[string][]string
+	actionMu    sync.Mutex
 	unknown     []flow.UnknownValue
 	seenUnk     map[string]bool
 }
@@ -42,6 +47,7 @@ type roleInfo struct {
 }
 
 type resourceInfo struct {
+	order      int // position in world.resList
 	res        *inventory.Resource
 	policy     *iam.Policy
 	incomplete string

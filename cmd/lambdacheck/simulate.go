@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -98,7 +99,16 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
+	// The flow tables do not depend on the findings: they render while
+	// the rules run (on a large estate each takes most of a second).
+	var tables bytes.Buffer
+	var tablesErr error
+	var rendering sync.WaitGroup
+	if f.format == "table" {
+		rendering.Go(func() { tablesErr = writeFlowTables(&tables, res) })
+	}
 	findings, err := judge.judge(cmd, path, inv, res, orgID)
+	rendering.Wait()
 	if err != nil {
 		return err
 	}
@@ -119,9 +129,11 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 	case "json":
 		err = writeFlowsJSON(bw, res, findings.Findings)
 	case "table":
-		if err = writeFlowTables(bw, res); err == nil {
+		if _, err = tables.WriteTo(bw); err == nil && tablesErr == nil {
 			fmt.Fprintf(bw, "\nFindings\n")
 			err = writeFindings(bw, f.format, findings)
+		} else if tablesErr != nil {
+			err = tablesErr
 		}
 	default:
 		err = writeFindings(bw, f.format, findings)
