@@ -285,7 +285,21 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 		if resource != "*" {
 			pols.Resource = srcPolicy
 		}
-		steps = append(steps, decide(fmt.Sprintf("execution role may %s", action), req, pols, srcWhy))
+		what := fmt.Sprintf("execution role may %s", action)
+		if src == nil && resource != "*" && acct != "" && acct != role.role.Account {
+			// A source of another account outside the inventory: its
+			// resource policy, which must grant too, is unknown. Decide
+			// the role's side alone; only its denial is certain.
+			req.ResourceAccount = role.role.Account
+			st := decide(what, req, pols, srcWhy)
+			if st.Decision != flow.Denied {
+				st.Decision = flow.Unknown
+				st.Reason = "the source is in account " + acct + ", outside the inventory: cross-account polling also needs its resource policy to grant this"
+			}
+			steps = append(steps, st)
+			continue
+		}
+		steps = append(steps, decide(what, req, pols, srcWhy))
 	}
 	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
 		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))

@@ -520,3 +520,34 @@ func TestCrossAccountStreamMapping(t *testing.T) {
 		t.Fatalf("cross-account stream whose policy grants the role: %s %+v", f.Decision, failingStep(f))
 	}
 }
+
+// A poll source of another account that is not in the inventory: its
+// resource policy must grant too and is unknown, so the flow is unknown —
+// unless the role itself lacks the read actions, which denies it for sure.
+func TestCrossAccountPollOfOutsideQueueIsUnknown(t *testing.T) {
+	queue := "arn:aws:sqs:eu-west-1:222222222222:shared-orders"
+	read := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"` + queue + `"}]}`
+	trig := inventory.Trigger{Origin: inventory.Origin{Address: "aws_lambda_event_source_mapping.orders"}, Kind: "poll", Service: "sqs", SourceARN: queue, FunctionARN: fnARN("consumer"), Enabled: true}
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("consumer", "consumer")},
+		Roles:     []inventory.Role{role("consumer", read)},
+		Triggers:  []inventory.Trigger{trig},
+	}
+	f := onlyInvoke(t, simulate(t, inv))
+	if f.Decision != flow.Unknown {
+		t.Fatalf("poll of an outside cross-account queue: %s %+v", f.Decision, f.Steps)
+	}
+	found := false
+	for _, st := range f.Steps {
+		if st.Decision == flow.Unknown && strings.Contains(st.Reason, "account 222222222222, outside the inventory") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no step says the queue's own policy is unknown: %+v", f.Steps)
+	}
+	inv.Roles = []inventory.Role{role("consumer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:GetQueueAttributes","Resource":"`+queue+`"}]}`)}
+	if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Denied {
+		t.Fatalf("poll by a role without sqs:ReceiveMessage: %s", f.Decision)
+	}
+}

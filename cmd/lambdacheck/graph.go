@@ -24,7 +24,7 @@ type graphFlags struct {
 func newGraphCommand() *cobra.Command {
 	f := &graphFlags{}
 	cmd := &cobra.Command{
-		Use:   "graph PATH",
+		Use:   "graph PATH...",
 		Short: "Draw the flow graph of an application as Mermaid or Graphviz DOT",
 		Long: `graph simulates PATH like simulate does and draws the result:
 
@@ -44,8 +44,8 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 		Example: `  lambdacheck graph fixtures/thumbnails
   lambdacheck graph infra/ --format dot --output flows.dot
   lambdacheck graph infra/ --kinds invoke,reach --function aws_lambda_function.api`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, args[0]) },
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, args) },
 	}
 	fl := cmd.Flags()
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
@@ -62,7 +62,7 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 	return cmd
 }
 
-func runGraph(cmd *cobra.Command, f *graphFlags, path string) error {
+func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	var write func(io.Writer, *graph.Graph) error
 	switch f.format {
 	case "mermaid":
@@ -76,7 +76,7 @@ func runGraph(cmd *cobra.Command, f *graphFlags, path string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	inv, err := loadInventory(cmd, &f.inventoryFlags, path)
+	inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}

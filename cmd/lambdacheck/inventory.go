@@ -58,7 +58,7 @@ func (v varFlag) Set(s string) error {
 func newInventoryCommand() *cobra.Command {
 	f := &inventoryFlags{}
 	cmd := &cobra.Command{
-		Use:   "inventory PATH",
+		Use:   "inventory PATH...",
 		Short: "Show the functions, roles, policies, triggers and resources loaded from PATH",
 		Long: `inventory loads a Terraform directory (or a snapshot file) the way Terraform
 would resolve it, without running Terraform and without network, and prints
@@ -66,7 +66,9 @@ everything found — each item with its Terraform address and file:line — plus
 what could not be resolved and why.
 
 --format json prints the snapshot format (schema 1, see docs/snapshot.md),
-which every command that takes a path accepts as input.
+which every command that takes a path accepts as input. Several paths
+(snapshots of several accounts, Terraform directories of applications that
+talk to each other) are merged into one inventory, joined by ARN.
 
 Variables come from defaults, terraform.tfvars, *.auto.tfvars, TF_VAR_
 environment variables, then --var and --var-file in command-line order.
@@ -74,8 +76,8 @@ environment variables, then --var and --var-file in command-line order.
 otherwise the placeholders 123456789012 and us-east-1 are used.`,
 		Example: `  lambdacheck inventory fixtures/thumbnails
   lambdacheck inventory infra/ --var env=prod --var-file prod.tfvars --format json`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, f, args[0]) },
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, f, args) },
 	}
 	fl := cmd.Flags()
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
@@ -87,14 +89,14 @@ otherwise the placeholders 123456789012 and us-east-1 are used.`,
 	return cmd
 }
 
-func runInventory(cmd *cobra.Command, f *inventoryFlags, path string) error {
+func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
 	if f.format != "table" && f.format != "json" {
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
 	}
 	if f.account != "" && !isAccount(f.account) {
 		return &exitError{code: 2, msg: fmt.Sprintf("--account %q: want a 12-digit account id", f.account)}
 	}
-	inv, err := loadInventory(cmd, f, path)
+	inv, err := loadInventories(cmd, f, paths)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -138,6 +140,45 @@ func runInventory(cmd *cobra.Command, f *inventoryFlags, path string) error {
 func isAccount(s string) bool {
 	_, err := strconv.ParseUint(s, 10, 64)
 	return len(s) == 12 && err == nil
+}
+
+// loadInventories loads each path and merges the inventories when there are
+// several, so that flows between them (one account's role invoking
+// another's function, a queue polled across accounts) are simulated. Their
+// files are first rebased on the paths given, so that findings and
+// positions of one input are told apart from another's.
+func loadInventories(cmd *cobra.Command, f *inventoryFlags, paths []string) (*inventory.Inventory, error) {
+	if len(paths) == 1 {
+		return loadInventory(cmd, f, paths[0])
+	}
+	invs := make([]*inventory.Inventory, 0, len(paths))
+	for _, p := range paths {
+		inv, err := loadInventory(cmd, f, p)
+		if err != nil {
+			return nil, err
+		}
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			inventory.Rebase(inv, filepath.ToSlash(p))
+		} else if inv.Source.Kind == "terraform" {
+			inventory.Rebase(inv, inv.Source.Path)
+		}
+		invs = append(invs, inv)
+	}
+	merged, err := inventory.Merge(invs...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", strings.Join(paths, ", "), err)
+	}
+	return merged, nil
+}
+
+// rulesInput is the path the rules' settings, inline waivers and SARIF
+// locations are relative to: the one path given, or the working directory
+// when several are merged (their files are rebased on it).
+func rulesInput(paths []string) string {
+	if len(paths) == 1 {
+		return paths[0]
+	}
+	return "."
 }
 
 // loadInventory reads a snapshot file or a Terraform directory.

@@ -28,10 +28,11 @@ type simulateFlags struct {
 func newSimulateCommand() *cobra.Command {
 	f := &simulateFlags{}
 	cmd := &cobra.Command{
-		Use:   "simulate PATH",
+		Use:   "simulate PATH...",
 		Short: "Simulate every trigger → invoke → resource-access flow of an application",
-		Long: `simulate loads PATH (a Terraform directory or a snapshot), then decides every
-flow with the IAM engine:
+		Long: `simulate loads PATH (a Terraform directory or a snapshot; several paths, e.g.
+the snapshots of several accounts, are merged), then decides every flow with
+the IAM engine:
 
   invocation flows   each trigger and function URL → its function: is the trigger
                      enabled, may the source invoke the exact qualifier it targets
@@ -58,11 +59,12 @@ Exit status: 1 when an unwaived finding reaches --fail-on (default high), 2 on
 usage or input errors (including a rule that does not compile), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
   lambdacheck simulate infra/ --format json > flows.json
+  lambdacheck simulate prod-a.json prod-b.json    # snapshots of two accounts
   lambdacheck simulate infra/ --format sarif --output lambdacheck.sarif --fail-on critical
   lambdacheck simulate infra/ --write-baseline .lambdacheck-baseline.json
   lambdacheck simulate infra/ --baseline .lambdacheck-baseline.json --policy policies-acme/`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args[0]) },
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
 	}
 	fl := cmd.Flags()
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
@@ -77,7 +79,8 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 	return cmd
 }
 
-func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
+func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
+	path := rulesInput(paths)
 	switch f.format {
 	case "table", "json", "sarif", "junit", "markdown":
 	default:
@@ -91,7 +94,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, path string) error {
 	if orgID == "" {
 		orgID = judge.settings.OrgID
 	}
-	inv, err := loadInventory(cmd, &f.inventoryFlags, path)
+	inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}

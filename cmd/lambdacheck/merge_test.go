@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// simulateFlows runs simulate --format json and returns its flows.
+func simulateFlows(t *testing.T, args ...string) []flow.Flow {
+	t.Helper()
+	out, stderr, code := runCLI(t, "", append([]string{"simulate", "--format", "json", "--fail-on", "none"}, args...)...)
+	if code != 0 {
+		t.Fatalf("simulate %v: exit %d\n%s", args, code, stderr)
+	}
+	var doc struct {
+		Flows []flow.Flow `json:"flows"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return doc.Flows
+}
+
+func pollFlow(t *testing.T, flows []flow.Flow) flow.Flow {
+	t.Helper()
+	for _, f := range flows {
+		if f.Kind == flow.KindInvoke && f.Trigger != nil && f.Trigger.Type == "sqs" {
+			return f
+		}
+	}
+	t.Fatalf("no SQS invocation flow among %d flows", len(flows))
+	return flow.Flow{}
+}
+
+// Two accounts' snapshots: the consumer's account polls a queue of the
+// owner's account. Alone, the queue's policy is unknown; merged, the
+// owner's queue policy decides, and each statement names its own file.
+func TestSimulateMergesSnapshotsOfTwoAccounts(t *testing.T) {
+	dir := t.TempDir()
+	owner, consumer := filepath.Join(dir, "owner.json"), filepath.Join(dir, "consumer.json")
+	for _, c := range [][]string{
+		{"inventory", "testdata/merge/queue-owner", "--account", "111111111111", "--format", "json", "--output", owner},
+		{"inventory", "testdata/merge/consumer", "--account", "222222222222", "--format", "json", "--output", consumer},
+	} {
+		if _, stderr, code := runCLI(t, "", c...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", c, code, stderr)
+		}
+	}
+	if f := pollFlow(t, simulateFlows(t, consumer)); f.Decision != flow.Unknown {
+		t.Fatalf("consumer alone: the owner's queue policy is unknown, got %s", f.Decision)
+	}
+	f := pollFlow(t, simulateFlows(t, owner, consumer))
+	if f.Decision != flow.Allowed {
+		t.Fatalf("merged: the queue policy grants the consumer's role, got %s: %+v", f.Decision, f.Steps)
+	}
+	var files []string
+	for _, st := range f.Steps {
+		for _, s := range st.Statements {
+			files = append(files, s.File)
+		}
+	}
+	joined := strings.Join(files, " ")
+	if !strings.Contains(joined, "testdata/merge/queue-owner/main.tf") || !strings.Contains(joined, "testdata/merge/consumer/main.tf") {
+		t.Fatalf("statements do not name both inputs' files: %v", files)
+	}
+}
+
+func TestInventoryMergesDirectoriesWithRebasedFiles(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "inventory", "testdata/merge/queue-owner", "testdata/merge/consumer", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{`"file": "testdata/merge/queue-owner/main.tf"`, `"file": "testdata/merge/consumer/main.tf"`, `"arn": "arn:aws:lambda:eu-west-1:123456789012:function:orders-consumer"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("merged inventory lacks %s", want)
+		}
+	}
+	if strings.Contains(out, `"file": "main.tf"`) {
+		t.Error("a file was left relative to its own directory")
+	}
+}
