@@ -85,13 +85,32 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 	if f.allRegions && len(f.regions) > 0 {
 		return &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
 	}
+	inv, err := collectLive(cmd, f)
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	if err := writeSnapshot(cmd.OutOrStdout(), f.output, inv); err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	if f.quiet {
+		if n := len(inv.Warnings); n > 0 {
+			fmt.Fprintf(stderr, "lambdacheck: %d warning(s): some calls were denied; see \"warnings\" in the snapshot\n", n)
+		}
+		return nil
+	}
+	return collectSummary(stderr, inv)
+}
+
+// collectLive reads the accounts f names (one per --role-arn, merged) with
+// progress on stderr unless quiet. Ctrl-C cancels it: nothing is returned.
+func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, error) {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	stderr := cmd.ErrOrStderr()
 	var prog *progress
 	if !f.quiet {
-		prog = newProgress(stderr, isTerminal(stderr))
+		prog = newProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
 	}
 	roles := f.roleARNs
 	if len(roles) == 0 {
@@ -105,7 +124,7 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 		}
 		cfg, err := awsapi.LoadConfig(ctx, awsapi.ConfigOptions{Profile: f.profile, Region: home, RoleARN: role, EndpointURL: f.endpoint})
 		if err != nil {
-			return &exitError{code: 2, msg: err.Error()}
+			return nil, &exitError{code: 2, msg: err.Error()}
 		}
 		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: catalog.Default()}
 		if prog != nil {
@@ -117,33 +136,23 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-				return &exitError{code: 130, msg: "interrupted: no snapshot written"}
+				return nil, &exitError{code: 130, msg: "interrupted: no snapshot written"}
 			}
 			if role != "" {
 				err = fmt.Errorf("%s: %w", role, err)
 			}
-			return &exitError{code: 2, msg: "collect: " + err.Error()}
+			return nil, &exitError{code: 2, msg: "collect: " + err.Error()}
 		}
 		invs = append(invs, inv)
 	}
-	inv := invs[0]
-	if len(invs) > 1 {
-		merged, err := inventory.Merge(invs...)
-		if err != nil {
-			return &exitError{code: 2, msg: err.Error()}
-		}
-		inv = merged
+	if len(invs) == 1 {
+		return invs[0], nil
 	}
-	if err := writeSnapshot(cmd.OutOrStdout(), f.output, inv); err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+	merged, err := inventory.Merge(invs...)
+	if err != nil {
+		return nil, &exitError{code: 2, msg: err.Error()}
 	}
-	if f.quiet {
-		if n := len(inv.Warnings); n > 0 {
-			fmt.Fprintf(stderr, "lambdacheck: %d warning(s): some calls were denied; see \"warnings\" in the snapshot\n", n)
-		}
-		return nil
-	}
-	return collectSummary(stderr, inv)
+	return merged, nil
 }
 
 // writeSnapshot writes to stdout, or to a file through a temporary file

@@ -175,3 +175,37 @@ func TestCollectProgress(t *testing.T) {
 		}
 	})
 }
+
+// simulate --aws collects and simulates in one go: the same flows as
+// collect followed by simulate on the snapshot.
+func TestSimulateAWSCollectsAndSimulates(t *testing.T) {
+	offlineAWS(t)
+	f := fakeaws.New(t, "../../analyzer/awsapi/testdata/thumbnails")
+	live, stderr, code := runCLI(t, "", "simulate", "--aws", "--endpoint-url", f.URL(), "--region", "eu-west-1", "--quiet", "--format", "json", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("simulate --aws: exit %d\n%s", code, stderr)
+	}
+	snap := filepath.Join(t.TempDir(), "snap.json")
+	if _, stderr, code := runCLI(t, "", "collect", "--endpoint-url", f.URL(), "--region", "eu-west-1", "--quiet", "-o", snap); code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	fromSnap, stderr, code := runCLI(t, "", "simulate", snap, "--format", "json", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("simulate snapshot: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(live, `"type": "s3"`) {
+		t.Fatalf("simulate --aws found no S3 trigger:\n%s", live)
+	}
+	if live != fromSnap {
+		t.Fatal("simulate --aws differs from collect then simulate")
+	}
+}
+
+func TestSimulateNeedsPathOrAWS(t *testing.T) {
+	if _, stderr, code := runCLI(t, "", "simulate"); code != 2 || !strings.Contains(stderr, "--aws") {
+		t.Fatalf("simulate without input: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "", "simulate", "../../fixtures/thumbnails", "--profile", "x"); code != 2 || !strings.Contains(stderr, "go with --aws") {
+		t.Fatalf("--profile without --aws: exit %d, %s", code, stderr)
+	}
+}

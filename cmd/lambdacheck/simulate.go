@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -21,18 +22,21 @@ import (
 type simulateFlags struct {
 	inventoryFlags
 	findingsFlags
-	depth int
-	orgID string
+	depth   int
+	orgID   string
+	regions []string
+	aws     bool
+	live    collectFlags // with --aws
 }
 
 func newSimulateCommand() *cobra.Command {
 	f := &simulateFlags{}
 	cmd := &cobra.Command{
-		Use:   "simulate PATH...",
+		Use:   "simulate [PATH...] [--aws]",
 		Short: "Simulate every trigger → invoke → resource-access flow of an application",
 		Long: `simulate loads PATH (a Terraform directory or a snapshot; several paths, e.g.
-the snapshots of several accounts, are merged), then decides every flow with
-the IAM engine:
+the snapshots of several accounts, are merged) and, with --aws, reads the live
+account as collect does, then decides every flow with the IAM engine:
 
   invocation flows   each trigger and function URL → its function: is the trigger
                      enabled, may the source invoke the exact qualifier it targets
@@ -60,27 +64,51 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
   lambdacheck simulate infra/ --format json > flows.json
   lambdacheck simulate prod-a.json prod-b.json    # snapshots of two accounts
+  lambdacheck simulate --aws --profile audit --region eu-west-1
   lambdacheck simulate infra/ --format sarif --output lambdacheck.sarif --fail-on critical
   lambdacheck simulate infra/ --write-baseline .lambdacheck-baseline.json
   lambdacheck simulate infra/ --baseline .lambdacheck-baseline.json --policy policies-acme/`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
 	}
 	fl := cmd.Flags()
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
 	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
 	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
-	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
+	fl.StringArrayVar(&f.regions, "region", nil, "AWS region where the configuration names none; with --aws, a region to read (repeatable)")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or markdown")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	f.findingsFlags.register(fl)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
+	fl.BoolVar(&f.aws, "aws", false, "read the live account first (as collect does) and simulate it with any PATH given")
+	fl.StringVar(&f.live.profile, "profile", "", "with --aws: shared config profile (default: the standard credential chain)")
+	fl.BoolVar(&f.live.allRegions, "all-regions", false, "with --aws: read every region enabled for the account")
+	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role first (repeatable: one account each)")
+	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this endpoint (LocalStack, tests)")
+	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "with --aws: no collection progress on standard error")
 	return cmd
 }
 
 func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
-	path := rulesInput(paths)
+	if len(paths) == 0 && !f.aws {
+		return &exitError{code: 2, msg: "give a PATH (Terraform directory or snapshot), or --aws to read the live account"}
+	}
+	if !f.aws {
+		if f.live.profile != "" || f.live.allRegions || len(f.live.roleARNs) > 0 || f.live.endpoint != "" {
+			return &exitError{code: 2, msg: "--profile, --all-regions, --role-arn and --endpoint-url go with --aws"}
+		}
+		if len(f.regions) > 1 {
+			return &exitError{code: 2, msg: "--region names one default region for Terraform; several go with --aws"}
+		}
+	}
+	if len(f.regions) == 1 && !f.aws {
+		f.region = f.regions[0]
+	}
+	path := "."
+	if len(paths) > 0 {
+		path = rulesInput(paths)
+	}
 	switch f.format {
 	case "table", "json", "sarif", "junit", "markdown":
 	default:
@@ -94,9 +122,9 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if orgID == "" {
 		orgID = judge.settings.OrgID
 	}
-	inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
+	inv, err := simulateInput(cmd, f, paths)
 	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+		return err
 	}
 	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: orgID})
 	if err != nil {
@@ -150,6 +178,40 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	// A broken trigger is the broken-trigger rule's finding now: the gate
 	// is the findings' severity against --fail-on.
 	return gate(findings)
+}
+
+// simulateInput loads the paths and, with --aws, the live accounts, and
+// merges them.
+func simulateInput(cmd *cobra.Command, f *simulateFlags, paths []string) (*inventory.Inventory, error) {
+	var invs []*inventory.Inventory
+	if f.aws {
+		if f.live.allRegions && len(f.regions) > 0 {
+			return nil, &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
+		}
+		live := f.live
+		live.regions = f.regions
+		live.concurrency = 16
+		inv, err := collectLive(cmd, &live)
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, inv)
+	}
+	if len(paths) > 0 {
+		inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
+		if err != nil {
+			return nil, &exitError{code: 2, msg: err.Error()}
+		}
+		invs = append(invs, inv)
+	}
+	if len(invs) == 1 {
+		return invs[0], nil
+	}
+	merged, err := inventory.Merge(invs...)
+	if err != nil {
+		return nil, &exitError{code: 2, msg: err.Error()}
+	}
+	return merged, nil
 }
 
 // writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
