@@ -30,4 +30,4 @@ generate:
 	$(GO) generate ./...
 
 demo:
-	$(GO) run ./cmd/lambdacheck authz --file fixtures/authz/s3-cross-account.json
+	$(GO) run ./cmd/lambdacheck simulate fixtures/thumbnails
