@@ -145,14 +145,7 @@ func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, err
 		}
 		invs = append(invs, inv)
 	}
-	if len(invs) == 1 {
-		return invs[0], nil
-	}
-	merged, err := inventory.Merge(invs...)
-	if err != nil {
-		return nil, &exitError{code: 2, msg: err.Error()}
-	}
-	return merged, nil
+	return mergeInputs(invs)
 }
 
 // writeSnapshot writes to stdout, or to a file through a temporary file

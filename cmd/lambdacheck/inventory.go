@@ -164,9 +164,18 @@ func loadInventories(cmd *cobra.Command, f *inventoryFlags, paths []string) (*in
 		}
 		invs = append(invs, inv)
 	}
+	return mergeInputs(invs)
+}
+
+// mergeInputs merges the inventories of several inputs (one is returned as
+// it is); a conflict between them is an input error.
+func mergeInputs(invs []*inventory.Inventory) (*inventory.Inventory, error) {
+	if len(invs) == 1 {
+		return invs[0], nil
+	}
 	merged, err := inventory.Merge(invs...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", strings.Join(paths, ", "), err)
+		return nil, &exitError{code: 2, msg: err.Error()}
 	}
 	return merged, nil
 }

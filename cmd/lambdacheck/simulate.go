@@ -204,14 +204,7 @@ func simulateInput(cmd *cobra.Command, f *simulateFlags, paths []string) (*inven
 		}
 		invs = append(invs, inv)
 	}
-	if len(invs) == 1 {
-		return invs[0], nil
-	}
-	merged, err := inventory.Merge(invs...)
-	if err != nil {
-		return nil, &exitError{code: 2, msg: err.Error()}
-	}
-	return merged, nil
+	return mergeInputs(invs)
 }
 
 // writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
