@@ -32,6 +32,24 @@ type Input struct {
 	OrgID    string
 	// Today dates deprecation checks; zero means the current UTC date.
 	Today time.Time
+	// Converted, when it holds this Inventory, is its Rego value made
+	// ahead of time (ConvertInventory), e.g. while the flows were simulated.
+	Converted *ConvertedInventory
+}
+
+// ConvertedInventory is an inventory converted to a Rego value.
+type ConvertedInventory struct {
+	inv  *inventory.Inventory
+	term *ast.Term
+	err  error
+}
+
+// ConvertInventory converts inv for the rules ahead of Evaluate: the
+// inventory does not depend on the flows, so its conversion can run while
+// they are simulated.
+func ConvertInventory(inv *inventory.Inventory) *ConvertedInventory {
+	t, err := newConverter().term(reflect.ValueOf(inv))
+	return &ConvertedInventory{inv: inv, term: t, err: err}
 }
 
 // runtimesJSON is ../shared/data/lambda-runtimes.json, copied by go generate
@@ -122,7 +140,12 @@ func (in Input) Value() (ast.Value, error) {
 	wg.Go(func() {
 		c := newConverter()
 		var err error
-		if inv, err = c.term(reflect.ValueOf(doc.Inventory)); err != nil {
+		if cv := in.Converted; cv != nil && cv.inv == in.Inventory && in.Inventory != nil {
+			inv, err = cv.term, cv.err
+		} else {
+			inv, err = c.term(reflect.ValueOf(doc.Inventory))
+		}
+		if err != nil {
 			errs[chunks] = fmt.Errorf("inventory: %w", err)
 			return
 		}

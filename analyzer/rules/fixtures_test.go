@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -247,4 +248,33 @@ func TestInputConversionMatchesJSON(t *testing.T) {
 func clip(s string, i int) string {
 	lo, hi := max(0, i-120), min(len(s), i+120)
 	return s[lo:hi]
+}
+
+// An inventory converted ahead of time (while the flows are simulated)
+// judges exactly like one converted with the flows; one converted for
+// another inventory is not used.
+func TestConvertedInventoryJudgesTheSame(t *testing.T) {
+	run := simulateFixture(t, "../../fixtures/public-exposure")
+	other := simulateFixture(t, "../../fixtures/thumbnails")
+	e := builtinEngine(t)
+	ctx := context.Background()
+	want, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("the fixture raises no finding: nothing to compare")
+	}
+	for name, cv := range map[string]*rules.ConvertedInventory{
+		"same inventory":    rules.ConvertInventory(run.inv),
+		"another inventory": rules.ConvertInventory(other.inv),
+	} {
+		got, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay, Converted: cv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: findings differ from a conversion with the flows", name)
+		}
+	}
 }

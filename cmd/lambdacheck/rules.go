@@ -295,8 +295,9 @@ func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun
 // judge runs the rules over a simulated input, applies inline waivers,
 // settings ignores and the baseline, and writes --write-baseline. Warnings
 // (lapsed waivers, stale baseline entries) go to stderr.
-func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Inventory, res *flow.Result, orgID string) (*render.Findings, error) {
+func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Inventory, res *flow.Result, orgID string, converted *rules.ConvertedInventory) (*render.Findings, error) {
 	findings, err := rr.engine.Evaluate(cmd.Context(), rules.Input{
+		Converted:       converted,
 		Inventory:       inv,
 		Flows:           res.Flows,
 		TrustedAccounts: rr.settings.TrustedAccounts,

@@ -114,7 +114,18 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	default:
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json, sarif, junit or markdown", f.format)}
 	}
-	judge, err := prepareRules(cmd, &f.findingsFlags, path)
+	// Independent steps overlap: the rules compile while the input loads,
+	// and the inventory is converted for them while the flows are
+	// simulated.
+	var judge *ruleRun
+	var judgeErr error
+	var preparing sync.WaitGroup
+	preparing.Go(func() { judge, judgeErr = prepareRules(cmd, &f.findingsFlags, path) })
+	inv, err := simulateInput(cmd, f, paths)
+	preparing.Wait()
+	if judgeErr != nil {
+		return judgeErr
+	}
 	if err != nil {
 		return err
 	}
@@ -122,11 +133,11 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if orgID == "" {
 		orgID = judge.settings.OrgID
 	}
-	inv, err := simulateInput(cmd, f, paths)
-	if err != nil {
-		return err
-	}
+	var converted *rules.ConvertedInventory
+	var converting sync.WaitGroup
+	converting.Go(func() { converted = rules.ConvertInventory(inv) })
 	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: orgID})
+	converting.Wait()
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -138,7 +149,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if f.format == "table" {
 		rendering.Go(func() { tablesErr = writeFlowTables(&tables, res) })
 	}
-	findings, err := judge.judge(cmd, path, inv, res, orgID)
+	findings, err := judge.judge(cmd, path, inv, res, orgID, converted)
 	rendering.Wait()
 	if err != nil {
 		return err
