@@ -68,6 +68,46 @@ func TestEvaluationFeatures(t *testing.T) {
 		check func(t *testing.T, inv *inventory.Inventory)
 	}{
 		{
+			// Override files apply after the primary files, in lexical
+			// order: arguments replace arguments, a nested block type
+			// replaces all blocks of that type, locals value by value.
+			name: "override files patch the blocks they name",
+			dir:  "override",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				fn := findFunction(inv, "aws_lambda_function.worker")
+				if fn == nil {
+					t.Fatal("no function")
+				}
+				if fn.Name != "acme-prod-eu-worker" || fn.Region != "eu-central-1" {
+					t.Errorf("name/region = %s/%s, want the overridden variable, local and provider", fn.Name, fn.Region)
+				}
+				if fn.Runtime != "python3.13" || fn.Timeout != 30 || fn.Handler != "app.handler" {
+					t.Errorf("runtime %s timeout %d handler %s: want python3.13 with the rest kept", fn.Runtime, fn.Timeout, fn.Handler)
+				}
+				if len(fn.Environment) != 1 || fn.Environment[0].Key != "TABLE_NAME" {
+					t.Errorf("environment = %+v, want the override's block only", fn.Environment)
+				}
+				if r := findRole(inv, "aws_iam_role.worker"); r == nil || r.Name != "acme-prod-eu-worker" {
+					t.Errorf("role = %+v", r)
+				}
+				if !hasDiag(inv, "warning", "Override not applied", "zz_override.tf.json") {
+					t.Errorf("the JSON override is not reported: %+v", inv.Diags)
+				}
+			},
+		},
+		{
+			name: "an override of an undeclared block is an error",
+			dir:  "override-missing",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				if !hasDiag(inv, "error", "Missing base resource to override", "jobs_override.tf") {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
+				}
+				if q := findResource(inv, "aws_sqs_queue.jobs"); q == nil || q.Name != "jobs" {
+					t.Fatalf("the primary queue = %+v", q)
+				}
+			},
+		},
+		{
 			// Terraform's variable definition precedence: defaults, TF_VAR_,
 			// terraform.tfvars, *.auto.tfvars in lexical order, then -var and
 			// -var-file in command-line order.

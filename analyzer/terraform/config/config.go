@@ -45,6 +45,10 @@ type Module struct {
 	Resources []*Resource
 	// Files lists the files read, relative to the root module.
 	Files []string
+
+	// blocks keeps each declared block as written, by blockKey, for
+	// override files to merge into.
+	blocks map[string]*hcl.Block
 }
 
 // Variable is a variable block.
@@ -160,6 +164,7 @@ func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error
 		Outputs:     map[string]*Output{},
 		ModuleCalls: map[string]*ModuleCall{},
 		Providers:   map[string]*Provider{},
+		blocks:      map[string]*hcl.Block{},
 	}
 	var names []string
 	for _, e := range entries {
@@ -191,9 +196,18 @@ func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	// Override files apply after every primary file, in lexical order, as
+	// Terraform applies them.
 	var diags hcl.Diagnostics
 	for _, pf := range parsed {
-		diags = append(diags, m.addFile(pf)...)
+		if !isOverrideFile(pf.name) {
+			diags = append(diags, m.addFile(pf)...)
+		}
+	}
+	for _, pf := range parsed {
+		if isOverrideFile(pf.name) {
+			diags = append(diags, m.applyOverrideFile(pf)...)
+		}
 	}
 	return m, diags, nil
 }
@@ -234,15 +248,6 @@ func (m *Module) addFile(pf parsedFile) hcl.Diagnostics {
 	if file == nil || file.Body == nil {
 		return diags
 	}
-	if base := filepath.Base(name); base == "override.tf" || base == "override.tf.json" ||
-		strings.HasSuffix(base, "_override.tf") || strings.HasSuffix(base, "_override.tf.json") {
-		// Override files patch other blocks argument by argument; merging
-		// them is not implemented, so say so instead of loading them as
-		// duplicate declarations.
-		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Override file not applied",
-			Detail:  name + " is an override file; lambdacheck does not merge override files, so its content is ignored.",
-			Subject: &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}})
-	}
 	// A file with syntax errors may still yield part of its blocks; keep
 	// what parsed, as Terraform's own partial parse would.
 	content, cdiags := file.Body.Content(fileSchema)
@@ -251,6 +256,11 @@ func (m *Module) addFile(pf parsedFile) hcl.Diagnostics {
 		return diags
 	}
 	for _, b := range content.Blocks {
+		if k := blockKey(b); k != "" {
+			if _, seen := m.blocks[k]; !seen {
+				m.blocks[k] = b
+			}
+		}
 		switch b.Type {
 		case "variable":
 			diags = append(diags, m.addVariable(b)...)
@@ -449,6 +459,17 @@ func MetaArgument(name string) bool {
 }
 
 func (m *Module) addResource(b *hcl.Block, mode Mode) hcl.Diagnostics {
+	r, diags := newResource(b, mode)
+	for _, other := range m.Resources {
+		if other.Mode == r.Mode && other.Type == r.Type && other.Name == r.Name {
+			return append(diags, duplicate("resource", r.Key(), other.Range, r.Range))
+		}
+	}
+	m.Resources = append(m.Resources, r)
+	return diags
+}
+
+func newResource(b *hcl.Block, mode Mode) (*Resource, hcl.Diagnostics) {
 	r := &Resource{Mode: mode, Type: b.Labels[0], Name: b.Labels[1], Range: b.DefRange}
 	content, remain, diags := b.Body.PartialContent(resourceMeta)
 	r.Body = remain
@@ -477,13 +498,7 @@ func (m *Module) addResource(b *hcl.Block, mode Mode) hcl.Diagnostics {
 			r.Provider = traversalName(t)
 		}
 	}
-	for _, other := range m.Resources {
-		if other.Mode == r.Mode && other.Type == r.Type && other.Name == r.Name {
-			return append(diags, duplicate("resource", r.Key(), other.Range, r.Range))
-		}
-	}
-	m.Resources = append(m.Resources, r)
-	return diags
+	return r, diags
 }
 
 // providerOfType is the default provider of a resource type: the part of the

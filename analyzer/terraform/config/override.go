@@ -1,0 +1,197 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Override files (override.tf, *_override.tf and their .tf.json forms)
+// patch blocks declared in the module's other files: each argument of an
+// override block replaces the argument of the same name, each nested block
+// type it contains replaces all nested blocks of that type, and locals are
+// replaced value by value. Terraform applies them after every primary file,
+// in lexical order; so does Load.
+
+func isOverrideFile(name string) bool {
+	base := filepath.Base(name)
+	for _, ext := range []string{".tf", ".tf.json"} {
+		if base == "override"+ext || strings.HasSuffix(base, "_override"+ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// blockKey names a top-level block the way overrides find it: its type and
+// labels, and for providers the alias. Blocks that are not overridden by
+// key (locals, terraform) have none.
+func blockKey(b *hcl.Block) string {
+	switch b.Type {
+	case "variable", "output", "module", "resource", "data":
+		return b.Type + "." + strings.Join(b.Labels, ".")
+	case "provider":
+		return "provider." + b.Labels[0] + "." + providerAlias(b.Body)
+	}
+	return ""
+}
+
+func providerAlias(body hcl.Body) string {
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}}})
+	if content == nil {
+		return ""
+	}
+	a, ok := content.Attributes["alias"]
+	if !ok {
+		return ""
+	}
+	v, d := a.Expr.Value(nil)
+	if d.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
+		return ""
+	}
+	return v.AsString()
+}
+
+func (m *Module) applyOverrideFile(pf parsedFile) hcl.Diagnostics {
+	name, file, diags := pf.name, pf.file, pf.diags
+	if pf.read {
+		m.Files = append(m.Files, name)
+	}
+	if file == nil || file.Body == nil {
+		return diags
+	}
+	content, cdiags := file.Body.Content(fileSchema)
+	diags = append(diags, cdiags...)
+	if content == nil {
+		return diags
+	}
+	for _, b := range content.Blocks {
+		diags = append(diags, m.applyOverride(b)...)
+	}
+	return diags
+}
+
+func (m *Module) applyOverride(over *hcl.Block) hcl.Diagnostics {
+	if over.Type == "locals" {
+		return m.overrideLocals(over)
+	}
+	key := blockKey(over)
+	if key == "" {
+		// terraform, moved, import, check …: nothing the loader reads.
+		return nil
+	}
+	base, ok := m.blocks[key]
+	if !ok {
+		what := over.Type + " " + strings.Join(quoted(over.Labels), " ")
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Missing base " + over.Type + " to override",
+			Detail:  fmt.Sprintf("There is no %s declared in a primary configuration file; an override file can only override a block defined elsewhere in the module.", what),
+			Subject: over.DefRange.Ptr()}}
+	}
+	merged, ok := mergeBlocks(base, over)
+	if !ok {
+		return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Override not applied",
+			Detail:  "lambdacheck merges override blocks written in native syntax only; this JSON-syntax override (or its JSON base) is ignored.",
+			Subject: over.DefRange.Ptr()}}
+	}
+	m.blocks[key] = merged
+	switch over.Type {
+	case "variable":
+		delete(m.Variables, over.Labels[0])
+		return m.addVariable(merged)
+	case "output":
+		delete(m.Outputs, over.Labels[0])
+		return m.addOutput(merged)
+	case "module":
+		delete(m.ModuleCalls, over.Labels[0])
+		return m.addModuleCall(merged)
+	case "provider":
+		for k, p := range m.Providers {
+			if p.Name == over.Labels[0] && "provider."+p.Name+"."+p.Alias == key {
+				delete(m.Providers, k)
+			}
+		}
+		return m.addProvider(merged)
+	}
+	mode := Managed
+	if over.Type == "data" {
+		mode = Data
+	}
+	for i, r := range m.Resources {
+		if r.Mode == mode && r.Type == over.Labels[0] && r.Name == over.Labels[1] {
+			nr, diags := newResource(merged, mode)
+			m.Resources[i] = nr
+			return diags
+		}
+	}
+	return nil
+}
+
+func (m *Module) overrideLocals(over *hcl.Block) hcl.Diagnostics {
+	attrs, diags := over.Body.JustAttributes()
+	for _, name := range sortedAttrNames(attrs) {
+		a := attrs[name]
+		l, ok := m.Locals[name]
+		if !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing base local value definition to override",
+				Detail: fmt.Sprintf("There is no local value named %q declared in a primary configuration file.", name), Subject: a.Range.Ptr()})
+			continue
+		}
+		l.Expr, l.Range = a.Expr, a.Range
+	}
+	return diags
+}
+
+// mergeBlocks applies over to base: arguments by name, nested blocks by
+// type (a dynamic block counts as the type it generates). Both must be in
+// native syntax, whose bodies the merge can build.
+func mergeBlocks(base, over *hcl.Block) (*hcl.Block, bool) {
+	bb, ok1 := base.Body.(*hclsyntax.Body)
+	ob, ok2 := over.Body.(*hclsyntax.Body)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	body := &hclsyntax.Body{
+		Attributes: make(hclsyntax.Attributes, len(bb.Attributes)+len(ob.Attributes)),
+		Blocks:     hclsyntax.Blocks{},
+		SrcRange:   bb.SrcRange,
+		EndRange:   bb.EndRange,
+	}
+	for k, a := range bb.Attributes {
+		body.Attributes[k] = a
+	}
+	for k, a := range ob.Attributes {
+		body.Attributes[k] = a
+	}
+	replaced := map[string]bool{}
+	for _, b := range ob.Blocks {
+		replaced[generatedType(b)] = true
+	}
+	for _, b := range bb.Blocks {
+		if !replaced[generatedType(b)] {
+			body.Blocks = append(body.Blocks, b)
+		}
+	}
+	body.Blocks = append(body.Blocks, ob.Blocks...)
+	merged := *base
+	merged.Body = body
+	return &merged, true
+}
+
+func generatedType(b *hclsyntax.Block) string {
+	if b.Type == "dynamic" && len(b.Labels) == 1 {
+		return b.Labels[0]
+	}
+	return b.Type
+}
+
+func quoted(labels []string) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = fmt.Sprintf("%q", l)
+	}
+	return out
+}

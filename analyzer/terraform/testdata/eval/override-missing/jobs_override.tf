@@ -1,0 +1,3 @@
+resource "aws_sqs_queue" "typo" {
+  name = "jobs-fifo.fifo"
+}
