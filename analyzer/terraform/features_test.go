@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -215,6 +216,31 @@ func TestEvaluationFeatures(t *testing.T) {
 				f := findFunction(inv, "aws_lambda_function.f")
 				if f == nil || f.Name != "json-fn" || len(f.Environment) != 1 || !f.Environment[0].LooksSecret {
 					t.Fatalf("function = %+v", f)
+				}
+			},
+		},
+		{
+			// The document Terraform 1.11 plans for this file (checked
+			// with terraform plan): the static statement, then one per
+			// for_each element, named through the iterator.
+			name: "JSON-syntax dynamic blocks expand like native ones",
+			dir:  "jsondynamic",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				r := findRole(inv, "aws_iam_role.reader")
+				if r == nil || len(r.InlinePolicies) != 1 {
+					t.Fatalf("role = %+v", r)
+				}
+				want := `{"Version":"2012-10-17","Statement":[{"Sid":"Queue","Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"},{"Sid":"Read0","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-a/*"},{"Sid":"Read1","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-b/*"}]}`
+				var got, exp any
+				if err := json.Unmarshal(r.InlinePolicies[0].Document, &got); err != nil {
+					t.Fatal(err)
+				}
+				json.Unmarshal([]byte(want), &exp)
+				if !reflect.DeepEqual(got, exp) {
+					t.Fatalf("policy = %s", r.InlinePolicies[0].Document)
+				}
+				if len(inv.Diags) != 0 {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
 				}
 			},
 		},

@@ -22,19 +22,134 @@ func (e *evaluator) bodyValue(b hcl.Body, sc *scope, top bool) cty.Value {
 	attrs, diags := b.JustAttributes()
 	e.diags = append(e.diags, diags...)
 	out := map[string]cty.Value{}
+	var dynamic *hcl.Attribute
 	for name, a := range attrs {
 		if top && config.MetaArgument(name) {
 			continue
 		}
 		if name == "dynamic" {
-			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Dynamic block in JSON not expanded",
-				Detail: "lambdacheck does not expand dynamic blocks written in JSON syntax; the blocks they generate are unknown.", Subject: a.Range.Ptr()})
+			dynamic = a
 			continue
 		}
 		v, _ := e.exprValue(a.Expr, sc)
 		out[name] = v
 	}
+	if dynamic != nil {
+		e.jsonDynamicBlocks(dynamic, sc, out)
+	}
 	return cty.ObjectVal(out)
+}
+
+// jsonDynamicBlocks expands the "dynamic" property of a JSON-syntax body:
+// {"dynamic": {"TYPE": {"for_each": …, "iterator": …, "content": {…}}}}, or
+// a list of such objects for several dynamic blocks of one type. The
+// generated blocks join the body's blocks of that type (written as one
+// object or a list of them) as a tuple of objects, like native syntax.
+func (e *evaluator) jsonDynamicBlocks(a *hcl.Attribute, sc *scope, out map[string]cty.Value) {
+	invalid := func(rng hcl.Range, detail string) {
+		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: detail, Subject: rng.Ptr()})
+	}
+	types, diags := hcl.ExprMap(a.Expr)
+	if diags.HasErrors() {
+		invalid(a.Range, "In JSON syntax, \"dynamic\" must be an object whose properties name the block types to generate.")
+		return
+	}
+	for _, kv := range types {
+		tv, d := kv.Key.Value(nil)
+		if d.HasErrors() || tv.Type() != cty.String || tv.IsNull() {
+			invalid(kv.Key.Range(), "A dynamic block type must be a name.")
+			continue
+		}
+		typ := tv.AsString()
+		specs := []hcl.Expression{kv.Value}
+		if list, d := hcl.ExprList(kv.Value); !d.HasErrors() {
+			specs = list
+		}
+		blocks := existingBlocks(out[typ])
+		var unknown cty.Value
+		for _, spec := range specs {
+			vals, unk := e.jsonDynamicBlock(typ, spec, sc, invalid)
+			if unk != cty.NilVal {
+				unknown = unk
+			}
+			blocks = append(blocks, vals...)
+		}
+		if unknown != cty.NilVal {
+			out[typ] = unknown
+			continue
+		}
+		out[typ] = cty.TupleVal(blocks)
+	}
+}
+
+func (e *evaluator) jsonDynamicBlock(typ string, spec hcl.Expression, sc *scope, invalid func(hcl.Range, string)) ([]cty.Value, cty.Value) {
+	props, diags := hcl.ExprMap(spec)
+	if diags.HasErrors() {
+		invalid(spec.Range(), "A dynamic block is an object with for_each and content.")
+		return nil, cty.NilVal
+	}
+	iter := typ
+	var forEach, content hcl.Expression
+	for _, kv := range props {
+		k, d := kv.Key.Value(nil)
+		if d.HasErrors() || k.Type() != cty.String || k.IsNull() {
+			continue
+		}
+		switch k.AsString() {
+		case "for_each":
+			forEach = kv.Value
+		case "content":
+			content = kv.Value
+		case "iterator":
+			// A JSON string naming the variable: its literal text.
+			if v, d := kv.Value.Value(nil); !d.HasErrors() && v.Type() == cty.String && !v.IsNull() && hclsyntax.ValidIdentifier(v.AsString()) {
+				iter = v.AsString()
+			} else {
+				invalid(kv.Value.Range(), "Dynamic iterator must be a single variable name.")
+			}
+		}
+	}
+	if forEach == nil || content == nil {
+		invalid(spec.Range(), "A dynamic block needs a for_each argument and a content block.")
+		return nil, cty.NilVal
+	}
+	coll, d := e.exprValue(forEach, sc)
+	if d.HasErrors() {
+		return nil, coll
+	}
+	plain, reasons := reason.Of(coll)
+	if !plain.IsWhollyKnown() {
+		text := "dynamic \"" + typ + "\" for_each is not known"
+		if len(reasons) > 0 {
+			text += because(reasons)
+		}
+		return nil, reason.Unknown(cty.DynamicPseudoType, text, forEach.Range())
+	}
+	if plain.IsNull() || !plain.CanIterateElements() {
+		invalid(forEach.Range(), "Cannot use a "+plain.Type().FriendlyName()+" value in for_each. An iterable collection is required.")
+		return nil, cty.NilVal
+	}
+	var out []cty.Value
+	coll, _ = coll.Unmark()
+	for it := coll.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		inner := sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
+		val, _ := e.exprValue(content, inner)
+		out = append(out, val)
+	}
+	return out, cty.NilVal
+}
+
+// existingBlocks lists the blocks a JSON body wrote for one type: none, one
+// object, or a list of objects.
+func existingBlocks(v cty.Value) []cty.Value {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return nil
+	}
+	if t := v.Type(); t.IsTupleType() || t.IsListType() {
+		return v.AsValueSlice()
+	}
+	return []cty.Value{v}
 }
 
 func (e *evaluator) syntaxBody(b *hclsyntax.Body, sc *scope, top bool) cty.Value {
