@@ -20,8 +20,10 @@ func FuzzLoad(f *testing.F) {
 			f.Add(data, false)
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join("testdata", "eval", "jsonsyntax", "main.tf.json")); err == nil {
-		f.Add(data, true)
+	for _, dir := range []string{"jsonsyntax", "jsondynamic"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", "eval", dir, "main.tf.json")); err == nil {
+			f.Add(data, true)
+		}
 	}
 	f.Add([]byte(`resource "aws_lambda_function" "f" { count = 3 function_name = "f${count.index}" }`), false)
 	f.Fuzz(func(t *testing.T, src []byte, asJSON bool) {
