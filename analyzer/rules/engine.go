@@ -129,11 +129,19 @@ func ReadModules(opts Options, tests bool) ([]Module, error) {
 // name file and line.
 func ParseModules(mods []Module) (map[string]*ast.Module, error) {
 	out := make(map[string]*ast.Module, len(mods))
+	seen := make(map[string]bool, len(mods)) // sources already loaded
 	var errs []error
 	for _, m := range mods {
-		if _, dup := out[m.Name]; dup {
-			return nil, fmt.Errorf("%s: loaded twice", m.Name)
+		// The built-in rules given again as a directory (`rules test
+		// policies`, `--policy policies` in a clone) are the same files:
+		// each source loads once, whatever its path.
+		if seen[string(m.Source)] {
+			continue
 		}
+		if _, dup := out[m.Name]; dup {
+			return nil, fmt.Errorf("%s: loaded twice, with different contents", m.Name)
+		}
+		seen[string(m.Source)] = true
 		mod, err := ast.ParseModuleWithOpts(m.Name, string(m.Source), ast.ParserOptions{
 			ProcessAnnotation: true,
 			RegoVersion:       ast.RegoV1,

@@ -352,3 +352,18 @@ func TestColourNeedsATerminalAndNoNOCOLOR(t *testing.T) {
 		}
 	}
 }
+
+// The built-in rules given again as a directory load once: their tests run
+// (with the helpers they import), and simulate with them as --policy
+// reports each finding once.
+func TestBuiltinRulesGivenAsDirectoryLoadOnce(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "rules", "test", "../../policies")
+	if code != 0 || !strings.Contains(out, " passed, 0 failed") {
+		t.Fatalf("rules test ../../policies: exit %d\n%s\n%s", code, out, stderr)
+	}
+	plain, _, code1 := simulateJSONFindings(t, "../../fixtures/public-exposure")
+	again, stderr, code2 := simulateJSONFindings(t, "../../fixtures/public-exposure", "--policy", "../../policies")
+	if code1 != code2 || len(plain) == 0 || len(again) != len(plain) {
+		t.Fatalf("findings without/with --policy policies: %d (exit %d) / %d (exit %d)\n%s", len(plain), code1, len(again), code2, stderr)
+	}
+}
