@@ -348,10 +348,10 @@ func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Princi
 		req := &iam.Request{Principal: p, Action: action, Resource: t.arn, ResourceAccount: resAcct, Context: rctx}
 		pols := &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: t.owner.policy, SCP: w.scps,
 			ResourceMustAllow: iam.ResourcePolicyRequired(action, t.arn), RoleTrust: iam.IsRoleTrustRequest(action, t.arn)}
-		if pols.ResourceMustAllow && pols.Resource == nil && t.owner.res.Service == "kms" && t.owner.incomplete == "" {
+		if pols.ResourceMustAllow && pols.Resource == nil && t.owner.res.Service == "kms" && t.owner.incomplete == "" && t.owner.unknownPolicy == "" {
 			pols.Resource = defaultKeyPolicy(t.owner.res.Account)
 		}
-		st := decide(action, req, pols, why)
+		st := decideOn(action, req, pols, why, t.owner, role.role.Account)
 		if st.Decision == flow.Denied {
 			continue
 		}
@@ -687,7 +687,7 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 				acct = role.role.Account
 			}
 			req := &iam.Request{Principal: p, Action: a, Resource: resource, ResourceAccount: acct, Context: rctx}
-			fl.Steps = append(fl.Steps, decide("execution role may "+a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: rp, SCP: w.scps}, why))
+			fl.Steps = append(fl.Steps, decideOn("execution role may "+a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: rp, SCP: w.scps}, why, info, role.role.Account))
 		}
 		if info != nil && customerKey(info.res.KMSKeyARN) && (svc == "sqs" || svc == "sns") {
 			fl.Steps = append(fl.Steps, w.kmsStep(role, p, info.res.KMSKeyARN, "kms:GenerateDataKey"))

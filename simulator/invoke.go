@@ -299,7 +299,11 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 			steps = append(steps, st)
 			continue
 		}
-		steps = append(steps, decide(what, req, pols, srcWhy))
+		if resource == "*" {
+			steps = append(steps, decide(what, req, pols, srcWhy))
+			continue
+		}
+		steps = append(steps, decideOn(what, req, pols, srcWhy, src, role.role.Account))
 	}
 	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
 		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))
@@ -318,6 +322,8 @@ func (w *world) kmsStep(role *roleInfo, p iam.Principal, keyARN, action string) 
 	case key == nil:
 		// A key outside the inventory: its key policy is not known.
 		why = "the key policy of " + keyARN + " is not in the inventory"
+	case key.unknownPolicy != "":
+		why = key.unknownPolicy
 	case key.policy == nil && key.incomplete == "":
 		// AWS gives a key created without a policy the default key policy,
 		// which grants the account root and so delegates to IAM.

@@ -145,3 +145,29 @@ func note(what string, d flow.Decision, reason string) flow.Step {
 
 // condCtx is the engine's request context type.
 type condCtx = condition.Context
+
+// decideOn decides req on an inventory resource (info, nil for one outside
+// the inventory). When the resource's own policy is unknown and must grant —
+// a KMS key, or any resource of another account than the principal's — the
+// step is unknown, except that across accounts a denial by the principal's
+// side alone is certain.
+func decideOn(what string, req *iam.Request, pols *iam.Policies, why string, info *resourceInfo, principalAccount string) flow.Step {
+	if info == nil || info.unknownPolicy == "" || why != "" || pols.Resource != nil {
+		return decide(what, req, pols, why)
+	}
+	if pols.ResourceMustAllow {
+		return decide(what, req, pols, info.unknownPolicy)
+	}
+	if req.ResourceAccount == "" || principalAccount == "" || req.ResourceAccount == principalAccount {
+		return decide(what, req, pols, why)
+	}
+	own := *req
+	own.ResourceAccount = principalAccount
+	st := decide(what, &own, pols, "")
+	st.Resource = req.Resource
+	if st.Decision != flow.Denied {
+		st.Decision = flow.Unknown
+		st.Reason = info.unknownPolicy + ", and access from another account needs it to grant"
+	}
+	return st
+}

@@ -551,3 +551,49 @@ func TestCrossAccountPollOfOutsideQueueIsUnknown(t *testing.T) {
 		t.Fatalf("poll by a role without sqs:ReceiveMessage: %s", f.Decision)
 	}
 }
+
+// A resource the configuration only looks up (a data source, an ARN written
+// out) may have a resource policy nobody here can see: where that policy
+// must grant — another account's queue, a KMS key — the flow is unknown;
+// in the principal's own account the identity policy decides.
+func TestExternalResourcePolicyIsUnknownWhereItMustGrant(t *testing.T) {
+	read := func(queue string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes","kms:Decrypt"],"Resource":["` + queue + `","*"]}]}`
+	}
+	external := func(queue, account, key string) inventory.Resource {
+		return inventory.Resource{Origin: inventory.Origin{Address: "data.aws_sqs_queue.jobs"}, External: true, Type: "data.aws_sqs_queue",
+			Service: "sqs", ARN: queue, Account: account, KMSKeyARN: key}
+	}
+	poll := func(queue string) inventory.Trigger {
+		return inventory.Trigger{Origin: inventory.Origin{Address: "aws_lambda_event_source_mapping.jobs"}, Kind: "poll", Service: "sqs", SourceARN: queue, FunctionARN: fnARN("worker"), Enabled: true}
+	}
+	own := "arn:aws:sqs:eu-west-1:" + acct + ":jobs"
+	other := "arn:aws:sqs:eu-west-1:222222222222:jobs"
+	key := "arn:aws:kms:eu-west-1:" + acct + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	extKey := inventory.Resource{Origin: inventory.Origin{Address: "data.aws_kms_key.jobs"}, External: true, Type: "data.aws_kms_key", Service: "kms", ARN: key, Account: acct}
+	cases := []struct {
+		name      string
+		resources []inventory.Resource
+		queue     string
+		policy    string
+		want      flow.Decision
+	}{
+		{"own account: the identity policy decides", []inventory.Resource{external(own, acct, "")}, own, read(own), flow.Allowed},
+		{"another account: its queue policy must grant", []inventory.Resource{external(other, "222222222222", "")}, other, read(other), flow.Unknown},
+		{"another account, role without the read actions: denied", []inventory.Resource{external(other, "222222222222", "")}, other, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:GetQueueAttributes","Resource":"*"}]}`, flow.Denied},
+		{"a looked-up KMS key: its key policy must grant", []inventory.Resource{external(own, acct, key), extKey}, own, read(own), flow.Unknown},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			inv := &inventory.Inventory{
+				Functions: []inventory.Function{function("worker", "worker")},
+				Roles:     []inventory.Role{role("worker", c.policy)},
+				Resources: c.resources,
+				Triggers:  []inventory.Trigger{poll(c.queue)},
+			}
+			if f := onlyInvoke(t, simulate(t, inv)); f.Decision != c.want {
+				t.Fatalf("poll decision %s, want %s: %+v", f.Decision, c.want, f.Steps)
+			}
+		})
+	}
+}

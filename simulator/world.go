@@ -51,6 +51,10 @@ type resourceInfo struct {
 	res        *inventory.Resource
 	policy     *iam.Policy
 	incomplete string
+	// unknownPolicy is set for a resource the source only refers to (a
+	// data lookup, an ARN written out): it may have a resource policy
+	// nobody here can see. It matters where that policy must grant.
+	unknownPolicy string
 }
 
 func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *world {
@@ -83,6 +87,9 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 			if u.Field == "policy" || strings.HasPrefix(u.Field, "policy.") {
 				info.incomplete = "its policy is unknown: " + u.Reason
 			}
+		}
+		if r.External && r.Policy == nil && info.incomplete == "" {
+			info.unknownPolicy = fmt.Sprintf("%s is defined outside the configuration (%s), so its resource policy is not known", nonEmpty(r.Address, r.ARN), r.Type)
 		}
 		if r.ARN != "" {
 			w.res[r.ARN] = info
