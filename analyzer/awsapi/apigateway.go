@@ -127,22 +127,31 @@ func (c *collector) restAPI(ctx context.Context, cl *apigateway.Client, region s
 			break
 		}
 		for _, a := range out.Items {
-			fn := lambdaFromURI(aws.ToString(a.AuthorizerUri))
-			if fn == "" {
-				continue // Cognito authorizers invoke no function
+			// Cognito authorizers invoke no function.
+			if t, ok := c.authorizerTrigger(region, "apigateway", "/restapis/"+id, arn, aws.ToString(a.Id), aws.ToString(a.AuthorizerUri), aws.ToString(a.AuthorizerCredentials)); ok {
+				p.addTrigger(t)
 			}
-			aid := aws.ToString(a.Id)
-			t := inventory.Trigger{Origin: inventory.Origin{Address: c.apiGatewayARN(region, "/restapis/"+id+"/authorizers/"+aid)}, Kind: "push",
-				Service: "apigateway", SourceARN: arn + "/authorizers/" + aid, SourceAddress: arn, Target: fn,
-				InvokeRole: aws.ToString(a.AuthorizerCredentials), Enabled: true, Events: []string{"authorizer"}}
-			setFunctionTarget(&t)
-			p.addTrigger(t)
 		}
 		if pos = out.Position; aws.ToString(pos) == "" {
 			break
 		}
 	}
 	return nil
+}
+
+// authorizerTrigger is the trigger of a Lambda authorizer of the API at
+// apiPath ("/restapis/ID", "/apis/ID"), or false for an authorizer that
+// invokes no function.
+func (c *collector) authorizerTrigger(region, service, apiPath, apiARN, id, uri, credentials string) (inventory.Trigger, bool) {
+	fn := lambdaFromURI(uri)
+	if fn == "" {
+		return inventory.Trigger{}, false
+	}
+	t := inventory.Trigger{Origin: inventory.Origin{Address: c.apiGatewayARN(region, apiPath+"/authorizers/"+id)}, Kind: "push",
+		Service: service, SourceARN: apiARN + "/authorizers/" + id, SourceAddress: apiARN, Target: fn,
+		InvokeRole: credentials, Enabled: true, Events: []string{"authorizer"}}
+	setFunctionTarget(&t)
+	return t, true
 }
 
 // apiTriggers makes one trigger per stage: API Gateway invokes with the

@@ -133,16 +133,10 @@ func (c *collector) httpAPI(ctx context.Context, cl *apigatewayv2.Client, region
 			break
 		}
 		for _, a := range out.Items {
-			fn := lambdaFromURI(aws.ToString(a.AuthorizerUri))
-			if fn == "" {
-				continue // JWT authorizers invoke no function
+			// JWT authorizers invoke no function.
+			if t, ok := c.authorizerTrigger(region, "apigatewayv2", "/apis/"+id, arn, aws.ToString(a.AuthorizerId), aws.ToString(a.AuthorizerUri), aws.ToString(a.AuthorizerCredentialsArn)); ok {
+				p.addTrigger(t)
 			}
-			aid := aws.ToString(a.AuthorizerId)
-			t := inventory.Trigger{Origin: inventory.Origin{Address: c.apiGatewayARN(region, "/apis/"+id+"/authorizers/"+aid)}, Kind: "push",
-				Service: "apigatewayv2", SourceARN: arn + "/authorizers/" + aid, SourceAddress: arn, Target: fn,
-				InvokeRole: aws.ToString(a.AuthorizerCredentialsArn), Enabled: true, Events: []string{"authorizer"}}
-			setFunctionTarget(&t)
-			p.addTrigger(t)
 		}
 		if token = out.NextToken; aws.ToString(token) == "" {
 			break
