@@ -98,6 +98,7 @@ var secondary = map[string]decoder{
 	"aws_lambda_resource_policy":                         decodeFunctionResourcePolicy,
 	"aws_lambda_function_resource_policy":                decodeFunctionResourcePolicy,
 	"aws_lambda_layer_version_permission":                decodeLayerPermission,
+	"aws_lambda_function_recursion_config":               decodeRecursionConfig,
 	"aws_iam_role_policy":                                decodeRolePolicy,
 	"aws_iam_role_policy_attachment":                     decodeRolePolicyAttachment,
 	"aws_iam_policy_attachment":                          decodePolicyAttachment,
