@@ -265,7 +265,3 @@ func serviceOf(arn string) string {
 	}
 	return ""
 }
-
-// isPlaceholder reports whether s holds a "<address.attribute>" placeholder
-// for an identifier AWS assigns at creation time.
-func isPlaceholder(s string) bool { return strings.Contains(s, "<") }

@@ -364,8 +364,6 @@ func (m *Module) addOutput(b *hcl.Block) hcl.Diagnostics {
 	return diags
 }
 
-var moduleMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
-
 func (m *Module) addModuleCall(b *hcl.Block) hcl.Diagnostics {
 	name := b.Labels[0]
 	if prev, ok := m.ModuleCalls[name]; ok {
