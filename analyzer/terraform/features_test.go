@@ -82,17 +82,34 @@ func TestEvaluationFeatures(t *testing.T) {
 				if fn.Name != "acme-prod-eu-worker" || fn.Region != "eu-central-1" {
 					t.Errorf("name/region = %s/%s, want the overridden variable, local and provider", fn.Name, fn.Region)
 				}
-				if fn.Runtime != "python3.13" || fn.Timeout != 30 || fn.Handler != "app.handler" {
-					t.Errorf("runtime %s timeout %d handler %s: want python3.13 with the rest kept", fn.Runtime, fn.Timeout, fn.Handler)
+				if fn.Runtime != "python3.13" || fn.Timeout != 60 || fn.Handler != "app.handler" {
+					t.Errorf("runtime %s timeout %d handler %s: want python3.13 and the JSON override's 60 s, the rest kept", fn.Runtime, fn.Timeout, fn.Handler)
 				}
 				if len(fn.Environment) != 1 || fn.Environment[0].Key != "TABLE_NAME" {
 					t.Errorf("environment = %+v, want the override's block only", fn.Environment)
 				}
-				if r := findRole(inv, "aws_iam_role.worker"); r == nil || r.Name != "acme-prod-eu-worker" {
-					t.Errorf("role = %+v", r)
+				if r := findRole(inv, "aws_iam_role.worker"); r == nil || r.Name != "acme-prod-eu-worker" || r.MaxSessionDuration != 7200 {
+					t.Errorf("role = %+v, want the JSON override's max_session_duration", r)
 				}
-				if !hasDiag(inv, "warning", "Override not applied", "zz_override.tf.json") {
-					t.Errorf("the JSON override is not reported: %+v", inv.Diags)
+				if len(inv.Diags) != 0 {
+					t.Errorf("diagnostics = %+v", inv.Diags)
+				}
+			},
+		},
+		{
+			name: "a native override patches blocks written in JSON",
+			dir:  "override-json",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				q := findResource(inv, "aws_sqs_queue.jobs")
+				if q == nil || q.Name != "jobs-prod" || !strings.HasSuffix(q.ARN, ":jobs-prod") {
+					t.Fatalf("queue = %+v", q)
+				}
+				fn := findFunction(inv, "aws_lambda_function.worker")
+				if fn == nil || fn.Runtime != "python3.12" || len(fn.Environment) != 1 || fn.Environment[0].Key != "QUEUE_URL" {
+					t.Fatalf("function = %+v", fn)
+				}
+				if len(inv.Diags) != 0 {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
 				}
 			},
 		},

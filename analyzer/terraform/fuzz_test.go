@@ -61,3 +61,38 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoadOverride loads a primary file with an override file (native or
+// JSON) beside it: merging must not panic and must finish quickly.
+func FuzzLoadOverride(f *testing.F) {
+	read := func(p string) []byte { b, _ := os.ReadFile(filepath.Join("testdata", "eval", p)); return b }
+	f.Add(read("override/main.tf"), read("override/override.tf"), false)
+	f.Add(read("override/main.tf"), read("override/zz_override.tf.json"), true)
+	f.Add(read("override-missing/main.tf"), read("override-missing/jobs_override.tf"), false)
+	f.Add([]byte(`locals { a = 1 }`), []byte(`locals { a = 2 }`), false)
+	f.Fuzz(func(t *testing.T, base, over []byte, overJSON bool) {
+		dir := t.TempDir()
+		name := "override.tf"
+		if overJSON {
+			name = "override.tf.json"
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), base, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), over, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			Load(ctx, dir, Options{Catalog: fakeCatalog{}})
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("load did not finish in 5s")
+		}
+	})
+}

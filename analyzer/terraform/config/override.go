@@ -91,12 +91,7 @@ func (m *Module) applyOverride(over *hcl.Block) hcl.Diagnostics {
 			Detail:  fmt.Sprintf("There is no %s declared in a primary configuration file; an override file can only override a block defined elsewhere in the module.", what),
 			Subject: over.DefRange.Ptr()}}
 	}
-	merged, ok := mergeBlocks(base, over)
-	if !ok {
-		return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Override not applied",
-			Detail:  "lambdacheck merges override blocks written in native syntax only; this JSON-syntax override (or its JSON base) is ignored.",
-			Subject: over.DefRange.Ptr()}}
-	}
+	merged := mergeBlocks(base, over)
 	m.blocks[key] = merged
 	switch over.Type {
 	case "variable":
@@ -146,13 +141,17 @@ func (m *Module) overrideLocals(over *hcl.Block) hcl.Diagnostics {
 }
 
 // mergeBlocks applies over to base: arguments by name, nested blocks by
-// type (a dynamic block counts as the type it generates). Both must be in
-// native syntax, whose bodies the merge can build.
-func mergeBlocks(base, over *hcl.Block) (*hcl.Block, bool) {
+// type (a dynamic block counts as the type it generates). Two native-syntax
+// bodies merge into one; when either is JSON the result is an
+// OverrideBody, which answers schema queries merged and which the
+// evaluator merges value by value.
+func mergeBlocks(base, over *hcl.Block) *hcl.Block {
+	merged := *base
 	bb, ok1 := base.Body.(*hclsyntax.Body)
 	ob, ok2 := over.Body.(*hclsyntax.Body)
 	if !ok1 || !ok2 {
-		return nil, false
+		merged.Body = &OverrideBody{Base: base.Body, Over: over.Body}
+		return &merged
 	}
 	body := &hclsyntax.Body{
 		Attributes: make(hclsyntax.Attributes, len(bb.Attributes)+len(ob.Attributes)),
@@ -176,10 +175,86 @@ func mergeBlocks(base, over *hcl.Block) (*hcl.Block, bool) {
 		}
 	}
 	body.Blocks = append(body.Blocks, ob.Blocks...)
-	merged := *base
 	merged.Body = body
-	return &merged, true
+	return &merged
 }
+
+// OverrideBody is a block body patched by an override block when either is
+// written in JSON syntax, whose bodies cannot be rebuilt: schema queries
+// answer with the override's arguments and nested block types in place of
+// the base's.
+type OverrideBody struct {
+	Base, Over hcl.Body
+}
+
+// Content implements hcl.Body. Arguments the schema requires may come from
+// either body.
+func (b *OverrideBody) Content(schema *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+	content, remain, diags := b.PartialContent(schema)
+	if r, ok := remain.(*OverrideBody); ok {
+		// Anything left over in the base is reported by the base itself.
+		_, d := r.Base.Content(&hcl.BodySchema{})
+		for _, x := range d {
+			if x.Summary != "Unsupported argument" && x.Summary != "Unsupported block type" {
+				diags = append(diags, x)
+			}
+		}
+	}
+	return content, diags
+}
+
+// PartialContent implements hcl.Body.
+func (b *OverrideBody) PartialContent(schema *hcl.BodySchema) (*hcl.BodyContent, hcl.Body, hcl.Diagnostics) {
+	lenient := &hcl.BodySchema{Blocks: schema.Blocks}
+	for _, a := range schema.Attributes {
+		lenient.Attributes = append(lenient.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	bc, br, diags := b.Base.PartialContent(lenient)
+	oc, or, d := b.Over.PartialContent(lenient)
+	diags = append(diags, d...)
+	out := &hcl.BodyContent{Attributes: hcl.Attributes{}, MissingItemRange: bc.MissingItemRange}
+	for k, a := range bc.Attributes {
+		out.Attributes[k] = a
+	}
+	for k, a := range oc.Attributes {
+		out.Attributes[k] = a
+	}
+	replaced := map[string]bool{}
+	for _, blk := range oc.Blocks {
+		replaced[blk.Type] = true
+	}
+	for _, blk := range bc.Blocks {
+		if !replaced[blk.Type] {
+			out.Blocks = append(out.Blocks, blk)
+		}
+	}
+	out.Blocks = append(out.Blocks, oc.Blocks...)
+	for _, a := range schema.Attributes {
+		if _, ok := out.Attributes[a.Name]; a.Required && !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing required argument",
+				Detail: fmt.Sprintf("The argument %q is required, but no definition was found.", a.Name), Subject: bc.MissingItemRange.Ptr()})
+		}
+	}
+	return out, &OverrideBody{Base: br, Over: or}, diags
+}
+
+// JustAttributes implements hcl.Body: the override's arguments replace the
+// base's.
+func (b *OverrideBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) {
+	attrs, diags := b.Base.JustAttributes()
+	over, d := b.Over.JustAttributes()
+	diags = append(diags, d...)
+	if attrs == nil {
+		attrs = hcl.Attributes{}
+	}
+	for k, a := range over {
+		attrs[k] = a
+	}
+	return attrs, diags
+}
+
+// MissingItemRange implements hcl.Body.
+func (b *OverrideBody) MissingItemRange() hcl.Range { return b.Base.MissingItemRange() }
 
 func generatedType(b *hclsyntax.Block) string {
 	if b.Type == "dynamic" && len(b.Labels) == 1 {

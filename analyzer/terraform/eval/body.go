@@ -19,6 +19,17 @@ func (e *evaluator) bodyValue(b hcl.Body, sc *scope, top bool) cty.Value {
 	if sb, ok := b.(*hclsyntax.Body); ok {
 		return e.syntaxBody(sb, sc, top)
 	}
+	if ob, ok := b.(*config.OverrideBody); ok {
+		// A JSON override (or base): the override's arguments and block
+		// types, each one value here, replace the base's.
+		out := map[string]cty.Value{}
+		for _, part := range []hcl.Body{ob.Base, ob.Over} {
+			for k, v := range e.bodyValue(part, sc, top).AsValueMap() {
+				out[k] = v
+			}
+		}
+		return cty.ObjectVal(out)
+	}
 	attrs, diags := b.JustAttributes()
 	e.diags = append(e.diags, diags...)
 	out := map[string]cty.Value{}
