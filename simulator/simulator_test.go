@@ -597,3 +597,32 @@ func TestExternalResourcePolicyIsUnknownWhereItMustGrant(t *testing.T) {
 		})
 	}
 }
+
+// A DynamoDB stream with a resource policy of its own is its own item: a
+// mapping in another account reads it through that policy, not the
+// table's, whichever comes first in the inventory.
+func TestStreamWithItsOwnPolicyDecidesCrossAccountPoll(t *testing.T) {
+	table := "arn:aws:dynamodb:eu-west-1:222222222222:table/ledger"
+	stream := table + "/stream/2026-10-05T12:00:00.000"
+	read := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:DescribeStream","dynamodb:GetRecords","dynamodb:GetShardIterator","dynamodb:ListStreams"],"Resource":"*"}]}`
+	grant := pol("stream-policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct+`:role/projector"},"Action":["dynamodb:DescribeStream","dynamodb:GetRecords","dynamodb:GetShardIterator"],"Resource":"`+stream+`"}]}`)
+	tableRes := inventory.Resource{Origin: inventory.Origin{Address: table}, Type: "AWS::DynamoDB::Table", Service: "dynamodb", ARN: table, Account: "222222222222", StreamARNs: []string{stream}}
+	streamRes := inventory.Resource{Origin: inventory.Origin{Address: stream}, Type: "AWS::DynamoDB::Stream", Service: "dynamodb", ARN: stream, Account: "222222222222", Policy: &grant}
+	trig := inventory.Trigger{Origin: inventory.Origin{Address: "aws_lambda_event_source_mapping.ledger"}, Kind: "poll", Service: "dynamodb", SourceARN: stream, FunctionARN: fnARN("projector"), Enabled: true}
+	for name, resources := range map[string][]inventory.Resource{
+		"table first":  {tableRes, streamRes},
+		"stream first": {streamRes, tableRes},
+	} {
+		t.Run(name, func(t *testing.T) {
+			inv := &inventory.Inventory{
+				Functions: []inventory.Function{function("projector", "projector")},
+				Roles:     []inventory.Role{role("projector", read)},
+				Resources: resources,
+				Triggers:  []inventory.Trigger{trig},
+			}
+			if f := onlyInvoke(t, simulate(t, inv)); f.Decision != flow.Allowed {
+				t.Fatalf("poll through the stream's own policy: %s %+v", f.Decision, failingStep(f))
+			}
+		})
+	}
+}

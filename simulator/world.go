@@ -77,9 +77,11 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 		r := &inv.Roles[i]
 		w.roles[r.ARN] = w.compileRole(r)
 	}
+	infos := make([]*resourceInfo, len(inv.Resources))
 	for i := range inv.Resources {
 		r := &inv.Resources[i]
 		info := &resourceInfo{res: r}
+		infos[i] = info
 		if r.Policy != nil {
 			info.policy, info.incomplete = w.compile(r.Policy, iam.ResourcePolicy, r.Address)
 		}
@@ -94,9 +96,15 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 		if r.ARN != "" {
 			w.res[r.ARN] = info
 		}
+	}
+	// A table's or stream's stream ARN leads to it, unless the stream is an
+	// item of its own (with its own resource policy, as a DynamoDB stream
+	// has).
+	for i := range inv.Resources {
+		r := &inv.Resources[i]
 		for _, s := range r.StreamARNs {
-			if s != "" {
-				w.res[s] = info
+			if _, own := w.res[s]; s != "" && !own {
+				w.res[s] = infos[i]
 			}
 		}
 	}

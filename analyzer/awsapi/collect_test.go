@@ -282,6 +282,16 @@ func TestCollectQualifiers(t *testing.T) {
 			t.Fatalf("topic key = %q", k)
 		}
 	})
+	t.Run("a DynamoDB stream's own policy, the table without one", func(t *testing.T) {
+		table := res["arn:aws:dynamodb:eu-west-1:123456789012:table/acme-ledger"]
+		stream := res["arn:aws:dynamodb:eu-west-1:123456789012:table/acme-ledger/stream/2026-10-05T12:00:00.000"]
+		if table.ARN == "" || table.Policy != nil || len(table.StreamARNs) != 1 {
+			t.Fatalf("table = %+v", table)
+		}
+		if stream.Type != "AWS::DynamoDB::Stream" || stream.Policy == nil || !strings.Contains(string(stream.Policy.Document), "partner-projector") {
+			t.Fatalf("stream = %+v", stream)
+		}
+	})
 	t.Run("Kinesis streams on both pages, an empty policy is none", func(t *testing.T) {
 		audit, events := res["arn:aws:kinesis:eu-west-1:123456789012:stream/acme-audit"], res["arn:aws:kinesis:eu-west-1:123456789012:stream/acme-invoice-events"]
 		if audit.ARN == "" || audit.Policy != nil || events.Policy == nil || events.KMSKeyARN != "arn:aws:kms:eu-west-1:123456789012:alias/aws/kinesis" {

@@ -11,7 +11,8 @@ import (
 )
 
 // collectDynamoDB reads a region's tables: stream ARN and view type, the
-// encryption key, and the table's resource-based policy.
+// encryption key, and the resource-based policies of the table and of its
+// stream.
 func collectDynamoDB(ctx context.Context, c *collector, region string, p *part) error {
 	cl := dynamodb.NewFromConfig(c.cfg, func(o *dynamodb.Options) { o.Region = region })
 	var names []string
@@ -68,6 +69,27 @@ func collectDynamoDB(ctx context.Context, c *collector, region string, p *part) 
 			}
 		}
 		p.addResource(r)
+		// A stream has a resource-based policy of its own, which is what
+		// lets a mapping in another account read it.
+		for _, stream := range r.StreamARNs {
+			k = call{c.account, region, "DynamoDB", "GetResourcePolicy", stream}
+			pol, err := cl.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: aws.String(stream)})
+			if isCode(err, "PolicyNotFoundException", "ResourceNotFoundException") {
+				continue
+			}
+			denied, fatal = p.check(k, err)
+			s := inventory.Resource{Origin: inventory.Origin{Address: stream}, Type: "AWS::DynamoDB::Stream", Service: "dynamodb",
+				Name: name, ARN: stream, Account: c.account, Region: region}
+			switch {
+			case fatal != nil:
+				return fatal
+			case denied:
+				s.Unknown = append(s.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k)})
+			default:
+				s.Policy = resourcePolicy("stream-policy", stream, aws.ToString(pol.Policy))
+			}
+			p.addResource(s)
+		}
 		return nil
 	})
 }
