@@ -80,6 +80,7 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
+	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), inv)
 	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: f.orgID})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
@@ -89,18 +90,24 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 		return &exitError{code: 2, msg: err.Error()}
 	}
 	if f.output == "" {
-		return write(cmd.OutOrStdout(), g)
+		if err := write(cmd.OutOrStdout(), g); err != nil {
+			return err
+		}
+	} else {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		if err := write(file, g); err != nil {
+			file.Close()
+			return fmt.Errorf("write %s: %w", f.output, err)
+		}
+		if err := file.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", f.output, err)
+		}
 	}
-	file, err := os.Create(f.output)
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
-	}
-	if err := write(file, g); err != nil {
-		file.Close()
-		return fmt.Errorf("write %s: %w", f.output, err)
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", f.output, err)
+	if loadErrs > 0 {
+		return partialInput(loadErrs)
 	}
 	return nil
 }

@@ -190,6 +190,35 @@ func rulesInput(paths []string) string {
 	return "."
 }
 
+// reportLoadDiagnostics prints on w what loading found wrong (errors, and
+// warnings such as unset variables or ignored files), one per line with
+// its position, and returns how many are errors: the commands that go on
+// to simulate still do, and then exit 2, as the results are partial.
+func reportLoadDiagnostics(w io.Writer, inv *inventory.Inventory) int {
+	// Files are relative to the directory loaded; name them as the user
+	// can open them.
+	dir := ""
+	if inv.Source.Kind == "terraform" && !strings.Contains(inv.Source.Path, ",") {
+		dir = inv.Source.Path
+	}
+	errs := 0
+	for _, d := range inv.Diags {
+		file := d.File
+		if file != "" && dir != "" && !filepath.IsAbs(file) {
+			file = filepath.Join(dir, file)
+		}
+		fmt.Fprintf(w, "lambdacheck: %s: %s: %s\n", position(file, d.Line, d.Column), d.Severity, diagText(d))
+		if d.Severity == "error" {
+			errs++
+		}
+	}
+	return errs
+}
+
+func partialInput(errs int) error {
+	return &exitError{code: 2, msg: fmt.Sprintf("%d error(s) in the configuration (above); the results are partial", errs)}
+}
+
 // loadInventory reads a snapshot file or a Terraform directory.
 func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*inventory.Inventory, error) {
 	info, err := os.Stat(path)

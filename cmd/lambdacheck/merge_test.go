@@ -83,3 +83,26 @@ func TestInventoryMergesDirectoriesWithRebasedFiles(t *testing.T) {
 		t.Error("a file was left relative to its own directory")
 	}
 }
+
+// A syntax error in one file is reported with its position, the rest is
+// still simulated, and the run exits 2: the results are partial.
+func TestSimulateReportsLoadErrorsAndExits2(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "queue.tf"), "resource \"aws_sqs_queue\" \"jobs\" {\n  name = \"jobs\"\n}\n")
+	writeFile(t, filepath.Join(dir, "broken.tf"), "resource \"aws_sns_topic\" \"t\" {\n  name = \"t\"\n\nresource \"aws_sns_topic\" \"u\" {}\n")
+	for _, cmd := range [][]string{
+		{"simulate", dir, "--format", "json", "--fail-on", "none"},
+		{"graph", dir},
+	} {
+		out, stderr, code := runCLI(t, "", cmd...)
+		if code != 2 {
+			t.Fatalf("%s: exit %d, want 2\n%s", cmd[0], code, stderr)
+		}
+		if !strings.Contains(stderr, filepath.Join(dir, "broken.tf")+":1:") || !strings.Contains(stderr, "error: Unclosed configuration block") {
+			t.Fatalf("%s: stderr does not name the error's position:\n%s", cmd[0], stderr)
+		}
+		if !strings.Contains(stderr, "results are partial") || out == "" {
+			t.Fatalf("%s: want the partial results and the reason for exit 2; stdout %d bytes, stderr:\n%s", cmd[0], len(out), stderr)
+		}
+	}
+}

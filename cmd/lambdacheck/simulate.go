@@ -129,6 +129,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), inv)
 	orgID := f.orgID
 	if orgID == "" {
 		orgID = judge.settings.OrgID
@@ -188,6 +189,9 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if loadErrs > 0 {
+		return partialInput(loadErrs)
 	}
 	// A broken trigger is the broken-trigger rule's finding now: the gate
 	// is the findings' severity against --fail-on.
