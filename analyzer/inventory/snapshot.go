@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ErrNotSnapshot is returned by Read when the input is JSON but carries no
@@ -50,7 +51,7 @@ func Decode(data []byte) (*Inventory, error) {
 		Schema *json.RawMessage `json:"schema"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", describeJSONError(data, err))
+		return nil, fmt.Errorf("read snapshot: %w", DescribeJSONError(data, err))
 	}
 	if head.Schema == nil {
 		return nil, ErrNotSnapshot
@@ -64,20 +65,25 @@ func Decode(data []byte) (*Inventory, error) {
 	}
 	var inv Inventory
 	if err := json.Unmarshal(data, &inv); err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", describeJSONError(data, err))
+		return nil, fmt.Errorf("read snapshot: %w", DescribeJSONError(data, err))
 	}
 	return &inv, nil
 }
 
-// describeJSONError adds the line and column to JSON errors that carry a
-// byte offset, so a hand-edited snapshot points at its mistake.
-func describeJSONError(data []byte, err error) error {
+// DescribeJSONError adds the line and column to JSON errors that carry a
+// byte offset, so a hand-edited file (a snapshot, a baseline) points at its
+// mistake.
+func DescribeJSONError(data []byte, err error) error {
 	var offset int64 = -1
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
 		offset = syn.Offset
+		// The offset is past the offending byte; point at the byte.
+		if offset > 0 && offset <= int64(len(data)) && !strings.Contains(syn.Error(), "unexpected end") {
+			offset--
+		}
 	case errors.As(err, &typ):
 		offset = typ.Offset
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
 // fingerprint identifies a finding across runs: the rule, the address and
@@ -105,6 +107,12 @@ func ReadBaseline(path string) (*Baseline, error) {
 
 // ParseBaseline decodes a baseline; name is used in errors.
 func ParseBaseline(name string, data []byte) (*Baseline, error) {
+	// A first pass finds syntax errors with their position, which the
+	// strict decoder below does not report.
+	var probe any
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", name, inventory.DescribeJSONError(data, err))
+	}
 	var b Baseline
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()

@@ -125,6 +125,8 @@ func TestBaselineWriteIsSortedAndStable(t *testing.T) {
 func TestParseBaselineErrors(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"not_json", "{", "baseline b.json"},
+		{"truncated_names_its_position", "{\n  \"version\": 1,\n  \"findings\": [", "line 3, column 16"},
+		{"syntax_error_names_its_position", "{\n  \"version\": 1,\n  \"findings\": [}]\n}", "line 3, column 16"},
 		{"wrong_version", `{"version": 2, "findings": []}`, "version 2, want 1"},
 		{"unknown_field", `{"version": 1, "findings": [], "extra": 1}`, "unknown field"},
 		{"entry_without_fingerprint", `{"version": 1, "findings": [{"rule": "LC001"}]}`, "findings[0] has no fingerprint"},
