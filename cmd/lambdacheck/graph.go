@@ -72,6 +72,9 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	default:
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want mermaid or dot", f.format)}
 	}
+	if f.depth < 1 {
+		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
+	}
 	kinds, err := parseKinds(f.kinds)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}

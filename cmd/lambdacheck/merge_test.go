@@ -106,3 +106,11 @@ func TestSimulateReportsLoadErrorsAndExits2(t *testing.T) {
 		}
 	}
 }
+
+func TestDepthMustBePositive(t *testing.T) {
+	for _, c := range []string{"simulate", "graph"} {
+		if _, stderr, code := runCLI(t, "", c, "../../fixtures/thumbnails", "--depth", "0"); code != 2 || !strings.Contains(stderr, "--depth 0") {
+			t.Errorf("%s --depth 0: exit %d, %s", c, code, stderr)
+		}
+	}
+}

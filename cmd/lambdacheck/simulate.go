@@ -91,6 +91,9 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 }
 
 func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
+	if f.depth < 1 {
+		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
+	}
 	if len(paths) == 0 && !f.aws {
 		return &exitError{code: 2, msg: "give a PATH (Terraform directory or snapshot), or --aws to read the live account"}
 	}
