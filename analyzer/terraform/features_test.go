@@ -330,3 +330,10 @@ func TestEvaluationFeatures(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadRefusesADirectoryWithoutConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Load(context.Background(), dir, Options{Catalog: fakeCatalog{}}); err == nil || !strings.Contains(err.Error(), "no configuration files") {
+		t.Fatalf("empty directory: err = %v", err)
+	}
+}

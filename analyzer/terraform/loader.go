@@ -13,6 +13,7 @@ package terraform
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 
@@ -41,6 +42,16 @@ type Options struct {
 // configuration are diagnostics in the inventory, not errors; the error is
 // for a directory that can not be read or a cancelled context.
 func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, error) {
+	// As Terraform, refuse a directory without configuration: a pipeline
+	// pointed at the wrong path must not pass on an empty inventory.
+	tf, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	tfJSON, _ := filepath.Glob(filepath.Join(dir, "*.tf.json"))
+	if len(tf)+len(tfJSON) == 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("load terraform: %w", err)
+		}
+		return nil, fmt.Errorf("load terraform %s: no configuration files (*.tf, *.tf.json) in the directory", dir)
+	}
 	k := newKnowledge(opts.Catalog)
 	res, err := eval.Evaluate(ctx, eval.Options{
 		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k,
