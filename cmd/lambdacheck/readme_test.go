@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The README's console examples are real output: each is run and compared
+// with what the README shows. Examples elided with "…" and the collect
+// example (it needs the test suite's emulated AWS endpoint) are skipped.
+func TestREADMEExamplesAreRealOutput(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	t.Chdir("../..") // the examples run from the repository root
+	ran := 0
+	for _, m := range regexp.MustCompile("(?s)```console\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
+		first, want, _ := strings.Cut(m[1], "\n")
+		if !strings.HasPrefix(first, "$ lambdacheck ") || strings.Contains(m[1], "…") || strings.Contains(first, " collect ") {
+			continue
+		}
+		line := strings.TrimPrefix(first, "$ lambdacheck ")
+		head := 0
+		if l, n, ok := strings.Cut(line, " | head -"); ok {
+			head, _ = strconv.Atoi(strings.TrimSpace(n))
+			line = l
+		}
+		stdin := ""
+		if l, file, ok := strings.Cut(line, " < "); ok {
+			data, err := os.ReadFile(strings.TrimSpace(file))
+			if err != nil {
+				t.Fatalf("%s: %v", first, err)
+			}
+			stdin, line = string(data), l
+		}
+		args := strings.Fields(line)
+		for i := range args {
+			// Files the example writes go to a temporary directory.
+			if i > 0 && (args[i-1] == "--output" || args[i-1] == "-o") {
+				args[i] = filepath.Join(tmp, filepath.Base(args[i]))
+			}
+		}
+		got := runLikeMain(t, stdin, args...)
+		if head > 0 {
+			lines := strings.SplitAfter(got, "\n")
+			got = strings.Join(lines[:min(head, len(lines))], "")
+		}
+		if strings.TrimRight(got, "\n") != strings.TrimRight(want, "\n") {
+			t.Errorf("README example %q no longer matches its output; got:\n%s", first, got)
+		}
+		ran++
+	}
+	if ran < 5 {
+		t.Fatalf("only %d README examples ran", ran)
+	}
+}
+
+// runLikeMain runs a command line as main does: standard output, then
+// standard error with the error message prefixed as main prints it.
+func runLikeMain(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	root := newRootCommand()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil && err.Error() != "" {
+		errOut.WriteString("lambdacheck: " + err.Error() + "\n")
+	}
+	return out.String() + errOut.String()
+}
