@@ -7,19 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-)
 
-// typicalCase builds a ~2 KB batch line: a role with two identity policies,
-// a bucket policy, a boundary and one SCP level.
-func typicalCase(i int) string {
-	return fmt.Sprintf(`{"id":"c%d","request":{"principal":"arn:aws:sts::111111111111:assumed-role/app/s%d","action":"s3:GetObject","resource":"arn:aws:s3:::bucket-%d/key/%d","resourceAccount":"222222222222","context":{"aws:SourceIp":"10.0.%d.1","aws:SecureTransport":"true","aws:PrincipalOrgID":"o-abc","aws:TagKeys":["team","env"]}},`+
-		`"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket-%d","arn:aws:s3:::bucket-%d/*"]},{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:111111111111:log-group:/aws/lambda/*"}]},`+
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}],`+
-		`"resourcePolicy":{"Version":"2012-10-17","Statement":[{"Sid":"CrossRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-%d/*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","192.168.0.0/16"]},"Bool":{"aws:SecureTransport":"true"}}},{"Sid":"DenyOutsideOrg","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bucket-%d/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc"}}}]},`+
-		`"permissionBoundaries":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","logs:*","dynamodb:*"],"Resource":"*"}]}],`+
-		`"serviceControlPolicies":[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"organizations:*","Resource":"*"}]}]]}`,
-		i, i, i, i, i%256, i, i, i, i)
-}
+	"github.com/lambdacheck/lambdacheck/fixtures/gen/authzcase"
+)
 
 func TestRunKeepsOrderAndReportsErrors(t *testing.T) {
 	var in strings.Builder
@@ -31,7 +21,7 @@ func TestRunKeepsOrderAndReportsErrors(t *testing.T) {
 		case i%101 == 7:
 			in.WriteString(`{"id": not json`)
 		default:
-			in.WriteString(typicalCase(i))
+			in.WriteString(authzcase.Typical(i))
 		}
 		in.WriteByte('\n')
 	}
@@ -94,7 +84,7 @@ func BenchmarkRun(b *testing.B) {
 	var in strings.Builder
 	const n = 20000
 	for i := 0; i < n; i++ {
-		in.WriteString(typicalCase(i))
+		in.WriteString(authzcase.Typical(i))
 		in.WriteByte('\n')
 	}
 	data := in.String()
