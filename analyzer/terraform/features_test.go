@@ -262,6 +262,27 @@ func TestEvaluationFeatures(t *testing.T) {
 			},
 		},
 		{
+			name: "JSON dynamic blocks: unknown for_each stays unknown with its reason; a malformed one is an error at its line",
+			dir:  "jsondynamic-invalid",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				r := findRole(inv, "aws_iam_role.reader")
+				if r == nil || len(r.InlinePolicies) != 1 || r.InlinePolicies[0].Document != nil {
+					t.Fatalf("role = %+v, want its policy unknown", r)
+				}
+				u := r.InlinePolicies[0].Unknown
+				if len(u) != 1 || !strings.Contains(u[0].Reason, "for_each is not known") || !strings.Contains(u[0].Reason, "var.buckets has no value") || u[0].Line != 10 {
+					t.Fatalf("unknown = %+v", u)
+				}
+				found := false
+				for _, d := range inv.Diags {
+					found = found || d.Severity == "error" && d.Summary == "Invalid dynamic block" && d.File == "main.tf.json" && d.Line == 17
+				}
+				if !found {
+					t.Fatalf("no error for the dynamic block without content: %+v", inv.Diags)
+				}
+			},
+		},
+		{
 			name: "reference cycle is a diagnostic, not a hang",
 			dir:  "cycle",
 			check: func(t *testing.T, inv *inventory.Inventory) {

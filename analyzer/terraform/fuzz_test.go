@@ -20,7 +20,7 @@ func FuzzLoad(f *testing.F) {
 			f.Add(data, false)
 		}
 	}
-	for _, dir := range []string{"jsonsyntax", "jsondynamic"} {
+	for _, dir := range []string{"jsonsyntax", "jsondynamic", "jsondynamic-invalid"} {
 		if data, err := os.ReadFile(filepath.Join("testdata", "eval", dir, "main.tf.json")); err == nil {
 			f.Add(data, true)
 		}
