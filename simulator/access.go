@@ -351,7 +351,7 @@ func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Princi
 		if pols.ResourceMustAllow && pols.Resource == nil && t.owner.res.Service == "kms" && t.owner.incomplete == "" && t.owner.unknownPolicy == "" {
 			pols.Resource = defaultKeyPolicy(t.owner.res.Account)
 		}
-		st := decideOn(action, req, pols, why, t.owner, role.role.Account)
+		st := decideOn(action, req, pols, why, t.owner.unknownPolicy, role.role.Account)
 		if st.Decision == flow.Denied {
 			continue
 		}
@@ -670,8 +670,9 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 		}
 		why := role.incomplete
 		var rp *iam.Policy
+		unknownPolicy := ""
 		if info != nil {
-			rp = info.policy
+			rp, unknownPolicy = info.policy, info.unknownPolicy
 			if why == "" {
 				why = info.incomplete
 			}
@@ -687,7 +688,7 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 				acct = role.role.Account
 			}
 			req := &iam.Request{Principal: p, Action: a, Resource: resource, ResourceAccount: acct, Context: rctx}
-			fl.Steps = append(fl.Steps, decideOn("execution role may "+a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: rp, SCP: w.scps}, why, info, role.role.Account))
+			fl.Steps = append(fl.Steps, decideOn("execution role may "+a, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: rp, SCP: w.scps}, why, unknownPolicy, role.role.Account))
 		}
 		if info != nil && customerKey(info.res.KMSKeyARN) && (svc == "sqs" || svc == "sns") {
 			fl.Steps = append(fl.Steps, w.kmsStep(role, p, info.res.KMSKeyARN, "kms:GenerateDataKey"))

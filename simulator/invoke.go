@@ -264,6 +264,12 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	if t.SourceARN == "" {
 		return []flow.Step{note("poll permissions", flow.Unknown, "the event source ARN is unknown")}
 	}
+	// A source outside the inventory, or one it only refers to, may have
+	// a resource policy nobody here can see.
+	srcUnknown := "the source is in account " + accountOf(t.SourceARN, fn.Account) + ", outside the inventory, so its resource policy is not known"
+	if src != nil {
+		srcUnknown = src.unknownPolicy
+	}
 	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
 	for _, action := range poll.Actions {
 		resource := t.SourceARN
@@ -286,24 +292,7 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 			pols.Resource = srcPolicy
 		}
 		what := fmt.Sprintf("execution role may %s", action)
-		if src == nil && resource != "*" && acct != "" && acct != role.role.Account {
-			// A source of another account outside the inventory: its
-			// resource policy, which must grant too, is unknown. Decide
-			// the role's side alone; only its denial is certain.
-			req.ResourceAccount = role.role.Account
-			st := decide(what, req, pols, srcWhy)
-			if st.Decision != flow.Denied {
-				st.Decision = flow.Unknown
-				st.Reason = "the source is in account " + acct + ", outside the inventory: cross-account polling also needs its resource policy to grant this"
-			}
-			steps = append(steps, st)
-			continue
-		}
-		if resource == "*" {
-			steps = append(steps, decide(what, req, pols, srcWhy))
-			continue
-		}
-		steps = append(steps, decideOn(what, req, pols, srcWhy, src, role.role.Account))
+		steps = append(steps, decideOn(what, req, pols, srcWhy, srcUnknown, role.role.Account))
 	}
 	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
 		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))

@@ -146,17 +146,17 @@ func note(what string, d flow.Decision, reason string) flow.Step {
 // condCtx is the engine's request context type.
 type condCtx = condition.Context
 
-// decideOn decides req on an inventory resource (info, nil for one outside
-// the inventory). When the resource's own policy is unknown and must grant —
-// a KMS key, or any resource of another account than the principal's — the
-// step is unknown, except that across accounts a denial by the principal's
-// side alone is certain.
-func decideOn(what string, req *iam.Request, pols *iam.Policies, why string, info *resourceInfo, principalAccount string) flow.Step {
-	if info == nil || info.unknownPolicy == "" || why != "" || pols.Resource != nil {
+// decideOn decides req on a resource whose own policy may be unknown
+// (unknownPolicy says why; "" when it is known, or absent for sure). When
+// that policy must grant — a KMS key, or any resource of another account
+// than the principal's — the step is unknown, except that across accounts
+// a denial by the principal's side alone is certain.
+func decideOn(what string, req *iam.Request, pols *iam.Policies, why, unknownPolicy, principalAccount string) flow.Step {
+	if unknownPolicy == "" || why != "" || pols.Resource != nil {
 		return decide(what, req, pols, why)
 	}
 	if pols.ResourceMustAllow {
-		return decide(what, req, pols, info.unknownPolicy)
+		return decide(what, req, pols, unknownPolicy)
 	}
 	if req.ResourceAccount == "" || principalAccount == "" || req.ResourceAccount == principalAccount {
 		return decide(what, req, pols, why)
@@ -167,7 +167,7 @@ func decideOn(what string, req *iam.Request, pols *iam.Policies, why string, inf
 	st.Resource = req.Resource
 	if st.Decision != flow.Denied {
 		st.Decision = flow.Unknown
-		st.Reason = info.unknownPolicy + ", and access from another account needs it to grant"
+		st.Reason = unknownPolicy + ", and access from another account needs it to grant"
 	}
 	return st
 }

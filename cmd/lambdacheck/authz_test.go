@@ -12,18 +12,26 @@ import (
 // runCLI runs the command line in-process and returns stdout, stderr and the exit code.
 func runCLI(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
+	out, errOut, err := execute(stdin, args...)
+	code := 0
+	if err != nil {
+		code = exitCode(err)
+		errOut += err.Error()
+	}
+	return out, errOut, code
+}
+
+// execute runs one command line in process and returns what it wrote to
+// standard output and standard error, and its error.
+func execute(stdin string, args ...string) (string, string, error) {
 	root := newRootCommand()
 	var out, errOut bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errOut)
 	root.SetIn(strings.NewReader(stdin))
 	root.SetArgs(args)
-	code := 0
-	if err := root.Execute(); err != nil {
-		code = exitCode(err)
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), code
+	err := root.Execute()
+	return out.String(), errOut.String(), err
 }
 
 func TestAuthzFileTable(t *testing.T) {

@@ -182,7 +182,7 @@ func mergeInputs(invs []*inventory.Inventory) (*inventory.Inventory, error) {
 
 // rulesInput is the path the rules' settings, inline waivers and SARIF
 // locations are relative to: the one path given, or the working directory
-// when several are merged (their files are rebased on it).
+// when several are merged (their files are rebased on it) or none (--aws).
 func rulesInput(paths []string) string {
 	if len(paths) == 1 {
 		return paths[0]

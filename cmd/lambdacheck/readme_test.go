@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,14 +65,9 @@ func TestREADMEExamplesAreRealOutput(t *testing.T) {
 // standard error with the error message prefixed as main prints it.
 func runLikeMain(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
-	root := newRootCommand()
-	var out, errOut bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetIn(strings.NewReader(stdin))
-	root.SetArgs(args)
-	if err := root.Execute(); err != nil && err.Error() != "" {
-		errOut.WriteString("lambdacheck: " + err.Error() + "\n")
+	out, errOut, err := execute(stdin, args...)
+	if err != nil && err.Error() != "" {
+		errOut += "lambdacheck: " + err.Error() + "\n"
 	}
-	return out.String() + errOut.String()
+	return out + errOut
 }

@@ -108,10 +108,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if len(f.regions) == 1 && !f.aws {
 		f.region = f.regions[0]
 	}
-	path := "."
-	if len(paths) > 0 {
-		path = rulesInput(paths)
-	}
+	path := rulesInput(paths)
 	switch f.format {
 	case "table", "json", "sarif", "junit", "markdown":
 	default:
@@ -232,11 +229,11 @@ func simulateInput(cmd *cobra.Command, f *simulateFlags, paths []string) (*inven
 // "unknowns"}, indented as json.MarshalIndent would. It streams one record
 // at a time: on a 1,000-function estate the document is tens of megabytes,
 // and building it whole (then indenting a copy) cost more than simulating.
-func writeFlowsJSON(w io.Writer, res *flow.Result, findings []rules.Finding) error {
+// The caller flushes bw.
+func writeFlowsJSON(bw *bufio.Writer, res *flow.Result, findings []rules.Finding) error {
 	if findings == nil {
 		findings = []rules.Finding{}
 	}
-	bw := bufio.NewWriterSize(w, 1<<16)
 	a := arrayWriter{w: bw}
 	a.enc = json.NewEncoder(&a.buf)
 	a.enc.SetIndent("    ", "  ")
@@ -247,10 +244,7 @@ func writeFlowsJSON(w io.Writer, res *flow.Result, findings []rules.Finding) err
 	bw.WriteString(",\n  \"unknowns\": ")
 	writeArray(&a, res.Unknowns)
 	bw.WriteString("\n}\n")
-	if a.err != nil {
-		return a.err
-	}
-	return bw.Flush()
+	return a.err
 }
 
 type arrayWriter struct {

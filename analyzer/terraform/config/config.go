@@ -240,22 +240,28 @@ func readFile(path, name string) parsedFile {
 	return pf
 }
 
-func (m *Module) addFile(pf parsedFile) hcl.Diagnostics {
-	name, file, diags := pf.name, pf.file, pf.diags
+// fileBlocks records a parsed file among the module's files and returns its
+// top-level blocks with the file's diagnostics.
+func (m *Module) fileBlocks(pf parsedFile) ([]*hcl.Block, hcl.Diagnostics) {
 	if pf.read {
-		m.Files = append(m.Files, name)
+		m.Files = append(m.Files, pf.name)
 	}
-	if file == nil || file.Body == nil {
-		return diags
+	if pf.file == nil || pf.file.Body == nil {
+		return nil, pf.diags
 	}
 	// A file with syntax errors may still yield part of its blocks; keep
 	// what parsed, as Terraform's own partial parse would.
-	content, cdiags := file.Body.Content(fileSchema)
-	diags = append(diags, cdiags...)
+	content, diags := pf.file.Body.Content(fileSchema)
+	diags = append(pf.diags, diags...)
 	if content == nil {
-		return diags
+		return nil, diags
 	}
-	for _, b := range content.Blocks {
+	return content.Blocks, diags
+}
+
+func (m *Module) addFile(pf parsedFile) hcl.Diagnostics {
+	blocks, diags := m.fileBlocks(pf)
+	for _, b := range blocks {
 		if k := blockKey(b); k != "" {
 			if _, seen := m.blocks[k]; !seen {
 				m.blocks[k] = b

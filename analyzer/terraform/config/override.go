@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 
@@ -57,19 +58,8 @@ func providerAlias(body hcl.Body) string {
 }
 
 func (m *Module) applyOverrideFile(pf parsedFile) hcl.Diagnostics {
-	name, file, diags := pf.name, pf.file, pf.diags
-	if pf.read {
-		m.Files = append(m.Files, name)
-	}
-	if file == nil || file.Body == nil {
-		return diags
-	}
-	content, cdiags := file.Body.Content(fileSchema)
-	diags = append(diags, cdiags...)
-	if content == nil {
-		return diags
-	}
-	for _, b := range content.Blocks {
+	blocks, diags := m.fileBlocks(pf)
+	for _, b := range blocks {
 		diags = append(diags, m.applyOverride(b)...)
 	}
 	return diags
@@ -153,30 +143,37 @@ func mergeBlocks(base, over *hcl.Block) *hcl.Block {
 		merged.Body = &OverrideBody{Base: base.Body, Over: over.Body}
 		return &merged
 	}
-	body := &hclsyntax.Body{
-		Attributes: make(hclsyntax.Attributes, len(bb.Attributes)+len(ob.Attributes)),
-		Blocks:     hclsyntax.Blocks{},
+	merged.Body = &hclsyntax.Body{
+		Attributes: overridden(bb.Attributes, ob.Attributes),
+		Blocks:     replaceTypes(bb.Blocks, ob.Blocks, generatedType),
 		SrcRange:   bb.SrcRange,
 		EndRange:   bb.EndRange,
 	}
-	for k, a := range bb.Attributes {
-		body.Attributes[k] = a
-	}
-	for k, a := range ob.Attributes {
-		body.Attributes[k] = a
-	}
+	return &merged
+}
+
+// overridden is base with over's entries in place of base's.
+func overridden[M ~map[string]V, V any](base, over M) M {
+	out := make(M, len(base)+len(over))
+	maps.Copy(out, base)
+	maps.Copy(out, over)
+	return out
+}
+
+// replaceTypes keeps the blocks of base of a type over has none of, then
+// appends over's blocks.
+func replaceTypes[S ~[]B, B any](base, over S, typeOf func(B) string) S {
 	replaced := map[string]bool{}
-	for _, b := range ob.Blocks {
-		replaced[generatedType(b)] = true
+	for _, b := range over {
+		replaced[typeOf(b)] = true
 	}
-	for _, b := range bb.Blocks {
-		if !replaced[generatedType(b)] {
-			body.Blocks = append(body.Blocks, b)
+	out := S{}
+	for _, b := range base {
+		if !replaced[typeOf(b)] {
+			out = append(out, b)
 		}
 	}
-	body.Blocks = append(body.Blocks, ob.Blocks...)
-	merged.Body = body
-	return &merged
+	return append(out, over...)
 }
 
 // OverrideBody is a block body patched by an override block when either is
@@ -212,23 +209,11 @@ func (b *OverrideBody) PartialContent(schema *hcl.BodySchema) (*hcl.BodyContent,
 	bc, br, diags := b.Base.PartialContent(lenient)
 	oc, or, d := b.Over.PartialContent(lenient)
 	diags = append(diags, d...)
-	out := &hcl.BodyContent{Attributes: hcl.Attributes{}, MissingItemRange: bc.MissingItemRange}
-	for k, a := range bc.Attributes {
-		out.Attributes[k] = a
+	out := &hcl.BodyContent{
+		Attributes:       overridden(bc.Attributes, oc.Attributes),
+		Blocks:           replaceTypes(bc.Blocks, oc.Blocks, func(b *hcl.Block) string { return b.Type }),
+		MissingItemRange: bc.MissingItemRange,
 	}
-	for k, a := range oc.Attributes {
-		out.Attributes[k] = a
-	}
-	replaced := map[string]bool{}
-	for _, blk := range oc.Blocks {
-		replaced[blk.Type] = true
-	}
-	for _, blk := range bc.Blocks {
-		if !replaced[blk.Type] {
-			out.Blocks = append(out.Blocks, blk)
-		}
-	}
-	out.Blocks = append(out.Blocks, oc.Blocks...)
 	for _, a := range schema.Attributes {
 		if _, ok := out.Attributes[a.Name]; a.Required && !ok {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing required argument",
@@ -243,14 +228,7 @@ func (b *OverrideBody) PartialContent(schema *hcl.BodySchema) (*hcl.BodyContent,
 func (b *OverrideBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) {
 	attrs, diags := b.Base.JustAttributes()
 	over, d := b.Over.JustAttributes()
-	diags = append(diags, d...)
-	if attrs == nil {
-		attrs = hcl.Attributes{}
-	}
-	for k, a := range over {
-		attrs[k] = a
-	}
-	return attrs, diags
+	return overridden(attrs, over), append(diags, d...)
 }
 
 // MissingItemRange implements hcl.Body.

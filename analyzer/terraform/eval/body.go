@@ -124,31 +124,10 @@ func (e *evaluator) jsonDynamicBlock(typ string, spec hcl.Expression, sc *scope,
 		invalid(spec.Range(), "A dynamic block needs a for_each argument and a content block.")
 		return nil, cty.NilVal
 	}
-	coll, d := e.exprValue(forEach, sc)
-	if d.HasErrors() {
-		return nil, coll
-	}
-	plain, reasons := reason.Of(coll)
-	if !plain.IsWhollyKnown() {
-		text := "dynamic \"" + typ + "\" for_each is not known"
-		if len(reasons) > 0 {
-			text += because(reasons)
-		}
-		return nil, reason.Unknown(cty.DynamicPseudoType, text, forEach.Range())
-	}
-	if plain.IsNull() || !plain.CanIterateElements() {
-		invalid(forEach.Range(), "Cannot use a "+plain.Type().FriendlyName()+" value in for_each. An iterable collection is required.")
-		return nil, cty.NilVal
-	}
-	var out []cty.Value
-	coll, _ = coll.Unmark()
-	for it := coll.ElementIterator(); it.Next(); {
-		k, v := it.Element()
-		inner := sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
+	return e.expandDynamic(typ, iter, forEach, sc, func(inner *scope) cty.Value {
 		val, _ := e.exprValue(content, inner)
-		out = append(out, val)
-	}
-	return out, cty.NilVal
+		return val
+	}, invalid)
 }
 
 // existingBlocks lists the blocks a JSON body wrote for one type: none, one
@@ -247,29 +226,40 @@ func (e *evaluator) dynamicBlock(blk *hclsyntax.Block, sc *scope) ([]cty.Value, 
 			Detail: "A dynamic block needs a for_each argument and a content block.", Subject: blk.DefRange().Ptr()})
 		return nil, cty.NilVal
 	}
+	notIterable := func(rng hcl.Range, detail string) {
+		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic for_each value", Detail: detail, Subject: rng.Ptr()})
+	}
+	return e.expandDynamic(blk.Labels[0], iter, forEach, sc, func(inner *scope) cty.Value {
+		return e.syntaxBody(content.Body, inner, false)
+	}, notIterable)
+}
+
+// expandDynamic evaluates a dynamic block's for_each and its content once
+// per element, with the iterator bound. An unknown for_each gives the
+// unknown that stands for the whole block list; a value that can not be
+// iterated is reported through invalid.
+func (e *evaluator) expandDynamic(typ, iter string, forEach hcl.Expression, sc *scope, content func(*scope) cty.Value, invalid func(hcl.Range, string)) ([]cty.Value, cty.Value) {
 	coll, diags := e.exprValue(forEach, sc)
 	if diags.HasErrors() {
 		return nil, coll
 	}
 	plain, reasons := reason.Of(coll)
 	if !plain.IsWhollyKnown() {
-		text := "dynamic \"" + blk.Labels[0] + "\" for_each is not known"
+		text := "dynamic \"" + typ + "\" for_each is not known"
 		if len(reasons) > 0 {
 			text += because(reasons)
 		}
 		return nil, reason.Unknown(cty.DynamicPseudoType, text, forEach.Range())
 	}
 	if plain.IsNull() || !plain.CanIterateElements() {
-		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic for_each value",
-			Detail: "Cannot use a " + plain.Type().FriendlyName() + " value in for_each. An iterable collection is required.", Subject: forEach.Range().Ptr()})
+		invalid(forEach.Range(), "Cannot use a "+plain.Type().FriendlyName()+" value in for_each. An iterable collection is required.")
 		return nil, cty.NilVal
 	}
 	var out []cty.Value
 	coll, _ = coll.Unmark()
 	for it := coll.ElementIterator(); it.Next(); {
 		k, v := it.Element()
-		inner := sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
-		out = append(out, e.syntaxBody(content.Body, inner, false))
+		out = append(out, content(sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))))
 	}
 	return out, cty.NilVal
 }
