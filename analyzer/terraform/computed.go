@@ -42,37 +42,49 @@ func getAttr(v cty.Value, name string) cty.Value {
 func (i inst) placeholder(attr string) string { return "<" + i.Addr + "." + attr + ">" }
 
 // concat joins Go strings and cty values into one string value; if any
-// value is unknown the result is unknown and carries their reasons.
+// value is unknown the result is unknown and carries their reasons, and,
+// when every unknown part is symbolic, the symbol of the whole, so a name
+// built from a variable still joins by identity.
 func concat(parts ...any) cty.Value {
-	var b strings.Builder
+	var b, sym strings.Builder
 	var marks []reason.Mark
-	unknown := false
+	unknown, symbolic := false, true
 	for _, p := range parts {
 		switch x := p.(type) {
 		case string:
 			b.WriteString(x)
+			sym.WriteString(x)
 		case cty.Value:
 			if x == cty.NilVal {
-				unknown = true
+				unknown, symbolic = true, false
 				continue
 			}
 			u, rs := reason.Of(x)
 			if !u.IsWhollyKnown() {
 				unknown = true
 				marks = append(marks, rs...)
+				if s, ok := reason.SymbolOf(x); ok {
+					sym.WriteString(s)
+				} else {
+					symbolic = false
+				}
 				continue
 			}
 			if u.IsNull() {
-				unknown = true
+				unknown, symbolic = true, false
 				continue
 			}
 			b.WriteString(toString(u))
+			sym.WriteString(toString(u))
 		}
 	}
 	if unknown {
 		v := cty.UnknownVal(cty.String)
 		for _, m := range marks {
 			v = v.Mark(m)
+		}
+		if symbolic {
+			v = reason.WithSymbol(v, sym.String())
 		}
 		return v
 	}
@@ -126,11 +138,16 @@ func (i inst) functionARN(ref cty.Value) (cty.Value, string) {
 	if ref == cty.NilVal {
 		return cty.NilVal, ""
 	}
-	u, _ := reason.Of(ref)
-	if !u.IsKnown() || u.IsNull() || u.Type() != cty.String {
+	text, symbolic, ok := reason.Text(ref)
+	if !ok {
 		return concat(ref), ""
 	}
-	arn, qual := splitFunctionRef(u.AsString(), i.partition(), i.region(), i.account())
+	arn, qual := splitFunctionRef(text, i.partition(), i.region(), i.account())
+	if symbolic {
+		// Still unknown, but named: the ARN of a function whose name is
+		// symbolic joins with the function by that name.
+		return reason.WithSymbol(concat(ref), arn), qual
+	}
 	return cty.StringVal(arn), qual
 }
 

@@ -143,12 +143,12 @@ func TestEvaluationFeatures(t *testing.T) {
 			},
 		},
 		{
-			name: "unset variable stays unknown with its reason",
+			name: "unset variable is symbolic, with its reason",
 			dir:  "vars",
 			check: func(t *testing.T, inv *inventory.Inventory) {
 				topic := findResource(inv, "aws_sns_topic.t")
-				if topic == nil || topic.ARN != "" || topic.Name != "" {
-					t.Fatalf("topic = %+v, want unknown name and ARN", topic)
+				if topic == nil || topic.Name != "topic-<var.unset>" || topic.ARN != "arn:aws:sns:us-east-1:123456789012:topic-<var.unset>" {
+					t.Fatalf("topic = %+v, want the symbolic name and ARN", topic)
 				}
 				if len(topic.Unknown) == 0 || !strings.Contains(topic.Unknown[0].Reason, "var.unset has no value") {
 					t.Fatalf("unknown = %+v", topic.Unknown)
@@ -189,7 +189,7 @@ func TestEvaluationFeatures(t *testing.T) {
 				if f == nil || f.Name != "fetched" {
 					t.Fatalf("downloaded module function = %+v", f)
 				}
-				if len(f.Permissions) != 1 || f.Permissions[0].SourceARN != "" {
+				if len(f.Permissions) != 1 || f.Permissions[0].SourceARN != "<module.missing.queue_arn>" {
 					t.Fatalf("permissions = %+v", f.Permissions)
 				}
 				u := f.Permissions[0].Unknown

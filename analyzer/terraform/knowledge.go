@@ -82,7 +82,7 @@ func (k *knowledge) Data(ei *eval.Instance) (cty.Value, hcl.Diagnostics) {
 	c := map[string]cty.Value{}
 	var diags hcl.Diagnostics
 	fromAWS := func(attr string) cty.Value {
-		return reason.Unknown(cty.String, fmt.Sprintf("%s.%s is read from AWS when Terraform plans", i.Addr, attr), i.Resource.Range)
+		return reason.Symbolic(cty.String, i.Addr+"."+attr, fmt.Sprintf("%s.%s is read from AWS when Terraform plans", i.Addr, attr), i.Resource.Range)
 	}
 	switch i.Resource.Type {
 	case "aws_caller_identity":
@@ -179,7 +179,7 @@ func (k *knowledge) Data(ei *eval.Instance) (cty.Value, hcl.Diagnostics) {
 		archiveAttrs(i, c)
 		c["id"] = fromAWS("id")
 	default:
-		return reason.Unknown(cty.DynamicPseudoType, fmt.Sprintf("%s is read from AWS when Terraform plans", i.Addr), i.Resource.Range), nil
+		return reason.Symbolic(cty.DynamicPseudoType, i.Addr, fmt.Sprintf("%s is read from AWS when Terraform plans", i.Addr), i.Resource.Range), nil
 	}
 	return merge(i.Config, c), diags
 }

@@ -86,6 +86,28 @@ func (o obj) known(name, field string) (cty.Value, bool) {
 	return u, true
 }
 
+// text is known for values that are read as text (names, ARNs, policy
+// documents): a value unknown before apply but symbolic (see
+// reason.Symbol) reads as its symbol text, "<var.prefix>-fn", which joins
+// by identity and which the IAM engine never mistakes for a concrete
+// value. The field is recorded as unknown either way, so the reason it
+// waits for stays in the inventory.
+func (o obj) text(name, field string) (cty.Value, bool) {
+	v := o.raw(name)
+	if v != cty.NilVal {
+		if u, rs := reason.Of(v); !u.IsWhollyKnown() {
+			if c, ok := reason.Concretize(v); ok {
+				o.record(field, rs)
+				if c.IsNull() {
+					return cty.NilVal, true
+				}
+				return c, true
+			}
+		}
+	}
+	return o.known(name, field)
+}
+
 func (o obj) record(field string, rs []reason.Mark) {
 	if o.unknown == nil {
 		return
@@ -119,7 +141,7 @@ func unknownEntry(field string, rs []reason.Mark, rng hcl.Range) inventory.Unkno
 func (o obj) str(name string) string { return o.strAs(name, name) }
 
 func (o obj) strAs(name, field string) string {
-	v, ok := o.known(name, field)
+	v, ok := o.text(name, field)
 	if !ok || v == cty.NilVal {
 		return ""
 	}
@@ -141,7 +163,7 @@ func toString(v cty.Value) string {
 func (o obj) strs(name string) []string { return o.strsAs(name, name) }
 
 func (o obj) strsAs(name, field string) []string {
-	v, ok := o.known(name, field)
+	v, ok := o.text(name, field)
 	if !ok || v == cty.NilVal {
 		return nil
 	}
@@ -269,7 +291,7 @@ func (o obj) blocks(name string) []obj {
 // written after compacting; a Statement written as a single object stays
 // so, since IAM accepts it.
 func (o obj) document(name, field string) (json.RawMessage, bool) {
-	v, ok := o.known(name, field)
+	v, ok := o.text(name, field)
 	if !ok {
 		return nil, false
 	}

@@ -46,7 +46,7 @@ func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagn
 			}
 		}
 	}
-	return v, diags
+	return e.withSymbols(x, ctx, v), diags
 }
 
 // refSet collects, per referenced object, which attributes are read; nil

@@ -256,7 +256,7 @@ func (e *evaluator) moduleOutputs(cn *callNode, want map[string]hcl.Range, rng h
 	e.resolve(&cn.node)
 	one := func(m *ModuleInstance) cty.Value {
 		if m.Config == nil {
-			return reason.Unknown(cty.DynamicPseudoType, m.NotLoaded, m.Call.Range)
+			return reason.Symbolic(cty.DynamicPseudoType, m.Addr, m.NotLoaded, m.Call.Range)
 		}
 		attrs := map[string]cty.Value{}
 		if want == nil {

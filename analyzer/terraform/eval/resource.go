@@ -97,7 +97,7 @@ func (e *evaluator) resourceRef(rn *resourceNode, want map[string]hcl.Range) cty
 			if inst.Resource.Mode == config.Data {
 				text = fmt.Sprintf("%s.%s is read from AWS when Terraform plans", inst.Addr, n)
 			}
-			attrs[n] = reason.Unknown(cty.DynamicPseudoType, text, want[n])
+			attrs[n] = reason.Symbolic(cty.DynamicPseudoType, inst.Addr+"."+n, text, want[n])
 		}
 		return cty.ObjectVal(attrs)
 	}

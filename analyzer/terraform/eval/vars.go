@@ -157,5 +157,5 @@ func (e *evaluator) rootVariable(_ *ModuleInstance, v *config.Variable) cty.Valu
 	}
 	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No value for required variable",
 		Detail: fmt.Sprintf("The root module input variable %q is not set and has no default; values derived from it are unknown.", v.Name), Subject: v.Range.Ptr()})
-	return reason.Unknown(v.Type, fmt.Sprintf("var.%s has no value: set it with --var, --var-file, a .tfvars file or TF_VAR_%s", v.Name, v.Name), v.Range)
+	return reason.Symbolic(v.Type, "var."+v.Name, fmt.Sprintf("var.%s has no value: set it with --var, --var-file, a .tfvars file or TF_VAR_%s", v.Name, v.Name), v.Range)
 }

@@ -1,0 +1,199 @@
+package terraform
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
+)
+
+// loadSource writes files into a temporary directory and loads it.
+func loadSource(t testing.TB, files map[string]string, vars ...eval.VarArg) *inventory.Inventory {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := Load(context.Background(), dir, Options{Catalog: fakeCatalog{}, Vars: vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+// queueName loads `resource "aws_sqs_queue" "q" { name = EXPR }` with the
+// given declarations beside it and returns the queue's name.
+func queueName(t testing.TB, decls, expr string, vars ...eval.VarArg) string {
+	t.Helper()
+	inv := loadSource(t, map[string]string{"main.tf": decls + "\nresource \"aws_sqs_queue\" \"q\" {\n  name = " + expr + "\n}\n"}, vars...)
+	q := findResource(inv, "aws_sqs_queue.q")
+	if q == nil {
+		t.Fatalf("no queue for %s", expr)
+	}
+	return q.Name
+}
+
+const symbolDecls = `
+variable "p" {}
+variable "env" { type = string }
+variable "names" { type = map(string) }
+resource "random_id" "x" { byte_length = 4 }
+data "aws_ssm_parameter" "s" { name = "/app/name" }
+locals {
+  name = "${var.p}-local"
+  obj  = { a = var.p, b = "lit" }
+}
+`
+
+func TestSymbolicValues(t *testing.T) {
+	cases := []struct {
+		expr string
+		want string // "" when no symbol can stand for the value
+	}{
+		{`var.p`, "<var.p>"},
+		{`"${var.p}-fn"`, "<var.p>-fn"},
+		{`"fn-${random_id.x.hex}"`, "fn-<random_id.x.hex>"},
+		{`"${var.p}-${var.env}"`, "<var.p>-<var.env>"},
+		{`local.name`, "<var.p>-local"},
+		{`"${local.name}-2"`, "<var.p>-local-2"},
+		{`local.obj.a`, "<var.p>"},
+		{`local.obj["a"]`, "<var.p>"},
+		{`format("%s-%s", var.p, "q")`, "<var.p>-q"},
+		{`join("-", [var.p, "q"])`, "<var.p>-q"},
+		{`lookup({a = var.p}, "a", "d")`, "<var.p>"},
+		{`true ? var.p : "x"`, "<var.p>"},
+		{`data.aws_ssm_parameter.s.value`, "<data.aws_ssm_parameter.s.value>"},
+		{`var.names["k"]`, `<var.names["k"]>`},
+		// The value depends on the hidden text: no symbol, no guess.
+		{`var.env == "prod" ? "a" : "b"`, ""},
+		{`lower(var.p)`, ""},
+		{`upper("${var.p}-x")`, ""},
+		{`format("%5s", var.p)`, ""},
+		{`format("%q", var.p)`, ""},
+		{`lookup({a = "1"}, var.p, "d")`, ""},
+		{`coalesce(var.p, "d")`, ""},
+		{`replace(var.p, "a", "b")`, ""},
+		{`length(var.p) > 3 ? "long" : "short"`, ""},
+		{`"${var.p == "" ? "x" : "y"}-q"`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.expr, func(t *testing.T) {
+			if got := queueName(t, symbolDecls, c.expr); got != c.want {
+				t.Fatalf("name = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// A symbol is the value it stands for: setting the variable gives exactly
+// the symbolic text with the symbol replaced.
+func TestSymbolsAgreeWithConcreteValues(t *testing.T) {
+	for _, expr := range []string{`"${var.p}-fn"`, `local.name`, `format("%s/%s", var.p, var.p)`, `join(":", [var.p, local.obj.b])`} {
+		sym := queueName(t, symbolDecls, expr)
+		concrete := queueName(t, symbolDecls, expr, eval.VarArg{Name: "p", Value: "zz"})
+		if strings.ReplaceAll(sym, "<var.p>", "zz") != concrete {
+			t.Errorf("%s: symbolic %q, concrete %q", expr, sym, concrete)
+		}
+	}
+}
+
+// Resources whose names come from unset variables and random_* still link
+// by reference: the role, the trigger and the permission find their
+// function, and the policy names the queue's symbolic ARN.
+func TestSymbolicNamesLink(t *testing.T) {
+	inv := loadSource(t, map[string]string{
+		"main.tf": `
+variable "prefix" {}
+resource "random_id" "x" { byte_length = 4 }
+resource "aws_iam_role" "r" {
+  name               = "${var.prefix}-role"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sqs:ReceiveMessage", Resource = aws_sqs_queue.q.arn }] })
+}
+resource "aws_lambda_function" "f" {
+  function_name = "fn-${random_id.x.hex}"
+  role          = aws_iam_role.r.arn
+}
+resource "aws_sqs_queue" "q" { name = "${var.prefix}-q" }
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn = aws_sqs_queue.q.arn
+  function_name    = aws_lambda_function.f.arn
+}
+resource "aws_lambda_permission" "p" {
+  function_name = aws_lambda_function.f.function_name
+  principal     = "sns.amazonaws.com"
+}
+`})
+	f := findFunction(inv, "aws_lambda_function.f")
+	if f == nil || f.ARN != "arn:aws:lambda:us-east-1:123456789012:function:fn-<random_id.x.hex>" {
+		t.Fatalf("function = %+v", f)
+	}
+	r := findRole(inv, "aws_iam_role.r")
+	if r == nil || f.Role != r.ARN || r.ARN != "arn:aws:iam::123456789012:role/<var.prefix>-role" {
+		t.Fatalf("role %+v, function role %q", r, f.Role)
+	}
+	if len(r.InlinePolicies) != 1 || !strings.Contains(string(r.InlinePolicies[0].Document), "arn:aws:sqs:us-east-1:123456789012:\\u003cvar.prefix\\u003e-q") &&
+		!strings.Contains(string(r.InlinePolicies[0].Document), "arn:aws:sqs:us-east-1:123456789012:<var.prefix>-q") {
+		t.Fatalf("inline policies = %+v", r.InlinePolicies)
+	}
+	var linked bool
+	for _, tr := range inv.Triggers {
+		if tr.FunctionAddress == "aws_lambda_function.f" && tr.SourceARN == "arn:aws:sqs:us-east-1:123456789012:<var.prefix>-q" {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Fatalf("the mapping is not linked: %+v", inv.Triggers)
+	}
+	if len(f.Permissions) != 1 {
+		t.Fatalf("permissions = %+v", f.Permissions)
+	}
+}
+
+// FuzzSymbols checks that a symbol never guesses: for any expression over
+// two variables, the value computed with them unset is either no symbol at
+// all, or text that becomes exactly the concrete value once the variables'
+// values replace their symbols.
+func FuzzSymbols(f *testing.F) {
+	for _, s := range []string{`"${var.p}-fn"`, `local.name`, `format("%s-%s", var.p, var.env)`, `var.env == "x" ? var.p : "y"`,
+		`lower(var.p)`, `join("-", [var.p, "q"])`, `lookup({a = var.p}, "a")`, `"${var.p}${var.env}"`, `local.obj.a`, `{a = var.p}.a`,
+		`jsonencode([var.p])`, `substr(var.p, 0, 1)`, `[var.p, var.env][1]`, `true ? var.env : var.p`} {
+		f.Add(s)
+	}
+	const decls = `
+variable "p" { type = string }
+variable "env" { type = string }
+locals {
+  name = "${var.p}-local"
+  obj  = { a = var.p, b = "lit" }
+}
+`
+	f.Fuzz(func(t *testing.T, expr string) {
+		if strings.ContainsAny(expr, "<>\n") || len(expr) > 200 {
+			return
+		}
+		sym := queueName(t, decls, expr)
+		if sym == "" {
+			return
+		}
+		concrete := queueName(t, decls, expr, eval.VarArg{Name: "p", Value: "zz"}, eval.VarArg{Name: "env", Value: "ee"})
+		// jsonencode writes < and > as \u003c and \u003e.
+		got := strings.NewReplacer("<var.p>", "zz", "<var.env>", "ee", `\u003cvar.p\u003e`, "zz", `\u003cvar.env\u003e`, "ee").Replace(sym)
+		if got != concrete {
+			t.Fatalf("%s: symbolic %q stands for %q, but the concrete value is %q", expr, sym, got, concrete)
+		}
+	})
+}
