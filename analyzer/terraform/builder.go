@@ -362,6 +362,11 @@ func (b *builder) finish() {
 		}
 		b.inv.Modules = append(b.inv.Modules, mod)
 	}
+	for _, u := range b.res.Unset {
+		b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: "var." + u.Name,
+			Reason: fmt.Sprintf("needs a value: no default, and no --var, --var-file, .tfvars file or TF_VAR_%s sets it; values derived from it are symbolic (<var.%s>)", u.Name, u.Name),
+			File:   u.Range.Filename, Line: u.Range.Start.Line})
+	}
 	seen := map[string]bool{}
 	var diags []inventory.Diagnostic
 	for _, d := range b.res.Diags {

@@ -36,6 +36,8 @@ type Options struct {
 	Region  string
 	// Catalog resolves AWS managed policies; nil leaves them unresolved.
 	Catalog PolicyCatalog
+	// StrictVars makes a root variable without a value an error.
+	StrictVars bool
 }
 
 // Load reads the Terraform configuration in dir. Problems in the
@@ -54,7 +56,7 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 	}
 	k := newKnowledge(opts.Catalog)
 	res, err := eval.Evaluate(ctx, eval.Options{
-		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k,
+		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k, StrictVars: opts.StrictVars,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)

@@ -90,14 +90,13 @@ func (o obj) known(name, field string) (cty.Value, bool) {
 // documents): a value unknown before apply but symbolic (see
 // reason.Symbol) reads as its symbol text, "<var.prefix>-fn", which joins
 // by identity and which the IAM engine never mistakes for a concrete
-// value. The field is recorded as unknown either way, so the reason it
-// waits for stays in the inventory.
+// value. A symbolic field is not listed as unknown: its symbols name what
+// it waits for, and the flows they decide say so.
 func (o obj) text(name, field string) (cty.Value, bool) {
 	v := o.raw(name)
 	if v != cty.NilVal {
-		if u, rs := reason.Of(v); !u.IsWhollyKnown() {
+		if u, _ := v.UnmarkDeep(); !u.IsWhollyKnown() {
 			if c, ok := reason.Concretize(v); ok {
-				o.record(field, rs)
 				if c.IsNull() {
 					return cty.NilVal, true
 				}

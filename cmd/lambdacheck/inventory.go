@@ -21,6 +21,7 @@ import (
 
 type inventoryFlags struct {
 	vars    []eval.VarArg
+	strict  bool
 	account string
 	region  string
 	format  string
@@ -82,6 +83,7 @@ otherwise the placeholders 123456789012 and us-east-1 are used.`,
 	fl := cmd.Flags()
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
 	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
+	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
 	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
@@ -240,7 +242,7 @@ func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*invento
 		return inv, nil
 	}
 	return terraform.Load(cmd.Context(), path, terraform.Options{
-		Vars: f.vars, Env: os.Environ(), Account: f.account, Region: f.region, Catalog: catalog.Default(),
+		Vars: f.vars, Env: os.Environ(), Account: f.account, Region: f.region, Catalog: catalog.Default(), StrictVars: f.strict,
 	})
 }
 

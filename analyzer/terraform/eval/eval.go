@@ -58,6 +58,9 @@ type Options struct {
 	Region  string
 	// Knowledge computes resource attributes and data source results.
 	Knowledge Knowledge
+	// StrictVars makes a root variable without a value an error, as in
+	// Terraform; otherwise its value is a symbol and a warning lists it.
+	StrictVars bool
 }
 
 // Knowledge is what the evaluator needs to know about resource types.
@@ -106,7 +109,9 @@ type Result struct {
 	Modules   []*ModuleInstance // depth-first, calls in name order, instances in key order
 	Instances []*Instance       // per module, resources in declaration order
 	Default   *Provider         // the root module's default aws provider
-	Diags     hcl.Diagnostics
+	// Unset lists the root variables without a value, by name.
+	Unset []UnsetVariable
+	Diags hcl.Diagnostics
 }
 
 // Evaluate loads and evaluates the configuration rooted at opts.Dir.
@@ -137,6 +142,8 @@ func Evaluate(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Default = e.provider(root, "aws")
+	e.unsetSummary()
+	res.Unset = e.unset
 	res.Diags = e.diags
 	return res, nil
 }
@@ -154,6 +161,7 @@ type evaluator struct {
 	stopped  bool
 
 	rootValues map[string]rootValue
+	unset      []UnsetVariable
 }
 
 type loadedConfig struct {

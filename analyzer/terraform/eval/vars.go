@@ -87,6 +87,30 @@ func (e *evaluator) rootVars(root *ModuleInstance) {
 	}
 }
 
+// UnsetVariable is a root module variable that nothing gives a value.
+type UnsetVariable struct {
+	Name  string
+	Range hcl.Range
+}
+
+// unsetSummary is the one warning for every root variable without a value:
+// they never fail a run (unless StrictVars), since their symbols still link
+// resources, and the flows that depend on them say so.
+func (e *evaluator) unsetSummary() {
+	if len(e.unset) == 0 || e.opts.StrictVars {
+		return
+	}
+	sort.Slice(e.unset, func(i, j int) bool { return e.unset[i].Name < e.unset[j].Name })
+	names := make([]string, len(e.unset))
+	for i, u := range e.unset {
+		names[i] = "var." + u.Name
+	}
+	first := e.unset[0].Range
+	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Variables without values",
+		Detail: fmt.Sprintf("needs values: %s. Values derived from them are symbols such as <%s>: they still link resources by reference, and flows that depend on them are unknown. Set them with --var, --var-file, a .tfvars file or TF_VAR_<name>; --strict-vars makes this an error.",
+			strings.Join(names, ", "), names[0]), Subject: &first})
+}
+
 // parseRaw reads a command-line or environment value: literally for
 // primitive or unconstrained types, as an HCL expression otherwise.
 func (e *evaluator) parseRaw(v *config.Variable, raw string, rng hcl.Range) (cty.Value, bool) {
@@ -155,7 +179,10 @@ func (e *evaluator) rootVariable(_ *ModuleInstance, v *config.Variable) cty.Valu
 	if v.Default != cty.NilVal {
 		return v.Default
 	}
-	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No value for required variable",
-		Detail: fmt.Sprintf("The root module input variable %q is not set and has no default; values derived from it are unknown.", v.Name), Subject: v.Range.Ptr()})
+	if e.opts.StrictVars {
+		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No value for required variable",
+			Detail: fmt.Sprintf("The root module input variable %q is not set, and has no default value. Use a -var or -var-file command line argument to provide a value for this variable.", v.Name), Subject: v.Range.Ptr()})
+	}
+	e.unset = append(e.unset, UnsetVariable{Name: v.Name, Range: v.Range})
 	return reason.Symbolic(v.Type, "var."+v.Name, fmt.Sprintf("var.%s has no value: set it with --var, --var-file, a .tfvars file or TF_VAR_%s", v.Name, v.Name), v.Range)
 }
