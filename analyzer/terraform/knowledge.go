@@ -226,9 +226,26 @@ func (k *knowledge) policyDocument(i inst) (cty.Value, cty.Value, hcl.Diagnostic
 		for _, m := range rs {
 			u = u.Mark(m)
 		}
+		// A document over symbolic values (a bucket named by a variable)
+		// is still a document: its JSON with the symbols in it.
+		if c, ok := reason.Concretize(i.Config); ok {
+			if out, err := renderPolicyDocument(c, i.Resource.Range); err == nil {
+				return reason.WithSymbol(u, out.JSON), reason.WithSymbol(u, out.MinifiedJSON), nil
+			}
+		}
 		return u, u, nil
 	}
-	o := newObj(plain, nil, i.Resource.Range)
+	out, err := renderPolicyDocument(plain, i.Resource.Range)
+	if err != nil {
+		why := reason.Unknown(cty.String, i.Addr+": "+err.Error(), i.Resource.Range)
+		return why, why, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid IAM policy document",
+			Detail: "writing IAM Policy Document: " + err.Error(), Subject: i.Resource.Range.Ptr()}}
+	}
+	return cty.StringVal(out.JSON), cty.StringVal(out.MinifiedJSON), nil
+}
+
+func renderPolicyDocument(plain cty.Value, rng hcl.Range) (policydoc.Output, error) {
+	o := newObj(plain, nil, rng)
 	cfg := policydoc.Config{
 		Version:                 o.str("version"),
 		PolicyID:                o.str("policy_id"),
@@ -259,11 +276,5 @@ func (k *knowledge) policyDocument(i inst) (cty.Value, cty.Value, hcl.Diagnostic
 		}
 		cfg.Statements = append(cfg.Statements, st)
 	}
-	out, err := policydoc.Render(cfg)
-	if err != nil {
-		why := reason.Unknown(cty.String, i.Addr+": "+err.Error(), i.Resource.Range)
-		return why, why, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid IAM policy document",
-			Detail: "writing IAM Policy Document: " + err.Error(), Subject: i.Resource.Range.Ptr()}}
-	}
-	return cty.StringVal(out.JSON), cty.StringVal(out.MinifiedJSON), nil
+	return policydoc.Render(cfg)
 }
