@@ -29,6 +29,7 @@ func Write(w io.Writer, inv *Inventory) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // symbols read <var.prefix>, not \u003cvar.prefix\u003e
 	if err := enc.Encode(&out); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}

@@ -90,6 +90,10 @@ func (k *knowledge) Data(ei *eval.Instance) (cty.Value, hcl.Diagnostics) {
 		c["arn"], c["user_id"] = fromAWS("arn"), fromAWS("user_id")
 	case "aws_region":
 		name := cty.StringVal(r)
+		if strings.HasPrefix(r, "<") {
+			// The provider's region is a symbol: its value is unknown.
+			name = reason.WithSymbol(reason.Unknown(cty.String, "the provider's region is "+r, i.Resource.Range), r)
+		}
 		for _, attr := range []string{"region", "name"} {
 			if v := i.get(attr); v != cty.NilVal {
 				name = v

@@ -238,6 +238,7 @@ func writeFlowsJSON(bw *bufio.Writer, res *flow.Result, findings []rules.Finding
 	a := arrayWriter{w: bw}
 	a.enc = json.NewEncoder(&a.buf)
 	a.enc.SetIndent("    ", "  ")
+	a.enc.SetEscapeHTML(false)
 	fmt.Fprintf(bw, "{\n  \"schema\": %d,\n  \"flows\": ", res.Schema)
 	writeArray(&a, res.Flows)
 	bw.WriteString(",\n  \"findings\": ")

@@ -68,7 +68,10 @@ func (e *evaluator) configuredProvider(m *ModuleInstance, key string) *Provider 
 	p := &Provider{Key: key}
 	m.providers[key] = p // guards against a provider block referring to itself
 	v := e.bodyValue(pc.Body, &scope{mod: m}, false)
-	if s, ok := knownString(attr(v, "region")); ok {
+	if s, _, ok := reason.Text(attr(v, "region")); ok {
+		// A region from a variable without a value stays its symbol
+		// (<var.region>): ARNs and regional service principals built from
+		// it then join by identity instead of by a default region.
 		p.Region = s
 	}
 	for _, ar := range blocks(attr(v, "assume_role")) {
