@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -342,5 +343,55 @@ func TestLeftOutStatementConcernsItsPrincipalOnly(t *testing.T) {
 	inv.Functions[0].Permissions[0].Action = "lambda:GetFunction"
 	if p := reachOf(simulate(t, inv), "public"); len(p) != 0 {
 		t.Fatalf("an unknown permission for another action does not concern invoke: %+v", p)
+	}
+}
+
+// Function-to-function invocation through an identity policy is an edge
+// inside the inventory: the access names the function resource, and the
+// chain runs from the caller's trigger through it.
+func TestFunctionInvokesFunctionInInventory(t *testing.T) {
+	cases := []struct{ name, resource, wantARN string }{
+		{"unqualified", fnARN("step1"), fnARN("step1")},
+		{"alias", fnARN("step1") + ":live", fnARN("step1") + ":live"},
+		{"versions pattern", fnARN("step1") + ":*", fnARN("step1") + ":*"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			invoke := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"` + c.resource + `"}]}`
+			inv := &inventory.Inventory{
+				Functions: []inventory.Function{function("start", "start", fnPolicy("", s3Permission("start", "", ""))), function("step1", "step1")},
+				Roles:     []inventory.Role{role("start", invoke), role("step1")},
+				Resources: []inventory.Resource{bucket("uploads")},
+				Triggers:  []inventory.Trigger{s3Trigger("uploads", "start", "")},
+			}
+			res := simulate(t, inv)
+			var acc *flow.Flow
+			for _, f := range flowsOf(res, flow.KindAccess) {
+				if f.Function.Address == "aws_lambda_function.start" && slices.Contains(f.Actions, "lambda:InvokeFunction") {
+					acc = &f
+				}
+			}
+			if acc == nil || acc.Outside || acc.Resource.Address != "aws_lambda_function.step1" || acc.Resource.ARN != c.wantARN || acc.Decision != flow.Allowed {
+				t.Fatalf("access to step1 should be an in-inventory edge: %+v", acc)
+			}
+			var chained bool
+			for _, f := range flowsOf(res, flow.KindChain) {
+				chained = chained || (len(f.Path) == 2 && f.Path[1] == acc.ID && strings.HasPrefix(f.Path[0], "invoke/"))
+			}
+			if !chained {
+				t.Fatalf("no chain from the trigger through %s: %+v", acc.ID, flowsOf(res, flow.KindChain))
+			}
+		})
+	}
+	// A grant on "*" stays outside: it does not make the role a caller of
+	// every function.
+	inv := &inventory.Inventory{
+		Functions: []inventory.Function{function("start", "start"), function("step1", "step1")},
+		Roles:     []inventory.Role{role("start", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}`), role("step1")},
+	}
+	for _, f := range flowsOf(simulate(t, inv), flow.KindAccess) {
+		if f.Resource.Address == "aws_lambda_function.step1" {
+			t.Fatalf("a \"*\" grant linked a function: %+v", f)
+		}
 	}
 }

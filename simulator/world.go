@@ -26,6 +26,7 @@ type world struct {
 	res     map[string]*resourceInfo       // ARN (and stream ARNs) → resource
 	scps    [][]*iam.Policy
 	resList []*resourceInfo
+	fnRes   []*resourceInfo // functions as access targets, in inventory order
 	// byService holds resList by the service of each ARN.
 	byService map[string][]*resourceInfo
 	// actionCache memoizes the catalog actions per service and resource types.
@@ -107,6 +108,24 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 				w.res[s] = infos[i]
 			}
 		}
+	}
+	// Functions are resources too: a role may invoke or manage them. They
+	// join by ARN like any other resource, with their unqualified
+	// function's resource policy.
+	for i := range inv.Functions {
+		f := &inv.Functions[i]
+		if f.ARN == "" || w.res[f.ARN] != nil {
+			continue
+		}
+		info := &resourceInfo{res: &inventory.Resource{Origin: f.Origin, External: f.External, Type: "aws_lambda_function",
+			Service: "lambda", Name: f.Name, ARN: f.ARN, Account: f.Account, Region: f.Region}}
+		fp := w.functionPolicy(f, "")
+		info.policy, info.incomplete = fp.pol, fp.why
+		if f.External && len(f.ResourcePolicies) == 0 && info.incomplete == "" {
+			info.unknownPolicy = fmt.Sprintf("%s is defined outside the configuration, so its resource policy is not known", nonEmpty(f.Address, f.ARN))
+		}
+		w.res[f.ARN] = info
+		w.fnRes = append(w.fnRes, info)
 	}
 	w.scps = w.compileSCPs()
 	return w
