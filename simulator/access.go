@@ -106,6 +106,12 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 			if s.Effect != iam.Allow || s.Principal == nil || !namesRole(s.Principal, role.role) {
 				continue
 			}
+			if s.Principal.Any && w.funcs[info.res.ARN] != nil {
+				// A function open to everyone is reported by its reach
+				// flows; linking every role to it would make every
+				// function a caller of it.
+				continue
+			}
 			addTarget(info.res.ARN, info, s)
 		}
 	}
@@ -156,13 +162,20 @@ func (w *world) resourcesMatching(rp string, s *iam.Statement) []match {
 		return nil
 	}
 	var out []match
+	// A function is a target only of patterns that name functions
+	// ("…:function:…"): an invoke grant on "*" stays an outside flow, or
+	// every wildcard role would become a caller of every function.
+	namesFunctions := strings.Contains(rp, ":function:")
 	for _, info := range w.resourcesFor(statementServices(s)) {
 		arn := info.res.ARN
+		if !namesFunctions && w.funcs[arn] != nil {
+			continue
+		}
 		if pattern.Match(rp, arn) {
 			out = append(out, match{arn, info})
 			continue
 		}
-		if len(rp) > len(arn) && rp[len(arn)] == '/' && strings.HasPrefix(rp, arn) {
+		if len(rp) > len(arn) && subResourceSep(arn, rp[len(arn)]) && strings.HasPrefix(rp, arn) {
 			out = append(out, match{rp, info})
 		}
 	}
@@ -190,9 +203,22 @@ func (w *world) resourcesFor(services map[string]bool) []*resourceInfo {
 	return out
 }
 
+// subResourceSep reports whether c, following a resource's ARN, starts a
+// part of it: "/" (objects, indexes, streams), or ":" after a function (its
+// aliases and versions).
+func subResourceSep(arn string, c byte) bool {
+	return c == '/' || c == ':' && serviceOf(arn) == "lambda"
+}
+
 // ownerOf finds the inventory resource a sub-resource ARN belongs to, by
-// cutting the ARN at '/' boundaries ("…:table/T/index/I" → "…:table/T").
+// cutting the ARN at '/' boundaries ("…:table/T/index/I" → "…:table/T"),
+// or dropping a function ARN's qualifier.
 func (w *world) ownerOf(arn string) *resourceInfo {
+	if serviceOf(arn) == "lambda" {
+		if u := unqualified(arn); u != arn {
+			return w.res[u]
+		}
+	}
 	for i := len(arn) - 1; i > 0; i-- {
 		if arn[i] == '/' {
 			if info, ok := w.res[arn[:i]]; ok {
@@ -210,6 +236,9 @@ func (w *world) coveredByInventory(rp string) bool {
 		// A wildcard pattern stays inside one inventory resource when its
 		// literal head already names it: "arn:aws:s3:::b/uploads/*".
 		head := rp[:i]
+		if h, ok := strings.CutSuffix(head, ":"); ok && serviceOf(h) == "lambda" && w.res[h] != nil {
+			return true // "…:function:F:*": the function's aliases and versions
+		}
 		j := strings.LastIndexByte(head, '/')
 		return j > 0 && (w.res[head[:j]] != nil || w.ownerOf(head[:j]) != nil)
 	}
@@ -318,6 +347,11 @@ func (w *world) uniqueResources() []*resourceInfo {
 			svc := serviceOf(info.res.ARN)
 			w.byService[svc] = append(w.byService[svc], info)
 		}
+	}
+	for _, info := range w.fnRes {
+		info.order = len(w.resList)
+		w.resList = append(w.resList, info)
+		w.byService["lambda"] = append(w.byService["lambda"], info)
 	}
 	return w.resList
 }

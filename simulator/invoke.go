@@ -2,9 +2,11 @@ package simulator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -119,35 +121,156 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 }
 
 // pushStep decides lambda:InvokeFunction by the service principal against
-// the resource policy of the exact qualifier the trigger targets.
+// the resource policy of the exact qualifier the trigger targets. A source
+// whose permission may name the principal in more than one form (global or
+// regional) invokes when a permission for any of them grants.
 func (w *world) pushStep(t *inventory.Trigger, fn *inventory.Function, push eventsource.Push, target string) flow.Step {
+	principals := push.PrincipalsIn(regionOf(t.SourceARN, fn.Region))
+	if len(principals) == 0 {
+		return note("invoke permission", flow.Unknown, "the region of the source, which names its service principal ("+push.Principal+"), is unknown")
+	}
+	var best flow.Step
+	for i, principal := range principals {
+		st := w.pushStepAs(principal, t, fn, target)
+		if i == 0 || rankOf(st.Decision) < rankOf(best.Decision) {
+			best = st
+		}
+	}
+	return best
+}
+
+func (w *world) pushStepAs(principal string, t *inventory.Trigger, fn *inventory.Function, target string) flow.Step {
 	srcAccount := w.sourceAccount(t.SourceARN)
-	p, _ := iam.ParsePrincipal(push.Principal)
+	p, _ := iam.ParsePrincipal(principal)
 	req := &iam.Request{
 		Principal: p, Action: "lambda:InvokeFunction", Resource: target,
 		ResourceAccount: fn.Account,
-		Context:         serviceContext(push.Principal, t.SourceARN, srcAccount),
+		Context:         serviceContext(principal, t.SourceARN, srcAccount),
 	}
-	pol, why := w.functionPolicy(fn, t.Qualifier)
+	fp := w.functionPolicy(fn, t.Qualifier)
+	why := fp.why
 	if why == "" && hasUnknown(fn.Unknown, "resource_policies") {
 		why = "the function's resource policy is unknown"
 	}
-	what := fmt.Sprintf("%s may invoke %s", push.Principal, target)
-	if pol == nil && why == "" {
+	what := fmt.Sprintf("%s may invoke %s", principal, target)
+	if fp.pol == nil && why == "" {
 		st := decide(what, req, &iam.Policies{}, "")
-		st.Reason = fmt.Sprintf("the function has no resource-based policy for %s, so %s cannot invoke it", qualifierName(t.Qualifier), push.Principal)
+		st.Reason = fmt.Sprintf("the function has no resource-based policy for %s, so %s cannot invoke it", qualifierName(t.Qualifier), principal)
 		if other := otherQualifiers(fn, t.Qualifier); other != "" {
 			st.Reason += "; permissions exist only for " + other + " (policies are per qualifier)"
 		}
 		return st
 	}
-	st := decide(what, req, &iam.Policies{Resource: pol}, why)
+	st := decideFn(what, req, &iam.Policies{Resource: fp.pol}, fp, why)
 	if st.Decision == flow.Denied {
 		if other := otherQualifiers(fn, t.Qualifier); other != "" {
 			st.Reason += "; permissions exist for " + other + " (policies are per qualifier)"
 		}
 	}
 	return st
+}
+
+// regionOf returns the region field of an ARN, or def when it has none.
+func regionOf(arn, def string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[3] != "" {
+		return parts[3]
+	}
+	return def
+}
+
+// rankOf orders decisions from the most to the least permissive.
+func rankOf(d flow.Decision) int {
+	switch d {
+	case flow.Allowed:
+		return 0
+	case flow.Conditional:
+		return 1
+	case flow.Unknown:
+		return 2
+	}
+	return 3
+}
+
+// decideFn decides a request against a function's resource policy (in
+// pols) that may lack statements the source could not render. A left-out
+// statement is a permission, an Allow: it can only add a grant, so it makes
+// the step unknown only where the known statements do not allow and its
+// known fields (principal, action) admit this request. why, when set, says
+// the whole policy set is unknown.
+func decideFn(what string, req *iam.Request, pols *iam.Policies, fp funcPolicy, why string) flow.Step {
+	if why == "" {
+		why = fp.why
+	}
+	st := decide(what, req, pols, why)
+	if why != "" || st.Decision == flow.Allowed || explicitlyDenied(st) {
+		return st
+	}
+	for _, p := range fp.leftOut {
+		if permissionMayApply(p, req) {
+			st.Decision = flow.Unknown
+			st.Reason = fmt.Sprintf("permission %s (%s) could grant this but is unknown: %s", nonEmpty(p.StatementID, "(unnamed)"), nonEmpty(p.Address, "statement left out"), unknownFields(p))
+			return st
+		}
+	}
+	return st
+}
+
+func explicitlyDenied(st flow.Step) bool {
+	if st.Decision != flow.Denied {
+		return false
+	}
+	for _, s := range st.Statements {
+		if s.Effect == "Deny" && s.Certain {
+			return true
+		}
+	}
+	return false
+}
+
+// permissionMayApply reports whether a permission with unknown fields
+// could match the request: its action and principal, where known, must.
+func permissionMayApply(p inventory.Permission, req *iam.Request) bool {
+	if p.Action != "" && !hasUnknown(p.Unknown, "action") && !pattern.MatchFold(p.Action, req.Action) {
+		return false
+	}
+	if p.Principal == "" || p.Principal == "*" || hasUnknown(p.Unknown, "principal") {
+		return true
+	}
+	rp := req.Principal
+	switch {
+	case isAccountID(p.Principal):
+		return rp.Account == p.Principal
+	case strings.HasPrefix(p.Principal, "arn:"):
+		if strings.HasSuffix(p.Principal, ":root") {
+			return accountOf(p.Principal, "") == rp.Account
+		}
+		return p.Principal == rp.ARN || p.Principal == rp.RoleARN || p.Principal == rp.SessionARN
+	}
+	return strings.EqualFold(p.Principal, rp.ARN)
+}
+
+func unknownFields(p inventory.Permission) string {
+	var parts []string
+	for _, u := range p.Unknown {
+		parts = append(parts, u.Field+" ("+u.Reason+")")
+	}
+	if len(parts) == 0 {
+		return "its principal is not known"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // roleInvokeSteps: services such as Scheduler and Step Functions invoke with
@@ -173,7 +296,8 @@ func (w *world) roleInvokeSteps(t *inventory.Trigger, fn *inventory.Function, ta
 	if !ok {
 		return append(steps, note("invoker role may invoke", flow.Unknown, "the invoker role ARN "+t.InvokeRole+" is not a role ARN"))
 	}
-	pol, why := w.functionPolicy(fn, t.Qualifier)
+	fp := w.functionPolicy(fn, t.Qualifier)
+	why := fp.why
 	if why == "" {
 		why = role.incomplete
 	}
@@ -181,8 +305,8 @@ func (w *world) roleInvokeSteps(t *inventory.Trigger, fn *inventory.Function, ta
 		Principal: p, Action: "lambda:InvokeFunction", Resource: target, ResourceAccount: fn.Account,
 		Context: roleContext(role.role.ARN, role.role.Account, w.opts.OrgID),
 	}
-	steps = append(steps, decide(fmt.Sprintf("role %s may invoke %s", role.role.Name, target), req,
-		&iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: pol, SCP: w.scps}, why))
+	steps = append(steps, decideFn(fmt.Sprintf("role %s may invoke %s", role.role.Name, target), req,
+		&iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: fp.pol, SCP: w.scps}, fp, why))
 	return steps
 }
 
@@ -271,7 +395,9 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 		srcUnknown = src.unknownPolicy
 	}
 	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
-	for _, action := range poll.Actions {
+	actions := append(append([]string(nil), poll.Actions...), poll.Advised...)
+	for _, action := range actions {
+		advised := slices.Contains(poll.Advised, action)
 		resource := t.SourceARN
 		switch w.actionResource(action, t.SourceARN) {
 		case resourceNone:
@@ -292,12 +418,30 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 			pols.Resource = srcPolicy
 		}
 		what := fmt.Sprintf("execution role may %s", action)
-		steps = append(steps, decideOn(what, req, pols, srcWhy, srcUnknown, role.role.Account))
+		st := decideOn(what, req, pols, srcWhy, srcUnknown, role.role.Account)
+		if advised {
+			st = adviceStep(st)
+		}
+		steps = append(steps, st)
 	}
 	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
 		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))
 	}
 	return steps
+}
+
+// adviceStep turns the decision of an action Lambda does not check when it
+// polls into advice: granted, it stays as decided; otherwise the step holds
+// (the mapping works without it) and its reason says what is missing.
+func adviceStep(st flow.Step) flow.Step {
+	st.What = "advised, not required: " + st.What
+	if st.Decision == flow.Allowed {
+		return st
+	}
+	was := st.Decision
+	st.Decision = flow.Allowed
+	st.Reason = fmt.Sprintf("not needed to poll (Lambda does not check it), but the AWS managed execution-role policy grants it and this role does not (%s: %s)", was, st.Reason)
+	return st
 }
 
 // kmsStep decides a KMS action on a key: the key policy must grant.
@@ -393,14 +537,15 @@ func (w *world) urlFlow(fn *inventory.Function, u *inventory.FunctionURL) flow.F
 	}
 	fl.Title = fmt.Sprintf("function URL (auth %s) → %s", u.AuthType, fn.Address)
 	fl.Steps = append(fl.Steps, note("function URL configured", flow.Allowed, "auth type "+u.AuthType))
-	pol, why := w.functionPolicy(fn, u.Qualifier)
+	fp := w.functionPolicy(fn, u.Qualifier)
+	pol := fp.pol
 	switch u.AuthType {
 	case "NONE":
 		p, _ := iam.ParsePrincipal("")
 		ctx := anonymousContext()
 		ctx.Set("lambda:FunctionUrlAuthType", "NONE")
 		req := &iam.Request{Principal: p, Action: "lambda:InvokeFunctionUrl", Resource: target, ResourceAccount: fn.Account, Context: ctx}
-		st := decide("anyone may call the URL (lambda:InvokeFunctionUrl)", req, &iam.Policies{Resource: pol}, why)
+		st := decideFn("anyone may call the URL (lambda:InvokeFunctionUrl)", req, &iam.Policies{Resource: pol}, fp, "")
 		if st.Decision == flow.Denied && len(st.Statements) == 0 {
 			st.Reason = "the resource policy does not grant \"*\" lambda:InvokeFunctionUrl with lambda:FunctionUrlAuthType NONE"
 		}
@@ -408,7 +553,7 @@ func (w *world) urlFlow(fn *inventory.Function, u *inventory.FunctionURL) flow.F
 		ctx2 := anonymousContext()
 		ctx2.Set("lambda:InvokedViaFunctionUrl", "true")
 		req2 := &iam.Request{Principal: p, Action: "lambda:InvokeFunction", Resource: target, ResourceAccount: fn.Account, Context: ctx2}
-		st = decide("the URL may invoke the function (lambda:InvokeFunction via URL, required since October 2025)", req2, &iam.Policies{Resource: pol}, why)
+		st = decideFn("the URL may invoke the function (lambda:InvokeFunction via URL, required since October 2025)", req2, &iam.Policies{Resource: pol}, fp, "")
 		if st.Decision == flow.Denied && len(st.Statements) == 0 {
 			// Whether the URL needs this depends on when it was created,
 			// which the source does not say.

@@ -3,6 +3,7 @@ package simulator
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -35,11 +36,13 @@ func (w *world) reachFlows() []flow.Flow {
 		}
 		for j := range fn.ResourcePolicies {
 			qp := &fn.ResourcePolicies[j]
-			pol, why := w.compile(&qp.Policy, iam.ResourcePolicy, fn.Address)
-			if pol == nil {
+			// Statements the source left out make only the probes they
+			// could concern unknown (decideFn); the rest still decide.
+			fp := w.functionPolicy(fn, qp.Qualifier)
+			if fp.pol == nil {
 				continue
 			}
-			out = append(out, w.invokeReach(fn, qp.Qualifier, pol, why)...)
+			out = append(out, w.invokeReach(fn, qp.Qualifier, fp)...)
 		}
 	}
 	// Function URLs with AuthType NONE: unauthenticated callers.
@@ -89,25 +92,30 @@ func (w *world) reachFlows() []flow.Flow {
 
 type probe struct {
 	reach     string // public, account, service
-	principal string
-	ctx       func() *iamContext
+	principal string // "*"-probe account, account id, or service
+	// arn is the IAM principal a statement names (a role, user or role
+	// session of another account); "" for a probe of a whole account.
+	arn string
+	ctx func() *iamContext
 }
 
 // iamContext aliases the condition context type for probe builders.
 type iamContext = condCtx
 
-func (w *world) invokeReach(fn *inventory.Function, qualifier string, pol *iam.Policy, why string) []flow.Flow {
+func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPolicy) []flow.Flow {
+	pol := fp.pol
 	target := qualifiedARN(fn.ARN, qualifier)
 	// Lambda's Invoke API needs a signed request, so "everyone" means any
 	// principal of any AWS account; unauthenticated callers come only
 	// through a function URL with AuthType NONE (the URL's invoke flow).
 	var probes []probe
-	probes = append(probes, probe{"public", outsideAccount, func() *iamContext {
+	probes = append(probes, probe{"public", outsideAccount, "", func() *iamContext {
 		c := roleContext("arn:aws:iam::"+outsideAccount+":role/caller", outsideAccount, "")
 		c.Set("aws:PrincipalOrgID", "o-outside0000")
 		return c
 	}})
 	accounts := map[string]bool{}
+	arns := map[string]bool{}
 	services := map[string]bool{}
 	for _, s := range pol.Statements {
 		if s.Effect != iam.Allow || s.Principal == nil {
@@ -118,9 +126,11 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, pol *iam.P
 				accounts[a] = true
 			}
 		}
+		// A role, user or session of another account is probed as itself:
+		// an arbitrary principal of its account is not what it names.
 		for _, arn := range s.Principal.ARNs {
 			if acct := accountOf(arn, ""); acct != "" && acct != fn.Account {
-				accounts[acct] = true
+				arns[arn] = true
 			}
 		}
 		for _, svc := range s.Principal.Services {
@@ -129,8 +139,19 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, pol *iam.P
 	}
 	for _, a := range sortedKeys(accounts) {
 		acct := a
-		probes = append(probes, probe{"account", acct, func() *iamContext {
+		probes = append(probes, probe{"account", acct, "", func() *iamContext {
 			c := roleContext("arn:aws:iam::"+acct+":role/caller", acct, "")
+			c.Set("aws:PrincipalOrgID", "o-outside0000")
+			return c
+		}})
+	}
+	for _, a := range sortedKeys(arns) {
+		arn, acct := a, accountOf(a, "")
+		probes = append(probes, probe{"account", acct, arn, func() *iamContext {
+			c := roleContext(principalARNOf(arn), acct, "")
+			if strings.Contains(arn, ":user/") {
+				c.Set("aws:PrincipalType", "User")
+			}
 			c.Set("aws:PrincipalOrgID", "o-outside0000")
 			return c
 		}})
@@ -139,7 +160,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, pol *iam.P
 		svc := s
 		// The service acting for someone else's resource: a source ARN and
 		// account that are not this application's.
-		probes = append(probes, probe{"service", svc, func() *iamContext {
+		probes = append(probes, probe{"service", svc, "", func() *iamContext {
 			return serviceContext(svc, "arn:aws:s3:::someone-elses-bucket", outsideAccount)
 		}})
 	}
@@ -147,32 +168,56 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, pol *iam.P
 	for _, pr := range probes {
 		var p iam.Principal
 		pols := &iam.Policies{Resource: pol}
-		switch pr.reach {
-		case "public", "account":
+		switch {
+		case pr.arn != "":
+			p = probePrincipal(pr.arn)
+			pols.Identity = anyIdentity
+		case pr.reach == "public" || pr.reach == "account":
 			p, _ = iam.ParsePrincipal("arn:aws:sts::" + pr.principal + ":assumed-role/caller/probe")
 			pols.Identity = anyIdentity
 		default:
 			p, _ = iam.ParsePrincipal(pr.principal)
 		}
 		for _, action := range []string{"lambda:InvokeFunction", "lambda:InvokeFunctionUrl"} {
-			ctx := pr.ctx()
+			what := describeProbe(pr) + " may " + action
+			var st flow.Step
 			if action == "lambda:InvokeFunctionUrl" {
 				// A URL call by a principal is a signed (AWS_IAM) call, and
 				// only reaches a function that has such a URL.
 				if !hasURL(fn, qualifier, "AWS_IAM") || pr.reach == "service" {
 					continue
 				}
+				ctx := pr.ctx()
 				ctx.Set("lambda:FunctionUrlAuthType", "AWS_IAM")
+				req := &iam.Request{Principal: p, Action: action, Resource: target, ResourceAccount: fn.Account, Context: ctx}
+				st = decideFn(what, req, pols, fp, "")
 			} else {
-				ctx.SetMissing("lambda:InvokedViaFunctionUrl")
+				// A direct call: lambda:InvokedViaFunctionUrl is absent or
+				// false, so a grant limited to calls through the function's
+				// URL (Bool lambda:InvokedViaFunctionUrl true) does not
+				// open the function; that path is the URL's own flow.
+				for i, via := range []string{"", "false"} {
+					ctx := pr.ctx()
+					if via == "" {
+						ctx.SetMissing("lambda:InvokedViaFunctionUrl")
+					} else {
+						ctx.Set("lambda:InvokedViaFunctionUrl", via)
+					}
+					req := &iam.Request{Principal: p, Action: action, Resource: target, ResourceAccount: fn.Account, Context: ctx}
+					if d := decideFn(what, req, pols, fp, ""); i == 0 || rankOf(d.Decision) < rankOf(st.Decision) {
+						st = d
+					}
+				}
 			}
-			req := &iam.Request{Principal: p, Action: action, Resource: target, ResourceAccount: fn.Account, Context: ctx}
-			st := decide(describeProbe(pr)+" may "+action, req, pols, why)
 			if st.Decision == flow.Denied {
 				continue
 			}
+			who := pr.principal
+			if pr.arn != "" {
+				who = pr.arn
+			}
 			fl := flow.Flow{
-				ID:        fmt.Sprintf("reach/%s/%s/%s:%s", pr.reach, pr.principal, fn.Address, qualifierOrDefault(qualifier)),
+				ID:        fmt.Sprintf("reach/%s/%s/%s:%s", pr.reach, who, fn.Address, qualifierOrDefault(qualifier)),
 				Kind:      flow.KindReach,
 				Decision:  st.Decision,
 				Target:    &flow.Ref{Address: fn.Address, ARN: target, File: fn.File, Line: fn.Line},
@@ -200,7 +245,29 @@ func hasURL(fn *inventory.Function, qualifier, auth string) bool {
 	return false
 }
 
+// principalARNOf is the aws:PrincipalArn of a request by the principal a
+// statement names: a role session's is its role's ARN.
+func principalARNOf(arn string) string {
+	if p, err := iam.ParsePrincipal(arn); err == nil && p.Kind == iam.PrincipalRoleSession && p.RoleARN != "" {
+		return p.RoleARN
+	}
+	return arn
+}
+
+// probePrincipal is the request principal for a statement that names arn:
+// a session of a named role, else the named user or session itself.
+func probePrincipal(arn string) iam.Principal {
+	if s, ok := sessionPrincipal(arn, "probe"); ok && !strings.Contains(arn, ":assumed-role/") {
+		return s
+	}
+	p, _ := iam.ParsePrincipal(arn)
+	return p
+}
+
 func describeProbe(pr probe) string {
+	if pr.arn != "" {
+		return pr.arn + " (account " + pr.principal + ")"
+	}
 	switch pr.reach {
 	case "public":
 		return "any AWS account"

@@ -26,6 +26,7 @@ type world struct {
 	res     map[string]*resourceInfo       // ARN (and stream ARNs) → resource
 	scps    [][]*iam.Policy
 	resList []*resourceInfo
+	fnRes   []*resourceInfo // functions as access targets, in inventory order
 	// byService holds resList by the service of each ARN.
 	byService map[string][]*resourceInfo
 	// actionCache memoizes the catalog actions per service and resource types.
@@ -107,6 +108,24 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 				w.res[s] = infos[i]
 			}
 		}
+	}
+	// Functions are resources too: a role may invoke or manage them. They
+	// join by ARN like any other resource, with their unqualified
+	// function's resource policy.
+	for i := range inv.Functions {
+		f := &inv.Functions[i]
+		if f.ARN == "" || w.res[f.ARN] != nil {
+			continue
+		}
+		info := &resourceInfo{res: &inventory.Resource{Origin: f.Origin, External: f.External, Type: "aws_lambda_function",
+			Service: "lambda", Name: f.Name, ARN: f.ARN, Account: f.Account, Region: f.Region}}
+		fp := w.functionPolicy(f, "")
+		info.policy, info.incomplete = fp.pol, fp.why
+		if f.External && len(f.ResourcePolicies) == 0 && info.incomplete == "" {
+			info.unknownPolicy = fmt.Sprintf("%s is defined outside the configuration, so its resource policy is not known", nonEmpty(f.Address, f.ARN))
+		}
+		w.res[f.ARN] = info
+		w.fnRes = append(w.fnRes, info)
 	}
 	w.scps = w.compileSCPs()
 	return w
@@ -235,17 +254,64 @@ func (w *world) addUnknown(address, field, reason, file string, line int) {
 	w.unknown = append(w.unknown, flow.UnknownValue{Address: address, Field: field, Reason: reason, File: file, Line: line})
 }
 
+// funcPolicy is a function's resource policy for one qualifier, as far as the
+// source knows it.
+type funcPolicy struct {
+	pol *iam.Policy
+	why string // the whole policy is unknown ("" when it is known or absent)
+	// leftOut are permissions the source could not render into statements
+	// (a field is unknown). Each can only add a grant, and only for the
+	// requests its known fields admit.
+	leftOut []inventory.Permission
+}
+
+// leftOutField marks, in a rendered resource policy's unknown list, a
+// statement the source left out; the rest of the document is complete.
+const leftOutField = "statements"
+
 // functionPolicy returns the function's resource policy for a qualifier
 // ("" is the unqualified function). Policies are per qualifier: the one of
 // the unqualified function does not cover an alias, nor the reverse.
-func (w *world) functionPolicy(f *inventory.Function, qualifier string) (*iam.Policy, string) {
+func (w *world) functionPolicy(f *inventory.Function, qualifier string) funcPolicy {
 	for i := range f.ResourcePolicies {
 		qp := &f.ResourcePolicies[i]
-		if qp.Qualifier == qualifier {
-			return w.compile(&qp.Policy, iam.ResourcePolicy, f.Address)
+		if qp.Qualifier != qualifier {
+			continue
+		}
+		var fp funcPolicy
+		fp.pol, fp.why = w.compile(&qp.Policy, iam.ResourcePolicy, f.Address)
+		if fp.why != "" {
+			return fp
+		}
+		for _, u := range qp.Unknown {
+			if u.Field == leftOutField {
+				w.addUnknown(f.Address, "policy "+nonEmpty(qp.Name, f.Address), u.Reason, u.File, u.Line)
+			}
+		}
+		if hasUnknown(qp.Unknown, leftOutField) {
+			fp.leftOut = leftOutPermissions(f, qualifier)
+		}
+		return fp
+	}
+	return funcPolicy{}
+}
+
+// leftOutPermissions lists the permissions on a qualifier that the source
+// could not render. When the inventory says statements are missing but
+// names none (a snapshot from elsewhere), one permission of unknown
+// principal and action stands for them: it may grant anything.
+func leftOutPermissions(f *inventory.Function, qualifier string) []inventory.Permission {
+	var out []inventory.Permission
+	for _, p := range f.Permissions {
+		if p.Qualifier == qualifier && (len(p.Unknown) > 0 || p.Principal == "") {
+			out = append(out, p)
 		}
 	}
-	return nil, ""
+	if len(out) == 0 {
+		out = append(out, inventory.Permission{StatementID: "(unnamed)", Qualifier: qualifier,
+			Unknown: []inventory.Unknown{{Field: "principal", Reason: "the statement is not known"}}})
+	}
+	return out
 }
 
 // accountOf returns the account of an ARN, or def when the ARN has none.

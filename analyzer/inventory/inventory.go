@@ -232,16 +232,19 @@ type AsyncConfig struct {
 // AddPermission (Terraform aws_lambda_permission).
 type Permission struct {
 	Origin
-	StatementID         string    `json:"statement_id"`
-	Qualifier           string    `json:"qualifier,omitempty"`
-	Action              string    `json:"action"`
-	Principal           string    `json:"principal"`
-	SourceARN           string    `json:"source_arn,omitempty"`
-	SourceAccount       string    `json:"source_account,omitempty"`
-	PrincipalOrgID      string    `json:"principal_org_id,omitempty"`
-	EventSourceToken    string    `json:"event_source_token,omitempty"`
-	FunctionURLAuthType string    `json:"function_url_auth_type,omitempty"`
-	Unknown             []Unknown `json:"unknown,omitempty"`
+	StatementID         string `json:"statement_id"`
+	Qualifier           string `json:"qualifier,omitempty"`
+	Action              string `json:"action"`
+	Principal           string `json:"principal"`
+	SourceARN           string `json:"source_arn,omitempty"`
+	SourceAccount       string `json:"source_account,omitempty"`
+	PrincipalOrgID      string `json:"principal_org_id,omitempty"`
+	EventSourceToken    string `json:"event_source_token,omitempty"`
+	FunctionURLAuthType string `json:"function_url_auth_type,omitempty"`
+	// InvokedViaFunctionURL limits a lambda:InvokeFunction grant to calls
+	// through the function's URL (condition lambda:InvokedViaFunctionUrl).
+	InvokedViaFunctionURL bool      `json:"invoked_via_function_url,omitempty"`
+	Unknown               []Unknown `json:"unknown,omitempty"`
 }
 
 // QualifiedPolicy is a resource policy that applies to one qualifier.

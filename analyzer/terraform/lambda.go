@@ -186,6 +186,7 @@ func decodePermission(b *builder, i *instance) {
 	p.PrincipalOrgID = o.str("principal_org_id")
 	p.EventSourceToken = o.str("event_source_token")
 	p.FunctionURLAuthType = o.str("function_url_auth_type")
+	p.InvokedViaFunctionURL = o.boolean("invoked_via_function_url", false)
 	fn, q := fnRef(i, o, "function_name")
 	if qq := o.str("qualifier"); qq != "" {
 		q = qq
@@ -440,7 +441,9 @@ func (b *builder) renderFunctionPolicies(f *inventory.Function) {
 		for _, p := range perms {
 			if len(p.Unknown) > 0 || p.Principal == "" || f.ARN == "" {
 				for _, u := range p.Unknown {
-					qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document",
+					// "statements": the document holds every other statement;
+					// only this one is missing.
+					qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "statements",
 						Reason: "statement " + p.StatementID + " (" + p.Address + ") is left out: " + u.Field + " is unknown: " + u.Reason, File: u.File, Line: u.Line})
 				}
 				continue
@@ -505,6 +508,11 @@ func permissionStatement(p inventory.Permission, resource, partition string) lam
 	add("StringEquals", "aws:PrincipalOrgID", p.PrincipalOrgID)
 	add("StringEquals", "lambda:EventSourceToken", p.EventSourceToken)
 	add("StringEquals", "lambda:FunctionUrlAuthType", p.FunctionURLAuthType)
+	if p.InvokedViaFunctionURL {
+		// AddPermission's InvokedViaFunctionUrl, stored as Lambda's console
+		// writes it for a public URL's second statement.
+		add("Bool", "lambda:InvokedViaFunctionUrl", "true")
+	}
 	if len(cond) > 0 {
 		s.Condition = cond
 	}

@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -42,7 +43,12 @@ type reference struct {
 
 // Push describes a source that invokes through the function's resource policy.
 type Push struct {
+	// Principal is the service principal the source invokes as; "${Region}"
+	// stands for the source's region.
 	Principal string
+	// Forms are every principal a permission may name for the source (the
+	// global and, where AWS documents one, the regional form).
+	Forms []string
 	// SourceAccountCondition: the source ARN carries no account id (S3, SES)
 	// or AWS recommends aws:SourceAccount to prevent confused-deputy use.
 	SourceAccountCondition bool
@@ -56,7 +62,13 @@ type RoleInvoker struct {
 
 // Poll describes an event source mapping's needs on its source.
 type Poll struct {
+	// Actions are the actions Lambda checks when it polls the source: a
+	// denied one stops the mapping.
 	Actions []string
+	// Advised are actions the AWS managed execution-role policy lists but
+	// Lambda does not need to poll a source it is given by ARN: a missing
+	// one is worth a note, never a denial.
+	Advised []string
 	// KMSDecrypt: a source encrypted with a customer managed key also needs
 	// kms:Decrypt on that key.
 	KMSDecrypt bool
@@ -96,6 +108,41 @@ var pushTypes = map[string][]string{
 	"lexv2.amazonaws.com":                    {"lexv2"},
 	"connect.amazonaws.com":                  {"connect"},
 	"bedrock.amazonaws.com":                  {"bedrock"},
+	"pinpoint.${Region}.amazonaws.com":       {"pinpoint"},
+}
+
+// regionalForms lists, by trigger type, the principal forms a permission
+// may name besides the reference's principal, as AWS documents them:
+//
+//   - logs: "logs.amazonaws.com" and "logs.REGION.amazonaws.com" (Amazon
+//     CloudWatch Logs User Guide, "Subscription filters with AWS Lambda":
+//     its add-permission example has named both over time, and both keep
+//     working).
+//   - pinpoint: "pinpoint.REGION.amazonaws.com" is the reference's principal
+//     (Amazon Pinpoint Developer Guide, "Customizing segments with AWS
+//     Lambda"); no global form is documented.
+var regionalForms = map[string][]string{
+	"logs": {"logs.${Region}.amazonaws.com"},
+}
+
+// PrincipalsIn returns the principals a permission may name for the source,
+// for a source in region (the canonical one first).
+func (p Push) PrincipalsIn(region string) []string {
+	forms := p.Forms
+	if len(forms) == 0 {
+		forms = []string{p.Principal}
+	}
+	out := make([]string, 0, len(forms))
+	for _, f := range forms {
+		if strings.Contains(f, "${Region}") {
+			if region == "" {
+				continue
+			}
+			f = strings.ReplaceAll(f, "${Region}", region)
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // Trigger types of role-based invokers, by the principal their role trusts.
@@ -121,6 +168,31 @@ var pollTypes = map[string]string{
 	"Amazon DocumentDB (change streams)": "docdb",
 }
 
+// advisedOnly lists, per mapping type, the actions of the shared reference
+// (which transcribes the AWS managed AWSLambda*ExecutionRole policies) that
+// Lambda does not check when it polls. The required lists per source are:
+//
+//   - Kinesis: DescribeStream, DescribeStreamSummary, GetRecords,
+//     GetShardIterator, ListShards, SubscribeToShard (AWS Lambda Developer
+//     Guide, "Process Amazon Kinesis Data Streams records with Lambda"); the
+//     managed policy AWSLambdaKinesisExecutionRole adds ListStreams.
+//   - DynamoDB Streams: DescribeStream, GetRecords, GetShardIterator on the
+//     stream. AWS's own example policy (Amazon DynamoDB Developer Guide,
+//     "IAM policy to allow an AWS Lambda function to access DynamoDB stream
+//     records") grants ListStreams only on table/NAME/stream/*; ListStreams
+//     has no resource type, so that grant never authorises it, and the
+//     example works: Lambda does not list streams to poll a known one.
+//   - SQS (Lambda Developer Guide, "Using Lambda with Amazon SQS"), MSK
+//     ("Lambda execution role permissions for Amazon MSK"), self-managed
+//     Kafka ("Configuring Lambda execution role permissions"), Amazon MQ
+//     ("Using Lambda with Amazon MQ") and DocumentDB ("Using Lambda with
+//     Amazon DocumentDB"): the reference's required lists are the pages'
+//     required permissions, so nothing is advice only.
+var advisedOnly = map[string][]string{
+	"kinesis":  {"kinesis:ListStreams"},
+	"dynamodb": {"dynamodb:ListStreams"},
+}
+
 // Default returns the embedded reference, decoded once.
 var Default = sync.OnceValue(func() *Reference {
 	r, err := decode(sourcesJSON)
@@ -139,7 +211,8 @@ func decode(data []byte) (*Reference, error) {
 	r := &Reference{push: map[string]Push{}, roles: map[string]RoleInvoker{}, poll: map[string]Poll{}, features: map[string][]string{}}
 	for _, p := range doc.ResourcePolicyInvokers {
 		for _, t := range pushTypes[p.Principal] {
-			r.push[t] = Push{Principal: p.Principal, SourceAccountCondition: p.SourceAccountCondition}
+			forms := append([]string{p.Principal}, regionalForms[t]...)
+			r.push[t] = Push{Principal: p.Principal, Forms: forms, SourceAccountCondition: p.SourceAccountCondition}
 		}
 	}
 	for _, ri := range doc.RoleBasedInvokers {
@@ -156,7 +229,15 @@ func decode(data []byte) (*Reference, error) {
 			continue
 		}
 		_, kms := m.ConditionalActions["kms:Decrypt"]
-		r.poll[t] = Poll{Actions: m.RequiredActions, KMSDecrypt: kms}
+		p := Poll{KMSDecrypt: kms}
+		for _, a := range m.RequiredActions {
+			if slices.Contains(advisedOnly[t], a) {
+				p.Advised = append(p.Advised, a)
+			} else {
+				p.Actions = append(p.Actions, a)
+			}
+		}
+		r.poll[t] = p
 	}
 	for name, req := range doc.ExecutionRoleRequirements {
 		switch name {

@@ -42,6 +42,16 @@ func TestReference(t *testing.T) {
 	if !slices.Contains(ddb.Actions, "dynamodb:GetRecords") {
 		t.Errorf("Poll(dynamodb) = %+v", ddb)
 	}
+	// ListStreams is in the managed policies only: advice, not a requirement.
+	for _, typ := range []string{"dynamodb", "kinesis"} {
+		p, _ := r.Poll(typ)
+		if slices.Contains(p.Actions, typ+":ListStreams") || !slices.Equal(p.Advised, []string{typ + ":ListStreams"}) {
+			t.Errorf("Poll(%s): actions %v, advised %v; want ListStreams advised only", typ, p.Actions, p.Advised)
+		}
+	}
+	if sqs.Advised != nil {
+		t.Errorf("Poll(sqs) advises %v; every SQS action is required", sqs.Advised)
+	}
 	sched, ok := r.RoleInvoker("scheduler")
 	if !ok || sched.TrustPrincipal != "scheduler.amazonaws.com" || !slices.Contains(sched.Actions, "lambda:InvokeFunction") {
 		t.Errorf("RoleInvoker(scheduler) = %+v", sched)
