@@ -80,7 +80,16 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Allowed, describeTrigger(t)))
 	}
 	if t.FunctionARN == "" {
-		fl.Steps = append(fl.Steps, note("target function", flow.Unknown, "the trigger's target function could not be resolved"))
+		why := "the trigger's target function could not be resolved"
+		// Name what it waits for: the loader's reasons name the expression.
+		var waits []string
+		for _, u := range t.Unknown {
+			waits = append(waits, u.Field+": "+u.Reason)
+		}
+		if len(waits) > 0 {
+			why += " (" + strings.Join(waits, "; ") + ")"
+		}
+		fl.Steps = append(fl.Steps, note("target function", flow.Unknown, why))
 		fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
 		return fl
 	}
