@@ -362,6 +362,10 @@ func (b *builder) finish() {
 		}
 		b.inv.Modules = append(b.inv.Modules, mod)
 	}
+	for _, n := range b.res.NotExpanded {
+		b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: n.Address, Reason: n.Reason,
+			File: n.Range.Filename, Line: n.Range.Start.Line})
+	}
 	for _, u := range b.res.Unset {
 		b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: "var." + u.Name,
 			Reason: fmt.Sprintf("needs a value: no default, and no --var, --var-file, .tfvars file or TF_VAR_%s sets it; values derived from it are symbolic (<var.%s>)", u.Name, u.Name),

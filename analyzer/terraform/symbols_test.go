@@ -251,3 +251,36 @@ resource "aws_iam_role_policy" "one" {
 		}
 	}
 }
+
+// A count or for_each that waits for an unset variable is not expanded,
+// and says so as a warning and an unknown: it does not fail the run.
+func TestUnknownExpansionIsAWarning(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+variable "n" { type = number }
+variable "names" { type = set(string) }
+resource "aws_sqs_queue" "counted" {
+  count = var.n
+  name  = "q${count.index}"
+}
+resource "aws_sqs_queue" "each" {
+  for_each = var.names
+  name     = each.key
+}
+resource "aws_sqs_queue" "plain" { name = "plain" }
+`})
+	for _, d := range inv.Diags {
+		if d.Severity == "error" {
+			t.Fatalf("error: %+v", d)
+		}
+	}
+	listed := map[string]bool{}
+	for _, u := range inv.Unknown {
+		listed[u.Address] = strings.Contains(u.Reason, "not known")
+	}
+	if !listed["aws_sqs_queue.counted"] || !listed["aws_sqs_queue.each"] {
+		t.Fatalf("unknowns = %+v", inv.Unknown)
+	}
+	if !hasDiag(inv, "warning", "Instances not known before apply", "main.tf") || findResource(inv, "aws_sqs_queue.plain") == nil {
+		t.Fatalf("diags = %+v", inv.Diags)
+	}
+}

@@ -111,6 +111,9 @@ type Result struct {
 	Default   *Provider         // the root module's default aws provider
 	// Unset lists the root variables without a value, by name.
 	Unset []UnsetVariable
+	// NotExpanded lists resources and modules whose count or for_each is
+	// unknown before apply, in evaluation order.
+	NotExpanded []NotExpanded
 	Diags hcl.Diagnostics
 }
 
@@ -144,6 +147,7 @@ func Evaluate(ctx context.Context, opts Options) (*Result, error) {
 	res.Default = e.provider(root, "aws")
 	e.unsetSummary()
 	res.Unset = e.unset
+	res.NotExpanded = e.unexpanded
 	res.Diags = e.diags
 	return res, nil
 }
@@ -162,6 +166,14 @@ type evaluator struct {
 
 	rootValues map[string]rootValue
 	unset      []UnsetVariable
+	unexpanded []NotExpanded
+}
+
+// NotExpanded is a resource or module whose instances are not known.
+type NotExpanded struct {
+	Address string
+	Reason  string
+	Range   hcl.Range
 }
 
 type loadedConfig struct {

@@ -38,8 +38,7 @@ func (e *evaluator) expand(count, forEach hcl.Expression, sc *scope, addr string
 		}
 		v, reasons := reason.Of(v)
 		if !v.IsKnown() {
-			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid count argument",
-				Detail: fmt.Sprintf("The \"count\" value of %s depends on values that can not be determined%s, so its instances are not known.", addr, because(reasons)), Subject: count.Range().Ptr()})
+			e.notExpanded("count", addr, reasons, count.Range())
 			return nil, byCount
 		}
 		if v.IsNull() || v.Type() != cty.Number {
@@ -70,8 +69,7 @@ func (e *evaluator) expand(count, forEach hcl.Expression, sc *scope, addr string
 		}
 		v, reasons := reason.Of(v)
 		if !v.IsWhollyKnown() && (!v.IsKnown() || v.Type().IsSetType()) {
-			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
-				Detail: fmt.Sprintf("The \"for_each\" value of %s depends on values that can not be determined%s, so its instances are not known.", addr, because(reasons)), Subject: forEach.Range().Ptr()})
+			e.notExpanded("for_each", addr, reasons, forEach.Range())
 			return nil, byForEach
 		}
 		ty := v.Type()
@@ -96,6 +94,16 @@ func (e *evaluator) expand(count, forEach hcl.Expression, sc *scope, addr string
 		return keys, byForEach
 	}
 	return []instanceKey{{key: cty.NilVal}}, single
+}
+
+// notExpanded records a count or for_each that depends on values unknown
+// before apply (an unset variable, an apply-time attribute). Terraform's
+// plan would wait for them too; it is a warning, not an error, so the run
+// goes on with everything else, and the address is listed as unknown.
+func (e *evaluator) notExpanded(arg, addr string, reasons []reason.Mark, rng hcl.Range) {
+	detail := fmt.Sprintf("The %q value of %s depends on values that can not be determined%s, so its instances are not known and not evaluated.", arg, addr, because(reasons))
+	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Instances not known before apply", Detail: detail, Subject: rng.Ptr()})
+	e.unexpanded = append(e.unexpanded, NotExpanded{Address: addr, Reason: detail, Range: rng})
 }
 
 func stringNumber(v cty.Value) (cty.Value, bool) {
