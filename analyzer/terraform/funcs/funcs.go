@@ -85,7 +85,7 @@ func Table(baseDir string) map[string]function.Function {
 		"keys":             stdlib.KeysFunc,
 		"length":           lengthFunc,
 		"log":              stdlib.LogFunc,
-		"lookup":           stdlib.LookupFunc,
+		"lookup":           lookupFunc,
 		"lower":            stdlib.LowerFunc,
 		"matchkeys":        matchKeysFunc,
 		"max":              stdlib.MaxFunc,

@@ -97,3 +97,28 @@ func TestFunctionErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestLookupWithNullDefault(t *testing.T) {
+	fns := Table(t.TempDir())
+	for _, tc := range []struct {
+		expr string
+		want cty.Value
+	}{
+		{`lookup({a = "x"}, "a", null)`, cty.StringVal("x")},
+		{`lookup({a = "x"}, "b", null)`, cty.NullVal(cty.DynamicPseudoType)},
+		{`lookup({a = "x"}, "b", "d")`, cty.StringVal("d")},
+		{`lookup({a = "x"}, "a")`, cty.StringVal("x")},
+	} {
+		expr, diags := hclsyntax.ParseExpression([]byte(tc.expr), "t.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		got, diags := expr.Value(&hcl.EvalContext{Functions: fns})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", tc.expr, diags)
+		}
+		if !got.RawEquals(tc.want) {
+			t.Errorf("%s = %#v, want %#v", tc.expr, got, tc.want)
+		}
+	}
+}
