@@ -284,3 +284,40 @@ resource "aws_sqs_queue" "plain" { name = "plain" }
 		t.Fatalf("diags = %+v", inv.Diags)
 	}
 }
+
+// An attribute of a nested block that the provider computes is unknown,
+// not an error; a misspelt top-level argument of a known value still is.
+func TestComputedNestedAttribute(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+resource "aws_apigatewayv2_domain_name" "d" {
+  domain_name = "api.example.com"
+  domain_name_configuration {
+    certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/x"
+    endpoint_type   = "REGIONAL"
+  }
+}
+resource "aws_sqs_queue" "q" {
+  name = "q-${aws_apigatewayv2_domain_name.d.domain_name_configuration[0].hosted_zone_id}"
+}
+locals { o = { a = "x" } }
+resource "aws_sqs_queue" "bad" {
+  name = local.o.b
+}
+`})
+	errs := 0
+	for _, d := range inv.Diags {
+		if d.Severity == "error" {
+			errs++
+			if d.Line != 14 {
+				t.Errorf("unexpected error %+v", d)
+			}
+		}
+	}
+	if errs != 1 {
+		t.Fatalf("want one error (local.o.b), got %+v", inv.Diags)
+	}
+	q := findResource(inv, "aws_sqs_queue.q")
+	if q == nil || q.Name != "" || len(q.Unknown) == 0 || !strings.Contains(q.Unknown[0].Reason, "nested attribute") {
+		t.Fatalf("queue = %+v", q)
+	}
+}

@@ -37,6 +37,13 @@ func (s *scope) with(name string, v cty.Value) *scope {
 func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
 	ctx, diags := e.evalContext(x.Variables(), sc)
 	v, d := x.Value(ctx)
+	if nested := computedNested(x, d); nested != "" {
+		// Terraform knows each resource's schema, and an attribute of a
+		// nested block (domain_name_configuration[0].hosted_zone_id) that
+		// the configuration does not set is computed at apply; without the
+		// schema, reading one is an unknown, not an error.
+		return reason.Unknown(cty.DynamicPseudoType, nested+" is a nested attribute the provider computes at apply", x.Range()), diags
+	}
 	diags = append(diags, d...)
 	e.diags = append(e.diags, diags...)
 	if diags.HasErrors() {
@@ -47,6 +54,79 @@ func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagn
 		}
 	}
 	return e.withSymbols(x, ctx, v), diags
+}
+
+// computedNested returns the reference when every error in d is an
+// unsupported attribute below the first attribute of a resource or data
+// source reference in x, and "" otherwise.
+func computedNested(x hcl.Expression, d hcl.Diagnostics) string {
+	if !d.HasErrors() {
+		return ""
+	}
+	ref := ""
+	for _, dg := range d {
+		if dg.Severity != hcl.DiagError {
+			continue
+		}
+		if dg.Summary != "Unsupported attribute" || dg.Subject == nil {
+			return ""
+		}
+		found := false
+		for _, t := range x.Variables() {
+			root := t.RootName()
+			switch root {
+			case "var", "local", "module", "path", "terraform", "count", "each", "self":
+				continue
+			}
+			first := 2 // TYPE.NAME.attr, or data.TYPE.NAME.attr
+			if root == "data" {
+				first = 3
+			}
+			if _, ok := attrAfterIndex(t, first); !ok {
+				continue
+			}
+			r := t.SourceRange()
+			if r.Filename == dg.Subject.Filename && dg.Subject.Start.Byte > r.Start.Byte && dg.Subject.End.Byte <= r.End.Byte &&
+				dg.Subject.Start.Byte > attrEnd(t, first) {
+				found, ref = true, string(traversalText(t))
+				break
+			}
+		}
+		if !found {
+			return ""
+		}
+	}
+	return ref
+}
+
+// attrEnd is the end offset of the step that reads the resource's own
+// attribute: an error after it is inside a nested value.
+func attrEnd(t hcl.Traversal, first int) int {
+	i := first
+	if i < len(t) {
+		if _, ok := t[i].(hcl.TraverseIndex); ok {
+			i++
+		}
+	}
+	if i < len(t) {
+		return t[i].SourceRange().End.Byte
+	}
+	return t.SourceRange().End.Byte
+}
+
+func traversalText(t hcl.Traversal) []byte {
+	var b []byte
+	for _, s := range t {
+		switch s := s.(type) {
+		case hcl.TraverseRoot:
+			b = append(b, s.Name...)
+		case hcl.TraverseAttr:
+			b = append(append(b, '.'), s.Name...)
+		case hcl.TraverseIndex:
+			b = append(b, "[…]"...)
+		}
+	}
+	return b
 }
 
 // refSet collects, per referenced object, which attributes are read; nil
