@@ -114,7 +114,7 @@ type Result struct {
 	// NotExpanded lists resources and modules whose count or for_each is
 	// unknown before apply, in evaluation order.
 	NotExpanded []NotExpanded
-	Diags hcl.Diagnostics
+	Diags       hcl.Diagnostics
 }
 
 // Evaluate loads and evaluates the configuration rooted at opts.Dir.
