@@ -65,7 +65,8 @@ functions := [fn | some fn in object.get(input, ["inventory", "functions"], []);
 
 function_by_address := {fn.address: fn | some fn in functions}
 
-role_by_arn := {r.arn: r | some r in object.get(input, ["inventory", "roles"], [])}
+# Roles whose ARN is unknown (empty) are left out: they would collide.
+role_by_arn := {r.arn: r | some r in object.get(input, ["inventory", "roles"], []); r.arn != ""}
 
 triggers := object.get(input, ["inventory", "triggers"], [])
 

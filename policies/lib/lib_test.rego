@@ -91,3 +91,12 @@ test_granting_sids_and_conditions if {
 	granting_sids(fl) == {"AllowAnyone"}
 	conditions(fl) == {"IpAddress aws:SourceIp 10.0.0.0/8"}
 }
+
+# Roles whose ARN is unknown do not collide in role_by_arn (that was an
+# evaluation error that stopped every rule).
+test_role_by_arn_skips_unknown_arns if {
+	roles := [{"address": "aws_iam_role.a", "arn": ""}, {"address": "aws_iam_role.b", "arn": ""}, {"address": "aws_iam_role.c", "arn": "arn:aws:iam::123456789012:role/c"}]
+	m := role_by_arn with input as {"inventory": {"roles": roles}}
+	count(m) == 1
+	m["arn:aws:iam::123456789012:role/c"].address == "aws_iam_role.c"
+}
