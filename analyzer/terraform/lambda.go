@@ -340,7 +340,8 @@ func decodeEventSourceMapping(b *builder, i *instance) {
 	t.FunctionARN, t.Qualifier, t.Target = fn, q, qualified(fn, q)
 	t.Enabled = o.boolean("enabled", true)
 	t.Service = esmService(t.SourceARN)
-	if o.has("self_managed_event_source") {
+	// A dynamic block over an empty list is present but has no blocks.
+	if len(o.blocks("self_managed_event_source")) > 0 {
 		t.Service = "kafka"
 	}
 	t.Events = append(o.strs("topics"), o.strs("queues")...)

@@ -321,3 +321,24 @@ resource "aws_sqs_queue" "bad" {
 		t.Fatalf("queue = %+v", q)
 	}
 }
+
+// An empty dynamic self_managed_event_source block (as community modules
+// write it for every mapping) does not make an SQS mapping a Kafka one.
+func TestEmptyDynamicKafkaBlock(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+resource "aws_sqs_queue" "q" { name = "q" }
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn = aws_sqs_queue.q.arn
+  function_name    = "f"
+  dynamic "self_managed_event_source" {
+    for_each = []
+    content {
+      endpoints = {}
+    }
+  }
+}
+`})
+	if len(inv.Triggers) != 1 || inv.Triggers[0].Service != "sqs" {
+		t.Fatalf("triggers = %+v", inv.Triggers)
+	}
+}
