@@ -168,7 +168,11 @@ type instance struct {
 	rng    hcl.Range
 }
 
-func (i *instance) obj(unknown *[]inventory.Unknown) obj { return newObj(i.Value, unknown, i.rng) }
+func (i *instance) obj(unknown *[]inventory.Unknown) obj {
+	o := newObj(i.Value, unknown, i.rng)
+	o.own = "<" + i.Addr + "."
+	return o
+}
 
 func (b *builder) build() {
 	var insts []*instance

@@ -56,9 +56,10 @@ locals {
 `
 
 func TestSymbolicValues(t *testing.T) {
+	const own = "<aws_sqs_queue.q.name>"
 	cases := []struct {
 		expr string
-		want string // "" when no symbol can stand for the value
+		want string // the argument's own symbol when none can be derived
 	}{
 		{`var.p`, "<var.p>"},
 		{`"${var.p}-fn"`, "<var.p>-fn"},
@@ -75,19 +76,20 @@ func TestSymbolicValues(t *testing.T) {
 		{`data.aws_ssm_parameter.s.value`, "<data.aws_ssm_parameter.s.value>"},
 		{`var.names["k"]`, `<var.names["k"]>`},
 		// The value depends on the hidden text: no symbol, no guess.
-		{`var.env == "prod" ? "a" : "b"`, ""},
-		{`lower(var.p)`, ""},
-		{`upper("${var.p}-x")`, ""},
-		{`format("%5s", var.p)`, ""},
-		{`format("%q", var.p)`, ""},
-		{`lookup({a = "1"}, var.p, "d")`, ""},
-		{`coalesce(var.p, "d")`, ""},
-		{`replace(var.p, "a", "b")`, ""},
-		{`length(var.p) > 3 ? "long" : "short"`, ""},
-		{`"${var.p == "" ? "x" : "y"}-q"`, ""},
+		{`var.env == "prod" ? "a" : "b"`, own},
+		{`lower(var.p)`, own},
+		{`upper("${var.p}-x")`, own},
+		{`format("%5s", var.p)`, own},
+		{`format("%q", var.p)`, own},
+		{`lookup({a = "1"}, var.p, "d")`, own},
+		{`coalesce(var.p, "d")`, own},
+		{`replace(var.p, "a", "b")`, own},
+		{`length(var.p) > 3 ? "long" : "short"`, own},
+		{`"${var.p == "" ? "x" : "y"}-q"`, own},
 	}
 	for _, c := range cases {
 		t.Run(c.expr, func(t *testing.T) {
+			// Stands for the name, whatever it is: identity, not a value.
 			if got := queueName(t, symbolDecls, c.expr); got != c.want {
 				t.Fatalf("name = %q, want %q", got, c.want)
 			}
@@ -186,7 +188,8 @@ locals {
 			return
 		}
 		sym := queueName(t, decls, expr)
-		if sym == "" {
+		if sym == "" || strings.Contains(sym, "<aws_sqs_queue.q.") {
+			// The argument's own symbol names it without deriving it.
 			return
 		}
 		concrete := queueName(t, decls, expr, eval.VarArg{Name: "p", Value: "zz"}, eval.VarArg{Name: "env", Value: "ee"})
@@ -317,7 +320,7 @@ resource "aws_sqs_queue" "bad" {
 		t.Fatalf("want one error (local.o.b), got %+v", inv.Diags)
 	}
 	q := findResource(inv, "aws_sqs_queue.q")
-	if q == nil || q.Name != "" || len(q.Unknown) == 0 || !strings.Contains(q.Unknown[0].Reason, "nested attribute") {
+	if q == nil || q.Name != "<aws_sqs_queue.q.name>" || len(q.Unknown) == 0 || !strings.Contains(q.Unknown[0].Reason, "nested attribute") {
 		t.Fatalf("queue = %+v", q)
 	}
 }
@@ -339,6 +342,37 @@ resource "aws_lambda_event_source_mapping" "m" {
 }
 `})
 	if len(inv.Triggers) != 1 || inv.Triggers[0].Service != "sqs" {
+		t.Fatalf("triggers = %+v", inv.Triggers)
+	}
+}
+
+// A name no symbol can be derived for (lower() of a variable) is still
+// joined by reference: references to the function read its own symbol.
+func TestOwnSymbolsLinkByReference(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+variable "prefix" {}
+resource "aws_lambda_function" "f" {
+  function_name = lower("${var.prefix}-Fn")
+  role          = "arn:aws:iam::123456789012:role/r"
+}
+resource "aws_sqs_queue" "q" { name = "q" }
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn = aws_sqs_queue.q.arn
+  function_name    = aws_lambda_function.f.arn
+}
+resource "aws_lambda_permission" "p" {
+  function_name = aws_lambda_function.f.function_name
+  principal     = "sns.amazonaws.com"
+}
+`})
+	f := findFunction(inv, "aws_lambda_function.f")
+	if f == nil || f.Name != "<aws_lambda_function.f.function_name>" || len(f.Permissions) != 1 {
+		t.Fatalf("function = %+v", f)
+	}
+	if len(f.Unknown) == 0 || !strings.Contains(f.Unknown[0].Reason, "var.prefix") {
+		t.Fatalf("the name's unknown does not say what it waits for: %+v", f.Unknown)
+	}
+	if len(inv.Triggers) != 1 || inv.Triggers[0].FunctionAddress != "aws_lambda_function.f" {
 		t.Fatalf("triggers = %+v", inv.Triggers)
 	}
 }

@@ -23,6 +23,9 @@ type obj struct {
 	prefix  string // field path prefix for Unknown entries, "" or "x."
 	unknown *[]inventory.Unknown
 	rng     hcl.Range // fallback location for reasons without one
+	// own is "<ADDRESS." of the instance read: a symbol that starts so
+	// names one of its own arguments, unknown for a reason worth listing.
+	own string
 }
 
 func newObj(v cty.Value, unknown *[]inventory.Unknown, rng hcl.Range) obj {
@@ -95,8 +98,13 @@ func (o obj) known(name, field string) (cty.Value, bool) {
 func (o obj) text(name, field string) (cty.Value, bool) {
 	v := o.raw(name)
 	if v != cty.NilVal {
-		if u, _ := v.UnmarkDeep(); !u.IsWhollyKnown() {
+		if u, rs := reason.Of(v); !u.IsWhollyKnown() {
 			if c, ok := reason.Concretize(v); ok {
+				if o.own != "" && c.Type() == cty.String && strings.Contains(c.AsString(), o.own) {
+					// Its own symbol stands in for a value no symbol could
+					// carry: say why it is unknown.
+					o.record(field, rs)
+				}
 				if c.IsNull() {
 					return cty.NilVal, true
 				}
@@ -262,7 +270,7 @@ func (o obj) blocks(name string) []obj {
 		return nil
 	}
 	child := func(i int, e cty.Value) obj {
-		return obj{v: e, prefix: fmt.Sprintf("%s%s[%d].", o.prefix, name, i), unknown: o.unknown, rng: o.rng}
+		return obj{v: e, prefix: fmt.Sprintf("%s%s[%d].", o.prefix, name, i), unknown: o.unknown, rng: o.rng, own: o.own}
 	}
 	ty := v.Type()
 	if ty.IsObjectType() || ty.IsMapType() {
@@ -290,6 +298,13 @@ func (o obj) blocks(name string) []obj {
 // written after compacting; a Statement written as a single object stays
 // so, since IAM accepts it.
 func (o obj) document(name, field string) (json.RawMessage, bool) {
+	if raw := o.raw(name); raw != cty.NilVal {
+		if c, ok := reason.Concretize(raw); ok && c.Type() == cty.String && bareSymbol(c.AsString()) {
+			// A document that is only a symbol has no statements to read.
+			_, ok = o.known(name, field)
+			return nil, ok
+		}
+	}
 	v, ok := o.text(name, field)
 	if !ok {
 		return nil, false
@@ -302,6 +317,11 @@ func (o obj) document(name, field string) (json.RawMessage, bool) {
 			*o.unknown = append(*o.unknown, inventory.Unknown{Field: o.prefix + field, Reason: msg, File: o.rng.Filename, Line: o.rng.Start.Line})
 		}
 	})
+}
+
+// bareSymbol: the whole text is one symbol, "<…>".
+func bareSymbol(s string) bool {
+	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>' && strings.Count(s, "<") == 1
 }
 
 func documentJSON(v cty.Value, bad func(string)) (json.RawMessage, bool) {

@@ -42,7 +42,7 @@ func (e *evaluator) resourceValue(rn *resourceNode) cty.Value {
 			sc.each = &eachVals{key: k.key, value: k.value}
 		}
 		inst := &Instance{Addr: base + k.suffix, Module: m, Resource: r, Key: k.key, Provider: prov}
-		inst.Config = e.bodyValue(r.Body, sc, true)
+		inst.Config = ownSymbols(e.bodyValue(r.Body, sc, true), inst.Addr)
 		if e.opts.Knowledge == nil {
 			inst.Value = inst.Config
 		} else if r.Mode == config.Data {
@@ -55,6 +55,35 @@ func (e *evaluator) resourceValue(rn *resourceNode) cty.Value {
 		rn.instances = append(rn.instances, inst)
 	}
 	return aggregate(mode, rn.instances, func(i *Instance) (cty.Value, cty.Value) { return i.Key, i.Value })
+}
+
+// ownSymbols gives each top-level argument whose value is unknown and has
+// no symbol of its own (function_name = lower(var.prefix)) the symbol of
+// the argument itself, <ADDR.NAME>: whatever its value, references to it
+// (aws_lambda_function.f.arn, .function_name) name the same one, so items
+// wired by reference still join.
+func ownSymbols(cfg cty.Value, addr string) cty.Value {
+	u, marks := cfg.Unmark()
+	if !u.IsKnown() || u.IsNull() || !u.Type().IsObjectType() {
+		return cfg
+	}
+	attrs := u.AsValueMap()
+	changed := false
+	for name, v := range attrs {
+		uv, _ := v.Unmark()
+		if uv.IsKnown() || !(uv.Type() == cty.String || uv.Type() == cty.DynamicPseudoType) {
+			continue
+		}
+		if _, ok := reason.SymbolOf(v); ok {
+			continue
+		}
+		attrs[name] = reason.WithSymbol(v, "<"+addr+"."+name+">")
+		changed = true
+	}
+	if !changed {
+		return cfg
+	}
+	return cty.ObjectVal(attrs).WithMarks(marks)
 }
 
 // resourceRef is the value of a resource reference. Attributes that are
