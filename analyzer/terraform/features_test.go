@@ -206,6 +206,24 @@ func TestEvaluationFeatures(t *testing.T) {
 			},
 		},
 		{
+			name: "resource.TYPE.NAME references resolve like TYPE.NAME",
+			dir:  "resourceprefix",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				if len(inv.Diags) != 0 {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
+				}
+				const queue = "arn:aws:sqs:us-east-1:123456789012:jobs"
+				const fn = "arn:aws:lambda:us-east-1:123456789012:function:worker"
+				if len(inv.Triggers) != 1 || inv.Triggers[0].SourceARN != queue || inv.Triggers[0].FunctionARN != fn || inv.Triggers[0].Service != "sqs" {
+					t.Fatalf("triggers = %+v", inv.Triggers)
+				}
+				f := findFunction(inv, "aws_lambda_function.worker")
+				if f == nil || len(f.Permissions) != 1 || f.Permissions[0].SourceARN != queue {
+					t.Fatalf("function = %+v", f)
+				}
+			},
+		},
+		{
 			name: "syntax error in one file is reported with position and the rest loads",
 			dir:  "syntax",
 			check: func(t *testing.T, inv *inventory.Inventory) {
