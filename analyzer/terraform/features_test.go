@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -220,6 +221,28 @@ func TestEvaluationFeatures(t *testing.T) {
 				f := findFunction(inv, "aws_lambda_function.worker")
 				if f == nil || len(f.Permissions) != 1 || f.Permissions[0].SourceARN != queue {
 					t.Fatalf("function = %+v", f)
+				}
+			},
+		},
+		{
+			name: "Terraform 0.11 variable types are read as Terraform reads them",
+			dir:  "legacytypes",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				for i, want := range []string{"legacy-orders", "legacy-refunds"} {
+					q := findResource(inv, fmt.Sprintf("aws_sqs_queue.q[%d]", i))
+					if q == nil || q.Name != want {
+						t.Fatalf("queue %d = %+v, want %s", i, q, want)
+					}
+				}
+				var warnings []int
+				for _, d := range inv.Diags {
+					if d.Severity != "warning" || d.Summary != "Quoted type constraints are deprecated" {
+						t.Fatalf("diagnostic %+v", d)
+					}
+					warnings = append(warnings, d.Line)
+				}
+				if !reflect.DeepEqual(warnings, []int{9, 14}) {
+					t.Fatalf("warnings at lines %v, want 9 and 14 (the quoted types)", warnings)
 				}
 			},
 		},
