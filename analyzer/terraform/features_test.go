@@ -247,6 +247,46 @@ func TestEvaluationFeatures(t *testing.T) {
 			},
 		},
 		{
+			name: "a missing file is unknown with its name, one warning per file, not an error",
+			dir:  "missingfiles",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				var got []string
+				for _, d := range inv.Diags {
+					got = append(got, fmt.Sprintf("%s %s:%d %s", d.Severity, d.File, d.Line, d.Detail))
+				}
+				want := []string{
+					"warning main.tf:16 file build/fn.zip does not exist (a build artifact created before apply?); what is read from it is unknown. Create it (run the build) before lambdacheck to have those values resolved.",
+					"warning main.tf:36 file policies/generated.json.tftpl does not exist (a build artifact created before apply?); what is read from it is unknown. Create it (run the build) before lambdacheck to have those values resolved.",
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+				if q := findResource(inv, "aws_sqs_queue.q"); q == nil || q.Name != "fallback-no" {
+					t.Fatalf("queue = %+v, want try()'s fallback and fileexists() false", q)
+				}
+				r := findRole(inv, "aws_iam_role.worker")
+				if r == nil || len(r.InlinePolicies) != 2 {
+					t.Fatalf("role = %+v", r)
+				}
+				var generated, written *inventory.Policy
+				for k := range r.InlinePolicies {
+					if p := &r.InlinePolicies[k]; p.Address == "aws_iam_role_policy.generated" {
+						generated = p
+					} else {
+						written = p
+					}
+				}
+				if written == nil || written.Document == nil {
+					t.Fatalf("the policy read from an existing file = %+v", written)
+				}
+				if generated == nil || generated.Document != nil || len(generated.Unknown) != 1 ||
+					generated.Unknown[0].Reason != "file policies/generated.json.tftpl does not exist (a build artifact created before apply?)" ||
+					generated.Unknown[0].File != "main.tf" || generated.Unknown[0].Line != 36 {
+					t.Fatalf("the policy read from a missing file = %+v", generated)
+				}
+			},
+		},
+		{
 			name: "syntax error in one file is reported with position and the rest loads",
 			dir:  "syntax",
 			check: func(t *testing.T, inv *inventory.Inventory) {

@@ -37,6 +37,7 @@ func (s *scope) with(name string, v cty.Value) *scope {
 func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
 	ctx, diags := e.evalContext(x.Variables(), sc)
 	v, d := x.Value(ctx)
+	v, d = e.missingFiles(v, d)
 	diags = append(diags, d...)
 	e.diags = append(e.diags, diags...)
 	if diags.HasErrors() {
