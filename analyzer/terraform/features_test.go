@@ -197,12 +197,29 @@ func TestEvaluationFeatures(t *testing.T) {
 				if len(u) != 1 || u[0].Field != "source_arn" || !strings.Contains(u[0].Reason, `module "missing" (source "terraform-aws-modules/sqs/aws", version "4.0.0") is not downloaded`) {
 					t.Fatalf("unknown = %+v", u)
 				}
-				var notLoaded bool
+				var notLoaded []string
 				for _, m := range inv.Modules {
-					notLoaded = notLoaded || (m.Address == "module.missing" && !m.Loaded)
+					if !m.Loaded {
+						notLoaded = append(notLoaded, m.Address)
+					}
 				}
-				if !notLoaded || len(inv.Unknown) != 1 {
+				var unknown []string
+				for _, u := range inv.Unknown {
+					unknown = append(unknown, u.Address)
+				}
+				want := []string{"module.later[0]", "module.later[1]", "module.missing"}
+				if !reflect.DeepEqual(notLoaded, want) || !reflect.DeepEqual(unknown, want) {
 					t.Fatalf("modules = %+v unknown = %+v", inv.Modules, inv.Unknown)
+				}
+				// One warning per module call, naming it and the fix.
+				var warned []string
+				for _, d := range inv.Diags {
+					if d.Severity == "warning" && d.Summary == "Module not installed" && strings.Contains(d.Detail, "run terraform init") {
+						warned = append(warned, fmt.Sprintf("%s:%d %s", d.File, d.Line, d.Detail[:strings.Index(d.Detail, " (")]))
+					}
+				}
+				if !reflect.DeepEqual(warned, []string{`main.tf:7 module "missing"`, `main.tf:21 module "later"`}) || len(inv.Diags) != 2 {
+					t.Fatalf("warnings = %v, diagnostics = %+v", warned, inv.Diags)
 				}
 			},
 		},
