@@ -304,6 +304,37 @@ func TestEvaluationFeatures(t *testing.T) {
 			},
 		},
 		{
+			// Broker, cluster and DocumentDB ARNs are computed with the
+			// documented placeholders; where the ARN is unknown until apply,
+			// the type its event_source_arn refers to names the source kind
+			// (and so the role's required reads and Lambda's batch default).
+			name: "event source kinds from the source ARN, else from the referenced resource type",
+			dir:  "esmkinds",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				want := map[string][3]string{ // service, source ARN, batch size
+					"aws_lambda_event_source_mapping.mq":             {"mq", "arn:aws:mq:us-east-1:123456789012:broker:orders:<aws_mq_broker.orders.id>", "10"},
+					"aws_lambda_event_source_mapping.mq_unnamed":     {"mq", "", "10"},
+					"aws_lambda_event_source_mapping.msk":            {"kafka", "arn:aws:kafka:us-east-1:123456789012:cluster/events/<aws_msk_cluster.events.cluster_uuid>", "100"},
+					"aws_lambda_event_source_mapping.msk_unnamed":    {"kafka", "", "100"},
+					"aws_lambda_event_source_mapping.docdb":          {"docdb", "arn:aws:rds:us-east-1:123456789012:cluster:ledger", "100"},
+					"aws_lambda_event_source_mapping.stream_unnamed": {"dynamodb", "", "100"},
+					"aws_lambda_event_source_mapping.either":         {"unknown", "", "0"},
+				}
+				if len(inv.Triggers) != len(want) {
+					t.Fatalf("triggers = %+v", inv.Triggers)
+				}
+				for _, tr := range inv.Triggers {
+					got := [3]string{tr.Service, tr.SourceARN, fmt.Sprint(tr.Batch.BatchSize)}
+					if got != want[tr.Address] {
+						t.Errorf("%s: service, source ARN, batch size = %q, want %q", tr.Address, got, want[tr.Address])
+					}
+					if tr.SourceARN == "" && (len(tr.Unknown) == 0 || !strings.Contains(tr.Unknown[0].Reason, "var.")) {
+						t.Errorf("%s: unknown = %+v, want the reason the ARN is unknown", tr.Address, tr.Unknown)
+					}
+				}
+			},
+		},
+		{
 			name: "syntax error in one file is reported with position and the rest loads",
 			dir:  "syntax",
 			check: func(t *testing.T, inv *inventory.Inventory) {

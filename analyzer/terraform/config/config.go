@@ -133,6 +133,24 @@ func (r *Resource) Key() string {
 	return r.Type + "." + r.Name
 }
 
+// Traversals returns the references in the expression of the resource's
+// argument name (nil when it is not set), so a caller can tell what an
+// argument refers to even where its value is unknown until apply.
+func (r *Resource) Traversals(name string) []hcl.Traversal {
+	if r.Body == nil {
+		return nil
+	}
+	content, _, _ := r.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
+	if content == nil {
+		return nil
+	}
+	a, ok := content.Attributes[name]
+	if !ok {
+		return nil
+	}
+	return a.Expr.Variables()
+}
+
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "terraform"},
 	{Type: "provider", LabelNames: []string{"name"}},
