@@ -464,6 +464,25 @@ func (k *knowledge) computed(i inst) (map[string]cty.Value, bool) {
 		id := i.name("cluster_identifier", "cluster_identifier_prefix")
 		c["cluster_identifier"], c["id"] = id, id
 		c["arn"] = i.arn("rds", r, a, concat("cluster:", id))
+	case "aws_mq_broker":
+		// Actions, resources, and condition keys for Amazon MQ: a broker is
+		// broker:NAME:ID, the id Amazon MQ assigns.
+		id := cty.StringVal(i.placeholder("id"))
+		c["id"] = id
+		c["arn"] = i.arn("mq", r, a, concat("broker:", i.get("broker_name"), ":", id))
+	case "aws_msk_cluster", "aws_msk_serverless_cluster":
+		// Actions, resources, and condition keys for Amazon Managed Streaming
+		// for Apache Kafka: a cluster is cluster/NAME/UUID; the provider's id
+		// is the ARN.
+		uuid := cty.StringVal(i.placeholder("cluster_uuid"))
+		c["cluster_uuid"] = uuid
+		c["arn"] = i.arn("kafka", r, a, concat("cluster/", i.get("cluster_name"), "/", uuid))
+		c["id"] = c["arn"]
+	case "aws_docdb_cluster":
+		// DocumentDB clusters are RDS resources: cluster:IDENTIFIER.
+		id := i.name("cluster_identifier", "cluster_identifier_prefix")
+		c["cluster_identifier"], c["id"] = id, id
+		c["arn"] = i.arn("rds", r, a, concat("cluster:", id))
 	case "aws_organizations_policy":
 		id := i.placeholder("id")
 		c["id"] = cty.StringVal(id)

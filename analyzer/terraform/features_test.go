@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -216,12 +217,140 @@ func TestEvaluationFeatures(t *testing.T) {
 				if len(f.Permissions[0].Unknown) != 0 {
 					t.Fatalf("a symbolic source ARN is not an unknown field: %+v", f.Permissions[0].Unknown)
 				}
-				var notLoaded bool
+				var notLoaded []string
 				for _, m := range inv.Modules {
-					notLoaded = notLoaded || (m.Address == "module.missing" && !m.Loaded)
+					if !m.Loaded {
+						notLoaded = append(notLoaded, m.Address)
+					}
 				}
-				if !notLoaded || len(inv.Unknown) != 1 {
+				var unknown []string
+				for _, u := range inv.Unknown {
+					unknown = append(unknown, u.Address)
+				}
+				want := []string{"module.later[0]", "module.later[1]", "module.missing"}
+				if !reflect.DeepEqual(notLoaded, want) || !reflect.DeepEqual(unknown, want) {
 					t.Fatalf("modules = %+v unknown = %+v", inv.Modules, inv.Unknown)
+				}
+				// One warning per module call, naming it and the fix.
+				var warned []string
+				for _, d := range inv.Diags {
+					if d.Severity == "warning" && d.Summary == "Module not installed" && strings.Contains(d.Detail, "run terraform init") {
+						warned = append(warned, fmt.Sprintf("%s:%d %s", d.File, d.Line, d.Detail[:strings.Index(d.Detail, " (")]))
+					}
+				}
+				if !reflect.DeepEqual(warned, []string{`main.tf:7 module "missing"`, `main.tf:21 module "later"`}) || len(inv.Diags) != 2 {
+					t.Fatalf("warnings = %v, diagnostics = %+v", warned, inv.Diags)
+				}
+			},
+		},
+		{
+			name: "resource.TYPE.NAME references resolve like TYPE.NAME",
+			dir:  "resourceprefix",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				if len(inv.Diags) != 0 {
+					t.Fatalf("diagnostics = %+v", inv.Diags)
+				}
+				const queue = "arn:aws:sqs:us-east-1:123456789012:jobs"
+				const fn = "arn:aws:lambda:us-east-1:123456789012:function:worker"
+				if len(inv.Triggers) != 1 || inv.Triggers[0].SourceARN != queue || inv.Triggers[0].FunctionARN != fn || inv.Triggers[0].Service != "sqs" {
+					t.Fatalf("triggers = %+v", inv.Triggers)
+				}
+				f := findFunction(inv, "aws_lambda_function.worker")
+				if f == nil || len(f.Permissions) != 1 || f.Permissions[0].SourceARN != queue {
+					t.Fatalf("function = %+v", f)
+				}
+			},
+		},
+		{
+			name: "Terraform 0.11 variable types are read as Terraform reads them",
+			dir:  "legacytypes",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				for i, want := range []string{"legacy-orders", "legacy-refunds"} {
+					q := findResource(inv, fmt.Sprintf("aws_sqs_queue.q[%d]", i))
+					if q == nil || q.Name != want {
+						t.Fatalf("queue %d = %+v, want %s", i, q, want)
+					}
+				}
+				var warnings []int
+				for _, d := range inv.Diags {
+					if d.Severity != "warning" || d.Summary != "Quoted type constraints are deprecated" {
+						t.Fatalf("diagnostic %+v", d)
+					}
+					warnings = append(warnings, d.Line)
+				}
+				if !reflect.DeepEqual(warnings, []int{9, 14}) {
+					t.Fatalf("warnings at lines %v, want 9 and 14 (the quoted types)", warnings)
+				}
+			},
+		},
+		{
+			name: "a missing file is unknown with its name, one warning per file, not an error",
+			dir:  "missingfiles",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				var got []string
+				for _, d := range inv.Diags {
+					got = append(got, fmt.Sprintf("%s %s:%d %s", d.Severity, d.File, d.Line, d.Detail))
+				}
+				want := []string{
+					"warning main.tf:16 file build/fn.zip does not exist (a build artifact created before apply?); what is read from it is unknown. Create it (run the build) before lambdacheck to have those values resolved.",
+					"warning main.tf:36 file policies/generated.json.tftpl does not exist (a build artifact created before apply?); what is read from it is unknown. Create it (run the build) before lambdacheck to have those values resolved.",
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+				if q := findResource(inv, "aws_sqs_queue.q"); q == nil || q.Name != "fallback-no" {
+					t.Fatalf("queue = %+v, want try()'s fallback and fileexists() false", q)
+				}
+				r := findRole(inv, "aws_iam_role.worker")
+				if r == nil || len(r.InlinePolicies) != 2 {
+					t.Fatalf("role = %+v", r)
+				}
+				var generated, written *inventory.Policy
+				for k := range r.InlinePolicies {
+					if p := &r.InlinePolicies[k]; p.Address == "aws_iam_role_policy.generated" {
+						generated = p
+					} else {
+						written = p
+					}
+				}
+				if written == nil || written.Document == nil {
+					t.Fatalf("the policy read from an existing file = %+v", written)
+				}
+				if generated == nil || generated.Document != nil || len(generated.Unknown) != 1 ||
+					generated.Unknown[0].Reason != "file policies/generated.json.tftpl does not exist (a build artifact created before apply?)" ||
+					generated.Unknown[0].File != "main.tf" || generated.Unknown[0].Line != 36 {
+					t.Fatalf("the policy read from a missing file = %+v", generated)
+				}
+			},
+		},
+		{
+			// Broker, cluster and DocumentDB ARNs are computed with the
+			// documented placeholders; where the ARN is unknown until apply,
+			// the type its event_source_arn refers to names the source kind
+			// (and so the role's required reads and Lambda's batch default).
+			name: "event source kinds from the source ARN, else from the referenced resource type",
+			dir:  "esmkinds",
+			check: func(t *testing.T, inv *inventory.Inventory) {
+				want := map[string][3]string{ // service, source ARN, batch size
+					"aws_lambda_event_source_mapping.mq":             {"mq", "arn:aws:mq:us-east-1:123456789012:broker:orders:<aws_mq_broker.orders.id>", "10"},
+					"aws_lambda_event_source_mapping.mq_unnamed":     {"mq", "arn:aws:mq:us-east-1:123456789012:broker:<var.name>:<aws_mq_broker.unnamed.id>", "10"},
+					"aws_lambda_event_source_mapping.msk":            {"kafka", "arn:aws:kafka:us-east-1:123456789012:cluster/events/<aws_msk_cluster.events.cluster_uuid>", "100"},
+					"aws_lambda_event_source_mapping.msk_unnamed":    {"kafka", "arn:aws:kafka:us-east-1:123456789012:cluster/<var.name>/<aws_msk_serverless_cluster.unnamed.cluster_uuid>", "100"},
+					"aws_lambda_event_source_mapping.docdb":          {"docdb", "arn:aws:rds:us-east-1:123456789012:cluster:ledger", "100"},
+					"aws_lambda_event_source_mapping.stream_unnamed": {"dynamodb", "arn:aws:dynamodb:us-east-1:123456789012:table/<var.name>/stream/<aws_dynamodb_table.unnamed.stream_label>", "100"},
+					"aws_lambda_event_source_mapping.either":         {"unknown", "<aws_lambda_event_source_mapping.either.event_source_arn>", "0"},
+				}
+				if len(inv.Triggers) != len(want) {
+					t.Fatalf("triggers = %+v", inv.Triggers)
+				}
+				for _, tr := range inv.Triggers {
+					got := [3]string{tr.Service, tr.SourceARN, fmt.Sprint(tr.Batch.BatchSize)}
+					if got != want[tr.Address] {
+						t.Errorf("%s: service, source ARN, batch size = %q, want %q", tr.Address, got, want[tr.Address])
+					}
+					if tr.SourceARN == "" && (len(tr.Unknown) == 0 || !strings.Contains(tr.Unknown[0].Reason, "var.")) {
+						t.Errorf("%s: unknown = %+v, want the reason the ARN is unknown", tr.Address, tr.Unknown)
+					}
 				}
 			},
 		},

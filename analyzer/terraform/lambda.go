@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -340,6 +341,13 @@ func decodeEventSourceMapping(b *builder, i *instance) {
 	t.FunctionARN, t.Qualifier, t.Target = fn, q, qualified(fn, q)
 	t.Enabled = o.boolean("enabled", true)
 	t.Service = esmService(t.SourceARN)
+	if t.Service == "unknown" {
+		// The ARN is known only after apply; what it refers to still says
+		// which kind of source Lambda polls, so the role's required reads are.
+		if s := esmServiceByReference(i.Resource); s != "" {
+			t.Service = s
+		}
+	}
 	// A dynamic block over an empty list is present but has no blocks.
 	if len(o.blocks("self_managed_event_source")) > 0 {
 		t.Service = "kafka"
@@ -398,6 +406,72 @@ func esmService(arn string) string {
 		}
 	}
 	return svc
+}
+
+// esmSourceTypes are the resource types (managed or data source) whose
+// attribute an event_source_arn names, by poll source kind.
+var esmSourceTypes = map[string]struct{ service, attr string }{
+	"aws_sqs_queue":               {"sqs", "arn"},
+	"aws_kinesis_stream":          {"kinesis", "arn"},
+	"aws_kinesis_stream_consumer": {"kinesis", "arn"},
+	"aws_dynamodb_table":          {"dynamodb", "stream_arn"},
+	"aws_mq_broker":               {"mq", "arn"},
+	"aws_msk_cluster":             {"kafka", "arn"},
+	"aws_msk_serverless_cluster":  {"kafka", "arn"},
+	"aws_docdb_cluster":           {"docdb", "arn"},
+}
+
+// esmServiceByReference names the poll source kind from the resources the
+// event_source_arn expression refers to: one kind among them decides;
+// none, or several (a conditional between a queue and a stream), leave it
+// undecided ("").
+func esmServiceByReference(r *config.Resource) string {
+	kinds := map[string]bool{}
+	var kind string
+	for _, t := range r.Traversals("event_source_arn") {
+		ty, attr, ok := referencedAttr(t)
+		// No attribute: the instance key is an expression (q[each.key].arn),
+		// which ends the traversal; the type still tells.
+		if k, known := esmSourceTypes[ty]; ok && known && (attr == "" || k.attr == attr) {
+			kinds[k.service], kind = true, k.service
+		}
+	}
+	if len(kinds) != 1 {
+		return ""
+	}
+	return kind
+}
+
+// referencedAttr returns the resource type and attribute a reference reads:
+// TYPE.NAME.ATTR, resource.TYPE.NAME.ATTR or data.TYPE.NAME.ATTR, with an
+// optional literal instance key after NAME; attr is "" when the traversal
+// ends before one. ok is false for other references.
+func referencedAttr(t hcl.Traversal) (ty, attr string, ok bool) {
+	step := func(i int) string {
+		if i < len(t) {
+			if a, ok := t[i].(hcl.TraverseAttr); ok {
+				return a.Name
+			}
+		}
+		return ""
+	}
+	root, first := t.RootName(), 1
+	switch root {
+	case "var", "local", "module", "path", "terraform", "count", "each", "self":
+		return "", "", false
+	case "data", "resource":
+		root, first = step(1), 2
+	}
+	if root == "" || step(first) == "" {
+		return "", "", false
+	}
+	at := first + 1
+	if at < len(t) {
+		if _, isIndex := t[at].(hcl.TraverseIndex); isIndex {
+			at++
+		}
+	}
+	return root, step(at), true
 }
 
 // defaultBatchSize is Lambda's default per source (AWS CreateEventSourceMapping).

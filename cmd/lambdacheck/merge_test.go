@@ -107,6 +107,47 @@ func TestSimulateReportsLoadErrorsAndExits2(t *testing.T) {
 	}
 }
 
+// What the load could not resolve but is no error in the configuration —
+// a registry module not downloaded, a build artifact not built — is a
+// warning on stderr and an unknown in the output; the exit status stays
+// the findings' (0 here).
+func TestSimulateWarnsWithoutPartialExit(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.tf"), `module "fn" {
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "7.20.0"
+}
+
+resource "aws_lambda_function" "f" {
+  function_name    = "f"
+  role             = "arn:aws:iam::123456789012:role/f"
+  filename         = "build/f.zip"
+  source_code_hash = filebase64sha256("build/f.zip")
+}
+`)
+	out, stderr, code := runCLI(t, "", "simulate", dir, "--format", "json", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		filepath.Join(dir, "main.tf") + `:1:1: warning: Module not installed: module "fn" (source "terraform-aws-modules/lambda/aws", version "7.20.0") is not downloaded: run terraform init`,
+		filepath.Join(dir, "main.tf") + ":10:22: warning: Missing file: file build/f.zip does not exist",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	var res struct {
+		Unknowns []struct{ Address, Reason string } `json:"unknowns"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Unknowns) != 1 || res.Unknowns[0].Address != "module.fn" || !strings.Contains(res.Unknowns[0].Reason, "run terraform init") {
+		t.Fatalf("unknowns = %+v", res.Unknowns)
+	}
+}
+
 func TestDepthMustBePositive(t *testing.T) {
 	for _, c := range []string{"simulate", "graph"} {
 		if _, stderr, code := runCLI(t, "", c, "../../fixtures/thumbnails", "--depth", "0"); code != 2 || !strings.Contains(stderr, "--depth 0") {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -130,6 +131,24 @@ func (r *Resource) Key() string {
 		return "data." + r.Type + "." + r.Name
 	}
 	return r.Type + "." + r.Name
+}
+
+// Traversals returns the references in the expression of the resource's
+// argument name (nil when it is not set), so a caller can tell what an
+// argument refers to even where its value is unknown until apply.
+func (r *Resource) Traversals(name string) []hcl.Traversal {
+	if r.Body == nil {
+		return nil
+	}
+	content, _, _ := r.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
+	if content == nil {
+		return nil
+	}
+	a, ok := content.Attributes[name]
+	if !ok {
+		return nil
+	}
+	return a.Expr.Variables()
 }
 
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -306,7 +325,7 @@ func (m *Module) addVariable(b *hcl.Block) hcl.Diagnostics {
 	v := &Variable{Name: name, Type: cty.DynamicPseudoType, Nullable: true, Range: b.DefRange}
 	content, diags := b.Body.Content(variableSchema)
 	if a, ok := content.Attributes["type"]; ok {
-		ty, defaults, d := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		ty, defaults, d := variableType(a.Expr)
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			v.Type, v.Defaults, v.HasType = ty, defaults, true
@@ -335,6 +354,42 @@ func (m *Module) addVariable(b *hcl.Block) hcl.Diagnostics {
 	}
 	m.Variables[name] = v
 	return diags
+}
+
+// variableType decodes a variable's type argument, with the forms of
+// Terraform 0.11 that Terraform still reads: the bare keywords list and map
+// mean list(any) and map(any) (as in JSON syntax, "type": "list"). The
+// quoted native forms "string", "list" and "map" are read as those types
+// with a warning, as Terraform 0.12 to 0.14 did; Terraform 0.15 and later
+// refuse them, but the values they declare are still worth evaluating.
+func variableType(expr hcl.Expression) (cty.Type, *typeexpr.Defaults, hcl.Diagnostics) {
+	if tmpl, ok := expr.(*hclsyntax.TemplateExpr); ok && tmpl.IsStringLiteral() {
+		v, _ := tmpl.Value(nil)
+		ty, hint := cty.DynamicPseudoType, ""
+		switch s := v.AsString(); s {
+		case "string":
+			ty, hint = cty.String, `Remove the quotes around "string".`
+		case "list", "map":
+			ty = cty.List(cty.DynamicPseudoType)
+			if s == "map" {
+				ty = cty.Map(cty.DynamicPseudoType)
+			}
+			hint = fmt.Sprintf(`Remove the quotes around %q and write %s(string) (or the element type it holds) instead.`, s, s)
+		default:
+			return cty.DynamicPseudoType, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid legacy variable type hint",
+				Detail: `A quoted type constraint must be "string", "list" or "map"; write the type without quotes, e.g. list(string).`, Subject: expr.Range().Ptr()}}
+		}
+		return ty, nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Quoted type constraints are deprecated",
+			Detail:  "Terraform 0.11 and earlier required type constraints in quotes; Terraform 0.12 to 0.14 accept them with this warning and Terraform 0.15 and later refuse them. " + hint,
+			Subject: expr.Range().Ptr()}}
+	}
+	switch hcl.ExprAsKeyword(expr) {
+	case "list":
+		return cty.List(cty.DynamicPseudoType), nil, nil
+	case "map":
+		return cty.Map(cty.DynamicPseudoType), nil, nil
+	}
+	return typeexpr.TypeConstraintWithDefaults(expr)
 }
 
 func (m *Module) addLocals(b *hcl.Block) hcl.Diagnostics {

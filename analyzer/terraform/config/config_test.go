@@ -147,6 +147,9 @@ func TestLoadDiagnostics(t *testing.T) {
 		{"variable default against its type",
 			map[string]string{"main.tf": "variable \"n\" {\n  type    = number\n  default = \"ten\"\n}\n"},
 			hcl.DiagError, "Invalid default value for variable", "main.tf", 3},
+		{"quoted type other than string, list or map",
+			map[string]string{"main.tf": "variable \"n\" {\n  type = \"number\"\n}\n"},
+			hcl.DiagError, "Invalid legacy variable type hint", "main.tf", 2},
 		{"syntax error in one file, the other still loads",
 			map[string]string{"bad.tf": "resource \"aws_sqs_queue\" \"q\" {\n", "good.tf": "resource \"aws_sns_topic\" \"t\" {}\n"},
 			hcl.DiagError, "Unclosed configuration block", "bad.tf", 1},
@@ -187,5 +190,45 @@ func TestLoadReadsFilesInLexicalOrderAndSkipsOthers(t *testing.T) {
 	}
 	if strings.Join(m.Files, " ") != "a.tf.json b.tf c_override.tf" {
 		t.Fatalf("files = %v", m.Files)
+	}
+}
+
+// Terraform 0.11 type syntax: Terraform reads the bare keywords list and map
+// as list(any) and map(any); the quoted forms are read as their types with
+// a warning (Terraform 0.12 to 0.14), JSON strings like native keywords.
+func TestLegacyVariableTypes(t *testing.T) {
+	anyList, anyMap := cty.List(cty.DynamicPseudoType), cty.Map(cty.DynamicPseudoType)
+	cases := []struct {
+		name, file, src string
+		want            cty.Type
+		warn            bool
+	}{
+		{"bare list", "main.tf", `type = list`, anyList, false},
+		{"bare map", "main.tf", `type = map`, anyMap, false},
+		{"quoted string", "main.tf", `type = "string"`, cty.String, true},
+		{"quoted list", "main.tf", `type = "list"`, anyList, true},
+		{"quoted map", "main.tf", `type = "map"`, anyMap, true},
+		{"modern list(string) is unchanged", "main.tf", `type = list(string)`, cty.List(cty.String), false},
+		{"JSON list", "main.tf.json", `"type": "list"`, anyList, false},
+		{"JSON string", "main.tf.json", `"type": "string"`, cty.String, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := "variable \"v\" {\n  " + c.src + "\n}\n"
+			if strings.HasSuffix(c.file, ".json") {
+				src = `{"variable": {"v": {` + c.src + `}}}`
+			}
+			m, diags := load(t, map[string]string{c.file: src})
+			if diags.HasErrors() {
+				t.Fatalf("errors: %v", diags)
+			}
+			if c.warn != (len(diags) == 1 && diags[0].Severity == hcl.DiagWarning && diags[0].Subject.Start.Line == 2) {
+				t.Fatalf("diagnostics = %v, want a warning at line 2: %v", diags, c.warn)
+			}
+			v := m.Variables["v"]
+			if v == nil || !v.HasType || !v.Type.Equals(c.want) {
+				t.Fatalf("variable = %+v, want type %#v", v, c.want)
+			}
+		})
 	}
 }

@@ -130,6 +130,7 @@ func Evaluate(ctx context.Context, opts Options) (*Result, error) {
 		funcs:   funcs.Table(dir),
 		configs: map[string]*loadedConfig{},
 		env:     envMap(opts.Env),
+		missing: map[string]bool{},
 	}
 	rootCfg, diags, err := config.Load(ctx, dir, "")
 	if err != nil {
@@ -163,6 +164,8 @@ type evaluator struct {
 	diags    hcl.Diagnostics
 	count    int
 	stopped  bool
+	// missing are the files file functions did not find, warned about once.
+	missing map[string]bool
 
 	rootValues map[string]rootValue
 	unset      []UnsetVariable

@@ -37,11 +37,18 @@ func (s *scope) with(name string, v cty.Value) *scope {
 func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
 	ctx, diags := e.evalContext(x.Variables(), sc)
 	v, d := x.Value(ctx)
+	v, d = e.missingFiles(v, d)
 	if nested := computedNested(x, d); nested != "" {
 		// Terraform knows each resource's schema, and an attribute of a
 		// nested block (domain_name_configuration[0].hosted_zone_id) that
 		// the configuration does not set is computed at apply; without the
 		// schema, reading one is an unknown, not an error.
+		for _, dg := range d {
+			if dg.Severity != hcl.DiagError {
+				e.diags = append(e.diags, dg)
+			}
+		}
+		e.diags = append(e.diags, diags...)
 		return reason.Unknown(cty.DynamicPseudoType, nested+" is a nested attribute the provider computes at apply", x.Range()), diags
 	}
 	diags = append(diags, d...)
@@ -156,6 +163,10 @@ func (e *evaluator) evalContext(traversals []hcl.Traversal, sc *scope) (*hcl.Eva
 	vars := map[string]cty.Value{}
 	varObj, localObj := map[string]cty.Value{}, map[string]cty.Value{}
 	mods, ress := refSet{}, refSet{}
+	// Resource types referenced as TYPE.NAME and as resource.TYPE.NAME
+	// (Terraform's escape for a type named like a reserved word, so only
+	// the bare form becomes a root variable).
+	bare, prefixed := map[string]bool{}, map[string]bool{}
 	m := sc.mod
 	for _, t := range traversals {
 		root := t.RootName()
@@ -205,6 +216,17 @@ func (e *evaluator) evalContext(traversals []hcl.Traversal, sc *scope) (*hcl.Eva
 			}
 			attr, _ := attrAfterIndex(t, 3)
 			ress.add("data."+ty+"."+name, attr, rng)
+		case "resource":
+			ty, ok1 := attrAt(t, 1)
+			name, ok2 := attrAt(t, 2)
+			if !ok1 || !ok2 {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference",
+					Detail: `The "resource" object must be followed by two attribute names: the resource type and the resource name.`, Subject: rng.Ptr()})
+				continue
+			}
+			attr, _ := attrAfterIndex(t, 3)
+			ress.add(ty+"."+name, attr, rng)
+			prefixed[ty] = true
 		case "path":
 			rel := "."
 			if m.Config != nil && m.Config.Rel != "" {
@@ -239,6 +261,7 @@ func (e *evaluator) evalContext(traversals []hcl.Traversal, sc *scope) (*hcl.Eva
 			}
 			attr, _ := attrAfterIndex(t, 2)
 			ress.add(root+"."+name, attr, rng)
+			bare[root] = true
 		}
 	}
 	if len(varObj) > 0 {
@@ -280,16 +303,24 @@ func (e *evaluator) evalContext(traversals []hcl.Traversal, sc *scope) (*hcl.Eva
 			}
 			types[ty][name] = v
 		}
-		data := map[string]cty.Value{}
+		data, res := map[string]cty.Value{}, map[string]cty.Value{}
 		for ty, names := range types {
 			if len(ty) > 5 && ty[:5] == "data." {
 				data[ty[5:]] = cty.ObjectVal(names)
 				continue
 			}
-			vars[ty] = cty.ObjectVal(names)
+			if bare[ty] {
+				vars[ty] = cty.ObjectVal(names)
+			}
+			if prefixed[ty] {
+				res[ty] = cty.ObjectVal(names)
+			}
 		}
 		if len(data) > 0 {
 			vars["data"] = cty.ObjectVal(data)
+		}
+		if len(res) > 0 {
+			vars["resource"] = cty.ObjectVal(res)
 		}
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: e.funcs}, diags

@@ -189,6 +189,12 @@ func (e *evaluator) expandCall(parent *ModuleInstance, cn *callNode) cty.Value {
 	var cfg *config.Module
 	if why == "" {
 		cfg, why = e.loadConfig(dir, rel, c.Range)
+	} else {
+		// Once per call, whatever its instances: the fix is one terraform
+		// init, and a call whose count is unknown or 0 has no instance to
+		// carry the unknown.
+		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Module not installed",
+			Detail: why + "; every value it would produce is unknown.", Subject: c.Range.Ptr()})
 	}
 	base := prefixed(parent.Addr, "module."+c.Name)
 	keys, mode := e.expand(c.Count, c.ForEach, &scope{mod: parent}, base)

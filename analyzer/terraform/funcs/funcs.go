@@ -514,12 +514,30 @@ func readText(b []byte) (cty.Value, error) {
 	return cty.StringVal(string(b)), nil
 }
 
+// MissingFileError is the error of a file function (file, filebase64,
+// the file hashes, templatefile) whose file does not exist. Terraform fails
+// the same way; the evaluator tells it from other errors because such a
+// file is often a build artifact made before terraform apply (a zip whose
+// hash is source_code_hash), so what was read from it is unknown, not wrong.
+type MissingFileError struct {
+	Name string // as written in the call
+	Rel  string // slash-separated, relative to the root module directory
+}
+
+func (e *MissingFileError) Error() string {
+	return fmt.Sprintf("no file exists at %q; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", e.Name)
+}
+
 func readFile(baseDir, name string) ([]byte, error) {
 	p := abs(baseDir, name)
 	info, err := os.Stat(p)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("no file exists at %q; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", name)
+			rel, rerr := filepath.Rel(filepath.FromSlash(abs(baseDir, ".")), filepath.FromSlash(p))
+			if rerr != nil {
+				rel = p
+			}
+			return nil, &MissingFileError{Name: name, Rel: filepath.ToSlash(rel)}
 		}
 		return nil, fmt.Errorf("failed to read file %q: %w", name, err)
 	}

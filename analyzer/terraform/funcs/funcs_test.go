@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -120,5 +121,39 @@ func TestLookupWithNullDefault(t *testing.T) {
 		if !got.RawEquals(tc.want) {
 			t.Errorf("%s = %#v, want %#v", tc.expr, got, tc.want)
 		}
+	}
+}
+
+// A file that does not exist is a MissingFileError the evaluator can tell
+// from other errors, naming the file relative to the root module.
+func TestMissingFileError(t *testing.T) {
+	cases := []struct{ expr, rel string }{
+		{`filebase64sha256("build/fn.zip")`, "build/fn.zip"},
+		{`filemd5("./build/../build/fn.zip")`, "build/fn.zip"},
+		{`file("nested/missing.json")`, "nested/missing.json"},
+		{`templatefile("missing.tftpl", {})`, "missing.tftpl"},
+		{`filebase64("missing.bin")`, "missing.bin"},
+		{`filesha256("missing.bin")`, "missing.bin"},
+		{`file(".")`, ""}, // a directory is an error of its own
+	}
+	for _, tc := range cases {
+		t.Run(tc.expr, func(t *testing.T) {
+			_, diags := eval(t, tc.expr)
+			if len(diags) != 1 {
+				t.Fatalf("diagnostics = %v", diags)
+			}
+			extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](diags[0])
+			var mf *MissingFileError
+			isMissing := ok && errors.As(extra.FunctionCallError(), &mf)
+			if tc.rel == "" {
+				if isMissing {
+					t.Fatalf("%s is a MissingFileError", tc.expr)
+				}
+				return
+			}
+			if !isMissing || mf.Rel != tc.rel {
+				t.Fatalf("error %v (%#v), want a MissingFileError for %s", diags[0], mf, tc.rel)
+			}
+		})
 	}
 }

@@ -16,3 +16,9 @@ resource "aws_lambda_permission" "p" {
   principal     = "sqs.amazonaws.com"
   source_arn    = module.missing.queue_arn
 }
+
+# Added to the configuration after terraform init: not in modules.json.
+module "later" {
+  source = "terraform-aws-modules/sns/aws"
+  count  = 2
+}
