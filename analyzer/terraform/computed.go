@@ -154,6 +154,11 @@ func (i inst) functionARN(ref cty.Value) (cty.Value, string) {
 // splitFunctionRef handles the FunctionName forms Lambda accepts: name,
 // name:qualifier, ACCOUNT:function:name[:qualifier] and the full ARN.
 func splitFunctionRef(s, partition, region, account string) (arn, qualifier string) {
+	if symbolNamesARN(s) {
+		// <module.fn.lambda_function_arn> is an ARN, not a name: written
+		// into a function ARN it would join with nothing.
+		return s, ""
+	}
 	if strings.HasPrefix(s, "arn:") {
 		parts := strings.Split(s, ":")
 		if len(parts) >= 7 && parts[5] == "function" {
@@ -175,6 +180,16 @@ func splitFunctionRef(s, partition, region, account string) (arn, qualifier stri
 		return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", partition, region, account, parts[0]), parts[1]
 	}
 	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", partition, region, account, s), ""
+}
+
+// symbolNamesARN: the text is one symbol whose expression ends in an
+// attribute named for an ARN (.arn, .lambda_function_arn, .qualified_arn).
+func symbolNamesARN(s string) bool {
+	if !bareSymbol(s) {
+		return false
+	}
+	last := s[strings.LastIndexByte(s, '.')+1 : len(s)-1]
+	return last == "arn" || strings.HasSuffix(last, "_arn") || strings.HasPrefix(last, "arn_")
 }
 
 func dnsSuffix(partition string) string {
