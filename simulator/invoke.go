@@ -406,7 +406,7 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
 	actions := append(append([]string(nil), poll.Actions...), poll.Advised...)
 	for _, action := range actions {
-		advised := slices.Contains(poll.Advised, action)
+		advised := slices.Contains(poll.Advised, action) || publicBrokerVPCAction(t.Service, action, src)
 		resource := t.SourceARN
 		switch w.actionResource(action, t.SourceARN) {
 		case resourceNone:
@@ -622,6 +622,14 @@ func qualifierName(q string) string {
 		return "the unqualified function"
 	}
 	return "qualifier " + q
+}
+
+// publicBrokerVPCAction: Lambda reaches a publicly accessible Amazon MQ
+// broker through its public endpoint; the ec2 permissions it lists are for
+// the broker's VPC ("Process Amazon MQ messages with Lambda", network
+// configuration), so for such a broker they are advice.
+func publicBrokerVPCAction(service, action string, src *resourceInfo) bool {
+	return service == "mq" && strings.HasPrefix(action, "ec2:") && src != nil && src.res.Attributes["publicly_accessible"] == "true"
 }
 
 func hasUnknown(us []inventory.Unknown, field string) bool {

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -393,6 +394,44 @@ func TestFunctionInvokesFunctionInInventory(t *testing.T) {
 	for _, f := range flowsOf(simulate(t, inv), flow.KindAccess) {
 		if f.Resource.Address == "aws_lambda_function.step1" {
 			t.Fatalf("a \"*\" grant linked a function: %+v", f)
+		}
+	}
+}
+
+// A publicly accessible Amazon MQ broker is polled through its public
+// endpoint: the VPC (ec2) permissions are advice there, required for a
+// broker in a VPC.
+func TestMQBrokerVPCPermissions(t *testing.T) {
+	for _, public := range []bool{true, false} {
+		inv := loadHCL(t, hclBase+fmt.Sprintf(`
+resource "aws_mq_broker" "b" {
+  broker_name         = "orders"
+  engine_type         = "RabbitMQ"
+  publicly_accessible = %t
+}
+resource "aws_iam_role_policy" "mq" {
+  role   = aws_iam_role.web.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = ["mq:DescribeBroker", "secretsmanager:GetSecretValue"], Resource = "*" },
+  ] })
+}
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn = aws_mq_broker.b.arn
+  function_name    = aws_lambda_function.web.arn
+  queues           = ["orders"]
+}
+`, public))
+		res := simulate(t, inv)
+		inv0 := flowsOf(res, flow.KindInvoke)
+		if len(inv0) != 1 {
+			t.Fatalf("invoke flows = %+v", inv0)
+		}
+		want := flow.Denied
+		if public {
+			want = flow.Allowed
+		}
+		if inv0[0].Decision != want {
+			t.Errorf("public=%v: %s, want %s: %+v", public, inv0[0].Decision, want, failingStep(inv0[0]))
 		}
 	}
 }

@@ -100,6 +100,7 @@ var primary = map[string]decoder{
 	"aws_cloudwatch_metric_alarm": decodeAlarm,
 	"aws_rds_cluster":             decodeSimpleResource("rds", "kms_key_id"),
 	"aws_organizations_policy":    decodeOrgPolicy,
+	"aws_mq_broker":               decodeBroker,
 }
 
 var secondary = map[string]decoder{

@@ -197,6 +197,17 @@ func decodeSimpleResource(service, kmsAttr string) decoder {
 	}
 }
 
+// decodeBroker records an Amazon MQ broker; whether it is publicly
+// accessible decides whether Lambda needs the VPC permissions to poll it.
+func decodeBroker(b *builder, i *instance) {
+	r, o := newResource(i, "mq")
+	r.Name = o.str("broker_name")
+	if o.boolean("publicly_accessible", false) {
+		setAttr(r, "publicly_accessible", "true")
+	}
+	b.addResource(r)
+}
+
 // decodeDataResource records a resource the configuration only looks up.
 func decodeDataResource(b *builder, i *instance, service string) {
 	r, o := newResource(i, service)
