@@ -18,6 +18,14 @@ type ARN struct {
 	any       bool // the pattern is a lone "*"
 }
 
+// Symbols in ARNs (see symbol.go): the value and the pattern are split at
+// colons outside their symbols. A symbol inside one of the first five parts
+// stays in that part — a partition, service, region or account never holds
+// a ':' — and is matched within it; a symbol in the resource part may hold
+// anything. When either side does not show six parts outside its symbols,
+// a symbol may stand for several parts at once, and the answer is Unknown
+// unless no text could match at all.
+
 // partKind lets the common ARN parts skip the wildcard matcher.
 type partKind uint8
 
@@ -66,8 +74,15 @@ func (a ARN) Template() Template { return a.t }
 // matches. A lone "*" matches every ARN; any other pattern that is not six
 // parts matches nothing. Variables behave as in Template.Match.
 func (a ARN) Match(s string, r Resolver) Tri {
+	if !a.t.vars && (a.t.sym || strings.IndexByte(s, '<') >= 0) {
+		src := a.t.src
+		if a.t.toks != nil {
+			src = a.t.enc
+		}
+		return arnSymbolic(src, s, a.star, a.one)
+	}
 	vp, ok := splitARN(s)
-	if !ok {
+	if !ok && !a.t.vars {
 		return False
 	}
 	if !a.t.vars {
@@ -78,6 +93,12 @@ func (a ARN) Match(s string, r Resolver) Tri {
 		return False
 	}
 	enc := string(buf)
+	if strings.IndexByte(enc, '<') >= 0 || strings.IndexByte(s, '<') >= 0 {
+		return res.And(arnSymbolic(enc, s, encStar, encOne))
+	}
+	if !ok {
+		return False
+	}
 	if len(enc) == 1 && enc[0] == encStar {
 		return res
 	}
