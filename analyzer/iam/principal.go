@@ -3,13 +3,15 @@ package iam
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
 
 // PrincipalSet is a compiled Principal or NotPrincipal element.
 type PrincipalSet struct {
 	Any       bool     // "*" or {"AWS": "*"}
 	Accounts  []string // 12-digit ids, from "123456789012" or "arn:…:iam::123456789012:root"
-	ARNs      []string // IAM users, roles, assumed-role sessions, federated users
+	ARNs      []string // IAM users, roles, assumed-role sessions, federated users; or a lone symbol ("<var.role_arn>") that may name any principal
 	Services  []string // lower-case service principal names
 	Federated []string
 	Canonical []string
@@ -78,6 +80,11 @@ func (ps *PrincipalSet) addAWS(s string) error {
 	}
 	a, ok := parseARN(s)
 	if !ok {
+		if pattern.HasSymbol(s) {
+			// A value unknown before apply: it may name any principal.
+			ps.ARNs = append(ps.ARNs, s)
+			return nil
+		}
 		return fmt.Errorf("AWS principal %q is neither an account id nor an ARN", s)
 	}
 	if strings.ContainsAny(s, "*?") {
@@ -85,7 +92,7 @@ func (ps *PrincipalSet) addAWS(s string) error {
 		return fmt.Errorf("AWS principal %q: wildcards are only allowed as the whole principal \"*\"", s)
 	}
 	if a.service == "iam" && a.resource == "root" {
-		if !isAccountID(a.account) {
+		if !isAccountID(a.account) && !pattern.HasSymbol(a.account) {
 			return fmt.Errorf("AWS principal %q has an invalid account id", s)
 		}
 		ps.Accounts = append(ps.Accounts, a.account)
@@ -238,68 +245,91 @@ const (
 	grantDirect             // the exact user, session, federated user, service or identity provider
 )
 
-// match reports how the set names p.
-func (ps *PrincipalSet) match(p *Principal) grantKind {
-	best := grantNone
+// match reports how the set names p: certain is the best kind that names p
+// for sure, maybe a better kind that may name it, depending on symbols
+// (values unknown before apply), or grantNone.
+func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
 	if ps.Any {
-		best = grantWildcard
+		certain = grantWildcard
+	}
+	note := func(k grantKind, t tri) {
+		switch {
+		case t == tTrue && k > certain:
+			certain = k
+		case t == tUnknown && k > maybe:
+			maybe = k
+		}
+	}
+	done := func() (grantKind, grantKind) {
+		if maybe <= certain {
+			maybe = grantNone
+		}
+		return certain, maybe
 	}
 	switch p.Kind {
 	case PrincipalService:
 		for _, s := range ps.Services {
-			if strings.EqualFold(s, p.ARN) {
-				return grantDirect
-			}
+			note(grantDirect, pattern.EqualText(s, p.ARN, true))
 		}
-		return best
+		return done()
 	case PrincipalAnonymous:
-		return best
+		return done()
 	case PrincipalFederatedIdP:
 		for _, f := range ps.Federated {
-			if f == p.ARN {
-				return grantDirect
-			}
+			note(grantDirect, pattern.EqualText(f, p.ARN, false))
 		}
 	}
 	for _, a := range ps.ARNs {
-		switch {
-		case p.Kind == PrincipalRoleSession && roleARNNames(a, p):
-			best = grantRole
-		case a == p.ARN:
-			return grantDirect
-		case p.SessionARN != "" && a == p.SessionARN:
-			return grantDirect
+		if p.Kind == PrincipalRoleSession {
+			r := roleARNNames(a, p)
+			note(grantRole, r)
+			if r == tTrue {
+				continue // a role grant, even where the text equals p.ARN
+			}
+		}
+		note(grantDirect, pattern.EqualText(a, p.ARN, false))
+		if p.SessionARN != "" {
+			note(grantDirect, pattern.EqualText(a, p.SessionARN, false))
 		}
 	}
-	if best < grantAccount {
+	if p.Account != "" {
+		k := grantAccount
+		if p.Kind == PrincipalRoot {
+			k = grantDirect
+		}
 		for _, acct := range ps.Accounts {
-			if acct == p.Account && p.Account != "" {
-				if p.Kind == PrincipalRoot {
-					return grantDirect
-				}
-				best = grantAccount
+			note(k, pattern.EqualText(acct, p.Account, false))
+		}
+		for _, a := range ps.ARNs {
+			if !strings.HasPrefix(a, "arn:") {
+				note(k, pattern.EqualText(a, p.Account, false)) // a lone symbol may be the account
 			}
 		}
 	}
-	return best
+	return done()
 }
 
 // roleARNNames reports whether the policy ARN a names the role of session p.
 // A session ARN carries no role path, so the role is matched by account and
 // name; role ARNs in policies may carry a path.
-func roleARNNames(a string, p *Principal) bool {
+func roleARNNames(a string, p *Principal) tri {
 	pa, ok := parseARN(a)
-	if !ok || pa.service != "iam" || !strings.HasPrefix(pa.resource, "role/") {
-		return false
+	if !ok {
+		if pattern.HasSymbol(a) {
+			return tUnknown
+		}
+		return tFalse
 	}
-	if pa.account != p.Account || pa.partition != p.Partition {
-		return false
+	t := and3(pattern.EqualText("iam", pa.service, false), pattern.MatchText("role/*", pa.resource, false))
+	t = and3(t, and3(pattern.EqualText(pa.account, p.Account, false), pattern.EqualText(pa.partition, p.Partition, false)))
+	if t == tFalse {
+		return tFalse
 	}
-	name := pa.resource[strings.LastIndexByte(pa.resource, '/')+1:]
 	if p.RoleARN != "" && p.SessionARN == "" {
-		return a == p.RoleARN
+		return and3(t, pattern.EqualText(a, p.RoleARN, false))
 	}
-	return name == p.RoleName
+	name := pa.resource[pattern.LastIndexOutsideSymbols(pa.resource, '/')+1:]
+	return and3(t, pattern.EqualText(name, p.RoleName, false))
 }
 
 // excludes reports whether a NotPrincipal set exempts p. AWS evaluates a
@@ -307,54 +337,48 @@ func roleARNNames(a string, p *Principal) bool {
 // so NotPrincipal exempts a principal only when every level is listed
 // (AWS "IAM JSON policy elements: NotPrincipal", the example that lists the
 // session, the role and the account together).
-func (ps *PrincipalSet) excludes(p *Principal) bool {
+func (ps *PrincipalSet) excludes(p *Principal) tri {
 	if ps.Any {
-		return true
+		return tTrue
+	}
+	anyOf := func(list []string, v string, fold bool) tri {
+		r := tFalse
+		for _, x := range list {
+			if r = or3(r, pattern.EqualText(x, v, fold)); r == tTrue {
+				break
+			}
+		}
+		return r
 	}
 	switch p.Kind {
 	case PrincipalService:
-		for _, s := range ps.Services {
-			if strings.EqualFold(s, p.ARN) {
-				return true
-			}
-		}
-		return false
+		return anyOf(ps.Services, p.ARN, true)
 	case PrincipalAnonymous:
-		return false
+		return tFalse
 	case PrincipalFederatedIdP:
-		for _, f := range ps.Federated {
-			if f == p.ARN {
-				return true
-			}
-		}
-		return false
+		return anyOf(ps.Federated, p.ARN, false)
 	}
-	hasAccount := false
-	for _, acct := range ps.Accounts {
-		if acct == p.Account {
-			hasAccount = true
-		}
-	}
-	if !hasAccount {
-		return false
-	}
-	if p.Kind == PrincipalRoot {
-		return true
-	}
-	hasARN, hasRole := false, false
+	hasAccount := anyOf(ps.Accounts, p.Account, false)
 	for _, a := range ps.ARNs {
-		if a == p.ARN || (p.SessionARN != "" && a == p.SessionARN) {
-			hasARN = true
+		if !strings.HasPrefix(a, "arn:") {
+			hasAccount = or3(hasAccount, pattern.EqualText(a, p.Account, false))
 		}
-		if p.Kind == PrincipalRoleSession && roleARNNames(a, p) {
-			hasRole = true
-		}
+	}
+	if hasAccount == tFalse || p.Kind == PrincipalRoot {
+		return hasAccount
+	}
+	hasARN, hasRole := anyOf(ps.ARNs, p.ARN, false), tFalse
+	if p.SessionARN != "" {
+		hasARN = or3(hasARN, anyOf(ps.ARNs, p.SessionARN, false))
 	}
 	if p.Kind == PrincipalRoleSession {
-		if p.SessionARN == "" {
-			return hasRole
+		for _, a := range ps.ARNs {
+			hasRole = or3(hasRole, roleARNNames(a, p))
 		}
-		return hasRole && hasARN
+		if p.SessionARN == "" {
+			return and3(hasAccount, hasRole)
+		}
+		return and3(hasAccount, and3(hasRole, hasARN))
 	}
-	return hasARN
+	return and3(hasAccount, hasARN)
 }

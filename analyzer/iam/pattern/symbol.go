@@ -79,6 +79,46 @@ func SortSymbols(syms []string) []string {
 	return slices.Compact(syms)
 }
 
+// EqualText compares two texts exactly (StringEquals, exact principal
+// names): True when equal, also with symbols (the same symbol is the same
+// value), Unknown when they differ but symbols could make them equal, False
+// otherwise.
+func EqualText(a, b string, fold bool) Tri {
+	if a == b {
+		return True
+	}
+	if strings.IndexByte(a, '<') < 0 && strings.IndexByte(b, '<') < 0 {
+		return TriOf(fold && equal(a, b, true))
+	}
+	return symbolic(a, b, false, 0, 0, fold)
+}
+
+// MatchText is Match (or MatchFold) in three values, aware of symbols on
+// either side.
+func MatchText(p, v string, fold bool) Tri {
+	if strings.IndexByte(p, '<') < 0 && strings.IndexByte(v, '<') < 0 {
+		return TriOf(match(p, v, '*', '?', fold))
+	}
+	return symbolic(p, v, true, '*', '?', fold)
+}
+
+// LastIndexOutsideSymbols is strings.LastIndexByte that ignores c inside
+// symbols, so that a name cut at the last '/' keeps its symbols whole.
+func LastIndexOutsideSymbols(s string, c byte) int {
+	last := -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case c:
+			last = i
+		case '<':
+			if end := symbolEnd(s, i, false, 0, 0); end > 0 {
+				i = end - 1
+			}
+		}
+	}
+	return last
+}
+
 // symbolEnd returns the offset just past the symbol that starts at s[i]
 // (which is '<'), or -1. With wild, the bytes star and one end the attempt:
 // a wildcard inside angle brackets keeps its meaning.
