@@ -74,19 +74,12 @@ func (a ARN) Template() Template { return a.t }
 // matches. A lone "*" matches every ARN; any other pattern that is not six
 // parts matches nothing. Variables behave as in Template.Match.
 func (a ARN) Match(s string, r Resolver) Tri {
-	if !a.t.vars && (a.t.sym || strings.IndexByte(s, '<') >= 0) {
-		src := a.t.src
-		if a.t.toks != nil {
-			src = a.t.enc
-		}
-		return arnSymbolic(src, s, a.star, a.one)
-	}
-	vp, ok := splitARN(s)
-	if !ok && !a.t.vars {
-		return False
-	}
 	if !a.t.vars {
-		return TriOf(a.any || a.sixParts && a.matchCompiled(&vp))
+		if a.t.sym || strings.IndexByte(s, '<') >= 0 {
+			return a.matchSymbolic(s)
+		}
+		vp, ok := splitARN(s)
+		return TriOf(ok && (a.any || a.sixParts && a.matchCompiled(&vp)))
 	}
 	buf, res := a.t.render(nil, r)
 	if res == False {
@@ -96,6 +89,7 @@ func (a ARN) Match(s string, r Resolver) Tri {
 	if strings.IndexByte(enc, '<') >= 0 || strings.IndexByte(s, '<') >= 0 {
 		return res.And(arnSymbolic(enc, s, encStar, encOne))
 	}
+	vp, ok := splitARN(s)
 	if !ok {
 		return False
 	}
@@ -107,6 +101,16 @@ func (a ARN) Match(s string, r Resolver) Tri {
 		return False
 	}
 	return res
+}
+
+// matchSymbolic is Match for a template without variables when it or s may
+// hold a symbol.
+func (a *ARN) matchSymbolic(s string) Tri {
+	src := a.t.src
+	if a.t.toks != nil {
+		src = a.t.enc
+	}
+	return arnSymbolic(src, s, a.star, a.one)
 }
 
 func (a *ARN) matchCompiled(v *[6]string) bool {

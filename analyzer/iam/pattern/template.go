@@ -41,6 +41,9 @@ type Template struct {
 	// sym: src holds '<', so it may hold a symbol and matching takes the
 	// symbolic path (symbol.go); plain policies never do.
 	sym bool
+	// exact: src has no wildcards in effect (or Wildcards is off), so a
+	// template without "${" matches only its own text.
+	exact bool
 }
 
 type tokKind uint8
@@ -63,6 +66,7 @@ type token struct {
 // offset.
 func Compile(s string, opt Options) (Template, error) {
 	t := Template{src: s, wild: opt.Wildcards, sym: strings.IndexByte(s, '<') >= 0}
+	t.exact = !t.wild || !strings.ContainsAny(s, "*?")
 	if !opt.Variables || !strings.Contains(s, "${") {
 		return t, nil
 	}
@@ -200,13 +204,13 @@ func (t Template) Keys() []string { return slices.Clone(t.keys) }
 // only if it holds for none of their values, and Unknown otherwise.
 func (t Template) Match(s string, fold bool, r Resolver) Tri {
 	if t.toks == nil {
+		if t.exact && !t.sym && equal(t.src, s, fold) {
+			return True // equal to text without '<': s holds no symbol either
+		}
 		if t.sym || strings.IndexByte(s, '<') >= 0 {
 			return symbolic(t.src, s, t.wild, '*', '?', fold)
 		}
-		if t.wild {
-			return TriOf(match(t.src, s, '*', '?', fold))
-		}
-		return TriOf(equal(t.src, s, fold))
+		return TriOf(t.wild && match(t.src, s, '*', '?', fold))
 	}
 	if !t.vars {
 		if t.sym || strings.IndexByte(s, '<') >= 0 {
@@ -232,8 +236,13 @@ func (t Template) Match(s string, fold bool, r Resolver) Tri {
 // substitution. It is Match by another name, for readability at call sites:
 // '*' and '?' are literal unless the template was compiled with Wildcards.
 func (t Template) Equal(s string, fold bool, r Resolver) Tri {
-	if t.toks == nil && !t.wild && !t.sym && strings.IndexByte(s, '<') < 0 {
-		return TriOf(equal(t.src, s, fold))
+	if t.toks == nil && t.exact && !t.sym {
+		if equal(t.src, s, fold) {
+			return True
+		}
+		if strings.IndexByte(s, '<') < 0 {
+			return False
+		}
 	}
 	return t.Match(s, fold, r)
 }
