@@ -15,6 +15,28 @@ type PrincipalSet struct {
 	Services  []string // lower-case service principal names
 	Federated []string
 	Canonical []string
+	// sym: some entry holds '<' (a symbol, maybe), set when the element is
+	// compiled, so that plain sets compare plainly.
+	sym bool
+}
+
+// texts compares principal texts: plainly when neither the set nor the
+// request principal holds '<', else aware of symbols.
+type texts struct{ sym bool }
+
+func (ps *PrincipalSet) texts(p *Principal) texts {
+	has := func(s string) bool { return strings.IndexByte(s, '<') >= 0 }
+	return texts{ps.sym || has(p.ARN) || has(p.SessionARN) || has(p.RoleARN) || has(p.Account) || has(p.RoleName)}
+}
+
+func (c texts) eq(a, b string) tri {
+	if a == b {
+		return tTrue
+	}
+	if !c.sym {
+		return tFalse
+	}
+	return pattern.EqualText(a, b, false)
 }
 
 func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) {
@@ -64,6 +86,11 @@ func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) 
 			default:
 				return nil, p.errf(e, ep.String(), "unknown principal type %q (AWS, Service, Federated, CanonicalUser)", k)
 			}
+		}
+	}
+	for _, list := range [][]string{ps.Accounts, ps.ARNs, ps.Services, ps.Federated} {
+		for _, x := range list {
+			ps.sym = ps.sym || strings.IndexByte(x, '<') >= 0
 		}
 	}
 	return ps, nil
@@ -249,6 +276,7 @@ const (
 // for sure, maybe a better kind that may name it, depending on symbols
 // (values unknown before apply), or grantNone.
 func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
+	c := ps.texts(p)
 	if ps.Any {
 		certain = grantWildcard
 	}
@@ -276,20 +304,20 @@ func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
 		return done()
 	case PrincipalFederatedIdP:
 		for _, f := range ps.Federated {
-			note(grantDirect, pattern.EqualText(f, p.ARN, false))
+			note(grantDirect, c.eq(f, p.ARN))
 		}
 	}
 	for _, a := range ps.ARNs {
 		if p.Kind == PrincipalRoleSession {
-			r := roleARNNames(a, p)
+			r := roleARNNames(a, p, c)
 			note(grantRole, r)
 			if r == tTrue {
 				continue // a role grant, even where the text equals p.ARN
 			}
 		}
-		note(grantDirect, pattern.EqualText(a, p.ARN, false))
+		note(grantDirect, c.eq(a, p.ARN))
 		if p.SessionARN != "" {
-			note(grantDirect, pattern.EqualText(a, p.SessionARN, false))
+			note(grantDirect, c.eq(a, p.SessionARN))
 		}
 	}
 	if p.Account != "" {
@@ -298,11 +326,11 @@ func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
 			k = grantDirect
 		}
 		for _, acct := range ps.Accounts {
-			note(k, pattern.EqualText(acct, p.Account, false))
+			note(k, c.eq(acct, p.Account))
 		}
 		for _, a := range ps.ARNs {
-			if !strings.HasPrefix(a, "arn:") {
-				note(k, pattern.EqualText(a, p.Account, false)) // a lone symbol may be the account
+			if c.sym && !strings.HasPrefix(a, "arn:") {
+				note(k, c.eq(a, p.Account)) // a lone symbol may be the account
 			}
 		}
 	}
@@ -312,24 +340,31 @@ func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
 // roleARNNames reports whether the policy ARN a names the role of session p.
 // A session ARN carries no role path, so the role is matched by account and
 // name; role ARNs in policies may carry a path.
-func roleARNNames(a string, p *Principal) tri {
+func roleARNNames(a string, p *Principal, c texts) tri {
 	pa, ok := parseARN(a)
 	if !ok {
-		if pattern.HasSymbol(a) {
+		if c.sym && pattern.HasSymbol(a) {
 			return tUnknown
 		}
 		return tFalse
 	}
-	t := and3(pattern.EqualText("iam", pa.service, false), pattern.MatchText("role/*", pa.resource, false))
-	t = and3(t, and3(pattern.EqualText(pa.account, p.Account, false), pattern.EqualText(pa.partition, p.Partition, false)))
+	t := and3(c.eq("iam", pa.service), and3(c.eq(pa.account, p.Account), c.eq(pa.partition, p.Partition)))
+	if !c.sym {
+		t = and3(t, pattern.TriOf(strings.HasPrefix(pa.resource, "role/")))
+	} else {
+		t = and3(t, pattern.MatchText("role/*", pa.resource, false))
+	}
 	if t == tFalse {
 		return tFalse
 	}
 	if p.RoleARN != "" && p.SessionARN == "" {
-		return and3(t, pattern.EqualText(a, p.RoleARN, false))
+		return and3(t, c.eq(a, p.RoleARN))
 	}
-	name := pa.resource[pattern.LastIndexOutsideSymbols(pa.resource, '/')+1:]
-	return and3(t, pattern.EqualText(name, p.RoleName, false))
+	cut := strings.LastIndexByte(pa.resource, '/')
+	if c.sym {
+		cut = pattern.LastIndexOutsideSymbols(pa.resource, '/')
+	}
+	return and3(t, c.eq(pa.resource[cut+1:], p.RoleName))
 }
 
 // excludes reports whether a NotPrincipal set exempts p. AWS evaluates a
@@ -341,10 +376,15 @@ func (ps *PrincipalSet) excludes(p *Principal) tri {
 	if ps.Any {
 		return tTrue
 	}
+	c := ps.texts(p)
 	anyOf := func(list []string, v string, fold bool) tri {
 		r := tFalse
 		for _, x := range list {
-			if r = or3(r, pattern.EqualText(x, v, fold)); r == tTrue {
+			t := c.eq(x, v)
+			if fold {
+				t = pattern.EqualText(x, v, true)
+			}
+			if r = or3(r, t); r == tTrue {
 				break
 			}
 		}
@@ -360,8 +400,8 @@ func (ps *PrincipalSet) excludes(p *Principal) tri {
 	}
 	hasAccount := anyOf(ps.Accounts, p.Account, false)
 	for _, a := range ps.ARNs {
-		if !strings.HasPrefix(a, "arn:") {
-			hasAccount = or3(hasAccount, pattern.EqualText(a, p.Account, false))
+		if c.sym && !strings.HasPrefix(a, "arn:") {
+			hasAccount = or3(hasAccount, c.eq(a, p.Account))
 		}
 	}
 	if hasAccount == tFalse || p.Kind == PrincipalRoot {
@@ -373,7 +413,7 @@ func (ps *PrincipalSet) excludes(p *Principal) tri {
 	}
 	if p.Kind == PrincipalRoleSession {
 		for _, a := range ps.ARNs {
-			hasRole = or3(hasRole, roleARNNames(a, p))
+			hasRole = or3(hasRole, roleARNNames(a, p, c))
 		}
 		if p.SessionARN == "" {
 			return and3(hasAccount, hasRole)
