@@ -62,8 +62,10 @@ func anonymousContext() *condition.Context {
 }
 
 func setOrUnknown(c *condition.Context, key, value string) {
-	// A placeholder stands for one fixed value AWS assigns, the same in the
-	// permission and in the source, so it is set like a literal.
+	// A placeholder or symbol ("<EXPR>") stands for one fixed value, the same
+	// in the permission and in the source, so it is set as it is: the
+	// condition engine matches it by identity, and where a policy value could
+	// or could not match it, the clause is unknown and names the symbol.
 	if value == "" {
 		c.SetUnknown(key)
 		return
@@ -107,6 +109,12 @@ func decide(what string, req *iam.Request, pols *iam.Policies, incomplete string
 		st.Decision = flow.Denied
 	default:
 		st.Decision = flow.Conditional
+		if res.SymbolsOnly && len(res.Symbols) > 0 {
+			// No context key decides, only values Terraform knows after
+			// apply: the step is unknown, not conditional on the request.
+			st.Decision = flow.Unknown
+			st.Reason = symbolsReason(res.Symbols)
+		}
 	}
 	if incomplete != "" && res.Decision != iam.ExplicitlyDenied {
 		st.Decision = flow.Unknown
@@ -114,6 +122,20 @@ func decide(what string, req *iam.Request, pols *iam.Policies, incomplete string
 	}
 	st.Statements = statements(res, req.Context)
 	return st
+}
+
+// symbolsReason names the symbols a decision waits for, without their angle
+// brackets: "depends on var.prefix, which is unknown before apply". syms is
+// sorted (iam.Result.Symbols).
+func symbolsReason(syms []string) string {
+	names := make([]string, len(syms))
+	for i, s := range syms {
+		names[i] = strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+	}
+	if len(names) == 1 {
+		return "depends on " + names[0] + ", which is unknown before apply"
+	}
+	return "depends on " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + ", which are unknown before apply"
 }
 
 func statements(res iam.Result, ctx *condition.Context) []flow.Statement {

@@ -116,6 +116,13 @@ type Result struct {
 	// Conditional, also the statements whose applicability is unknown.
 	Matches     []Match
 	SameAccount bool
+	// Symbols lists, sorted, the symbols ("<EXPR>": values unknown before
+	// `terraform apply`, docs/snapshot.md "Placeholders") whose values would
+	// decide a Conditional result; empty for the other decisions.
+	Symbols []string
+	// SymbolsOnly: a Conditional result waits for Symbols alone, not for
+	// any unknown request context key.
+	SymbolsOnly bool
 }
 
 // Reasons, as constants so that the hot path does not format strings.
@@ -280,8 +287,76 @@ func Authorize(req *Request, pols *Policies) Result {
 	default:
 		res.Decision = Conditional
 		res.Reason = reasonConditional
+		res.Symbols, res.SymbolsOnly = e.symbols()
 	}
 	return res
+}
+
+// symbols collects what the uncertain statements of a Conditional result
+// wait for: the symbols in the elements that came out Unknown, and whether
+// an unknown context key counts too. It re-evaluates those elements, which
+// is fine off the hot path.
+func (e *evaluation) symbols() ([]string, bool) {
+	var syms []string
+	keys := false
+	req := e.req
+	for _, m := range e.res.Matches {
+		if m.Certain {
+			continue
+		}
+		s := m.Statement
+		n := len(syms)
+		if s.Resources != nil && req.Resource != "*" {
+			for i := range s.resources {
+				t := &s.resources[i]
+				if t.Match(req.Resource, false, e.ctx) != tUnknown {
+					continue
+				}
+				syms = pattern.AppendSymbols(syms, req.Resource)
+				syms = pattern.AppendSymbols(syms, t.String())
+				for _, k := range t.Keys() {
+					vals, st := e.ctx.Lookup(k)
+					keys = keys || st == pattern.KeyUnknown
+					for _, v := range vals {
+						syms = pattern.AppendSymbols(syms, v)
+					}
+				}
+			}
+		}
+		if m.Layer == LayerResource && s.Principal != nil && e.principalUnknown(s) {
+			p := &req.Principal
+			for _, v := range []string{p.ARN, p.SessionARN, p.RoleARN, p.Account} {
+				syms = pattern.AppendSymbols(syms, v)
+			}
+			ps := s.Principal
+			for _, list := range [][]string{ps.ARNs, ps.Accounts, ps.Services, ps.Federated} {
+				for _, v := range list {
+					syms = pattern.AppendSymbols(syms, v)
+				}
+			}
+		}
+		if s.cond != nil {
+			cs, ck := s.cond.Symbols(e.ctx)
+			syms = append(syms, cs...)
+			keys = keys || ck
+		}
+		if len(syms) == n {
+			keys = true // uncertain for a reason other than a symbol
+		}
+	}
+	syms = pattern.SortSymbols(syms)
+	return syms, len(syms) > 0 && !keys
+}
+
+// principalUnknown reports whether naming the principal in a resource policy statement
+// depends on symbols.
+func (e *evaluation) principalUnknown(s *Statement) bool {
+	p := &e.req.Principal
+	if s.NotPrincipal {
+		return s.Principal.excludes(p) == tUnknown
+	}
+	_, maybe := s.Principal.match(p)
+	return maybe != grantNone
 }
 
 // arnAccount returns the account field of an ARN without allocating.
@@ -480,16 +555,23 @@ func (e *evaluation) scanResource(pol *Policy, hasBoundary bool) (g resourceGran
 	p := &e.req.Principal
 	it := e.candidates(pol)
 	for s := it.next(); s != nil; s = it.next() {
-		kind := grantDirect
+		// kind names p for sure (when the statement applies); maybe names it
+		// only if symbols (values unknown before apply) turn out so.
+		kind, maybe := grantDirect, grantNone
+		named := tTrue
 		if s.Principal != nil {
 			if s.NotPrincipal {
-				if s.Principal.excludes(p) && !(hasBoundary && s.Effect == Deny && p.Kind != PrincipalService && p.Kind != PrincipalAnonymous) {
+				ex := s.Principal.excludes(p)
+				if hasBoundary && s.Effect == Deny && p.Kind != PrincipalService && p.Kind != PrincipalAnonymous {
+					ex = tFalse
+				}
+				if ex == tTrue {
 					continue
 				}
-				kind = grantWildcard
+				kind, named = grantWildcard, not3(ex)
 			} else {
-				kind = s.Principal.match(p)
-				if kind == grantNone {
+				kind, maybe = s.Principal.match(p)
+				if kind == grantNone && maybe == grantNone {
 					continue
 				}
 			}
@@ -498,23 +580,35 @@ func (e *evaluation) scanResource(pol *Policy, hasBoundary bool) (g resourceGran
 		if t == tFalse {
 			continue
 		}
-		e.res.Matches = append(e.res.Matches, Match{Statement: s, Layer: LayerResource, Certain: t == tTrue})
+		sure := and3(t, named)
+		if kind == grantNone {
+			sure = tFalse
+		}
+		e.res.Matches = append(e.res.Matches, Match{Statement: s, Layer: LayerResource, Certain: sure == tTrue})
+		if maybe != grantNone {
+			sure = or3(sure, and3(t, tUnknown))
+		}
 		if s.Effect == Deny {
-			deny = or3(deny, t)
+			deny = or3(deny, sure)
 			continue
 		}
-		switch kind {
-		case grantDirect:
-			g.direct = or3(g.direct, t)
-		case grantRole:
-			g.role = or3(g.role, t)
-		case grantWildcard:
-			g.wildcard = or3(g.wildcard, t)
-		case grantAccount:
-			g.account = or3(g.account, t)
-		}
+		g.add(kind, and3(t, named))
+		g.add(maybe, and3(t, tUnknown))
 	}
 	return g, deny
+}
+
+func (g *resourceGrants) add(k grantKind, t tri) {
+	switch k {
+	case grantDirect:
+		g.direct = or3(g.direct, t)
+	case grantRole:
+		g.role = or3(g.role, t)
+	case grantWildcard:
+		g.wildcard = or3(g.wildcard, t)
+	case grantAccount:
+		g.account = or3(g.account, t)
+	}
 }
 
 // stmtIter walks, in statement order, the statements of a policy that may

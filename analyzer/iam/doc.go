@@ -7,6 +7,12 @@
 // unknown context key comes out Conditional with the conditions that must
 // hold. Results name the deciding statements.
 //
+// Values unknown before `terraform apply` reach it as symbols, "<EXPR>"
+// (docs/snapshot.md, "Placeholders"). They match by identity; where a
+// pattern could or could not match depending on a symbol's value the match
+// is Unknown (pattern/symbol.go), the decision Conditional, and
+// Result.Symbols names what it waits for.
+//
 // It sits under the simulator, which asks it every question of every flow,
 // and behind `lambdacheck authz`; it knows nothing about Lambda, Terraform
 // or flows. Its subpackages are the wildcard and variable matcher

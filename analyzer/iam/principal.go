@@ -3,16 +3,40 @@ package iam
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
 
 // PrincipalSet is a compiled Principal or NotPrincipal element.
 type PrincipalSet struct {
 	Any       bool     // "*" or {"AWS": "*"}
 	Accounts  []string // 12-digit ids, from "123456789012" or "arn:…:iam::123456789012:root"
-	ARNs      []string // IAM users, roles, assumed-role sessions, federated users
+	ARNs      []string // IAM users, roles, assumed-role sessions, federated users; or a lone symbol ("<var.role_arn>") that may name any principal
 	Services  []string // lower-case service principal names
 	Federated []string
 	Canonical []string
+	// sym: some entry holds '<' (a symbol, maybe), set when the element is
+	// compiled, so that plain sets compare plainly.
+	sym bool
+}
+
+// texts compares principal texts: plainly when neither the set nor the
+// request principal holds '<', else aware of symbols.
+type texts struct{ sym bool }
+
+func (ps *PrincipalSet) texts(p *Principal) texts {
+	has := func(s string) bool { return strings.IndexByte(s, '<') >= 0 }
+	return texts{ps.sym || has(p.ARN) || has(p.SessionARN) || has(p.RoleARN) || has(p.Account) || has(p.RoleName)}
+}
+
+func (c texts) eq(a, b string) tri {
+	if a == b {
+		return tTrue
+	}
+	if !c.sym {
+		return tFalse
+	}
+	return pattern.EqualText(a, b, false)
 }
 
 func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) {
@@ -64,6 +88,11 @@ func (p *Policy) principalSet(v *jsonValue, path string) (*PrincipalSet, error) 
 			}
 		}
 	}
+	for _, list := range [][]string{ps.Accounts, ps.ARNs, ps.Services, ps.Federated} {
+		for _, x := range list {
+			ps.sym = ps.sym || strings.IndexByte(x, '<') >= 0
+		}
+	}
 	return ps, nil
 }
 
@@ -78,6 +107,11 @@ func (ps *PrincipalSet) addAWS(s string) error {
 	}
 	a, ok := parseARN(s)
 	if !ok {
+		if pattern.HasSymbol(s) {
+			// A value unknown before apply: it may name any principal.
+			ps.ARNs = append(ps.ARNs, s)
+			return nil
+		}
 		return fmt.Errorf("AWS principal %q is neither an account id nor an ARN", s)
 	}
 	if strings.ContainsAny(s, "*?") {
@@ -85,7 +119,7 @@ func (ps *PrincipalSet) addAWS(s string) error {
 		return fmt.Errorf("AWS principal %q: wildcards are only allowed as the whole principal \"*\"", s)
 	}
 	if a.service == "iam" && a.resource == "root" {
-		if !isAccountID(a.account) {
+		if !isAccountID(a.account) && !pattern.HasSymbol(a.account) {
 			return fmt.Errorf("AWS principal %q has an invalid account id", s)
 		}
 		ps.Accounts = append(ps.Accounts, a.account)
@@ -238,68 +272,99 @@ const (
 	grantDirect             // the exact user, session, federated user, service or identity provider
 )
 
-// match reports how the set names p.
-func (ps *PrincipalSet) match(p *Principal) grantKind {
-	best := grantNone
+// match reports how the set names p: certain is the best kind that names p
+// for sure, maybe a better kind that may name it, depending on symbols
+// (values unknown before apply), or grantNone.
+func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
+	c := ps.texts(p)
 	if ps.Any {
-		best = grantWildcard
+		certain = grantWildcard
+	}
+	note := func(k grantKind, t tri) {
+		switch {
+		case t == tTrue && k > certain:
+			certain = k
+		case t == tUnknown && k > maybe:
+			maybe = k
+		}
+	}
+	done := func() (grantKind, grantKind) {
+		if maybe <= certain {
+			maybe = grantNone
+		}
+		return certain, maybe
 	}
 	switch p.Kind {
 	case PrincipalService:
 		for _, s := range ps.Services {
-			if strings.EqualFold(s, p.ARN) {
-				return grantDirect
-			}
+			note(grantDirect, pattern.EqualText(s, p.ARN, true))
 		}
-		return best
+		return done()
 	case PrincipalAnonymous:
-		return best
+		return done()
 	case PrincipalFederatedIdP:
 		for _, f := range ps.Federated {
-			if f == p.ARN {
-				return grantDirect
-			}
+			note(grantDirect, c.eq(f, p.ARN))
 		}
 	}
 	for _, a := range ps.ARNs {
-		switch {
-		case p.Kind == PrincipalRoleSession && roleARNNames(a, p):
-			best = grantRole
-		case a == p.ARN:
-			return grantDirect
-		case p.SessionARN != "" && a == p.SessionARN:
-			return grantDirect
+		if p.Kind == PrincipalRoleSession {
+			r := roleARNNames(a, p, c)
+			note(grantRole, r)
+			if r == tTrue {
+				continue // a role grant, even where the text equals p.ARN
+			}
+		}
+		note(grantDirect, c.eq(a, p.ARN))
+		if p.SessionARN != "" {
+			note(grantDirect, c.eq(a, p.SessionARN))
 		}
 	}
-	if best < grantAccount {
+	if p.Account != "" {
+		k := grantAccount
+		if p.Kind == PrincipalRoot {
+			k = grantDirect
+		}
 		for _, acct := range ps.Accounts {
-			if acct == p.Account && p.Account != "" {
-				if p.Kind == PrincipalRoot {
-					return grantDirect
-				}
-				best = grantAccount
+			note(k, c.eq(acct, p.Account))
+		}
+		for _, a := range ps.ARNs {
+			if c.sym && !strings.HasPrefix(a, "arn:") {
+				note(k, c.eq(a, p.Account)) // a lone symbol may be the account
 			}
 		}
 	}
-	return best
+	return done()
 }
 
 // roleARNNames reports whether the policy ARN a names the role of session p.
 // A session ARN carries no role path, so the role is matched by account and
 // name; role ARNs in policies may carry a path.
-func roleARNNames(a string, p *Principal) bool {
+func roleARNNames(a string, p *Principal, c texts) tri {
 	pa, ok := parseARN(a)
-	if !ok || pa.service != "iam" || !strings.HasPrefix(pa.resource, "role/") {
-		return false
+	if !ok {
+		if c.sym && pattern.HasSymbol(a) {
+			return tUnknown
+		}
+		return tFalse
 	}
-	if pa.account != p.Account || pa.partition != p.Partition {
-		return false
+	t := and3(c.eq("iam", pa.service), and3(c.eq(pa.account, p.Account), c.eq(pa.partition, p.Partition)))
+	if !c.sym {
+		t = and3(t, pattern.TriOf(strings.HasPrefix(pa.resource, "role/")))
+	} else {
+		t = and3(t, pattern.MatchText("role/*", pa.resource, false))
 	}
-	name := pa.resource[strings.LastIndexByte(pa.resource, '/')+1:]
+	if t == tFalse {
+		return tFalse
+	}
 	if p.RoleARN != "" && p.SessionARN == "" {
-		return a == p.RoleARN
+		return and3(t, c.eq(a, p.RoleARN))
 	}
-	return name == p.RoleName
+	cut := strings.LastIndexByte(pa.resource, '/')
+	if c.sym {
+		cut = pattern.LastIndexOutsideSymbols(pa.resource, '/')
+	}
+	return and3(t, c.eq(pa.resource[cut+1:], p.RoleName))
 }
 
 // excludes reports whether a NotPrincipal set exempts p. AWS evaluates a
@@ -307,54 +372,53 @@ func roleARNNames(a string, p *Principal) bool {
 // so NotPrincipal exempts a principal only when every level is listed
 // (AWS "IAM JSON policy elements: NotPrincipal", the example that lists the
 // session, the role and the account together).
-func (ps *PrincipalSet) excludes(p *Principal) bool {
+func (ps *PrincipalSet) excludes(p *Principal) tri {
 	if ps.Any {
-		return true
+		return tTrue
+	}
+	c := ps.texts(p)
+	anyOf := func(list []string, v string, fold bool) tri {
+		r := tFalse
+		for _, x := range list {
+			t := c.eq(x, v)
+			if fold {
+				t = pattern.EqualText(x, v, true)
+			}
+			if r = or3(r, t); r == tTrue {
+				break
+			}
+		}
+		return r
 	}
 	switch p.Kind {
 	case PrincipalService:
-		for _, s := range ps.Services {
-			if strings.EqualFold(s, p.ARN) {
-				return true
-			}
-		}
-		return false
+		return anyOf(ps.Services, p.ARN, true)
 	case PrincipalAnonymous:
-		return false
+		return tFalse
 	case PrincipalFederatedIdP:
-		for _, f := range ps.Federated {
-			if f == p.ARN {
-				return true
-			}
-		}
-		return false
+		return anyOf(ps.Federated, p.ARN, false)
 	}
-	hasAccount := false
-	for _, acct := range ps.Accounts {
-		if acct == p.Account {
-			hasAccount = true
-		}
-	}
-	if !hasAccount {
-		return false
-	}
-	if p.Kind == PrincipalRoot {
-		return true
-	}
-	hasARN, hasRole := false, false
+	hasAccount := anyOf(ps.Accounts, p.Account, false)
 	for _, a := range ps.ARNs {
-		if a == p.ARN || (p.SessionARN != "" && a == p.SessionARN) {
-			hasARN = true
+		if c.sym && !strings.HasPrefix(a, "arn:") {
+			hasAccount = or3(hasAccount, c.eq(a, p.Account))
 		}
-		if p.Kind == PrincipalRoleSession && roleARNNames(a, p) {
-			hasRole = true
-		}
+	}
+	if hasAccount == tFalse || p.Kind == PrincipalRoot {
+		return hasAccount
+	}
+	hasARN, hasRole := anyOf(ps.ARNs, p.ARN, false), tFalse
+	if p.SessionARN != "" {
+		hasARN = or3(hasARN, anyOf(ps.ARNs, p.SessionARN, false))
 	}
 	if p.Kind == PrincipalRoleSession {
-		if p.SessionARN == "" {
-			return hasRole
+		for _, a := range ps.ARNs {
+			hasRole = or3(hasRole, roleARNNames(a, p, c))
 		}
-		return hasRole && hasARN
+		if p.SessionARN == "" {
+			return and3(hasAccount, hasRole)
+		}
+		return and3(hasAccount, and3(hasRole, hasARN))
 	}
-	return hasARN
+	return and3(hasAccount, hasARN)
 }

@@ -119,3 +119,51 @@ func joinValues(vs []string, neg bool) string {
 	}
 	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
 }
+
+// Symbols says what an Unknown verdict of the block waits for: the symbols
+// ("<EXPR>", values unknown before apply, in policy values or request
+// values) of its Unknown clauses, sorted, and whether some Unknown clause
+// also depends on an unknown context key. It is for explaining a
+// conditional decision, not for the hot path.
+func (b *Block) Symbols(ctx *Context) (syms []string, keys bool) {
+	if b == nil {
+		return nil, false
+	}
+	for i := range b.clauses {
+		c := &b.clauses[i]
+		if c.eval(ctx) != pattern.Unknown {
+			continue
+		}
+		n := len(syms)
+		vals, state, _ := ctx.lookup(c.key)
+		if state == pattern.KeyUnknown {
+			keys = true
+		}
+		for _, v := range vals {
+			syms = pattern.AppendSymbols(syms, v)
+		}
+		for _, v := range c.src.Values {
+			syms = pattern.AppendSymbols(syms, v)
+		}
+		var vars []string
+		for _, t := range c.strs {
+			vars = append(vars, t.Keys()...)
+		}
+		for _, a := range c.arns {
+			vars = append(vars, a.Template().Keys()...)
+		}
+		for _, k := range vars {
+			vs, st, _ := ctx.lookup(k)
+			if st == pattern.KeyUnknown {
+				keys = true
+			}
+			for _, v := range vs {
+				syms = pattern.AppendSymbols(syms, v)
+			}
+		}
+		if len(syms) == n {
+			keys = true // unknown for a reason other than a symbol
+		}
+	}
+	return pattern.SortSymbols(syms), keys
+}

@@ -18,6 +18,14 @@ type ARN struct {
 	any       bool // the pattern is a lone "*"
 }
 
+// Symbols in ARNs (see symbol.go): the value and the pattern are split at
+// colons outside their symbols. A symbol inside one of the first five parts
+// stays in that part — a partition, service, region or account never holds
+// a ':' — and is matched within it; a symbol in the resource part may hold
+// anything. When either side does not show six parts outside its symbols,
+// a symbol may stand for several parts at once, and the answer is Unknown
+// unless no text could match at all.
+
 // partKind lets the common ARN parts skip the wildcard matcher.
 type partKind uint8
 
@@ -66,18 +74,25 @@ func (a ARN) Template() Template { return a.t }
 // matches. A lone "*" matches every ARN; any other pattern that is not six
 // parts matches nothing. Variables behave as in Template.Match.
 func (a ARN) Match(s string, r Resolver) Tri {
-	vp, ok := splitARN(s)
-	if !ok {
-		return False
-	}
 	if !a.t.vars {
-		return TriOf(a.any || a.sixParts && a.matchCompiled(&vp))
+		if a.t.sym || strings.IndexByte(s, '<') >= 0 {
+			return a.matchSymbolic(s)
+		}
+		vp, ok := splitARN(s)
+		return TriOf(ok && (a.any || a.sixParts && a.matchCompiled(&vp)))
 	}
 	buf, res := a.t.render(nil, r)
 	if res == False {
 		return False
 	}
 	enc := string(buf)
+	if strings.IndexByte(enc, '<') >= 0 || strings.IndexByte(s, '<') >= 0 {
+		return res.And(arnSymbolic(enc, s, encStar, encOne))
+	}
+	vp, ok := splitARN(s)
+	if !ok {
+		return False
+	}
 	if len(enc) == 1 && enc[0] == encStar {
 		return res
 	}
@@ -86,6 +101,16 @@ func (a ARN) Match(s string, r Resolver) Tri {
 		return False
 	}
 	return res
+}
+
+// matchSymbolic is Match for a template without variables when it or s may
+// hold a symbol.
+func (a *ARN) matchSymbolic(s string) Tri {
+	src := a.t.src
+	if a.t.toks != nil {
+		src = a.t.enc
+	}
+	return arnSymbolic(src, s, a.star, a.one)
 }
 
 func (a *ARN) matchCompiled(v *[6]string) bool {

@@ -67,3 +67,26 @@ func TestNoVariablePathDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkARNMatch(b *testing.B) {
+	a, err := CompileARN("arn:aws:lambda:*:111111111111:function:app-*", Options{Variables: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if a.Match("arn:aws:lambda:us-east-1:111111111111:function:app-worker", nil) != True {
+			b.Fatal("wrong answer")
+		}
+	}
+}
+
+func BenchmarkTemplateEqualExact(b *testing.B) {
+	tm := mustCompile("111111111111", exactVars)
+	b.ReportAllocs()
+	for b.Loop() {
+		if tm.Equal("111111111111", false, reqR) != True {
+			b.Fatal("wrong answer")
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,6 +38,12 @@ type Template struct {
 	enc  string
 	vars bool
 	keys []string
+	// sym: src holds '<', so it may hold a symbol and matching takes the
+	// symbolic path (symbol.go); plain policies never do.
+	sym bool
+	// exact: src has no wildcards in effect (or Wildcards is off), so a
+	// template without "${" matches only its own text.
+	exact bool
 }
 
 type tokKind uint8
@@ -58,7 +65,8 @@ type token struct {
 // malformed one (unterminated, empty, bad default quoting) with its byte
 // offset.
 func Compile(s string, opt Options) (Template, error) {
-	t := Template{src: s, wild: opt.Wildcards}
+	t := Template{src: s, wild: opt.Wildcards, sym: strings.IndexByte(s, '<') >= 0}
+	t.exact = !t.wild || !strings.ContainsAny(s, "*?")
 	if !opt.Variables || !strings.Contains(s, "${") {
 		return t, nil
 	}
@@ -190,33 +198,51 @@ func (t Template) Keys() []string { return slices.Clone(t.keys) }
 // be resolved and the match is False. A variable whose key is KeyUnknown
 // makes the match Unknown, unless no value could make it match: the unknown
 // value is replaced by '*' and if even that fails the answer is False.
+//
+// When the template or s holds a symbol ("<EXPR>", see symbol.go) the
+// answer is True only if it holds whatever the symbols stand for, False
+// only if it holds for none of their values, and Unknown otherwise.
 func (t Template) Match(s string, fold bool, r Resolver) Tri {
 	if t.toks == nil {
-		if t.wild {
-			return TriOf(match(t.src, s, '*', '?', fold))
+		if t.exact && !t.sym && equal(t.src, s, fold) {
+			return True // equal to text without '<': s holds no symbol either
 		}
-		return TriOf(equal(t.src, s, fold))
+		if t.sym || strings.IndexByte(s, '<') >= 0 {
+			return symbolic(t.src, s, t.wild, '*', '?', fold)
+		}
+		return TriOf(t.wild && match(t.src, s, '*', '?', fold))
 	}
 	if !t.vars {
+		if t.sym || strings.IndexByte(s, '<') >= 0 {
+			return symbolic(t.enc, s, true, encStar, encOne, fold)
+		}
 		return TriOf(match(t.enc, s, encStar, encOne, fold))
 	}
 	buf, res := t.render(nil, r)
 	if res == False {
 		return False
 	}
-	ok := match(string(buf), s, encStar, encOne, fold)
-	if !ok {
-		return False
+	var m Tri
+	if bytes.IndexByte(buf, '<') >= 0 || strings.IndexByte(s, '<') >= 0 {
+		// A substituted context value may itself hold a symbol.
+		m = symbolic(string(buf), s, true, encStar, encOne, fold)
+	} else {
+		m = TriOf(match(string(buf), s, encStar, encOne, fold))
 	}
-	return res
+	return res.And(m)
 }
 
 // Equal is the comparison for StringEquals and friends: exact after
 // substitution. It is Match by another name, for readability at call sites:
 // '*' and '?' are literal unless the template was compiled with Wildcards.
 func (t Template) Equal(s string, fold bool, r Resolver) Tri {
-	if t.toks == nil && !t.wild {
-		return TriOf(equal(t.src, s, fold))
+	if t.toks == nil && t.exact && !t.sym {
+		if equal(t.src, s, fold) {
+			return True
+		}
+		if strings.IndexByte(s, '<') < 0 {
+			return False
+		}
 	}
 	return t.Match(s, fold, r)
 }

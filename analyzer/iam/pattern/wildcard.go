@@ -13,6 +13,10 @@
 // '?' matches one character (one UTF-8 sequence), not one byte, so that
 // "caf?" matches "café". Case folding is ASCII on the fast path and Unicode
 // simple folding (as strings.EqualFold) when either side is not ASCII.
+//
+// Text holding '<' may hold a symbol ("<EXPR>", a value unknown before
+// apply); the Template and ARN matchers then take the symbolic path of
+// symbol.go, which answers in three values. Plain text never does.
 package pattern
 
 import (
