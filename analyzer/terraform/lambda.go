@@ -512,10 +512,10 @@ func (b *builder) renderFunctionPolicies(f *inventory.Function) {
 		}
 		qp := inventory.QualifiedPolicy{Qualifier: q}
 		qp.Policy = inventory.Policy{Name: "resource-policy", Origin: f.Origin}
-		var stmts []any
+		stmts := []any{} // "Statement": [] when every one is left out
 		for _, p := range perms {
-			if len(p.Unknown) > 0 || p.Principal == "" || f.ARN == "" {
-				for _, u := range p.Unknown {
+			if deciding := decidingUnknowns(p.Unknown); len(deciding) > 0 || p.Principal == "" || f.ARN == "" {
+				for _, u := range deciding {
 					// "statements": the document holds every other statement;
 					// only this one is missing.
 					qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "statements",
@@ -534,6 +534,18 @@ func (b *builder) renderFunctionPolicies(f *inventory.Function) {
 		f.ResourcePolicies = append(f.ResourcePolicies, qp)
 	}
 	sort.SliceStable(f.ResourcePolicies, func(i, j int) bool { return f.ResourcePolicies[i].Qualifier < f.ResourcePolicies[j].Qualifier })
+}
+
+// decidingUnknowns drops the unknowns that decide no flow: a statement id
+// (its own symbol stands in for it) only names the statement.
+func decidingUnknowns(us []inventory.Unknown) []inventory.Unknown {
+	var out []inventory.Unknown
+	for _, u := range us {
+		if u.Field != "statement_id" {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 func partitionOf(arn string) string {

@@ -73,6 +73,8 @@ func TestSymbolicValues(t *testing.T) {
 		{`join("-", [var.p, "q"])`, "<var.p>-q"},
 		{`lookup({a = var.p}, "a", "d")`, "<var.p>"},
 		{`true ? var.p : "x"`, "<var.p>"},
+		{`try(local.obj.missing, var.p)`, "<var.p>"},
+		{`try("${var.p}-t", "x")`, "<var.p>-t"},
 		{`data.aws_ssm_parameter.s.value`, "<data.aws_ssm_parameter.s.value>"},
 		{`var.names["k"]`, `<var.names["k"]>`},
 		// The value depends on the hidden text: no symbol, no guess.
@@ -171,7 +173,7 @@ resource "aws_lambda_permission" "p" {
 // values replace their symbols.
 func FuzzSymbols(f *testing.F) {
 	for _, s := range []string{`"${var.p}-fn"`, `local.name`, `format("%s-%s", var.p, var.env)`, `var.env == "x" ? var.p : "y"`,
-		`lower(var.p)`, `join("-", [var.p, "q"])`, `lookup({a = var.p}, "a")`, `"${var.p}${var.env}"`, `local.obj.a`, `{a = var.p}.a`,
+		`lower(var.p)`, `join("-", [var.p, "q"])`, `lookup({a = var.p}, "a")`, `"${var.p}${var.env}"`, `local.obj.a`, `try(local.obj.zz, var.p)`, `{a = var.p}.a`,
 		`jsonencode([var.p])`, `substr(var.p, 0, 1)`, `[var.p, var.env][1]`, `true ? var.env : var.p`} {
 		f.Add(s)
 	}
@@ -374,5 +376,40 @@ resource "aws_lambda_permission" "p" {
 	}
 	if len(inv.Triggers) != 1 || inv.Triggers[0].FunctionAddress != "aws_lambda_function.f" {
 		t.Fatalf("triggers = %+v", inv.Triggers)
+	}
+}
+
+// A statement id unknown before apply decides nothing: the permission's
+// statement is kept. A permission whose source is unknown is left out, and
+// a policy with no statement left is an empty list, not null.
+func TestPermissionStatementsWithUnknowns(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+variable "p" {}
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = "arn:aws:iam::123456789012:role/r"
+}
+resource "aws_lambda_function" "g" {
+  function_name = "g"
+  role          = "arn:aws:iam::123456789012:role/r"
+}
+resource "aws_lambda_permission" "sid" {
+  statement_id  = "${lower(var.p)}-s3"
+  function_name = aws_lambda_function.f.function_name
+  principal     = "s3.amazonaws.com"
+  source_arn    = "arn:aws:s3:::b"
+}
+resource "aws_lambda_permission" "src" {
+  function_name = aws_lambda_function.g.function_name
+  principal     = "s3.amazonaws.com"
+  source_arn    = lower(var.p)
+}
+`})
+	f, g := findFunction(inv, "aws_lambda_function.f"), findFunction(inv, "aws_lambda_function.g")
+	if len(f.ResourcePolicies) != 1 || !strings.Contains(string(f.ResourcePolicies[0].Document), `"s3.amazonaws.com"`) {
+		t.Fatalf("f's policy = %+v", f.ResourcePolicies)
+	}
+	if len(g.ResourcePolicies) != 1 || !strings.Contains(string(g.ResourcePolicies[0].Document), `"Statement":[]`) || len(g.ResourcePolicies[0].Unknown) != 1 {
+		t.Fatalf("g's policy = %s %+v", g.ResourcePolicies[0].Document, g.ResourcePolicies[0].Unknown)
 	}
 }

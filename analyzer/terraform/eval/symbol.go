@@ -169,6 +169,16 @@ func (e *evaluator) symbolize(x hcl.Expression, ctx *hcl.EvalContext, depth int)
 }
 
 func (e *evaluator) symbolCall(x *hclsyntax.FunctionCallExpr, ctx *hcl.EvalContext, depth int) (cty.Value, bool, bool) {
+	if x.Name == "try" && !x.ExpandFinal {
+		// try() is its first argument that evaluates without an error (an
+		// unknown is no error): that argument's symbol is its symbol.
+		for _, a := range x.Args {
+			if _, d := a.Value(ctx); !d.HasErrors() {
+				return e.symbolize(a, ctx, depth+1)
+			}
+		}
+		return cty.NilVal, false, false
+	}
 	allowed, ok := symbolArgs[x.Name]
 	if !ok || x.ExpandFinal || ctx.Functions == nil {
 		return cty.NilVal, false, false
