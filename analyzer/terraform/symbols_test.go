@@ -75,6 +75,10 @@ func TestSymbolicValues(t *testing.T) {
 		{`true ? var.p : "x"`, "<var.p>"},
 		{`try(local.obj.missing, var.p)`, "<var.p>"},
 		{`try("${var.p}-t", "x")`, "<var.p>-t"},
+		{`[for s in ["a", "b"] : "${var.p}-${s}"][1]`, "<var.p>-b"},
+		{`{for k, v in local.obj : k => "${v}!"}["a"]`, "<var.p>!"},
+		{`[for s in [var.p, "x"] : s if s != "x"][0]`, own},
+		{`{for k, v in {a = var.p} : v => k}["a"]`, own},
 		{`data.aws_ssm_parameter.s.value`, "<data.aws_ssm_parameter.s.value>"},
 		{`var.names["k"]`, `<var.names["k"]>`},
 		// The value depends on the hidden text: no symbol, no guess.
@@ -173,7 +177,7 @@ resource "aws_lambda_permission" "p" {
 // values replace their symbols.
 func FuzzSymbols(f *testing.F) {
 	for _, s := range []string{`"${var.p}-fn"`, `local.name`, `format("%s-%s", var.p, var.env)`, `var.env == "x" ? var.p : "y"`,
-		`lower(var.p)`, `join("-", [var.p, "q"])`, `lookup({a = var.p}, "a")`, `"${var.p}${var.env}"`, `local.obj.a`, `try(local.obj.zz, var.p)`, `{a = var.p}.a`,
+		`lower(var.p)`, `join("-", [var.p, "q"])`, `lookup({a = var.p}, "a")`, `"${var.p}${var.env}"`, `local.obj.a`, `try(local.obj.zz, var.p)`, `[for s in [var.p, "x"] : "${s}-${var.env}"][0]`, `{for k, v in local.obj : k => v}["b"]`, `{a = var.p}.a`,
 		`jsonencode([var.p])`, `substr(var.p, 0, 1)`, `[var.p, var.env][1]`, `true ? var.env : var.p`} {
 		f.Add(s)
 	}

@@ -160,6 +160,8 @@ func (e *evaluator) symbolize(x hcl.Expression, ctx *hcl.EvalContext, depth int)
 		return sub(x.FalseResult)
 	case *hclsyntax.FunctionCallExpr:
 		return e.symbolCall(x, ctx, depth)
+	case *hclsyntax.ForExpr:
+		return e.symbolFor(x, ctx, depth)
 	}
 	if t, d := hcl.AbsTraversalForExpr(x); !d.HasErrors() {
 		// JSON syntax: a string that is a single reference.
@@ -232,6 +234,82 @@ func (e *evaluator) symbolCall(x *hclsyntax.FunctionCallExpr, ctx *hcl.EvalConte
 	return out, symbolic, true
 }
 
+// symbolFor follows a for expression element by element. The iteration
+// variables hold the collection's real elements (unknowns with their
+// symbols), so a condition or key that needs hidden text is unknown and
+// makes the whole expression so.
+func (e *evaluator) symbolFor(x *hclsyntax.ForExpr, ctx *hcl.EvalContext, depth int) (cty.Value, bool, bool) {
+	raw, d := x.CollExpr.Value(ctx)
+	if d.HasErrors() {
+		return cty.NilVal, false, false
+	}
+	coll := e.withSymbols(x.CollExpr, ctx, raw)
+	u, _ := coll.Unmark()
+	if !u.IsKnown() || u.IsNull() || !u.CanIterateElements() || u.LengthInt() > 10000 {
+		return cty.NilVal, false, false
+	}
+	child := ctx.NewChild()
+	var elems []cty.Value
+	attrs := map[string]cty.Value{}
+	groups := map[string][]cty.Value{}
+	var order []string
+	symbolic := false
+	for it := u.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		child.Variables = map[string]cty.Value{x.ValVar: v}
+		if x.KeyVar != "" {
+			child.Variables[x.KeyVar] = k
+		}
+		if x.CondExpr != nil {
+			c, csym, ok := e.symbolize(x.CondExpr, child, depth+1)
+			if !ok || csym || c.Type() != cty.Bool || c.IsNull() {
+				return cty.NilVal, false, false
+			}
+			if c.False() {
+				continue
+			}
+		}
+		val, vsym, ok := e.symbolize(x.ValExpr, child, depth+1)
+		if !ok {
+			return cty.NilVal, false, false
+		}
+		symbolic = symbolic || vsym
+		if x.KeyExpr == nil {
+			elems = append(elems, val)
+			continue
+		}
+		kv, ksym, ok := e.symbolize(x.KeyExpr, child, depth+1)
+		if !ok || ksym {
+			return cty.NilVal, false, false
+		}
+		ks, err := convert.Convert(kv, cty.String)
+		if err != nil || ks.IsNull() {
+			return cty.NilVal, false, false
+		}
+		key := ks.AsString()
+		if x.Group {
+			if _, seen := groups[key]; !seen {
+				order = append(order, key)
+			}
+			groups[key] = append(groups[key], val)
+			continue
+		}
+		if _, dup := attrs[key]; dup {
+			return cty.NilVal, false, false
+		}
+		attrs[key] = val
+	}
+	switch {
+	case x.KeyExpr == nil:
+		return cty.TupleVal(elems), symbolic, true
+	case x.Group:
+		for _, k := range order {
+			attrs[k] = cty.TupleVal(groups[k])
+		}
+	}
+	return cty.ObjectVal(attrs), symbolic, true
+}
+
 // plainVerbs reports whether a format string only has %s, %v and %%:
 // verbs that copy text. Widths, %q or %d depend on the hidden text.
 func plainVerbs(f cty.Value) bool {
@@ -267,8 +345,12 @@ func symbolTraverse(t hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool, boo
 	if !ok {
 		return cty.NilVal, false, false
 	}
-	cur, ok := ctx.Variables[root.Name]
-	if !ok {
+	var cur cty.Value
+	found := false
+	for c := ctx; c != nil && !found; c = c.Parent() {
+		cur, found = c.Variables[root.Name]
+	}
+	if !found {
 		return cty.NilVal, false, false
 	}
 	for i, step := range t[1:] {
