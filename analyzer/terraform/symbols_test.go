@@ -417,3 +417,22 @@ resource "aws_lambda_permission" "src" {
 		t.Fatalf("g's policy = %s %+v", g.ResourcePolicies[0].Document, g.ResourcePolicies[0].Unknown)
 	}
 }
+
+// each.value keeps the symbols of the for_each collection's values, as
+// community modules pass ARNs through maps of routes or targets.
+func TestForEachValueKeepsSymbols(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+variable "p" {}
+locals {
+  queues = { a = { name = "${var.p}-a" }, b = { name = "b" } }
+}
+resource "aws_sqs_queue" "q" {
+  for_each = local.queues
+  name     = each.value.name
+}
+`})
+	q := findResource(inv, `aws_sqs_queue.q["a"]`)
+	if q == nil || q.Name != "<var.p>-a" {
+		t.Fatalf("queue = %+v", q)
+	}
+}

@@ -67,6 +67,7 @@ func (e *evaluator) expand(count, forEach hcl.Expression, sc *scope, addr string
 		if diags.HasErrors() {
 			return nil, byForEach
 		}
+		marked := v
 		v, reasons := reason.Of(v)
 		if !v.IsWhollyKnown() && (!v.IsKnown() || v.Type().IsSetType()) {
 			e.notExpanded("for_each", addr, reasons, forEach.Range())
@@ -77,6 +78,11 @@ func (e *evaluator) expand(count, forEach hcl.Expression, sc *scope, addr string
 			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
 				Detail: "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings.", Subject: forEach.Range().Ptr()})
 			return nil, byForEach
+		}
+		// each.value keeps the marks of its parts (reasons, symbols): only
+		// the collection itself is unmarked to walk it.
+		if top, _ := marked.Unmark(); !ty.IsSetType() {
+			v = top
 		}
 		var keys []instanceKey
 		for it := v.ElementIterator(); it.Next(); {
