@@ -129,7 +129,14 @@ func (b *builder) linkAPIGateway() {
 	for _, i := range b.stashed["aws_apigatewayv2_integration"] {
 		var unknown []inventory.Unknown
 		o := i.obj(&unknown)
-		integrations[o.str("id")] = integ{fn: lambdaFromURI(o.str("integration_uri")), role: o.str("credentials_arn"), unknown: unknown}
+		uri := o.str("integration_uri")
+		fn := lambdaFromURI(uri)
+		if fn == "" && strings.Contains(uri, "<") && o.str("integration_type") == "AWS_PROXY" && o.str("integration_subtype") == "" {
+			// A Lambda proxy integration whose URI is known only after
+			// apply (a module's output): the symbol names the function.
+			fn = uri
+		}
+		integrations[o.str("id")] = integ{fn: fn, role: o.str("credentials_arn"), unknown: unknown}
 	}
 	for _, i := range b.stashed["aws_apigatewayv2_route"] {
 		var unknown []inventory.Unknown
