@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"strings"
+
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
@@ -190,6 +192,8 @@ type evaluation struct {
 	svcLen int // length of the lower-case service prefix in svcBuf
 	svcBuf [48]byte
 	res    *Result
+	psym   bool // the principal's texts may hold a symbol
+	rsym   bool // the resource may hold a symbol
 }
 
 var emptyContext = condition.NewContext()
@@ -200,7 +204,8 @@ var emptyContext = condition.NewContext()
 // and role sessions within one account).
 func Authorize(req *Request, pols *Policies) Result {
 	res := Result{Matches: make([]Match, 0, 4)}
-	e := evaluation{req: req, ctx: req.Context, res: &res}
+	e := evaluation{req: req, ctx: req.Context, res: &res, psym: req.Principal.symbolic()}
+	e.rsym = strings.IndexByte(req.Resource, '<') >= 0
 	if e.ctx == nil {
 		e.ctx = emptyContext
 	}
@@ -353,9 +358,9 @@ func (e *evaluation) symbols() ([]string, bool) {
 func (e *evaluation) principalUnknown(s *Statement) bool {
 	p := &e.req.Principal
 	if s.NotPrincipal {
-		return s.Principal.excludes(p) == tUnknown
+		return s.Principal.excludes(p, e.psym) == tUnknown
 	}
-	_, maybe := s.Principal.match(p)
+	_, maybe := s.Principal.match(p, e.psym)
 	return maybe != grantNone
 }
 
@@ -561,7 +566,7 @@ func (e *evaluation) scanResource(pol *Policy, hasBoundary bool) (g resourceGran
 		named := tTrue
 		if s.Principal != nil {
 			if s.NotPrincipal {
-				ex := s.Principal.excludes(p)
+				ex := s.Principal.excludes(p, e.psym)
 				if hasBoundary && s.Effect == Deny && p.Kind != PrincipalService && p.Kind != PrincipalAnonymous {
 					ex = tFalse
 				}
@@ -570,7 +575,7 @@ func (e *evaluation) scanResource(pol *Policy, hasBoundary bool) (g resourceGran
 				}
 				kind, named = grantWildcard, not3(ex)
 			} else {
-				kind, maybe = s.Principal.match(p)
+				kind, maybe = s.Principal.match(p, e.psym)
 				if kind == grantNone && maybe == grantNone {
 					continue
 				}
@@ -642,7 +647,7 @@ func (e *evaluation) applies(s *Statement) tri {
 	if !s.matchAction(e.req.Action) {
 		return tFalse
 	}
-	r := s.matchResource(e.req.Resource, e.ctx)
+	r := s.matchResource(e.req.Resource, e.rsym, e.ctx)
 	if r == tFalse {
 		return tFalse
 	}
@@ -664,7 +669,8 @@ func (s *Statement) matchAction(action string) bool {
 	return hit != s.NotAction
 }
 
-func (s *Statement) matchResource(resource string, ctx *condition.Context) tri {
+// rsym says whether resource holds '<' (a symbol, maybe).
+func (s *Statement) matchResource(resource string, rsym bool, ctx *condition.Context) tri {
 	if s.Resources == nil {
 		return tTrue // resource-based policies may omit Resource: the policy's own resource
 	}
@@ -681,7 +687,7 @@ func (s *Statement) matchResource(resource string, ctx *condition.Context) tri {
 				m = tFalse
 			}
 		} else {
-			m = t.Match(resource, false, ctx)
+			m = t.MatchKnown(resource, rsym, false, ctx)
 		}
 		hit = or3(hit, m)
 		if hit == tTrue {

@@ -24,9 +24,11 @@ type PrincipalSet struct {
 // request principal holds '<', else aware of symbols.
 type texts struct{ sym bool }
 
-func (ps *PrincipalSet) texts(p *Principal) texts {
+// symbolic reports whether the principal's texts may hold a symbol; the
+// evaluation asks once per request.
+func (p *Principal) symbolic() bool {
 	has := func(s string) bool { return strings.IndexByte(s, '<') >= 0 }
-	return texts{ps.sym || has(p.ARN) || has(p.SessionARN) || has(p.RoleARN) || has(p.Account) || has(p.RoleName)}
+	return has(p.ARN) || has(p.SessionARN) || has(p.RoleARN) || has(p.Account) || has(p.RoleName) || has(p.Partition)
 }
 
 func (c texts) eq(a, b string) tri {
@@ -275,8 +277,9 @@ const (
 // match reports how the set names p: certain is the best kind that names p
 // for sure, maybe a better kind that may name it, depending on symbols
 // (values unknown before apply), or grantNone.
-func (ps *PrincipalSet) match(p *Principal) (certain, maybe grantKind) {
-	c := ps.texts(p)
+// psym is p.symbolic().
+func (ps *PrincipalSet) match(p *Principal, psym bool) (certain, maybe grantKind) {
+	c := texts{ps.sym || psym}
 	if ps.Any {
 		certain = grantWildcard
 	}
@@ -372,11 +375,11 @@ func roleARNNames(a string, p *Principal, c texts) tri {
 // so NotPrincipal exempts a principal only when every level is listed
 // (AWS "IAM JSON policy elements: NotPrincipal", the example that lists the
 // session, the role and the account together).
-func (ps *PrincipalSet) excludes(p *Principal) tri {
+func (ps *PrincipalSet) excludes(p *Principal, psym bool) tri {
 	if ps.Any {
 		return tTrue
 	}
-	c := ps.texts(p)
+	c := texts{ps.sym || psym}
 	anyOf := func(list []string, v string, fold bool) tri {
 		r := tFalse
 		for _, x := range list {

@@ -203,17 +203,45 @@ func (t Template) Keys() []string { return slices.Clone(t.keys) }
 // answer is True only if it holds whatever the symbols stand for, False
 // only if it holds for none of their values, and Unknown otherwise.
 func (t Template) Match(s string, fold bool, r Resolver) Tri {
+	return t.match3(s, ltScan, fold, r)
+}
+
+// MatchKnown is Match for a caller that already knows whether s holds a
+// '<' (hasLT), so that matching one value against many templates scans it
+// once.
+func (t *Template) MatchKnown(s string, hasLT, fold bool, r Resolver) Tri {
+	lt := ltNo
+	if hasLT {
+		lt = ltYes
+	}
+	return t.match3(s, lt, fold, r)
+}
+
+// ltState says whether a value holds '<': not yet looked at, no, or yes.
+type ltState uint8
+
+const (
+	ltScan ltState = iota
+	ltNo
+	ltYes
+)
+
+func (lt ltState) in(s string) bool {
+	return lt == ltYes || lt == ltScan && strings.IndexByte(s, '<') >= 0
+}
+
+func (t *Template) match3(s string, lt ltState, fold bool, r Resolver) Tri {
 	if t.toks == nil {
 		if t.exact && !t.sym && equal(t.src, s, fold) {
 			return True // equal to text without '<': s holds no symbol either
 		}
-		if t.sym || strings.IndexByte(s, '<') >= 0 {
+		if t.sym || lt.in(s) {
 			return symbolic(t.src, s, t.wild, '*', '?', fold)
 		}
 		return TriOf(t.wild && match(t.src, s, '*', '?', fold))
 	}
 	if !t.vars {
-		if t.sym || strings.IndexByte(s, '<') >= 0 {
+		if t.sym || lt.in(s) {
 			return symbolic(t.enc, s, true, encStar, encOne, fold)
 		}
 		return TriOf(match(t.enc, s, encStar, encOne, fold))
@@ -223,7 +251,7 @@ func (t Template) Match(s string, fold bool, r Resolver) Tri {
 		return False
 	}
 	var m Tri
-	if bytes.IndexByte(buf, '<') >= 0 || strings.IndexByte(s, '<') >= 0 {
+	if bytes.IndexByte(buf, '<') >= 0 || lt.in(s) {
 		// A substituted context value may itself hold a symbol.
 		m = symbolic(string(buf), s, true, encStar, encOne, fold)
 	} else {
