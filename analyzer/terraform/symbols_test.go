@@ -436,3 +436,35 @@ resource "aws_sqs_queue" "q" {
 		t.Fatalf("queue = %+v", q)
 	}
 }
+
+// A Lambda proxy integration whose URI is a module output that is not
+// known (the module is not downloaded) still gives the route's trigger,
+// aimed at the symbol, instead of dropping it.
+func TestSymbolicIntegrationURIKeepsTheRoute(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+module "fn" {
+  source = "terraform-aws-modules/lambda/aws"
+}
+resource "aws_apigatewayv2_api" "api" {
+  name          = "api"
+  protocol_type = "HTTP"
+}
+resource "aws_apigatewayv2_integration" "i" {
+  api_id           = aws_apigatewayv2_api.api.id
+  integration_type = "AWS_PROXY"
+  integration_uri  = module.fn.lambda_function_arn
+}
+resource "aws_apigatewayv2_route" "r" {
+  api_id    = aws_apigatewayv2_api.api.id
+  route_key = "GET /"
+  target    = "integrations/${aws_apigatewayv2_integration.i.id}"
+}
+`})
+	var found bool
+	for _, tr := range inv.Triggers {
+		found = found || tr.Address == "aws_apigatewayv2_route.r" && tr.Target == "<module.fn.lambda_function_arn>"
+	}
+	if !found {
+		t.Fatalf("triggers = %+v", inv.Triggers)
+	}
+}
