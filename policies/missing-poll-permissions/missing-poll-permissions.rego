@@ -29,7 +29,7 @@
 #     GetShardIterator, DescribeStream, DescribeStreamSummary, ListShards
 #     on the stream; DynamoDB Streams: dynamodb:DescribeStream, GetRecords,
 #     GetShardIterator on the stream ARN (table/NAME/stream/*, not the
-#     table) and dynamodb:ListStreams — or attach the matching AWS managed
+#     table; dynamodb:ListStreams is not needed) — or attach the matching AWS managed
 #     AWSLambda*ExecutionRole policy. When the source is encrypted with a
 #     customer managed KMS key, also allow kms:Decrypt on that key (and make
 #     sure the key policy delegates to IAM or names the role).
