@@ -1,4 +1,4 @@
-// Package policies holds lambdacheck's built-in Rego rules (SPEC §7): one
+// Package policies holds lambdacheck's built-in Rego rules: one
 // folder per rule, each with the rule (<short_code>.rego) and its unit tests
 // (<short_code>_test.rego), embedded into the binary.
 //

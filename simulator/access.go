@@ -25,7 +25,7 @@ type target struct {
 }
 
 // accessFlows simulates what each function's execution role can do to every
-// inventory resource and to resources outside the inventory (SPEC §6.2).
+// inventory resource and to resources outside the inventory.
 // Instead of trying every action on every resource, it starts from the
 // statements that could grant the role something: each Allow statement's
 // Resource patterns select the resources (by exact ARN, by sub-resource

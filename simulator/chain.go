@@ -30,7 +30,7 @@ type hop struct {
 }
 
 // chainFlows links access flows to the invoke flows they can cause, and
-// reports multi-hop paths from entries and invocation loops (SPEC §6.4).
+// reports multi-hop paths from entries and invocation loops.
 func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 	var invokes, accesses []*flow.Flow
 	for i := range flows {

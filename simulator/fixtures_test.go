@@ -110,7 +110,7 @@ func TestFixtureFlowsGolden(t *testing.T) {
 
 // Each working fixture has all its invocation flows allowed (a function URL
 // with AuthType AWS_IAM depends on its callers, so it is conditional), and
-// each broken one is reported broken (SPEC §6.1, fixtures/README.md).
+// each broken one is reported broken (fixtures/README.md).
 func TestFixtureInvocationOutcomes(t *testing.T) {
 	broken := map[string]bool{"broken-triggers": true}
 	for _, dir := range fixtureApps(t) {

@@ -14,7 +14,7 @@ import (
 
 // invokeFlows simulates every trigger: its configuration, the invoke
 // permission (resource policy, invoker role, or the execution role's reads
-// on a polled source), and Lambda assuming the execution role (SPEC §6.1).
+// on a polled source), and Lambda assuming the execution role.
 func (w *world) invokeFlows() []flow.Flow {
 	var out []flow.Flow
 	for i := range w.inv.Triggers {

@@ -26,7 +26,7 @@ var anyIdentity = func() []*iam.Policy {
 
 // reachFlows: who outside can invoke each function — the public, other
 // accounts, services without a source condition (confused deputy) — and
-// who can assume each execution role (SPEC §6.3).
+// who can assume each execution role.
 func (w *world) reachFlows() []flow.Flow {
 	var out []flow.Flow
 	for i := range w.inv.Functions {

@@ -321,7 +321,7 @@ func TestAccessConditionalOnSourceIP(t *testing.T) {
 	}
 }
 
-// A function writing to the bucket or topic that triggers it loops (SPEC §6.4).
+// A function writing to the bucket or topic that triggers it loops.
 func TestChainsFindLoopsThroughS3AndSNS(t *testing.T) {
 	topic := "arn:aws:sns:eu-west-1:" + acct + ":events"
 	inv := &inventory.Inventory{
@@ -477,7 +477,7 @@ func TestDeterministicOutput(t *testing.T) {
 }
 
 // A topic in another account invokes through the function's policy, pinned
-// by the topic ARN (SPEC §6.1: aws:SourceArn from the real source).
+// by the topic ARN (aws:SourceArn from the real source).
 func TestInvokeFromCrossAccountTopic(t *testing.T) {
 	topic := "arn:aws:sns:eu-west-1:222222222222:partner-events"
 	perm := `{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + fnARN("f") + `","Condition":{"ArnLike":{"AWS:SourceArn":"` + topic + `"}}}`
@@ -498,7 +498,7 @@ func TestInvokeFromCrossAccountTopic(t *testing.T) {
 }
 
 // Kinesis mappings can read a stream in another account when the stream's
-// resource policy grants the execution role (2025-26 rule, SPEC §6).
+// resource policy grants the execution role (2025-26 rule).
 func TestCrossAccountStreamMapping(t *testing.T) {
 	stream := "arn:aws:kinesis:eu-west-1:222222222222:stream/clicks"
 	read := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kinesis:DescribeStream","kinesis:DescribeStreamSummary","kinesis:GetRecords","kinesis:GetShardIterator","kinesis:ListShards","kinesis:ListStreams"],"Resource":"*"}]}`

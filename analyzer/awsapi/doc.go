@@ -1,4 +1,4 @@
-// Package awsapi reads a live AWS account into the inventory (SPEC §5.3):
+// Package awsapi reads a live AWS account into the inventory:
 // functions with their aliases, resource policies, URLs, event source
 // mappings and invoke configs; roles with trust, inline, attached and
 // boundary policies; and the resources and policies flows touch (S3, SNS,

@@ -10,7 +10,7 @@ import (
 )
 
 // Case is one self-contained authorization question in the batch format of
-// SPEC §4.6: a request plus every policy that takes part. The format is a
+// `lambdacheck authz --jsonl`: a request plus every policy that takes part. The format is a
 // stable interface used to cross-check the engine.
 type Case struct {
 	ID       []byte // the "id" value as raw JSON, copied verbatim to the output

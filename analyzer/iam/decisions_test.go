@@ -11,7 +11,7 @@ import (
 )
 
 // TestDecisions walks AWS's documented evaluation logic with the cases in
-// testdata/decisions/*.jsonl. Each line is a batch case (SPEC §4.6) plus
+// testdata/decisions/*.jsonl. Each line is a batch case plus
 // "name" (the rule it checks, citing the AWS documentation page), "expect"
 // (Allowed, ExplicitlyDenied, ImplicitlyDenied or Conditional), and
 // optionally "unknown" (context keys whose values are unknown) and

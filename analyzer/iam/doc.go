@@ -1,4 +1,4 @@
-// Package iam is the IAM policy evaluation engine (SPEC §4): it parses and
+// Package iam is the IAM policy evaluation engine: it parses and
 // validates policy documents with the position of every statement, and
 // decides an authorization request the way AWS documents it — explicit
 // deny, SCPs and RCPs by organization level, resource-based policies,

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Validation errors name the policy, the JSON path and the line (SPEC §4.1).
+// Validation errors name the policy, the JSON path and the line.
 func TestParseErrorsNamePathAndLine(t *testing.T) {
 	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n    {\"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}\n  ]\n}"
 	_, err := Parse([]byte(doc), IdentityPolicy, Source{Name: "app-policy", File: "main.tf", Line: 10})

@@ -98,7 +98,7 @@ type Rule struct {
 }
 
 // Finding is one rule violation. The JSON form is the "findings" entry of
-// `simulate --format json` (SPEC §6.6).
+// `simulate --format json` (docs/flows.md).
 type Finding struct {
 	Rule        string   `json:"rule"`
 	ShortCode   string   `json:"short_code"`

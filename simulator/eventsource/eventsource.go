@@ -85,7 +85,7 @@ type Reference struct {
 	features     map[string][]string
 }
 
-// Trigger types (SPEC §6.6) of push sources, by service principal.
+// Trigger types (docs/flows.md) of push sources, by service principal.
 var pushTypes = map[string][]string{
 	"s3.amazonaws.com":                       {"s3"},
 	"sns.amazonaws.com":                      {"sns"},

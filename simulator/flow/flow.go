@@ -2,7 +2,7 @@
 // each step decided by the IAM engine with the statements that decided it.
 // They are plain JSON-tagged data: the simulator writes them, the Rego rules
 // read them as input, and `simulate --format json` prints them under the
-// contract of SPEC §6.6 (documented in docs/flows.md).
+// contract documented in docs/flows.md.
 //
 // Pipeline place: inventory → simulator → flows (this package) → rules →
 // findings → report.
@@ -100,7 +100,7 @@ type Step struct {
 
 // Trigger is an invoke flow's event source and target.
 type Trigger struct {
-	Type     string      `json:"type"` // s3, sns, sqs, … (SPEC §6.6)
+	Type     string      `json:"type"` // s3, sns, sqs, … (docs/flows.md)
 	Kind     string      `json:"kind"` // push or poll
 	Address  string      `json:"address,omitempty"`
 	Source   Ref         `json:"source"`

@@ -1,4 +1,4 @@
-// Package batch runs the engine's JSON-lines interface (SPEC §4.6): one
+// Package batch runs the engine's JSON-lines interface: one
 // authorization case per input line, one decision per output line, in input
 // order. It sits beside the IAM engine and is what `lambdacheck authz
 // --jsonl` wires to stdin and stdout; the format is stable because it is
