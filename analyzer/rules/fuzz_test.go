@@ -72,6 +72,7 @@ func FuzzMatchAddress(f *testing.F) {
 
 func FuzzParseSettings(f *testing.F) {
 	f.Add([]byte("trusted_accounts = [\"444455556666\"]\nignore \"LC001\" {\n reason = \"r\"\n expires = \"2027-01-01\"\n}\n"))
+	f.Add([]byte("ignore \"LC001\" {\n address = \"aws_sqs_queue.*\"\n reason = \"r\"\n}\nignore \"LC017\" {\n all = true\n reason = \"r\"\n}\n"))
 	f.Add([]byte("fail_on = \"none\"\norg_id = \"o-x\"\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := ParseSettings("s.hcl", src)
@@ -84,6 +85,9 @@ func FuzzParseSettings(f *testing.F) {
 		for _, ig := range s.Ignores {
 			if strings.TrimSpace(ig.Reason) == "" {
 				t.Fatal("ignore without reason accepted")
+			}
+			if ig.All == (ig.Address != "") {
+				t.Fatalf("ignore %+v: want exactly one of address and all = true", ig)
 			}
 		}
 	})

@@ -24,9 +24,14 @@ const SettingsFile = ".lambdacheck.hcl"
 //	fail_on          = "high"               # critical|high|medium|low|none
 //
 //	ignore "LC006" {
-//	  address = "aws_lambda_permission.partner"   # optional; * matches any run of characters
+//	  address = "aws_lambda_permission.partner"   # * matches any run of characters
 //	  reason  = "partner integration, SEC-142"
 //	  expires = "2027-01-31"                       # optional; the ignore lapses after this day
+//	}
+//
+//	ignore "LC017" {
+//	  all    = true                                # instead of address: every finding of the rule
+//	  reason = "runtime upgrades are planned quarterly"
 //	}
 type Settings struct {
 	Accounts        []string `hcl:"accounts,optional"`
@@ -38,10 +43,13 @@ type Settings struct {
 	File string
 }
 
-// Ignore waives one rule, on one address (pattern) or everywhere.
+// Ignore waives one rule, on one address (pattern) or, with All, everywhere.
+// Waiving everywhere must be said explicitly: a forgotten address would
+// otherwise silence the rule for every resource, including ones added later.
 type Ignore struct {
 	Rule    string `hcl:"rule,label"`
 	Address string `hcl:"address,optional"`
+	All     bool   `hcl:"all,optional"`
 	Reason  string `hcl:"reason"`
 	Expires string `hcl:"expires,optional"`
 
@@ -134,6 +142,9 @@ func ParseSettings(name string, src []byte) (*Settings, error) {
 		if strings.TrimSpace(ig.Reason) == "" {
 			return nil, fmt.Errorf("%s: ignore %q: reason must say why the finding is accepted", at(ig.DefRange), ig.Rule)
 		}
+		if err := checkIgnoreScope(ig); err != nil {
+			return nil, fmt.Errorf("%s: %w", at(ig.DefRange), err)
+		}
 		if ig.Expires != "" {
 			t, err := time.Parse(time.DateOnly, ig.Expires)
 			if err != nil {
@@ -143,6 +154,23 @@ func ParseSettings(name string, src []byte) (*Settings, error) {
 		}
 	}
 	return &s, nil
+}
+
+// checkIgnoreScope requires an ignore to name what it waives: an address
+// pattern, or all = true for every finding of the rule (not both).
+func checkIgnoreScope(ig *Ignore) error {
+	everything := strings.Trim(ig.Address, "* \t") == ""
+	switch {
+	case ig.All && ig.Address != "":
+		return fmt.Errorf("ignore %q: address and all = true exclude each other; keep one", ig.Rule)
+	case ig.All:
+		return nil
+	case strings.TrimSpace(ig.Address) == "":
+		return fmt.Errorf("ignore %q: needs an address (a pattern, * matches any run of characters), or all = true to waive the rule everywhere", ig.Rule)
+	case everything:
+		return fmt.Errorf("ignore %q: address %q matches every resource; say all = true to waive the rule everywhere", ig.Rule, ig.Address)
+	}
+	return nil
 }
 
 func diagError(diags hcl.Diagnostics) error {
@@ -192,12 +220,12 @@ func (ig Ignore) Where() string {
 }
 
 // Applies reports whether the ignore covers finding f (rule by id or short
-// code, address by pattern).
+// code, address by pattern, or every address with All).
 func (ig Ignore) Applies(f Finding) bool {
 	if ig.Rule != f.Rule && ig.Rule != f.ShortCode {
 		return false
 	}
-	return ig.Address == "" || MatchAddress(ig.Address, f.Address)
+	return ig.All || ig.Address != "" && MatchAddress(ig.Address, f.Address)
 }
 
 // ApplyIgnores marks findings covered by an unexpired ignore as suppressed

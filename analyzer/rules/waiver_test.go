@@ -101,6 +101,7 @@ ignore "LC006" {
 }
 
 ignore "public-invoke" {
+  all    = true
   reason = "everything public is reviewed"
 }
 `
@@ -111,6 +112,9 @@ ignore "public-invoke" {
 	if !slices.Equal(s.TrustedAccounts, []string{"444455556666"}) || s.OrgID != "o-abc123def4" || s.FailOn != "medium" ||
 		!slices.Equal(s.Accounts, []string{"123456789012"}) || len(s.Ignores) != 2 {
 		t.Fatalf("settings = %+v", s)
+	}
+	if s.Ignores[0].All || !s.Ignores[1].All || s.Ignores[1].Address != "" {
+		t.Errorf("ignores = %+v", s.Ignores)
 	}
 	if s.Ignores[0].Where() != ".lambdacheck.hcl:7" {
 		t.Errorf("ignore where = %s", s.Ignores[0].Where())
@@ -124,9 +128,14 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"bad_account", "\n\ntrusted_accounts = [\"1234\"]\n", `.lambdacheck.hcl:3: trusted_accounts: "1234" is not a 12-digit account id`},
 		{"bad_threshold", "fail_on = \"severe\"\n", `.lambdacheck.hcl:1: fail-on "severe"`},
 		{"bad_org", "org_id = \"abc\"\n", `.lambdacheck.hcl:1: org_id "abc"`},
-		{"ignore_without_reason", "\nignore \"LC001\" {\n  reason = \" \"\n}\n", `.lambdacheck.hcl:2: ignore "LC001": reason must say why`},
+		{"ignore_without_reason", "\nignore \"LC001\" {\n  all = true\n  reason = \" \"\n}\n", `.lambdacheck.hcl:2: ignore "LC001": reason must say why`},
 		{"ignore_missing_reason_attribute", "ignore \"LC001\" {\n}\n", `.lambdacheck.hcl:1`},
-		{"ignore_bad_date", "ignore \"LC001\" {\n  reason = \"r\"\n  expires = \"31/01/2027\"\n}\n", `.lambdacheck.hcl:1: ignore "LC001": expires "31/01/2027": want YYYY-MM-DD`},
+		{"ignore_bad_date", "ignore \"LC001\" {\n  all = true\n  reason = \"r\"\n  expires = \"31/01/2027\"\n}\n", `.lambdacheck.hcl:1: ignore "LC001": expires "31/01/2027": want YYYY-MM-DD`},
+		{"ignore_without_address", "fail_on = \"high\"\n\nignore \"LC009\" {\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:3: ignore "LC009": needs an address (a pattern, * matches any run of characters), or all = true`},
+		{"ignore_blank_address", "ignore \"LC009\" {\n  address = \" \"\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": needs an address`},
+		{"ignore_all_false", "ignore \"LC009\" {\n  all = false\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": needs an address`},
+		{"ignore_address_only_stars", "ignore \"LC009\" {\n  address = \"**\"\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": address "**" matches every resource; say all = true`},
+		{"ignore_address_and_all", "ignore \"LC009\" {\n  address = \"aws_iam_role.a\"\n  all = true\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": address and all = true exclude each other`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseSettings(".lambdacheck.hcl", []byte(tc.src))
@@ -145,6 +154,7 @@ ignore "LC006" {
   expires = "2026-11-25"
 }
 ignore "LC007" {
+  all     = true
   reason  = "old waiver"
   expires = "2026-11-24"
 }
@@ -226,5 +236,27 @@ func TestFindSettings(t *testing.T) {
 	}
 	if _, err := FindSettings(dir+"/nope.hcl", dir); err == nil {
 		t.Error("explicit missing file must be an error")
+	}
+}
+
+func TestIgnoreAppliesNeedsAddressOrAll(t *testing.T) {
+	f := Finding{Rule: "LC009", ShortCode: "admin-or-wildcard-role", Address: "aws_iam_role.app"}
+	for _, tc := range []struct {
+		name string
+		ig   Ignore
+		want bool
+	}{
+		{"no_address_waives_nothing", Ignore{Rule: "LC009"}, false},
+		{"all_waives_every_address", Ignore{Rule: "LC009", All: true}, true},
+		{"all_by_short_code", Ignore{Rule: "admin-or-wildcard-role", All: true}, true},
+		{"all_other_rule", Ignore{Rule: "LC010", All: true}, false},
+		{"address_pattern", Ignore{Rule: "LC009", Address: "aws_iam_role.*"}, true},
+		{"address_mismatch", Ignore{Rule: "LC009", Address: "aws_iam_role.other"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.ig.Applies(f); got != tc.want {
+				t.Errorf("Applies = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
