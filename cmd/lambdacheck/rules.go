@@ -239,14 +239,18 @@ type findingsFlags struct {
 	writeBaseline string
 	config        string
 	today         string
+	// noInlineWaivers ignores lambdacheck:ignore comments: on a pull
+	// request they are written by the change being judged.
+	noInlineWaivers bool
 }
 
 func (ff *findingsFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when an unwaived finding reaches this `severity`: critical, high, medium, low or none (fail_on in .lambdacheck.hcl changes the default)")
+	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when an unwaived finding reaches this `severity`: critical, high, medium, low or none (fail_on in the settings changes the default; given here, it always wins)")
 	fl.StringArrayVar(&ff.policies, "policy", nil, "load rules from `DIR` too (repeatable)")
 	fl.StringVar(&ff.baseline, "baseline", "", "accept the findings recorded in `FILE`; only new findings count")
 	fl.StringVar(&ff.writeBaseline, "write-baseline", "", "record the current findings in `FILE` as accepted (then they do not fail this run)")
-	fl.StringVar(&ff.config, "config", "", "settings `FILE` (default .lambdacheck.hcl in PATH, else in the working directory)")
+	fl.StringVar(&ff.config, "config", "", "settings `FILE`, e.g. the base branch's copy; any .lambdacheck.hcl in PATH or the working directory is then ignored (default: that file)")
+	fl.BoolVar(&ff.noInlineWaivers, "no-inline-waivers", false, "ignore # lambdacheck:ignore comments in the HCL (waivers in --config and --baseline still apply)")
 	fl.StringVar(&ff.today, "today", "", "judge date-dependent rules and waiver expiry as of this `YYYY-MM-DD` (default today, UTC)")
 }
 
@@ -257,6 +261,9 @@ type ruleRun struct {
 	threshold rules.Threshold
 	today     time.Time
 	flags     *findingsFlags
+	// notes are printed on stderr once the input is loaded (the rules are
+	// prepared concurrently with loading).
+	notes []string
 }
 
 // prepareRules reads the settings and compiles the rules before any input
@@ -271,6 +278,16 @@ func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun
 	if err != nil {
 		return nil, usage(err)
 	}
+	var notes []string
+	if ff.config != "" {
+		// The explicit file replaces the one in the tree entirely: none of
+		// the in-tree settings (fail_on, ignores, trusted accounts) apply.
+		if inTree, _ := rules.FindSettings("", input); inTree != "" && !sameFile(inTree, ff.config) {
+			notes = append(notes, fmt.Sprintf("%s is ignored: the settings come from --config %s", inTree, ff.config))
+		}
+	}
+	// An explicit --fail-on always wins, so settings that the change under
+	// review may have written cannot lower the gate.
 	failOn := ff.failOn
 	if !cmd.Flags().Changed("fail-on") && settings.FailOn != "" {
 		failOn = settings.FailOn
@@ -289,7 +306,24 @@ func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun
 	if err != nil {
 		return nil, usage(err)
 	}
-	return &ruleRun{engine: engine, settings: settings, threshold: threshold, today: today, flags: ff}, nil
+	return &ruleRun{engine: engine, settings: settings, threshold: threshold, today: today, flags: ff, notes: notes}, nil
+}
+
+// sameFile reports whether a and b name the same existing file.
+func sameFile(a, b string) bool {
+	ia, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	ib, err := os.Stat(b)
+	return err == nil && os.SameFile(ia, ib)
+}
+
+// printNotes writes the notes gathered while preparing the rules.
+func (rr *ruleRun) printNotes(w io.Writer) {
+	for _, n := range rr.notes {
+		fmt.Fprintln(w, "lambdacheck: note:", n)
+	}
 }
 
 // judge runs the rules over a simulated input, applies inline waivers,
@@ -310,8 +344,10 @@ func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Invent
 	}
 	stderr := cmd.ErrOrStderr()
 	root := sourceDir(input, inv)
-	for _, w := range rules.ApplyInline(findings, root) {
-		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
+	if !rr.flags.noInlineWaivers {
+		for _, w := range rules.ApplyInline(findings, root) {
+			fmt.Fprintln(stderr, "lambdacheck: warning:", w)
+		}
 	}
 	for _, w := range rr.settings.ApplyIgnores(findings, rr.today) {
 		fmt.Fprintln(stderr, "lambdacheck: warning:", w)

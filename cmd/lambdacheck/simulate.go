@@ -54,7 +54,10 @@ Each step carries its decision (allowed, conditional, denied, unknown) and the
 statements that decided it. Then the Rego rules (built-in, plus --policy DIR)
 judge the inventory and the flows; findings can be waived inline
 (# lambdacheck:ignore:LC004 reason, on the HCL block), in .lambdacheck.hcl, or
-accepted in a --baseline file.
+accepted in a --baseline file. On a pull request from a fork, take the settings
+from the base branch with --config FILE (the in-tree file is then ignored),
+pass --fail-on explicitly (it wins over fail_on in any file), and add
+--no-inline-waivers.
 
 Formats: table (flows and findings), json (flows, findings, unknowns), and the
 findings alone as sarif (code scanning), junit or markdown (PR comments).
@@ -67,7 +70,8 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
   lambdacheck simulate --aws --profile audit --region eu-west-1
   lambdacheck simulate infra/ --format sarif --output lambdacheck.sarif --fail-on critical
   lambdacheck simulate infra/ --write-baseline .lambdacheck-baseline.json
-  lambdacheck simulate infra/ --baseline .lambdacheck-baseline.json --policy policies-acme/`,
+  lambdacheck simulate infra/ --baseline .lambdacheck-baseline.json --policy policies-acme/
+  lambdacheck simulate . --fail-on high --config "$BASE/.lambdacheck.hcl" --no-inline-waivers`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
 	}
@@ -127,6 +131,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if judgeErr != nil {
 		return judgeErr
 	}
+	judge.printNotes(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
