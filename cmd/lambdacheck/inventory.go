@@ -21,15 +21,15 @@ import (
 )
 
 type inventoryFlags struct {
-	vars    []eval.VarArg
-	strict  bool
+	vars   []eval.VarArg
+	strict bool
 	// root and allowOutside confine what a Terraform directory may read.
 	root         string
 	allowOutside bool
-	account string
-	region  string
-	format  string
-	output  string
+	account      string
+	region       string
+	format       string
+	output       string
 }
 
 // varFlag appends --var and --var-file values to one list, keeping their
