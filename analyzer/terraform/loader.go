@@ -21,6 +21,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 
@@ -38,6 +39,11 @@ type Options struct {
 	Catalog PolicyCatalog
 	// StrictVars makes a root variable without a value an error.
 	StrictVars bool
+	// Root is the scan root everything read must resolve into; empty
+	// means the Git work tree holding dir, else dir itself.
+	Root string
+	// AllowReadOutsideRoot lets regular files outside Root be read.
+	AllowReadOutsideRoot bool
 }
 
 // Load reads the Terraform configuration in dir. Problems in the
@@ -54,9 +60,22 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 		}
 		return nil, fmt.Errorf("load terraform %s: no configuration files (*.tf, *.tf.json) in the directory", dir)
 	}
+	rootDir := opts.Root
+	if rootDir == "" {
+		found, err := confine.Find(dir)
+		if err != nil {
+			return nil, fmt.Errorf("load terraform %s: %w", dir, err)
+		}
+		rootDir = found
+	}
+	root, err := confine.New(rootDir, opts.AllowReadOutsideRoot)
+	if err != nil {
+		return nil, fmt.Errorf("load terraform %s: %w", dir, err)
+	}
 	k := newKnowledge(opts.Catalog)
 	res, err := eval.Evaluate(ctx, eval.Options{
 		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k, StrictVars: opts.StrictVars,
+		Root: root,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)

@@ -51,6 +51,7 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
 	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
 	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
+	registerConfineFlags(fl, &f.inventoryFlags)
 	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
 	fl.StringVarP(&f.format, "format", "f", "mermaid", "output format: mermaid or dot")

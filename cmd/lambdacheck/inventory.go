@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -20,12 +21,15 @@ import (
 )
 
 type inventoryFlags struct {
-	vars    []eval.VarArg
-	strict  bool
-	account string
-	region  string
-	format  string
-	output  string
+	vars   []eval.VarArg
+	strict bool
+	// root and allowOutside confine what a Terraform directory may read.
+	root         string
+	allowOutside bool
+	account      string
+	region       string
+	format       string
+	output       string
 }
 
 // varFlag appends --var and --var-file values to one list, keeping their
@@ -84,11 +88,19 @@ otherwise the placeholders 123456789012 and us-east-1 are used.`,
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
 	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
 	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
+	registerConfineFlags(fl, f)
 	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	return cmd
+}
+
+// registerConfineFlags adds the flags that set the scan root Terraform
+// inputs must resolve into.
+func registerConfineFlags(fl *pflag.FlagSet, f *inventoryFlags) {
+	fl.StringVar(&f.root, "root", "", "scan root `DIR`: every file read must resolve inside it (default: the Git work tree holding PATH, else PATH)")
+	fl.BoolVar(&f.allowOutside, "allow-read-outside-root", false, "read regular files outside the scan root (never /proc, /dev, FIFOs or devices)")
 }
 
 func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
@@ -243,6 +255,7 @@ func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*invento
 	}
 	return terraform.Load(cmd.Context(), path, terraform.Options{
 		Vars: f.vars, Env: os.Environ(), Account: f.account, Region: f.region, Catalog: catalog.Default(), StrictVars: f.strict,
+		Root: f.root, AllowReadOutsideRoot: f.allowOutside,
 	})
 }
 

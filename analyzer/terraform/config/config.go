@@ -10,6 +10,7 @@ package config
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,11 +24,13 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
 )
 
 // MaxFileSize bounds the size of one configuration file; larger files are
 // reported and skipped rather than read into memory.
-const MaxFileSize = 16 << 20
+const MaxFileSize = confine.MaxFileSize
 
 // Module is the parsed content of one module directory.
 type Module struct {
@@ -172,6 +175,13 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 // A file with syntax errors is reported and the other files still load;
 // Load returns an error only when the directory can not be read.
 func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error) {
+	return LoadIn(ctx, nil, dir, rel)
+}
+
+// LoadIn is Load reading every file through root: a file that resolves
+// outside it is not loaded and a warning names it; one that is not a
+// regular file (a FIFO, a symlink to a device) is an error.
+func LoadIn(ctx context.Context, root *confine.Root, dir, rel string) (*Module, hcl.Diagnostics, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read module %s: %w", dir, err)
@@ -208,7 +218,7 @@ func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error
 			if ctx.Err() != nil {
 				return
 			}
-			parsed[idx] = readFile(filepath.Join(dir, n), filepath.ToSlash(filepath.Join(rel, n)))
+			parsed[idx] = readFile(root, filepath.Join(dir, n), filepath.ToSlash(filepath.Join(rel, n)))
 		}()
 	}
 	wg.Wait()
@@ -238,25 +248,38 @@ type parsedFile struct {
 	read  bool
 }
 
-func readFile(path, name string) parsedFile {
+func readFile(root *confine.Root, path, name string) parsedFile {
 	pf := parsedFile{name: name}
-	info, err := os.Stat(path)
+	src, err := root.ReadFile(path)
 	if err != nil {
-		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
-		return pf
-	}
-	if info.Size() > MaxFileSize {
-		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "File too large", Detail: fmt.Sprintf("%s is %d bytes; files over %d bytes are skipped.", name, info.Size(), MaxFileSize), Subject: &hcl.Range{Filename: name}}}
-		return pf
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: err.Error(), Subject: &hcl.Range{Filename: name}}}
+		pf.diags = hcl.Diagnostics{ReadDiagnostic(err, "file", name)}
 		return pf
 	}
 	pf.read = true
 	pf.file, pf.diags = ParseFile(src, name)
 	return pf
+}
+
+// ReadDiagnostic is the diagnostic of an input file that could not be
+// read: a warning for one outside the scan root (it is skipped), an error
+// otherwise. what says what the file is ("file", "variables file").
+func ReadDiagnostic(err error, what, name string) *hcl.Diagnostic {
+	rng := &hcl.Range{Filename: name}
+	var outside *confine.OutsideError
+	var notRegular *confine.NotRegularError
+	var tooLarge *confine.TooLargeError
+	switch {
+	case errors.As(err, &outside):
+		return &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Outside the scan root",
+			Detail: fmt.Sprintf("The %s %s resolves outside the scan root and is not loaded. --root sets the root; --allow-read-outside-root lifts this.", what, name), Subject: rng}
+	case errors.As(err, &notRegular):
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a regular file",
+			Detail: fmt.Sprintf("The %s %s is %s; only regular files are read.", what, name, notRegular.Kind), Subject: rng}
+	case errors.As(err, &tooLarge):
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "File too large",
+			Detail: fmt.Sprintf("The %s %s is larger than %d bytes; larger files are not read.", what, name, tooLarge.Limit), Subject: rng}
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Failed to read " + what, Detail: err.Error(), Subject: rng}
 }
 
 // fileBlocks records a parsed file among the module's files and returns its

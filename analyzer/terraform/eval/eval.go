@@ -26,6 +26,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/funcs"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -61,6 +62,11 @@ type Options struct {
 	// StrictVars makes a root variable without a value an error, as in
 	// Terraform; otherwise its value is a symbol and a warning lists it.
 	StrictVars bool
+	// Root confines what is read: configuration files, modules, tfvars
+	// found in the directory and files named by functions must resolve
+	// inside it. nil confines nothing (still only regular files are read).
+	// Files given with --var-file are the user's and are not confined.
+	Root *confine.Root
 }
 
 // Knowledge is what the evaluator needs to know about resource types.
@@ -123,16 +129,20 @@ func Evaluate(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", opts.Dir, err)
 	}
+	if err := opts.Root.CheckDir(dir); err != nil {
+		return nil, err
+	}
 	e := &evaluator{
 		ctx:     ctx,
 		opts:    opts,
 		dir:     dir,
-		funcs:   funcs.Table(dir),
 		configs: map[string]*loadedConfig{},
 		env:     envMap(opts.Env),
 		missing: map[string]bool{},
+		outside: map[string]bool{},
 	}
-	rootCfg, diags, err := config.Load(ctx, dir, "")
+	e.funcs = funcs.TableWith(dir, funcs.Files{Root: opts.Root, OnRead: e.fileRead})
+	rootCfg, diags, err := config.LoadIn(ctx, opts.Root, dir, "")
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +174,15 @@ type evaluator struct {
 	diags    hcl.Diagnostics
 	count    int
 	stopped  bool
-	// missing are the files file functions did not find, warned about once.
+	// missing are the files file functions did not find or were refused
+	// (outside the root), warned about once each.
 	missing map[string]bool
+	// outside are the paths refused as outside the scan root, warned
+	// about once each.
+	outside map[string]bool
+	// reads are the files file functions read, in order, so that their
+	// contents are kept out of diagnostics.
+	reads []fileRead
 
 	rootValues map[string]rootValue
 	unset      []UnsetVariable

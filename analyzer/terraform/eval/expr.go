@@ -36,8 +36,10 @@ func (s *scope) with(name string, v cty.Value) *scope {
 // broken expression does not stop the rest.
 func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
 	ctx, diags := e.evalContext(x.Variables(), sc)
+	from := len(e.reads)
 	v, d := x.Value(ctx)
-	v, d = e.missingFiles(v, d)
+	v, d = e.unreadable(v, d)
+	d = e.withoutContents(d, from)
 	if nested := computedNested(x, d); nested != "" {
 		// Terraform knows each resource's schema, and an attribute of a
 		// nested block (domain_name_configuration[0].hosted_zone_id) that

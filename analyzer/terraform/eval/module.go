@@ -2,8 +2,9 @@ package eval
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -58,8 +60,11 @@ type manifestEntry struct {
 func (e *evaluator) readManifest() map[string]manifestEntry {
 	out := map[string]manifestEntry{}
 	path := filepath.Join(e.dir, ".terraform", "modules", "modules.json")
-	data, err := os.ReadFile(path)
+	data, err := e.opts.Root.ReadFile(path)
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			e.diags = append(e.diags, config.ReadDiagnostic(err, "module manifest", ".terraform/modules/modules.json"))
+		}
 		return out
 	}
 	var doc struct {
@@ -164,6 +169,31 @@ func (e *evaluator) moduleDir(parent *ModuleInstance, call *config.ModuleCall) (
 	return "", "", call.Version, what + ") is not downloaded: run terraform init so .terraform/modules holds it"
 }
 
+// confineModule refuses a module directory that resolves outside the scan
+// root (a local source "../../elsewhere", a modules.json Dir): its files are
+// not loaded, with one warning per directory. It returns why the module is
+// not loaded, or "".
+func (e *evaluator) confineModule(dir, rel string, rng hcl.Range) string {
+	err := e.opts.Root.CheckDir(dir)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return "" // loadConfig reports a missing directory
+	}
+	var outside *confine.OutsideError
+	if errors.As(err, &outside) {
+		why := fmt.Sprintf("module directory %s resolves outside the scan root", rel)
+		if !e.outside[dir] {
+			e.outside[dir] = true
+			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Outside the scan root",
+				Detail:  why + "; it is not loaded and every value it would produce is unknown. --root sets the root; --allow-read-outside-root lifts this.",
+				Subject: rng.Ptr()})
+		}
+		return why
+	}
+	e.outside[dir] = true
+	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unreadable module", Detail: err.Error(), Subject: rng.Ptr()})
+	return err.Error()
+}
+
 func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range) (*config.Module, string) {
 	if lc, ok := e.configs[dir]; ok {
 		if lc.err != nil {
@@ -171,7 +201,7 @@ func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range) (*config.Module, 
 		}
 		return lc.mod, ""
 	}
-	mod, diags, err := config.Load(e.ctx, dir, rel)
+	mod, diags, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
 	e.configs[dir] = &loadedConfig{mod: mod, err: err}
 	e.diags = append(e.diags, diags...)
 	if err != nil {
@@ -186,10 +216,13 @@ func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range) (*config.Module, 
 func (e *evaluator) expandCall(parent *ModuleInstance, cn *callNode) cty.Value {
 	c := cn.call
 	dir, rel, version, why := e.moduleDir(parent, c)
+	if why == "" {
+		why = e.confineModule(dir, rel, c.Range)
+	}
 	var cfg *config.Module
 	if why == "" {
 		cfg, why = e.loadConfig(dir, rel, c.Range)
-	} else {
+	} else if !e.outside[dir] {
 		// Once per call, whatever its instances: the fix is one terraform
 		// init, and a call whose count is unknown or 0 has no instance to
 		// carry the unknown.

@@ -137,10 +137,15 @@ func (e *evaluator) varFile(decl map[string]*config.Variable, path, name string,
 			path = abs
 		}
 	}
-	src, err := os.ReadFile(path)
+	// A file named on the command line is the user's own and may be
+	// anywhere; the ones found in the directory come with the change.
+	root := e.opts.Root
+	if explicit {
+		root = nil
+	}
+	src, err := root.ReadFile(path)
 	if err != nil {
-		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Failed to read variables file",
-			Detail: err.Error(), Subject: &hcl.Range{Filename: name}})
+		e.diags = append(e.diags, config.ReadDiagnostic(err, "variables file", name))
 		return
 	}
 	file, diags := config.ParseFile(src, name)

@@ -18,11 +18,12 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
+	"io/fs"
 	"math/big"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -36,15 +37,31 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
 // MaxFileSize bounds what file() and friends read.
-const MaxFileSize = 16 << 20
+const MaxFileSize = confine.MaxFileSize
+
+// Files says how the file functions read: through Root (nil confines to
+// nothing but still reads only bounded regular files), telling OnRead
+// (when set) the name and content of every file read, so the evaluator can
+// keep contents out of diagnostics.
+type Files struct {
+	Root   *confine.Root
+	OnRead func(name string, content []byte)
+}
 
 // Table returns Terraform's functions with relative paths resolved against
 // baseDir, the root module directory (Terraform's working directory).
 func Table(baseDir string) map[string]function.Function {
+	return TableWith(baseDir, Files{})
+}
+
+// TableWith is Table with the file functions reading through files.
+func TableWith(baseDir string, files Files) map[string]function.Function {
+	fr := &fileReader{baseDir: baseDir, files: files}
 	t := map[string]function.Function{
 		"abs":              stdlib.AbsoluteFunc,
 		"alltrue":          allTrueFunc,
@@ -153,16 +170,16 @@ func Table(baseDir string) map[string]function.Function {
 		"basename":         pathFunc(func(p string) (string, error) { return filepath.Base(p), nil }),
 		"dirname":          pathFunc(func(p string) (string, error) { return filepath.Dir(p), nil }),
 		"pathexpand":       pathFunc(func(p string) (string, error) { return p, nil }),
-		"file":             fileFunc(baseDir, readText),
-		"filebase64":       fileFunc(baseDir, func(b []byte) (cty.Value, error) { return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil }),
-		"filemd5":          fileFunc(baseDir, fileHash(md5.New, false)),
-		"filesha1":         fileFunc(baseDir, fileHash(sha1.New, false)),
-		"filesha256":       fileFunc(baseDir, fileHash(sha256.New, false)),
-		"filesha512":       fileFunc(baseDir, fileHash(sha512.New, false)),
-		"filebase64sha256": fileFunc(baseDir, fileHash(sha256.New, true)),
-		"filebase64sha512": fileFunc(baseDir, fileHash(sha512.New, true)),
-		"fileexists":       fileExistsFunc(baseDir),
-		"fileset":          fileSetFunc(baseDir),
+		"file":             fileFunc(fr, readText),
+		"filebase64":       fileFunc(fr, func(b []byte) (cty.Value, error) { return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil }),
+		"filemd5":          fileFunc(fr, fileHash(md5.New, false)),
+		"filesha1":         fileFunc(fr, fileHash(sha1.New, false)),
+		"filesha256":       fileFunc(fr, fileHash(sha256.New, false)),
+		"filesha512":       fileFunc(fr, fileHash(sha512.New, false)),
+		"filebase64sha256": fileFunc(fr, fileHash(sha256.New, true)),
+		"filebase64sha512": fileFunc(fr, fileHash(sha512.New, true)),
+		"fileexists":       fileExistsFunc(fr),
+		"fileset":          fileSetFunc(fr),
 	}
 	// templatefile and templatestring evaluate templates with every other
 	// function, but Terraform forbids them from calling themselves.
@@ -170,7 +187,7 @@ func Table(baseDir string) map[string]function.Function {
 	for k, v := range t {
 		inner[k] = v
 	}
-	t["templatefile"] = templateFileFunc(baseDir, inner)
+	t["templatefile"] = templateFileFunc(fr, inner)
 	t["templatestring"] = templateStringFunc(inner)
 	return t
 }
@@ -528,34 +545,40 @@ func (e *MissingFileError) Error() string {
 	return fmt.Sprintf("no file exists at %q; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", e.Name)
 }
 
-func readFile(baseDir, name string) ([]byte, error) {
-	p := abs(baseDir, name)
-	info, err := os.Stat(p)
+// fileReader reads the files the functions name, relative to baseDir.
+type fileReader struct {
+	baseDir string
+	files   Files
+}
+
+func (r *fileReader) read(name string) ([]byte, error) {
+	p := abs(r.baseDir, name)
+	b, err := r.files.Root.ReadFile(p)
 	if err != nil {
-		if os.IsNotExist(err) {
-			rel, rerr := filepath.Rel(filepath.FromSlash(abs(baseDir, ".")), filepath.FromSlash(p))
+		if errors.Is(err, fs.ErrNotExist) {
+			rel, rerr := filepath.Rel(filepath.FromSlash(abs(r.baseDir, ".")), filepath.FromSlash(p))
 			if rerr != nil {
 				rel = p
 			}
 			return nil, &MissingFileError{Name: name, Rel: filepath.ToSlash(rel)}
 		}
+		if confine.Refused(err) {
+			return nil, confine.Named(err, name)
+		}
 		return nil, fmt.Errorf("failed to read file %q: %w", name, err)
 	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("%q is a directory, not a file", name)
+	if r.files.OnRead != nil {
+		r.files.OnRead(name, b)
 	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file %q is larger than %d bytes", name, MaxFileSize)
-	}
-	return os.ReadFile(p)
+	return b, nil
 }
 
-func fileFunc(baseDir string, conv func([]byte) (cty.Value, error)) function.Function {
+func fileFunc(r *fileReader, conv func([]byte) (cty.Value, error)) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, err := readFile(baseDir, args[0].AsString())
+			b, err := r.read(args[0].AsString())
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -564,17 +587,17 @@ func fileFunc(baseDir string, conv func([]byte) (cty.Value, error)) function.Fun
 	})
 }
 
-func fileExistsFunc(baseDir string) function.Function {
+func fileExistsFunc(r *fileReader) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			info, err := os.Stat(abs(baseDir, args[0].AsString()))
+			info, err := r.files.Root.Stat(abs(r.baseDir, args[0].AsString()))
 			if err != nil {
-				if os.IsNotExist(err) {
+				if errors.Is(err, fs.ErrNotExist) {
 					return cty.False, nil
 				}
-				return cty.NilVal, err
+				return cty.NilVal, confine.Named(err, args[0].AsString())
 			}
 			if !info.Mode().IsRegular() {
 				return cty.NilVal, fmt.Errorf("%q is not a regular file", args[0].AsString())
@@ -586,7 +609,7 @@ func fileExistsFunc(baseDir string) function.Function {
 
 // fileSetFunc is fileset(path, pattern); "**" patterns are not supported and
 // give an unknown set rather than a wrong one.
-func fileSetFunc(baseDir string) function.Function {
+func fileSetFunc(r *fileReader) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "pattern", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.Set(cty.String)),
@@ -595,14 +618,19 @@ func fileSetFunc(baseDir string) function.Function {
 			if strings.Contains(pattern, "**") {
 				return reason.Unknown(cty.Set(cty.String), "fileset(): \"**\" patterns are not supported by lambdacheck", hcl.Range{}), nil
 			}
-			root := abs(baseDir, dir)
+			root := abs(r.baseDir, dir)
+			if _, err := r.files.Root.Resolve(root); err != nil && confine.Refused(err) {
+				return cty.NilVal, confine.Named(err, dir)
+			}
 			matches, err := filepath.Glob(filepath.Join(root, pattern))
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("failed to glob pattern %q: %w", pattern, err)
 			}
 			var out []cty.Value
 			for _, m := range matches {
-				if info, err := os.Stat(m); err != nil || !info.Mode().IsRegular() {
+				// Entries that resolve outside the root are left out, as a
+				// file() of them would be refused.
+				if info, err := r.files.Root.Stat(m); err != nil || !info.Mode().IsRegular() {
 					continue
 				}
 				rel, err := filepath.Rel(root, m)
@@ -619,14 +647,14 @@ func fileSetFunc(baseDir string) function.Function {
 	})
 }
 
-func templateFileFunc(baseDir string, fns map[string]function.Function) function.Function {
+func templateFileFunc(r *fileReader, fns map[string]function.Function) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String},
 			{Name: "vars", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true}},
 		Type: function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			name := args[0].AsString()
-			src, err := readFile(baseDir, name)
+			src, err := r.read(name)
 			if err != nil {
 				return cty.NilVal, err
 			}
