@@ -239,11 +239,13 @@ type findingsFlags struct {
 	writeBaseline string
 	config        string
 	today         string
+	ruleTimeout   time.Duration
 }
 
 func (ff *findingsFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when an unwaived finding reaches this `severity`: critical, high, medium, low or none (fail_on in .lambdacheck.hcl changes the default)")
 	fl.StringArrayVar(&ff.policies, "policy", nil, "load rules from `DIR` too (repeatable)")
+	fl.DurationVar(&ff.ruleTimeout, "rule-timeout", rules.DefaultTimeout, "stop evaluating the rules after `DURATION` (exit 2)")
 	fl.StringVar(&ff.baseline, "baseline", "", "accept the findings recorded in `FILE`; only new findings count")
 	fl.StringVar(&ff.writeBaseline, "write-baseline", "", "record the current findings in `FILE` as accepted (then they do not fail this run)")
 	fl.StringVar(&ff.config, "config", "", "settings `FILE` (default .lambdacheck.hcl in PATH, else in the working directory)")
@@ -285,7 +287,12 @@ func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun
 			return nil, usage(fmt.Errorf("--today %q: want YYYY-MM-DD", ff.today))
 		}
 	}
-	engine, err := rules.Load(cmd.Context(), ruleOptions(ff.policies))
+	if ff.ruleTimeout <= 0 {
+		return nil, usage(fmt.Errorf("--rule-timeout %s: want a positive duration", ff.ruleTimeout))
+	}
+	opts := ruleOptions(ff.policies)
+	opts.Timeout = ff.ruleTimeout
+	engine, err := rules.Load(cmd.Context(), opts)
 	if err != nil {
 		return nil, usage(err)
 	}
