@@ -194,6 +194,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
 
 // EvaluateValue evaluates an input already converted by Input.Value.
 func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *inventory.Inventory) ([]Finding, error) {
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	cache := topdown.NewVirtualCache()
@@ -201,9 +202,14 @@ func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *invent
 	findings := []Finding{}
 	for _, q := range e.queries {
 		rule := q.rule
+		// OPA notices a cancelled context asynchronously, so a quick rule
+		// may still finish; a context already done ends the loop here.
 		rs, err := q.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(cache))
+		if err == nil {
+			err = ctx.Err()
+		}
 		if err != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
 				return nil, fmt.Errorf("%s:%d: rule %s did not finish within the rule timeout of %s; raise it with --rule-timeout",
 					rule.File, e.line[strings.TrimPrefix(rule.Package, "data.")], rule.ID, e.timeout)
 			}
