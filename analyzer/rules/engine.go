@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -29,15 +30,44 @@ type Options struct {
 	BuiltinPrefix string
 	// Dirs are user rule directories (--policy DIR), walked recursively.
 	Dirs []string
+	// Timeout bounds one evaluation of all rules; zero is DefaultTimeout.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds one evaluation of all rules (--rule-timeout): the
+// built-in rules take under a second on thousands of functions, and a
+// custom rule may loop over a huge range and never end.
+const DefaultTimeout = 30 * time.Second
 
 // Engine holds the compiled rules and the prepared query; it is safe for
 // concurrent use and evaluates every rule in one pass.
 type Engine struct {
-	rules  []Rule
-	byPkg  map[string]*Rule // "lambdacheck.rules.x" → rule
-	query  rego.PreparedEvalQuery
-	hasAny bool
+	rules   []Rule
+	byPkg   map[string]*Rule // "lambdacheck.rules.x" → rule
+	queries []ruleQuery      // in rule order
+	line    map[string]int   // package → line of its first deny rule
+	timeout time.Duration
+	hasAny  bool
+}
+
+// ruleQuery is the prepared query of one rule's deny set. Rules are
+// evaluated one at a time, sharing one cache of computed values (so the
+// shared library is computed once), to know which rule was running when
+// the timeout ended the evaluation.
+type ruleQuery struct {
+	rule  *Rule
+	query rego.PreparedEvalQuery
+}
+
+// WithTimeout returns a copy of e whose evaluations stop after d; d <= 0
+// means DefaultTimeout.
+func (e *Engine) WithTimeout(d time.Duration) *Engine {
+	c := *e
+	c.timeout = d
+	if d <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	return &c
 }
 
 // Module is one Rego source file.
@@ -193,7 +223,11 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Compile(ctx, mods)
+	e, err := Compile(ctx, mods)
+	if err != nil {
+		return nil, err
+	}
+	return e.WithTimeout(opts.Timeout), nil
 }
 
 // Compile builds an engine from Rego sources.
@@ -206,7 +240,7 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 	for _, m := range mods {
 		builtin[m.Name] = m.Builtin
 	}
-	e := &Engine{byPkg: map[string]*Rule{}}
+	e := &Engine{byPkg: map[string]*Rule{}, line: map[string]int{}, timeout: DefaultTimeout}
 	if err := e.readMetadata(parsed, builtin); err != nil {
 		return nil, err
 	}
@@ -216,16 +250,17 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 	if compiler.Compile(parsed); compiler.Failed() {
 		return nil, fmt.Errorf("compile rules: %w", regoError(compiler.Errors))
 	}
-	// One query over the whole rule tree: every package's deny set in one
-	// evaluation, so the input is walked by all rules in the same pass.
-	q, err := rego.New(
-		rego.Query("data."+RootPackage+"[pkg].deny"),
-		rego.Compiler(compiler),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare rules query: %w", regoError(err))
+	for i := range e.rules {
+		r := &e.rules[i]
+		q, err := rego.New(
+			rego.Query(r.Package+".deny"),
+			rego.Compiler(compiler),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare rules query: %w", regoError(err))
+		}
+		e.queries = append(e.queries, ruleQuery{rule: r, query: q})
 	}
-	e.query = q
 	return e, nil
 }
 
@@ -259,6 +294,9 @@ func (e *Engine) readMetadata(mods map[string]*ast.Module, builtin map[string]bo
 		}
 		for _, r := range m.Rules {
 			if r.Head.Ref().String() == "deny" || r.Head.Name.String() == "deny" {
+				if !info.deny && r.Location != nil {
+					e.line[p] = r.Location.Row
+				}
 				info.deny = true
 				info.file = n
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -192,19 +194,31 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
 
 // EvaluateValue evaluates an input already converted by Input.Value.
 func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *inventory.Inventory) ([]Finding, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
-	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	cache := topdown.NewVirtualCache()
 	locate := originIndex(inv)
 	findings := []Finding{}
-	for _, r := range rs {
-		pkg, _ := r.Bindings["pkg"].(string)
-		rule := e.byPkg[RootPackage+"."+pkg]
-		if rule == nil || len(r.Expressions) == 0 {
+	for _, q := range e.queries {
+		rule := q.rule
+		// OPA notices a cancelled context asynchronously, so a quick rule
+		// may still finish; a context already done ends the loop here.
+		rs, err := q.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(cache))
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
+				return nil, fmt.Errorf("%s:%d: rule %s did not finish within the rule timeout of %s; raise it with --rule-timeout",
+					rule.File, e.line[strings.TrimPrefix(rule.Package, "data.")], rule.ID, e.timeout)
+			}
+			return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
+		}
+		if len(rs) == 0 || len(rs[0].Expressions) == 0 {
 			continue
 		}
-		items, _ := r.Expressions[0].Value.([]any)
+		items, _ := rs[0].Expressions[0].Value.([]any)
 		for _, item := range items {
 			f, err := findingFrom(rule, item)
 			if err != nil {

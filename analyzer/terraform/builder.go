@@ -387,7 +387,62 @@ func (b *builder) finish() {
 			diags = append(diags, nd)
 		}
 	}
-	b.inv.Diags = append(diags, b.inv.Diags...)
+	b.inv.Diags = capDiags(append(diags, b.inv.Diags...), MaxDiagsPerFile)
+}
+
+// MaxDiagsPerFile bounds the diagnostics kept for one file: a file of
+// random bytes yields one per token, thousands that say nothing more than
+// the first few and bury the rest of the report.
+const MaxDiagsPerFile = 20
+
+// capDiags keeps the first max diagnostics of each file, in order, and ends
+// with one per file that had more, saying how many were dropped. That one
+// is an error when any dropped one was, so the exit status stays the same.
+func capDiags(diags []inventory.Diagnostic, max int) []inventory.Diagnostic {
+	type dropped struct {
+		first       inventory.Diagnostic
+		count, errs int
+	}
+	kept := 0
+	seen := map[string]int{}
+	over := map[string]*dropped{}
+	var order []string
+	for _, d := range diags {
+		seen[d.File]++
+		if seen[d.File] <= max {
+			diags[kept] = d
+			kept++
+			continue
+		}
+		o := over[d.File]
+		if o == nil {
+			o = &dropped{first: d}
+			over[d.File] = o
+			order = append(order, d.File)
+		}
+		o.count++
+		if d.Severity == "error" {
+			o.errs++
+		}
+	}
+	out := diags[:kept]
+	for _, file := range order {
+		o := over[file]
+		sev := "warning"
+		if o.errs > 0 {
+			sev = "error"
+		}
+		name := file
+		if name == "" {
+			name = "the configuration"
+		}
+		out = append(out, inventory.Diagnostic{Severity: sev,
+			Summary: fmt.Sprintf("%d more diagnostics in %s not shown", o.count, name),
+			Detail: fmt.Sprintf("Only the first %d diagnostics of a file are shown (the diagnostics limit); %d of those not shown are errors. The first not shown is at this line.",
+				max, o.errs),
+			File: file, Line: o.first.Line, Column: o.first.Column})
+	}
+	return out
 }
 
 // less orders items by address, then by a second key for items that share

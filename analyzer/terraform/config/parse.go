@@ -19,8 +19,12 @@ import (
 const splitPieceSize = 64 << 10
 
 // ParseFile parses one configuration file's source; name decides the syntax
-// (.tf.json is JSON) and is used in positions.
+// (.tf.json is JSON) and is used in positions. A file nested deeper than
+// MaxNesting is refused before the parser recurses into it.
 func ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
+	if diags := CheckNesting(src, name); diags.HasErrors() {
+		return nil, diags
+	}
 	if strings.HasSuffix(name, ".json") {
 		return hcljson.Parse(src, name)
 	}
