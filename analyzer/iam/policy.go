@@ -176,7 +176,11 @@ func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
 		p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
 		var se *jsonSyntaxError
 		if errors.As(err, &se) {
-			return nil, p.errAt(se.off, "", "invalid JSON: "+se.msg)
+			msg := "invalid JSON: " + se.msg
+			if se.first >= 0 {
+				msg = fmt.Sprintf("%s (first at line %d); IAM refuses documents with duplicate keys", se.msg, p.lineOf(se.first))
+			}
+			return nil, p.errAt(se.off, "", msg)
 		}
 		return nil, p.errAt(0, "", err.Error())
 	}
@@ -312,7 +316,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			haveEffect = true
 		case "Action", "NotAction":
 			if haveAction {
-				return nil, p.errf(e, ep.String(), "a statement takes Action or NotAction, not both")
+				return nil, p.errf(e, ep.String(), "%s", twice(v, i, "Action", "NotAction"))
 			}
 			haveAction = true
 			s.NotAction = k == "NotAction"
@@ -333,7 +337,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			s.Actions = list
 		case "Resource", "NotResource":
 			if haveResource {
-				return nil, p.errf(e, ep.String(), "a statement takes Resource or NotResource, not both")
+				return nil, p.errf(e, ep.String(), "%s", twice(v, i, "Resource", "NotResource"))
 			}
 			haveResource = true
 			s.NotResource = k == "NotResource"
@@ -354,7 +358,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			s.Resources = list
 		case "Principal", "NotPrincipal":
 			if s.Principal != nil {
-				return nil, p.errf(e, ep.String(), "a statement takes Principal or NotPrincipal, not both")
+				return nil, p.errf(e, ep.String(), "%s", twice(v, i, "Principal", "NotPrincipal"))
 			}
 			ps, err := p.principalSet(e, ep.String())
 			if err != nil {
@@ -415,6 +419,20 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		s.cond = blk
 	}
 	return s, nil
+}
+
+// twice explains why member i of statement v is one too many of an element
+// pair: a repeated element is not the same mistake as using both forms.
+// (The JSON reader already refuses repeated keys; this keeps the message
+// right for any tree built otherwise.)
+func twice(v *jsonValue, i int, elem, notElem string) string {
+	k := v.elems[i].key
+	for j := 0; j < i; j++ {
+		if v.elems[j].key == k {
+			return fmt.Sprintf("duplicate %s element: a statement takes one %s (list several values in one array)", k, k)
+		}
+	}
+	return fmt.Sprintf("a statement takes %s or %s, not both", elem, notElem)
 }
 
 func describeValue(v *jsonValue) string {
