@@ -174,17 +174,37 @@ func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
 	root, err := parseJSONIn(arena, data)
 	if err != nil {
 		p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
-		var se *jsonSyntaxError
-		if errors.As(err, &se) {
-			msg := "invalid JSON: " + se.msg
-			if se.first >= 0 {
-				msg = fmt.Sprintf("%s (first at line %d); IAM refuses documents with duplicate keys", se.msg, p.lineOf(se.first))
-			}
-			return nil, p.errAt(se.off, "", msg)
-		}
-		return nil, p.errAt(0, "", err.Error())
+		return nil, p.syntaxError(err)
 	}
 	return parseValue(data, lines, &root, kind, src)
+}
+
+// CheckJSON reports whether data is JSON as Parse reads it: strict, and
+// without duplicate keys. The error is a *PolicyError whose line counts
+// from src.Line. Loaders use it to refuse a document early, at the place
+// it is written, whatever kind of policy it turns out to be.
+func CheckJSON(data []byte, src Source) error {
+	if src.Line < 1 {
+		src.Line = 1
+	}
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	if _, err := parseJSONIn(arena, data); err != nil {
+		p := &Policy{Source: src, data: data, lines: newLineIndex(data)}
+		return p.syntaxError(err)
+	}
+	return nil
+}
+
+func (p *Policy) syntaxError(err error) *PolicyError {
+	var se *jsonSyntaxError
+	if !errors.As(err, &se) {
+		return p.errAt(0, "", err.Error())
+	}
+	if se.first >= 0 {
+		return p.errAt(se.off, "", fmt.Sprintf("%s (first at line %d); IAM refuses documents with duplicate keys", se.msg, p.lineOf(se.first)))
+	}
+	return p.errAt(se.off, "", "invalid JSON: "+se.msg)
 }
 
 // parseValue builds a policy from an already parsed JSON value inside data
