@@ -23,15 +23,12 @@ func clean(s string, oneLine bool) string {
 	if !needs(s, oneLine) {
 		return s
 	}
+	// A run of invalid bytes becomes one U+FFFD, as strings.ToValidUTF8 does.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b.WriteRune(utf8.RuneError)
-			i++
-			continue
-		}
 		switch {
 		case r == 0x1b:
 			i += escapeLen(s[i+1:]) + 1
