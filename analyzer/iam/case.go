@@ -43,7 +43,11 @@ func DecodeCase(data []byte) (*Case, error) {
 	if err != nil {
 		var se *jsonSyntaxError
 		if errors.As(err, &se) {
-			return c, &CaseError{Msg: fmt.Sprintf("invalid JSON at byte %d: %s", se.off, se.msg)}
+			msg := fmt.Sprintf("invalid JSON at byte %d: %s", se.off, se.msg)
+			if se.first >= 0 {
+				msg += fmt.Sprintf(" (first at byte %d)", se.first)
+			}
+			return c, &CaseError{Msg: msg}
 		}
 		return c, &CaseError{Msg: err.Error()}
 	}

@@ -45,12 +45,13 @@ func (k jsonKind) String() string {
 // jsonValue is one parsed JSON value. Object members carry their name in
 // key; strings without escapes alias the input rather than copy it.
 type jsonValue struct {
-	kind  jsonKind
-	off   int32  // byte offset of the value in the document
-	end   int32  // byte offset just past the value
-	text  string // string contents (unescaped), number literal, or "true"/"false"
-	key   string // member name, for the members of an object
-	elems []jsonValue
+	kind   jsonKind
+	off    int32  // byte offset of the value in the document
+	end    int32  // byte offset just past the value
+	keyOff int32  // byte offset of the member name, for the members of an object
+	text   string // string contents (unescaped), number literal, or "true"/"false"
+	key    string // member name, for the members of an object
+	elems  []jsonValue
 }
 
 // member returns the object member named key and whether it exists.
@@ -67,8 +68,9 @@ func (v *jsonValue) member(key string) (*jsonValue, bool) {
 const maxJSONDepth = 64
 
 type jsonSyntaxError struct {
-	off int
-	msg string
+	off   int
+	msg   string
+	first int // for a duplicate key: offset of the first occurrence, else -1
 }
 
 func (e *jsonSyntaxError) Error() string { return e.msg }
@@ -166,7 +168,7 @@ func parseJSON(data []byte) (jsonValue, error) {
 // arena is reset or released.
 func parseJSONIn(a *jsonArena, data []byte) (jsonValue, error) {
 	if len(data) > maxJSONSize {
-		return jsonValue{}, &jsonSyntaxError{msg: "document larger than 2 GiB"}
+		return jsonValue{}, &jsonSyntaxError{msg: "document larger than 2 GiB", first: -1}
 	}
 	a.data = data
 	p := jsonParser{data: data, jsonArena: a}
@@ -183,7 +185,7 @@ func parseJSONIn(a *jsonArena, data []byte) (jsonValue, error) {
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
-	return &jsonSyntaxError{off: p.pos, msg: fmt.Sprintf(format, args...)}
+	return &jsonSyntaxError{off: p.pos, msg: fmt.Sprintf(format, args...), first: -1}
 }
 
 func (p *jsonParser) describe() string {
@@ -465,14 +467,19 @@ func (p *jsonParser) object() (jsonValue, error) {
 	}
 	base := len(p.stack)
 	defer func() { p.stack = p.stack[:base] }()
+	var seen map[string]int32 // built only for objects with many members
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return v, p.errorf("unexpected %s in object, expected a member name", p.describe())
 		}
+		keyOff := p.pos
 		k, err := p.str()
 		if err != nil {
 			return v, err
+		}
+		if first, dup := p.duplicate(base, k, &seen); dup {
+			return v, &jsonSyntaxError{off: keyOff, msg: fmt.Sprintf("duplicate key %q", k), first: int(first)}
 		}
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
@@ -485,7 +492,11 @@ func (p *jsonParser) object() (jsonValue, error) {
 			return v, err
 		}
 		e.key = k
+		e.keyOff = int32(keyOff)
 		p.stack = append(p.stack, e)
+		if seen != nil {
+			seen[k] = e.keyOff
+		}
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return v, p.errorf("unexpected end of input in object")
@@ -502,6 +513,43 @@ func (p *jsonParser) object() (jsonValue, error) {
 			return v, p.errorf("unexpected %s in object, expected ',' or '}'", p.describe())
 		}
 	}
+}
+
+// Duplicate member names are an error rather than "last one wins": a
+// second "Statement": [] would silently erase the statements before it, and
+// two "Effect" keys would be read differently by different JSON readers. IAM
+// refuses such documents too (AWS "IAM policy validation check reference":
+// "Error – Json syntax error", "Error – Duplicate keys with different case").
+// Names compare exactly, as JSON defines; the policy layer rejects names it
+// does not know, which covers the differently cased ones.
+
+// dupScanLimit is the member count up to which duplicates are found by a
+// linear scan; larger objects (a Condition with hundreds of keys) use a map
+// so that the check stays linear.
+const dupScanLimit = 16
+
+// duplicate reports whether key is already a member of the object whose
+// members so far are p.stack[base:], and the byte offset of that member.
+func (p *jsonParser) duplicate(base int, key string, seen *map[string]int32) (int32, bool) {
+	members := p.stack[base:]
+	if len(members) <= dupScanLimit {
+		for i := range members {
+			if members[i].key == key {
+				return members[i].keyOff, true
+			}
+		}
+		return 0, false
+	}
+	if *seen == nil {
+		*seen = make(map[string]int32, 2*len(members))
+		for i := range members {
+			(*seen)[members[i].key] = members[i].keyOff
+		}
+	}
+	if off, dup := (*seen)[key]; dup {
+		return off, true
+	}
+	return 0, false
 }
 
 // alias returns b as a string without copying; the parser's input is never

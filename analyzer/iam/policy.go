@@ -174,13 +174,37 @@ func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
 	root, err := parseJSONIn(arena, data)
 	if err != nil {
 		p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
-		var se *jsonSyntaxError
-		if errors.As(err, &se) {
-			return nil, p.errAt(se.off, "", "invalid JSON: "+se.msg)
-		}
-		return nil, p.errAt(0, "", err.Error())
+		return nil, p.syntaxError(err)
 	}
 	return parseValue(data, lines, &root, kind, src)
+}
+
+// CheckJSON reports whether data is JSON as Parse reads it: strict, and
+// without duplicate keys. The error is a *PolicyError whose line counts
+// from src.Line. Loaders use it to refuse a document early, at the place
+// it is written, whatever kind of policy it turns out to be.
+func CheckJSON(data []byte, src Source) error {
+	if src.Line < 1 {
+		src.Line = 1
+	}
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	if _, err := parseJSONIn(arena, data); err != nil {
+		p := &Policy{Source: src, data: data, lines: newLineIndex(data)}
+		return p.syntaxError(err)
+	}
+	return nil
+}
+
+func (p *Policy) syntaxError(err error) *PolicyError {
+	var se *jsonSyntaxError
+	if !errors.As(err, &se) {
+		return p.errAt(0, "", err.Error())
+	}
+	if se.first >= 0 {
+		return p.errAt(se.off, "", fmt.Sprintf("%s (first at line %d); IAM refuses documents with duplicate keys", se.msg, p.lineOf(se.first)))
+	}
+	return p.errAt(se.off, "", "invalid JSON: "+se.msg)
 }
 
 // parseValue builds a policy from an already parsed JSON value inside data
@@ -312,7 +336,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			haveEffect = true
 		case "Action", "NotAction":
 			if haveAction {
-				return nil, p.errf(e, ep.String(), "a statement takes Action or NotAction, not both")
+				return nil, p.errf(e, ep.String(), "%s", twice(v, i, "Action", "NotAction"))
 			}
 			haveAction = true
 			s.NotAction = k == "NotAction"
@@ -333,7 +357,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			s.Actions = list
 		case "Resource", "NotResource":
 			if haveResource {
-				return nil, p.errf(e, ep.String(), "a statement takes Resource or NotResource, not both")
+				return nil, p.errf(e, ep.String(), "%s", twice(v, i, "Resource", "NotResource"))
 			}
 			haveResource = true
 			s.NotResource = k == "NotResource"
@@ -354,7 +378,7 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			s.Resources = list
 		case "Principal", "NotPrincipal":
 			if s.Principal != nil {
-				return nil, p.errf(e, ep.String(), "a statement takes Principal or NotPrincipal, not both")
+				return nil, p.errf(e, ep.String(), "%s", twice(v, i, "Principal", "NotPrincipal"))
 			}
 			ps, err := p.principalSet(e, ep.String())
 			if err != nil {
@@ -415,6 +439,20 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		s.cond = blk
 	}
 	return s, nil
+}
+
+// twice explains why member i of statement v is one too many of an element
+// pair: a repeated element is not the same mistake as using both forms.
+// (The JSON reader already refuses repeated keys; this keeps the message
+// right for any tree built otherwise.)
+func twice(v *jsonValue, i int, elem, notElem string) string {
+	k := v.elems[i].key
+	for j := 0; j < i; j++ {
+		if v.elems[j].key == k {
+			return fmt.Sprintf("duplicate %s element: a statement takes one %s (list several values in one array)", k, k)
+		}
+	}
+	return fmt.Sprintf("a statement takes %s or %s, not both", elem, notElem)
 }
 
 func describeValue(v *jsonValue) string {

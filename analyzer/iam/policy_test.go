@@ -2,6 +2,7 @@ package iam
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -125,5 +126,77 @@ func TestARNAccount(t *testing.T) {
 		if got := arnAccount(in); got != want {
 			t.Errorf("arnAccount(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A repeated key anywhere in a policy is refused with the line of the repeat
+// and of the first occurrence: read as "last one wins" a second Statement
+// would erase the first, and a second Effect would flip it.
+func TestParseDuplicateKeys(t *testing.T) {
+	cases := []struct {
+		name, doc, key string
+		line, first    int
+	}{
+		{"statement", "{\n\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},\n\"Statement\":[]\n}", "Statement", 3, 2},
+		{"effect", "{\"Statement\":{\n\"Effect\":\"Allow\",\n\"Effect\":\"Deny\",\n\"Action\":\"*\",\"Resource\":\"*\"}}", "Effect", 3, 2},
+		{"action", "{\"Statement\":{\"Effect\":\"Allow\",\n\"Action\":\"s3:GetObject\",\n\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}}", "Action", 3, 2},
+		{"condition operator", "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\n\"StringEquals\":{\"aws:SourceAccount\":\"1\"},\n\"StringEquals\":{}}}}", "StringEquals", 3, 2},
+		{"condition key", "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\n\"aws:SourceAccount\":\"1\",\n\n\"aws:SourceAccount\":\"2\"}}}}", "aws:SourceAccount", 4, 2},
+		{"principal type", "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Principal\":{\n\"AWS\":\"111111111111\",\n\"AWS\":\"*\"}}}", "AWS", 3, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			kind := IdentityPolicy
+			if strings.Contains(c.doc, "Principal") {
+				kind = ResourcePolicy
+			}
+			_, err := Parse([]byte(c.doc), kind, Source{Name: "p", File: "main.tf", Line: 1})
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("want *PolicyError, got %v", err)
+			}
+			if pe.Line != c.line || pe.File != "main.tf" {
+				t.Errorf("error at %s:%d, want main.tf:%d (%v)", pe.File, pe.Line, c.line, err)
+			}
+			for _, want := range []string{`duplicate key "` + c.key + `"`, fmt.Sprintf("first at line %d", c.first)} {
+				if !strings.Contains(pe.Msg, want) {
+					t.Errorf("message %q does not contain %q", pe.Msg, want)
+				}
+			}
+		})
+	}
+}
+
+// Objects past the linear-scan size find duplicates through the map, both
+// among the members before the switch and among those after it.
+func TestParseJSONDuplicateKeysInLargeObjects(t *testing.T) {
+	for _, dupAt := range []int{3, dupScanLimit + 5} {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := 0; i < 2*dupScanLimit; i++ {
+			fmt.Fprintf(&b, "%q:1,", fmt.Sprintf("k%d", i))
+		}
+		fmt.Fprintf(&b, "%q:2}", fmt.Sprintf("k%d", dupAt))
+		_, err := parseJSON([]byte(b.String()))
+		var se *jsonSyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.msg, fmt.Sprintf(`duplicate key "k%d"`, dupAt)) || se.first < 0 {
+			t.Fatalf("duplicate k%d: got %v", dupAt, err)
+		}
+	}
+	// Distinct keys, and the same key in sibling objects, are fine.
+	if _, err := parseJSON([]byte(`{"a":{"x":1},"b":{"x":2},"A":3}`)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A statement can repeat neither Action nor NotAction; the message says
+// which mistake it is (a tree built without the JSON reader's check).
+func TestRepeatedElementMessage(t *testing.T) {
+	stmt := &jsonValue{kind: jsonObject, elems: []jsonValue{{key: "Action"}, {key: "Action"}, {key: "NotAction"}}}
+	if got := twice(stmt, 1, "Action", "NotAction"); !strings.Contains(got, "duplicate Action element") {
+		t.Errorf("repeated Action: %q", got)
+	}
+	if got := twice(stmt, 2, "Action", "NotAction"); !strings.Contains(got, "not both") {
+		t.Errorf("Action with NotAction: %q", got)
 	}
 }

@@ -186,11 +186,13 @@ type instance struct {
 	*eval.Instance
 	origin inventory.Origin
 	rng    hcl.Range
+	diags  *[]inventory.Diagnostic // the inventory's, for load errors in arguments
 }
 
 func (i *instance) obj(unknown *[]inventory.Unknown) obj {
 	o := newObj(i.Value, unknown, i.rng)
 	o.own = "<" + i.Addr + "."
+	o.diags, o.body, o.addr = i.diags, i.Resource.Body, i.Addr
 	return o
 }
 
@@ -198,7 +200,7 @@ func (b *builder) build() {
 	var insts []*instance
 	for _, ei := range b.res.Instances {
 		r := ei.Resource
-		insts = append(insts, &instance{Instance: ei, rng: r.Range,
+		insts = append(insts, &instance{Instance: ei, rng: r.Range, diags: &b.inv.Diags,
 			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line}})
 	}
 	for _, i := range insts {

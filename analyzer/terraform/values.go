@@ -3,15 +3,18 @@ package terraform
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -26,6 +29,12 @@ type obj struct {
 	// own is "<ADDRESS." of the instance read: a symbol that starts so
 	// names one of its own arguments, unknown for a reason worth listing.
 	own string
+	// diags receives load errors found while reading (an invalid policy
+	// document); body locates the attribute they are about. Both are nil
+	// when the object is read only for knowledge.
+	diags *[]inventory.Diagnostic
+	body  hcl.Body
+	addr  string
 }
 
 func newObj(v cty.Value, unknown *[]inventory.Unknown, rng hcl.Range) obj {
@@ -270,7 +279,9 @@ func (o obj) blocks(name string) []obj {
 		return nil
 	}
 	child := func(i int, e cty.Value) obj {
-		return obj{v: e, prefix: fmt.Sprintf("%s%s[%d].", o.prefix, name, i), unknown: o.unknown, rng: o.rng, own: o.own}
+		// A nested block's attributes are not in the resource's body: its
+		// errors point at the resource.
+		return obj{v: e, prefix: fmt.Sprintf("%s%s[%d].", o.prefix, name, i), unknown: o.unknown, rng: o.rng, own: o.own, diags: o.diags, addr: o.addr}
 	}
 	ty := v.Type()
 	if ty.IsObjectType() || ty.IsMapType() {
@@ -312,11 +323,70 @@ func (o obj) document(name, field string) (json.RawMessage, bool) {
 	if v == cty.NilVal {
 		return nil, true
 	}
-	return documentJSON(v, func(msg string) {
+	bad := func(msg string) {
 		if o.unknown != nil {
 			*o.unknown = append(*o.unknown, inventory.Unknown{Field: o.prefix + field, Reason: msg, File: o.rng.Filename, Line: o.rng.Start.Line})
 		}
+	}
+	// A policy written out in full that is not a valid document would be
+	// refused by IAM on apply: a load error, not only an unknown. Text with
+	// symbols standing in for values unknown before apply is not judged:
+	// a symbol may sit where the JSON needs a number or a list.
+	written := field == "document" && o.diags != nil && o.whollyKnown(name)
+	if !written {
+		return documentJSON(v, bad)
+	}
+	doc, ok := documentJSON(v, func(msg string) {
+		bad(msg)
+		o.loadError(name, "Invalid policy document", msg)
 	})
+	if !ok || v.Type() != cty.String {
+		return doc, ok
+	}
+	// The JSON is read again as policies are, so that duplicate keys are
+	// refused here, at the argument, rather than later as an unknown.
+	if err := iam.CheckJSON([]byte(v.AsString()), iam.Source{}); err != nil {
+		msg := "policy is not a valid document: " + err.Error()
+		var pe *iam.PolicyError
+		if errors.As(err, &pe) {
+			msg = fmt.Sprintf("policy is not a valid document: line %d, column %d of the document: %s", pe.Line, pe.Col, pe.Msg)
+		}
+		bad(msg)
+		o.loadError(name, "Invalid policy document", msg)
+		return nil, false
+	}
+	return doc, true
+}
+
+// whollyKnown reports whether attribute name is known in full, without
+// symbols for values only known after apply.
+func (o obj) whollyKnown(name string) bool {
+	v := o.raw(name)
+	if v == cty.NilVal {
+		return false
+	}
+	u, _ := reason.Of(v)
+	return u.IsWhollyKnown()
+}
+
+// loadError records an error diagnostic at attribute name, or at the
+// resource when the attribute cannot be located.
+func (o obj) loadError(name, summary, detail string) {
+	if o.diags == nil {
+		return
+	}
+	d := inventory.Diagnostic{Severity: "error", Summary: summary, File: o.rng.Filename, Line: o.rng.Start.Line}
+	if b, ok := o.body.(*hclsyntax.Body); ok && o.prefix == "" {
+		if a, ok := b.Attributes[name]; ok {
+			d.File, d.Line, d.Column = a.SrcRange.Filename, a.SrcRange.Start.Line, a.SrcRange.Start.Column
+		}
+	}
+	field := o.prefix + name
+	if o.addr != "" {
+		field = o.addr + "." + field
+	}
+	d.Detail = field + ": " + detail
+	*o.diags = append(*o.diags, d)
 }
 
 // bareSymbol: the whole text is one symbol, "<…>".

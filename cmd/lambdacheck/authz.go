@@ -91,7 +91,9 @@ func runAuthz(cmd *cobra.Command, f *authzFlags) error {
 			return err
 		}
 		if stats.Errors > 0 {
-			fmt.Fprintf(cmd.ErrOrStderr(), "lambdacheck: %d of %d lines could not be decided (see their \"error\" fields)\n", stats.Errors, stats.Lines)
+			// Every line has been answered; the status tells a pipeline
+			// that some answers are errors rather than decisions.
+			return &exitError{code: 2, msg: fmt.Sprintf("%d of %d lines could not be decided (see their \"error\" fields)", stats.Errors, stats.Lines)}
 		}
 		return nil
 	}

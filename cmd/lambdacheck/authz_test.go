@@ -89,8 +89,8 @@ func TestAuthzJSONL(t *testing.T) {
 not json
 `
 	out, errOut, code := runCLI(t, in, "authz", "--jsonl")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	if code != 2 {
+		t.Fatalf("exit %d with an undecidable line, want 2: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[0], `"decision":"Allowed"`) || !strings.Contains(lines[1], `"decision":"ImplicitlyDenied"`) || !strings.Contains(lines[2], `"error"`) {
@@ -114,5 +114,35 @@ func TestAuthzBadInputExitsTwo(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "", "authz", "--format", "xml", "--file", "../../fixtures/authz/s3-cross-account.json"); code != 2 {
 		t.Fatalf("bad --format: exit %d, want 2", code)
+	}
+}
+
+// Batch mode exits 0 when every line was decided, whatever the decisions,
+// and 2 (after answering every line) when some line was not.
+func TestAuthzJSONLExitStatus(t *testing.T) {
+	good := `{"id":1,"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}}` + "\n"
+	bad := `{"id":2,"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject"},"identityPolicies":[{"Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}]}` + "\n"
+	cases := []struct {
+		name, in string
+		code     int
+		lines    int
+	}{
+		{"all decided", good + good, 0, 2},
+		{"bad line last", good + bad, 2, 2},
+		{"bad line first", bad + good + good, 2, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, c.in, "authz", "--jsonl")
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, errOut)
+			}
+			if n := strings.Count(out, "\n"); n != c.lines {
+				t.Fatalf("%d output lines, want %d:\n%s", n, c.lines, out)
+			}
+			if c.code != 0 && !strings.Contains(out, `duplicate key \"Effect\"`) {
+				t.Fatalf("the bad line's error is not in the output:\n%s", out)
+			}
+		})
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 type inventoryFlags struct {
@@ -260,6 +261,7 @@ func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*invento
 }
 
 func position(file string, line, col int) string {
+	file = clean.Line(file)
 	switch {
 	case file == "":
 		return "-"
@@ -271,11 +273,14 @@ func position(file string, line, col int) string {
 	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
 }
 
+// diagText is a diagnostic as one line; it quotes the input (names,
+// values), so controls and escape sequences are stripped before it
+// reaches a terminal or CI log.
 func diagText(d inventory.Diagnostic) string {
 	if d.Detail == "" {
-		return d.Summary
+		return clean.Line(d.Summary)
 	}
-	return d.Summary + ": " + d.Detail
+	return clean.Line(d.Summary + ": " + d.Detail)
 }
 
 func inventoryTables(w io.Writer, inv *inventory.Inventory) error {
@@ -284,7 +289,7 @@ func inventoryTables(w io.Writer, inv *inventory.Inventory) error {
 	if inv.Source.AccountPlaceholder {
 		account += " (placeholder)"
 	}
-	fmt.Fprintf(w, "Source: %s %s   account %s   region %s   partition %s\n\n", inv.Source.Kind, filepath.ToSlash(inv.Source.Path), account, inv.Region, inv.Partition)
+	fmt.Fprintf(w, "Source: %s\n\n", clean.Line(fmt.Sprintf("%s %s   account %s   region %s   partition %s", inv.Source.Kind, filepath.ToSlash(inv.Source.Path), account, inv.Region, inv.Partition)))
 	section := func(title string, n int, header []string, rows [][]string) error {
 		if n == 0 {
 			return nil

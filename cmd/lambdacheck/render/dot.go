@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
 
@@ -136,9 +137,10 @@ func dotID(id string) string { return dotString(id) }
 
 // dotString is s as a DOT double-quoted string: backslashes and quotes
 // escaped (so Graphviz's \n, \l … escapes cannot be injected), line breaks
-// as \n, other control characters as spaces.
+// as \n, tabs as spaces, other control characters and terminal escape
+// sequences removed (clean.Text).
 func dotString(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = clean.Text(s)
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {

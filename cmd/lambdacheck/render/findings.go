@@ -34,7 +34,7 @@ func wrappedTable(w io.Writer, header []string, rows [][]string, width int) erro
 	}
 	t.Header(h...)
 	for _, r := range rows {
-		if err := t.Append(r); err != nil {
+		if err := t.Append(cleanRow(r)); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 	"github.com/lambdacheck/lambdacheck/simulator"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
@@ -308,7 +309,7 @@ func FuzzMermaidText(f *testing.F) {
 }
 
 func FuzzDOTString(f *testing.F) {
-	for _, s := range []string{`a"b`, `a\b`, `\"`, "a\nb", `\N`, "\x00", "\xff\xfe", "{}[]<>|"} {
+	for _, s := range []string{`a"b`, `a\b`, `\"`, "a\nb", `\N`, "\x00", "\xff\xfe", "{}[]<>|", "a\x1b[31mb\x1b]8;;u\x07c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -317,8 +318,8 @@ func FuzzDOTString(f *testing.F) {
 			t.Fatalf("dotString(%q) = %q is not quoted", s, out)
 		}
 		// Undo the escaping: the body must hold no unescaped quote and
-		// must give back the input (line breaks as \n, control characters
-		// as spaces, invalid UTF-8 replaced).
+		// must give back the cleaned input (line breaks as \n, tabs as
+		// spaces, other controls and escape sequences dropped).
 		body := out[1 : len(out)-1]
 		var back strings.Builder
 		for i := 0; i < len(body); i++ {
@@ -341,11 +342,11 @@ func FuzzDOTString(f *testing.F) {
 			back.WriteByte(c)
 		}
 		want := strings.Map(func(r rune) rune {
-			if (r < 0x20 && r != '\n') || r == 0x7f {
+			if r == '\t' {
 				return ' '
 			}
 			return r
-		}, strings.ToValidUTF8(s, "\uFFFD"))
+		}, clean.Text(s))
 		if back.String() != want {
 			t.Fatalf("dotString(%q) decodes to %q, want %q", s, back.String(), want)
 		}

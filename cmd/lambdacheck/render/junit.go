@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 type junitSuites struct {
@@ -69,6 +70,8 @@ func FindingsJUnit(w io.Writer, r *Findings) error {
 	}
 	out := junitSuites{Name: "lambdacheck"}
 	for _, rule := range all {
+		// Custom rules come from the repository too.
+		rule.ID, rule.ShortCode, rule.Title = clean.Line(rule.ID), clean.Line(rule.ShortCode), clean.Line(rule.Title)
 		s := junitSuite{Name: fmt.Sprintf("%s %s: %s", rule.ID, rule.ShortCode, rule.Title)}
 		class := rule.ID + "." + rule.ShortCode
 		fs := byRule[rule.ID]
@@ -76,26 +79,27 @@ func FindingsJUnit(w io.Writer, r *Findings) error {
 			s.Cases = append(s.Cases, junitCase{Name: "no findings", Classname: class})
 		}
 		for _, f := range fs {
-			c := junitCase{Classname: class, File: r.Path(f), Line: f.Line, Name: f.Address}
+			c := junitCase{Classname: class, File: clean.Line(r.Path(f)), Line: f.Line, Name: f.Address}
 			if c.Name == "" {
 				c.Name = f.Message
 			}
 			if where := r.Where(f); where != "" {
 				c.Name += " (" + where + ")"
 			}
+			c.Name = clean.Line(c.Name)
 			switch {
 			case f.Suppressed != nil:
 				msg := f.Suppressed.Kind
 				if f.Suppressed.Reason != "" {
 					msg += ": " + f.Suppressed.Reason
 				}
-				c.Skipped = &junitSkipped{Message: msg}
+				c.Skipped = &junitSkipped{Message: clean.Line(msg)}
 				s.Skipped++
 			case r.Threshold.Fails(f.Severity):
-				c.Failure = &junitFailure{Message: f.Message, Type: string(f.Severity), Text: junitDetail(r, f)}
+				c.Failure = &junitFailure{Message: clean.Line(f.Message), Type: string(f.Severity), Text: clean.Text(junitDetail(r, f))}
 				s.Failures++
 			default:
-				c.SystemOut = fmt.Sprintf("%s (%s, below --fail-on %s)", f.Message, f.Severity, r.Threshold)
+				c.SystemOut = clean.Line(fmt.Sprintf("%s (%s, below --fail-on %s)", f.Message, f.Severity, r.Threshold))
 			}
 			s.Cases = append(s.Cases, c)
 		}

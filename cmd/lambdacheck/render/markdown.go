@@ -6,25 +6,36 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
-// mdEscaper keeps messages inside one table cell and stops GitHub from
-// reading placeholders like <aws_kms_key.k.key_id> as HTML tags or "*" as
-// emphasis. Underscores stay: inside words (aws_lambda_function) GitHub
-// does not read them as emphasis.
+// mdEscaper keeps text from the input inert in a pull-request comment: it
+// stays inside one table cell ("|"), placeholders like
+// <aws_kms_key.k.key_id> show as text instead of vanishing as HTML tags
+// ("<", ">", which also disarms <https://…> autolinks), "*" is not
+// emphasis, escaped brackets make no [link](…) or ![image](…), a broken
+// "://" or "www." is no bare-URL autolink, and a zero-width space after
+// "@" keeps a name from mentioning (and notifying) anyone. Underscores
+// stay: inside words (aws_lambda_function) GitHub does not read them as
+// emphasis.
 var mdEscaper = strings.NewReplacer(
-	"|", `\|`, "\r\n", " ", "\n", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`,
+	"|", `\|`, "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`,
+	`\`, `\\`, "[", `\[`, "]", `\]`, "@", "@&#8203;",
+	"://", `:\/\/`, "www.", `www\.`, "WWW.", `WWW\.`,
 )
 
-func mdCell(s string) string { return mdEscaper.Replace(s) }
+// mdCell is text from the input as one Markdown table cell.
+func mdCell(s string) string { return mdEscaper.Replace(clean.Line(s)) }
 
-// mdCode puts s in an inline code span; backticks inside are replaced since
-// code spans cannot escape them.
+// mdCode puts s in an inline code span, where GitHub makes no links,
+// mentions or HTML; backticks inside are replaced since code spans cannot
+// escape them.
 func mdCode(s string) string {
+	s = clean.Line(s)
 	if s == "" {
 		return ""
 	}
-	return "`" + strings.NewReplacer("`", "'", "|", `\|`, "\n", " ").Replace(s) + "`"
+	return "`" + strings.NewReplacer("`", "'", "|", `\|`).Replace(s) + "`"
 }
 
 // FindingsMarkdown writes a Markdown report for pull-request comments: a
@@ -60,7 +71,7 @@ func FindingsMarkdown(w io.Writer, r *Findings) error {
 				sev = "**" + sev + "**"
 			}
 			fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s |\n",
-				sev, f.Rule, mdCell(f.ShortCode), mdCode(r.Where(f)), mdCode(f.Address), mdCell(f.Message))
+				sev, mdCell(f.Rule), mdCell(f.ShortCode), mdCode(r.Where(f)), mdCode(f.Address), mdCell(f.Message))
 		}
 		b.WriteString("\n")
 		seen := map[string]bool{}
@@ -70,7 +81,7 @@ func FindingsMarkdown(w io.Writer, r *Findings) error {
 				continue
 			}
 			seen[f.Rule] = true
-			fmt.Fprintf(&b, "- **%s %s** — %s", f.Rule, mdCell(f.Title), mdCell(f.Remediation))
+			fmt.Fprintf(&b, "- **%s %s** — %s", mdCell(f.Rule), mdCell(f.Title), mdCell(f.Remediation))
 			b.WriteString("\n")
 		}
 		b.WriteString("\n</details>\n\n")

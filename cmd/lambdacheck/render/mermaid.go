@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
@@ -189,7 +190,7 @@ func mermaidShape(n *graph.Node) (string, string) {
 // and the characters the flowchart lexer reads (#, %, |, `) become entity
 // codes, line breaks become spaces.
 func mermaidText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = clean.Text(s)
 	var b strings.Builder
 	for _, r := range s {
 		switch r {

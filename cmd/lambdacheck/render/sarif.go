@@ -9,6 +9,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 // InformationURI is lambdacheck's home, named in SARIF's tool.driver.
@@ -55,12 +56,13 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 		addSARIFRule(run, rule)
 	}
 	for _, f := range r.Findings {
-		if run.GetRuleIndex(f.Rule) < 0 {
+		ruleID := clean.Line(f.Rule)
+		if run.GetRuleIndex(ruleID) < 0 {
 			addSARIFRule(run, rules.Rule{ID: f.Rule, ShortCode: f.ShortCode, Severity: f.Severity, Title: f.Title, Remediation: f.Remediation})
 		}
-		res := run.CreateResultForRule(f.Rule).
+		res := run.CreateResultForRule(ruleID).
 			WithLevel(sarifLevel(f.Severity)).
-			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithMessage(sarif.NewTextMessage(sarifText(f.Message))).
 			WithPartialFingerprints(map[string]string{"lambdacheck/v1": f.Fingerprint})
 		// Code scanning rejects a location without an artifact, so a
 		// finding with no file (and no snapshot to point at) has none;
@@ -77,16 +79,20 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 			}
 			loc := sarif.NewLocation().WithPhysicalLocation(phys)
 			if f.Address != "" {
-				loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
+				loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(clean.Line(f.Address)).WithKind("resource"))
 			}
 			res.AddLocation(loc)
 		}
 		props := sarif.NewPropertyBag().Add("severity", string(f.Severity))
 		if f.Address != "" {
-			props.Add("address", f.Address)
+			props.Add("address", clean.Line(f.Address))
 		}
 		if len(f.Flows) > 0 {
-			props.Add("flows", f.Flows)
+			flows := make([]string, len(f.Flows))
+			for i, fl := range f.Flows {
+				flows[i] = clean.Line(fl)
+			}
+			props.Add("flows", flows)
 		}
 		res.WithProperties(props)
 		if s := f.Suppressed; s != nil {
@@ -102,7 +108,7 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 			if s.Expires != "" {
 				just += " (until " + s.Expires + ")"
 			}
-			sup.WithJustification(just)
+			sup.WithJustification(clean.Line(just))
 			res.AddSuppression(sup)
 		}
 	}
@@ -114,6 +120,14 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 	return err
 }
 
+// sarifText is text from the input as a SARIF plain-text message: control
+// characters removed, and brackets escaped since "[text](target)" in a
+// message is an embedded link that viewers such as code scanning follow
+// (SARIF writes a literal bracket as \[ or \]).
+func sarifText(s string) string {
+	return strings.NewReplacer("[", `\[`, "]", `\]`).Replace(clean.Line(s))
+}
+
 // uriReference escapes a relative slash path into a URI reference (spaces
 // and other reserved characters percent-encoded), as SARIF's artifact
 // locations must be.
@@ -122,6 +136,14 @@ func uriReference(p string) string {
 }
 
 func addSARIFRule(run *sarif.Run, rule rules.Rule) {
+	// Custom rules come from the repository too.
+	rule.ID, rule.ShortCode, rule.Title = clean.Line(rule.ID), clean.Line(rule.ShortCode), clean.Line(rule.Title)
+	rule.Description, rule.Remediation = clean.Text(rule.Description), clean.Text(rule.Remediation)
+	related := make([]string, len(rule.Related))
+	for i, u := range rule.Related {
+		related[i] = clean.Line(u)
+	}
+	rule.Related = related
 	d := run.AddRule(rule.ID).
 		WithName(rule.ShortCode).
 		WithShortDescription(sarif.NewMultiformatMessageString().WithText(rule.Title)).

@@ -8,6 +8,8 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 // Table writes rows under header as a bordered text table.
@@ -23,9 +25,19 @@ func Table(w io.Writer, header []string, rows [][]string) error {
 	}
 	t.Header(h...)
 	for _, r := range rows {
-		if err := t.Append(r); err != nil {
+		if err := t.Append(cleanRow(r)); err != nil {
 			return err
 		}
 	}
 	return t.Render()
+}
+
+// cleanRow strips control characters and escape sequences from the cells
+// of a table, which mostly hold text from the input.
+func cleanRow(r []string) []string {
+	out := make([]string, len(r))
+	for i, s := range r {
+		out[i] = clean.Text(s)
+	}
+	return out
 }
