@@ -98,6 +98,9 @@ func FuzzTemplate(f *testing.F) {
 		if strings.Contains(p, "'") {
 			return // a default value could hold '*' or '?'
 		}
+		if strings.ContainsAny(text+s, "<>") {
+			return // symbols (<EXPR>) stand for unknown text: FuzzSymbolic checks them
+		}
 		var want bool
 		if wild {
 			want = refMatch(text, s, false)
