@@ -129,6 +129,9 @@ func FuzzARN(f *testing.F) {
 			t.Fatalf("CompileARN(%q): %v", p, err)
 		}
 		got := a.Match(s, nil)
+		if strings.ContainsAny(p+s, "<>") {
+			return // symbols (<EXPR>) stand for unknown text: FuzzSymbolicARN checks them
+		}
 		sp, okS := splitARN(s)
 		pp, okP := splitARN(p)
 		want := false

@@ -62,7 +62,7 @@ func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagn
 			}
 		}
 	}
-	return e.withSymbols(x, ctx, v), diags
+	return e.withSymbols(x, ctx, e.budgeted(x, v)), diags
 }
 
 // computedNested returns the reference when every error in d is an

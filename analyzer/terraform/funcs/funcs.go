@@ -181,6 +181,7 @@ func TableWith(baseDir string, files Files) map[string]function.Function {
 		"fileexists":       fileExistsFunc(fr),
 		"fileset":          fileSetFunc(fr),
 	}
+	withBudgets(t)
 	// templatefile and templatestring evaluate templates with every other
 	// function, but Terraform forbids them from calling themselves.
 	inner := make(map[string]function.Function, len(t))

@@ -157,3 +157,30 @@ func TestMissingFileError(t *testing.T) {
 		})
 	}
 }
+
+// Functions that can build results far larger than their input stop at
+// their budget with an error naming the limit; smaller calls work.
+func TestFunctionBudgets(t *testing.T) {
+	fns := Table(t.TempDir())
+	for _, tc := range []struct {
+		expr string
+		fail bool
+	}{
+		{`length(range(10))`, false},
+		{`length(range(1000000000))`, true},
+		{`length(range(0, 1e9, 2))`, true},
+		{`length(setproduct(range(10), range(10)))`, false},
+		{`length(setproduct(range(1024), range(1024), range(1024)))`, true},
+		{`jsondecode("[1]")`, false},
+		{`jsondecode(join("", [for i in range(1000) : join("", [for j in range(100) : "xxxxxxxxxxxxxxx"])]))`, true},
+	} {
+		expr, diags := hclsyntax.ParseExpression([]byte(tc.expr), "t.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		_, diags = expr.Value(&hcl.EvalContext{Functions: fns})
+		if diags.HasErrors() != tc.fail || tc.fail && !strings.Contains(diags.Error(), "limit") {
+			t.Errorf("%s: %v", tc.expr, diags)
+		}
+	}
+}

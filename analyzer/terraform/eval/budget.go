@@ -1,0 +1,60 @@
+package eval
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
+)
+
+// Budgets for one evaluated value: doubling a string in forty locals, or
+// nesting for expressions, must stop with a diagnostic, not exhaust memory.
+const (
+	MaxStringBytes   = 4 << 20 // one string
+	MaxValueElements = 1000000 // elements and attributes in one value
+)
+
+// overBudget returns what the value exceeds, or "".
+func overBudget(v cty.Value) string {
+	n := 0
+	var walk func(v cty.Value) string
+	walk = func(v cty.Value) string {
+		v, _ = v.Unmark()
+		if !v.IsKnown() || v.IsNull() {
+			return ""
+		}
+		ty := v.Type()
+		switch {
+		case ty == cty.String:
+			if len(v.AsString()) > MaxStringBytes {
+				return fmt.Sprintf("a string of %d bytes, more than lambdacheck's limit of %d", len(v.AsString()), MaxStringBytes)
+			}
+		case ty.IsCollectionType() || ty.IsObjectType() || ty.IsTupleType():
+			n += v.LengthInt()
+			if n > MaxValueElements {
+				return fmt.Sprintf("more than lambdacheck's limit of %d elements in one value", MaxValueElements)
+			}
+			for it := v.ElementIterator(); it.Next(); {
+				_, e := it.Element()
+				if why := walk(e); why != "" {
+					return why
+				}
+			}
+		}
+		return ""
+	}
+	return walk(v)
+}
+
+// budgeted replaces a value over budget by an unknown, with an error at x.
+func (e *evaluator) budgeted(x hcl.Expression, v cty.Value) cty.Value {
+	why := overBudget(v)
+	if why == "" {
+		return v
+	}
+	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+		Detail: "This expression builds " + why + "; its value is not evaluated.", Subject: x.Range().Ptr()})
+	return reason.Unknown(cty.DynamicPseudoType, "the value is too large: "+why, x.Range())
+}

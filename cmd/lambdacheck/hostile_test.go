@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The hostile child runs the command line in LC_HOSTILE_ARGS (split on
+// the unit separator, 0x1f) as its own process, so the parent can measure its peak memory.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("LC_HOSTILE_ARGS"); args != "" {
+		os.Exit(run(strings.Split(args, "\x1f")))
+	}
+	os.Exit(m.Run())
+}
+
+// runHostile simulates dir in a child process and returns its exit code,
+// standard error, and peak resident memory in MiB.
+func runHostile(t *testing.T, dir string) (int, string, int64) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "LC_HOSTILE_ARGS="+strings.Join([]string{"simulate", dir, "--format", "json", "--today", testDay}, "\x1f"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &bytes.Buffer{}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running after 60 s")
+	}
+	if time.Since(start) > 60*time.Second {
+		t.Fatalf("took %v", time.Since(start))
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	var peak int64
+	if ru != nil {
+		peak = ru.Maxrss / 1024 // KiB on Linux
+	}
+	return cmd.ProcessState.ExitCode(), stderr.String(), peak
+}
+
+// Inputs written to exhaust the runner end with a diagnostic naming the
+// limit at file:line, exit 2, within 60 s and 2 GiB.
+func TestHostileInputsAreBounded(t *testing.T) {
+	doubling := "locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n"
+	for i := 1; i <= 40; i++ {
+		doubling += "  s" + itoa(i) + " = \"${local.s" + itoa(i-1) + "}${local.s" + itoa(i-1) + "}\"\n"
+	}
+	doubling += "}\nresource \"aws_sqs_queue\" \"q\" { name = local.s40 }\n"
+	big := `{"a":[` + strings.Repeat(`"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",`, 220000) + `"x"]}`
+	cases := []struct {
+		name, src, want string
+		files           map[string]string
+	}{
+		{name: "forty doubling locals", src: doubling, want: "Value too large"},
+		{name: "setproduct of three range(1024)", src: `locals { p = setproduct(range(1024), range(1024), range(1024)) }
+resource "aws_sqs_queue" "q" { name = length(local.p) }`, want: "setproduct would build"},
+		{name: "range of a billion", src: `resource "aws_sqs_queue" "q" { name = length(range(1000000000)) }`, want: "range would build"},
+		{name: "jsondecode of an 11 MB file", src: `resource "aws_sqs_queue" "q" { name = length(jsondecode(file("big.json")).a) }`, want: "jsondecode of", files: map[string]string{"big.json": big}},
+		{name: "100,000 nested parentheses", src: `resource "aws_sqs_queue" "q" { name = ` + strings.Repeat("(", 100000) + `"x"` + strings.Repeat(")", 100000) + ` }`, want: "Nesting too deep"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.tf"), tc.src)
+			for name, content := range tc.files {
+				writeFile(t, filepath.Join(dir, name), content)
+			}
+			code, stderr, peak := runHostile(t, dir)
+			if code != 2 || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "main.tf:") {
+				t.Errorf("exit %d, stderr lacks %q at main.tf:\n%.2000s", code, tc.want, stderr)
+			}
+			if peak > 2048 {
+				t.Errorf("peak memory %d MiB, more than 2 GiB", peak)
+			}
+		})
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
