@@ -354,3 +354,17 @@ func TestValueChunkedFlowsMatchJSON(t *testing.T) {
 		t.Error("chunked conversion differs from the JSON round trip")
 	}
 }
+
+// Rules can not reach the network, the clock, the runtime or randomness.
+func TestRulesHaveNoNetworkClockOrRandomness(t *testing.T) {
+	ok := "package custom.r\n\nimport rego.v1\n\nx := count([1])\n"
+	if _, err := Compile(context.Background(), []Module{{Name: "r.rego", Source: []byte(ok)}}); err != nil {
+		t.Fatalf("a plain rule does not compile: %v", err)
+	}
+	for _, call := range []string{`http.send({"method": "get", "url": "http://127.0.0.1"})`, `time.now_ns()`, `opa.runtime()`, `rand.intn("x", 10)`, `uuid.rfc4122("x")`} {
+		src := "package custom.r\n\nimport rego.v1\n\nx := " + call + "\n"
+		if _, err := Compile(context.Background(), []Module{{Name: "r.rego", Source: []byte(src)}}); err == nil {
+			t.Errorf("%s compiled", call)
+		}
+	}
+}

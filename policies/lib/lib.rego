@@ -78,11 +78,12 @@ identity_policies(role) := array.concat(object.get(role, "inline_policies", []),
 # known_accounts are the application's own accounts and the trusted ones.
 known_accounts := {a | some a in object.get(input, ["settings", "trusted_accounts"], [])} | {a | some a in object.get(input, ["settings", "accounts"], [])}
 
-# today is settings.today, else the current UTC date (YYYY-MM-DD).
+# today is settings.today (YYYY-MM-DD), which lambdacheck always sets (the
+# current UTC date unless --today says otherwise): rules have no clock.
 today := d if {
 	d := object.get(input, ["settings", "today"], "")
 	d != ""
-} else := time.format([time.now_ns(), "UTC", "2006-01-02"])
+}
 
 # --- helpers ------------------------------------------------------------------
 
