@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io"
 	"os"
 	"slices"
@@ -98,7 +99,7 @@ func WriteBaselineFile(path string, fs []Finding) error {
 
 // ReadBaseline reads a baseline file.
 func ReadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := confine.ReadInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("read baseline: %w", err)
 	}

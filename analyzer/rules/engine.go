@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io/fs"
 	"os"
 	"path"
@@ -116,7 +117,7 @@ func ReadModules(opts Options, tests bool) ([]Module, error) {
 		}
 		if !info.IsDir() {
 			// A single file is accepted too: --policy my_rule.rego.
-			src, err := os.ReadFile(dir)
+			src, err := confine.ReadInput(dir)
 			if err != nil {
 				return nil, fmt.Errorf("policy: %w", err)
 			}
@@ -137,7 +138,7 @@ func ReadModules(opts Options, tests bool) ([]Module, error) {
 			if !keep(p) {
 				return nil
 			}
-			src, err := os.ReadFile(p)
+			src, err := confine.ReadInput(p)
 			if err != nil {
 				return err
 			}

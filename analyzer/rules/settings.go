@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,7 +90,7 @@ func ReadSettings(path string) (*Settings, error) {
 	if path == "" {
 		return &Settings{}, nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := confine.ReadInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}

@@ -3,7 +3,7 @@ package rules
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -149,7 +149,7 @@ func ApplyInline(fs []Finding, root string) (warnings []string) {
 		}
 		blocks, seen := cache[f.File]
 		if !seen {
-			src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.File)))
+			src, err := confine.ReadInput(filepath.Join(root, filepath.FromSlash(f.File)))
 			// Most files carry no waiver; only those that do are parsed.
 			if err == nil && bytes.Contains(src, []byte(waiverMarker)) {
 				blocks = scanWaivers(f.File, src)

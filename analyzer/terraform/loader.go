@@ -21,7 +21,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 

@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -102,7 +102,7 @@ func runAuthz(cmd *cobra.Command, f *authzFlags) error {
 	}
 	var c *iam.Case
 	if f.file != "" {
-		data, err := os.ReadFile(f.file)
+		data, err := confine.ReadInput(f.file)
 		if err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func caseFromFlags(f *authzFlags) (*iam.Case, error) {
 	}
 	c.Request.Context = ctx
 	load := func(path string, kind iam.Kind) (*iam.Policy, error) {
-		data, err := os.ReadFile(path)
+		data, err := confine.ReadInput(path)
 		if err != nil {
 			return nil, err
 		}

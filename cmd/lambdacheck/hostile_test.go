@@ -93,3 +93,45 @@ resource "aws_sqs_queue" "q" { name = length(local.p) }`, want: "setproduct woul
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// A rule, a settings file or a snapshot that is a symlink to a device (git
+// stores symlinks) is refused, not read until memory runs out.
+func TestHostileDeviceInputsAreRefused(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero on this system")
+	}
+	app := copyApp(t, "thumbnails")
+	rules := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(rules, "zero.rego")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(cfg, ".lambdacheck.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(t.TempDir(), "snap.json")
+	if err := os.Symlink("/dev/zero", snap); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"simulate", app, "--policy", rules},
+		{"simulate", app, "--config", filepath.Join(cfg, ".lambdacheck.hcl")},
+		{"simulate", snap},
+	} {
+		done := make(chan struct{})
+		var code int
+		var stderr string
+		go func() {
+			defer close(done)
+			_, stderr, code = runCLI(t, "", args...)
+		}()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%v still running after 30 s", args)
+		}
+		if code != 2 || !strings.Contains(stderr, "only regular files are read") {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+}

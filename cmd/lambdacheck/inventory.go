@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io"
 	"os"
 	"path/filepath"
@@ -241,7 +242,7 @@ func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*invento
 		return nil, err
 	}
 	if !info.IsDir() {
-		data, err := os.ReadFile(path)
+		data, err := confine.ReadInput(path)
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/funcs"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/funcs"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )

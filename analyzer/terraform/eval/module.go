@@ -13,7 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 

@@ -1,4 +1,4 @@
-// Package confine is the one way the Terraform source reads an input file:
+// Package confine is the one way lambdacheck reads an input file:
 // every path is resolved (symlinks followed) and must land inside the scan
 // root, only regular files are opened, and what is read is bounded after
 // opening, whatever size the file system reports. lambdacheck runs on
@@ -8,7 +8,9 @@
 //
 // Pipeline place: used by the Terraform source (packages config, funcs,
 // eval) for configuration files, module directories, tfvars and the files
-// Terraform functions name.
+// Terraform functions name, with the scan root; and, through a nil *Root
+// (regular files, bounded, no system trees), by every other input: rules,
+// settings, baselines, snapshots and authz files.
 package confine
 
 import (
@@ -31,6 +33,10 @@ type Root struct {
 	dir          string // absolute, symlinks resolved
 	allowOutside bool
 }
+
+// ReadInput reads a file named by the user (a rule, settings, a baseline,
+// a snapshot): a bounded regular file, not a device, FIFO or system file.
+func ReadInput(path string) ([]byte, error) { return (*Root)(nil).ReadFile(path) }
 
 // New returns the root at dir. allowOutside lets regular files outside it
 // be read (--allow-read-outside-root); system trees stay refused.
