@@ -19,9 +19,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
-	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 

@@ -25,8 +25,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/funcs"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )

@@ -12,8 +12,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
