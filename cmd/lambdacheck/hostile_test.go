@@ -72,6 +72,10 @@ func TestHostileInputsAreBounded(t *testing.T) {
 resource "aws_sqs_queue" "q" { name = length(local.p) }`, want: "setproduct would build"},
 		{name: "range of a billion", src: `resource "aws_sqs_queue" "q" { name = length(range(1000000000)) }`, want: "range would build"},
 		{name: "jsondecode of an 11 MB file", src: `resource "aws_sqs_queue" "q" { name = length(jsondecode(file("big.json")).a) }`, want: "jsondecode of", files: map[string]string{"big.json": big}},
+		{name: "for nest of 1024×1024×64", src: `locals { n = [for a in range(1024) : [for b in range(1024) : [for c in range(64) : "${a}-${b}-${c}"]]] }
+resource "aws_sqs_queue" "q" { name = length(local.n) }`, want: "nested for expressions"},
+		{name: "template for nest", src: `locals { t = "%{for a in range(1024)}%{for b in range(1024)}%{for c in range(64)}x%{endfor}%{endfor}%{endfor}" }
+resource "aws_sqs_queue" "q" { name = local.t }`, want: "nested for expressions"},
 		{name: "100,000 nested parentheses", src: `resource "aws_sqs_queue" "q" { name = ` + strings.Repeat("(", 100000) + `"x"` + strings.Repeat(")", 100000) + ` }`, want: "Nesting too deep"},
 	}
 	for _, tc := range cases {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
@@ -57,4 +58,56 @@ func (e *evaluator) budgeted(x hcl.Expression, v cty.Value) cty.Value {
 	e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
 		Detail: "This expression builds " + why + "; its value is not evaluated.", Subject: x.Range().Ptr()})
 	return reason.Unknown(cty.DynamicPseudoType, "the value is too large: "+why, x.Range())
+}
+
+// forWalker estimates, before evaluation, how many elements nested for
+// expressions (and template for directives) build: the product of their
+// collections' sizes where those can be evaluated on their own. HCL builds
+// them natively, so a nest of range(1024) × range(1024) × range(64) would
+// exhaust memory before the value could be checked.
+type forWalker struct {
+	ctx   *hcl.EvalContext
+	stack []int
+	over  string
+}
+
+func (w *forWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	f, ok := n.(*hclsyntax.ForExpr)
+	if !ok || w.over != "" {
+		return nil
+	}
+	size := 1
+	if v, d := f.CollExpr.Value(w.ctx); !d.HasErrors() {
+		if u, _ := v.UnmarkDeep(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() {
+			size = max(u.LengthInt(), 1)
+		}
+	}
+	w.stack = append(w.stack, size)
+	total := 1
+	for _, s := range w.stack {
+		total *= s
+		if total > MaxValueElements {
+			w.over = fmt.Sprintf("nested for expressions that build more than lambdacheck's limit of %d elements", MaxValueElements)
+			break
+		}
+	}
+	return nil
+}
+
+func (w *forWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(*hclsyntax.ForExpr); ok && len(w.stack) > 0 {
+		w.stack = w.stack[:len(w.stack)-1]
+	}
+	return nil
+}
+
+// forBudget returns what x's for expressions would exceed, or "".
+func forBudget(x hcl.Expression, ctx *hcl.EvalContext) string {
+	n, ok := x.(hclsyntax.Node)
+	if !ok {
+		return ""
+	}
+	w := &forWalker{ctx: ctx}
+	hclsyntax.Walk(n, w)
+	return w.over
 }

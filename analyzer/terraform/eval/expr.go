@@ -36,6 +36,12 @@ func (s *scope) with(name string, v cty.Value) *scope {
 // broken expression does not stop the rest.
 func (e *evaluator) exprValue(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
 	ctx, diags := e.evalContext(x.Variables(), sc)
+	if why := forBudget(x, ctx); why != "" {
+		e.diags = append(e.diags, diags...)
+		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+			Detail: "This expression has " + why + "; it is not evaluated.", Subject: x.Range().Ptr()})
+		return reason.Unknown(cty.DynamicPseudoType, "the value is too large: "+why, x.Range()), diags
+	}
 	from := len(e.reads)
 	v, d := x.Value(ctx)
 	v, d = e.unreadable(v, d)
