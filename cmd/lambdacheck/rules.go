@@ -16,6 +16,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 	"github.com/lambdacheck/lambdacheck/policies"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -101,7 +102,8 @@ func rulesMarkdown(w io.Writer, list []rules.Rule) error {
 		if s := firstSentence(r.Description); s != "" {
 			what = "**" + r.Title + "** — " + s
 		}
-		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", r.ID, r.Severity, r.ShortCode, strings.ReplaceAll(what, "|", `\|`))
+		// Custom rules' metadata is input: no control characters.
+		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", clean.Line(r.ID), clean.Line(string(r.Severity)), clean.Line(r.ShortCode), strings.ReplaceAll(clean.Line(what), "|", `\|`))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -207,16 +209,16 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 			switch {
 			case r.Skip:
 				if f.verbose {
-					fmt.Fprintf(out, "SKIP  %s.%s\n", r.Package, r.Name)
+					fmt.Fprintf(out, "SKIP  %s.%s\n", clean.Line(r.Package), clean.Line(r.Name))
 				}
 			case r.Pass:
 				if f.verbose {
-					fmt.Fprintf(out, "PASS  %s.%s (%s)\n", r.Package, r.Name, r.Duration.Round(time.Microsecond))
+					fmt.Fprintf(out, "PASS  %s.%s (%s)\n", clean.Line(r.Package), clean.Line(r.Name), r.Duration.Round(time.Microsecond))
 				}
 			default:
-				fmt.Fprintf(out, "FAIL  %s.%s  %s:%d: %s\n", r.Package, r.Name, r.File, r.Line, r.Error)
+				fmt.Fprintf(out, "FAIL  %s.%s  %s:%d: %s\n", clean.Line(r.Package), clean.Line(r.Name), clean.Line(r.File), r.Line, clean.Line(r.Error))
 				if r.Output != "" {
-					fmt.Fprintf(out, "      output: %s\n", strings.TrimSpace(r.Output))
+					fmt.Fprintf(out, "      output: %s\n", clean.Text(strings.TrimSpace(r.Output)))
 				}
 			}
 		}

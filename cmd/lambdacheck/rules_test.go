@@ -368,3 +368,33 @@ func TestBuiltinRulesGivenAsDirectoryLoadOnce(t *testing.T) {
 		t.Fatalf("findings without/with --policy policies: %d (exit %d) / %d (exit %d)\n%s", len(plain), code1, len(again), code2, stderr)
 	}
 }
+
+// A custom rule's metadata is input: its control characters do not reach
+// the rule table.
+func TestRulesMarkdownCleansCustomMetadata(t *testing.T) {
+	src, err := os.ReadFile("../../analyzer/rules/testdata/policies/url-without-auth/url-without-auth.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "evil")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	evil := strings.Replace(string(src), "# title: Function URL without authentication", "# title: \"Function URL \\u001b]8;;https://evil.example\\u0007without\\u001b[31m authentication\"", 1)
+	writeFile(t, filepath.Join(dir, "evil.rego"), evil)
+	libs, _ := filepath.Glob("../../analyzer/rules/testdata/policies/lib/*.rego")
+	for _, l := range libs {
+		data, err := os.ReadFile(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(filepath.Dir(dir), filepath.Base(l)), string(data))
+	}
+	out, stderr, code := runCLI(t, "", "rules", "--policy", filepath.Dir(dir), "--format", "markdown")
+	if code != 0 || !strings.Contains(out, "TST001") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, stderr)
+	}
+	if strings.ContainsAny(out, "\x1b\x07") {
+		t.Errorf("control characters in the rule table:\n%q", out)
+	}
+}

@@ -20,7 +20,7 @@ func hostileReport(t *testing.T) *Findings {
 	}
 	const esc = "\x1b[31m\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07\x1b]0;title\x1b\\"
 	addr := "aws_lambda_function.f" + esc + "\u202e"
-	msg := "<var.prefix>-fn " + esc + " [here](https://evil.example) ![img](https://evil.example/i.png) <img src=x onerror=alert(1)> <https://evil.example> https://evil.example www.evil.example @octocat\rforged"
+	msg := "<var.prefix>-fn " + esc + " [here](https://evil.example) ![img](https://evil.example/i.png) <img src=x onerror=alert(1)> <https://evil.example> https://evil.example www.evil.example @octocat #123\rforged"
 	return &Findings{Threshold: th, Rules: []rules.Rule{{ID: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public [x](https://evil.example)"}},
 		Findings: []rules.Finding{
 			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public invoke", Message: msg, Address: addr,
@@ -95,7 +95,7 @@ func TestMarkdownNeutralisesInputMarkup(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, bad := range []string{"<img", "<https", "https://", "www.evil", "@octocat", "<var.prefix>"} {
+	for _, bad := range []string{"<img", "<https", "https://", "www.evil", "@octocat", "#123", "<var.prefix>"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("markdown keeps %q:\n%s", bad, out)
 		}
@@ -103,7 +103,7 @@ func TestMarkdownNeutralisesInputMarkup(t *testing.T) {
 	if i := strings.Index(out, "]("); i >= 0 && out[i-1] != '\\' {
 		t.Errorf("markdown keeps a link target at %d:\n%s", i, out)
 	}
-	for _, want := range []string{`\[here\]`, `!\[img\]`, "&lt;img src=x", "&lt;var.prefix&gt;-fn", "@&#8203;octocat", `https:\/\/evil.example`, `www\.evil.example`} {
+	for _, want := range []string{`\[here\]`, `!\[img\]`, "&lt;img src=x", "&lt;var.prefix&gt;-fn", "@&#8203;octocat", "#&#8203;123", `https:\/\/evil.example`, `www\.evil.example`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}

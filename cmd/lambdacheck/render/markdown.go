@@ -15,12 +15,13 @@ import (
 // ("<", ">", which also disarms <https://…> autolinks), "*" is not
 // emphasis, escaped brackets make no [link](…) or ![image](…), a broken
 // "://" or "www." is no bare-URL autolink, and a zero-width space after
-// "@" keeps a name from mentioning (and notifying) anyone. Underscores
+// "@" keeps a name from mentioning (and notifying) anyone, and one after
+// "#" keeps "#123" from linking an issue. Underscores
 // stay: inside words (aws_lambda_function) GitHub does not read them as
 // emphasis.
 var mdEscaper = strings.NewReplacer(
 	"|", `\|`, "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`,
-	`\`, `\\`, "[", `\[`, "]", `\]`, "@", "@&#8203;",
+	`\`, `\\`, "[", `\[`, "]", `\]`, "@", "@&#8203;", "#", "#&#8203;",
 	"://", `:\/\/`, "www.", `www\.`, "WWW.", `WWW\.`,
 )
 
