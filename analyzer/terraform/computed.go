@@ -185,7 +185,7 @@ func splitFunctionRef(s, partition, region, account string) (arn, qualifier stri
 // symbolNamesARN: the text is one symbol whose expression ends in an
 // attribute named for an ARN (.arn, .lambda_function_arn, .qualified_arn).
 func symbolNamesARN(s string) bool {
-	if !bareSymbol(s) {
+	if !reason.IsBare(s) {
 		return false
 	}
 	last := s[strings.LastIndexByte(s, '.')+1 : len(s)-1]

@@ -310,7 +310,7 @@ func (o obj) blocks(name string) []obj {
 // so, since IAM accepts it.
 func (o obj) document(name, field string) (json.RawMessage, bool) {
 	if raw := o.raw(name); raw != cty.NilVal {
-		if c, ok := reason.Concretize(raw); ok && c.Type() == cty.String && bareSymbol(c.AsString()) {
+		if c, ok := reason.Concretize(raw); ok && c.Type() == cty.String && reason.IsBare(c.AsString()) {
 			// A document that is only a symbol has no statements to read.
 			_, ok = o.known(name, field)
 			return nil, ok
@@ -387,11 +387,6 @@ func (o obj) loadError(name, summary, detail string) {
 	}
 	d.Detail = field + ": " + detail
 	*o.diags = append(*o.diags, d)
-}
-
-// bareSymbol: the whole text is one symbol, "<…>".
-func bareSymbol(s string) bool {
-	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>' && strings.Count(s, "<") == 1
 }
 
 func documentJSON(v cty.Value, bad func(string)) (json.RawMessage, bool) {

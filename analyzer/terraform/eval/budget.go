@@ -51,6 +51,10 @@ func overBudget(v cty.Value) string {
 
 // budgeted replaces a value over budget by an unknown, with an error at x.
 func (e *evaluator) budgeted(x hcl.Expression, v cty.Value) cty.Value {
+	if _, ref := x.(*hclsyntax.ScopeTraversalExpr); ref {
+		// A plain reference copies a value checked where it was built.
+		return v
+	}
 	why := overBudget(v)
 	if why == "" {
 		return v

@@ -96,15 +96,6 @@ func (e *evaluator) unreadable(v cty.Value, diags hcl.Diagnostics) (cty.Value, h
 	return out, kept
 }
 
-func quotesAny(reads []fileRead, text string) bool {
-	for _, r := range reads {
-		if r.probe != "" && quotes(text, r.probe) {
-			return true
-		}
-	}
-	return false
-}
-
 // withoutContents keeps the content of files read by file functions out
 // of diagnostics: an error of an expression that read a file (since
 // e.reads[from]), or whose message quotes the start of any file read, gets
@@ -121,15 +112,16 @@ func (e *evaluator) withoutContents(diags hcl.Diagnostics, from int) hcl.Diagnos
 		for _, r := range e.reads[from:] {
 			names[r.name] = true
 		}
+		quoted := false
 		for _, r := range e.reads {
 			if r.probe != "" && quotes(d.Summary+"\n"+d.Detail, r.probe) {
-				names[r.name] = true
+				names[r.name], quoted = true, true
 			}
 		}
 		if len(names) == 0 || d.Severity != hcl.DiagError {
 			continue
 		}
-		if strings.Contains(d.Detail, "lambdacheck's limit") && !quotesAny(e.reads, d.Summary+"\n"+d.Detail) {
+		if strings.Contains(d.Detail, "lambdacheck's limit") && !quoted {
 			// A budget lambdacheck enforces names its limit, never content.
 			continue
 		}

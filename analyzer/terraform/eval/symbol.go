@@ -356,7 +356,7 @@ func symbolTraverse(t hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool, boo
 	for i, step := range t[1:] {
 		if u, _ := cur.Unmark(); !u.IsKnown() {
 			sym, ok := reason.SymbolName(cur)
-			if !ok || !plainSymbol(sym) || u.Type().IsPrimitiveType() {
+			if !ok || !reason.IsBare(sym) || u.Type().IsPrimitiveType() {
 				return cty.NilVal, false, false
 			}
 			var b strings.Builder
@@ -381,11 +381,6 @@ func symbolTraverse(t hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool, boo
 	}
 	plain, _ := cur.UnmarkDeep()
 	return out, !plain.IsWhollyKnown(), true
-}
-
-// plainSymbol: "<X>" with no other text, so a step can extend it.
-func plainSymbol(s string) bool {
-	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>' && strings.Count(s, "<") == 1 && strings.Count(s, ">") == 1
 }
 
 func writeStep(b *strings.Builder, s hcl.Traverser) bool {

@@ -46,7 +46,7 @@ func tooMany(name string, n *big.Float) error {
 	return fmt.Errorf("%s would build %s elements, more than lambdacheck's limit of %d", name, n.Text('g', 6), MaxElements)
 }
 
-// rangeCount is how many numbers range(args...) yields.
+// rangeCheck refuses a range(args...) that would yield too many numbers.
 func rangeCheck(args []cty.Value) error {
 	nums := make([]*big.Float, 0, 3)
 	for _, a := range args {

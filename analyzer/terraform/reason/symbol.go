@@ -1,6 +1,8 @@
 package reason
 
 import (
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -72,6 +74,11 @@ func Text(v cty.Value) (text string, symbolic, ok bool) {
 	}
 	s, ok := SymbolOf(v)
 	return s, true, ok
+}
+
+// IsBare reports whether s is one symbol and nothing else: "<X>".
+func IsBare(s string) bool {
+	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>' && strings.Count(s, "<") == 1 && strings.Count(s, ">") == 1
 }
 
 // WithSymbol returns v (an unknown) marked with the symbol text, replacing
