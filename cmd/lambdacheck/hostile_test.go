@@ -23,10 +23,11 @@ func TestMain(m *testing.M) {
 
 // runHostile simulates dir in a child process and returns its exit code,
 // standard error, and peak resident memory in MiB.
-func runHostile(t *testing.T, dir string) (int, string, int64) {
+func runHostile(t *testing.T, dir string, extra ...string) (int, string, int64) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "LC_HOSTILE_ARGS="+strings.Join([]string{"simulate", dir, "--format", "json", "--today", testDay}, "\x1f"))
+	args := append([]string{"simulate", dir, "--format", "json", "--today", testDay}, extra...)
+	cmd.Env = append(os.Environ(), "LC_HOSTILE_ARGS="+strings.Join(args, "\x1f"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &bytes.Buffer{}
@@ -97,6 +98,37 @@ resource "aws_sqs_queue" "q" { name = local.t }`, want: "nested for expressions"
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// A custom rule written to exhaust memory is stopped by the default
+// --rule-memory budget, well before the timeout and under 2 GiB.
+func TestHostileRulesAreBoundedInMemory(t *testing.T) {
+	head := "# METADATA\n# title: T\n# custom:\n#   id: U102\n#   short_code: greedy\n#   severity: high\npackage lambdacheck.rules.greedy\n\n"
+	doubling := "deny contains \"x\" if {\n\ts0 := \"xxxxxxxxxxxxxxxx\"\n"
+	for i := 1; i <= 34; i++ {
+		doubling += "\ts" + itoa(i) + " := concat(\"\", [s" + itoa(i-1) + ", s" + itoa(i-1) + "])\n"
+	}
+	doubling += "\tcount(s34) > 0\n}\n"
+	for name, body := range map[string]string{
+		"range of 300 million": "deny contains \"x\" if count(numbers.range(1, 300000000)) > 0\n",
+		"doubling string":      doubling,
+	} {
+		t.Run(name, func(t *testing.T) {
+			app := copyApp(t, "thumbnails")
+			rules := t.TempDir()
+			writeFile(t, filepath.Join(rules, "greedy.rego"), head+body)
+			code, stderr, peak := runHostile(t, app, "--policy", rules)
+			for _, want := range []string{"greedy.rego:9:", "U102", "rule memory budget of 512 MiB", "--rule-memory"} {
+				if code != 2 || !strings.Contains(stderr, want) {
+					t.Errorf("exit %d, stderr lacks %q:\n%.2000s", code, want, stderr)
+				}
+			}
+			if peak > 2048 {
+				t.Errorf("peak memory %d MiB, more than 2 GiB", peak)
+			}
+			t.Logf("peak %d MiB", peak)
+		})
+	}
+}
 
 // A rule, a settings file or a snapshot that is a symlink to a device (git
 // stores symlinks) is refused, not read until memory runs out.
