@@ -173,3 +173,93 @@ func TestHostileDeviceInputsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// A hostile application that tries to read secrets (the process
+// environment, a file beside the scan root) into names and environment
+// variables, and names with terminal escapes and Markdown links, leaves
+// no secret, outside content or control character in any output format.
+func TestHostileApplicationInEveryFormat(t *testing.T) {
+	const canary = "lc-canary-7f3a9e"
+	t.Setenv("LC_HOSTILE_SECRET", canary+"-env")
+	parent := t.TempDir()
+	writeFile(t, filepath.Join(parent, "secret.txt"), canary+"-file")
+	dir := filepath.Join(parent, "app")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(parent, "secret.txt"), filepath.Join(dir, "linked.txt")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "main.tf"), `resource "aws_iam_role" "r" {
+  name               = "r\u001b]8;;https://evil.example/\u0007x\u001b]8;;\u0007\u202e-${file("/proc/self/environ")}"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+resource "aws_lambda_function" "f" {
+  function_name = "fn-\u001b[2J[pwn](https://evil.example)-@octocat"
+  description   = file("linked.txt")
+  role          = aws_iam_role.r.arn
+  runtime       = "python3.8"
+  handler       = "app.handler"
+  filename      = "app.zip"
+  environment {
+    variables = {
+      ENV    = file("/proc/self/environ")
+      OUTER  = templatefile("/proc/self/environ", {})
+      LINKED = file("linked.txt")
+    }
+  }
+}
+resource "aws_lambda_function" "g" {
+  function_name = "g-${file("${path.module}/../secret.txt")}"
+  role          = aws_iam_role.r.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+}
+resource "aws_lambda_function_url" "u" {
+  function_name      = aws_lambda_function.f.function_name
+  authorization_type = "NONE"
+}
+resource "aws_lambda_function_url" "v" {
+  function_name      = "fn-\u0007[x](https://evil.example)\r\n"
+  authorization_type = "NONE"
+}
+`)
+	runs := [][]string{{"inventory", dir}, {"inventory", dir, "--format", "json"}}
+	for _, format := range []string{"table", "json", "sarif", "junit", "markdown"} {
+		runs = append(runs, []string{"simulate", dir, "--format", format, "--today", testDay})
+	}
+	for _, args := range runs {
+		out, errOut, code := runCLI(t, "", args...)
+		if code == 2 && out == "" {
+			t.Errorf("%v: no output, exit 2:\n%s", args, errOut)
+			continue
+		}
+		for name, text := range map[string]string{"stdout": out, "stderr": errOut} {
+			if strings.Contains(text, canary) {
+				t.Errorf("%v: %s holds the secret:\n%s", args, name, text)
+			}
+			// SARIF would carry them escaped, to be decoded by the viewer.
+			// The JSON snapshot and flows are the data contract: they keep
+			// names as written, escaped, for programs to read.
+			data := len(args) > 2 && args[2] == "--format" && args[3] == "json"
+			for _, esc := range []string{`\u001b`, `\u0007`, `\u202e`, `\u009b`} {
+				if !data && strings.Contains(strings.ToLower(text), esc) {
+					t.Errorf("%v: %s holds the escaped control %s:\n%s", args, name, esc, text)
+				}
+			}
+			for _, r := range text {
+				if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x202e {
+					t.Errorf("%v: %s holds control character %U:\n%q", args, name, r, text)
+					break
+				}
+			}
+		}
+		if !strings.Contains(out, "octocat") {
+			t.Errorf("%v: output lacks the function:\n%s", args, out)
+		}
+		if args[len(args)-1] == "markdown" && (strings.Contains(out, "](https") || strings.Contains(out, "@octocat")) {
+			t.Errorf("markdown keeps a live link or mention:\n%s", out)
+		}
+	}
+}
