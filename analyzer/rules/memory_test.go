@@ -65,3 +65,21 @@ func TestRuleMemoryDefault(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestRuleTestsStopAtTheMemoryBudget(t *testing.T) {
+	src := "package lambdacheck.rules.greedy_test\n\ntest_small if count(numbers.range(1, 10)) == 10\n\ntest_greedy if count(numbers.range(1, 300000000)) > 0\n"
+	mods := []Module{{Name: "greedy_test.rego", Source: []byte(src)}}
+	_, err := RunTestsWithin(context.Background(), mods, "", 64<<20)
+	if err == nil {
+		t.Fatal("want a memory budget error")
+	}
+	for _, want := range []string{"greedy_test.rego:5:", "test_greedy", "rule memory budget of 64 MiB"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	res, err := RunTestsWithin(context.Background(), mods, "test_small", 64<<20)
+	if err != nil || len(res) != 1 || !res[0].Pass {
+		t.Fatalf("results %+v, err %v", res, err)
+	}
+}
