@@ -44,12 +44,13 @@ type Options struct {
 const DefaultTimeout = 30 * time.Second
 
 // DefaultMemory bounds how far the heap may grow during one evaluation of
-// all rules (--rule-memory): the built-in rules need tens of MiB on
-// thousands of functions, and a custom rule may build a range or a string
-// that fills the runner's memory well before the timeout ends it. One
-// allocation in flight when the budget is crossed may be as large again,
-// so the process stays under 2 GiB.
-const DefaultMemory int64 = 512 << 20
+// all rules (--rule-memory): the built-in rules grow it by less than
+// 32 MiB on a thousand functions, and a custom rule may build a range or
+// a string that fills the runner's memory well before the timeout ends
+// it. A rule doubling a string may have one or two allocations as large
+// as all it holds in flight when the budget is crossed, so the process
+// stays around 1 GiB.
+const DefaultMemory int64 = 256 << 20
 
 // Engine holds the compiled rules and the prepared query; it is safe for
 // concurrent use and evaluates every rule in one pass.

@@ -119,7 +119,7 @@ func TestHostileRulesAreBoundedInMemory(t *testing.T) {
 			rules := t.TempDir()
 			writeFile(t, filepath.Join(rules, "greedy.rego"), head+body)
 			code, stderr, peak := runHostile(t, app, "--policy", rules)
-			for _, want := range []string{"greedy.rego:9:", "U102", "rule memory budget of 512 MiB", "--rule-memory"} {
+			for _, want := range []string{"greedy.rego:9:", "U102", "rule memory budget of 256 MiB", "--rule-memory"} {
 				if code != 2 || !strings.Contains(stderr, want) {
 					t.Errorf("exit %d, stderr lacks %q:\n%.2000s", code, want, stderr)
 				}
