@@ -85,7 +85,8 @@ func (e *Engine) WithTimeout(d time.Duration) *Engine {
 }
 
 // WithMemory returns a copy of e whose evaluations stop once the heap has
-// grown by more than n bytes; n <= 0 means DefaultMemory.
+// grown by more than n bytes; n <= 0 means DefaultMemory. The heap is the
+// process's, so evaluations running at the same time share the budget.
 func (e *Engine) WithMemory(n int64) *Engine {
 	c := *e
 	c.memory = n
