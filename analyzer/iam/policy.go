@@ -70,6 +70,10 @@ type Policy struct {
 	Version    string
 	ID         string
 	Statements []*Statement
+	// Notices: what the policy says that AWS accepts but does not act on as
+	// written, in statement order. They do not stop the policy from being
+	// used.
+	Notices []Notice
 
 	data  []byte
 	lines *lineIndex
@@ -78,6 +82,13 @@ type Policy struct {
 	// service (NotAction, "*", or a wildcard inside the prefix).
 	byService  map[string][]int32
 	anyService []int32
+}
+
+// Notice is a finding on a policy that is not an error.
+type Notice struct {
+	Statement int // index in the Statement list
+	Line      int
+	Msg       string
 }
 
 // Statement is one compiled statement of a policy.
@@ -97,8 +108,11 @@ type Statement struct {
 
 	actions   []actionPattern
 	resources []pattern.Template
-	cond      *condition.Block
-	sidOff    int // byte offset of the Sid value, for duplicate-Sid errors
+	// resVars: some Resource pattern holds a policy variable;
+	// resPrefixVar: one holds it in the region or account field.
+	resVars, resPrefixVar bool
+	cond                  *condition.Block
+	sidOff                int // byte offset of the Sid value, for duplicate-Sid errors
 }
 
 // Condition returns the compiled Condition element, or nil.
@@ -374,6 +388,8 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 					s.resources = make([]pattern.Template, 0, len(list))
 				}
 				s.resources = append(s.resources, t)
+				s.resVars = s.resVars || t.HasVariables()
+				s.resPrefixVar = s.resPrefixVar || t.VarInARNPrefix()
 			}
 			s.Resources = list
 		case "Principal", "NotPrincipal":
@@ -418,6 +434,10 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		if s.Principal == nil || !s.Principal.Any || s.NotPrincipal {
 			return nil, p.errf(v, path, "resource control policy statements must have \"Principal\": \"*\"")
 		}
+	}
+	if s.NotPrincipal && s.Effect == Allow {
+		p.Notices = append(p.Notices, Notice{Statement: idx, Line: s.Line,
+			Msg: path + ": NotPrincipal with \"Effect\": \"Allow\" is not supported by AWS and grants nothing; name the principals in Principal, or use Deny with NotPrincipal or an aws:PrincipalArn condition"})
 	}
 	if condVal != nil {
 		clauses, err := p.conditionClauses(condVal, path+".Condition", false)

@@ -272,7 +272,8 @@ func TestSetOperators(t *testing.T) {
 		{"ForAnyValue_StringNotEquals_some_value_unlisted_is_true", "ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"env"}, tags, T},
 		{"ForAnyValue_StringNotEquals_every_value_listed_is_false", "ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"env", "team"}, tags, F},
 		{"ForAnyValue_StringNotEquals_missing_key_is_false", "ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"env"}, nil, F},
-		{"ForAnyValueIfExists_missing_key_is_true", "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"team"}, nil, T},
+		// Real IAM answers false: ForAnyValue needs a matching value, and IfExists does not supply one.
+		{"ForAnyValueIfExists_missing_key_is_false", "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"team"}, nil, F},
 		{"ForAnyValue_ArnLike", "ForAnyValue:ArnLike", "k:arns", []string{"arn:aws:iam::*:role/admin"}, map[string]any{"k:arns": multi{"arn:aws:iam::1:role/dev", "arn:aws:iam::2:role/admin"}}, T},
 		{"ForAnyValue_IpAddress", "ForAnyValue:IpAddress", "k:ips", []string{"10.0.0.0/8"}, map[string]any{"k:ips": multi{"192.0.2.1", "10.9.9.9"}}, T},
 		{"ForAnyValue_CalledVia_service_in_chain", "ForAnyValue:StringEquals", "aws:CalledVia", []string{"athena.amazonaws.com"}, map[string]any{"aws:CalledVia": multi{"athena.amazonaws.com", "glue.amazonaws.com"}}, T},
