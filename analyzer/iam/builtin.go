@@ -11,7 +11,7 @@ const (
 	reasonReservedRole      = "roles under the aws-reserved/ path are managed by AWS and cannot be changed"
 	reasonServiceLinked     = "the policies of a service-linked role are defined by its service and cannot be changed"
 	reasonAWSManagedAlias   = "aliases beginning with alias/aws/ are reserved for AWS managed keys"
-	reasonVarInARNPrefix    = "a policy variable in the region or account field of a Resource ARN: AWS documents variables only in the resource part, so the match is not relied upon"
+	reasonVarInARNPrefix    = "a policy variable in the partition, service, region or account field of a Resource ARN: no AWS page documents substitution there, so the match is not relied upon"
 	reasonAllowNotPrincipal = "NotPrincipal with Allow is not supported by AWS and grants nothing"
 )
 

@@ -34,6 +34,11 @@ func (e *CaseError) Error() string {
 // DecodeCase parses one case. When the case is malformed the returned Case
 // still carries the ID when it could be read, so that batch output can name it.
 func DecodeCase(data []byte) (*Case, error) {
+	return DecodeCaseWith(data, ParseOptions{})
+}
+
+// DecodeCaseWith is DecodeCase with the options its policies are parsed with.
+func DecodeCaseWith(data []byte, opt ParseOptions) (*Case, error) {
 	c := &Case{}
 	// The tree lives only while the case is decoded: policies keep the
 	// input bytes and their own compiled form, never the tree.
@@ -69,7 +74,7 @@ func DecodeCase(data []byte) (*Case, error) {
 		if v.kind != jsonObject {
 			return nil, &CaseError{Path: name, Msg: "a policy must be a JSON object, got " + v.kind.String()}
 		}
-		p, err := parseValue(data, lines, v, kind, Source{Name: name})
+		p, err := parseValue(data, lines, v, kind, Source{Name: name}, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -236,6 +241,30 @@ func (c *Case) decodeRequest(req *jsonValue) error {
 	}
 	c.Request.Context = ctx
 	return nil
+}
+
+// EachPolicy calls f with every policy of the case, in the order of the
+// batch format's fields.
+func (c *Case) EachPolicy(f func(*Policy)) {
+	pols := &c.Policies
+	for _, p := range pols.Identity {
+		f(p)
+	}
+	if pols.Resource != nil {
+		f(pols.Resource)
+	}
+	for _, list := range [][]*Policy{pols.Boundary, pols.Session} {
+		for _, p := range list {
+			f(p)
+		}
+	}
+	for _, levels := range [][][]*Policy{pols.SCP, pols.RCP} {
+		for _, lvl := range levels {
+			for _, p := range lvl {
+				f(p)
+			}
+		}
+	}
 }
 
 // Authorize decides the case.

@@ -77,6 +77,9 @@ type Policy struct {
 
 	data  []byte
 	lines *lineIndex
+	// lenient: accept what AWS refuses when a policy is written (see
+	// ParseOptions) and decide it as AWS would if it existed.
+	lenient bool
 	// byService indexes statements by the lower-case service prefix of their
 	// Action patterns; anyService holds the statements that may match any
 	// service (NotAction, "*", or a wildcard inside the prefix).
@@ -177,8 +180,29 @@ func (e *PolicyError) Error() string {
 	return b.String()
 }
 
+// ParseOptions changes how Parse reads a document.
+type ParseOptions struct {
+	// Lenient accepts documents that AWS refuses when they are written, and
+	// decides them as AWS would if they existed, for comparing the engine
+	// with others on such documents: any Version (variables stay off unless
+	// it is 2012-10-17), duplicate Sids, an RCP without "Principal": "*",
+	// a Principal element where the kind of policy has none (ignored), an
+	// identity statement without Resource (it matches no resource), empty
+	// value lists and malformed actions (they match nothing), and principals
+	// that are not account ids, ARNs or service names, or that hold partial
+	// wildcards (principals are compared literally, so they name no one).
+	// Documents whose meaning is not defined (bad JSON, no Effect or Action,
+	// unknown elements, malformed conditions) are still refused.
+	Lenient bool
+}
+
 // Parse parses and validates a policy document for the given kind.
 func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
+	return ParseWith(data, kind, src, ParseOptions{})
+}
+
+// ParseWith is Parse with options.
+func ParseWith(data []byte, kind Kind, src Source, opt ParseOptions) (*Policy, error) {
 	if src.Line < 1 {
 		src.Line = 1
 	}
@@ -190,7 +214,7 @@ func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
 		p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
 		return nil, p.syntaxError(err)
 	}
-	return parseValue(data, lines, &root, kind, src)
+	return parseValue(data, lines, &root, kind, src, opt)
 }
 
 // CheckJSON reports whether data is JSON as Parse reads it: strict, and
@@ -223,11 +247,11 @@ func (p *Policy) syntaxError(err error) *PolicyError {
 
 // parseValue builds a policy from an already parsed JSON value inside data
 // (a whole file, or one line of a batch input that holds several policies).
-func parseValue(data []byte, lines *lineIndex, v *jsonValue, kind Kind, src Source) (*Policy, error) {
+func parseValue(data []byte, lines *lineIndex, v *jsonValue, kind Kind, src Source, opt ParseOptions) (*Policy, error) {
 	if src.Line < 1 {
 		src.Line = 1
 	}
-	p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
+	p := &Policy{Source: src, Kind: kind, data: data, lines: lines, lenient: opt.Lenient}
 	if err := p.build(v); err != nil {
 		return nil, err
 	}
@@ -266,7 +290,7 @@ func (p *Policy) build(root *jsonValue) error {
 			if v.kind != jsonString {
 				return p.errf(v, "Version", "must be a string, got %s", v.kind)
 			}
-			if v.text != "2012-10-17" && v.text != "2008-10-17" {
+			if v.text != "2012-10-17" && v.text != "2008-10-17" && !p.lenient {
 				return p.errf(v, "Version", "must be \"2012-10-17\" or \"2008-10-17\", got %q", v.text)
 			}
 			p.Version = v.text
@@ -306,7 +330,7 @@ func (p *Policy) build(root *jsonValue) error {
 	default:
 		return p.errf(stmts, "Statement", "must be an object or an array of objects, got %s", stmts.kind)
 	}
-	if p.Kind != IdentityPolicy {
+	if p.Kind != IdentityPolicy && !p.lenient {
 		// AWS rejects duplicate Sids in resource-based policies and SCPs.
 		seen := map[string]int{}
 		for _, s := range p.Statements {
@@ -360,6 +384,10 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			}
 			for j, a := range list {
 				ap, err := compileAction(a)
+				if err != nil && p.lenient {
+					// Matches no request action, which always has a prefix.
+					ap, err = actionPattern{service: strings.ToLower(a), full: a, literal: true}, nil
+				}
 				if err != nil {
 					return nil, p.errf(elemAt(e, j), listPath(ep.String(), e, j), "%v", err)
 				}
@@ -414,6 +442,10 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 	if !haveAction {
 		return nil, p.errf(v, path, "missing the Action or NotAction element")
 	}
+	if p.lenient {
+		p.relax(s, haveResource)
+		haveResource = true
+	}
 	switch p.Kind {
 	case IdentityPolicy, BoundaryPolicy, SessionPolicy:
 		if s.Principal != nil {
@@ -459,6 +491,23 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		s.cond = blk
 	}
 	return s, nil
+}
+
+// relax makes a statement that AWS would refuse at write time into the
+// statement it would be if it existed (ParseOptions.Lenient).
+func (p *Policy) relax(s *Statement, haveResource bool) {
+	switch p.Kind {
+	case IdentityPolicy, BoundaryPolicy, SessionPolicy, ServiceControlPolicy:
+		// These policies take their principal from where they are attached.
+		s.Principal, s.NotPrincipal = nil, false
+	case ResourceControlPolicy:
+		if s.Principal == nil || !s.Principal.Any || s.NotPrincipal {
+			s.Principal, s.NotPrincipal = &PrincipalSet{Any: true}, false
+		}
+	}
+	if !haveResource && p.Kind != ResourcePolicy && p.Kind != ServiceControlPolicy {
+		s.Resources = []string{} // matches no resource
+	}
 }
 
 // twice explains why member i of statement v is one too many of an element
@@ -508,6 +557,9 @@ func (p *Policy) stringList(v *jsonValue, jp jpath) ([]string, error) {
 		return []string{v.text}, nil
 	case jsonArray:
 		if len(v.elems) == 0 {
+			if p.lenient {
+				return []string{}, nil // a list of nothing matches nothing
+			}
 			return nil, p.errf(v, jp.String(), "must not be an empty list")
 		}
 		out := make([]string, len(v.elems))

@@ -1,0 +1,409 @@
+package iam
+
+// CaseDecoder decodes batch cases as DecodeCaseWith does, but reuses the
+// compiled policies of earlier cases whose policy text is the same byte for
+// byte: batches repeat a few policies over and over, and parsing them is
+// most of the cost of a line. A decoder is not safe for concurrent use; give
+// each goroutine its own.
+//
+// The fast path reads the case's top level itself and hands each policy's
+// bytes to the cache. Whenever anything is off (bad JSON, an unexpected
+// shape, an invalid policy) it falls back to DecodeCaseWith on the whole
+// line, so errors are exactly those of DecodeCaseWith.
+type CaseDecoder struct {
+	opt   ParseOptions
+	cache map[string][]cachedPolicy // policy text → compiled under each slot
+	bytes int                       // policy text held by the cache
+	seen  []string                  // top-level keys of the line being decoded
+}
+
+// cachedPolicy is a policy compiled for one slot of a case: its kind and its
+// position, which give its name ("identityPolicies[1]", …).
+type cachedPolicy struct {
+	field string
+	i, j  int
+	pol   *Policy
+}
+
+// maxCacheBytes bounds the policy text a decoder keeps; past it the cache
+// starts over, so a batch of all-different policies cannot grow it forever.
+const maxCacheBytes = 32 << 20
+
+// NewCaseDecoder returns a decoder whose policies are parsed with opt.
+func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
+	return &CaseDecoder{opt: opt, cache: map[string][]cachedPolicy{}}
+}
+
+// Decode decodes one case. The case's ID and request strings alias line.
+func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
+	if c, ok := d.fast(line); ok {
+		return c, nil
+	}
+	return DecodeCaseWith(line, d.opt)
+}
+
+// policyFields are the top-level members that hold policies, with the
+// shape of each: a list, a single policy, or a list of levels.
+const (
+	shapeList = iota
+	shapeOne
+	shapeLevels
+)
+
+var policyFields = [...]struct {
+	name  string
+	kind  Kind
+	shape int
+}{
+	{"identityPolicies", IdentityPolicy, shapeList},
+	{"resourcePolicy", ResourcePolicy, shapeOne},
+	{"permissionBoundaries", BoundaryPolicy, shapeList},
+	{"sessionPolicies", SessionPolicy, shapeList},
+	{"serviceControlPolicies", ServiceControlPolicy, shapeLevels},
+	{"resourceControlPolicies", ResourceControlPolicy, shapeLevels},
+}
+
+func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
+	c := &Case{}
+	s := scanner{data: data}
+	s.space()
+	if !s.eat('{') {
+		return nil, false
+	}
+	d.seen = d.seen[:0]
+	haveRequest := false
+	s.space()
+	if s.peek() == '}' {
+		return nil, false // no request: let the slow path say so
+	}
+	for {
+		s.space()
+		key, ok := s.plainString()
+		if !ok {
+			return nil, false
+		}
+		for _, k := range d.seen {
+			if k == key {
+				return nil, false // duplicate key
+			}
+		}
+		d.seen = append(d.seen, key)
+		s.space()
+		if !s.eat(':') {
+			return nil, false
+		}
+		s.space()
+		start := s.pos
+		// The case object is one level: what it holds may nest one less
+		// than the parser accepts, as in DecodeCaseWith.
+		end, ok := skipValue(data, start, maxJSONDepth-1)
+		if !ok {
+			return nil, false
+		}
+		val := data[start:end]
+		s.pos = end
+		switch key {
+		case "id":
+			if !validJSON(val) {
+				return nil, false
+			}
+			c.ID = val
+		case "request":
+			arena := arenaPool.Get().(*jsonArena)
+			root, err := parseJSONIn(arena, val)
+			ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root) == nil
+			arena.release()
+			if !ok {
+				return nil, false
+			}
+			haveRequest = true
+		default:
+			f := -1
+			for i := range policyFields {
+				if policyFields[i].name == key {
+					f = i
+				}
+			}
+			if f < 0 {
+				if !validJSON(val) {
+					return nil, false
+				}
+			} else if !d.policies(c, f, val) {
+				return nil, false
+			}
+		}
+		s.space()
+		if s.eat(',') {
+			continue
+		}
+		if !s.eat('}') {
+			return nil, false
+		}
+		break
+	}
+	s.space()
+	if s.pos != len(data) || !haveRequest {
+		return nil, false
+	}
+	c.Policies.ResourceMustAllow = ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
+	c.Policies.RoleTrust = IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
+	return c, true
+}
+
+// policies decodes the value of policy field f into c.
+func (d *CaseDecoder) policies(c *Case, f int, val []byte) bool {
+	pf := &policyFields[f]
+	if string(val) == "null" {
+		return true
+	}
+	switch pf.shape {
+	case shapeOne:
+		p, ok := d.policy(val, pf.kind, pf.name, -1, -1)
+		if !ok {
+			return false
+		}
+		c.Policies.Resource = p
+		return true
+	case shapeList:
+		list, ok := d.list(val, pf.kind, pf.name, -1)
+		if !ok {
+			return false
+		}
+		switch pf.kind {
+		case IdentityPolicy:
+			c.Policies.Identity = list
+		case BoundaryPolicy:
+			c.Policies.Boundary = list
+		case SessionPolicy:
+			c.Policies.Session = list
+		}
+		return true
+	}
+	var levels [][]*Policy
+	ok := eachElement(val, func(i int, elem []byte) bool {
+		list, ok := d.list(elem, pf.kind, pf.name, i)
+		levels = append(levels, list)
+		return ok
+	})
+	if !ok {
+		return false
+	}
+	if levels == nil {
+		levels = [][]*Policy{}
+	}
+	if pf.kind == ServiceControlPolicy {
+		c.Policies.SCP = levels
+	} else {
+		c.Policies.RCP = levels
+	}
+	return true
+}
+
+// list decodes an array of policies; level ≥ 0 is the organization level
+// it sits at.
+func (d *CaseDecoder) list(val []byte, kind Kind, field string, level int) ([]*Policy, bool) {
+	out := make([]*Policy, 0, 4)
+	ok := eachElement(val, func(i int, elem []byte) bool {
+		var p *Policy
+		var ok bool
+		if level < 0 {
+			p, ok = d.policy(elem, kind, field, i, -1)
+		} else {
+			p, ok = d.policy(elem, kind, field, level, i)
+		}
+		out = append(out, p)
+		return ok
+	})
+	return out, ok
+}
+
+// policy returns the compiled policy for text at slot (field, i, j),
+// compiling and caching it on a miss.
+func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*Policy, bool) {
+	if len(text) == 0 || text[0] != '{' {
+		return nil, false
+	}
+	for _, e := range d.cache[string(text)] {
+		if e.field == field && e.i == i && e.j == j {
+			return e.pol, true
+		}
+	}
+	name := field
+	if i >= 0 {
+		name = indexed(name, i)
+	}
+	if j >= 0 {
+		name = indexed(name, j)
+	}
+	// The cached policy outlives the line, so it is compiled from its own
+	// copy of the text (parsed strings alias the bytes they come from).
+	own := append([]byte(nil), text...)
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	root, err := parseJSONIn(arena, own)
+	if err != nil || root.kind != jsonObject {
+		return nil, false
+	}
+	p, err := parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
+	if err != nil {
+		return nil, false
+	}
+	if d.bytes+len(own) > maxCacheBytes {
+		clear(d.cache)
+		d.bytes = 0
+	}
+	key := alias(own)
+	d.cache[key] = append(d.cache[key], cachedPolicy{field: field, i: i, j: j, pol: p})
+	d.bytes += len(own)
+	return p, true
+}
+
+// eachElement calls f with each element of the JSON array val, and reports
+// whether val is an array whose elements f all accepted.
+func eachElement(val []byte, f func(i int, elem []byte) bool) bool {
+	s := scanner{data: val}
+	if !s.eat('[') {
+		return false
+	}
+	s.space()
+	if s.eat(']') {
+		s.space()
+		return s.pos == len(val)
+	}
+	for i := 0; ; i++ {
+		s.space()
+		end, ok := skipValue(val, s.pos, maxJSONDepth)
+		if !ok || !f(i, val[s.pos:end]) {
+			return false
+		}
+		s.pos = end
+		s.space()
+		if s.eat(',') {
+			continue
+		}
+		if !s.eat(']') {
+			return false
+		}
+		s.space()
+		return s.pos == len(val)
+	}
+}
+
+// validJSON reports whether b is one JSON value as the engine reads it.
+func validJSON(b []byte) bool {
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	_, err := parseJSONIn(arena, b)
+	return err == nil
+}
+
+// scanner walks the top level of a case.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+func (s *scanner) space() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) peek() byte {
+	if s.pos < len(s.data) {
+		return s.data[s.pos]
+	}
+	return 0
+}
+
+func (s *scanner) eat(c byte) bool {
+	if s.peek() == c {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+// plainString reads a string without escapes or control characters; the
+// result aliases data.
+func (s *scanner) plainString() (string, bool) {
+	if !s.eat('"') {
+		return "", false
+	}
+	start := s.pos
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			str := s.data[start:s.pos]
+			s.pos++
+			return alias(str), true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+		s.pos++
+	}
+	return "", false
+}
+
+// skipValue returns the end of the JSON value starting at pos without
+// checking it: callers parse what they use, or find its bytes among texts
+// that parsed before. It fails on unbalanced or unterminated input and on
+// nesting deeper than maxDepth.
+func skipValue(data []byte, pos, maxDepth int) (int, bool) {
+	if pos >= len(data) {
+		return 0, false
+	}
+	switch data[pos] {
+	case '{', '[':
+	case '"':
+		return skipString(data, pos)
+	default:
+		for i := pos; i < len(data); i++ {
+			switch data[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return i, i > pos
+			}
+		}
+		return len(data), true
+	}
+	depth := 0
+	for i := pos; i < len(data); i++ {
+		switch data[i] {
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return 0, false
+			}
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		case '"':
+			end, ok := skipString(data, i)
+			if !ok {
+				return 0, false
+			}
+			i = end - 1
+		}
+	}
+	return 0, false
+}
+
+func skipString(data []byte, pos int) (int, bool) {
+	for i := pos + 1; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
