@@ -220,22 +220,21 @@ func (c *Case) decodeRequest(req *jsonValue) error {
 		for i := range v.elems {
 			k := v.elems[i].key
 			e := &v.elems[i]
-			path := fmt.Sprintf("request.context[%q]", k)
 			switch e.kind {
 			case jsonString, jsonNumber, jsonBool:
-				ctx.Set(k, e.text)
+				ctx.SetShared(k, []string{e.text}, false)
 			case jsonArray:
 				vals := make([]string, len(e.elems))
 				for j := range e.elems {
 					x := &e.elems[j]
 					if x.kind != jsonString && x.kind != jsonNumber && x.kind != jsonBool {
-						return &CaseError{Path: fmt.Sprintf("%s[%d]", path, j), Msg: "context values must be strings, numbers or booleans, got " + x.kind.String()}
+						return &CaseError{Path: fmt.Sprintf("request.context[%q][%d]", k, j), Msg: "context values must be strings, numbers or booleans, got " + x.kind.String()}
 					}
 					vals[j] = x.text
 				}
-				ctx.SetMulti(k, vals)
+				ctx.SetShared(k, vals, true)
 			default:
-				return &CaseError{Path: path, Msg: "must be a string or an array of strings, got " + e.kind.String()}
+				return &CaseError{Path: fmt.Sprintf("request.context[%q]", k), Msg: "must be a string or an array of strings, got " + e.kind.String()}
 			}
 		}
 	}

@@ -1,5 +1,10 @@
 package iam
 
+import (
+	"bytes"
+	"hash/maphash"
+)
+
 // CaseDecoder decodes batch cases as DecodeCaseWith does, but reuses the
 // compiled policies of earlier cases whose policy text is the same byte for
 // byte: batches repeat a few policies over and over, and parsing them is
@@ -15,6 +20,11 @@ type CaseDecoder struct {
 	cache map[string][]cachedPolicy // policy text → compiled under each slot
 	bytes int                       // policy text held by the cache
 	seen  []string                  // top-level keys of the line being decoded
+	// once holds the hashes of policy texts seen once: a text is copied
+	// and cached when it comes again, so that policies unique to one line
+	// cost no more than without a cache.
+	once map[uint64]struct{}
+	seed maphash.Seed
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -29,9 +39,12 @@ type cachedPolicy struct {
 // starts over, so a batch of all-different policies cannot grow it forever.
 const maxCacheBytes = 32 << 20
 
+// maxOnce bounds the hashes of texts seen once.
+const maxOnce = 1 << 18
+
 // NewCaseDecoder returns a decoder whose policies are parsed with opt.
 func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
-	return &CaseDecoder{opt: opt, cache: map[string][]cachedPolicy{}}
+	return &CaseDecoder{opt: opt, cache: map[string][]cachedPolicy{}, once: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 }
 
 // Decode decodes one case. The case's ID and request strings alias line.
@@ -235,9 +248,21 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 	if j >= 0 {
 		name = indexed(name, j)
 	}
-	// The cached policy outlives the line, so it is compiled from its own
-	// copy of the text (parsed strings alias the bytes they come from).
-	own := append([]byte(nil), text...)
+	h := maphash.Bytes(d.seed, text)
+	_, again := d.once[h]
+	if !again {
+		if len(d.once) >= maxOnce {
+			clear(d.once)
+		}
+		d.once[h] = struct{}{}
+	}
+	own := text
+	if again {
+		// The cached policy outlives the line, so it is compiled from its
+		// own copy of the text (parsed strings alias the bytes they come
+		// from).
+		own = append([]byte(nil), text...)
+	}
 	arena := arenaPool.Get().(*jsonArena)
 	defer arena.release()
 	root, err := parseJSONIn(arena, own)
@@ -247,6 +272,9 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 	p, err := parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
 	if err != nil {
 		return nil, false
+	}
+	if !again {
+		return p, true
 	}
 	if d.bytes+len(own) > maxCacheBytes {
 		clear(d.cache)
@@ -397,13 +425,22 @@ func skipValue(data []byte, pos, maxDepth int) (int, bool) {
 }
 
 func skipString(data []byte, pos int) (int, bool) {
-	for i := pos + 1; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1, true
+	i := pos + 1
+	for {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return 0, false
 		}
+		q := i + j
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		n := 0
+		for b := q - 1; b > pos && data[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true
+		}
+		i = q + 1
 	}
-	return 0, false
 }

@@ -92,16 +92,24 @@ func TestCaseDecoderKeepsPoliciesApartBySlot(t *testing.T) {
 	pol := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`
 	line := []byte(`{"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":[` + pol + `],"permissionBoundaries":[` + pol + `]}`)
 	d := NewCaseDecoder(ParseOptions{})
-	c, err := d.Decode(line)
+	if _, err := d.Decode(line); err != nil {
+		t.Fatal(err)
+	}
+	// A text is cached the second time it is seen.
+	second := append([]byte(nil), line...)
+	c, err := d.Decode(second)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(d.cache) != 1 || len(d.cache[pol]) != 2 {
+		t.Fatalf("want one text cached under two slots, got %d texts", len(d.cache))
 	}
 	if c.Policies.Identity[0] == c.Policies.Boundary[0] || c.Policies.Boundary[0].Name != "permissionBoundaries[0]" || c.Policies.Boundary[0].Kind != BoundaryPolicy {
 		t.Fatalf("one text in two slots must give two policies, got %+v and %+v", c.Policies.Identity[0].Source, c.Policies.Boundary[0].Source)
 	}
 	// The cached policy must not alias the line, which batch runs reuse.
-	for i := range line {
-		line[i] = ' '
+	for i := range second {
+		second[i] = ' '
 	}
 	if got := c.Policies.Identity[0].Statements[0].Actions[0]; got != "s3:*" {
 		t.Fatalf("cached policy changed with the input buffer: %q", got)

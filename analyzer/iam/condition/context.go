@@ -48,6 +48,14 @@ func (c *Context) SetMulti(key string, values []string) {
 	c.set(key, values, true)
 }
 
+// SetShared is Set (multi false) or SetMulti (multi true) for a caller that
+// hands over values: they are kept, not copied, and must not change.
+func (c *Context) SetShared(key string, values []string, multi bool) {
+	k := strings.ToLower(key)
+	delete(c.unknown, k)
+	c.vals[k] = entry{vals: values, multi: multi || len(values) != 1}
+}
+
 func (c *Context) set(key string, values []string, multi bool) {
 	k := strings.ToLower(key)
 	delete(c.unknown, k)
