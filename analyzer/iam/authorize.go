@@ -666,19 +666,26 @@ func (it *stmtIter) next() *Statement {
 // A policy variable that cannot be resolved "may make the entire statement
 // invalid" ("IAM policy elements: Variables and tags"). Each statement takes
 // the reading that cannot grant more than AWS would: an Allow statement
-// that reaches such a variable does not apply; a Deny statement reads it as
-// a value that equals nothing (a Resource holding it matches nothing, so a
-// NotResource holding it applies; a negated condition operator holds).
+// holding such a variable anywhere (Resource, NotResource, a condition
+// value, whether or not evaluation would reach it) does not apply; a Deny
+// statement reads it as a value that equals nothing (a Resource holding it
+// matches nothing, so a NotResource holding it applies; a negated condition
+// operator holds).
 func (e *evaluation) applies(s *Statement) tri {
 	if !s.matchAction(e.req.Action) {
 		return tFalse
 	}
 	allow := s.Effect == Allow
-	if allow && s.resVars {
-		for i := range s.resources {
-			if s.resources[i].Unresolvable(e.ctx) {
-				return tFalse
+	if allow {
+		if s.resVars {
+			for i := range s.resources {
+				if s.resources[i].Unresolvable(e.ctx) {
+					return tFalse
+				}
 			}
+		}
+		if s.cond.Unresolvable(e.ctx) {
+			return tFalse
 		}
 	}
 	r, prefixVar := s.matchResource(e.req.Resource, e.rsym, e.ctx)

@@ -323,6 +323,20 @@ func (c *clause) eval(ctx *Context, allow bool) pattern.Tri {
 	return c.value(vals[0], ctx, allow)
 }
 
+// Unresolvable reports whether some policy value of the block holds a policy
+// variable that ctx cannot resolve, whether or not evaluation would reach it.
+func (b *Block) Unresolvable(ctx *Context) bool {
+	if b == nil {
+		return false
+	}
+	for i := range b.clauses {
+		if b.clauses[i].unresolvable(ctx) {
+			return true
+		}
+	}
+	return false
+}
+
 // unresolvable reports whether a policy value of the clause holds a policy
 // variable that ctx cannot resolve.
 func (c *clause) unresolvable(ctx *Context) bool {

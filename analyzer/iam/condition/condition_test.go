@@ -575,3 +575,47 @@ func TestContext(t *testing.T) {
 		t.Error("nil context is not empty")
 	}
 }
+
+// TestEvalAllowFailsClosed: for an Allow statement an unresolvable policy
+// variable ("IAM policy elements: Variables and tags": the statement may be
+// invalid) and a negated operator on a value of the wrong type ("Condition
+// operators": typed operators) never make a clause hold; Eval, the reading
+// for Deny statements, lets the negated operators hold.
+func TestEvalAllowFailsClosed(t *testing.T) {
+	tests := []struct {
+		name        string
+		op, key     string
+		vals        []string
+		ctx         map[string]any
+		deny, allow pattern.Tri
+	}{
+		{"StringNotEquals_missing_variable", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red"}, T, F},
+		{"StringEquals_missing_variable", "StringEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red"}, F, F},
+		{"StringNotEquals_multivalued_variable", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red", "aws:PrincipalTag/team": multi{"a", "b"}}, T, F},
+		{"StringNotEquals_variable_with_default", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team, 'x'}"}, map[string]any{"aws:ResourceTag/team": "red"}, T, T},
+		{"StringNotEquals_resolved_variable", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red", "aws:PrincipalTag/team": "blue"}, T, T},
+		{"ArnNotLike_missing_variable_unknown_key", "ArnNotLike", "aws:SourceArn", []string{"arn:aws:sns:*:${aws:PrincipalAccount}:*"}, map[string]any{"aws:SourceArn": unk{}}, U, F},
+		{"DateNotEquals_unparsable", "DateNotEquals", "aws:CurrentTime", []string{"2026-01-01T00:00:00Z"}, map[string]any{"aws:CurrentTime": "yesterday"}, T, F},
+		{"NumericNotEquals_unparsable", "NumericNotEquals", "s3:max-keys", []string{"10"}, map[string]any{"s3:max-keys": "ten"}, T, F},
+		{"NotIpAddress_unparsable", "NotIpAddress", "aws:SourceIp", []string{"10.0.0.0/8"}, map[string]any{"aws:SourceIp": "nope"}, T, F},
+		{"ArnNotLike_not_an_arn", "ArnNotLike", "aws:SourceArn", []string{"arn:aws:sns:*:111111111111:*"}, map[string]any{"aws:SourceArn": "topic"}, T, F},
+		{"ArnNotLike_other_arn", "ArnNotLike", "aws:SourceArn", []string{"arn:aws:sns:*:111111111111:*"}, map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:t"}, T, T},
+		{"NotIpAddress_outside", "NotIpAddress", "aws:SourceIp", []string{"10.0.0.0/8"}, map[string]any{"aws:SourceIp": "192.0.2.1"}, T, T},
+		{"ForAnyValue_IfExists_missing", "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"team"}, nil, F, F},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Compile([]Clause{{Operator: tt.op, Key: tt.key, Values: tt.vals}}, vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := newCtx(tt.ctx)
+			if got := b.Eval(ctx); got != tt.deny {
+				t.Errorf("Eval = %v, want %v", got, tt.deny)
+			}
+			if got := b.EvalAllow(ctx); got != tt.allow {
+				t.Errorf("EvalAllow = %v, want %v", got, tt.allow)
+			}
+		})
+	}
+}
