@@ -67,7 +67,7 @@ func DecodeCaseWith(data []byte, opt ParseOptions) (*Case, error) {
 	if !ok || req.kind != jsonObject {
 		return c, &CaseError{Path: "request", Msg: "missing or not an object"}
 	}
-	if err := c.decodeRequest(req); err != nil {
+	if err := c.decodeRequest(req, condition.NewContext()); err != nil {
 		return c, err
 	}
 	policy := func(v *jsonValue, kind Kind, name string) (*Policy, error) {
@@ -179,7 +179,8 @@ func IsRoleTrustRequest(action, resource string) bool {
 	return ok && a.service == "iam" && strings.HasPrefix(a.resource, "role/") && ResourcePolicyRequired(action, resource)
 }
 
-func (c *Case) decodeRequest(req *jsonValue) error {
+// decodeRequest reads the request into c, its context into ctx.
+func (c *Case) decodeRequest(req *jsonValue, ctx *condition.Context) error {
 	str := func(name string, required bool) (string, error) {
 		v, ok := req.member(name)
 		if !ok || v.kind == jsonNull {
@@ -212,7 +213,6 @@ func (c *Case) decodeRequest(req *jsonValue) error {
 	if c.Request.ResourceAccount, err = str("resourceAccount", false); err != nil {
 		return err
 	}
-	ctx := condition.NewContext()
 	if v, ok := req.member("context"); ok && v.kind != jsonNull {
 		if v.kind != jsonObject {
 			return &CaseError{Path: "request.context", Msg: "must be an object, got " + v.kind.String()}

@@ -3,6 +3,8 @@ package iam
 import (
 	"bytes"
 	"hash/maphash"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 )
 
 // CaseDecoder decodes batch cases as DecodeCaseWith does, but reuses the
@@ -25,6 +27,8 @@ type CaseDecoder struct {
 	// cost no more than without a cache.
 	once map[uint64]struct{}
 	seed maphash.Seed
+	// ctx is the request context of the case last decoded, reused.
+	ctx *condition.Context
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -44,10 +48,12 @@ const maxOnce = 1 << 18
 
 // NewCaseDecoder returns a decoder whose policies are parsed with opt.
 func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
-	return &CaseDecoder{opt: opt, cache: map[string][]cachedPolicy{}, once: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	return &CaseDecoder{opt: opt, cache: map[string][]cachedPolicy{}, once: map[uint64]struct{}{}, seed: maphash.MakeSeed(), ctx: condition.NewContext()}
 }
 
-// Decode decodes one case. The case's ID and request strings alias line.
+// Decode decodes one case. The case's ID and request strings alias line,
+// and its request context is reused by the next Decode: use the case before
+// decoding the next.
 func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
 	if c, ok := d.fast(line); ok {
 		return c, nil
@@ -124,7 +130,8 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 		case "request":
 			arena := arenaPool.Get().(*jsonArena)
 			root, err := parseJSONIn(arena, val)
-			ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root) == nil
+			d.ctx.Reset()
+			ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root, d.ctx) == nil
 			arena.release()
 			if !ok {
 				return nil, false
@@ -414,11 +421,15 @@ func skipValue(data []byte, pos, maxDepth int) (int, bool) {
 				return i + 1, true
 			}
 		case '"':
-			end, ok := skipString(data, i)
-			if !ok {
+			// Strings are short: a plain loop beats a call per string.
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(data) {
 				return 0, false
 			}
-			i = end - 1
 		}
 	}
 	return 0, false

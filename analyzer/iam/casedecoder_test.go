@@ -125,3 +125,13 @@ func FuzzCaseDecoder(f *testing.F) {
 		sameDecision(t, d, line, ParseOptions{}) // from the cache
 	})
 }
+
+func BenchmarkSkipValue(b *testing.B) {
+	line := []byte(`{"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket-0","arn:aws:s3:::bucket-0/*"]},{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:111111111111:log-group:/aws/lambda/*"}]},{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}]}`)
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if end, ok := skipValue(line, 0, maxJSONDepth); !ok || end != len(line) {
+			b.Fatal(end, ok)
+		}
+	}
+}

@@ -36,6 +36,15 @@ func NewContext() *Context {
 	return &Context{vals: map[string]entry{}, unknown: map[string]struct{}{}}
 }
 
+// Reset empties the context, keeping its memory for the next request.
+func (c *Context) Reset() {
+	clear(c.vals)
+	clear(c.unknown)
+	clear(c.missing)
+	c.prefixes = c.prefixes[:0]
+	c.missingPrefixes = c.missingPrefixes[:0]
+}
+
 // Set gives key its values: single-valued with one value, multivalued with
 // several (or none). It replaces any earlier setting of the key.
 func (c *Context) Set(key string, values ...string) {
