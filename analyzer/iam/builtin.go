@@ -44,12 +44,14 @@ func builtin(req *Request) (Result, bool) {
 		// "AWS managed policies": "You cannot change the permissions
 		// defined in AWS managed policies."
 		return deny(reasonManagedPolicy)
-	case a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-reserved/") && equalFold(svc, "iam") && changesIAM(name):
-		// IAM Identity Center, "Permission sets" / IAM User Guide "IAM
-		// identifiers" (paths): roles in aws-reserved/ are created and
-		// managed by AWS and cannot be edited or deleted from IAM.
+	case a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-reserved/") && equalFold(svc, "iam") && changesIAM(name) && !req.Principal.ServiceLinked:
+		// IAM Identity Center User Guide, "Permission sets": the roles it
+		// creates in member accounts (path aws-reserved/sso.amazonaws.com/)
+		// are managed by Identity Center and cannot be edited from IAM; the
+		// service changes them through its own service-linked role (AWS
+		// managed policy AWSSSOServiceRolePolicy), which this rule spares.
 		return deny(reasonReservedRole)
-	case a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-service-role/") && equalFold(svc, "iam") && changesRolePolicies(name):
+	case a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-service-role/") && equalFold(svc, "iam") && changesRolePolicies(name) && !req.Principal.ServiceLinked:
 		// "Create a service-linked role": the service defines the trust and
 		// permissions policies, which cannot be edited; deletion goes
 		// through iam:DeleteServiceLinkedRole.
