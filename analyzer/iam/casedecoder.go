@@ -113,43 +113,48 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 		}
 		s.space()
 		start := s.pos
-		// The case object is one level: what it holds may nest one less
-		// than the parser accepts, as in DecodeCaseWith.
-		end, ok := skipValue(data, start, maxJSONDepth-1)
-		if !ok {
-			return nil, false
-		}
-		val := data[start:end]
-		s.pos = end
-		switch key {
-		case "id":
-			if !validJSON(val) {
-				return nil, false
+		f := -1
+		for i := range policyFields {
+			if policyFields[i].name == key {
+				f = i
 			}
-			c.ID = val
-		case "request":
-			arena := arenaPool.Get().(*jsonArena)
-			root, err := parseJSONIn(arena, val)
-			d.ctx.Reset()
-			ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root, d.ctx) == nil
-			arena.release()
+		}
+		if f >= 0 {
+			// Policies are read where they sit: each byte is looked at once.
+			end, ok := d.policiesAt(c, f, data, start)
 			if !ok {
 				return nil, false
 			}
-			haveRequest = true
-		default:
-			f := -1
-			for i := range policyFields {
-				if policyFields[i].name == key {
-					f = i
-				}
+			s.pos = end
+		} else {
+			// The case object is one level: what it holds may nest one less
+			// than the parser accepts, as in DecodeCaseWith.
+			end, ok := skipValue(data, start, maxJSONDepth-1)
+			if !ok {
+				return nil, false
 			}
-			if f < 0 {
+			val := data[start:end]
+			s.pos = end
+			switch key {
+			case "id":
 				if !validJSON(val) {
 					return nil, false
 				}
-			} else if !d.policies(c, f, val) {
-				return nil, false
+				c.ID = val
+			case "request":
+				arena := arenaPool.Get().(*jsonArena)
+				root, err := parseJSONIn(arena, val)
+				d.ctx.Reset()
+				ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root, d.ctx) == nil
+				arena.release()
+				if !ok {
+					return nil, false
+				}
+				haveRequest = true
+			default:
+				if !validJSON(val) {
+					return nil, false
+				}
 			}
 		}
 		s.space()
@@ -170,25 +175,36 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 	return c, true
 }
 
-// policies decodes the value of policy field f into c.
-func (d *CaseDecoder) policies(c *Case, f int, val []byte) bool {
+// policiesAt decodes the value of policy field f, which starts at pos in
+// data, into c and returns where it ends.
+func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, bool) {
 	pf := &policyFields[f]
-	if string(val) == "null" {
-		return true
+	if len(data)-pos >= 4 && string(data[pos:pos+4]) == "null" {
+		return pos + 4, true
 	}
+	// Depth left for a policy under the case object (1), a list (2) and a
+	// list of levels (3).
+	const inCase, inList, inLevel = maxJSONDepth - 1, maxJSONDepth - 2, maxJSONDepth - 3
 	switch pf.shape {
 	case shapeOne:
-		p, ok := d.policy(val, pf.kind, pf.name, -1, -1)
+		end, ok := skipValue(data, pos, inCase)
 		if !ok {
-			return false
+			return 0, false
 		}
+		p, ok := d.policy(data[pos:end], pf.kind, pf.name, -1, -1)
 		c.Policies.Resource = p
-		return true
+		return end, ok
 	case shapeList:
-		list, ok := d.list(val, pf.kind, pf.name, -1)
-		if !ok {
-			return false
-		}
+		list := make([]*Policy, 0, 4)
+		end, ok := elementsAt(data, pos, func(i, at int) (int, bool) {
+			e, ok := skipValue(data, at, inList)
+			if !ok {
+				return 0, false
+			}
+			p, ok := d.policy(data[at:e], pf.kind, pf.name, i, -1)
+			list = append(list, p)
+			return e, ok
+		})
 		switch pf.kind {
 		case IdentityPolicy:
 			c.Policies.Identity = list
@@ -197,44 +213,29 @@ func (d *CaseDecoder) policies(c *Case, f int, val []byte) bool {
 		case SessionPolicy:
 			c.Policies.Session = list
 		}
-		return true
+		return end, ok
 	}
-	var levels [][]*Policy
-	ok := eachElement(val, func(i int, elem []byte) bool {
-		list, ok := d.list(elem, pf.kind, pf.name, i)
+	levels := [][]*Policy{}
+	end, ok := elementsAt(data, pos, func(lvl, at int) (int, bool) {
+		list := make([]*Policy, 0, 2)
+		e, ok := elementsAt(data, at, func(i, at int) (int, bool) {
+			e, ok := skipValue(data, at, inLevel)
+			if !ok {
+				return 0, false
+			}
+			p, ok := d.policy(data[at:e], pf.kind, pf.name, lvl, i)
+			list = append(list, p)
+			return e, ok
+		})
 		levels = append(levels, list)
-		return ok
+		return e, ok
 	})
-	if !ok {
-		return false
-	}
-	if levels == nil {
-		levels = [][]*Policy{}
-	}
 	if pf.kind == ServiceControlPolicy {
 		c.Policies.SCP = levels
 	} else {
 		c.Policies.RCP = levels
 	}
-	return true
-}
-
-// list decodes an array of policies; level ≥ 0 is the organization level
-// it sits at.
-func (d *CaseDecoder) list(val []byte, kind Kind, field string, level int) ([]*Policy, bool) {
-	out := make([]*Policy, 0, 4)
-	ok := eachElement(val, func(i int, elem []byte) bool {
-		var p *Policy
-		var ok bool
-		if level < 0 {
-			p, ok = d.policy(elem, kind, field, i, -1)
-		} else {
-			p, ok = d.policy(elem, kind, field, level, i)
-		}
-		out = append(out, p)
-		return ok
-	})
-	return out, ok
+	return end, ok
 }
 
 // policy returns the compiled policy for text at slot (field, i, j),
@@ -293,23 +294,23 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 	return p, true
 }
 
-// eachElement calls f with each element of the JSON array val, and reports
-// whether val is an array whose elements f all accepted.
-func eachElement(val []byte, f func(i int, elem []byte) bool) bool {
-	s := scanner{data: val}
+// elementsAt reads the JSON array that starts at pos in data, calling each
+// with the index and position of every element (each returns where the
+// element ends), and returns where the array ends.
+func elementsAt(data []byte, pos int, each func(i, at int) (int, bool)) (int, bool) {
+	s := scanner{data: data, pos: pos}
 	if !s.eat('[') {
-		return false
+		return 0, false
 	}
 	s.space()
 	if s.eat(']') {
-		s.space()
-		return s.pos == len(val)
+		return s.pos, true
 	}
 	for i := 0; ; i++ {
 		s.space()
-		end, ok := skipValue(val, s.pos, maxJSONDepth)
-		if !ok || !f(i, val[s.pos:end]) {
-			return false
+		end, ok := each(i, s.pos)
+		if !ok {
+			return 0, false
 		}
 		s.pos = end
 		s.space()
@@ -317,10 +318,9 @@ func eachElement(val []byte, f func(i int, elem []byte) bool) bool {
 			continue
 		}
 		if !s.eat(']') {
-			return false
+			return 0, false
 		}
-		s.space()
-		return s.pos == len(val)
+		return s.pos, true
 	}
 }
 
