@@ -19,13 +19,14 @@ import (
 // line, so errors are exactly those of DecodeCaseWith.
 type CaseDecoder struct {
 	opt   ParseOptions
-	cache map[string][]cachedPolicy // policy text → compiled under each slot
+	cache map[uint64][]cachedPolicy // hash of the policy text → compiled under each slot
 	bytes int                       // policy text held by the cache
 	seen  []string                  // top-level keys of the line being decoded
-	// once holds the hashes of policy texts seen once: a text is copied
-	// and cached when it comes again, so that policies unique to one line
-	// cost no more than without a cache.
-	once map[uint64]struct{}
+	// once remembers the hashes of texts seen recently, in a table of
+	// fixed size (a new hash takes its slot): a text is copied and cached
+	// when it comes again, so that policies unique to one line cost no
+	// more than without a cache.
+	once []uint64
 	seed maphash.Seed
 	// ctx is the request context of the case last decoded, reused.
 	ctx *condition.Context
@@ -34,6 +35,7 @@ type CaseDecoder struct {
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
 // position, which give its name ("identityPolicies[1]", …).
 type cachedPolicy struct {
+	text  string
 	field string
 	i, j  int
 	pol   *Policy
@@ -43,12 +45,12 @@ type cachedPolicy struct {
 // starts over, so a batch of all-different policies cannot grow it forever.
 const maxCacheBytes = 32 << 20
 
-// maxOnce bounds the hashes of texts seen once.
-const maxOnce = 1 << 18
+// onceSlots is the size of the table of texts seen once.
+const onceSlots = 1 << 15
 
 // NewCaseDecoder returns a decoder whose policies are parsed with opt.
 func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
-	return &CaseDecoder{opt: opt, cache: map[string][]cachedPolicy{}, once: map[uint64]struct{}{}, seed: maphash.MakeSeed(), ctx: condition.NewContext()}
+	return &CaseDecoder{opt: opt, cache: map[uint64][]cachedPolicy{}, once: make([]uint64, onceSlots), seed: maphash.MakeSeed(), ctx: condition.NewContext()}
 }
 
 // Decode decodes one case. The case's ID and request strings alias line,
@@ -244,8 +246,9 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 	if len(text) == 0 || text[0] != '{' {
 		return nil, false
 	}
-	for _, e := range d.cache[string(text)] {
-		if e.field == field && e.i == i && e.j == j {
+	h := maphash.Bytes(d.seed, text)
+	for _, e := range d.cache[h] {
+		if e.field == field && e.i == i && e.j == j && e.text == string(text) {
 			return e.pol, true
 		}
 	}
@@ -256,14 +259,9 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 	if j >= 0 {
 		name = indexed(name, j)
 	}
-	h := maphash.Bytes(d.seed, text)
-	_, again := d.once[h]
-	if !again {
-		if len(d.once) >= maxOnce {
-			clear(d.once)
-		}
-		d.once[h] = struct{}{}
-	}
+	slot := &d.once[h%onceSlots]
+	again := *slot == h
+	*slot = h
 	own := text
 	if again {
 		// The cached policy outlives the line, so it is compiled from its
@@ -288,8 +286,7 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 		clear(d.cache)
 		d.bytes = 0
 	}
-	key := alias(own)
-	d.cache[key] = append(d.cache[key], cachedPolicy{field: field, i: i, j: j, pol: p})
+	d.cache[h] = append(d.cache[h], cachedPolicy{text: alias(own), field: field, i: i, j: j, pol: p})
 	d.bytes += len(own)
 	return p, true
 }
