@@ -321,7 +321,7 @@ func (p *Policy) build(root *jsonValue) error {
 	case jsonArray:
 		p.Statements = make([]*Statement, 0, len(stmts.elems))
 		for i := range stmts.elems {
-			s, err := p.statement(&stmts.elems[i], i, fmt.Sprintf("Statement[%d]", i), opt)
+			s, err := p.statement(&stmts.elems[i], i, statementPath(i), opt)
 			if err != nil {
 				return err
 			}
@@ -508,6 +508,22 @@ func (p *Policy) relax(s *Statement, haveResource bool) {
 	if !haveResource && p.Kind != ResourcePolicy && p.Kind != ServiceControlPolicy {
 		s.Resources = []string{} // matches no resource
 	}
+}
+
+// statementPaths are the JSON paths of the first statements, built once:
+// every statement of every parsed policy needs one.
+var statementPaths = func() (out [32]string) {
+	for i := range out {
+		out[i] = fmt.Sprintf("Statement[%d]", i)
+	}
+	return out
+}()
+
+func statementPath(i int) string {
+	if i < len(statementPaths) {
+		return statementPaths[i]
+	}
+	return indexed("Statement", i)
 }
 
 // twice explains why member i of statement v is one too many of an element
