@@ -27,6 +27,7 @@ type simulateFlags struct {
 	regions []string
 	aws     bool
 	live    collectFlags // with --aws
+	event   eventFlags   // --event and its shorthands (event.go)
 }
 
 func newSimulateCommand() *cobra.Command {
@@ -93,6 +94,7 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
 	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
 	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "with --aws: no collection progress on standard error")
+	registerEventFlags(fl, &f.event)
 	return cmd
 }
 
@@ -148,6 +150,9 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	converting.Wait()
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
+	}
+	if f.event.given() {
+		return runEventTrace(cmd, f, inv, res)
 	}
 	// The flow tables do not depend on the findings: they render while
 	// the rules run (on a large estate each takes most of a second).

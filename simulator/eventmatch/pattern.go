@@ -497,7 +497,11 @@ func matchObject(o *object, v any, path string, depth int) Result {
 		return Result{Verdict: NoMatch, Field: path, Reason: "event nested too deep"}
 	}
 	if u, ok := v.(UnknownValue); ok {
-		return Result{Verdict: Unknown, Field: orRoot(path), Reason: u.Why}
+		f := path
+		if f == "" {
+			f = "event"
+		}
+		return Result{Verdict: Unknown, Field: f, Reason: u.Why}
 	}
 	// An array of objects matches when one element does.
 	if arr, ok := v.([]any); ok {

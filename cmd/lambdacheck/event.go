@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/eventtrace"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// eventFlags are simulate's concrete-event options.
+type eventFlags struct {
+	file string // --event FILE, "-" for standard input
+	bus  string
+	eventtrace.Shorthand
+}
+
+func registerEventFlags(fl *pflag.FlagSet, e *eventFlags) {
+	fl.StringVar(&e.file, "event", "", "trace one concrete event from `FILE` (\"-\": standard input): what it triggers, what each invoked function can reach, what follows")
+	fl.StringVar(&e.S3Event, "s3", "", "trace an S3 event of this `TYPE` (ObjectCreated:Put …) with --bucket and --key")
+	fl.StringVar(&e.Bucket, "bucket", "", "with --s3: the bucket `NAME`")
+	fl.StringVar(&e.Key, "key", "", "with --s3: the object `KEY`, as uploaded (it is URL-encoded as S3 does)")
+	fl.StringVar(&e.SNSTopic, "sns-topic", "", "trace an SNS message on this topic `NAME` or ARN, with --attr")
+	fl.StringArrayVar(&e.Attrs, "attr", nil, "with --sns-topic: a message attribute `NAME=VALUE` (a number is Number, a JSON array String.Array; repeatable)")
+	fl.StringVar(&e.Source, "eventbridge-source", "", "trace an EventBridge event with this `SOURCE` and --detail-type")
+	fl.StringVar(&e.DetailType, "detail-type", "", "with --eventbridge-source: the event's detail-type")
+	fl.StringVar(&e.Detail, "detail", "", "with --eventbridge-source: the event's detail as `JSON`")
+	fl.StringVar(&e.bus, "event-bus", "default", "the EventBridge bus `NAME` the event is put on")
+}
+
+// given reports whether any event option was used.
+func (e *eventFlags) given() bool {
+	return e.file != "" || e.S3Event != "" || e.SNSTopic != "" || e.Source != "" || e.DetailType != "" ||
+		e.Bucket != "" || e.Key != "" || len(e.Attrs) > 0 || e.Detail != ""
+}
+
+// maxEventFile bounds an event document read from a file or stdin.
+const maxEventFile = 1 << 20
+
+func (e *eventFlags) read(cmd *cobra.Command, inv *inventory.Inventory) (eventtrace.Event, error) {
+	shorthand := e.S3Event != "" || e.SNSTopic != "" || e.Source != "" || e.DetailType != ""
+	if e.file != "" && shorthand {
+		return eventtrace.Event{}, fmt.Errorf("--event and the shorthand flags (--s3, --sns-topic, --eventbridge-source) exclude each other")
+	}
+	if e.file == "" {
+		if !shorthand {
+			return eventtrace.Event{}, fmt.Errorf("--bucket, --key, --attr and --detail go with --s3, --sns-topic or --eventbridge-source")
+		}
+		e.Shorthand.Bus = e.bus
+		return e.Shorthand.Build(inv.Account, inv.Region)
+	}
+	var r io.Reader
+	name := e.file
+	if e.file == "-" {
+		r, name = cmd.InOrStdin(), "standard input"
+	} else {
+		f, err := os.Open(e.file)
+		if err != nil {
+			return eventtrace.Event{}, fmt.Errorf("--event: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	doc, err := io.ReadAll(io.LimitReader(r, maxEventFile+1))
+	if err != nil {
+		return eventtrace.Event{}, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(doc) > maxEventFile {
+		return eventtrace.Event{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEventFile)
+	}
+	return eventtrace.Parse(name, doc, e.bus)
+}
+
+// runEventTrace prints the trace of one event instead of the flow tables
+// and findings.
+func runEventTrace(cmd *cobra.Command, f *simulateFlags, inv *inventory.Inventory, res *flow.Result) error {
+	switch f.format {
+	case "table", "json":
+	default:
+		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: an event trace is table or json", f.format)}
+	}
+	ev, err := f.event.read(cmd, inv)
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	tr := eventtrace.Run(inv, res, ev, eventtrace.Options{Depth: f.depth})
+	out := cmd.OutOrStdout()
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+		defer file.Close()
+		out = file
+	}
+	bw := bufio.NewWriter(out)
+	if f.format == "json" {
+		err = eventtrace.WriteJSON(bw, tr)
+	} else {
+		err = eventtrace.WriteTree(bw, tr)
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("write output: %v", err)}
+	}
+	return nil
+}

@@ -1,0 +1,367 @@
+package eventtrace
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
+)
+
+// Event is one concrete event, normalised: what kind of source sends it,
+// which resource sent it, and the fields the routing rules of that source
+// look at. Fields the simulation cannot know (in derived events) hold
+// eventmatch.UnknownValue.
+type Event struct {
+	// Kind is the trigger type that delivers it: s3, sns, sqs, kinesis,
+	// dynamodb, eventbridge, scheduler, apigateway, function_url, alb, iot,
+	// logs.
+	Kind string `json:"kind"`
+	// Source is the ARN of the sending resource where the event names it
+	// (bucket, topic, queue, stream, log group, API, target group).
+	Source string `json:"source,omitempty"`
+	// Summary is one line for people.
+	Summary string `json:"summary"`
+	// Derived is set for events the trace made up from a function's write;
+	// Cause says which write.
+	Derived bool   `json:"derived,omitempty"`
+	Cause   string `json:"cause,omitempty"`
+
+	// Bus is the EventBridge bus name ("default" unless told).
+	Bus string `json:"bus,omitempty"`
+	// Doc is the document patterns are matched against: the EventBridge
+	// event, an SNS message's attributes, a stream or queue record.
+	Doc any `json:"-"`
+
+	S3EventName string `json:"s3_event_name,omitempty"`
+	S3Key       any    `json:"-"` // URL-encoded key, or UnknownValue
+
+	SNSAttributes map[string]eventmatch.Attribute `json:"-"`
+	SNSMessage    any                             `json:"-"` // string or UnknownValue
+
+	Method, Path, Stage, APIID, Domain string `json:"-"`
+
+	Topic   string `json:"topic,omitempty"`
+	Payload any    `json:"-"`
+
+	LogGroup string `json:"log_group,omitempty"`
+	// Resources are an EventBridge event's resources (a scheduled event
+	// names its rule there).
+	Resources []string `json:"-"`
+	// Text is the event's own text, to see which resources it names.
+	Text string `json:"-"`
+}
+
+// maxEvent bounds an event document.
+const maxEvent = 1 << 20
+
+// Parse reads an event document in any of the shapes Lambda receives, or
+// an EventBridge event, or an IoT message written as {"topic": …,
+// "payload": …}. Records lists ("Records": [...]) use their first record.
+// name is used in errors.
+func Parse(name string, doc []byte, bus string) (Event, error) {
+	if len(doc) > maxEvent {
+		return Event{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEvent)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return Event{}, fmt.Errorf("%s: not a JSON event: %s", name, jsonErr(doc, err))
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Event{}, fmt.Errorf("%s: an event is a JSON object", name)
+	}
+	if recs, ok := m["Records"].([]any); ok {
+		if len(recs) == 0 {
+			return Event{}, fmt.Errorf("%s: Records is empty", name)
+		}
+		if m, ok = recs[0].(map[string]any); !ok {
+			return Event{}, fmt.Errorf("%s: Records[0] is not an object", name)
+		}
+	}
+	e, err := fromMap(m, bus)
+	if err != nil {
+		return Event{}, fmt.Errorf("%s: %w", name, err)
+	}
+	e.Text = string(doc)
+	return e, nil
+}
+
+// jsonErr locates a JSON syntax error by line and column, without
+// quoting the document.
+func jsonErr(doc []byte, err error) string {
+	var se *json.SyntaxError
+	off := int64(-1)
+	if e, ok := err.(*json.SyntaxError); ok {
+		se = e
+		off = se.Offset
+	}
+	if off < 0 {
+		return err.Error()
+	}
+	line, col := 1, 1
+	for _, c := range doc[:min(int(off), len(doc))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+}
+
+func str(m map[string]any, path ...string) string {
+	var v any = m
+	for _, k := range path {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = mm[k]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func fromMap(m map[string]any, bus string) (Event, error) {
+	if bus == "" {
+		bus = "default"
+	}
+	src := str(m, "eventSource")
+	if src == "" {
+		src = str(m, "EventSource")
+	}
+	switch {
+	case src == "aws:s3":
+		bucket := str(m, "s3", "bucket", "name")
+		arn := str(m, "s3", "bucket", "arn")
+		if arn == "" && bucket != "" {
+			arn = "arn:aws:s3:::" + bucket
+		}
+		key := str(m, "s3", "object", "key")
+		name := str(m, "eventName")
+		if arn == "" || name == "" {
+			return Event{}, fmt.Errorf("S3 record needs eventName and s3.bucket")
+		}
+		return Event{Kind: "s3", Source: arn, S3EventName: name, S3Key: key,
+			Summary: fmt.Sprintf("S3 %s s3://%s/%s", name, strings.TrimPrefix(arn, "arn:aws:s3:::"), key)}, nil
+	case src == "aws:sns" || m["TopicArn"] != nil:
+		msg := m
+		if s, ok := m["Sns"].(map[string]any); ok {
+			msg = s
+		}
+		topic := str(msg, "TopicArn")
+		if topic == "" {
+			return Event{}, fmt.Errorf("SNS message needs TopicArn")
+		}
+		raw, _ := json.Marshal(msg["MessageAttributes"])
+		attrs, err := eventmatch.ParseAttributes(raw)
+		if err != nil {
+			return Event{}, err
+		}
+		return Event{Kind: "sns", Source: topic, SNSAttributes: attrs, SNSMessage: str(msg, "Message"),
+			Summary: fmt.Sprintf("SNS message on %s with %d attribute(s)", topic, len(attrs))}, nil
+	case src == "aws:sqs", src == "aws:kinesis", src == "aws:dynamodb":
+		kind := strings.TrimPrefix(src, "aws:")
+		arn := str(m, "eventSourceARN")
+		if arn == "" {
+			return Event{}, fmt.Errorf("%s record needs eventSourceARN", kind)
+		}
+		return Event{Kind: kind, Source: arn, Doc: eventmatch.RecordView(src, m),
+			Summary: fmt.Sprintf("%s record from %s", kind, arn)}, nil
+	case m["awslogs"] != nil:
+		data := str(m, "awslogs", "data")
+		inner, err := decodeLogs(data)
+		if err != nil {
+			return Event{}, err
+		}
+		return fromLogs(inner)
+	case m["logGroup"] != nil && m["logEvents"] != nil:
+		return fromLogs(m)
+	case m["detail-type"] != nil && m["source"] != nil:
+		src := str(m, "source")
+		e := Event{Kind: "eventbridge", Bus: bus, Doc: m,
+			Summary: fmt.Sprintf("EventBridge event %q from %s on bus %s", str(m, "detail-type"), src, bus)}
+		if rs, ok := m["resources"].([]any); ok {
+			for _, r := range rs {
+				if s, ok := r.(string); ok {
+					e.Resources = append(e.Resources, s)
+				}
+			}
+		}
+		return e, nil
+	case m["topic"] != nil && m["payload"] != nil || m["topic"] != nil && len(m) == 1:
+		t := str(m, "topic")
+		if t == "" {
+			return Event{}, fmt.Errorf("IoT message: topic must be a string")
+		}
+		return Event{Kind: "iot", Topic: t, Payload: m["payload"], Summary: "IoT message on " + t}, nil
+	case m["schedule"] != nil:
+		s := str(m, "schedule")
+		return Event{Kind: "scheduler", Source: s, Summary: "schedule tick of " + s}, nil
+	case str(m, "requestContext", "elb", "targetGroupArn") != "":
+		tg := str(m, "requestContext", "elb", "targetGroupArn")
+		return Event{Kind: "alb", Source: tg, Method: str(m, "httpMethod"), Path: str(m, "path"),
+			Summary: fmt.Sprintf("ALB request %s %s to %s", str(m, "httpMethod"), str(m, "path"), tg)}, nil
+	case str(m, "version") == "2.0" || str(m, "httpMethod") != "":
+		return fromHTTP(m)
+	}
+	return Event{}, fmt.Errorf("not a recognised event shape (S3, SNS, SQS, Kinesis, DynamoDB, EventBridge, API Gateway, function URL, ALB, IoT, CloudWatch Logs, schedule)")
+}
+
+func decodeLogs(data string) (map[string]any, error) {
+	b, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		return nil, fmt.Errorf("awslogs.data is not base64")
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("awslogs.data is not gzip")
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, maxEvent+1))
+	if err != nil || len(plain) > maxEvent {
+		return nil, fmt.Errorf("awslogs.data does not decompress within %d bytes", maxEvent)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(plain, &m); err != nil {
+		return nil, fmt.Errorf("awslogs.data is not JSON")
+	}
+	return m, nil
+}
+
+func fromLogs(m map[string]any) (Event, error) {
+	g := str(m, "logGroup")
+	if g == "" {
+		return Event{}, fmt.Errorf("CloudWatch Logs data needs logGroup")
+	}
+	return Event{Kind: "logs", LogGroup: g, Doc: m, Summary: "CloudWatch Logs events from " + g}, nil
+}
+
+func fromHTTP(m map[string]any) (Event, error) {
+	e := Event{Kind: "apigateway"}
+	if str(m, "version") == "2.0" {
+		e.Method = str(m, "requestContext", "http", "method")
+		e.Path = str(m, "requestContext", "http", "path")
+		if e.Path == "" {
+			e.Path = str(m, "rawPath")
+		}
+	} else {
+		e.Method = str(m, "httpMethod")
+		e.Path = str(m, "path")
+	}
+	e.Stage = str(m, "requestContext", "stage")
+	e.APIID = str(m, "requestContext", "apiId")
+	e.Domain = str(m, "requestContext", "domainName")
+	if strings.Contains(e.Domain, ".lambda-url.") {
+		e.Kind = "function_url"
+		e.Summary = fmt.Sprintf("function URL request %s %s to %s", e.Method, e.Path, e.Domain)
+		return e, nil
+	}
+	if e.Method == "" || e.Path == "" {
+		return Event{}, fmt.Errorf("HTTP request needs a method and a path")
+	}
+	e.Summary = fmt.Sprintf("API Gateway request %s %s", e.Method, e.Path)
+	if e.APIID != "" {
+		e.Summary += " to API " + e.APIID
+	}
+	return e, nil
+}
+
+// Shorthand builds an event from command-line fields.
+type Shorthand struct {
+	S3Event, Bucket, Key string
+	SNSTopic             string
+	Attrs                []string // k=v
+	Source, DetailType   string
+	Detail               string // JSON
+	Bus                  string
+}
+
+// Build makes the event the shorthand describes.
+func (s Shorthand) Build(account, region string) (Event, error) {
+	switch {
+	case s.S3Event != "":
+		if s.Bucket == "" || s.Key == "" {
+			return Event{}, fmt.Errorf("--s3 needs --bucket and --key")
+		}
+		name := strings.TrimPrefix(s.S3Event, "s3:")
+		key := eventmatch.EncodeS3Key(s.Key)
+		return Event{Kind: "s3", Source: "arn:aws:s3:::" + s.Bucket, S3EventName: name, S3Key: key,
+			Summary: fmt.Sprintf("S3 %s s3://%s/%s", name, s.Bucket, key), Text: s.Bucket + " " + s.Key}, nil
+	case s.SNSTopic != "":
+		arn := s.SNSTopic
+		if !strings.HasPrefix(arn, "arn:") {
+			arn = fmt.Sprintf("arn:aws:sns:%s:%s:%s", region, account, arn)
+		}
+		attrs := map[string]eventmatch.Attribute{}
+		for _, kv := range s.Attrs {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return Event{}, fmt.Errorf("--attr %q: want NAME=VALUE", kv)
+			}
+			attrs[k] = attrValue(v)
+		}
+		return Event{Kind: "sns", Source: arn, SNSAttributes: attrs, SNSMessage: "",
+			Summary: fmt.Sprintf("SNS message on %s with %d attribute(s)", arn, len(attrs)), Text: arn}, nil
+	case s.Source != "" || s.DetailType != "":
+		if s.Source == "" || s.DetailType == "" {
+			return Event{}, fmt.Errorf("--eventbridge-source and --detail-type go together")
+		}
+		detail := any(map[string]any{})
+		if s.Detail != "" {
+			dec := json.NewDecoder(strings.NewReader(s.Detail))
+			dec.UseNumber()
+			if err := dec.Decode(&detail); err != nil {
+				return Event{}, fmt.Errorf("--detail: not JSON")
+			}
+		}
+		doc := map[string]any{"version": "0", "source": s.Source, "detail-type": s.DetailType,
+			"account": account, "region": region, "resources": []any{}, "detail": detail}
+		b, _ := json.Marshal(doc)
+		return Parse("shorthand", b, s.Bus)
+	}
+	return Event{}, fmt.Errorf("no event given")
+}
+
+// attrValue types an --attr value: a number is a Number, a JSON array a
+// String.Array, anything else a String.
+func attrValue(v string) eventmatch.Attribute {
+	if strings.HasPrefix(v, "[") {
+		var a []any
+		if json.Unmarshal([]byte(v), &a) == nil {
+			return eventmatch.Attribute{Type: "String.Array", Value: v}
+		}
+	}
+	var n json.Number
+	if json.Unmarshal([]byte(v), &n) == nil {
+		return eventmatch.Attribute{Type: "Number", Value: v}
+	}
+	return eventmatch.Attribute{Type: "String", Value: v}
+}
+
+// bucketOf is the bucket ARN of an S3 ARN (bucket or object).
+func bucketOf(arn string) string {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::")
+	if !ok {
+		return arn
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	return "arn:aws:s3:::" + rest
+}
+
+// unescapeKey is a notification key as the object's real name.
+func unescapeKey(k string) string {
+	if s, err := url.QueryUnescape(k); err == nil {
+		return s
+	}
+	return k
+}

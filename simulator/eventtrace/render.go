@@ -1,0 +1,130 @@
+package eventtrace
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
+)
+
+// SchemaVersion is the version of the trace's JSON form.
+const SchemaVersion = 1
+
+// WriteJSON writes the trace as one JSON document.
+func WriteJSON(w io.Writer, t *Trace) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Schema int `json:"schema"`
+		*Trace
+	}{SchemaVersion, t})
+}
+
+// WriteTree writes the trace as an indented explanation.
+func WriteTree(w io.Writer, t *Trace) error {
+	p := &printer{w: w}
+	p.line(0, "Event: %s", t.Event.Summary)
+	n := 0
+	for _, tt := range t.Triggers {
+		if tt.Match.Verdict != eventmatch.NoMatch {
+			n++
+		}
+	}
+	p.line(0, "Triggers: %d of %d deliver it (%d triggers of other types never see it)", n, len(t.Triggers), t.OtherTriggers)
+	for _, tt := range t.Triggers {
+		p.trigger(1, tt)
+	}
+	if len(t.Triggers) == 0 {
+		p.line(1, "no trigger of this type targets a function")
+	}
+	if len(t.Findings) > 0 {
+		p.line(0, "Configuration findings:")
+		for _, f := range t.Findings {
+			p.line(1, "%s %s%s: %s", f.Kind, f.Address, at(f.File, f.Line), f.Message)
+		}
+	}
+	return p.err
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) line(depth int, format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	_, p.err = fmt.Fprintf(p.w, "%s%s\n", strings.Repeat("  ", depth), fmt.Sprintf(format, args...))
+}
+
+func at(file string, line int) string {
+	if file == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%s:%d)", file, line)
+}
+
+func mark(v eventmatch.Verdict) string {
+	switch v {
+	case eventmatch.Match:
+		return "MATCH"
+	case eventmatch.Unknown:
+		return "MAYBE"
+	}
+	return "NO"
+}
+
+func (p *printer) trigger(d int, tt TriggerTrace) {
+	fn := tt.Function
+	if tt.Qualifier != "" {
+		fn += ":" + tt.Qualifier
+	}
+	p.line(d, "%-5s %s %s → %s%s", mark(tt.Match.Verdict), tt.Type, tt.Trigger, fn, at(tt.File, tt.Line))
+	if tt.Filter != "" {
+		p.line(d+3, "filter: %s", tt.Filter)
+	}
+	if tt.Match.Verdict != eventmatch.Match {
+		p.line(d+3, "why: %s: %s", tt.Match.Field, tt.Match.Reason)
+	}
+	if tt.Invoke != nil {
+		p.line(d+1, "invoke %s: %s", tt.Invoke.Flow, tt.Invoke.Decision)
+		for _, s := range tt.Invoke.Steps {
+			p.line(d+2, "%s: %s — %s", s.What, s.Decision, s.Reason)
+			for _, st := range s.Statements {
+				sid := st.Sid
+				if sid == "" {
+					sid = fmt.Sprintf("#%d", st.Index)
+				}
+				p.line(d+3, "%s %s/%s %s%s", st.Effect, st.Policy, sid, st.Layer, at(st.File, st.Line))
+			}
+		}
+	} else if tt.Match.Verdict != eventmatch.NoMatch {
+		p.line(d+1, "invoke: no simulated flow")
+	}
+	if len(tt.Reach) > 0 {
+		p.line(d+1, "reach (%d):", len(tt.Reach))
+		for _, r := range tt.Reach {
+			m := ""
+			if len(r.Marks) > 0 {
+				m = "  [" + strings.Join(r.Marks, ", ") + "]"
+			}
+			res := r.Resource
+			if r.Pattern {
+				res = r.ARN + " (pattern)"
+			}
+			p.line(d+2, "%s %s %s: %s%s", r.Decision, r.Level, res, strings.Join(r.Actions, ","), m)
+		}
+	}
+	for _, h := range tt.Next {
+		p.line(d+1, "→ %s via %s: %s", h.Action, h.Write, h.Event.Summary)
+		if h.Stopped != "" {
+			p.line(d+2, "(%s)", h.Stopped)
+		}
+		for _, n := range h.Triggers {
+			p.trigger(d+2, n)
+		}
+	}
+}
