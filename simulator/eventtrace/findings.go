@@ -55,6 +55,7 @@ func (t *tracer) findings() []Finding {
 			}
 		}
 		for _, o := range eventmatch.S3Overlaps(cfgs) {
+			t.rejected[b] = true
 			a, c := t.entries[idx[o.A]], t.entries[idx[o.B]]
 			out = append(out, Finding{Kind: "s3-overlap", Address: a.Address, File: a.File, Line: a.Line,
 				Message: fmt.Sprintf("notifications of %s to %s (%s) and %s (%s) overlap on %s: S3 rejects the configuration (\"Configurations overlap\")",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
 // SchemaVersion is the version of the trace's JSON form.
@@ -16,6 +17,7 @@ const SchemaVersion = 1
 func WriteJSON(w io.Writer, t *Trace) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(struct {
 		Schema int `json:"schema"`
 		*Trace
@@ -100,6 +102,9 @@ func (p *printer) trigger(d int, tt TriggerTrace) {
 				}
 				p.line(d+3, "%s %s/%s %s%s", st.Effect, st.Policy, sid, st.Layer, at(st.File, st.Line))
 			}
+		}
+		if tt.Invoke.Decision == flow.Denied {
+			p.line(d+1, "the invocation is denied: the function does not run, nothing follows")
 		}
 	} else if tt.Match.Verdict != eventmatch.NoMatch {
 		p.line(d+1, "invoke: no simulated flow")

@@ -116,6 +116,8 @@ type tracer struct {
 	access   map[string][]*flow.Flow
 	fnByARN  map[string]*inventory.Function
 	compiled map[int]compiledFilter
+	// rejected holds buckets whose notification configuration S3 refuses.
+	rejected map[string]bool
 	opt      Options
 }
 
@@ -141,7 +143,7 @@ func Run(inv *inventory.Inventory, res *flow.Result, ev Event, opt Options) *Tra
 
 func newTracer(inv *inventory.Inventory, res *flow.Result, opt Options) *tracer {
 	t := &tracer{inv: inv, invokes: map[string]*flow.Flow{}, access: map[string][]*flow.Flow{},
-		fnByARN: map[string]*inventory.Function{}, compiled: map[int]compiledFilter{}, opt: opt}
+		fnByARN: map[string]*inventory.Function{}, compiled: map[int]compiledFilter{}, rejected: map[string]bool{}, opt: opt}
 	for i := range inv.Functions {
 		fn := &inv.Functions[i]
 		t.fnByARN[fn.ARN] = fn
@@ -210,6 +212,10 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 		tt.otherSource = !sameSource
 		if tt.Match.Verdict == eventmatch.Match && !e.Enabled {
 			tt.Match = eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "enabled", Reason: "the trigger is disabled"}
+		}
+		if tt.Match.Verdict != eventmatch.NoMatch && e.Service == "s3" && t.rejected[e.SourceARN] {
+			tt.Match = eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "configuration",
+				Reason: "the filter passes, but S3 rejects this bucket's notification configuration (configurations overlap, see the findings), so nothing is delivered"}
 		}
 		out = append(out, tt)
 	}
