@@ -34,7 +34,11 @@ func WriteTree(w io.Writer, t *Trace) error {
 			n++
 		}
 	}
-	p.line(0, "Triggers: %d of %d deliver it (%d triggers of other types never see it)", n, len(t.Triggers), t.OtherTriggers)
+	others := fmt.Sprintf("%d triggers of other types never see it", t.OtherTriggers)
+	if t.OtherTriggers == 1 {
+		others = "1 trigger of another type never sees it"
+	}
+	p.line(0, "Triggers: %d of %d deliver it (%s)", n, len(t.Triggers), others)
 	for _, tt := range t.Triggers {
 		p.trigger(1, tt)
 	}

@@ -270,6 +270,7 @@ func (t *tracer) follow(tt *TriggerTrace, e entry, ev Event, path []string, dept
 		return
 	}
 	path = append(append([]string(nil), path...), e.FunctionARN)
+	seen := map[string]int{}
 	for _, acc := range t.access[e.FunctionARN] {
 		if acc.Decision == flow.Denied {
 			continue
@@ -290,6 +291,18 @@ func (t *tracer) follow(tt *TriggerTrace, e entry, ev Event, path []string, dept
 			r.Marks = append(r.Marks, "triggers next")
 			tt.Next = append(tt.Next, hops...)
 		}
+		// One resource reached with the same actions for two purposes
+		// (ordinary reach and dead-letter delivery) is one line.
+		key := r.ARN + "\x00" + r.Level + "\x00" + strings.Join(r.Actions, ",")
+		if j, dup := seen[key]; dup {
+			for _, m := range r.Marks {
+				if !contains(tt.Reach[j].Marks, m) {
+					tt.Reach[j].Marks = append(tt.Reach[j].Marks, m)
+				}
+			}
+			continue
+		}
+		seen[key] = len(tt.Reach)
 		tt.Reach = append(tt.Reach, r)
 	}
 	sort.SliceStable(tt.Reach, func(i, j int) bool {
