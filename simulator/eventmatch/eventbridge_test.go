@@ -12,7 +12,11 @@ const (
 	ebArrays    = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html"
 	ebNull      = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-null-values.html"
 	ebPatterns  = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html"
+	// The matching library EventBridge uses documents array consistency.
+	ebRuler = "https://github.com/aws/event-ruler#json-array-matching"
 )
+
+const employees = `{"employees":[{"firstName":"John","lastName":"Doe"},{"firstName":"Anna","lastName":"Smith"},{"firstName":"Peter","lastName":"Jones"}]}`
 
 // ec2Event is the EC2 state-change event the EventBridge guide uses.
 const ec2Event = `{
@@ -113,6 +117,9 @@ var eventBridgeCases = []patternCase{
 	{"array intersection", ebArrays, `{"resources":["arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f","arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f"]}`, `{"resources":["arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x","arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f"]}`, true},
 	{"array no intersection", ebArrays, `{"resources":["arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f"]}`, `{"resources":["arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f"]}`, false},
 	{"array of objects", ebArrays, `{"detail":{"items":{"sku":["A1"]}}}`, `{"detail":{"items":[{"sku":"B2"},{"sku":"A1"}]}}`, true},
+	{"array fields from one element", ebRuler, `{"employees":{"firstName":["Anna"],"lastName":["Smith"]}}`, employees, true},
+	{"array fields from different elements", ebRuler, `{"employees":{"firstName":["Anna"],"lastName":["Jones"]}}`, employees, false},
+	{"array of arrays", ebRuler, `{"employees":{"firstName":["Peter"]}}`, `{"employees":[[{"firstName":"John"},{"firstName":"Anna"}],[{"firstName":"Peter"}]]}`, true},
 	{"empty array is absent", ebArrays, `{"resources":[{"exists":true}]}`, `{"resources":[]}`, false},
 	// Null and empty.
 	{"empty string", ebNull, `{"detail":{"eventVersion":[""]}}`, `{"detail":{"eventVersion":"","responseElements":null}}`, true},
@@ -162,7 +169,7 @@ func TestEventBridgeRejectsInvalidPatterns(t *testing.T) {
 	for _, bad := range []string{
 		`[]`, `{}`, `{"a":"x"}`, `{"a":[]}`, `{"a":[{"nope":1}]}`, `{"a":[{"prefix":1}]}`,
 		`{"a":[{"numeric":[">",1,">",2]}]}`, `{"a":[{"numeric":["=",1,"<",2]}]}`, `{"a":[{"numeric":[">",5,"<",1]}]}`,
-		`{"a":[{"cidr":"10.0.0.0/99"}]}`, `{"a":[{"wildcard":"a**b"}]}`, `{"$or":[{"a":["x"]}]}`,
+		`{"a":[{"cidr":"10.0.0.0/99"}]}`, `{"a":[{"wildcard":"a**b"}]}`, `{"a":[{"wildcard":"a\\b"}]}`, `{"$or":[{"a":["x"]}]}`,
 		`{"a":[{"anything-but":{"prefix":["a","b"]}}]}`, `{"a":[{"exists":"yes"}]}`, `{"a":[["x"]]}`,
 	} {
 		if _, err := Compile([]byte(bad), EventBridge); err == nil {

@@ -463,10 +463,14 @@ func compileNumeric(arg any, path string) (numericRange, error) {
 	return r, nil
 }
 
-// checkWildcard rejects what EventBridge rejects: consecutive '*'.
+// checkWildcard rejects what EventBridge rejects: consecutive '*', and a
+// backslash escaping anything but '*' or a backslash.
 func checkWildcard(s string) error {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\\' {
+			if i+1 >= len(s) || s[i+1] != '*' && s[i+1] != '\\' {
+				return fmt.Errorf("wildcard escapes a character other than '*' or '\\'")
+			}
 			i++
 			continue
 		}
@@ -507,7 +511,10 @@ func matchObject(o *object, v any, path string, depth int) Result {
 	if arr, ok := v.([]any); ok {
 		best := Result{Verdict: NoMatch, Field: orRoot(path), Reason: "no element of the array matches"}
 		for _, e := range arr {
-			if _, isObj := e.(map[string]any); !isObj {
+			switch e.(type) {
+			case map[string]any, []any:
+				// Arrays of arrays are crushed the same way.
+			default:
 				continue
 			}
 			r := matchObject(o, e, path, depth+1)
