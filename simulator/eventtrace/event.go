@@ -45,6 +45,9 @@ type Event struct {
 	SNSMessage    any                             `json:"-"` // string or UnknownValue
 
 	Method, Path, Stage, APIID, Domain string `json:"-"`
+	// HTTPAPI is set for payload format 2.0, which only HTTP APIs and
+	// function URLs send.
+	HTTPAPI bool `json:"-"`
 
 	Topic   string `json:"topic,omitempty"`
 	Payload any    `json:"-"`
@@ -247,6 +250,7 @@ func fromLogs(m map[string]any) (Event, error) {
 func fromHTTP(m map[string]any) (Event, error) {
 	e := Event{Kind: "apigateway"}
 	if str(m, "version") == "2.0" {
+		e.HTTPAPI = true
 		e.Method = str(m, "requestContext", "http", "method")
 		e.Path = str(m, "requestContext", "http", "path")
 		if e.Path == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
 )
 
@@ -17,6 +18,23 @@ func unknown(field, reason string) eventmatch.Result {
 
 var yes = eventmatch.Result{Verdict: eventmatch.Match}
 
+// placeholderGlob turns each <placeholder> into '*' (the rest of the
+// ARN holds no wildcard characters).
+func placeholderGlob(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		j := strings.IndexByte(s, '>')
+		if i < 0 || j < i {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteByte('*')
+		s = s[j+1:]
+	}
+}
+
 // placeholder: the source names an identifier assigned at creation.
 func placeholder(s string) bool { return strings.Contains(s, "<") }
 
@@ -26,8 +44,14 @@ func sameSource(trigger, event string) (eventmatch.Result, bool) {
 	switch {
 	case trigger == event:
 		return yes, true
-	case trigger == "" || placeholder(trigger):
+	case trigger == "":
 		return unknown("source", "the trigger's source is not resolved in the configuration"), true
+	case placeholder(trigger):
+		// A placeholder stands for an identifier assigned at creation:
+		// the rest of the ARN still has to agree.
+		if pattern.Match(placeholderGlob(trigger), event) {
+			return unknown("source", fmt.Sprintf("the trigger's source %s holds an identifier assigned at creation; the event's source may be it", trigger)), true
+		}
 	}
 	return no("source", fmt.Sprintf("the trigger listens to %s, the event comes from %s", trigger, event)), false
 }
@@ -130,6 +154,12 @@ func (t *tracer) match(i int, e entry, ev Event) (eventmatch.Result, bool) {
 		if ev.APIID != "" && api != "" && !placeholder(api) && api != ev.APIID {
 			return no("apiId", fmt.Sprintf("the route belongs to API %s", api)), false
 		}
+		if ev.HTTPAPI && e.Service == "apigateway" {
+			return no("version", "payload format 2.0 comes from an HTTP API; this is a REST API method"), false
+		}
+		if stage == "authorizers" {
+			return unknown("authorizer", "a Lambda authorizer of the API: it runs before the routes that use it"), true
+		}
 		if ev.Stage != "" && stage != "" && !placeholder(stage) && stage != ev.Stage && stage != "*" {
 			return no("stage", fmt.Sprintf("the route is deployed on stage %s", stage)), false
 		}
@@ -142,8 +172,14 @@ func (t *tracer) match(i int, e entry, ev Event) (eventmatch.Result, bool) {
 		}
 		return c.route.Match(ev.Method, ev.Path), true
 	case "function_url":
-		if e.SourceARN == "" || placeholder(e.SourceARN) {
-			return unknown("domainName", "the function URL is assigned at creation; the configuration does not know it"), true
+		if e.SourceARN == "" || ev.Domain == "" {
+			return unknown("domainName", "the function URL is not known"), true
+		}
+		if placeholder(e.SourceARN) {
+			if pattern.Match(placeholderGlob(e.SourceARN), "https://"+ev.Domain+"/") {
+				return unknown("domainName", "the function URL's id is assigned at creation; the request's URL may be it"), true
+			}
+			return no("domainName", fmt.Sprintf("the function URL is %s", e.SourceARN)), false
 		}
 		if !strings.Contains(e.SourceARN, "//"+ev.Domain) {
 			return no("domainName", fmt.Sprintf("the function URL is %s", e.SourceARN)), false

@@ -152,6 +152,11 @@ func newTracer(inv *inventory.Inventory, res *flow.Result, opt Options) *tracer 
 		if tg.FunctionARN == "" {
 			continue
 		}
+		// A function URL is traced from the function's URL configuration,
+		// as its invoke flow is simulated.
+		if fn := t.fnByARN[tg.FunctionARN]; tg.Service == "function_url" && fn != nil && len(fn.URLs) > 0 {
+			continue
+		}
 		addr := tg.FunctionAddress
 		if fn := t.fnByARN[tg.FunctionARN]; fn != nil && addr == "" {
 			addr = fn.Address

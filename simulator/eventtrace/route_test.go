@@ -1,0 +1,88 @@
+package eventtrace
+
+import (
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+func apiApp() *inventory.Inventory {
+	fn := func(name string) string { return "arn:aws:lambda:eu-west-1:1:function:" + name }
+	route := func(addr, svc, arn, key, f string) inventory.Trigger {
+		return inventory.Trigger{Origin: inventory.Origin{Address: addr}, Service: svc, SourceARN: arn, FunctionARN: fn(f), Enabled: true, Filter: &inventory.Filter{Expression: key}}
+	}
+	return &inventory.Inventory{
+		Functions: []inventory.Function{
+			{Origin: inventory.Origin{Address: "fn.get"}, ARN: fn("get")},
+			{Origin: inventory.Origin{Address: "fn.any"}, ARN: fn("any")},
+			{Origin: inventory.Origin{Address: "fn.rest"}, ARN: fn("rest")},
+			{Origin: inventory.Origin{Address: "fn.auth"}, ARN: fn("auth")},
+			{Origin: inventory.Origin{Address: "fn.url"}, ARN: fn("url"), URLs: []inventory.FunctionURL{{Origin: inventory.Origin{Address: "url.u"}, AuthType: "NONE", URL: "https://<aws_lambda_function_url.u.url_id>.lambda-url.eu-west-1.on.aws/"}}},
+		},
+		Triggers: []inventory.Trigger{
+			route("r.get", "apigatewayv2", "arn:aws:execute-api:eu-west-1:1:<api.id>/$default/GET/pets/{id}", "GET /pets/{id}", "get"),
+			route("r.any", "apigatewayv2", "arn:aws:execute-api:eu-west-1:1:<api.id>/$default/*/{proxy+}", "ANY /{proxy+}", "any"),
+			route("r.rest", "apigateway", "arn:aws:execute-api:eu-west-1:1:<rest.id>/prod/GET/pets/{id}", "GET /pets/{id}", "rest"),
+			route("r.auth", "apigatewayv2", "arn:aws:execute-api:eu-west-1:1:<api.id>/authorizers/<auth.id>", "", "auth"),
+			// The loader's own record of the URL is traced from the
+			// function's URL configuration instead.
+			{Origin: inventory.Origin{Address: "url.u"}, Service: "function_url", FunctionARN: fn("url"), Enabled: true},
+		},
+	}
+}
+
+func verdicts(tr *Trace) map[string]eventmatch.Verdict {
+	m := map[string]eventmatch.Verdict{}
+	for _, t := range tr.Triggers {
+		m[t.Trigger] = t.Match.Verdict
+	}
+	return m
+}
+
+func TestHTTPRoutingPicksTheMostSpecificRoute(t *testing.T) {
+	inv := apiApp()
+	ev, err := Parse("e", []byte(`{"version":"2.0","rawPath":"/pets/7","requestContext":{"stage":"$default","http":{"method":"GET","path":"/pets/7"}}}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := verdicts(Run(inv, &flow.Result{}, ev, Options{Depth: 1}))
+	want := map[string]eventmatch.Verdict{"r.get": eventmatch.Match, "r.any": eventmatch.NoMatch, "r.rest": eventmatch.NoMatch, "r.auth": eventmatch.Unknown}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s (%v)", k, got[k], v, got)
+		}
+	}
+	ev, _ = Parse("e", []byte(`{"version":"2.0","rawPath":"/cats","requestContext":{"stage":"$default","http":{"method":"POST","path":"/cats"}}}`), "")
+	if got := verdicts(Run(inv, &flow.Result{}, ev, Options{Depth: 1})); got["r.any"] != eventmatch.Match || got["r.get"] != eventmatch.NoMatch {
+		t.Errorf("%v", got)
+	}
+	// Payload format 1.0 with a stage: the REST method takes it.
+	ev, _ = Parse("e", []byte(`{"httpMethod":"GET","path":"/pets/7","requestContext":{"stage":"prod"}}`), "")
+	if got := verdicts(Run(inv, &flow.Result{}, ev, Options{Depth: 1})); got["r.rest"] != eventmatch.Match || got["r.get"] != eventmatch.NoMatch {
+		t.Errorf("%v", got)
+	}
+}
+
+func TestFunctionURLPlaceholder(t *testing.T) {
+	inv := apiApp()
+	ev, _ := Parse("e", []byte(`{"version":"2.0","requestContext":{"domainName":"x1.lambda-url.eu-west-1.on.aws","http":{"method":"GET","path":"/"}}}`), "")
+	tr := Run(inv, &flow.Result{}, ev, Options{Depth: 1})
+	if len(tr.Triggers) != 1 || tr.Triggers[0].Trigger != "url.u" || tr.Triggers[0].Match.Verdict != eventmatch.Unknown {
+		t.Fatalf("%+v", tr.Triggers)
+	}
+	ev, _ = Parse("e", []byte(`{"version":"2.0","requestContext":{"domainName":"x1.lambda-url.us-east-1.on.aws","http":{"method":"GET","path":"/"}}}`), "")
+	if tr := Run(inv, &flow.Result{}, ev, Options{Depth: 1}); tr.Triggers[0].Match.Verdict != eventmatch.NoMatch {
+		t.Fatalf("another region's URL: %+v", tr.Triggers)
+	}
+}
+
+func TestPlaceholderGlob(t *testing.T) {
+	if g := placeholderGlob("arn:aws:x:r:1:tg/name/<tg.id>/<b>z"); g != "arn:aws:x:r:1:tg/name/*/*z" {
+		t.Fatal(g)
+	}
+	if r, same := sameSource("arn:aws:sqs:r:1:<q.name>", "arn:aws:sqs:r:2:q"); same || r.Verdict != eventmatch.NoMatch {
+		t.Fatalf("another account: %+v", r)
+	}
+}
