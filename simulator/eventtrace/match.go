@@ -186,13 +186,9 @@ func (t *tracer) match(i int, e entry, ev Event) (eventmatch.Result, bool) {
 		}
 		return yes, true
 	case "alb":
-		r, ok := sameSource(e.SourceARN, ev.Source)
-		if r.Verdict == eventmatch.Match {
-			// Listener rule conditions (path, host, header) are not part
-			// of the loaded configuration.
-			return unknown("listener-rule", "listener rule conditions are not loaded; the target group is the one the request reached"), true
-		}
-		return r, ok
+		// The ALB's event names the target group its listener rules chose,
+		// so the rules' conditions have already been applied.
+		return sameSource(e.SourceARN, ev.Source)
 	}
 	return no("type", "not routed"), false
 }

@@ -86,3 +86,20 @@ func TestPlaceholderGlob(t *testing.T) {
 		t.Fatalf("another account: %+v", r)
 	}
 }
+
+func TestALBEventNamesItsTargetGroup(t *testing.T) {
+	tg := "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/sessions/0123456789abcdef"
+	inv := &inventory.Inventory{Triggers: []inventory.Trigger{{Origin: inventory.Origin{Address: "att"}, Service: "alb", SourceARN: tg, FunctionARN: "arn:aws:lambda:eu-west-1:1:function:s", Enabled: true}}}
+	for doc, want := range map[string]eventmatch.Verdict{
+		`{"httpMethod":"GET","path":"/","requestContext":{"elb":{"targetGroupArn":"` + tg + `"}}}`:                                                   eventmatch.Match,
+		`{"httpMethod":"GET","path":"/","requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/other/1"}}}`: eventmatch.NoMatch,
+	} {
+		ev, err := Parse("e", []byte(doc), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Run(inv, &flow.Result{}, ev, Options{Depth: 1}).Triggers[0].Match.Verdict; got != want {
+			t.Errorf("%s: %s, want %s", doc, got, want)
+		}
+	}
+}
