@@ -96,7 +96,7 @@ func (t *tracer) hops(acc *flow.Flow, path []string, depth int) []Hop {
 		}
 		trs, _ := t.route(ev, path, depth+1)
 		for _, tt := range trs {
-			if tt.otherSource {
+			if tt.OtherSource {
 				continue
 			}
 			if contains(path, t.entries[t.entryIndex(&tt)].FunctionARN) && tt.Match.Verdict != eventmatch.NoMatch {

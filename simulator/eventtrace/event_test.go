@@ -167,6 +167,12 @@ func TestKeyPatternDecidesDerivedS3Events(t *testing.T) {
 	if r := matchKeyPattern(n, "ObjectCreated:Put", keyPattern{"in/*"}); r.Verdict != eventmatch.Unknown {
 		t.Fatalf("%+v", r)
 	}
+	if r := matchKeyPattern(n, "ObjectCreated:Put", keyPattern{"in/thumbs/*.jpg"}); r.Verdict != eventmatch.Match {
+		t.Fatalf("every key under in/thumbs/ ending .jpg passes: %+v", r)
+	}
+	if r := matchKeyPattern(n, "ObjectCreated:Put", keyPattern{"*"}); r.Verdict != eventmatch.Unknown {
+		t.Fatalf("%+v", r)
+	}
 	if r := matchKeyPattern(n, "ObjectCreated:Put", keyPattern{"in/a.jpg"}); r.Verdict != eventmatch.Match {
 		t.Fatalf("%+v", r)
 	}

@@ -304,5 +304,12 @@ func matchKeyPattern(n eventmatch.S3Notification, eventName string, kp keyPatter
 	if n.Suffix != "" && !strings.HasSuffix(tail, n.Suffix) && !strings.HasSuffix(n.Suffix, tail) {
 		return no("s3.object.key", fmt.Sprintf("the function writes only keys matching %q, none with suffix %q", kp.pattern, n.Suffix))
 	}
+	// Every key the pattern allows passes both filters. (Filters compare
+	// URL-encoded keys; a literal part without special characters reads
+	// the same encoded.)
+	if strings.HasPrefix(lit, n.Prefix) && strings.HasSuffix(tail, n.Suffix) &&
+		lit == eventmatch.EncodeS3Key(lit) && tail == eventmatch.EncodeS3Key(tail) {
+		return yes
+	}
 	return unknown("s3.object.key", fmt.Sprintf("the key is chosen at run time (the function may write %q)", kp.pattern))
 }

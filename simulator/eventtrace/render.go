@@ -39,8 +39,25 @@ func WriteTree(w io.Writer, t *Trace) error {
 		others = "1 trigger of another type never sees it"
 	}
 	p.line(0, "Triggers: %d of %d deliver it (%s)", n, len(t.Triggers), others)
+	// Beyond a few, triggers that listen to other resources are counted,
+	// not listed: on a large application they would bury the answer.
+	elsewhere := 0
 	for _, tt := range t.Triggers {
+		if tt.OtherSource {
+			elsewhere++
+		}
+	}
+	if elsewhere <= maxListedElsewhere {
+		elsewhere = 0
+	}
+	for _, tt := range t.Triggers {
+		if tt.OtherSource && elsewhere > 0 {
+			continue
+		}
 		p.trigger(1, tt)
+	}
+	if elsewhere > 0 {
+		p.line(1, "NO    %d more listen to other sources (listed with --format json)", elsewhere)
 	}
 	if len(t.Triggers) == 0 {
 		p.line(1, "no trigger of this type targets a function")
@@ -53,6 +70,10 @@ func WriteTree(w io.Writer, t *Trace) error {
 	}
 	return p.err
 }
+
+// maxListedElsewhere is how many triggers listening to other resources
+// the tree lists one by one.
+const maxListedElsewhere = 5
 
 type printer struct {
 	w   io.Writer

@@ -1,6 +1,7 @@
 package eventtrace
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -101,5 +102,25 @@ func TestALBEventNamesItsTargetGroup(t *testing.T) {
 		if got := Run(inv, &flow.Result{}, ev, Options{Depth: 1}).Triggers[0].Match.Verdict; got != want {
 			t.Errorf("%s: %s, want %s", doc, got, want)
 		}
+	}
+}
+
+func TestTreeCountsTriggersOfOtherSources(t *testing.T) {
+	tr := &Trace{Event: Event{Summary: "e"}}
+	for i := 0; i < maxListedElsewhere+2; i++ {
+		tr.Triggers = append(tr.Triggers, TriggerTrace{Trigger: "t", OtherSource: true, Match: eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "source", Reason: "r"}})
+	}
+	var b strings.Builder
+	if err := WriteTree(&b, tr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "NO    7 more listen to other sources") || strings.Contains(b.String(), "why:") {
+		t.Fatal(b.String())
+	}
+	tr.Triggers = tr.Triggers[:maxListedElsewhere]
+	b.Reset()
+	WriteTree(&b, tr)
+	if strings.Count(b.String(), "why: source: r") != maxListedElsewhere {
+		t.Fatal(b.String())
 	}
 }

@@ -54,9 +54,10 @@ type TriggerTrace struct {
 	Invoke    *Invoke           `json:"invoke,omitempty"`
 	Reach     []Reach           `json:"reach,omitempty"`
 	Next      []Hop             `json:"next,omitempty"`
-	// otherSource is a no-match only because the event came from another
-	// resource; hops leave those out.
-	otherSource bool
+	// OtherSource marks a no-match only because the trigger listens to
+	// another resource (bucket, topic, queue, bus …); hops leave those
+	// out and the tree counts them on one line.
+	OtherSource bool `json:"other_source,omitempty"`
 }
 
 // Invoke is the simulated invoke flow's decision for a delivered event.
@@ -214,7 +215,7 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger)}
 		var sameSource bool
 		tt.Match, sameSource = t.match(i, e, ev)
-		tt.otherSource = !sameSource
+		tt.OtherSource = !sameSource
 		if tt.Match.Verdict == eventmatch.Match && !e.Enabled {
 			tt.Match = eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "enabled", Reason: "the trigger is disabled"}
 		}
