@@ -28,6 +28,7 @@ func registerEventFlags(fl *pflag.FlagSet, e *eventFlags) {
 	fl.StringVar(&e.Key, "key", "", "with --s3: the object `KEY`, as uploaded (it is URL-encoded as S3 does)")
 	fl.StringVar(&e.SNSTopic, "sns-topic", "", "trace an SNS message on this topic `NAME` or ARN, with --attr")
 	fl.StringArrayVar(&e.Attrs, "attr", nil, "with --sns-topic: a message attribute `NAME=VALUE` (a number is Number, a JSON array String.Array; repeatable)")
+	fl.StringVar(&e.Message, "message", "", "with --sns-topic: the message `BODY` (for MessageBody filter policies)")
 	fl.StringVar(&e.Source, "eventbridge-source", "", "trace an EventBridge event with this `SOURCE` and --detail-type")
 	fl.StringVar(&e.DetailType, "detail-type", "", "with --eventbridge-source: the event's detail-type")
 	fl.StringVar(&e.Detail, "detail", "", "with --eventbridge-source: the event's detail as `JSON`")
@@ -37,7 +38,7 @@ func registerEventFlags(fl *pflag.FlagSet, e *eventFlags) {
 // given reports whether any event option was used.
 func (e *eventFlags) given() bool {
 	return e.file != "" || e.S3Event != "" || e.SNSTopic != "" || e.Source != "" || e.DetailType != "" ||
-		e.Bucket != "" || e.Key != "" || len(e.Attrs) > 0 || e.Detail != ""
+		e.Bucket != "" || e.Key != "" || len(e.Attrs) > 0 || e.Detail != "" || e.Message != ""
 }
 
 // maxEventFile bounds an event document read from a file or stdin.
@@ -50,7 +51,7 @@ func (e *eventFlags) read(cmd *cobra.Command, inv *inventory.Inventory) (eventtr
 	}
 	if e.file == "" {
 		if !shorthand {
-			return eventtrace.Event{}, fmt.Errorf("--bucket, --key, --attr and --detail go with --s3, --sns-topic or --eventbridge-source")
+			return eventtrace.Event{}, fmt.Errorf("--bucket, --key, --attr, --message and --detail go with --s3, --sns-topic or --eventbridge-source")
 		}
 		e.Shorthand.Bus = e.bus
 		return e.Shorthand.Build(inv.Account, inv.Region)

@@ -92,6 +92,7 @@ func TestEventFlagErrors(t *testing.T) {
 	}{
 		{[]string{"--event", "x.json", "--s3", "ObjectCreated:Put"}, "exclude each other"},
 		{[]string{"--bucket", "b"}, "go with --s3"},
+		{[]string{"--message", "{}"}, "go with --s3"},
 		{[]string{"--s3", "ObjectCreated:Put", "--bucket", "b"}, "--s3 needs --bucket and --key"},
 		{[]string{"--sns-topic", "t", "--attr", "novalue"}, "want NAME=VALUE"},
 		{[]string{"--eventbridge-source", "a"}, "go together"},

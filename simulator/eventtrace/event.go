@@ -188,6 +188,24 @@ func fromMap(m map[string]any, bus string) (Event, error) {
 		return fromLogs(inner)
 	case m["logGroup"] != nil && m["logEvents"] != nil:
 		return fromLogs(m)
+	case m["DetailType"] != nil && m["Source"] != nil:
+		// A PutEvents entry: the detail is a JSON string, the bus named.
+		detail := any(map[string]any{})
+		if d := str(m, "Detail"); d != "" {
+			v, err := decodeJSON([]byte(d))
+			if err != nil {
+				return Event{}, fmt.Errorf("PutEvents entry: Detail is not JSON")
+			}
+			detail = v
+		}
+		if b := str(m, "EventBusName"); b != "" {
+			bus = b[strings.LastIndex(b, "/")+1:]
+		}
+		ev := map[string]any{"version": "0", "source": str(m, "Source"), "detail-type": str(m, "DetailType"), "detail": detail}
+		if rs, ok := m["Resources"].([]any); ok {
+			ev["resources"] = rs
+		}
+		return fromMap(ev, bus)
 	case m["detail-type"] != nil && m["source"] != nil:
 		src := str(m, "source")
 		e := Event{Kind: "eventbridge", Bus: bus, Doc: m,
@@ -217,6 +235,14 @@ func fromMap(m map[string]any, bus string) (Event, error) {
 		return fromHTTP(m)
 	}
 	return Event{}, fmt.Errorf("not a recognised event shape (S3, SNS, SQS, Kinesis, DynamoDB, EventBridge, API Gateway, function URL, ALB, IoT, CloudWatch Logs, schedule)")
+}
+
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
 }
 
 func decodeLogs(data string) (map[string]any, error) {
@@ -283,6 +309,7 @@ type Shorthand struct {
 	S3Event, Bucket, Key string
 	SNSTopic             string
 	Attrs                []string // k=v
+	Message              string   // the SNS message body
 	Source, DetailType   string
 	Detail               string // JSON
 	Bus                  string
@@ -312,7 +339,7 @@ func (s Shorthand) Build(account, region string) (Event, error) {
 			}
 			attrs[k] = attrValue(v)
 		}
-		return Event{Kind: "sns", Source: arn, SNSAttributes: attrs, SNSMessage: "",
+		return Event{Kind: "sns", Source: arn, SNSAttributes: attrs, SNSMessage: s.Message,
 			Summary: fmt.Sprintf("SNS message on %s with %d attribute(s)", arn, len(attrs)), Text: arn}, nil
 	case s.Source != "" || s.DetailType != "":
 		if s.Source == "" || s.DetailType == "" {

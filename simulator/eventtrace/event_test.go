@@ -39,6 +39,7 @@ func TestParseEveryShape(t *testing.T) {
 		{`{"topic":"sensors/s1/temp","payload":{"temperature":60}}`, "iot", ""},
 		{`{"awslogs":{"data":"` + logs + `"}}`, "logs", ""},
 		{`{"schedule":"arn:aws:scheduler:eu-west-1:1:schedule/default/nightly"}`, "scheduler", "arn:aws:scheduler:eu-west-1:1:schedule/default/nightly"},
+		{`{"Source":"acme.orders","DetailType":"OrderPlaced","Detail":"{\"total\":5}","EventBusName":"arn:aws:events:eu-west-1:1:event-bus/orders"}`, "eventbridge", ""},
 	} {
 		e, err := Parse("event.json", []byte(c.doc), "")
 		if err != nil {
@@ -48,6 +49,17 @@ func TestParseEveryShape(t *testing.T) {
 		if e.Kind != c.kind || e.Source != c.source || e.Summary == "" {
 			t.Errorf("%s: got kind %q source %q summary %q", c.doc, e.Kind, e.Source, e.Summary)
 		}
+	}
+}
+
+func TestPutEventsEntry(t *testing.T) {
+	e, err := Parse("e", []byte(`{"Source":"acme.orders","DetailType":"OrderPlaced","Detail":"{\"total\":5}","EventBusName":"arn:aws:events:eu-west-1:1:event-bus/orders"}`), "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := eventmatch.Compile([]byte(`{"source":["acme.orders"],"detail":{"total":[{"numeric":[">",1]}]}}`), eventmatch.EventBridge)
+	if e.Bus != "orders" || !p.Match(e.Doc).Matched() {
+		t.Fatalf("%+v", e)
 	}
 }
 
