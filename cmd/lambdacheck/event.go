@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 	"github.com/lambdacheck/lambdacheck/simulator/eventtrace"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -104,7 +105,7 @@ func runEventTrace(cmd *cobra.Command, f *simulateFlags, inv *inventory.Inventor
 	if f.format == "json" {
 		err = eventtrace.WriteJSON(bw, tr)
 	} else {
-		err = eventtrace.WriteTree(bw, tr)
+		err = eventtrace.WriteTree(bw, tr, clean.Line)
 	}
 	if ferr := bw.Flush(); err == nil {
 		err = ferr

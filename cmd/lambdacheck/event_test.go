@@ -127,3 +127,16 @@ func TestEventSNSShorthand(t *testing.T) {
 		t.Fatalf("%s", out)
 	}
 }
+
+// Values from the event reach the terminal without their escape sequences.
+func TestEventTraceIsInertOnTheTerminal(t *testing.T) {
+	doc := `{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"acme-photos-uploads"},` +
+		`"object":{"key":"docs/\u001b]8;;https://evil.example/\u0007x\u001b]8;;\u0007\u202e\u001b[2J.jpg"}}}]}`
+	out, errOut, code := runCLI(t, doc, "simulate", "../../fixtures/thumbnails", "--event", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.ContainsAny(out, "\x1b\x07\u202e") || !strings.Contains(out, "why: s3.object.key") {
+		t.Fatalf("%q", out)
+	}
+}

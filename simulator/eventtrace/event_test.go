@@ -203,7 +203,7 @@ func FuzzParse(f *testing.F) {
 		inv, res := loopApp()
 		tr := Run(inv, res, e, Options{Depth: 3})
 		var b bytes.Buffer
-		if err := WriteTree(&b, tr); err != nil {
+		if err := WriteTree(&b, tr, nil); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -24,9 +24,11 @@ func WriteJSON(w io.Writer, t *Trace) error {
 	}{SchemaVersion, t})
 }
 
-// WriteTree writes the trace as an indented explanation.
-func WriteTree(w io.Writer, t *Trace) error {
-	p := &printer{w: w}
+// WriteTree writes the trace as an indented explanation. Names, values
+// and patterns come from the input: sanitize (nil for none) is applied to
+// every line, so that the caller's terminal rules hold.
+func WriteTree(w io.Writer, t *Trace, sanitize func(string) string) error {
+	p := &printer{w: w, sanitize: sanitize}
 	p.line(0, "Event: %s", t.Event.Summary)
 	n := 0
 	for _, tt := range t.Triggers {
@@ -76,15 +78,20 @@ func WriteTree(w io.Writer, t *Trace) error {
 const maxListedElsewhere = 5
 
 type printer struct {
-	w   io.Writer
-	err error
+	w        io.Writer
+	sanitize func(string) string
+	err      error
 }
 
 func (p *printer) line(depth int, format string, args ...any) {
 	if p.err != nil {
 		return
 	}
-	_, p.err = fmt.Fprintf(p.w, "%s%s\n", strings.Repeat("  ", depth), fmt.Sprintf(format, args...))
+	text := fmt.Sprintf(format, args...)
+	if p.sanitize != nil {
+		text = p.sanitize(text)
+	}
+	_, p.err = fmt.Fprintf(p.w, "%s%s\n", strings.Repeat("  ", depth), text)
 }
 
 func at(file string, line int) string {

@@ -111,7 +111,7 @@ func TestTreeCountsTriggersOfOtherSources(t *testing.T) {
 		tr.Triggers = append(tr.Triggers, TriggerTrace{Trigger: "t", OtherSource: true, Match: eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "source", Reason: "r"}})
 	}
 	var b strings.Builder
-	if err := WriteTree(&b, tr); err != nil {
+	if err := WriteTree(&b, tr, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "NO    7 more listen to other sources") || strings.Contains(b.String(), "why:") {
@@ -119,7 +119,7 @@ func TestTreeCountsTriggersOfOtherSources(t *testing.T) {
 	}
 	tr.Triggers = tr.Triggers[:maxListedElsewhere]
 	b.Reset()
-	WriteTree(&b, tr)
+	WriteTree(&b, tr, nil)
 	if strings.Count(b.String(), "why: source: r") != maxListedElsewhere {
 		t.Fatal(b.String())
 	}
