@@ -117,7 +117,9 @@ func jsonErr(doc []byte, err error) string {
 			col++
 		}
 	}
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	// The decoder's message quotes the offending character: the position
+	// says enough without echoing the document.
+	return fmt.Sprintf("line %d, column %d: invalid JSON", line, col)
 }
 
 func str(m map[string]any, path ...string) string {
