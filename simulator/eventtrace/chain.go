@@ -99,8 +99,7 @@ func (t *tracer) hops(acc *flow.Flow, path []string, depth int) []Hop {
 			if tt.OtherSource {
 				continue
 			}
-			if contains(path, t.entries[t.entryIndex(&tt)].FunctionARN) && tt.Match.Verdict != eventmatch.NoMatch {
-				tt.Next, tt.Reach = nil, nil
+			if contains(path, t.entries[tt.entry].FunctionARN) && tt.Match.Verdict != eventmatch.NoMatch {
 				h.Stopped = "loop: the chain reaches a function already on it"
 			}
 			h.Triggers = append(h.Triggers, tt)
@@ -123,7 +122,7 @@ func (t *tracer) routeShallow(ev Event) ([]TriggerTrace, int) {
 			continue
 		}
 		tt := TriggerTrace{Trigger: e.Address, Type: e.Service, Source: e.SourceARN, Function: e.fnAddress,
-			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger)}
+			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger), entry: i}
 		var sameSource bool
 		tt.Match, sameSource = t.match(i, e, ev)
 		if !sameSource {

@@ -58,6 +58,7 @@ type TriggerTrace struct {
 	// another resource (bucket, topic, queue, bus …); hops leave those
 	// out and the tree counts them on one line.
 	OtherSource bool `json:"other_source,omitempty"`
+	entry       int  // index into tracer.entries
 }
 
 // Invoke is the simulated invoke flow's decision for a delivered event.
@@ -212,7 +213,7 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 			continue
 		}
 		tt := TriggerTrace{Trigger: e.Address, Type: e.Service, Source: e.SourceARN, Function: e.fnAddress,
-			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger)}
+			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger), entry: i}
 		var sameSource bool
 		tt.Match, sameSource = t.match(i, e, ev)
 		tt.OtherSource = !sameSource
@@ -231,8 +232,7 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 		if tt.Match.Verdict == eventmatch.NoMatch {
 			continue
 		}
-		e := t.entries[t.entryIndex(tt)]
-		t.follow(tt, e, ev, path, depth)
+		t.follow(tt, t.entries[tt.entry], ev, path, depth)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ri, rj := verdictRank(out[i].Match.Verdict), verdictRank(out[j].Match.Verdict)
@@ -257,15 +257,6 @@ func verdictRank(v eventmatch.Verdict) int {
 	return 2
 }
 
-func (t *tracer) entryIndex(tt *TriggerTrace) int {
-	for i, e := range t.entries {
-		if e.Address == tt.Trigger && e.SourceARN == tt.Source && e.fnAddress == tt.Function && e.Qualifier == tt.Qualifier && describeFilter(e.Trigger) == tt.Filter {
-			return i
-		}
-	}
-	return 0
-}
-
 // follow adds the invoke decision, the function's reach and the chained
 // hops of a delivered (or possibly delivered) event.
 func (t *tracer) follow(tt *TriggerTrace, e entry, ev Event, path []string, depth int) {
@@ -273,6 +264,11 @@ func (t *tracer) follow(tt *TriggerTrace, e entry, ev Event, path []string, dept
 		tt.Invoke = &Invoke{Flow: f.ID, Decision: f.Decision, Steps: f.Steps}
 	}
 	if tt.Invoke != nil && tt.Invoke.Decision == flow.Denied {
+		return
+	}
+	if contains(path, e.FunctionARN) {
+		// A loop: the function is already on the chain; its reach is
+		// listed where it first appears.
 		return
 	}
 	path = append(append([]string(nil), path...), e.FunctionARN)
