@@ -109,8 +109,12 @@ const (
 
 // cond is one condition on a leaf value.
 type cond struct {
-	kind       condKind
-	value      any // cExact: string, float64, bool or nil
+	kind  condKind
+	value any // cExact: string, float64, bool or nil
+	// numText is set on an EventBridge exact number: EventBridge compares
+	// a number's text, so 300, 300.0 and 3.0e2 differ.
+	numText    string
+	textual    bool
 	str        string
 	ignoreCase bool
 	exists     bool
@@ -270,6 +274,9 @@ func compileCond(v any, d Dialect, path string) (cond, error) {
 	s, ok := scalar(v)
 	if !ok {
 		return cond{}, fmt.Errorf("%s: an array may hold values and operator objects only", path)
+	}
+	if n, isNum := v.(json.Number); isNum && d == EventBridge {
+		return cond{kind: cExact, value: s, numText: string(n), textual: true}, nil
 	}
 	return cond{kind: cExact, value: s}, nil
 }
@@ -598,8 +605,8 @@ func leafValues(v any, out []any, depth int) ([]any, bool) {
 	case UnknownValue:
 		return out, false
 	default:
-		s, _ := scalar(t)
-		out = append(out, s)
+		// Numbers keep their text (json.Number) for exact matching.
+		out = append(out, t)
 	}
 	return out, true
 }
@@ -644,7 +651,17 @@ func describe(v any) string {
 	return string(b)
 }
 
-func (c cond) match(v any) bool {
+func (c cond) match(raw any) bool {
+	if c.kind == cExact && c.textual {
+		switch n := raw.(type) {
+		case json.Number:
+			return string(n) == c.numText
+		case float64:
+			return strconv.FormatFloat(n, 'g', -1, 64) == c.numText
+		}
+		return false
+	}
+	v, _ := scalar(raw)
 	switch c.kind {
 	case cExact:
 		return equalScalar(c.value, v)
