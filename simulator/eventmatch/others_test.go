@@ -239,3 +239,47 @@ func TestALBConditions(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+// The comparison operators table of the Lambda event filtering guide, over
+// an SQS body.
+func TestESMOperatorTable(t *testing.T) {
+	for _, c := range []struct {
+		name, pattern, body string
+		want                bool
+	}{
+		{"null", `{"UserID":[null]}`, `{"UserID":null}`, true},
+		{"null, a value", `{"UserID":[null]}`, `{"UserID":"u1"}`, false},
+		{"empty", `{"LastName":[""]}`, `{"LastName":""}`, true},
+		{"empty, a value", `{"LastName":[""]}`, `{"LastName":"Doe"}`, false},
+		{"equals", `{"Name":["Alice"]}`, `{"Name":"Alice"}`, true},
+		{"equals, other case", `{"Name":["Alice"]}`, `{"Name":"alice"}`, false},
+		{"equals ignore case", `{"Name":[{"equals-ignore-case":"alice"}]}`, `{"Name":"ALICE"}`, true},
+		{"and", `{"Location":["New York"],"Day":["Monday"]}`, `{"Location":"New York","Day":"Monday"}`, true},
+		{"and, one differs", `{"Location":["New York"],"Day":["Monday"]}`, `{"Location":"New York","Day":"Friday"}`, false},
+		{"or", `{"PaymentType":["Credit","Debit"]}`, `{"PaymentType":"Debit"}`, true},
+		{"or, neither", `{"PaymentType":["Credit","Debit"]}`, `{"PaymentType":"Cash"}`, false},
+		{"or across fields", `{"$or":[{"Location":["New York"]},{"Day":["Monday"]}]}`, `{"Location":"Boston","Day":"Monday"}`, true},
+		{"or across fields, neither", `{"$or":[{"Location":["New York"]},{"Day":["Monday"]}]}`, `{"Location":"Boston","Day":"Friday"}`, false},
+		{"not", `{"Weather":[{"anything-but":["Raining"]}]}`, `{"Weather":"Sunny"}`, true},
+		{"not, equal", `{"Weather":[{"anything-but":["Raining"]}]}`, `{"Weather":"Raining"}`, false},
+		{"numeric equals", `{"Price":[{"numeric":["=",100]}]}`, `{"Price":100}`, true},
+		{"numeric range", `{"Price":[{"numeric":[">",10,"<=",20]}]}`, `{"Price":20}`, true},
+		{"numeric range, out", `{"Price":[{"numeric":[">",10,"<=",20]}]}`, `{"Price":10}`, false},
+		{"exists", `{"ProductName":[{"exists":true}]}`, `{"ProductName":"x"}`, true},
+		{"does not exist", `{"ProductName":[{"exists":false}]}`, `{"Other":"x"}`, true},
+		{"does not exist, present", `{"ProductName":[{"exists":false}]}`, `{"ProductName":"x"}`, false},
+		{"begins with", `{"Region":[{"prefix":"us-"}]}`, `{"Region":"us-east-1"}`, true},
+		{"begins with, other", `{"Region":[{"prefix":"us-"}]}`, `{"Region":"eu-west-1"}`, false},
+		{"ends with", `{"FileName":[{"suffix":".png"}]}`, `{"FileName":"a.png"}`, true},
+		{"ends with, other", `{"FileName":[{"suffix":".png"}]}`, `{"FileName":"a.gif"}`, false},
+	} {
+		f, err := CompileFilterCriteria([][]byte{[]byte(`{"body":` + c.pattern + `}`)})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		r := f.Match(RecordView("aws:sqs", map[string]any{"body": c.body}))
+		if r.Matched() != c.want {
+			t.Errorf("%s: %s: %s vs %s = %+v", esmFiltering, c.name, c.pattern, c.body, r)
+		}
+	}
+}
