@@ -31,7 +31,7 @@ func registerEventFlags(fl *pflag.FlagSet, e *eventFlags) {
 	fl.StringArrayVar(&e.Attrs, "attr", nil, "with --sns-topic: a message attribute `NAME=VALUE` (a number is Number, a JSON array String.Array; repeatable)")
 	fl.StringVar(&e.Message, "message", "", "with --sns-topic: the message `BODY` (for MessageBody filter policies)")
 	fl.StringVar(&e.Source, "eventbridge-source", "", "trace an EventBridge event with this `SOURCE` and --detail-type")
-	fl.StringVar(&e.DetailType, "detail-type", "", "with --eventbridge-source: the event's detail-type")
+	fl.StringVar(&e.DetailType, "detail-type", "", "with --eventbridge-source: the event's detail-type `TYPE`")
 	fl.StringVar(&e.Detail, "detail", "", "with --eventbridge-source: the event's detail as `JSON`")
 	fl.StringVar(&e.bus, "event-bus", "default", "the EventBridge bus `NAME` the event is put on")
 }
