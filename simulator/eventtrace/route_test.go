@@ -124,3 +124,16 @@ func TestTreeCountsTriggersOfOtherSources(t *testing.T) {
 		t.Fatal(b.String())
 	}
 }
+
+func TestDisabledTriggersDeliverNothing(t *testing.T) {
+	inv, res := loopApp()
+	inv.Triggers[0].Enabled = false
+	ev, _ := Shorthand{S3Event: "ObjectCreated:Put", Bucket: "in", Key: "up/x.png"}.Build("1", "eu-west-1")
+	if r := Run(inv, res, ev, Options{Depth: 1}).Triggers[0]; r.Match.Verdict != eventmatch.NoMatch || r.Match.Field != "enabled" || r.Invoke != nil {
+		t.Fatalf("%+v", r)
+	}
+	inv.Triggers[0].Unknown = []inventory.Unknown{{Field: "enabled", Reason: "var.on"}}
+	if r := Run(inv, res, ev, Options{Depth: 1}).Triggers[0]; r.Match.Verdict != eventmatch.Unknown {
+		t.Fatalf("%+v", r)
+	}
+}

@@ -217,8 +217,11 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 		var sameSource bool
 		tt.Match, sameSource = t.match(i, e, ev)
 		tt.OtherSource = !sameSource
-		if tt.Match.Verdict == eventmatch.Match && !e.Enabled {
+		if tt.Match.Verdict != eventmatch.NoMatch && !e.Enabled {
 			tt.Match = eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "enabled", Reason: "the trigger is disabled"}
+			if unresolved(e.Trigger, "enabled") {
+				tt.Match = eventmatch.Result{Verdict: eventmatch.Unknown, Field: "enabled", Reason: "whether the trigger is enabled is not resolved in the configuration"}
+			}
 		}
 		if tt.Match.Verdict != eventmatch.NoMatch && e.Service == "s3" && t.rejected[e.SourceARN] {
 			tt.Match = eventmatch.Result{Verdict: eventmatch.NoMatch, Field: "configuration",
@@ -245,6 +248,16 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 		return out[i].Source < out[j].Source
 	})
 	return out, other
+}
+
+// unresolved: the configuration left the trigger's field unknown.
+func unresolved(t inventory.Trigger, field string) bool {
+	for _, u := range t.Unknown {
+		if u.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 func verdictRank(v eventmatch.Verdict) int {
