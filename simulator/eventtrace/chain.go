@@ -31,12 +31,6 @@ var s3EventOf = map[string]string{
 // hops follows one access flow: for every trigger source it can write to,
 // a derived event is routed like the original one.
 func (t *tracer) hops(acc *flow.Flow, path []string, depth int) []Hop {
-	if acc.Level != "Write" && acc.Level != "" {
-		// Only writes deliver events.
-		if !anyDelivering(acc.Actions) {
-			return nil
-		}
-	}
 	type target struct{ kind, source, action string }
 	seen := map[target]bool{}
 	var targets []target
@@ -51,10 +45,16 @@ func (t *tracer) hops(acc *flow.Flow, path []string, depth int) []Hop {
 		}
 		action := ""
 		for _, a := range acts {
-			if contains(acc.Actions, a) {
-				action = a
-				break
+			if !contains(acc.Actions, a) {
+				continue
 			}
+			// An S3 write delivers only to configurations of its event
+			// type (a delete does not reach ObjectCreated:*).
+			if kind == "s3" && !anyS3Event(e.Events, s3EventOf[a]) {
+				continue
+			}
+			action = a
+			break
 		}
 		if action == "" || e.SourceARN == "" {
 			continue
@@ -136,12 +136,10 @@ func (t *tracer) routeShallow(ev Event) ([]TriggerTrace, int) {
 	return out, 0
 }
 
-func anyDelivering(actions []string) bool {
-	for _, acts := range deliveringActions {
-		for _, a := range acts {
-			if contains(actions, a) {
-				return true
-			}
+func anyS3Event(configured []string, event string) bool {
+	for _, c := range configured {
+		if eventmatch.S3EventMatches(c, event) {
+			return true
 		}
 	}
 	return false

@@ -137,3 +137,20 @@ func TestDisabledTriggersDeliverNothing(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+func TestS3WritesDeliverTheirOwnEventType(t *testing.T) {
+	inv, res := loopApp()
+	// fn.b may only delete objects: fn.a's ObjectCreated notification
+	// never hears of it.
+	res.Flows[4].Actions = []string{"s3:DeleteObject"}
+	ev, _ := Shorthand{S3Event: "ObjectCreated:Put", Bucket: "in", Key: "up/x.png"}.Build("1", "eu-west-1")
+	b := Run(inv, res, ev, Options{Depth: 4}).Triggers[0].Next[0].Triggers[0]
+	if len(b.Next) != 0 {
+		t.Fatalf("a delete reached an ObjectCreated notification: %+v", b.Next)
+	}
+	inv.Triggers[0].Events = []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
+	b = Run(inv, res, ev, Options{Depth: 4}).Triggers[0].Next[0].Triggers[0]
+	if len(b.Next) != 1 || b.Next[0].Action != "s3:DeleteObject" || b.Next[0].Event.S3EventName != "ObjectRemoved:Delete" {
+		t.Fatalf("%+v", b.Next)
+	}
+}
