@@ -28,6 +28,10 @@ type Options struct {
 	OrgID string
 	// Catalog is the action catalog; nil means the embedded one.
 	Catalog *catalog.Catalog
+	// PerResource decides a wildcard grant on every inventory resource it
+	// covers, one flow each, instead of one flow per resource set. Output
+	// grows as functions × resources: for comparisons and small inputs.
+	PerResource bool
 }
 
 // Simulate computes every flow of inv. The output order is deterministic.
@@ -73,7 +77,7 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 		}
 		return a.Field < b.Field
 	})
-	res := &flow.Result{Schema: flow.SchemaVersion, Flows: flows, Unknowns: w.unknown}
+	res := &flow.Result{Schema: flow.SchemaVersion, Flows: flows, Unknowns: w.unknown, ResourceSets: w.resourceSets()}
 	if res.Unknowns == nil {
 		res.Unknowns = []flow.UnknownValue{}
 	}

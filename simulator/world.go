@@ -34,6 +34,12 @@ type world struct {
 	actionMu    sync.Mutex
 	unknown     []flow.UnknownValue
 	seenUnk     map[string]bool
+	// grantsTo indexes resource policies by the AWS principal an Allow
+	// names: a role ARN, "account:ID", or "*".
+	grantsTo map[string][]*resourceInfo
+	// pollTriggers are the poll triggers by function ARN.
+	pollTriggers map[string][]*inventory.Trigger
+	agg          aggIndex
 }
 
 // roleInfo is a role with its compiled policies. incomplete is set when a
@@ -56,6 +62,7 @@ type resourceInfo struct {
 	// data lookup, an ARN written out): it may have a resource policy
 	// nobody here can see. It matters where that policy must grant.
 	unknownPolicy string
+	class         string // service and resource type, once asked (classOf)
 }
 
 func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *world {
@@ -128,6 +135,12 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 		w.fnRes = append(w.fnRes, info)
 	}
 	w.scps = w.compileSCPs()
+	w.pollTriggers = map[string][]*inventory.Trigger{}
+	for i := range inv.Triggers {
+		if t := &inv.Triggers[i]; t.Kind == "poll" {
+			w.pollTriggers[t.FunctionARN] = append(w.pollTriggers[t.FunctionARN], t)
+		}
+	}
 	return w
 }
 

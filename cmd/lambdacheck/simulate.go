@@ -232,8 +232,8 @@ func simulateInput(cmd *cobra.Command, f *simulateFlags, paths []string) (*inven
 	return mergeInputs(invs)
 }
 
-// writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
-// "unknowns"}, indented as json.MarshalIndent would. It streams one record
+// writeFlowsJSON writes the docs/flows.md contract: {"schema", "flows",
+// "findings", "unknowns", "resource_sets"}, indented as json.MarshalIndent would. It streams one record
 // at a time: on a 1,000-function estate the document is tens of megabytes,
 // and building it whole (then indenting a copy) cost more than simulating.
 // The caller flushes bw.
@@ -251,6 +251,10 @@ func writeFlowsJSON(bw *bufio.Writer, res *flow.Result, findings []rules.Finding
 	writeArray(&a, findings)
 	bw.WriteString(",\n  \"unknowns\": ")
 	writeArray(&a, res.Unknowns)
+	if len(res.ResourceSets) > 0 {
+		bw.WriteString(",\n  \"resource_sets\": ")
+		writeArray(&a, res.ResourceSets)
+	}
 	bw.WriteString("\n}\n")
 	return a.err
 }
