@@ -343,6 +343,9 @@ func (w *world) uniqueResources() []*resourceInfo {
 		w.resList = append(w.resList, info)
 		w.byService["lambda"] = append(w.byService["lambda"], info)
 	}
+	for _, info := range w.resList {
+		w.classify(info)
+	}
 	w.agg.sorted = slices.Clone(w.resList)
 	slices.SortStableFunc(w.agg.sorted, func(a, b *resourceInfo) int { return strings.Compare(a.res.ARN, b.res.ARN) })
 	// Resource policies by the AWS principals they grant, so that each role

@@ -78,6 +78,33 @@ type resourceSet struct {
 	id      string
 	class   string
 	members []int32 // resList orders, ascending
+	// A set with exceptions is its base set less the members some other
+	// statement singles out: kept as the base and the list, never copied.
+	base   *resourceSet
+	except []int32 // ascending
+}
+
+// count is how many resources the set holds.
+func (rs *resourceSet) count() int {
+	if rs.base != nil {
+		return len(rs.base.members) - len(rs.except)
+	}
+	return len(rs.members)
+}
+
+// each calls f for every member, in order.
+func (rs *resourceSet) each(f func(int32)) {
+	if rs.base == nil {
+		for _, o := range rs.members {
+			f(o)
+		}
+		return
+	}
+	for _, o := range rs.base.members {
+		if _, out := slices.BinarySearch(rs.except, o); !out {
+			f(o)
+		}
+	}
 }
 
 // split is how one pattern's inventory matches divide for one account.
@@ -86,18 +113,32 @@ type split struct {
 	rest  []match            // decided one by one
 }
 
-// class names a resource's type for aggregation and for people: the
-// service and the catalog's resource type ("sqs queue").
-func (w *world) classOf(info *resourceInfo) string {
-	if info.class == "" {
-		types := w.cat.ResourceTypesOf(info.res.ARN)
-		t := "resource"
-		if len(types) > 0 {
-			t = types[0]
-		}
-		info.class = serviceOf(info.res.ARN) + " " + t
+// classify sets a resource's class, the service and the catalog's
+// resource type ("sqs queue"), and the shape of its policy. It runs once
+// per resource, before functions are decided in parallel.
+func (w *world) classify(info *resourceInfo) {
+	types := w.cat.ResourceTypesOf(info.res.ARN)
+	t := "resource"
+	if len(types) > 0 {
+		t = types[0]
+	}
+	info.class = serviceOf(info.res.ARN) + " " + t
+	info.shape = policyShape(info)
+}
+
+// groupClass is what members of one aggregated set share: the class, and
+// the shape of their resource policy if they have one.
+func groupClass(info *resourceInfo) string {
+	if info.shape != "" {
+		return info.class + "#" + info.shape[:8]
 	}
 	return info.class
+}
+
+// displayClass drops the policy shape from a group class.
+func displayClass(c string) string {
+	display, _, _ := strings.Cut(c, "#")
+	return display
 }
 
 // wildcardHead is the literal text of a resource pattern before its first
@@ -224,18 +265,23 @@ func (w *world) aggregatable(info *resourceInfo, account string) bool {
 	if acct != account {
 		return false
 	}
-	return benignPolicy(info.policy)
+	return grantsNoAWSPrincipal(info.policy)
 }
 
-// benignPolicy: a resource policy that neither denies anything nor grants
-// an AWS principal (an account, a role, anyone) cannot change what a role
-// of the same account may do; its grants to services do not apply to it.
-func benignPolicy(p *iam.Policy) bool {
+// grantsNoAWSPrincipal: a resource policy whose Allow statements name no
+// AWS principal (an account, a role, anyone) grants a role of the same
+// account nothing; its grants to services do not apply to it. Its Deny
+// statements may apply; members are grouped by the policy's shape
+// (policyShape) so that they apply alike.
+func grantsNoAWSPrincipal(p *iam.Policy) bool {
 	if p == nil {
 		return true
 	}
 	for _, s := range p.Statements {
-		if s.Effect != iam.Allow || s.Principal == nil || s.NotPrincipal {
+		if s.Effect != iam.Allow {
+			continue
+		}
+		if s.Principal == nil || s.NotPrincipal {
 			return false
 		}
 		ps := s.Principal
@@ -246,13 +292,34 @@ func benignPolicy(p *iam.Policy) bool {
 	return true
 }
 
+// policyShape is a resource's policy document with the resource's own ARN
+// replaced by a token: resources whose policies have the same shape (the
+// usual "deny insecure transport" on every bucket) are decided alike. Only
+// whole ARNs and ARNs followed by a separator are replaced, at the start
+// of a JSON string, so another resource whose name extends this one's is
+// never mistaken for it. "" for a resource without a policy.
+func policyShape(info *resourceInfo) string {
+	r := info.res
+	if r.Policy == nil || len(r.Policy.Document) == 0 {
+		return ""
+	}
+	doc := string(r.Policy.Document)
+	if r.ARN != "" {
+		q := `"` + r.ARN
+		doc = strings.NewReplacer(q+`"`, `"{self}"`, q+`/`, `"{self}/`, q+`:`, `"{self}:`).Replace(doc)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(doc))
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
 // splitFor divides a wildcard pattern's matches for a role of account.
 func (w *world) splitFor(rp string, services map[string]bool, account string) *split {
 	return w.agg.splits.get(rp+"\x00"+servicesKey(services)+"\x00"+account, func() *split {
 		sp := &split{plain: map[string][]int32{}}
 		for _, m := range w.matchesFor(rp, services) {
 			if m.arn == m.owner.res.ARN && w.aggregatable(m.owner, account) {
-				c := w.classOf(m.owner)
+				c := groupClass(m.owner)
 				sp.plain[c] = append(sp.plain[c], int32(m.owner.order))
 				continue
 			}
@@ -295,11 +362,21 @@ type aggGroup struct {
 // exceptions finds the members of g that some statement of the role's
 // policies, boundary or SCPs (other than by the group's own pattern)
 // singles out, and the members some literal grant names.
-func (w *world) exceptions(g *aggGroup, role *roleInfo, literal map[string]*target) map[int32]bool {
+func (w *world) exceptions(g *aggGroup, role *roleInfo, literal map[string]*target, actions []string) map[int32]bool {
 	svc, _, _ := strings.Cut(g.class, " ")
 	out := map[int32]bool{}
+	// A statement can tell members apart only for the actions it covers:
+	// one about other actions changes no decision of the group.
+	overlaps := func(s *iam.Statement) bool {
+		for _, a := range actions {
+			if actionCovered(s, a) {
+				return true
+			}
+		}
+		return false
+	}
 	consider := func(s *iam.Statement) {
-		if !serviceAllowed(statementServices(s), svc) {
+		if !serviceAllowed(statementServices(s), svc) || !overlaps(s) {
 			return
 		}
 		for _, q := range s.Resources {
@@ -333,10 +410,18 @@ func (w *world) exceptions(g *aggGroup, role *roleInfo, literal map[string]*targ
 			}
 		}
 	}
-	for arn := range literal {
-		if info, ok := w.res[arn]; ok && info.res.ARN == arn {
-			if _, in := slices.BinarySearch(g.members, int32(info.order)); in {
+	for arn, t := range literal {
+		info, ok := w.res[arn]
+		if !ok || info.res.ARN != arn {
+			continue
+		}
+		if _, in := slices.BinarySearch(g.members, int32(info.order)); !in {
+			continue
+		}
+		for _, a := range actions {
+			if t.actions[a] {
 				out[int32(info.order)] = true
+				break
 			}
 		}
 	}
@@ -344,29 +429,30 @@ func (w *world) exceptions(g *aggGroup, role *roleInfo, literal map[string]*targ
 }
 
 // setFor registers the set of g's members less the exceptions.
-func (w *world) setFor(g *aggGroup, members []int32, except map[int32]bool) *resourceSet {
-	key := g.setKey
-	if len(except) > 0 {
-		ex := make([]int32, 0, len(except))
-		for o := range except {
-			ex = append(ex, o)
-		}
-		slices.Sort(ex)
+func (w *world) setFor(g *aggGroup, ex []int32) *resourceSet {
+	base := w.agg.sets.get(g.setKey, func() *resourceSet {
+		return &resourceSet{id: g.setKey, class: g.class, members: g.members}
+	})
+	rs := base
+	if len(ex) > 0 {
 		h := fnv.New64a()
 		for _, o := range ex {
 			h.Write([]byte(w.resList[o].res.ARN))
 			h.Write([]byte{0})
 		}
-		key += fmt.Sprintf("~%08x", uint32(h.Sum64()))
+		key := g.setKey + fmt.Sprintf("~%08x", uint32(h.Sum64()))
+		rs = w.agg.sets.get(key, func() *resourceSet {
+			return &resourceSet{id: key, class: g.class, base: base, except: ex}
+		})
 	}
-	rs := w.agg.sets.get(key, func() *resourceSet {
-		return &resourceSet{id: key, class: g.class, members: members}
-	})
 	w.agg.usedMu.Lock()
 	if w.agg.used == nil {
 		w.agg.used = map[string]*resourceSet{}
 	}
 	w.agg.used[rs.id] = rs
+	if rs.base != nil {
+		w.agg.used[base.id] = base
+	}
 	w.agg.usedMu.Unlock()
 	return rs
 }
@@ -375,16 +461,28 @@ func (w *world) setFor(g *aggGroup, members []int32, except map[int32]bool) *res
 // returns one flow per access level (and decision). Members that must be
 // decided one by one are added to targets instead.
 func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, rctx *condCtx, g *aggGroup, targets map[string]*target, literal map[string]*target) []flow.Flow {
-	except := w.exceptions(g, role, literal)
-	members := g.members
-	if len(except) > 0 {
-		members = make([]int32, 0, len(g.members))
-		for _, o := range g.members {
-			if !except[o] {
-				members = append(members, o)
+	// Members share a resource type, so one member's candidate actions are
+	// every member's.
+	first := w.resList[g.members[0]]
+	var actions []string
+	seen := map[string]bool{}
+	for _, s := range g.stmts {
+		for _, a := range w.candidateActions(s, first.res.ARN) {
+			if !seen[a] {
+				seen[a] = true
+				actions = append(actions, a)
 			}
 		}
 	}
+	if len(actions) == 0 {
+		return nil
+	}
+	exSet := w.exceptions(g, role, literal, actions)
+	ex := make([]int32, 0, len(exSet))
+	for o := range exSet {
+		ex = append(ex, o)
+	}
+	slices.Sort(ex)
 	addAll := func(os []int32) {
 		for _, o := range os {
 			info := w.resList[o]
@@ -393,38 +491,38 @@ func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Princip
 				t = &target{arn: info.res.ARN, owner: info, actions: map[string]bool{}}
 				targets[info.res.ARN] = t
 			}
-			for _, s := range g.stmts {
-				for _, a := range w.candidateActions(s, info.res.ARN) {
-					t.actions[a] = true
-				}
+			for _, a := range actions {
+				t.actions[a] = true
 			}
 		}
 	}
-	if len(except) > 0 {
-		ex := make([]int32, 0, len(except))
-		for o := range except {
-			ex = append(ex, o)
+	addAll(ex)
+	if len(g.members)-len(ex) < aggregateMin {
+		var rest []int32
+		for _, o := range g.members {
+			if _, out := slices.BinarySearch(ex, o); !out {
+				rest = append(rest, o)
+			}
 		}
-		addAll(ex)
-	}
-	if len(members) < aggregateMin {
-		addAll(members)
+		addAll(rest)
 		return nil
 	}
-	rep := w.resList[members[0]]
-	t := &target{arn: rep.res.ARN, owner: rep, actions: map[string]bool{}}
-	for _, s := range g.stmts {
-		for _, a := range w.candidateActions(s, rep.res.ARN) {
-			t.actions[a] = true
-		}
-	}
-	for a := range t.actions {
-		if iam.ResourcePolicyRequired(a, rep.res.ARN) {
-			addAll(members) // the owner's policy decides: one by one
+	for _, a := range actions {
+		if iam.ResourcePolicyRequired(a, first.res.ARN) {
+			addAll(g.members) // the owner's policy decides: one by one
 			return nil
 		}
 	}
-	rs := w.setFor(g, members, except)
+	rep := first
+	for _, o := range g.members {
+		if _, out := slices.BinarySearch(ex, o); !out {
+			rep = w.resList[o]
+			break
+		}
+	}
+	t := &target{arn: rep.res.ARN, owner: rep, actions: seen}
+	members := len(g.members) - len(ex)
+	rs := w.setFor(g, ex)
 	var out []flow.Flow
 	for _, lg := range w.decideTarget(role, p, rctx, t) {
 		fl := flow.Flow{
@@ -435,33 +533,45 @@ func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Princip
 			Resource: &flow.Ref{ARN: g.pattern},
 			Level:    lg.level,
 			Actions:  lg.actions,
-			Covers:   &flow.Coverage{Type: g.class, Pattern: g.pattern, Count: len(members), Set: rs.id, DecidedOn: rep.res.ARN},
+			Covers:   &flow.Coverage{Type: displayClass(g.class), Pattern: g.pattern, Count: members, Set: rs.id, DecidedOn: rep.res.ARN},
 			Steps:    lg.steps,
 		}
 		if lg.decision != flow.Allowed {
 			fl.ID += "/" + string(lg.decision)
 		}
-		fl.Title = fmt.Sprintf("%s → every %s matching %s (%d known): %s (%d action%s)", fn.Address, g.class, g.pattern, len(members), lg.level, len(lg.actions), plural(len(lg.actions)))
+		shape := ""
+		if _, h, ok := strings.Cut(g.class, "#"); ok {
+			shape = " with resource policy " + h
+		}
+		fl.Title = fmt.Sprintf("%s → every %s%s matching %s (%d known): %s (%d action%s)", fn.Address, displayClass(g.class), shape, g.pattern, members, lg.level, len(lg.actions), plural(len(lg.actions)))
 		out = append(out, fl)
 	}
 	return out
 }
 
-// resourceSets lists the sets the flows refer to, sorted by id.
+// resourceSets lists the sets the flows refer to, sorted by id: a set
+// with exceptions as its base set's id and the resources it leaves out.
 func (w *world) resourceSets() []flow.ResourceSet {
 	ids := make([]string, 0, len(w.agg.used))
 	for id := range w.agg.used {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	arns := func(os []int32) []string {
+		out := make([]string, len(os))
+		for i, o := range os {
+			out[i] = w.resList[o].res.ARN
+		}
+		return out
+	}
 	out := make([]flow.ResourceSet, 0, len(ids))
 	for _, id := range ids {
 		rs := w.agg.used[id]
-		arns := make([]string, len(rs.members))
-		for i, o := range rs.members {
-			arns[i] = w.resList[o].res.ARN
+		if rs.base != nil {
+			out = append(out, flow.ResourceSet{ID: id, Type: displayClass(rs.class), Count: rs.count(), Base: rs.base.id, Except: arns(rs.except)})
+			continue
 		}
-		out = append(out, flow.ResourceSet{ID: id, Type: rs.class, Resources: arns})
+		out = append(out, flow.ResourceSet{ID: id, Type: displayClass(rs.class), Count: rs.count(), Resources: arns(rs.members)})
 	}
 	return out
 }

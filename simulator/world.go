@@ -40,6 +40,8 @@ type world struct {
 	// pollTriggers are the poll triggers by function ARN.
 	pollTriggers map[string][]*inventory.Trigger
 	agg          aggIndex
+	// filters are the triggers' filters by address and source ARN.
+	filters map[[2]string]*inventory.Filter
 }
 
 // roleInfo is a role with its compiled policies. incomplete is set when a
@@ -62,7 +64,8 @@ type resourceInfo struct {
 	// data lookup, an ARN written out): it may have a resource policy
 	// nobody here can see. It matters where that policy must grant.
 	unknownPolicy string
-	class         string // service and resource type, once asked (classOf)
+	class         string // service and resource type (classify)
+	shape         string // hash of its policy with its own ARN as a token (policyShape)
 }
 
 func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *world {

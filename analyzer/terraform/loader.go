@@ -39,6 +39,8 @@ type Options struct {
 	Catalog PolicyCatalog
 	// StrictVars makes a root variable without a value an error.
 	StrictVars bool
+	// MaxInstances overrides the count/for_each expansion budget when > 0.
+	MaxInstances int
 	// Root is the scan root everything read must resolve into; empty
 	// means the Git work tree holding dir, else dir itself.
 	Root string
@@ -75,7 +77,7 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 	k := newKnowledge(opts.Catalog)
 	res, err := eval.Evaluate(ctx, eval.Options{
 		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k, StrictVars: opts.StrictVars,
-		Root: root,
+		Root: root, MaxInstances: opts.MaxInstances,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)

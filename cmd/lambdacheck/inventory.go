@@ -25,6 +25,8 @@ import (
 type inventoryFlags struct {
 	vars   []eval.VarArg
 	strict bool
+	// maxInstances overrides the count/for_each expansion budget.
+	maxInstances int
 	// root and allowOutside confine what a Terraform directory may read.
 	root         string
 	allowOutside bool
@@ -90,6 +92,7 @@ otherwise the placeholders 123456789012 and us-east-1 are used.`,
 	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
 	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
 	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
+	fl.IntVar(&f.maxInstances, "max-instances", 0, "instances count and for_each may add beyond one per declared block (default 100000)")
 	registerConfineFlags(fl, f)
 	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
@@ -256,7 +259,7 @@ func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*invento
 		return inv, nil
 	}
 	return terraform.Load(cmd.Context(), path, terraform.Options{
-		Vars: f.vars, Env: os.Environ(), Account: f.account, Region: f.region, Catalog: catalog.Default(), StrictVars: f.strict,
+		Vars: f.vars, Env: os.Environ(), Account: f.account, Region: f.region, Catalog: catalog.Default(), StrictVars: f.strict, MaxInstances: f.maxInstances,
 		Root: f.root, AllowReadOutsideRoot: f.allowOutside,
 	})
 }

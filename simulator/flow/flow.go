@@ -164,9 +164,15 @@ type Coverage struct {
 // ResourceSet lists the inventory resources aggregated flows cover, once
 // for all the flows that cover them.
 type ResourceSet struct {
-	ID        string   `json:"id"`
-	Type      string   `json:"type"`
-	Resources []string `json:"resources"` // ARNs, in inventory order
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+	// Resources lists the ARNs, in inventory order; or the set is the set
+	// Base less the ARNs in Except (a grant some other statement of the
+	// same role singles resources out of).
+	Resources []string `json:"resources,omitempty"`
+	Base      string   `json:"base,omitempty"`
+	Except    []string `json:"except,omitempty"`
 }
 
 // UnknownValue is a value the simulation met but could not resolve.
