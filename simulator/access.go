@@ -92,11 +92,15 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 						matchedAny = true
 					}
 					for class, members := range sp.plain {
-						key := class + ":" + role.role.Account + ":" + rp
+						key := sp.keys[class]
 						g := groups[key]
 						if g == nil {
-							g = &aggGroup{pattern: rp, class: class, setKey: key, members: members}
+							g = &aggGroup{class: class, setKey: key, members: members}
 							groups[key] = g
+						}
+						if !slices.Contains(g.patterns, rp) {
+							g.patterns = append(g.patterns, rp)
+							slices.Sort(g.patterns)
 						}
 						if !slices.Contains(g.stmts, s) {
 							g.stmts = append(g.stmts, s)
@@ -141,6 +145,20 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 		gkeys = append(gkeys, k)
 	}
 	sort.Strings(gkeys)
+	// Two sets of one type that share members ("*" and "…:acme-*"): the
+	// shared ones are decided one by one, with the actions of both.
+	for i, ka := range gkeys {
+		for _, kb := range gkeys[i+1:] {
+			a, b := groups[ka], groups[kb]
+			if a.class != b.class {
+				continue
+			}
+			if both := w.overlap(a, b); len(both) > 0 {
+				a.forced = append(a.forced, both...)
+				b.forced = append(b.forced, both...)
+			}
+		}
+	}
 	for _, k := range gkeys {
 		flows = append(flows, w.groupFlows(fn, role, p, ctx, groups[k], targets, targets)...)
 	}

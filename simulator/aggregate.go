@@ -110,6 +110,7 @@ func (rs *resourceSet) each(f func(int32)) {
 // split is how one pattern's inventory matches divide for one account.
 type split struct {
 	plain map[string][]int32 // resource class → members (resList orders, ascending)
+	keys  map[string]string  // resource class → a digest of its members
 	rest  []match            // decided one by one
 }
 
@@ -316,7 +317,7 @@ func policyShape(info *resourceInfo) string {
 // splitFor divides a wildcard pattern's matches for a role of account.
 func (w *world) splitFor(rp string, services map[string]bool, account string) *split {
 	return w.agg.splits.get(rp+"\x00"+servicesKey(services)+"\x00"+account, func() *split {
-		sp := &split{plain: map[string][]int32{}}
+		sp := &split{plain: map[string][]int32{}, keys: map[string]string{}}
 		for _, m := range w.matchesFor(rp, services) {
 			if m.arn == m.owner.res.ARN && w.aggregatable(m.owner, account) {
 				c := groupClass(m.owner)
@@ -324,6 +325,16 @@ func (w *world) splitFor(rp string, services map[string]bool, account string) *s
 				continue
 			}
 			sp.rest = append(sp.rest, m)
+		}
+		// Patterns that cover the same members ("*", "arn:aws:sqs:*:*:*")
+		// make one group: the digest tells equal member lists apart.
+		for c, members := range sp.plain {
+			h := fnv.New64a()
+			for _, o := range members {
+				h.Write([]byte(w.resList[o].res.ARN))
+				h.Write([]byte{0})
+			}
+			sp.keys[c] = fmt.Sprintf("%s:%s:%016x", c, account, h.Sum64())
 		}
 		return sp
 	})
@@ -353,10 +364,41 @@ func (w *world) singledOut(q, setKey string, members []int32) []int32 {
 // aggGroup is one function's grant on a wildcard pattern over one
 // resource class.
 type aggGroup struct {
-	pattern, class string
-	setKey         string
-	members        []int32
-	stmts          []*iam.Statement
+	patterns []string // the Resource patterns that cover exactly these members
+	class    string
+	setKey   string
+	members  []int32
+	stmts    []*iam.Statement
+	// forced are members another group of the function overlaps: decided
+	// one by one, so each resource has one answer per access level.
+	forced []int32
+}
+
+func (g *aggGroup) pattern() string { return strings.Join(g.patterns, ", ") }
+
+// overlap is the members two sets share (memoized by their keys).
+func (w *world) overlap(a, b *aggGroup) []int32 {
+	ka, kb := a.setKey, b.setKey
+	if ka > kb {
+		ka, kb = kb, ka
+	}
+	return w.agg.relations.get("overlap\x00"+ka+"\x00"+kb, func() []int32 {
+		var out []int32
+		i, j := 0, 0
+		for i < len(a.members) && j < len(b.members) {
+			switch {
+			case a.members[i] < b.members[j]:
+				i++
+			case a.members[i] > b.members[j]:
+				j++
+			default:
+				out = append(out, a.members[i])
+				i++
+				j++
+			}
+		}
+		return out
+	})
 }
 
 // exceptions finds the members of g that some statement of the role's
@@ -380,7 +422,7 @@ func (w *world) exceptions(g *aggGroup, role *roleInfo, literal map[string]*targ
 			return
 		}
 		for _, q := range s.Resources {
-			if q == g.pattern || q == "*" {
+			if q == "*" || slices.Contains(g.patterns, q) {
 				continue
 			}
 			if !strings.ContainsAny(q, "*?$<") {
@@ -410,19 +452,15 @@ func (w *world) exceptions(g *aggGroup, role *roleInfo, literal map[string]*targ
 			}
 		}
 	}
-	for arn, t := range literal {
+	// A member some grant names on its own is decided one by one whatever
+	// the actions, so that it has one answer per access level.
+	for arn := range literal {
 		info, ok := w.res[arn]
 		if !ok || info.res.ARN != arn {
 			continue
 		}
-		if _, in := slices.BinarySearch(g.members, int32(info.order)); !in {
-			continue
-		}
-		for _, a := range actions {
-			if t.actions[a] {
-				out[int32(info.order)] = true
-				break
-			}
+		if _, in := slices.BinarySearch(g.members, int32(info.order)); in {
+			out[int32(info.order)] = true
 		}
 	}
 	return out
@@ -478,6 +516,9 @@ func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Princip
 		return nil
 	}
 	exSet := w.exceptions(g, role, literal, actions)
+	for _, o := range g.forced {
+		exSet[o] = true
+	}
 	ex := make([]int32, 0, len(exSet))
 	for o := range exSet {
 		ex = append(ex, o)
@@ -526,14 +567,14 @@ func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Princip
 	var out []flow.Flow
 	for _, lg := range w.decideTarget(role, p, rctx, t) {
 		fl := flow.Flow{
-			ID:       fmt.Sprintf("access/%s->%s [%s]/%s", fn.Address, g.pattern, g.class, lg.level),
+			ID:       fmt.Sprintf("access/%s->%s [%s]/%s", fn.Address, g.pattern(), g.class, lg.level),
 			Kind:     flow.KindAccess,
 			Decision: lg.decision,
 			Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
-			Resource: &flow.Ref{ARN: g.pattern},
+			Resource: &flow.Ref{ARN: g.patterns[0]},
 			Level:    lg.level,
 			Actions:  lg.actions,
-			Covers:   &flow.Coverage{Type: displayClass(g.class), Pattern: g.pattern, Count: members, Set: rs.id, DecidedOn: rep.res.ARN},
+			Covers:   &flow.Coverage{Type: displayClass(g.class), Pattern: g.pattern(), Count: members, Set: rs.id, DecidedOn: rep.res.ARN},
 			Steps:    lg.steps,
 		}
 		if lg.decision != flow.Allowed {
@@ -543,7 +584,7 @@ func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Princip
 		if _, h, ok := strings.Cut(g.class, "#"); ok {
 			shape = " with resource policy " + h
 		}
-		fl.Title = fmt.Sprintf("%s → every %s%s matching %s (%d known): %s (%d action%s)", fn.Address, displayClass(g.class), shape, g.pattern, members, lg.level, len(lg.actions), plural(len(lg.actions)))
+		fl.Title = fmt.Sprintf("%s → every %s%s matching %s (%d known): %s (%d action%s)", fn.Address, displayClass(g.class), shape, g.pattern(), members, lg.level, len(lg.actions), plural(len(lg.actions)))
 		out = append(out, fl)
 	}
 	return out
