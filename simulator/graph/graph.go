@@ -70,8 +70,9 @@ type Node struct {
 	// did not resolve.
 	Unresolved bool `json:"unresolved,omitempty"`
 
-	key string // identity while building
-	svc string // service key, for the id
+	key   string // identity while building
+	svc   string // service key, for the id
+	count int    // for a resource set: its largest count so far
 }
 
 // EdgeKind is the kind of flow an edge draws.
@@ -300,6 +301,9 @@ func (b *builder) add(f *flow.Flow, all bool) {
 		}
 		fn := b.function(*f.Function)
 		res := b.resource(*f.Resource, f.Outside)
+		if f.Covers != nil {
+			res = b.resourceSet(f.Covers)
+		}
 		b.accessTo[res] = true
 		b.edge(edgeKey{fn, res, AccessEdge, ""}, f, actions, false)
 	case flow.KindReach:

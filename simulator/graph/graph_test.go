@@ -514,3 +514,34 @@ func TestSections(t *testing.T) {
 		t.Errorf("sections\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestResourceSetIsOneNode: a grant on "*" over the fixture's queues is one
+// node for the set, reached by both workers, not one edge per queue.
+func TestResourceSetIsOneNode(t *testing.T) {
+	_, res := fixture(t, "registry-modules")
+	covering := 0
+	for _, f := range res.Flows {
+		if f.Covers != nil {
+			covering++
+		}
+	}
+	if covering == 0 {
+		t.Fatal("registry-modules has no aggregated flow: the test proves nothing")
+	}
+	g := build(t, "registry-modules", Options{All: true})
+	set := node(t, g, "SQS", "every sqs queue matching * (4 known)")
+	from := map[string]bool{}
+	for _, e := range g.Edges {
+		if e.To == set.ID && e.Kind == AccessEdge {
+			from[e.From] = true
+		}
+	}
+	if len(from) != 2 {
+		t.Errorf("set node reached from %d functions, want the 2 workers", len(from))
+	}
+	for _, n := range g.Nodes {
+		if strings.HasPrefix(n.Label, "every ") && n.ID != set.ID {
+			t.Errorf("a second set node: %+v", n)
+		}
+	}
+}

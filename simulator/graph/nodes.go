@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -190,6 +191,28 @@ func (b *builder) thing(ref flow.Ref, triggerType string, outside bool) string {
 		label += " (account " + a.account + ")"
 	}
 	return b.node(key, Node{Group: serviceName(svc), Label: label, ARN: arn, Outside: outside || r == nil, svc: svc})
+}
+
+// resourceSet is the node of the resources an aggregated access flow
+// covers: one node per resource type and pattern, whichever functions'
+// grants reach it, labelled with the largest count seen.
+func (b *builder) resourceSet(c *flow.Coverage) string {
+	key := "set\x00" + c.Type + "\x00" + c.Pattern
+	svc, _, _ := strings.Cut(c.Type, " ")
+	if n, ok := b.nodes[key]; ok {
+		if c.Count > n.count {
+			n.count = c.Count
+			n.Label = setLabel(c)
+		}
+		return key
+	}
+	b.node(key, Node{Group: serviceName(svc), Label: setLabel(c), ARN: c.Pattern, svc: svc})
+	b.nodes[key].count = c.Count
+	return key
+}
+
+func setLabel(c *flow.Coverage) string {
+	return fmt.Sprintf("every %s matching %s (%d known)", c.Type, c.Pattern, c.Count)
 }
 
 // lookupARN finds the inventory resource an ARN names or lies under (a
