@@ -1,0 +1,121 @@
+package plan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+)
+
+func loadFixture(t *testing.T, app string, withConfig bool) *inventory.Inventory {
+	t.Helper()
+	path := filepath.Join("..", "..", "fixtures", app, "plan.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Catalog: catalog.Default()}
+	if withConfig {
+		opts.ConfigDir = filepath.Dir(path)
+	}
+	inv, err := Load(context.Background(), path, data, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", app, err)
+	}
+	return inv
+}
+
+// Every bundled plan loads, alone and with its configuration, and gives
+// the functions Terraform planned.
+func TestBundledPlansLoad(t *testing.T) {
+	plans, _ := filepath.Glob("../../fixtures/*/plan.json")
+	if len(plans) < 9 {
+		t.Fatalf("found %d bundled plans", len(plans))
+	}
+	for _, p := range plans {
+		app := filepath.Base(filepath.Dir(p))
+		for _, withConfig := range []bool{false, true} {
+			inv := loadFixture(t, app, withConfig)
+			if inv.Source.Kind != "plan" {
+				t.Errorf("%s: kind %q", app, inv.Source.Kind)
+			}
+			managed := 0
+			for _, f := range inv.Functions {
+				if !f.External {
+					managed++
+					if strings.Contains(f.ARN, "<") {
+						t.Errorf("%s (config %v): function %s ARN %s is symbolic", app, withConfig, f.Address, f.ARN)
+					}
+				}
+			}
+			if managed == 0 {
+				t.Errorf("%s (config %v): no functions", app, withConfig)
+			}
+			for _, d := range inv.Diags {
+				if d.Severity == "error" {
+					t.Errorf("%s (config %v): %s:%d %s %s", app, withConfig, d.File, d.Line, d.Summary, d.Detail)
+				}
+			}
+		}
+	}
+}
+
+func TestPlanAlonePositionsAndReferences(t *testing.T) {
+	inv := loadFixture(t, "thumbnails", false)
+	if inv.Account != "123456789012" || inv.Region != "eu-west-1" {
+		t.Errorf("account/region %s/%s, want the plan's caller identity and provider region", inv.Account, inv.Region)
+	}
+	var fn *inventory.Function
+	for i := range inv.Functions {
+		if inv.Functions[i].Address == "aws_lambda_function.thumbnail" {
+			fn = &inv.Functions[i]
+		}
+	}
+	if fn == nil {
+		t.Fatal("thumbnail function missing")
+	}
+	if fn.ARN != "arn:aws:lambda:eu-west-1:123456789012:function:acme-photos-thumbnail" {
+		t.Errorf("ARN %s", fn.ARN)
+	}
+	if !strings.HasSuffix(fn.File, "plan.json") || fn.Line == 0 {
+		t.Errorf("position %s:%d, want a line of the plan", fn.File, fn.Line)
+	}
+	// role = aws_iam_role.thumbnail.arn is unknown in the plan; the
+	// reference resolves it.
+	if fn.Role != "arn:aws:iam::123456789012:role/acme-photos-thumbnail" {
+		t.Errorf("role %q", fn.Role)
+	}
+	if fn.DeadLetterTarget != "arn:aws:sqs:eu-west-1:123456789012:acme-photos-thumbnail-dlq" {
+		t.Errorf("dead letter %q", fn.DeadLetterTarget)
+	}
+	if len(fn.Permissions) != 1 || fn.Permissions[0].SourceARN != "arn:aws:s3:::acme-photos-uploads" {
+		t.Errorf("permissions %+v", fn.Permissions)
+	}
+	found := false
+	for _, tr := range inv.Triggers {
+		if tr.Service == "s3" && tr.FunctionARN == fn.ARN && tr.SourceARN == "arn:aws:s3:::acme-photos-uploads" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("S3 trigger not joined: %+v", inv.Triggers)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"format_version":"1.2","planned_values":{}}`: true,
+		`{"format_version":"1.0","values":{}}`:         false, // a state
+		`{"schema":1}`:                                 false,
+		`[1]`:                                          false,
+		`not json`:                                     false,
+	} {
+		if got := Detect([]byte(in)); got != want {
+			t.Errorf("Detect(%s) = %v", in, got)
+		}
+	}
+}
