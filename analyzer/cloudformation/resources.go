@@ -1,0 +1,500 @@
+package cloudformation
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
+)
+
+type resource struct {
+	id, typ string
+	node    *yaml.Node // the resource's mapping
+	props   *yaml.Node
+	state   int // 0 new, 1 translating, 2 done
+	primary *eval.Instance
+}
+
+type template struct {
+	path                       string
+	root                       *yaml.Node
+	opts                       Options
+	polTmpl                    map[string]policyTemplate
+	params                     map[string]cty.Value
+	conditions                 *yaml.Node
+	mappings                   *yaml.Node
+	globals                    *yaml.Node
+	condCache                  map[string]condResult
+	resources                  map[string]*resource
+	order                      []string
+	dec                        *terraform.Decoder
+	prov                       *eval.Provider
+	insts                      []*eval.Instance
+	region, account, partition string
+	diags                      []inventory.Diagnostic
+	outside                    []inventory.UnknownOutside
+	skipped                    map[string][]string
+}
+
+func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]policyTemplate) *template {
+	t := &template{path: path, root: root, opts: opts, polTmpl: pt, params: map[string]cty.Value{},
+		condCache: map[string]condResult{}, resources: map[string]*resource{}, dec: terraform.NewDecoder(opts.Catalog),
+		skipped: map[string][]string{}}
+	p := &eval.Provider{Key: "aws", Region: opts.Region, Account: opts.Account}
+	if p.Region == "" {
+		p.Region, p.RegionDefault = eval.DefaultRegion, true
+	}
+	if p.Account == "" {
+		p.Account, p.AccountPlaceholder = eval.PlaceholderAccount, true
+	}
+	p.Partition = eval.PartitionOf(p.Region)
+	t.prov, t.region, t.account, t.partition = p, p.Region, p.Account, p.Partition
+	t.conditions, t.mappings = get(root, "Conditions"), get(root, "Mappings")
+	t.globals = get(get(root, "Globals"), "Function")
+	if ps := get(root, "Parameters"); ps != nil && ps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(ps.Content); i += 2 {
+			name, def := ps.Content[i].Value, deref(ps.Content[i+1])
+			typ := ""
+			if tn := get(def, "Type"); tn != nil {
+				typ = tn.Value
+			}
+			var val *string
+			if d := get(def, "Default"); d != nil && d.Kind == yaml.ScalarNode {
+				s := d.Value
+				val = &s
+			}
+			if v, ok := opts.Parameters[name]; ok {
+				val = &v
+			}
+			switch {
+			case val == nil:
+				t.params[name] = t.symbol(name, "parameter "+name+" has no default and no --parameter value", ps.Content[i])
+				t.outside = append(t.outside, inventory.UnknownOutside{Address: "Parameters." + name, File: path, Line: ps.Content[i].Line,
+					Reason: "needs a value: no Default and no --parameter " + name + "=VALUE; values derived from it are symbolic (<" + name + ">)"})
+			case strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList":
+				var elems []cty.Value
+				for _, s := range strings.Split(*val, ",") {
+					elems = append(elems, cty.StringVal(strings.TrimSpace(s)))
+				}
+				t.params[name] = cty.TupleVal(elems)
+			default:
+				t.params[name] = cty.StringVal(*val)
+			}
+		}
+	}
+	if rs := get(root, "Resources"); rs != nil && rs.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(rs.Content); i += 2 {
+			id, n := rs.Content[i].Value, deref(rs.Content[i+1])
+			typ := ""
+			if tn := get(n, "Type"); tn != nil {
+				typ = tn.Value
+			}
+			if _, dup := t.resources[id]; dup {
+				t.diag(rs.Content[i], "Duplicate resource", "logical id "+id+" is defined twice; keeping the first")
+				continue
+			}
+			t.resources[id] = &resource{id: id, typ: typ, node: n, props: get(n, "Properties")}
+			t.order = append(t.order, id)
+		}
+	}
+	return t
+}
+
+func (t *template) diag(n *yaml.Node, summary, detail string) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	t.diags = append(t.diags, inventory.Diagnostic{Severity: "error", Summary: summary, Detail: detail, File: t.path, Line: line})
+}
+
+func (t *template) load() *inventory.Inventory {
+	for _, id := range t.order {
+		t.translate(t.resources[id], 0)
+	}
+	res := &eval.Result{Default: t.prov, Instances: t.insts}
+	kind := "cfn"
+	if isSAM(t.root) {
+		kind = "sam"
+	}
+	inv := t.dec.Build(res, kind, t.path)
+	inv.Diags = append(inv.Diags, t.diags...)
+	inv.Unknown = append(inv.Unknown, t.outside...)
+	types := make([]string, 0, len(t.skipped))
+	for k := range t.skipped {
+		types = append(types, k)
+	}
+	sort.Strings(types)
+	for _, k := range types {
+		inv.Skipped = append(inv.Skipped, inventory.SkippedType{Type: k, Count: len(t.skipped[k]), Addresses: t.skipped[k]})
+	}
+	return inv
+}
+
+// emit adds a Terraform-typed instance for logical id addr at node n.
+func (t *template) emit(addr, typ string, n *yaml.Node, attrs map[string]cty.Value) *eval.Instance {
+	for k, v := range attrs {
+		if v == cty.NilVal || isNoValue(v) {
+			delete(attrs, k)
+		}
+	}
+	inst := &eval.Instance{Addr: addr, Resource: &config.Resource{Mode: config.Managed, Type: typ, Name: addr, Range: t.rng(n)},
+		Provider: t.prov, Config: cty.ObjectVal(attrs)}
+	inst.Value, _ = t.dec.Value(inst)
+	t.insts = append(t.insts, inst)
+	return inst
+}
+
+// prop evaluates property name of r (cty.NilVal when absent).
+func (t *template) prop(props *yaml.Node, name string, depth int) cty.Value {
+	n := get(props, name)
+	if n == nil {
+		return cty.NilVal
+	}
+	v := t.value(n, depth)
+	if isNoValue(v) {
+		return cty.NilVal
+	}
+	return v
+}
+
+// generated is the symbol of a name CloudFormation generates.
+func (t *template) generated(id string, n *yaml.Node) cty.Value {
+	return t.symbol(id+".name", "CloudFormation generates the physical name of "+id+" at deploy time", n)
+}
+
+func (t *template) nameOr(props *yaml.Node, key, id string, n *yaml.Node, depth int) cty.Value {
+	if v := t.prop(props, key, depth); v != cty.NilVal {
+		return v
+	}
+	return t.generated(id, n)
+}
+
+// document renders a policy document value as JSON text, symbols as
+// their text.
+func (t *template) document(v cty.Value, n *yaml.Node) cty.Value {
+	if v == cty.NilVal {
+		return v
+	}
+	if u, _ := v.Unmark(); u.IsKnown() && !u.IsNull() && u.Type() == cty.String {
+		return v
+	}
+	c, ok := reason.Concretize(v)
+	if !ok {
+		return t.unknown("the policy document holds a value unknown until deploy", n)
+	}
+	b, err := ctyjson.Marshal(c, c.Type())
+	if err != nil {
+		return t.unknown("the policy document is not JSON: "+err.Error(), n)
+	}
+	return cty.StringVal(string(b))
+}
+
+func attr(v cty.Value, name string) cty.Value {
+	u, _ := v.Unmark()
+	if u == cty.NilVal || !u.IsKnown() || u.IsNull() || !u.Type().IsObjectType() || !u.Type().HasAttribute(name) {
+		return cty.NilVal
+	}
+	return u.GetAttr(name)
+}
+
+// refAttr says, per CloudFormation type, which Terraform attribute Ref
+// returns and which GetAtt attributes map to.
+var refAttr = map[string]string{
+	"AWS::Lambda::Function": "function_name", "AWS::Serverless::Function": "function_name",
+	"AWS::IAM::Role": "name", "AWS::S3::Bucket": "bucket", "AWS::SQS::Queue": "url", "AWS::SNS::Topic": "arn",
+	"AWS::DynamoDB::Table": "name", "AWS::Serverless::SimpleTable": "name", "AWS::Kinesis::Stream": "name",
+	"AWS::Events::Rule": "name", "AWS::Events::EventBus": "name", "AWS::Logs::LogGroup": "name",
+	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
+	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
+}
+
+var getAttAttr = map[string]string{
+	"Arn": "arn", "QueueName": "name", "QueueUrl": "url", "TopicName": "name", "TopicArn": "arn", "StreamArn": "stream_arn",
+	"RoleId": "unique_id", "FunctionUrl": "function_url", "KeyId": "key_id", "Name": "name",
+}
+
+func (t *template) resourceRef(r *resource, depth int) cty.Value {
+	t.translate(r, depth+1)
+	if r.primary == nil {
+		return t.symbol(r.id, "Ref "+r.id+" ("+r.typ+") is known only after deploy", r.node)
+	}
+	if a := refAttr[r.typ]; a != "" {
+		if v := attr(r.primary.Value, a); v != cty.NilVal {
+			return v
+		}
+	}
+	return t.symbol(r.id, "Ref "+r.id+" is known only after deploy", r.node)
+}
+
+func (t *template) getAtt(id, name string, n *yaml.Node, depth int) cty.Value {
+	r := t.resources[id]
+	if r == nil {
+		t.diag(n, "Unresolved reference", "Fn::GetAtt "+id+"."+name+" names no resource of the template")
+		return t.unknown("GetAtt names nothing", n)
+	}
+	t.translate(r, depth+1)
+	if r.primary != nil {
+		a := getAttAttr[name]
+		if r.typ == "AWS::Lambda::Url" && name == "FunctionUrl" {
+			a = "function_url"
+		}
+		if a != "" {
+			if v := attr(r.primary.Value, a); v != cty.NilVal {
+				if u, _ := v.Unmark(); u.IsKnown() || reasonHasSymbol(v) {
+					return v
+				}
+			}
+		}
+	}
+	return t.symbol(id+"."+name, id+"."+name+" is known only after deploy", n)
+}
+
+func reasonHasSymbol(v cty.Value) bool {
+	_, ok := reason.SymbolName(v)
+	return ok
+}
+
+// translate turns resource r (once) into Terraform-typed instances.
+func (t *template) translate(r *resource, depth int) {
+	if r.state != 0 || depth > maxDepth {
+		return
+	}
+	r.state = 1
+	defer func() { r.state = 2 }()
+	if c := get(r.node, "Condition"); c != nil {
+		if v, known := t.condition(c.Value, depth); known && !v {
+			return
+		}
+	}
+	p, n, id := r.props, r.node, r.id
+	pv := func(k string) cty.Value { return t.prop(p, k, depth) }
+	switch r.typ {
+	case "AWS::Serverless::Function":
+		t.samFunction(r, depth)
+	case "AWS::Lambda::Function":
+		r.primary = t.emit(id, "aws_lambda_function", n, t.functionAttrs(p, id, n, depth))
+	case "AWS::Lambda::Permission":
+		r.primary = t.emit(id, "aws_lambda_permission", n, map[string]cty.Value{
+			"statement_id": cty.StringVal(id), "action": pv("Action"), "function_name": pv("FunctionName"),
+			"principal": pv("Principal"), "source_arn": pv("SourceArn"), "source_account": pv("SourceAccount"),
+			"function_url_auth_type": pv("FunctionUrlAuthType"), "principal_org_id": pv("PrincipalOrgID"),
+			"event_source_token": pv("EventSourceToken")})
+	case "AWS::Lambda::EventSourceMapping":
+		r.primary = t.emit(id, "aws_lambda_event_source_mapping", n, t.esmAttrs(p, pv("FunctionName"), depth))
+	case "AWS::Lambda::Url":
+		r.primary = t.emit(id, "aws_lambda_function_url", n, map[string]cty.Value{
+			"function_name": pv("TargetFunctionArn"), "authorization_type": pv("AuthType"), "qualifier": pv("Qualifier"), "invoke_mode": pv("InvokeMode")})
+	case "AWS::Lambda::Alias":
+		r.primary = t.emit(id, "aws_lambda_alias", n, map[string]cty.Value{"name": pv("Name"), "function_name": pv("FunctionName"), "function_version": pv("FunctionVersion")})
+	case "AWS::IAM::Role":
+		t.role(id, n, p, depth)
+		r.primary = t.insts[len(t.insts)-1]
+		for _, inst := range t.insts {
+			if inst.Addr == id {
+				r.primary = inst
+			}
+		}
+	case "AWS::IAM::Policy":
+		doc := t.document(pv("PolicyDocument"), n)
+		for _, role := range elems(pv("Roles")) {
+			t.emit(id, "aws_iam_role_policy", n, map[string]cty.Value{"name": pv("PolicyName"), "role": role, "policy": doc})
+		}
+	case "AWS::IAM::ManagedPolicy":
+		r.primary = t.emit(id, "aws_iam_policy", n, map[string]cty.Value{"name": t.nameOr(p, "ManagedPolicyName", id, n, depth),
+			"path": pv("Path"), "policy": t.document(pv("PolicyDocument"), n)})
+		for _, role := range elems(pv("Roles")) {
+			t.emit(id+"Attachment", "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": role, "policy_arn": attr(r.primary.Value, "arn")})
+		}
+	case "AWS::S3::Bucket":
+		r.primary = t.emit(id, "aws_s3_bucket", n, map[string]cty.Value{"bucket": t.nameOr(p, "BucketName", id, n, depth)})
+		var fns []cty.Value
+		for _, lc := range elems(t.prop(get(p, "NotificationConfiguration"), "LambdaConfigurations", depth)) {
+			fn := map[string]cty.Value{"lambda_function_arn": attr(lc, "Function"), "events": cty.TupleVal([]cty.Value{attr(lc, "Event")})}
+			for _, rule := range elems(attr(attr(attr(lc, "Filter"), "S3Key"), "Rules")) {
+				k, _ := textOf(attr(rule, "Name"))
+				fn["filter_"+strings.ToLower(k)] = attr(rule, "Value")
+			}
+			fns = append(fns, cty.ObjectVal(nonNil(fn)))
+		}
+		if len(fns) > 0 {
+			t.emit(id+"Notification", "aws_s3_bucket_notification", n, map[string]cty.Value{"bucket": attr(r.primary.Value, "bucket"), "lambda_function": cty.TupleVal(fns)})
+		}
+	case "AWS::SQS::Queue":
+		name := t.nameOr(p, "QueueName", id, n, depth)
+		r.primary = t.emit(id, "aws_sqs_queue", n, map[string]cty.Value{"name": name, "kms_master_key_id": pv("KmsMasterKeyId"),
+			"fifo_queue": pv("FifoQueue"), "sqs_managed_sse_enabled": pv("SqsManagedSseEnabled")})
+	case "AWS::SNS::Topic":
+		r.primary = t.emit(id, "aws_sns_topic", n, map[string]cty.Value{"name": t.nameOr(p, "TopicName", id, n, depth), "kms_master_key_id": pv("KmsMasterKeyId")})
+		for i, s := range elems(pv("Subscription")) {
+			t.emit(fmt.Sprintf("%sSubscription%d", id, i), "aws_sns_topic_subscription", n, map[string]cty.Value{
+				"topic_arn": attr(r.primary.Value, "arn"), "protocol": attr(s, "Protocol"), "endpoint": attr(s, "Endpoint")})
+		}
+	case "AWS::SNS::Subscription":
+		r.primary = t.emit(id, "aws_sns_topic_subscription", n, map[string]cty.Value{"topic_arn": pv("TopicArn"), "protocol": pv("Protocol"),
+			"endpoint": pv("Endpoint"), "filter_policy": t.document(pv("FilterPolicy"), n), "filter_policy_scope": pv("FilterPolicyScope")})
+	case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":
+		attrs := map[string]cty.Value{"name": t.nameOr(p, "TableName", id, n, depth)}
+		if vt := attr(pv("StreamSpecification"), "StreamViewType"); vt != cty.NilVal {
+			attrs["stream_enabled"], attrs["stream_view_type"] = cty.True, vt
+		}
+		r.primary = t.emit(id, "aws_dynamodb_table", n, attrs)
+	case "AWS::Kinesis::Stream":
+		r.primary = t.emit(id, "aws_kinesis_stream", n, map[string]cty.Value{"name": t.nameOr(p, "Name", id, n, depth)})
+	case "AWS::Logs::LogGroup":
+		r.primary = t.emit(id, "aws_cloudwatch_log_group", n, map[string]cty.Value{"name": t.nameOr(p, "LogGroupName", id, n, depth)})
+	case "AWS::Events::EventBus":
+		r.primary = t.emit(id, "aws_cloudwatch_event_bus", n, map[string]cty.Value{"name": pv("Name")})
+	case "AWS::Events::Rule":
+		t.rule(r, id, n, pv("Name"), pv("EventBusName"), t.document(pv("EventPattern"), n), pv("ScheduleExpression"), pv("State"), depth)
+		for i, tg := range elems(pv("Targets")) {
+			tid, _ := textOf(attr(tg, "Id"))
+			if tid == "" {
+				tid = fmt.Sprint(i)
+			}
+			t.emit(id+"Target"+tid, "aws_cloudwatch_event_target", n, map[string]cty.Value{"rule": attr(r.primary.Value, "name"),
+				"event_bus_name": pv("EventBusName"), "arn": attr(tg, "Arn"), "role_arn": attr(tg, "RoleArn"), "target_id": attr(tg, "Id")})
+		}
+	case "AWS::Scheduler::Schedule":
+		tg := pv("Target")
+		r.primary = t.emit(id, "aws_scheduler_schedule", n, map[string]cty.Value{"name": t.nameOr(p, "Name", id, n, depth),
+			"schedule_expression": pv("ScheduleExpression"), "group_name": pv("GroupName"), "state": pv("State"),
+			"target": cty.TupleVal([]cty.Value{cty.ObjectVal(nonNil(map[string]cty.Value{"arn": attr(tg, "Arn"), "role_arn": attr(tg, "RoleArn")}))})})
+	case "AWS::Logs::SubscriptionFilter":
+		r.primary = t.emit(id, "aws_cloudwatch_log_subscription_filter", n, map[string]cty.Value{"name": t.nameOr(p, "FilterName", id, n, depth),
+			"log_group_name": pv("LogGroupName"), "destination_arn": pv("DestinationArn"), "filter_pattern": pv("FilterPattern"), "role_arn": pv("RoleArn")})
+	default:
+		if strings.HasPrefix(r.typ, "Custom::") || r.typ == "AWS::CloudFormation::CustomResource" {
+			// CloudFormation invokes the ServiceToken function itself, as
+			// the stack's deployment, not as a trigger.
+			if tok := pv("ServiceToken"); tok != cty.NilVal {
+				s, _ := textOf(tok)
+				t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
+					Reason: "custom resource: CloudFormation invokes " + s + " at deploy time with the deploying principal; not modelled as a trigger"})
+			}
+		}
+		t.skipped[r.typ] = append(t.skipped[r.typ], id)
+	}
+}
+
+func (t *template) rule(r *resource, id string, n *yaml.Node, name, bus, pattern, schedule, state cty.Value, depth int) {
+	if name == cty.NilVal {
+		name = t.generated(id, n)
+	}
+	r.primary = t.emit(id, "aws_cloudwatch_event_rule", n, map[string]cty.Value{"name": name, "event_bus_name": bus,
+		"event_pattern": pattern, "schedule_expression": schedule, "state": state})
+}
+
+func nonNil(m map[string]cty.Value) map[string]cty.Value {
+	for k, v := range m {
+		if v == cty.NilVal {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// elems lists a tuple's (or a single value's) elements.
+func elems(v cty.Value) []cty.Value {
+	u, _ := v.Unmark()
+	if u == cty.NilVal || !u.IsKnown() || u.IsNull() {
+		return nil
+	}
+	if u.Type().IsTupleType() || u.Type().IsListType() {
+		var out []cty.Value
+		for it := u.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			out = append(out, e)
+		}
+		return out
+	}
+	return []cty.Value{v}
+}
+
+func (t *template) functionAttrs(p *yaml.Node, id string, n *yaml.Node, depth int) map[string]cty.Value {
+	pv := func(k string) cty.Value { return t.prop(p, k, depth) }
+	a := map[string]cty.Value{"function_name": t.nameOr(p, "FunctionName", id, n, depth), "role": pv("Role"), "runtime": pv("Runtime"),
+		"handler": pv("Handler"), "memory_size": pv("MemorySize"), "timeout": pv("Timeout"), "package_type": pv("PackageType"),
+		"architectures": pv("Architectures"), "layers": pv("Layers"), "kms_key_arn": pv("KmsKeyArn"),
+		"reserved_concurrent_executions": pv("ReservedConcurrentExecutions")}
+	if vars := attr(pv("Environment"), "Variables"); vars != cty.NilVal {
+		a["environment"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"variables": vars})})
+	}
+	if dl := attr(pv("DeadLetterConfig"), "TargetArn"); dl != cty.NilVal {
+		a["dead_letter_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"target_arn": dl})})
+	}
+	if m := attr(pv("TracingConfig"), "Mode"); m != cty.NilVal {
+		a["tracing_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"mode": m})})
+	}
+	return a
+}
+
+func (t *template) esmAttrs(p *yaml.Node, fn cty.Value, depth int) map[string]cty.Value {
+	pv := func(k string) cty.Value { return t.prop(p, k, depth) }
+	a := map[string]cty.Value{"event_source_arn": pv("EventSourceArn"), "function_name": fn, "batch_size": pv("BatchSize"),
+		"starting_position": pv("StartingPosition"), "enabled": pv("Enabled"), "maximum_batching_window_in_seconds": pv("MaximumBatchingWindowInSeconds"),
+		"parallelization_factor": pv("ParallelizationFactor"), "maximum_retry_attempts": pv("MaximumRetryAttempts"),
+		"bisect_batch_on_function_error": pv("BisectBatchOnFunctionError"), "function_response_types": pv("FunctionResponseTypes")}
+	if a["event_source_arn"] == cty.NilVal {
+		a["event_source_arn"] = pv("Queue")
+		if a["event_source_arn"] == cty.NilVal {
+			a["event_source_arn"] = pv("Stream")
+		}
+	}
+	if fc := pv("FilterCriteria"); fc != cty.NilVal {
+		var filters []cty.Value
+		for _, f := range elems(attr(fc, "Filters")) {
+			filters = append(filters, cty.ObjectVal(map[string]cty.Value{"pattern": t.document(attr(f, "Pattern"), p)}))
+		}
+		if len(filters) > 0 {
+			a["filter_criteria"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"filter": cty.TupleVal(filters)})})
+		}
+	}
+	if d := attr(attr(pv("DestinationConfig"), "OnFailure"), "Destination"); d != cty.NilVal {
+		a["destination_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"on_failure": cty.TupleVal([]cty.Value{
+			cty.ObjectVal(map[string]cty.Value{"destination_arn": d})})})})
+	}
+	if mc := attr(pv("ScalingConfig"), "MaximumConcurrency"); mc != cty.NilVal {
+		a["scaling_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"maximum_concurrency": mc})})
+	}
+	return a
+}
+
+func (t *template) role(id string, n, p *yaml.Node, depth int) *eval.Instance {
+	pv := func(k string) cty.Value { return t.prop(p, k, depth) }
+	r := t.emit(id, "aws_iam_role", n, map[string]cty.Value{"name": t.nameOr(p, "RoleName", id, n, depth), "path": pv("Path"),
+		"assume_role_policy": t.document(pv("AssumeRolePolicyDocument"), n), "permissions_boundary": pv("PermissionsBoundary"),
+		"max_session_duration": pv("MaxSessionDuration")})
+	name := attr(r.Value, "name")
+	for i, pol := range elems(pv("Policies")) {
+		pn := attr(pol, "PolicyName")
+		if pn == cty.NilVal {
+			pn = cty.StringVal(fmt.Sprintf("%sPolicy%d", id, i))
+		}
+		t.emit(id, "aws_iam_role_policy", n, map[string]cty.Value{"name": pn, "role": name, "policy": t.document(attr(pol, "PolicyDocument"), n)})
+	}
+	for _, arn := range elems(pv("ManagedPolicyArns")) {
+		t.emit(id, "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": name, "policy_arn": arn})
+	}
+	return r
+}
+
+// statement helpers for generated roles.
+func trust(service string) cty.Value {
+	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": service}}}})
+	return cty.StringVal(string(b))
+}
+
+var _ = hcl.Range{}
