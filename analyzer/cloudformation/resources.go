@@ -299,23 +299,17 @@ func (t *template) translate(r *resource, depth int) {
 	case "AWS::Lambda::Alias":
 		r.primary = t.emit(id, "aws_lambda_alias", n, map[string]cty.Value{"name": pv("Name"), "function_name": pv("FunctionName"), "function_version": pv("FunctionVersion")})
 	case "AWS::IAM::Role":
-		t.role(id, n, p, depth)
-		r.primary = t.insts[len(t.insts)-1]
-		for _, inst := range t.insts {
-			if inst.Addr == id {
-				r.primary = inst
-			}
-		}
+		r.primary = t.role(id, n, p, depth)
 	case "AWS::IAM::Policy":
 		doc := t.document(pv("PolicyDocument"), n)
-		for _, role := range elems(pv("Roles")) {
-			t.emit(id, "aws_iam_role_policy", n, map[string]cty.Value{"name": pv("PolicyName"), "role": role, "policy": doc})
+		for i, role := range elems(pv("Roles")) {
+			t.emit(fmt.Sprintf("%s.Roles[%d]", id, i), "aws_iam_role_policy", n, map[string]cty.Value{"name": pv("PolicyName"), "role": role, "policy": doc})
 		}
 	case "AWS::IAM::ManagedPolicy":
 		r.primary = t.emit(id, "aws_iam_policy", n, map[string]cty.Value{"name": t.nameOr(p, "ManagedPolicyName", id, n, depth),
 			"path": pv("Path"), "policy": t.document(pv("PolicyDocument"), n)})
-		for _, role := range elems(pv("Roles")) {
-			t.emit(id+"Attachment", "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": role, "policy_arn": attr(r.primary.Value, "arn")})
+		for i, role := range elems(pv("Roles")) {
+			t.emit(fmt.Sprintf("%s.Roles[%d]", id, i), "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": role, "policy_arn": attr(r.primary.Value, "arn")})
 		}
 	case "AWS::S3::Bucket":
 		r.primary = t.emit(id, "aws_s3_bucket", n, map[string]cty.Value{"bucket": t.nameOr(p, "BucketName", id, n, depth)})
@@ -482,10 +476,10 @@ func (t *template) role(id string, n, p *yaml.Node, depth int) *eval.Instance {
 		if pn == cty.NilVal {
 			pn = cty.StringVal(fmt.Sprintf("%sPolicy%d", id, i))
 		}
-		t.emit(id, "aws_iam_role_policy", n, map[string]cty.Value{"name": pn, "role": name, "policy": t.document(attr(pol, "PolicyDocument"), n)})
+		t.emit(fmt.Sprintf("%s.Policies[%d]", id, i), "aws_iam_role_policy", n, map[string]cty.Value{"name": pn, "role": name, "policy": t.document(attr(pol, "PolicyDocument"), n)})
 	}
-	for _, arn := range elems(pv("ManagedPolicyArns")) {
-		t.emit(id, "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": name, "policy_arn": arn})
+	for i, arn := range elems(pv("ManagedPolicyArns")) {
+		t.emit(fmt.Sprintf("%s.ManagedPolicyArns[%d]", id, i), "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": name, "policy_arn": arn})
 	}
 	return r
 }

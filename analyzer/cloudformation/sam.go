@@ -103,8 +103,8 @@ func (t *template) samFunction(r *resource, depth int) {
 			"permissions_boundary": pv("PermissionsBoundary")})
 		roleName = attr(role.Value, "name")
 		attrs["role"] = attr(role.Value, "arn")
-		for _, m := range managed {
-			t.emit(rid, "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": roleName,
+		for i, m := range managed {
+			t.emit(fmt.Sprintf("%s.ManagedPolicyArns[%d]", rid, i), "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": roleName,
 				"policy_arn": cty.StringVal("arn:" + t.partition + ":iam::aws:policy/" + m)})
 		}
 		t.samPolicies(rid, roleName, get(p, "Policies"), depth)
@@ -193,7 +193,7 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 			rr := t.emit(rid, "aws_iam_role", n, map[string]cty.Value{"name": t.generated(rid, n), "assume_role_policy": trust("scheduler.amazonaws.com")})
 			doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow",
 				"Action": "lambda:InvokeFunction", "Resource": mustText(target)}}})
-			t.emit(rid, "aws_iam_role_policy", n, map[string]cty.Value{"name": cty.StringVal(addr + "LambdaPolicy"), "role": attr(rr.Value, "name"), "policy": cty.StringVal(string(doc))})
+			t.emit(rid+".Policies[0]", "aws_iam_role_policy", n, map[string]cty.Value{"name": cty.StringVal(addr + "LambdaPolicy"), "role": attr(rr.Value, "name"), "policy": cty.StringVal(string(doc))})
 			role = attr(rr.Value, "arn")
 		}
 		t.emit(addr, "aws_scheduler_schedule", n, map[string]cty.Value{"name": t.nameOr(e.props, "Name", addr, n, depth),
@@ -239,11 +239,11 @@ func (t *template) samPolicies(rid string, role cty.Value, n *yaml.Node, depth i
 			if !strings.HasPrefix(s, "arn:") {
 				s = "arn:" + t.partition + ":iam::aws:policy/" + s
 			}
-			t.emit(rid, "aws_iam_role_policy_attachment", it, map[string]cty.Value{"role": role, "policy_arn": cty.StringVal(s)})
+			t.emit(fmt.Sprintf("%s.Policies[%d]", rid, i), "aws_iam_role_policy_attachment", it, map[string]cty.Value{"role": role, "policy_arn": cty.StringVal(s)})
 			continue
 		}
 		if get(it, "Statement") != nil {
-			t.emit(rid, "aws_iam_role_policy", it, map[string]cty.Value{"name": name, "role": role, "policy": t.document(t.value(it, depth), it)})
+			t.emit(fmt.Sprintf("%s.Policies[%d]", rid, i), "aws_iam_role_policy", it, map[string]cty.Value{"name": name, "role": role, "policy": t.document(t.value(it, depth), it)})
 			continue
 		}
 		if it.Kind == yaml.MappingNode && len(it.Content) == 2 {
@@ -254,7 +254,7 @@ func (t *template) samPolicies(rid string, role cty.Value, n *yaml.Node, depth i
 				continue
 			}
 			doc := t.expandTemplate(pt, deref(it.Content[1]), it, depth)
-			t.emit(rid, "aws_iam_role_policy", it, map[string]cty.Value{"name": name, "role": role, "policy": doc})
+			t.emit(fmt.Sprintf("%s.Policies[%d]", rid, i), "aws_iam_role_policy", it, map[string]cty.Value{"name": name, "role": role, "policy": doc})
 		}
 	}
 }
