@@ -471,15 +471,21 @@ func (t *template) role(id string, n, p *yaml.Node, depth int) *eval.Instance {
 		"assume_role_policy": t.document(pv("AssumeRolePolicyDocument"), n), "permissions_boundary": pv("PermissionsBoundary"),
 		"max_session_duration": pv("MaxSessionDuration")})
 	name := attr(r.Value, "name")
+	at := func(key string, i int) *yaml.Node {
+		if l := get(p, key); l != nil && l.Kind == yaml.SequenceNode && i < len(l.Content) {
+			return l.Content[i]
+		}
+		return n
+	}
 	for i, pol := range elems(pv("Policies")) {
 		pn := attr(pol, "PolicyName")
 		if pn == cty.NilVal {
 			pn = cty.StringVal(fmt.Sprintf("%sPolicy%d", id, i))
 		}
-		t.emit(fmt.Sprintf("%s.Policies[%d]", id, i), "aws_iam_role_policy", n, map[string]cty.Value{"name": pn, "role": name, "policy": t.document(attr(pol, "PolicyDocument"), n)})
+		t.emit(fmt.Sprintf("%s.Policies[%d]", id, i), "aws_iam_role_policy", at("Policies", i), map[string]cty.Value{"name": pn, "role": name, "policy": t.document(attr(pol, "PolicyDocument"), n)})
 	}
 	for i, arn := range elems(pv("ManagedPolicyArns")) {
-		t.emit(fmt.Sprintf("%s.ManagedPolicyArns[%d]", id, i), "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": name, "policy_arn": arn})
+		t.emit(fmt.Sprintf("%s.ManagedPolicyArns[%d]", id, i), "aws_iam_role_policy_attachment", at("ManagedPolicyArns", i), map[string]cty.Value{"role": name, "policy_arn": arn})
 	}
 	return r
 }
