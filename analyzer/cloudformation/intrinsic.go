@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -201,6 +202,8 @@ func (t *template) call(fn string, arg *yaml.Node, n *yaml.Node, depth int) cty.
 	case "Fn::ImportValue":
 		name := t.value(arg, depth)
 		if s, ok := textOf(name); ok {
+			t.outside = append(t.outside, inventory.UnknownOutside{Address: "ImportValue " + s, File: t.path, Line: n.Line,
+				Reason: "exported by another stack; known only at deploy time, written <ImportValue:" + s + "> wherever it is used"})
 			return t.symbol("ImportValue:"+s, "imported from the export "+s+" of another stack", n)
 		}
 		return t.unknown("imported from another stack", n)

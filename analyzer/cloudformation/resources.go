@@ -21,6 +21,7 @@ import (
 type resource struct {
 	id, typ string
 	node    *yaml.Node // the resource's mapping
+	key     *yaml.Node // its logical id, where items point
 	props   *yaml.Node
 	state   int // 0 new, 1 translating, 2 done
 	primary *eval.Instance
@@ -104,7 +105,7 @@ func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]polic
 				t.diag(rs.Content[i], "Duplicate resource", "logical id "+id+" is defined twice; keeping the first")
 				continue
 			}
-			t.resources[id] = &resource{id: id, typ: typ, node: n, props: get(n, "Properties")}
+			t.resources[id] = &resource{id: id, typ: typ, node: n, key: rs.Content[i], props: get(n, "Properties")}
 			t.order = append(t.order, id)
 		}
 	}
@@ -278,7 +279,7 @@ func (t *template) translate(r *resource, depth int) {
 			return
 		}
 	}
-	p, n, id := r.props, r.node, r.id
+	p, n, id := r.props, r.key, r.id
 	pv := func(k string) cty.Value { return t.prop(p, k, depth) }
 	switch r.typ {
 	case "AWS::Serverless::Function":

@@ -56,7 +56,7 @@ func (t *template) withGlobals(p *yaml.Node) *yaml.Node {
 // does: the function, its generated role (<Id>Role), alias, URL and, per
 // event, the permission, subscription, rule or mapping.
 func (t *template) samFunction(r *resource, depth int) {
-	id, n := r.id, r.node
+	id, n := r.id, r.key
 	p := t.withGlobals(r.props)
 	pv := func(k string) cty.Value { return t.prop(p, k, depth) }
 	attrs := t.functionAttrs(p, id, n, depth)
@@ -237,7 +237,14 @@ func (t *template) samPolicies(rid string, role cty.Value, n *yaml.Node, depth i
 				continue
 			}
 			if !strings.HasPrefix(s, "arn:") {
-				s = "arn:" + t.partition + ":iam::aws:policy/" + s
+				// A name is an AWS managed policy, wherever its path is.
+				arn := "arn:" + t.partition + ":iam::aws:policy/" + s
+				if t.opts.Catalog != nil {
+					if mp, ok := t.opts.Catalog.ManagedPolicy(s); ok && mp.ARN != "" {
+						arn = strings.Replace(mp.ARN, "arn:aws:", "arn:"+t.partition+":", 1)
+					}
+				}
+				s = arn
 			}
 			t.emit(fmt.Sprintf("%s.Policies[%d]", rid, i), "aws_iam_role_policy_attachment", it, map[string]cty.Value{"role": role, "policy_arn": cty.StringVal(s)})
 			continue
