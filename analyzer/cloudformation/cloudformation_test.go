@@ -338,7 +338,7 @@ parameter_overrides = "Env=other"
 
 func TestDetect(t *testing.T) {
 	for src, want := range map[string]bool{
-		"Resources:\n  X:\n    Type: AWS::SQS::Queue\n": true,
+		"Resources:\n  X:\n    Type: AWS::SQS::Queue\n":            true,
 		`{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}`: true,
 		"Transform: AWS::Serverless-2016-10-31\nResources: {}\n":   true,
 		`{"schema":1}`: false,
