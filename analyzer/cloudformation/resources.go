@@ -286,6 +286,7 @@ func (t *template) translate(r *resource, depth int) {
 		t.samFunction(r, depth)
 	case "AWS::Lambda::Function":
 		r.primary = t.emit(id, "aws_lambda_function", n, t.functionAttrs(p, id, n, depth))
+		t.recursion(r.primary, p, n, depth)
 	case "AWS::Lambda::Permission":
 		r.primary = t.emit(id, "aws_lambda_permission", n, map[string]cty.Value{
 			"statement_id": cty.StringVal(id), "action": pv("Action"), "function_name": pv("FunctionName"),
@@ -380,6 +381,15 @@ func (t *template) translate(r *resource, depth int) {
 			}
 		}
 		t.skipped[r.typ] = append(t.skipped[r.typ], id)
+	}
+}
+
+// recursion adds the function's recursive loop setting, as Terraform's
+// separate recursion config resource carries it.
+func (t *template) recursion(fn *eval.Instance, p, n *yaml.Node, depth int) {
+	if v := t.prop(p, "RecursiveLoop", depth); v != cty.NilVal {
+		t.emit(fn.Addr+".RecursiveLoop", "aws_lambda_function_recursion_config", n, map[string]cty.Value{
+			"function_name": attr(fn.Value, "function_name"), "recursive_loop": v})
 	}
 }
 

@@ -111,6 +111,7 @@ func (t *template) samFunction(r *resource, depth int) {
 	}
 	fn := t.emit(id, "aws_lambda_function", n, attrs)
 	r.primary = fn
+	t.recursion(fn, p, n, depth)
 	target := attr(fn.Value, "arn")
 	if alias != "" {
 		a := t.emit(id+"Alias"+alias, "aws_lambda_alias", n, map[string]cty.Value{"name": cty.StringVal(alias),
