@@ -238,7 +238,13 @@ Resources:
             Events: [s3:ObjectCreated:*]
         Http:
           Type: Api
-          Properties: {Path: /x, Method: get}
+          Properties: {Path: "/items/{id}", Method: get}
+        Public:
+          Type: HttpApi
+          Properties: {Path: /open, Method: post}
+        Pool:
+          Type: Cognito
+          Properties: {UserPool: x, Trigger: PreSignUp}
 `
 
 func TestSAMFunction(t *testing.T) {
@@ -298,12 +304,27 @@ func TestSAMFunction(t *testing.T) {
 			t.Errorf("%s trigger targets qualifier %q, want the alias", s, q)
 		}
 	}
-	api := false
-	for _, u := range inv.Unknown {
-		api = api || (u.Address == "WorkerHttp" && strings.Contains(u.Reason, "Api"))
+	var rest, http string
+	for _, tr := range inv.Triggers {
+		switch tr.Service {
+		case "apigateway":
+			rest = tr.SourceARN + " " + strings.Join(tr.Events, ",")
+		case "apigatewayv2":
+			http = tr.SourceARN + " " + strings.Join(tr.Events, ",")
+		}
 	}
-	if !api {
-		t.Errorf("unmodelled Api event not reported: %+v", inv.Unknown)
+	if rest != "arn:aws:execute-api:eu-west-1:111122223333:<ServerlessRestApi.id>/Prod/GET/items/{id} GET /items/{id}" {
+		t.Errorf("implicit REST API trigger: %q", rest)
+	}
+	if http != "arn:aws:execute-api:eu-west-1:111122223333:<ServerlessHttpApi.id>/$default/POST/open POST /open" {
+		t.Errorf("implicit HTTP API trigger: %q", http)
+	}
+	pool := false
+	for _, u := range inv.Unknown {
+		pool = pool || (u.Address == "WorkerPool" && strings.Contains(u.Reason, "Cognito"))
+	}
+	if !pool {
+		t.Errorf("unmodelled event type not reported: %+v", inv.Unknown)
 	}
 }
 

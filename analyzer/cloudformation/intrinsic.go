@@ -358,6 +358,9 @@ func (t *template) ref(name string, n *yaml.Node, depth int) cty.Value {
 	if r := t.resources[name]; r != nil {
 		return t.resourceRef(r, depth)
 	}
+	if v, ok := t.generatedRef(name, "", depth); ok {
+		return v
+	}
 	t.diag(n, "Unresolved reference", fmt.Sprintf("Ref %s names no parameter or resource of the template", name))
 	return t.unknown("Ref "+name+" names nothing in the template", n)
 }

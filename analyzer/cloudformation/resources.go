@@ -46,12 +46,17 @@ type template struct {
 	diags                      []inventory.Diagnostic
 	outside                    []inventory.UnknownOutside
 	skipped                    map[string][]string
+	rest                       map[string]*restAPI
+	http                       map[string]*httpAPI
+	// gen holds what Ref and GetAtt see of resources SAM generates
+	// (<Function>Role, <Function>Alias<Name>, <Function>.Alias).
+	gen map[string]map[string]cty.Value
 }
 
 func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]policyTemplate) *template {
 	t := &template{path: path, root: root, opts: opts, polTmpl: pt, params: map[string]cty.Value{},
 		condCache: map[string]condResult{}, resources: map[string]*resource{}, dec: terraform.NewDecoder(opts.Catalog),
-		skipped: map[string][]string{}}
+		skipped: map[string][]string{}, gen: map[string]map[string]cty.Value{}}
 	p := &eval.Provider{Key: "aws", Region: opts.Region, Account: opts.Account}
 	if p.Region == "" {
 		p.Region, p.RegionDefault = eval.DefaultRegion, true
@@ -219,11 +224,13 @@ var refAttr = map[string]string{
 	"AWS::Events::Rule": "name", "AWS::Events::EventBus": "name", "AWS::Logs::LogGroup": "name",
 	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
+	"AWS::Serverless::Api": "id", "AWS::ApiGateway::RestApi": "id", "AWS::Serverless::HttpApi": "id", "AWS::ApiGatewayV2::Api": "id",
 }
 
 var getAttAttr = map[string]string{
 	"Arn": "arn", "QueueName": "name", "QueueUrl": "url", "TopicName": "name", "TopicArn": "arn", "StreamArn": "stream_arn",
 	"RoleId": "unique_id", "FunctionUrl": "function_url", "KeyId": "key_id", "Name": "name",
+	"RootResourceId": "root_resource_id", "ApiEndpoint": "api_endpoint", "ApiId": "id",
 }
 
 func (t *template) resourceRef(r *resource, depth int) cty.Value {
@@ -242,6 +249,9 @@ func (t *template) resourceRef(r *resource, depth int) cty.Value {
 func (t *template) getAtt(id, name string, n *yaml.Node, depth int) cty.Value {
 	r := t.resources[id]
 	if r == nil {
+		if v, ok := t.generatedRef(id, name, depth); ok {
+			return v
+		}
 		t.diag(n, "Unresolved reference", "Fn::GetAtt "+id+"."+name+" names no resource of the template")
 		return t.unknown("GetAtt names nothing", n)
 	}
@@ -284,6 +294,10 @@ func (t *template) translate(r *resource, depth int) {
 	switch r.typ {
 	case "AWS::Serverless::Function":
 		t.samFunction(r, depth)
+	case "AWS::Serverless::Api", "AWS::ApiGateway::RestApi":
+		r.primary = t.restAPI(id, depth).inst
+	case "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api":
+		r.primary = t.httpAPI(id, depth).inst
 	case "AWS::Lambda::Function":
 		r.primary = t.emit(id, "aws_lambda_function", n, t.functionAttrs(p, id, n, depth))
 		t.recursion(r.primary, p, n, depth)

@@ -103,6 +103,7 @@ func (t *template) samFunction(r *resource, depth int) {
 			"permissions_boundary": pv("PermissionsBoundary")})
 		roleName = attr(role.Value, "name")
 		attrs["role"] = attr(role.Value, "arn")
+		t.gen[rid] = map[string]cty.Value{"": roleName, "Arn": attr(role.Value, "arn")}
 		for i, m := range managed {
 			t.emit(fmt.Sprintf("%s.ManagedPolicyArns[%d]", rid, i), "aws_iam_role_policy_attachment", n, map[string]cty.Value{"role": roleName,
 				"policy_arn": cty.StringVal("arn:" + t.partition + ":iam::aws:policy/" + m)})
@@ -117,7 +118,10 @@ func (t *template) samFunction(r *resource, depth int) {
 		a := t.emit(id+"Alias"+alias, "aws_lambda_alias", n, map[string]cty.Value{"name": cty.StringVal(alias),
 			"function_name": attr(fn.Value, "function_name"), "function_version": attr(fn.Value, "version")})
 		target = attr(a.Value, "arn")
+		t.gen[id+"Alias"+alnum(alias)] = map[string]cty.Value{"": target}
+		t.gen[id+".Alias"] = map[string]cty.Value{"": target}
 	}
+	t.gen[id+".Version"] = map[string]cty.Value{"": attr(fn.Value, "version")}
 	if u := get(p, "FunctionUrlConfig"); u != nil {
 		auth := t.prop(u, "AuthType", depth)
 		ua := map[string]cty.Value{"function_name": attr(fn.Value, "function_name"), "authorization_type": auth, "invoke_mode": t.prop(u, "InvokeMode", depth)}
@@ -171,8 +175,32 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 		t.emit(addr, "aws_sns_topic_subscription", n, map[string]cty.Value{"topic_arn": topic, "protocol": cty.StringVal("lambda"),
 			"endpoint": target, "filter_policy": t.document(pv("FilterPolicy"), n), "filter_policy_scope": pv("FilterPolicyScope"),
 			"region": pv("Region")})
-	case "SQS", "Kinesis", "DynamoDB":
-		t.emit(addr, "aws_lambda_event_source_mapping", n, t.esmAttrs(e.props, target, depth))
+	case "SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "DocumentDB", "SelfManagedKafka":
+		a := t.esmAttrs(e.props, target, depth)
+		for _, k := range []string{"Broker", "Cluster"} {
+			if v := pv(k); v != cty.NilVal {
+				a["event_source_arn"] = v
+			}
+		}
+		a["topics"], a["queues"] = pv("Topics"), pv("Queues")
+		if e.typ == "SelfManagedKafka" {
+			a["self_managed_event_source"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+				"endpoints": cty.ObjectVal(map[string]cty.Value{"KAFKA_BOOTSTRAP_SERVERS": t.concat(elems(pv("KafkaBootstrapServers")), ",", n)})})})
+		}
+		if e.typ == "DocumentDB" {
+			a["document_db_event_source_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(nonNil(map[string]cty.Value{
+				"database_name": pv("DatabaseName"), "collection_name": pv("CollectionName")}))})
+		}
+		t.emit(addr, "aws_lambda_event_source_mapping", n, a)
+	case "Api":
+		t.apiEvent(addr, e, target, depth)
+	case "HttpApi":
+		t.httpEvent(addr, e, target, depth)
+	case "IoTRule":
+		name := t.symbol(addr+".name", "SAM names the topic rule at deploy time", n)
+		rule := t.emit(addr, "aws_iot_topic_rule", n, map[string]cty.Value{"name": name, "sql": pv("Sql"), "enabled": cty.True,
+			"sql_version": pv("AwsIotSqlVersion"), "lambda": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"function_arn": target})})})
+		t.permission(addr+"Permission", "iot.amazonaws.com", target, attr(rule.Value, "arn"), n, true)
 	case "Schedule", "CloudWatchEvent", "EventBridgeRule":
 		r := &resource{id: addr, node: n}
 		name := pv("Name")
@@ -309,4 +337,34 @@ func setLines(n *yaml.Node, line int) {
 	for _, c := range n.Content {
 		setLines(c, line)
 	}
+}
+
+func alnum(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// generatedRef resolves Ref (attr "") or GetAtt of a resource SAM
+// generates, translating the functions that could have made it.
+func (t *template) generatedRef(name, attrName string, depth int) (cty.Value, bool) {
+	if g, ok := t.gen[name]; ok {
+		v, ok := g[attrName]
+		return v, ok && v != cty.NilVal
+	}
+	for _, id := range t.order {
+		r := t.resources[id]
+		if r.typ == "AWS::Serverless::Function" && strings.HasPrefix(name, id) && r.state == 0 {
+			t.translate(r, depth+1)
+		}
+	}
+	if g, ok := t.gen[name]; ok {
+		v, ok := g[attrName]
+		return v, ok && v != cty.NilVal
+	}
+	return cty.NilVal, false
 }
