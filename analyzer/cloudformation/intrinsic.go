@@ -175,7 +175,7 @@ func (t *template) call(fn string, arg *yaml.Node, n *yaml.Node, depth int) cty.
 		}
 	case "Fn::If":
 		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 3 {
-			c, known := t.condition(arg.Content[0].Value, depth)
+			c, known := t.condition(arg.Content[0].Value, arg.Content[0], depth)
 			if !known {
 				return t.unknown("condition "+arg.Content[0].Value+" depends on a value unknown until deploy", n)
 			}
@@ -367,7 +367,7 @@ func (t *template) ref(name string, n *yaml.Node, depth int) cty.Value {
 
 // condition evaluates a named condition; known is false when it depends
 // on something unknown.
-func (t *template) condition(name string, depth int) (val, known bool) {
+func (t *template) condition(name string, at *yaml.Node, depth int) (val, known bool) {
 	if c, ok := t.condCache[name]; ok {
 		return c.val, c.known
 	}
@@ -377,7 +377,7 @@ func (t *template) condition(name string, depth int) (val, known bool) {
 	t.condCache[name] = condResult{} // a cycle reads as unknown
 	node := get(t.conditions, name)
 	if node == nil {
-		t.diag(t.conditions, "Unknown condition", "condition "+name+" is not defined in Conditions")
+		t.diag(at, "Unknown condition", "condition "+name+" is not defined in Conditions")
 		return false, false
 	}
 	v, k := t.condNode(node, depth+1)
@@ -398,7 +398,7 @@ func (t *template) condNode(n *yaml.Node, depth int) (bool, bool) {
 	}
 	switch fn {
 	case "Condition":
-		return t.condition(arg.Value, depth+1)
+		return t.condition(arg.Value, arg, depth+1)
 	case "Fn::Equals":
 		if len(arg.Content) != 2 {
 			return false, false

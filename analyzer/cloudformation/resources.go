@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -204,6 +205,16 @@ func (t *template) document(v cty.Value, n *yaml.Node) cty.Value {
 	if err != nil {
 		return t.unknown("the policy document is not JSON: "+err.Error(), n)
 	}
+	// Written as AWS stores it: no HTML escaping of <, > and &.
+	var doc any
+	if json.Unmarshal(b, &doc) == nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(doc) == nil {
+			b = bytes.TrimSpace(buf.Bytes())
+		}
+	}
 	return cty.StringVal(string(b))
 }
 
@@ -285,7 +296,7 @@ func (t *template) translate(r *resource, depth int) {
 	r.state = 1
 	defer func() { r.state = 2 }()
 	if c := get(r.node, "Condition"); c != nil {
-		if v, known := t.condition(c.Value, depth); known && !v {
+		if v, known := t.condition(c.Value, c, depth); known && !v {
 			return
 		}
 	}
@@ -312,6 +323,8 @@ func (t *template) translate(r *resource, depth int) {
 	case "AWS::Lambda::Url":
 		r.primary = t.emit(id, "aws_lambda_function_url", n, map[string]cty.Value{
 			"function_name": pv("TargetFunctionArn"), "authorization_type": pv("AuthType"), "qualifier": pv("Qualifier"), "invoke_mode": pv("InvokeMode")})
+	case "AWS::Lambda::EventInvokeConfig":
+		r.primary = t.emit(id, "aws_lambda_function_event_invoke_config", n, t.invokeConfig(pv("FunctionName"), pv("Qualifier"), p, depth))
 	case "AWS::Lambda::Alias":
 		r.primary = t.emit(id, "aws_lambda_alias", n, map[string]cty.Value{"name": pv("Name"), "function_name": pv("FunctionName"), "function_version": pv("FunctionVersion")})
 	case "AWS::IAM::Role":
@@ -344,7 +357,25 @@ func (t *template) translate(r *resource, depth int) {
 	case "AWS::SQS::Queue":
 		name := t.nameOr(p, "QueueName", id, n, depth)
 		r.primary = t.emit(id, "aws_sqs_queue", n, map[string]cty.Value{"name": name, "kms_master_key_id": pv("KmsMasterKeyId"),
-			"fifo_queue": pv("FifoQueue"), "sqs_managed_sse_enabled": pv("SqsManagedSseEnabled")})
+			"fifo_queue": pv("FifoQueue"), "sqs_managed_sse_enabled": pv("SqsManagedSseEnabled"), "redrive_policy": t.document(pv("RedrivePolicy"), n),
+			"visibility_timeout_seconds": pv("VisibilityTimeout")})
+	case "AWS::SQS::QueuePolicy":
+		doc := t.document(pv("PolicyDocument"), n)
+		for i, q := range elems(pv("Queues")) {
+			t.emit(fmt.Sprintf("%s.Queues[%d]", id, i), "aws_sqs_queue_policy", n, map[string]cty.Value{"queue_url": q, "policy": doc})
+		}
+	case "AWS::SNS::TopicPolicy":
+		doc := t.document(pv("PolicyDocument"), n)
+		for i, tp := range elems(pv("Topics")) {
+			t.emit(fmt.Sprintf("%s.Topics[%d]", id, i), "aws_sns_topic_policy", n, map[string]cty.Value{"arn": tp, "policy": doc})
+		}
+	case "AWS::S3::BucketPolicy":
+		r.primary = t.emit(id, "aws_s3_bucket_policy", n, map[string]cty.Value{"bucket": pv("Bucket"), "policy": t.document(pv("PolicyDocument"), n)})
+	case "AWS::KMS::Key":
+		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
+			"enable_key_rotation": pv("EnableKeyRotation")})
+	case "AWS::KMS::Alias":
+		r.primary = t.emit(id, "aws_kms_alias", n, map[string]cty.Value{"name": pv("AliasName"), "target_key_id": pv("TargetKeyId")})
 	case "AWS::SNS::Topic":
 		r.primary = t.emit(id, "aws_sns_topic", n, map[string]cty.Value{"name": t.nameOr(p, "TopicName", id, n, depth), "kms_master_key_id": pv("KmsMasterKeyId")})
 		for i, s := range elems(pv("Subscription")) {
@@ -396,6 +427,23 @@ func (t *template) translate(r *resource, depth int) {
 		}
 		t.skipped[r.typ] = append(t.skipped[r.typ], id)
 	}
+}
+
+// invokeConfig is an asynchronous invocation configuration's attributes.
+func (t *template) invokeConfig(fn, qualifier cty.Value, p *yaml.Node, depth int) map[string]cty.Value {
+	a := map[string]cty.Value{"function_name": fn, "qualifier": qualifier,
+		"maximum_event_age_in_seconds": t.prop(p, "MaximumEventAgeInSeconds", depth), "maximum_retry_attempts": t.prop(p, "MaximumRetryAttempts", depth)}
+	dc := t.prop(p, "DestinationConfig", depth)
+	dest := map[string]cty.Value{}
+	for key, tf := range map[string]string{"OnSuccess": "on_success", "OnFailure": "on_failure"} {
+		if d := attr(attr(dc, key), "Destination"); d != cty.NilVal {
+			dest[tf] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"destination": d})})
+		}
+	}
+	if len(dest) > 0 {
+		a["destination_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(dest)})
+	}
+	return a
 }
 
 // recursion adds the function's recursive loop setting, as Terraform's

@@ -122,6 +122,13 @@ func (t *template) samFunction(r *resource, depth int) {
 		t.gen[id+".Alias"] = map[string]cty.Value{"": target}
 	}
 	t.gen[id+".Version"] = map[string]cty.Value{"": attr(fn.Value, "version")}
+	if ic := get(p, "EventInvokeConfig"); ic != nil {
+		q := cty.StringVal("$LATEST")
+		if alias != "" {
+			q = cty.StringVal(alias)
+		}
+		t.emit(id+"EventInvokeConfig", "aws_lambda_function_event_invoke_config", ic, t.invokeConfig(attr(fn.Value, "function_name"), q, ic, depth))
+	}
 	if u := get(p, "FunctionUrlConfig"); u != nil {
 		auth := t.prop(u, "AuthType", depth)
 		ua := map[string]cty.Value{"function_name": attr(fn.Value, "function_name"), "authorization_type": auth, "invoke_mode": t.prop(u, "InvokeMode", depth)}
@@ -204,6 +211,9 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 	case "Schedule", "CloudWatchEvent", "EventBridgeRule":
 		r := &resource{id: addr, node: n}
 		name := pv("Name")
+		if name == cty.NilVal {
+			name = pv("RuleName")
+		}
 		schedule, pattern := pv("Schedule"), t.document(pv("Pattern"), n)
 		state := pv("State")
 		if en := pv("Enabled"); en != cty.NilVal && state == cty.NilVal {
@@ -227,7 +237,8 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 		}
 		t.emit(addr, "aws_scheduler_schedule", n, map[string]cty.Value{"name": t.nameOr(e.props, "Name", addr, n, depth),
 			"schedule_expression": pv("ScheduleExpression"), "group_name": pv("GroupName"), "state": pv("State"),
-			"target": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"arn": target, "role_arn": role})})})
+			"schedule_expression_timezone": pv("ScheduleExpressionTimezone"),
+			"target":                       cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"arn": target, "role_arn": role})})})
 	case "CloudWatchLogs":
 		lg := pv("LogGroupName")
 		lgARN := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":logs:" + t.region + ":" + t.account + ":log-group:"), lg, cty.StringVal(":*")}, "", n)
