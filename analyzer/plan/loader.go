@@ -309,9 +309,11 @@ func (l *loader) convert(v any, unknown any, n node, e *entry, path string, dept
 // value of the one reference its expression names, else a symbol.
 func (l *loader) resolve(ex *tfjson.Expression, e *entry, path string, depth int) cty.Value {
 	why := path + " is known only after apply"
-	if ex != nil && !isDocument(path) {
-		if v, ok := l.expr(ex, e.mod, depth); ok {
-			return v
+	if ex != nil {
+		if isWhole(path) {
+			if v, ok := l.expr(ex, e.mod, depth); ok {
+				return v
+			}
 		}
 		if len(ex.References) > 0 {
 			why += " (it is built from " + strings.Join(ex.References, ", ") + ")"
@@ -525,11 +527,29 @@ func (l *loader) provider(mod, key string) *eval.Provider {
 	return p
 }
 
-// isDocument tells attributes that hold a JSON document (policies, event
-// patterns, state machine definitions): their expression is never a bare
-// reference, so the one reference it names is not its value.
-func isDocument(path string) bool {
+// wholeReference lists the attributes whose value is, in practice, one
+// reference used whole: identifiers that name another resource (a
+// function, role, queue, topic, stream, bucket, rule, key). Terraform's
+// JSON keeps only the references of an expression, so "${x.arn}:*" and
+// x.arn look alike; elsewhere (source_arn, URIs, documents) wrappers are
+// common, and a reference there is left unknown rather than misread.
+var wholeReference = map[string]bool{
+	"function_name": true, "role": true, "role_arn": true, "event_source_arn": true, "topic_arn": true,
+	"endpoint": true, "lambda_function_arn": true, "target_arn": true, "destination_arn": true, "arn": true,
+	"queue_url": true, "bucket": true, "rest_api_id": true, "api_id": true, "resource_id": true, "parent_id": true,
+	"policy_arn": true, "rule": true, "event_bus_name": true, "log_group_name": true, "kms_key_arn": true,
+	"kms_master_key_id": true, "kms_key_id": true, "destination": true, "function_arn": true, "key_id": true,
+	"target_key_id": true, "user_pool_id": true, "state_machine_arn": true, "target_group_arn": true,
+	"target_id": true, "permissions_boundary": true, "alarm_actions": true, "layers": true, "resource_arn": true,
+	"secret_id": true, "secret_arn": true, "rotation_lambda_arn": true, "stream_arn": true,
+}
+
+// isWhole tells whether the attribute at path takes a whole reference
+// (the last name in the path, list indexes dropped).
+func isWhole(path string) bool {
 	name := path[strings.LastIndexByte(path, '.')+1:]
-	return name == "policy" || strings.HasSuffix(name, "_policy") || name == "definition" ||
-		name == "event_pattern" || strings.HasSuffix(name, "_json") || name == "document" || name == "pattern"
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return wholeReference[name]
 }

@@ -15,10 +15,13 @@
 //     its prior state). Positions are the configuration's file:line.
 //  2. Otherwise the planned values are decoded directly. An attribute the
 //     plan marks unknown until apply takes the value of the reference its
-//     expression names when it names exactly one (function_name =
+//     expression names when it names exactly one and the attribute is one
+//     that names another resource (function_name =
 //     aws_lambda_function.f.arn), computed as the Terraform source computes
 //     it, so items wired by reference still join; anything else stays a
-//     symbol "<ADDRESS.ATTRIBUTE>". Positions are lines of the plan file.
+//     symbol "<ADDRESS.ATTRIBUTE>" (Terraform's JSON keeps only the
+//     references of an expression, so "${x.arn}:*" would read as x.arn).
+//     Positions are lines of the plan file.
 //
 // Both paths go through the resource decoders of analyzer/terraform, so a
 // resource type is understood in one place.
