@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"go.yaml.in/yaml/v3"
@@ -563,11 +562,11 @@ func (t *template) role(id string, n, p *yaml.Node, depth int) *eval.Instance {
 	return r
 }
 
-// statement helpers for generated roles.
+// trust is the trust policy of a role the SAM transform generates for a
+// service.
 func trust(service string) cty.Value {
 	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 		"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": service}}}})
 	return cty.StringVal(string(b))
 }
 
-var _ = hcl.Range{}

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
@@ -46,6 +47,9 @@ func loadWithConfig(ctx context.Context, path string, p *tfjson.Plan, opts Optio
 	if err != nil {
 		return nil, fmt.Errorf("load plan %s: %w", path, err)
 	}
+	// Files are the configuration's, named as the user can open them.
+	inventory.Rebase(inv, filepath.ToSlash(opts.ConfigDir))
+	inv.Source.Path = filepath.ToSlash(path)
 	return inv, nil
 }
 
