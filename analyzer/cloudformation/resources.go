@@ -569,4 +569,3 @@ func trust(service string) cty.Value {
 		"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": service}}}})
 	return cty.StringVal(string(b))
 }
-
