@@ -47,8 +47,8 @@ func loadWithConfig(ctx context.Context, path string, p *tfjson.Plan, opts Optio
 	if err != nil {
 		return nil, fmt.Errorf("load plan %s: %w", path, err)
 	}
-	// Files are the configuration's, named as the user can open them.
-	inventory.Rebase(inv, filepath.ToSlash(opts.ConfigDir))
+	// Files stay relative to the configuration directory, as the
+	// Terraform source names them.
 	inv.Source.Path = filepath.ToSlash(path)
 	return inv, nil
 }

@@ -179,6 +179,8 @@ func loadInventories(cmd *cobra.Command, f *inventoryFlags, paths []string) (*in
 			inventory.Rebase(inv, filepath.ToSlash(p))
 		} else if inv.Source.Kind == "terraform" {
 			inventory.Rebase(inv, inv.Source.Path)
+		} else if k := inv.Source.Kind; k == "plan" || k == "sam" || k == "cfn" {
+			inventory.Rebase(inv, filepath.ToSlash(filepath.Dir(p)))
 		}
 		invs = append(invs, inv)
 	}

@@ -78,7 +78,12 @@ func loadSource(cmd *cobra.Command, f *inventoryFlags, path string) (inv *invent
 		if dir := filepath.Dir(file); plan.HasConfig(dir) {
 			opts.ConfigDir = dir
 		}
-		inv, err := plan.Load(ctx, file, data, opts)
+		// Files are named relative to the input's directory, as for a
+		// Terraform directory.
+		inv, err := plan.Load(ctx, filepath.Base(file), data, opts)
+		if inv != nil {
+			inv.Source.Path = filepath.ToSlash(file)
+		}
 		return inv, true, err
 	case source.SAM, source.CFN:
 		params := map[string]string{}
@@ -92,7 +97,10 @@ func loadSource(cmd *cobra.Command, f *inventoryFlags, path string) (inv *invent
 			}
 			params[k] = v
 		}
-		inv, err := cloudformation.Load(ctx, file, data, cloudformation.Options{Parameters: params, Account: f.account, Region: f.region, Catalog: catalog.Default()})
+		inv, err := cloudformation.Load(ctx, filepath.Base(file), data, cloudformation.Options{Parameters: params, Account: f.account, Region: f.region, Catalog: catalog.Default()})
+		if inv != nil {
+			inv.Source.Path = filepath.ToSlash(file)
+		}
 		return inv, true, err
 	}
 	return nil, false, nil
