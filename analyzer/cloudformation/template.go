@@ -81,6 +81,14 @@ func Detect(data []byte) bool {
 	return false
 }
 
+// LooksLikeTemplate reports whether text that Detect refused still reads
+// like a template (it names the template format version, the SAM transform
+// or a Resources section), so that its parse error is the one to report.
+func LooksLikeTemplate(data []byte) bool {
+	return bytes.Contains(data, []byte("AWSTemplateFormatVersion")) || bytes.Contains(data, []byte("AWS::Serverless-2016-10-31")) ||
+		bytes.HasPrefix(data, []byte("Resources:")) || bytes.Contains(data, []byte("\nResources:"))
+}
+
 // IsSAM reports whether a template uses the SAM transform.
 func IsSAM(data []byte) bool {
 	root, err := parse(data)

@@ -71,6 +71,10 @@ func DetectFile(name string, data []byte) (string, error) {
 		}
 		return CFN, nil
 	}
+	if cloudformation.LooksLikeTemplate(data) {
+		// Let the template reader say where it is broken.
+		return CFN, nil
+	}
 	if isJSON {
 		if !json.Valid(trimmed) {
 			// Let the snapshot reader say where the JSON is broken.
