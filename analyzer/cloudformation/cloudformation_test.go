@@ -120,7 +120,7 @@ func TestIntrinsics(t *testing.T) {
 	if f.Runtime != "" {
 		t.Errorf("If on an unknown condition must stay unknown, got runtime %q", f.Runtime)
 	}
-	if f.KMSKeyARN != "<ImportValue:shared-key-arn>" {
+	if f.KMSKeyARN != "<ImportValue.shared-key-arn>" {
 		t.Errorf("ImportValue must be a symbol naming the export, got %q", f.KMSKeyARN)
 	}
 	imported := false

@@ -202,9 +202,12 @@ func (t *template) call(fn string, arg *yaml.Node, n *yaml.Node, depth int) cty.
 	case "Fn::ImportValue":
 		name := t.value(arg, depth)
 		if s, ok := textOf(name); ok {
+			// Symbols must not hold ':' or '/': they stand inside ARNs,
+			// which are split at those.
+			text := "ImportValue." + strings.NewReplacer(":", ".", "/", ".").Replace(s)
 			t.outside = append(t.outside, inventory.UnknownOutside{Address: "ImportValue " + s, File: t.path, Line: n.Line,
-				Reason: "exported by another stack; known only at deploy time, written <ImportValue:" + s + "> wherever it is used"})
-			return t.symbol("ImportValue:"+s, "imported from the export "+s+" of another stack", n)
+				Reason: "exported by another stack; known only at deploy time, written <" + text + "> wherever it is used"})
+			return t.symbol(text, "imported from the export "+s+" of another stack", n)
 		}
 		return t.unknown("imported from another stack", n)
 	case "Fn::Base64", "Fn::GetAZs", "Fn::Cidr", "Fn::Length", "Fn::ToJsonString", "Fn::Transform":
@@ -344,9 +347,9 @@ func (t *template) ref(name string, n *yaml.Node, depth int) cty.Value {
 		if t.opts.StackName != "" {
 			return cty.StringVal(t.opts.StackName)
 		}
-		return t.symbol("AWS::StackName", "the stack name is chosen at deploy time", n)
+		return t.symbol("AWS.StackName", "the stack name is chosen at deploy time", n)
 	case "AWS::StackId":
-		return t.symbol("AWS::StackId", "the stack id is assigned at deploy time", n)
+		return t.symbol("AWS.StackId", "the stack id is assigned at deploy time", n)
 	case "AWS::NoValue":
 		return cty.NullVal(cty.DynamicPseudoType).Mark(noValueMark{})
 	case "AWS::NotificationARNs":

@@ -234,6 +234,8 @@ var refAttr = map[string]string{
 	"AWS::Events::Rule": "name", "AWS::Events::EventBus": "name", "AWS::Logs::LogGroup": "name",
 	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
+	"AWS::ApiGateway::Resource": "id", "AWS::ApiGatewayV2::Integration": "id", "AWS::ApiGateway::Stage": "stage_name",
+	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id",
 	"AWS::Serverless::Api": "id", "AWS::ApiGateway::RestApi": "id", "AWS::Serverless::HttpApi": "id", "AWS::ApiGatewayV2::Api": "id",
 }
 
@@ -370,6 +372,26 @@ func (t *template) translate(r *resource, depth int) {
 		}
 	case "AWS::S3::BucketPolicy":
 		r.primary = t.emit(id, "aws_s3_bucket_policy", n, map[string]cty.Value{"bucket": pv("Bucket"), "policy": t.document(pv("PolicyDocument"), n)})
+	case "AWS::ApiGateway::Resource":
+		r.primary = t.emit(id, "aws_api_gateway_resource", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "parent_id": pv("ParentId"), "path_part": pv("PathPart")})
+	case "AWS::ApiGateway::Method":
+		in := get(p, "Integration")
+		r.primary = t.emit(id, "aws_api_gateway_integration", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "resource_id": pv("ResourceId"),
+			"http_method": pv("HttpMethod"), "type": t.prop(in, "Type", depth), "uri": t.prop(in, "Uri", depth), "credentials": t.prop(in, "Credentials", depth)})
+	case "AWS::ApiGateway::Stage":
+		r.primary = t.emit(id, "aws_api_gateway_stage", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "stage_name": pv("StageName")})
+	case "AWS::ApiGateway::Deployment":
+		r.primary = t.emit(id, "aws_api_gateway_deployment", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "stage_name": pv("StageName")})
+	case "AWS::ApiGatewayV2::Integration":
+		r.primary = t.emit(id, "aws_apigatewayv2_integration", n, map[string]cty.Value{"api_id": pv("ApiId"), "integration_type": pv("IntegrationType"),
+			"integration_uri": pv("IntegrationUri"), "credentials_arn": pv("CredentialsArn")})
+	case "AWS::ApiGatewayV2::Route":
+		r.primary = t.emit(id, "aws_apigatewayv2_route", n, map[string]cty.Value{"api_id": pv("ApiId"), "route_key": pv("RouteKey"),
+			"target": pv("Target"), "authorization_type": pv("AuthorizationType")})
+	case "AWS::ApiGatewayV2::Stage":
+		r.primary = t.emit(id, "aws_apigatewayv2_stage", n, map[string]cty.Value{"api_id": pv("ApiId"), "name": pv("StageName")})
+	case "AWS::AmazonMQ::Broker":
+		r.primary = t.emit(id, "aws_mq_broker", n, map[string]cty.Value{"broker_name": t.nameOr(p, "BrokerName", id, n, depth), "engine_type": pv("EngineType")})
 	case "AWS::KMS::Key":
 		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
 			"enable_key_rotation": pv("EnableKeyRotation")})
