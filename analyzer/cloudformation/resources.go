@@ -235,7 +235,7 @@ var refAttr = map[string]string{
 	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
 	"AWS::ApiGateway::Resource": "id", "AWS::ApiGatewayV2::Integration": "id", "AWS::ApiGateway::Stage": "stage_name",
-	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id",
+	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id", "AWS::IoT::TopicRule": "name", "AWS::CloudWatch::Alarm": "alarm_name",
 	"AWS::Serverless::Api": "id", "AWS::ApiGateway::RestApi": "id", "AWS::Serverless::HttpApi": "id", "AWS::ApiGatewayV2::Api": "id",
 }
 
@@ -392,6 +392,29 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_apigatewayv2_stage", n, map[string]cty.Value{"api_id": pv("ApiId"), "name": pv("StageName")})
 	case "AWS::AmazonMQ::Broker":
 		r.primary = t.emit(id, "aws_mq_broker", n, map[string]cty.Value{"broker_name": t.nameOr(p, "BrokerName", id, n, depth), "engine_type": pv("EngineType")})
+	case "AWS::IoT::TopicRule":
+		payload := get(p, "TopicRulePayload")
+		var fns []cty.Value
+		for _, a := range elems(t.prop(payload, "Actions", depth)) {
+			if arn := attr(attr(a, "Lambda"), "FunctionArn"); arn != cty.NilVal {
+				fns = append(fns, cty.ObjectVal(map[string]cty.Value{"function_arn": arn}))
+			}
+		}
+		enabled := cty.True
+		if d := t.prop(payload, "RuleDisabled", depth); d != cty.NilVal {
+			if u, _ := d.Unmark(); u.IsKnown() && u.Type() == cty.Bool {
+				enabled = cty.BoolVal(!u.True())
+			}
+		}
+		attrs := map[string]cty.Value{"name": t.nameOr(p, "RuleName", id, n, depth), "sql": t.prop(payload, "Sql", depth), "enabled": enabled,
+			"sql_version": t.prop(payload, "AwsIotSqlVersion", depth)}
+		if len(fns) > 0 {
+			attrs["lambda"] = cty.TupleVal(fns)
+		}
+		r.primary = t.emit(id, "aws_iot_topic_rule", n, attrs)
+	case "AWS::CloudWatch::Alarm":
+		r.primary = t.emit(id, "aws_cloudwatch_metric_alarm", n, map[string]cty.Value{"alarm_name": t.nameOr(p, "AlarmName", id, n, depth),
+			"alarm_actions": pv("AlarmActions")})
 	case "AWS::KMS::Key":
 		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
 			"enable_key_rotation": pv("EnableKeyRotation")})

@@ -174,13 +174,15 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 	switch e.typ {
 	case "S3":
 		bucket := pv("Bucket")
-		bucketARN := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":s3:::"), bucket}, "", n)
 		fn := map[string]cty.Value{"lambda_function_arn": target, "events": cty.TupleVal(elems(pv("Events")))}
 		for _, rule := range elems(attr(attr(pv("Filter"), "S3Key"), "Rules")) {
 			k, _ := textOf(attr(rule, "Name"))
 			fn["filter_"+strings.ToLower(k)] = attr(rule, "Value")
 		}
-		t.permission(addr+"Permission", "s3.amazonaws.com", target, bucketARN, n, true)
+		// SAM pins the permission to the account only: the bucket's ARN
+		// would make the permission and the notification depend on each
+		// other.
+		t.permission(addr+"Permission", "s3.amazonaws.com", target, cty.NilVal, n, true)
 		t.emit(addr+"Notification", "aws_s3_bucket_notification", n, map[string]cty.Value{"bucket": bucket,
 			"lambda_function": cty.TupleVal([]cty.Value{cty.ObjectVal(nonNil(fn))})})
 	case "SNS":
@@ -249,7 +251,7 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 	case "CloudWatchLogs":
 		lg := pv("LogGroupName")
 		lgARN := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":logs:" + t.region + ":" + t.account + ":log-group:"), lg, cty.StringVal(":*")}, "", n)
-		t.permission(addr+"Permission", "logs."+t.region+".amazonaws.com", target, lgARN, n, false)
+		t.permission(addr+"Permission", "logs.amazonaws.com", target, lgARN, n, false)
 		t.emit(addr, "aws_cloudwatch_log_subscription_filter", n, map[string]cty.Value{"name": t.generated(addr, n), "log_group_name": lg,
 			"destination_arn": target, "filter_pattern": pv("FilterPattern")})
 	default:
