@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -190,6 +191,9 @@ Resources:
   Queue:
     Type: AWS::SQS::Queue
     Properties: {QueueName: work}
+  Users:
+    Type: AWS::Cognito::UserPool
+    Properties: {UserPoolName: users}
   Bucket:
     Type: AWS::S3::Bucket
     Properties: {BucketName: uploads-bucket}
@@ -244,7 +248,9 @@ Resources:
           Properties: {Path: /open, Method: post}
         Pool:
           Type: Cognito
-          Properties: {UserPool: x, Trigger: PreSignUp}
+          Properties: {UserPool: !Ref Users, Trigger: [PreSignUp, PostConfirmation]}
+        Alexa:
+          Type: AlexaSkill
 `
 
 func TestSAMFunction(t *testing.T) {
@@ -260,8 +266,8 @@ func TestSAMFunction(t *testing.T) {
 	if !keys["STAGE"] || !keys["TABLE"] {
 		t.Errorf("environment not merged with Globals: %+v", f.Environment)
 	}
-	if f.Line != 26 {
-		t.Errorf("function line %d, want 26", f.Line)
+	if f.Line != 29 {
+		t.Errorf("function line %d, want 29", f.Line)
 	}
 	r := role(t, inv, "WorkerRole")
 	if f.Role != r.ARN || !strings.Contains(r.ARN, "<WorkerRole.name>") {
@@ -319,11 +325,21 @@ func TestSAMFunction(t *testing.T) {
 	if http != "arn:aws:execute-api:eu-west-1:111122223333:<ServerlessHttpApi.id>/$default/POST/open POST /open" {
 		t.Errorf("implicit HTTP API trigger: %q", http)
 	}
-	pool := false
-	for _, u := range inv.Unknown {
-		pool = pool || (u.Address == "WorkerPool" && strings.Contains(u.Reason, "Cognito"))
+	var cognito []string
+	for _, tr := range inv.Triggers {
+		if tr.Service == "cognito" && tr.FunctionARN == f.ARN && tr.SourceARN == "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/<Users.id>" {
+			cognito = append(cognito, tr.Events...)
+		}
 	}
-	if !pool {
+	sort.Strings(cognito)
+	if strings.Join(cognito, ",") != "post_confirmation,pre_sign_up" {
+		t.Errorf("Cognito event triggers %v", cognito)
+	}
+	alexa := false
+	for _, u := range inv.Unknown {
+		alexa = alexa || (u.Address == "WorkerAlexa" && strings.Contains(u.Reason, "AlexaSkill"))
+	}
+	if !alexa {
 		t.Errorf("unmodelled event type not reported: %+v", inv.Unknown)
 	}
 }

@@ -235,6 +235,8 @@ var refAttr = map[string]string{
 	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
 	"AWS::ApiGateway::Resource": "id", "AWS::ApiGatewayV2::Integration": "id", "AWS::ApiGateway::Stage": "stage_name",
+	"AWS::Cognito::UserPool": "id", "AWS::SecretsManager::Secret": "arn", "AWS::Serverless::StateMachine": "arn",
+	"AWS::Lambda::LayerVersion": "arn", "AWS::Serverless::LayerVersion": "arn",
 	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id", "AWS::IoT::TopicRule": "name", "AWS::CloudWatch::Alarm": "alarm_name",
 	"AWS::Serverless::Api": "id", "AWS::ApiGateway::RestApi": "id", "AWS::Serverless::HttpApi": "id", "AWS::ApiGatewayV2::Api": "id",
 }
@@ -242,7 +244,7 @@ var refAttr = map[string]string{
 var getAttAttr = map[string]string{
 	"Arn": "arn", "QueueName": "name", "QueueUrl": "url", "TopicName": "name", "TopicArn": "arn", "StreamArn": "stream_arn",
 	"RoleId": "unique_id", "FunctionUrl": "function_url", "KeyId": "key_id", "Name": "name",
-	"RootResourceId": "root_resource_id", "ApiEndpoint": "api_endpoint", "ApiId": "id",
+	"RootResourceId": "root_resource_id", "ProviderName": "endpoint", "ApiEndpoint": "api_endpoint", "ApiId": "id",
 }
 
 func (t *template) resourceRef(r *resource, depth int) cty.Value {
@@ -415,6 +417,39 @@ func (t *template) translate(r *resource, depth int) {
 	case "AWS::CloudWatch::Alarm":
 		r.primary = t.emit(id, "aws_cloudwatch_metric_alarm", n, map[string]cty.Value{"alarm_name": t.nameOr(p, "AlarmName", id, n, depth),
 			"alarm_actions": pv("AlarmActions")})
+	case "AWS::Cognito::UserPool":
+		lc := map[string]cty.Value{}
+		if v := pv("LambdaConfig"); v != cty.NilVal {
+			if u, _ := v.Unmark(); u.IsKnown() && !u.IsNull() && u.Type().IsObjectType() {
+				for k, fn := range u.AsValueMap() {
+					lc[snake(k)] = fn
+				}
+			}
+		}
+		// Functions a SAM Cognito event attaches to this pool.
+		for _, ct := range t.cognitoEvents(id, depth) {
+			lc[snake(ct.trigger)] = ct.target
+		}
+		attrs := map[string]cty.Value{"name": t.nameOr(p, "UserPoolName", id, n, depth)}
+		if len(lc) > 0 {
+			attrs["lambda_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(lc)})
+		}
+		r.primary = t.emit(id, "aws_cognito_user_pool", n, attrs)
+	case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine":
+		def := pv("DefinitionString")
+		if def == cty.NilVal {
+			def = t.document(pv("Definition"), n)
+		}
+		r.primary = t.emit(id, "aws_sfn_state_machine", n, map[string]cty.Value{"name": t.nameOr(p, "StateMachineName", id, n, depth),
+			"definition": def, "role_arn": pv(map[bool]string{true: "Role", false: "RoleArn"}[r.typ == "AWS::Serverless::StateMachine"])})
+		if r.typ == "AWS::Serverless::StateMachine" && pv("Role") == cty.NilVal {
+			t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
+				Reason: "the role SAM generates for a state machine is not modelled; what it may invoke is unknown"})
+		}
+	case "AWS::SecretsManager::Secret":
+		r.primary = t.emit(id, "aws_secretsmanager_secret", n, map[string]cty.Value{"name": t.nameOr(p, "Name", id, n, depth), "kms_key_id": pv("KmsKeyId")})
+	case "AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion":
+		r.primary = t.emit(id, "aws_lambda_layer_version", n, map[string]cty.Value{"layer_name": t.nameOr(p, "LayerName", id, n, depth)})
 	case "AWS::KMS::Key":
 		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
 			"enable_key_rotation": pv("EnableKeyRotation")})
@@ -613,4 +648,55 @@ func trust(service string) cty.Value {
 	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 		"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": service}}}})
 	return cty.StringVal(string(b))
+}
+
+// snake turns a CloudFormation property name into the Terraform argument
+// name: PreSignUp → pre_sign_up.
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+type cognitoTrigger struct {
+	trigger string
+	target  cty.Value
+}
+
+// cognitoEvents are the SAM Cognito events that name pool: SAM adds the
+// function to the pool's LambdaConfig and a permission for Cognito.
+func (t *template) cognitoEvents(pool string, depth int) []cognitoTrigger {
+	var out []cognitoTrigger
+	for _, id := range t.order {
+		r := t.resources[id]
+		if r.typ != "AWS::Serverless::Function" {
+			continue
+		}
+		ev := get(t.withGlobals(r.props), "Events")
+		for i := 0; ev != nil && i+1 < len(ev.Content); i += 2 {
+			e := deref(ev.Content[i+1])
+			if tn := get(e, "Type"); tn == nil || tn.Value != "Cognito" {
+				continue
+			}
+			props := get(e, "Properties")
+			if apiKey(props, "UserPool", "") != pool {
+				continue
+			}
+			target := t.getAtt(id, "Arn", e, depth+1)
+			for _, trig := range elems(t.prop(props, "Trigger", depth)) {
+				if s, ok := textOf(trig); ok {
+					out = append(out, cognitoTrigger{trigger: s, target: target})
+				}
+			}
+		}
+	}
+	return out
 }

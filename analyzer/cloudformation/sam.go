@@ -212,6 +212,20 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 		t.apiEvent(addr, e, target, depth)
 	case "HttpApi":
 		t.httpEvent(addr, e, target, depth)
+	case "Cognito":
+		// The pool's LambdaConfig gets the function when the pool is
+		// translated (cognitoEvents); here, the permission.
+		pool := apiKey(e.props, "UserPool", "")
+		if r := t.resources[pool]; r != nil && r.typ == "AWS::Cognito::UserPool" {
+			// The pool's ARN holds only its id, which Cognito assigns: the
+			// placeholder the pool's own ARN is built from. Translating the
+			// pool here would read this function before it is complete.
+			arn := cty.StringVal("arn:" + t.partition + ":cognito-idp:" + t.region + ":" + t.account + ":userpool/<" + pool + ".id>")
+			t.permission(addr+"Permission", "cognito-idp.amazonaws.com", target, arn, n, false)
+			return
+		}
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, File: t.path, Line: n.Line,
+			Reason: "Cognito event on a user pool that is not a resource of this template"})
 	case "IoTRule":
 		name := t.symbol(addr+".name", "SAM names the topic rule at deploy time", n)
 		rule := t.emit(addr, "aws_iot_topic_rule", n, map[string]cty.Value{"name": name, "sql": pv("Sql"), "enabled": cty.True,
