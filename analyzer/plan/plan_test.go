@@ -122,3 +122,95 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanAloneModules(t *testing.T) {
+	inv := loadFixture(t, "stream-analytics", false)
+	var alerts *inventory.Function
+	for i := range inv.Functions {
+		if inv.Functions[i].Address == "module.alerts.aws_lambda_function.this" {
+			alerts = &inv.Functions[i]
+		}
+	}
+	if alerts == nil || alerts.Name != "acme-analytics-alerts" {
+		t.Fatalf("module function: %+v", alerts)
+	}
+	// role = aws_iam_role.this.arn inside the module resolves in the
+	// module, not at the root.
+	if alerts.Role != "arn:aws:iam::123456789012:role/acme-analytics-alerts" {
+		t.Errorf("module role %q", alerts.Role)
+	}
+	var mods []string
+	for _, m := range inv.Modules {
+		mods = append(mods, m.Address+"="+m.Source)
+	}
+	if strings.Join(mods, ",") != "module.alerts=./modules/lambda-function,module.enrich=./modules/lambda-function" {
+		t.Errorf("modules %v", mods)
+	}
+	// The Kinesis mapping names the function by module.enrich.function_name,
+	// an output whose expression is the module's resource attribute.
+	found := false
+	for _, tr := range inv.Triggers {
+		found = found || (tr.Service == "kinesis" && tr.FunctionAddress == "module.enrich.aws_lambda_function.this")
+	}
+	if !found {
+		t.Errorf("mapping through a module output not joined: %+v", inv.Triggers)
+	}
+}
+
+// The account of the plan's caller identity (its prior state) is the
+// default account, and a variable the HCL leaves unset takes the plan's
+// value when the configuration is read beside the plan.
+func TestPlanPriorStateAndVariables(t *testing.T) {
+	dir := t.TempDir()
+	tf := `variable "name" { type = string }
+data "aws_caller_identity" "me" {}
+resource "aws_lambda_function" "f" {
+  function_name = var.name
+  role          = "arn:aws:iam::${data.aws_caller_identity.me.account_id}:role/r"
+}
+`
+	plan := `{"format_version":"1.2","terraform_version":"1.11.4",
+ "variables":{"name":{"value":"from-plan"}},
+ "planned_values":{"root_module":{"resources":[{"address":"aws_lambda_function.f","mode":"managed","type":"aws_lambda_function","name":"f",
+   "values":{"function_name":"from-plan","role":"arn:aws:iam::999988887777:role/r"}}]}},
+ "prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"data.aws_caller_identity.me","mode":"data","type":"aws_caller_identity","name":"me",
+   "values":{"account_id":"999988887777","arn":"arn:aws:iam::999988887777:user/u","id":"999988887777","user_id":"X"}}]}}},
+ "configuration":{"root_module":{"resources":[{"address":"aws_lambda_function.f","mode":"managed","type":"aws_lambda_function","name":"f",
+   "expressions":{"function_name":{"references":["var.name"]}}}]}}}`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, withConfig := range []bool{false, true} {
+		opts := Options{Root: dir}
+		if withConfig {
+			opts.ConfigDir = dir
+		}
+		inv, err := Load(context.Background(), "plan.json", []byte(plan), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.Account != "999988887777" || len(inv.Functions) != 1 {
+			t.Fatalf("config %v: account %s, functions %+v", withConfig, inv.Account, inv.Functions)
+		}
+		f := inv.Functions[0]
+		if f.ARN != "arn:aws:lambda:us-east-1:999988887777:function:from-plan" || f.Role != "arn:aws:iam::999988887777:role/r" {
+			t.Errorf("config %v: %s %s", withConfig, f.ARN, f.Role)
+		}
+		if withConfig && (f.File != "main.tf" || f.Line != 3) {
+			t.Errorf("position %s:%d, want main.tf:3", f.File, f.Line)
+		}
+		for _, u := range inv.Unknown {
+			if strings.Contains(u.Reason, "var.name") {
+				t.Errorf("config %v: var.name reported unset although the plan gives it: %s", withConfig, u.Reason)
+			}
+		}
+	}
+}
+
+func TestNotAPlan(t *testing.T) {
+	for _, in := range []string{`{"format_version":"1.0"}`, `[`, `{"format_version":"1.2","planned_values":"x"}`} {
+		if _, err := Load(context.Background(), "p.json", []byte(in), Options{}); err == nil {
+			t.Errorf("%s: no error", in)
+		}
+	}
+}
