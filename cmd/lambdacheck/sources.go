@@ -52,7 +52,10 @@ func loadSource(cmd *cobra.Command, f *inventoryFlags, path string) (inv *invent
 		case source.SAM, source.CFN:
 			file = source.FindIn(path, source.TemplateNames)
 		}
-		if kind == "" || kind == source.Terraform || kind == source.Snapshot {
+		if kind == source.Snapshot {
+			return nil, true, fmt.Errorf("%s: --source snapshot needs a snapshot file, not a directory", path)
+		}
+		if kind == "" || kind == source.Terraform {
 			return nil, false, nil
 		}
 		if file == "" {

@@ -81,6 +81,7 @@ func TestInputKindErrors(t *testing.T) {
 		{[]string{write("other.yaml", "a: [1]\n")}, "not a Terraform plan, a CloudFormation or SAM template"},
 		{[]string{write("t.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"), "--source", "nope"}, `--source "nope": want one of terraform, plan, sam, cfn, snapshot`},
 		{[]string{dir, "--source", "plan"}, "no plan file in the directory"},
+		{[]string{dir, "--source", "snapshot"}, "--source snapshot needs a snapshot file"},
 		{[]string{write("broken.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q: {Type: AWS::SQS::Queue\n")}, "read template broken.yaml: yaml: line "},
 		{[]string{write("t2.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"), "--source", "terraform"}, "--source terraform needs a directory"},
 	} {
