@@ -450,6 +450,19 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_secretsmanager_secret", n, map[string]cty.Value{"name": t.nameOr(p, "Name", id, n, depth), "kms_key_id": pv("KmsKeyId")})
 	case "AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion":
 		r.primary = t.emit(id, "aws_lambda_layer_version", n, map[string]cty.Value{"layer_name": t.nameOr(p, "LayerName", id, n, depth)})
+	case "AWS::Lambda::LayerVersionPermission":
+		// The layer version ARN ends in ":VERSION"; Terraform names the
+		// layer and the version apart.
+		arn := pv("LayerVersionArn")
+		layer, version := cty.NilVal, cty.NilVal
+		if s, ok := textOf(arn); ok && strings.Count(s, ":") >= 7 {
+			i := strings.LastIndexByte(s, ':')
+			layer, version = cty.StringVal(s[:i]), cty.StringVal(s[i+1:])
+		} else {
+			layer = t.unknown("the layer version ARN is known only after deploy", n)
+		}
+		r.primary = t.emit(id, "aws_lambda_layer_version_permission", n, map[string]cty.Value{"layer_name": layer, "version_number": version,
+			"statement_id": cty.StringVal(id), "action": pv("Action"), "principal": pv("Principal"), "organization_id": pv("OrganizationId")})
 	case "AWS::KMS::Key":
 		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
 			"enable_key_rotation": pv("EnableKeyRotation")})
