@@ -354,8 +354,15 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inv.Diags) == 0 || inv.Diags[0].Line != 5 {
-		t.Errorf("unresolved Ref: diags %+v, want one at line 5", inv.Diags)
+	if len(inv.Diags) == 0 || inv.Diags[0].Line != 5 || inv.Diags[0].Severity != "error" {
+		t.Errorf("unresolved Ref: diags %+v, want an error at line 5", inv.Diags)
+	}
+	inv, err = Load(context.Background(), "t.yaml", []byte("Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: {\"Fn::Future\": [1]}\n      Handler: !Sub [1, 2, 3]\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Diags) != 2 || inv.Diags[0].Severity != "warning" || inv.Diags[1].Severity != "error" || inv.Diags[1].Line != 6 {
+		t.Errorf("unknown function is a warning, a malformed known one an error: %+v", inv.Diags)
 	}
 }
 

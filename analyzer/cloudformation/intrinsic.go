@@ -219,9 +219,18 @@ func (t *template) call(fn string, arg *yaml.Node, n *yaml.Node, depth int) cty.
 		}
 		return cty.BoolVal(c)
 	}
+	if !knownFunctions[fn] {
+		t.warn(n, "Unsupported intrinsic function", fmt.Sprintf("%s is not evaluated; the value is unknown", fn))
+		return t.unknown(fn+" is not evaluated", n)
+	}
 	t.diag(n, "Invalid intrinsic function", fmt.Sprintf("%s has an argument of the wrong shape", fn))
 	return t.unknown(fn+" could not be evaluated", n)
 }
+
+// knownFunctions are the intrinsics call evaluates; a malformed call to
+// one of them is an error, any other function is only not evaluated.
+var knownFunctions = map[string]bool{"Ref": true, "Fn::GetAtt": true, "Fn::Sub": true, "Fn::Join": true, "Fn::Select": true,
+	"Fn::Split": true, "Fn::If": true, "Fn::FindInMap": true, "Fn::ImportValue": true}
 
 func (t *template) unknown(why string, n *yaml.Node) cty.Value {
 	return reason.Unknown(cty.DynamicPseudoType, why, t.rng(n))

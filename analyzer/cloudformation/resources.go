@@ -125,6 +125,14 @@ func (t *template) diag(n *yaml.Node, summary, detail string) {
 	t.diags = append(t.diags, inventory.Diagnostic{Severity: "error", Summary: summary, Detail: detail, File: t.path, Line: line})
 }
 
+func (t *template) warn(n *yaml.Node, summary, detail string) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	t.diags = append(t.diags, inventory.Diagnostic{Severity: "warning", Summary: summary, Detail: detail, File: t.path, Line: line})
+}
+
 func (t *template) load() *inventory.Inventory {
 	for _, id := range t.order {
 		t.translate(t.resources[id], 0)
