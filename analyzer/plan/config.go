@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
@@ -72,7 +73,7 @@ func fill(v cty.Value, vals map[string]any, all bool) cty.Value {
 		}
 		cur, has := attrs[k]
 		if has && !all {
-			if plain, _ := cur.UnmarkDeep(); plain.IsWhollyKnown() {
+			if plain, _ := cur.UnmarkDeep(); plain.IsWhollyKnown() && !placeholderOnly(plain, pv) {
 				continue
 			}
 		}
@@ -83,6 +84,17 @@ func fill(v cty.Value, vals map[string]any, all bool) cty.Value {
 		return v
 	}
 	return cty.ObjectVal(attrs).WithMarks(marks)
+}
+
+// placeholderOnly reports whether cur is text holding a placeholder
+// ("<aws_kms_key.k.key_id>") where the plan has the real text: the
+// attribute of a resource that exists already, known to the plan.
+func placeholderOnly(cur cty.Value, planned any) bool {
+	s, ok := planned.(string)
+	if !ok || strings.Contains(s, "<") || cur.IsNull() || cur.Type() != cty.String {
+		return false
+	}
+	return strings.Contains(cur.AsString(), "<")
 }
 
 // walkState calls f on every resource of the state values, root module

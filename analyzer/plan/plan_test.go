@@ -214,3 +214,41 @@ func TestNotAPlan(t *testing.T) {
 		}
 	}
 }
+
+// A resource that exists already has its AWS-assigned identifiers in the
+// plan: they replace the placeholders the configuration alone gives.
+func TestPlanKnowsExistingResources(t *testing.T) {
+	dir := t.TempDir()
+	tf := `resource "aws_kms_key" "k" {}
+resource "aws_sqs_queue" "q" {
+  name              = "q"
+  kms_master_key_id = aws_kms_key.k.arn
+}
+`
+	plan := `{"format_version":"1.2","terraform_version":"1.11.4",
+ "planned_values":{"root_module":{"resources":[
+  {"address":"aws_kms_key.k","mode":"managed","type":"aws_kms_key","name":"k","values":{"arn":"arn:aws:kms:us-east-1:123456789012:key/1234abcd","key_id":"1234abcd"}},
+  {"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q","values":{"name":"q","kms_master_key_id":"arn:aws:kms:us-east-1:123456789012:key/1234abcd"}}]}},
+ "resource_changes":[{"address":"aws_kms_key.k","mode":"managed","type":"aws_kms_key","name":"k","change":{"actions":["no-op"],"after_unknown":{}}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, withConfig := range []bool{false, true} {
+		opts := Options{Root: dir}
+		if withConfig {
+			opts.ConfigDir = dir
+		}
+		inv, err := Load(context.Background(), "plan.json", []byte(plan), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range inv.Resources {
+			if r.Type == "aws_sqs_queue" && r.KMSKeyARN != "arn:aws:kms:us-east-1:123456789012:key/1234abcd" {
+				t.Errorf("config %v: queue key %q, want the existing key's ARN", withConfig, r.KMSKeyARN)
+			}
+			if r.Type == "aws_kms_key" && r.ARN != "arn:aws:kms:us-east-1:123456789012:key/1234abcd" {
+				t.Errorf("config %v: key ARN %q", withConfig, r.ARN)
+			}
+		}
+	}
+}
