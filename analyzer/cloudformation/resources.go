@@ -243,7 +243,7 @@ var refAttr = map[string]string{
 	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
 	"AWS::ApiGateway::Resource": "id", "AWS::ApiGatewayV2::Integration": "id", "AWS::ApiGateway::Stage": "stage_name",
-	"AWS::Cognito::UserPool": "id", "AWS::SecretsManager::Secret": "arn", "AWS::Serverless::StateMachine": "arn",
+	"AWS::Cognito::UserPool": "id", "AWS::Organizations::Policy": "id", "AWS::SecretsManager::Secret": "arn", "AWS::Serverless::StateMachine": "arn",
 	"AWS::Lambda::LayerVersion": "arn", "AWS::Serverless::LayerVersion": "arn",
 	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id", "AWS::IoT::TopicRule": "name", "AWS::CloudWatch::Alarm": "alarm_name",
 	"AWS::Serverless::Api": "id", "AWS::ApiGateway::RestApi": "id", "AWS::Serverless::HttpApi": "id", "AWS::ApiGatewayV2::Api": "id",
@@ -471,6 +471,13 @@ func (t *template) translate(r *resource, depth int) {
 		}
 		r.primary = t.emit(id, "aws_lambda_layer_version_permission", n, map[string]cty.Value{"layer_name": layer, "version_number": version,
 			"statement_id": cty.StringVal(id), "action": pv("Action"), "principal": pv("Principal"), "organization_id": pv("OrganizationId")})
+	case "AWS::Organizations::Policy":
+		r.primary = t.emit(id, "aws_organizations_policy", n, map[string]cty.Value{"name": pv("Name"), "type": pv("Type"),
+			"content": t.document(pv("Content"), n)})
+		for i, target := range elems(pv("TargetIds")) {
+			t.emit(fmt.Sprintf("%s.TargetIds[%d]", id, i), "aws_organizations_policy_attachment", n, map[string]cty.Value{
+				"policy_id": attr(r.primary.Value, "id"), "target_id": target})
+		}
 	case "AWS::KMS::Key":
 		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
 			"enable_key_rotation": pv("EnableKeyRotation")})
