@@ -393,3 +393,29 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestGlobalsOverriddenByNoValue(t *testing.T) {
+	inv := load(t, `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Environment: {Variables: {A: "1"}}
+Resources:
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties: {FunctionName: plain, Handler: a.b}
+  Bare:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: bare
+      Handler: a.b
+      Runtime: !Ref AWS::NoValue
+      Environment: !Ref AWS::NoValue
+`, nil)
+	if f := fn(t, inv, "Plain"); f.Runtime != "python3.12" || len(f.Environment) != 1 {
+		t.Errorf("Globals not applied: %q %+v", f.Runtime, f.Environment)
+	}
+	if f := fn(t, inv, "Bare"); f.Runtime != "" || len(f.Environment) != 0 {
+		t.Errorf("AWS::NoValue must remove the global value: %q %+v", f.Runtime, f.Environment)
+	}
+}

@@ -243,6 +243,7 @@ var refAttr = map[string]string{
 	"AWS::IAM::ManagedPolicy": "arn", "AWS::Lambda::Alias": "arn", "AWS::KMS::Key": "key_id",
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
 	"AWS::ApiGateway::Resource": "id", "AWS::ApiGatewayV2::Integration": "id", "AWS::ApiGateway::Stage": "stage_name",
+	"AWS::ApiGatewayV2::Authorizer": "id", "AWS::ApiGateway::Authorizer": "id", "AWS::ApiGateway::Deployment": "id",
 	"AWS::Cognito::UserPool": "id", "AWS::Organizations::Policy": "id", "AWS::SecretsManager::Secret": "arn", "AWS::Serverless::StateMachine": "arn",
 	"AWS::Lambda::LayerVersion": "arn", "AWS::Serverless::LayerVersion": "arn",
 	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id", "AWS::IoT::TopicRule": "name", "AWS::CloudWatch::Alarm": "alarm_name",
@@ -398,6 +399,12 @@ func (t *template) translate(r *resource, depth int) {
 	case "AWS::ApiGatewayV2::Route":
 		r.primary = t.emit(id, "aws_apigatewayv2_route", n, map[string]cty.Value{"api_id": pv("ApiId"), "route_key": pv("RouteKey"),
 			"target": pv("Target"), "authorization_type": pv("AuthorizationType")})
+	case "AWS::ApiGatewayV2::Authorizer":
+		r.primary = t.emit(id, "aws_apigatewayv2_authorizer", n, map[string]cty.Value{"api_id": pv("ApiId"), "name": pv("Name"),
+			"authorizer_type": pv("AuthorizerType"), "authorizer_uri": pv("AuthorizerUri"), "authorizer_credentials_arn": pv("AuthorizerCredentialsArn")})
+	case "AWS::ApiGateway::Authorizer":
+		r.primary = t.emit(id, "aws_api_gateway_authorizer", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "name": pv("Name"),
+			"type": pv("Type"), "authorizer_uri": pv("AuthorizerUri"), "authorizer_credentials": pv("AuthorizerCredentials")})
 	case "AWS::ApiGatewayV2::Stage":
 		r.primary = t.emit(id, "aws_apigatewayv2_stage", n, map[string]cty.Value{"api_id": pv("ApiId"), "name": pv("StageName")})
 	case "AWS::AmazonMQ::Broker":

@@ -28,7 +28,7 @@ func (t *template) withGlobals(p *yaml.Node) *yaml.Node {
 			out.Content = append(out.Content, t.globals.Content[i], t.globals.Content[i+1])
 			continue
 		}
-		if k == "Environment" {
+		if _, _, isFn := intrinsic(own); k == "Environment" && own.Kind == yaml.MappingNode && !isFn {
 			merged := &yaml.Node{Kind: yaml.MappingNode, Line: own.Line}
 			vars := &yaml.Node{Kind: yaml.MappingNode, Line: own.Line}
 			if gv := get(get(t.globals, k), "Variables"); gv != nil {
@@ -43,8 +43,10 @@ func (t *template) withGlobals(p *yaml.Node) *yaml.Node {
 	}
 	if p != nil {
 		for i := 0; i+1 < len(p.Content); i += 2 {
-			if p.Content[i].Value == "Environment" && get(t.globals, "Environment") != nil {
-				continue
+			if own := deref(p.Content[i+1]); p.Content[i].Value == "Environment" && get(t.globals, "Environment") != nil {
+				if _, _, isFn := intrinsic(own); own.Kind == yaml.MappingNode && !isFn {
+					continue // merged above
+				}
 			}
 			out.Content = append(out.Content, p.Content[i], p.Content[i+1])
 		}
