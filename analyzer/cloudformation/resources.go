@@ -244,7 +244,7 @@ var refAttr = map[string]string{
 	"AWS::Scheduler::Schedule": "name", "AWS::StepFunctions::StateMachine": "arn",
 	"AWS::ApiGateway::Resource": "id", "AWS::ApiGatewayV2::Integration": "id", "AWS::ApiGateway::Stage": "stage_name",
 	"AWS::ApiGatewayV2::Authorizer": "id", "AWS::ApiGateway::Authorizer": "id", "AWS::ApiGateway::Deployment": "id",
-	"AWS::Cognito::UserPool": "id", "AWS::Organizations::Policy": "id", "AWS::SecretsManager::Secret": "arn", "AWS::Serverless::StateMachine": "arn",
+	"AWS::Cognito::UserPool": "id", "AWS::Organizations::Policy": "id", "AWS::ElasticLoadBalancingV2::TargetGroup": "arn", "AWS::SecretsManager::Secret": "arn", "AWS::Serverless::StateMachine": "arn",
 	"AWS::Lambda::LayerVersion": "arn", "AWS::Serverless::LayerVersion": "arn",
 	"AWS::ApiGatewayV2::Stage": "name", "AWS::AmazonMQ::Broker": "id", "AWS::IoT::TopicRule": "name", "AWS::CloudWatch::Alarm": "alarm_name",
 	"AWS::Serverless::Api": "id", "AWS::ApiGateway::RestApi": "id", "AWS::Serverless::HttpApi": "id", "AWS::ApiGatewayV2::Api": "id",
@@ -253,7 +253,7 @@ var refAttr = map[string]string{
 var getAttAttr = map[string]string{
 	"Arn": "arn", "QueueName": "name", "QueueUrl": "url", "TopicName": "name", "TopicArn": "arn", "StreamArn": "stream_arn",
 	"RoleId": "unique_id", "FunctionUrl": "function_url", "KeyId": "key_id", "Name": "name",
-	"RootResourceId": "root_resource_id", "ProviderName": "endpoint", "ApiEndpoint": "api_endpoint", "ApiId": "id",
+	"RootResourceId": "root_resource_id", "TargetGroupArn": "arn", "ProviderName": "endpoint", "ApiEndpoint": "api_endpoint", "ApiId": "id",
 }
 
 func (t *template) resourceRef(r *resource, depth int) cty.Value {
@@ -484,6 +484,12 @@ func (t *template) translate(r *resource, depth int) {
 		for i, target := range elems(pv("TargetIds")) {
 			t.emit(fmt.Sprintf("%s.TargetIds[%d]", id, i), "aws_organizations_policy_attachment", n, map[string]cty.Value{
 				"policy_id": attr(r.primary.Value, "id"), "target_id": target})
+		}
+	case "AWS::ElasticLoadBalancingV2::TargetGroup":
+		r.primary = t.emit(id, "aws_lb_target_group", n, map[string]cty.Value{"name": t.nameOr(p, "Name", id, n, depth), "target_type": pv("TargetType")})
+		for i, tg := range elems(pv("Targets")) {
+			t.emit(fmt.Sprintf("%s.Targets[%d]", id, i), "aws_lb_target_group_attachment", n, map[string]cty.Value{
+				"target_group_arn": attr(r.primary.Value, "arn"), "target_id": attr(tg, "Id")})
 		}
 	case "AWS::KMS::Key":
 		r.primary = t.emit(id, "aws_kms_key", n, map[string]cty.Value{"description": pv("Description"), "policy": t.document(pv("KeyPolicy"), n),
