@@ -1,8 +1,9 @@
 // Package cloudformation loads AWS CloudFormation and AWS SAM templates
 // (YAML or JSON) into the inventory.
 //
-// Templates are read as go.yaml.in/yaml/v3 nodes rather than decoded into
-// maps: nodes keep the line of every value (so each item and each unknown
+// Templates are read as go.yaml.in/yaml/v3 nodes (the maintained home of
+// gopkg.in/yaml.v3, already in the build through OPA) rather than decoded
+// into maps: nodes keep the line of every value (so each item and each unknown
 // points at its file:line), keep the short intrinsic tags (!Ref, !Sub …)
 // that a map decoder rejects, and read JSON templates too, JSON being YAML.
 //
