@@ -60,6 +60,15 @@ func loadWithConfig(ctx context.Context, path string, p *tfjson.Plan, opts Optio
 func fill(v cty.Value, vals map[string]any, all bool) cty.Value {
 	u, marks := v.Unmark()
 	if !u.IsKnown() || u.IsNull() || !u.Type().IsObjectType() {
+		if all {
+			// A data source the evaluation knows nothing of: what
+			// Terraform read is all of it.
+			m := make(map[string]any, len(vals))
+			for k, pv := range vals {
+				m[k] = pv
+			}
+			return toCty(m)
+		}
 		return v
 	}
 	attrs := u.AsValueMap()

@@ -252,3 +252,34 @@ resource "aws_sqs_queue" "q" {
 		}
 	}
 }
+
+// A for_each the configuration alone can not expand (over a data source
+// read from AWS) expands with the plan's prior state.
+func TestPlanExpandsDataDrivenForEach(t *testing.T) {
+	dir := t.TempDir()
+	tf := `data "aws_sqs_queues" "work" { queue_name_prefix = "work-" }
+resource "aws_lambda_event_source_mapping" "m" {
+  for_each         = toset(data.aws_sqs_queues.work.queue_urls)
+  event_source_arn = "arn:aws:sqs:us-east-1:123456789012:${basename(each.value)}"
+  function_name    = "arn:aws:lambda:us-east-1:123456789012:function:worker"
+}
+`
+	plan := `{"format_version":"1.2","terraform_version":"1.11.4",
+ "planned_values":{"root_module":{"resources":[]}},
+ "prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"data.aws_sqs_queues.work","mode":"data","type":"aws_sqs_queues","name":"work",
+   "values":{"id":"us-east-1","queue_name_prefix":"work-","queue_urls":["https://sqs.us-east-1.amazonaws.com/123456789012/work-a","https://sqs.us-east-1.amazonaws.com/123456789012/work-b"]}}]}}}}`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Load(context.Background(), "plan.json", []byte(plan), Options{Root: dir, ConfigDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, tr := range inv.Triggers {
+		sources = append(sources, tr.SourceARN)
+	}
+	if strings.Join(sources, ",") != "arn:aws:sqs:us-east-1:123456789012:work-a,arn:aws:sqs:us-east-1:123456789012:work-b" {
+		t.Errorf("mappings %v, unknown %+v", sources, inv.Unknown)
+	}
+}
