@@ -25,7 +25,7 @@ type sourceFlags struct {
 
 func registerSourceFlags(fl *pflag.FlagSet, f *sourceFlags) {
 	fl.StringVar(&f.kind, "source", "", "input kind: "+strings.Join(source.Kinds, "|")+" (default: detected from the content)")
-	fl.StringArrayVar(&f.parameters, "parameter", nil, "set a template parameter, `KEY=VALUE` (repeatable; over samconfig.toml and defaults)")
+	fl.StringArrayVar(&f.parameters, "parameter", nil, "set a template parameter `KEY=VALUE` (repeatable; wins over samconfig.toml and the parameter's Default)")
 }
 
 // loadSource loads path when it is a plan or a template (detected, or as
