@@ -194,6 +194,9 @@ type evaluation struct {
 	res    *Result
 	psym   bool // the principal's texts may hold a symbol
 	rsym   bool // the resource may hold a symbol
+	// prefixVar: a Resource pattern with a variable in its region or
+	// account field matched, and the match was made Unknown.
+	prefixVar bool
 }
 
 var emptyContext = condition.NewContext()
@@ -203,6 +206,9 @@ var emptyContext = condition.NewContext()
 // evaluation logic", and the resource-based policy rules for users, roles
 // and role sessions within one account).
 func Authorize(req *Request, pols *Policies) Result {
+	if r, ok := builtin(req); ok {
+		return r
+	}
 	res := Result{Matches: make([]Match, 0, 4)}
 	e := evaluation{req: req, ctx: req.Context, res: &res, psym: req.Principal.symbolic()}
 	e.rsym = strings.IndexByte(req.Resource, '<') >= 0
@@ -292,6 +298,9 @@ func Authorize(req *Request, pols *Policies) Result {
 	default:
 		res.Decision = Conditional
 		res.Reason = reasonConditional
+		if e.prefixVar {
+			res.Reason = reasonVarInARNPrefix
+		}
 		res.Symbols, res.SymbolsOnly = e.symbols()
 	}
 	return res
@@ -458,7 +467,11 @@ func (e *evaluation) allowPath(p *Principal, same bool, pols *Policies, idAllow 
 	var resourcePath tri
 	switch p.Kind {
 	case PrincipalUser, PrincipalRoot:
-		resourcePath = or3(or3(rg.direct, rg.wildcard), and3(rg.role, identityPath))
+		// A grant to "*" names no one in particular: no page says it escapes
+		// the boundary as a grant to the user's ARN does, so it is limited
+		// like a grant to a role ARN, the reading that cannot grant more.
+		resourcePath = or3(rg.direct, and3(rg.wildcard, boundary))
+		resourcePath = or3(resourcePath, and3(rg.role, identityPath))
 		if pols.RoleTrust {
 			resourcePath = and3(resourcePath, boundary)
 		}
@@ -565,6 +578,12 @@ func (e *evaluation) scanResource(pol *Policy, hasBoundary bool) (g resourceGran
 		kind, maybe := grantDirect, grantNone
 		named := tTrue
 		if s.Principal != nil {
+			if s.NotPrincipal && s.Effect == Allow {
+				// "AWS JSON policy elements: NotPrincipal": NotPrincipal must
+				// be used with Deny; with Allow it is not supported, so the
+				// statement grants nothing (the policy carries a Notice).
+				continue
+			}
 			if s.NotPrincipal {
 				ex := s.Principal.excludes(p, e.psym)
 				if hasBoundary && s.Effect == Deny && p.Kind != PrincipalService && p.Kind != PrincipalAnonymous {
@@ -643,16 +662,45 @@ func (it *stmtIter) next() *Statement {
 
 // applies evaluates a statement's Action, Resource and Condition elements
 // (the Principal element is handled by the caller for resource policies).
+//
+// A policy variable that cannot be resolved "may make the entire statement
+// invalid" ("IAM policy elements: Variables and tags"). Each statement takes
+// the reading that cannot grant more than AWS would: an Allow statement
+// holding such a variable anywhere (Resource, NotResource, a condition
+// value, whether or not evaluation would reach it) does not apply; a Deny
+// statement reads it as a value that equals nothing (a Resource holding it
+// matches nothing, so a NotResource holding it applies; a negated condition
+// operator holds).
 func (e *evaluation) applies(s *Statement) tri {
 	if !s.matchAction(e.req.Action) {
 		return tFalse
 	}
-	r := s.matchResource(e.req.Resource, e.rsym, e.ctx)
+	allow := s.Effect == Allow
+	if allow {
+		if s.resVars {
+			for i := range s.resources {
+				if s.resources[i].Unresolvable(e.ctx) {
+					return tFalse
+				}
+			}
+		}
+		if s.cond.Unresolvable(e.ctx) {
+			return tFalse
+		}
+	}
+	r, prefixVar := s.matchResource(e.req.Resource, e.rsym, e.ctx)
 	if r == tFalse {
 		return tFalse
 	}
 	if s.cond != nil {
-		return and3(r, s.cond.Eval(e.ctx))
+		if allow {
+			r = and3(r, s.cond.EvalAllow(e.ctx))
+		} else {
+			r = and3(r, s.cond.Eval(e.ctx))
+		}
+	}
+	if prefixVar && r == tUnknown {
+		e.prefixVar = true
 	}
 	return r
 }
@@ -669,10 +717,12 @@ func (s *Statement) matchAction(action string) bool {
 	return hit != s.NotAction
 }
 
-// rsym says whether resource holds '<' (a symbol, maybe).
-func (s *Statement) matchResource(resource string, rsym bool, ctx *condition.Context) tri {
+// rsym says whether resource holds '<' (a symbol, maybe). prefixVar says
+// that a pattern with a variable in its region or account field matched:
+// no AWS page documents substitution there, so such a match is Unknown.
+func (s *Statement) matchResource(resource string, rsym bool, ctx *condition.Context) (res tri, prefixVar bool) {
 	if s.Resources == nil {
-		return tTrue // resource-based policies may omit Resource: the policy's own resource
+		return tTrue, false // resource-based policies may omit Resource: the policy's own resource
 	}
 	hit := tFalse
 	for i := range s.resources {
@@ -688,6 +738,9 @@ func (s *Statement) matchResource(resource string, rsym bool, ctx *condition.Con
 			}
 		} else {
 			m = t.MatchKnown(resource, rsym, false, ctx)
+			if m == tTrue && s.resPrefixVar && t.VarInARNPrefix() {
+				m, prefixVar = tUnknown, true
+			}
 		}
 		hit = or3(hit, m)
 		if hit == tTrue {
@@ -695,9 +748,9 @@ func (s *Statement) matchResource(resource string, rsym bool, ctx *condition.Con
 		}
 	}
 	if s.NotResource {
-		return not3(hit)
+		return not3(hit), prefixVar
 	}
-	return hit
+	return hit, prefixVar
 }
 
 func equalFold(a, b string) bool {

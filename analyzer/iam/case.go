@@ -34,6 +34,11 @@ func (e *CaseError) Error() string {
 // DecodeCase parses one case. When the case is malformed the returned Case
 // still carries the ID when it could be read, so that batch output can name it.
 func DecodeCase(data []byte) (*Case, error) {
+	return DecodeCaseWith(data, ParseOptions{})
+}
+
+// DecodeCaseWith is DecodeCase with the options its policies are parsed with.
+func DecodeCaseWith(data []byte, opt ParseOptions) (*Case, error) {
 	c := &Case{}
 	// The tree lives only while the case is decoded: policies keep the
 	// input bytes and their own compiled form, never the tree.
@@ -62,14 +67,14 @@ func DecodeCase(data []byte) (*Case, error) {
 	if !ok || req.kind != jsonObject {
 		return c, &CaseError{Path: "request", Msg: "missing or not an object"}
 	}
-	if err := c.decodeRequest(req); err != nil {
+	if err := c.decodeRequest(req, condition.NewContext()); err != nil {
 		return c, err
 	}
 	policy := func(v *jsonValue, kind Kind, name string) (*Policy, error) {
 		if v.kind != jsonObject {
 			return nil, &CaseError{Path: name, Msg: "a policy must be a JSON object, got " + v.kind.String()}
 		}
-		p, err := parseValue(data, lines, v, kind, Source{Name: name})
+		p, err := parseValue(data, lines, v, kind, Source{Name: name}, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +179,8 @@ func IsRoleTrustRequest(action, resource string) bool {
 	return ok && a.service == "iam" && strings.HasPrefix(a.resource, "role/") && ResourcePolicyRequired(action, resource)
 }
 
-func (c *Case) decodeRequest(req *jsonValue) error {
+// decodeRequest reads the request into c, its context into ctx.
+func (c *Case) decodeRequest(req *jsonValue, ctx *condition.Context) error {
 	str := func(name string, required bool) (string, error) {
 		v, ok := req.member(name)
 		if !ok || v.kind == jsonNull {
@@ -207,7 +213,6 @@ func (c *Case) decodeRequest(req *jsonValue) error {
 	if c.Request.ResourceAccount, err = str("resourceAccount", false); err != nil {
 		return err
 	}
-	ctx := condition.NewContext()
 	if v, ok := req.member("context"); ok && v.kind != jsonNull {
 		if v.kind != jsonObject {
 			return &CaseError{Path: "request.context", Msg: "must be an object, got " + v.kind.String()}
@@ -215,27 +220,50 @@ func (c *Case) decodeRequest(req *jsonValue) error {
 		for i := range v.elems {
 			k := v.elems[i].key
 			e := &v.elems[i]
-			path := fmt.Sprintf("request.context[%q]", k)
 			switch e.kind {
 			case jsonString, jsonNumber, jsonBool:
-				ctx.Set(k, e.text)
+				ctx.SetShared(k, []string{e.text}, false)
 			case jsonArray:
 				vals := make([]string, len(e.elems))
 				for j := range e.elems {
 					x := &e.elems[j]
 					if x.kind != jsonString && x.kind != jsonNumber && x.kind != jsonBool {
-						return &CaseError{Path: fmt.Sprintf("%s[%d]", path, j), Msg: "context values must be strings, numbers or booleans, got " + x.kind.String()}
+						return &CaseError{Path: fmt.Sprintf("request.context[%q][%d]", k, j), Msg: "context values must be strings, numbers or booleans, got " + x.kind.String()}
 					}
 					vals[j] = x.text
 				}
-				ctx.SetMulti(k, vals)
+				ctx.SetShared(k, vals, true)
 			default:
-				return &CaseError{Path: path, Msg: "must be a string or an array of strings, got " + e.kind.String()}
+				return &CaseError{Path: fmt.Sprintf("request.context[%q]", k), Msg: "must be a string or an array of strings, got " + e.kind.String()}
 			}
 		}
 	}
 	c.Request.Context = ctx
 	return nil
+}
+
+// EachPolicy calls f with every policy of the case, in the order of the
+// batch format's fields.
+func (c *Case) EachPolicy(f func(*Policy)) {
+	pols := &c.Policies
+	for _, p := range pols.Identity {
+		f(p)
+	}
+	if pols.Resource != nil {
+		f(pols.Resource)
+	}
+	for _, list := range [][]*Policy{pols.Boundary, pols.Session} {
+		for _, p := range list {
+			f(p)
+		}
+	}
+	for _, levels := range [][][]*Policy{pols.SCP, pols.RCP} {
+		for _, lvl := range levels {
+			for _, p := range lvl {
+				f(p)
+			}
+		}
+	}
 }
 
 // Authorize decides the case.

@@ -16,7 +16,8 @@ import (
 // (Allowed, ExplicitlyDenied, ImplicitlyDenied or Conditional), and
 // optionally "unknown" (context keys whose values are unknown) and
 // "expectStatements" (the policy names and statement indexes that decide,
-// e.g. "identityPolicies[0]#1").
+// e.g. "identityPolicies[0]#1"), and "lenient" (decode with
+// ParseOptions.Lenient, as `authz --lenient` does).
 func TestDecisions(t *testing.T) {
 	files, err := filepath.Glob("testdata/decisions/*.jsonl")
 	if err != nil {
@@ -46,6 +47,7 @@ func TestDecisions(t *testing.T) {
 				Unknown          []string `json:"unknown"`
 				ExpectStatements []string `json:"expectStatements"`
 				ExpectError      string   `json:"expectError"`
+				Lenient          bool     `json:"lenient"`
 			}
 			if err := json.Unmarshal(line, &meta); err != nil {
 				t.Fatalf("%s:%d: %v", file, lineNo, err)
@@ -57,7 +59,7 @@ func TestDecisions(t *testing.T) {
 			name := filepath.Base(file) + "/" + meta.Name
 			data := append([]byte(nil), line...)
 			t.Run(name, func(t *testing.T) {
-				c, err := DecodeCase(data)
+				c, err := DecodeCaseWith(data, ParseOptions{Lenient: meta.Lenient})
 				if meta.ExpectError != "" {
 					if err == nil {
 						t.Fatalf("%s:%d: want error containing %q, got none", file, lineNo, meta.ExpectError)

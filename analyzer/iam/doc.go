@@ -7,6 +7,14 @@
 // unknown context key comes out Conditional with the conditions that must
 // hold. Results name the deciding statements.
 //
+// Where AWS's documentation leaves the answer open it fails closed: an
+// Allow statement takes the reading that grants least, a Deny the one that
+// denies most (unresolvable policy variables, negated operators on values
+// of the wrong type, NotPrincipal with Allow). AWS's built-in rules — the
+// requests no policy can change, such as sts:GetCallerIdentity or writes to
+// AWS managed policies — are decided first (builtin.go). Each case, with the
+// AWS page it follows, is in docs/iam-decisions.md.
+//
 // Values unknown before `terraform apply` reach it as symbols, "<EXPR>"
 // (docs/snapshot.md, "Placeholders"). They match by identity; where a
 // pattern could or could not match depending on a symbol's value the match
@@ -17,5 +25,6 @@
 // and behind `lambdacheck authz`; it knows nothing about Lambda, Terraform
 // or flows. Its subpackages are the wildcard and variable matcher
 // (pattern), the condition operators (condition), the action catalog
-// (catalog) and the JSON-lines batch runner (batch).
+// (catalog) and the JSON-lines batch runner (batch), which decodes lines
+// with a CaseDecoder that reuses the compiled policies of repeated texts.
 package iam

@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 		`{"Statement":[` + strings.Repeat(`[`, 100) + strings.Repeat(`]`, 100) + `]}`,
 		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*a*a*a*a*a*a*a*a*a*a*a*a*b"}}`,
 		`{"a":"\u00e9\ud83d\ude00","b":-0.5e+10}`,
+		`{"Version":"1","Statement":[{"Sid":"a","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:role/x","Service":"*x"},"Action":[],"NotResource":"arn:aws:sqs:${aws:Region}:${aws:PrincipalAccount}:q"},{"Sid":"a","Effect":"Allow","NotPrincipal":{"AWS":"x"},"Action":"s3"}]}`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -23,8 +24,9 @@ func FuzzParse(f *testing.F) {
 	p, _ := ParsePrincipal("arn:aws:sts::111111111111:assumed-role/app/s")
 	req := &Request{Principal: p, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/" + strings.Repeat("a", 200)}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, kind := range []Kind{IdentityPolicy, ResourcePolicy, BoundaryPolicy, ServiceControlPolicy, ResourceControlPolicy} {
-			pol, err := Parse(data, kind, Source{Name: "fuzz"})
+		for i, kind := range []Kind{IdentityPolicy, ResourcePolicy, BoundaryPolicy, ServiceControlPolicy, ResourceControlPolicy, IdentityPolicy, ResourcePolicy, ResourceControlPolicy} {
+			// The last three parse leniently (ParseOptions.Lenient).
+			pol, err := ParseWith(data, kind, Source{Name: "fuzz"}, ParseOptions{Lenient: i >= 5})
 			if err != nil {
 				if err.Error() == "" {
 					t.Fatal("empty error message")

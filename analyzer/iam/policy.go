@@ -70,14 +70,28 @@ type Policy struct {
 	Version    string
 	ID         string
 	Statements []*Statement
+	// Notices: what the policy says that AWS accepts but does not act on as
+	// written, in statement order. They do not stop the policy from being
+	// used.
+	Notices []Notice
 
 	data  []byte
 	lines *lineIndex
+	// lenient: accept what AWS refuses when a policy is written (see
+	// ParseOptions) and decide it as AWS would if it existed.
+	lenient bool
 	// byService indexes statements by the lower-case service prefix of their
 	// Action patterns; anyService holds the statements that may match any
 	// service (NotAction, "*", or a wildcard inside the prefix).
 	byService  map[string][]int32
 	anyService []int32
+}
+
+// Notice is a finding on a policy that is not an error.
+type Notice struct {
+	Statement int // index in the Statement list
+	Line      int
+	Msg       string
 }
 
 // Statement is one compiled statement of a policy.
@@ -97,8 +111,11 @@ type Statement struct {
 
 	actions   []actionPattern
 	resources []pattern.Template
-	cond      *condition.Block
-	sidOff    int // byte offset of the Sid value, for duplicate-Sid errors
+	// resVars: some Resource pattern holds a policy variable;
+	// resPrefixVar: one holds it in the region or account field.
+	resVars, resPrefixVar bool
+	cond                  *condition.Block
+	sidOff                int // byte offset of the Sid value, for duplicate-Sid errors
 }
 
 // Condition returns the compiled Condition element, or nil.
@@ -163,8 +180,29 @@ func (e *PolicyError) Error() string {
 	return b.String()
 }
 
+// ParseOptions changes how Parse reads a document.
+type ParseOptions struct {
+	// Lenient accepts documents that AWS refuses when they are written, and
+	// decides them as AWS would if they existed, for comparing the engine
+	// with others on such documents: any Version (variables stay off unless
+	// it is 2012-10-17), duplicate Sids, an RCP without "Principal": "*",
+	// a Principal element where the kind of policy has none (ignored), an
+	// identity statement without Resource (it matches no resource), empty
+	// value lists and malformed actions (they match nothing), and principals
+	// that are not account ids, ARNs or service names, or that hold partial
+	// wildcards (principals are compared literally, so they name no one).
+	// Documents whose meaning is not defined (bad JSON, no Effect or Action,
+	// unknown elements, malformed conditions) are still refused.
+	Lenient bool
+}
+
 // Parse parses and validates a policy document for the given kind.
 func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
+	return ParseWith(data, kind, src, ParseOptions{})
+}
+
+// ParseWith is Parse with options.
+func ParseWith(data []byte, kind Kind, src Source, opt ParseOptions) (*Policy, error) {
 	if src.Line < 1 {
 		src.Line = 1
 	}
@@ -176,7 +214,7 @@ func Parse(data []byte, kind Kind, src Source) (*Policy, error) {
 		p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
 		return nil, p.syntaxError(err)
 	}
-	return parseValue(data, lines, &root, kind, src)
+	return parseValue(data, lines, &root, kind, src, opt)
 }
 
 // CheckJSON reports whether data is JSON as Parse reads it: strict, and
@@ -209,11 +247,11 @@ func (p *Policy) syntaxError(err error) *PolicyError {
 
 // parseValue builds a policy from an already parsed JSON value inside data
 // (a whole file, or one line of a batch input that holds several policies).
-func parseValue(data []byte, lines *lineIndex, v *jsonValue, kind Kind, src Source) (*Policy, error) {
+func parseValue(data []byte, lines *lineIndex, v *jsonValue, kind Kind, src Source, opt ParseOptions) (*Policy, error) {
 	if src.Line < 1 {
 		src.Line = 1
 	}
-	p := &Policy{Source: src, Kind: kind, data: data, lines: lines}
+	p := &Policy{Source: src, Kind: kind, data: data, lines: lines, lenient: opt.Lenient}
 	if err := p.build(v); err != nil {
 		return nil, err
 	}
@@ -252,7 +290,7 @@ func (p *Policy) build(root *jsonValue) error {
 			if v.kind != jsonString {
 				return p.errf(v, "Version", "must be a string, got %s", v.kind)
 			}
-			if v.text != "2012-10-17" && v.text != "2008-10-17" {
+			if v.text != "2012-10-17" && v.text != "2008-10-17" && !p.lenient {
 				return p.errf(v, "Version", "must be \"2012-10-17\" or \"2008-10-17\", got %q", v.text)
 			}
 			p.Version = v.text
@@ -275,15 +313,18 @@ func (p *Policy) build(root *jsonValue) error {
 	opt := pattern.Options{Wildcards: true, Variables: p.Version == "2012-10-17"}
 	switch stmts.kind {
 	case jsonObject:
-		s, err := p.statement(stmts, 0, "Statement", opt)
+		s, err := p.statement(new(Statement), stmts, 0, "Statement", opt)
 		if err != nil {
 			return err
 		}
 		p.Statements = []*Statement{s}
 	case jsonArray:
+		// One allocation for all statements: parsing is most of a batch
+		// line's cost when its policies are new.
+		backing := make([]Statement, len(stmts.elems))
 		p.Statements = make([]*Statement, 0, len(stmts.elems))
 		for i := range stmts.elems {
-			s, err := p.statement(&stmts.elems[i], i, fmt.Sprintf("Statement[%d]", i), opt)
+			s, err := p.statement(&backing[i], &stmts.elems[i], i, statementPath(i), opt)
 			if err != nil {
 				return err
 			}
@@ -292,7 +333,7 @@ func (p *Policy) build(root *jsonValue) error {
 	default:
 		return p.errf(stmts, "Statement", "must be an object or an array of objects, got %s", stmts.kind)
 	}
-	if p.Kind != IdentityPolicy {
+	if p.Kind != IdentityPolicy && !p.lenient {
 		// AWS rejects duplicate Sids in resource-based policies and SCPs.
 		seen := map[string]int{}
 		for _, s := range p.Statements {
@@ -308,11 +349,12 @@ func (p *Policy) build(root *jsonValue) error {
 	return nil
 }
 
-func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Options) (*Statement, error) {
+// statement compiles v into s.
+func (p *Policy) statement(s *Statement, v *jsonValue, idx int, path string, opt pattern.Options) (*Statement, error) {
 	if v.kind != jsonObject {
 		return nil, p.errf(v, path, "a statement must be an object, got %s", v.kind)
 	}
-	s := &Statement{Policy: p, Index: idx, Line: p.lineOf(int(v.off))}
+	*s = Statement{Policy: p, Index: idx, Line: p.lineOf(int(v.off))}
 	var haveEffect, haveAction, haveResource bool
 	var condVal *jsonValue
 	for i := range v.elems {
@@ -346,6 +388,10 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			}
 			for j, a := range list {
 				ap, err := compileAction(a)
+				if err != nil && p.lenient {
+					// Matches no request action, which always has a prefix.
+					ap, err = actionPattern{service: strings.ToLower(a), full: a, literal: true}, nil
+				}
 				if err != nil {
 					return nil, p.errf(elemAt(e, j), listPath(ep.String(), e, j), "%v", err)
 				}
@@ -374,6 +420,8 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 					s.resources = make([]pattern.Template, 0, len(list))
 				}
 				s.resources = append(s.resources, t)
+				s.resVars = s.resVars || t.HasVariables()
+				s.resPrefixVar = s.resPrefixVar || t.VarInARNPrefix()
 			}
 			s.Resources = list
 		case "Principal", "NotPrincipal":
@@ -398,6 +446,10 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 	if !haveAction {
 		return nil, p.errf(v, path, "missing the Action or NotAction element")
 	}
+	if p.lenient {
+		p.relax(s, haveResource)
+		haveResource = true
+	}
 	switch p.Kind {
 	case IdentityPolicy, BoundaryPolicy, SessionPolicy:
 		if s.Principal != nil {
@@ -419,6 +471,10 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 			return nil, p.errf(v, path, "resource control policy statements must have \"Principal\": \"*\"")
 		}
 	}
+	if s.NotPrincipal && s.Effect == Allow {
+		p.Notices = append(p.Notices, Notice{Statement: idx, Line: s.Line,
+			Msg: path + ": NotPrincipal with \"Effect\": \"Allow\" is not supported by AWS and grants nothing; name the principals in Principal, or use Deny with NotPrincipal or an aws:PrincipalArn condition"})
+	}
 	if condVal != nil {
 		clauses, err := p.conditionClauses(condVal, path+".Condition", false)
 		if err != nil {
@@ -439,6 +495,39 @@ func (p *Policy) statement(v *jsonValue, idx int, path string, opt pattern.Optio
 		s.cond = blk
 	}
 	return s, nil
+}
+
+// relax makes a statement that AWS would refuse at write time into the
+// statement it would be if it existed (ParseOptions.Lenient).
+func (p *Policy) relax(s *Statement, haveResource bool) {
+	switch p.Kind {
+	case IdentityPolicy, BoundaryPolicy, SessionPolicy, ServiceControlPolicy:
+		// These policies take their principal from where they are attached.
+		s.Principal, s.NotPrincipal = nil, false
+	case ResourceControlPolicy:
+		if s.Principal == nil || !s.Principal.Any || s.NotPrincipal {
+			s.Principal, s.NotPrincipal = &PrincipalSet{Any: true}, false
+		}
+	}
+	if !haveResource && p.Kind != ResourcePolicy && p.Kind != ServiceControlPolicy {
+		s.Resources = []string{} // matches no resource
+	}
+}
+
+// statementPaths are the JSON paths of the first statements, built once:
+// every statement of every parsed policy needs one.
+var statementPaths = func() (out [32]string) {
+	for i := range out {
+		out[i] = fmt.Sprintf("Statement[%d]", i)
+	}
+	return out
+}()
+
+func statementPath(i int) string {
+	if i < len(statementPaths) {
+		return statementPaths[i]
+	}
+	return indexed("Statement", i)
 }
 
 // twice explains why member i of statement v is one too many of an element
@@ -488,6 +577,9 @@ func (p *Policy) stringList(v *jsonValue, jp jpath) ([]string, error) {
 		return []string{v.text}, nil
 	case jsonArray:
 		if len(v.elems) == 0 {
+			if p.lenient {
+				return []string{}, nil // a list of nothing matches nothing
+			}
 			return nil, p.errf(v, jp.String(), "must not be an empty list")
 		}
 		out := make([]string, len(v.elems))

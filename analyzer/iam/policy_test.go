@@ -200,3 +200,16 @@ func TestRepeatedElementMessage(t *testing.T) {
 		t.Errorf("Action with NotAction: %q", got)
 	}
 }
+
+func TestNotPrincipalWithAllowRaisesNotice(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:*","Resource":"*"},
+ {"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"s3:GetObject","Resource":"*"}]}`
+	p, err := Parse([]byte(doc), ResourcePolicy, Source{Name: "bucket"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Notices) != 1 || p.Notices[0].Statement != 1 || p.Notices[0].Line != 3 || !strings.Contains(p.Notices[0].Msg, "NotPrincipal") {
+		t.Fatalf("want one notice on Statement[1] line 3, got %+v", p.Notices)
+	}
+}

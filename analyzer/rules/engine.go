@@ -33,12 +33,24 @@ type Options struct {
 	Dirs []string
 	// Timeout bounds one evaluation of all rules; zero is DefaultTimeout.
 	Timeout time.Duration
+	// Memory bounds how far the heap may grow while the rules run; zero
+	// is DefaultMemory.
+	Memory int64
 }
 
 // DefaultTimeout bounds one evaluation of all rules (--rule-timeout): the
 // built-in rules take under a second on thousands of functions, and a
 // custom rule may loop over a huge range and never end.
 const DefaultTimeout = 30 * time.Second
+
+// DefaultMemory bounds how far the heap may grow during one evaluation of
+// all rules (--rule-memory): the built-in rules grow it by less than
+// 32 MiB on a thousand functions, and a custom rule may build a range or
+// a string that fills the runner's memory well before the timeout ends
+// it. A rule doubling a string may have one or two allocations as large
+// as all it holds in flight when the budget is crossed, so the process
+// stays around 1 GiB.
+const DefaultMemory int64 = 256 << 20
 
 // Engine holds the compiled rules and the prepared query; it is safe for
 // concurrent use and evaluates every rule in one pass.
@@ -48,6 +60,7 @@ type Engine struct {
 	queries []ruleQuery      // in rule order
 	line    map[string]int   // package → line of its first deny rule
 	timeout time.Duration
+	memory  int64 // bytes of heap growth allowed while the rules run
 	hasAny  bool
 }
 
@@ -67,6 +80,18 @@ func (e *Engine) WithTimeout(d time.Duration) *Engine {
 	c.timeout = d
 	if d <= 0 {
 		c.timeout = DefaultTimeout
+	}
+	return &c
+}
+
+// WithMemory returns a copy of e whose evaluations stop once the heap has
+// grown by more than n bytes; n <= 0 means DefaultMemory. The heap is the
+// process's, so evaluations running at the same time share the budget.
+func (e *Engine) WithMemory(n int64) *Engine {
+	c := *e
+	c.memory = n
+	if n <= 0 {
+		c.memory = DefaultMemory
 	}
 	return &c
 }
@@ -230,7 +255,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.WithTimeout(opts.Timeout), nil
+	return e.WithTimeout(opts.Timeout).WithMemory(opts.Memory), nil
 }
 
 // Compile builds an engine from Rego sources.
@@ -243,7 +268,7 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 	for _, m := range mods {
 		builtin[m.Name] = m.Builtin
 	}
-	e := &Engine{byPkg: map[string]*Rule{}, line: map[string]int{}, timeout: DefaultTimeout}
+	e := &Engine{byPkg: map[string]*Rule{}, line: map[string]int{}, timeout: DefaultTimeout, memory: DefaultMemory}
 	if err := e.readMetadata(parsed, builtin); err != nil {
 		return nil, err
 	}

@@ -197,6 +197,9 @@ func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *invent
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	timed := ctx
+	ctx, stopWatch := watchHeap(ctx, e.memory)
+	defer stopWatch()
 	cache := topdown.NewVirtualCache()
 	locate := originIndex(inv)
 	findings := []Finding{}
@@ -209,9 +212,14 @@ func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *invent
 			err = ctx.Err()
 		}
 		if err != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
+			line := e.line[strings.TrimPrefix(rule.Package, "data.")]
+			if errors.Is(context.Cause(ctx), errRuleMemory) && timed.Err() == nil {
+				return nil, fmt.Errorf("%s:%d: rule %s grew the heap by more than the rule memory budget of %s; raise it with --rule-memory",
+					rule.File, line, rule.ID, mib(e.memory))
+			}
+			if errors.Is(timed.Err(), context.DeadlineExceeded) && parent.Err() == nil {
 				return nil, fmt.Errorf("%s:%d: rule %s did not finish within the rule timeout of %s; raise it with --rule-timeout",
-					rule.File, e.line[strings.TrimPrefix(rule.Package, "data.")], rule.ID, e.timeout)
+					rule.File, line, rule.ID, e.timeout)
 			}
 			return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
 		}

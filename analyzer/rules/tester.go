@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,6 +30,15 @@ type TestResult struct {
 // empty, is a regular expression on package.name. Results are sorted by
 // file and line.
 func RunTests(ctx context.Context, mods []Module, filter string) ([]TestResult, error) {
+	return RunTestsWithin(ctx, mods, filter, DefaultMemory)
+}
+
+// RunTestsWithin is RunTests with the tests stopped once they have grown
+// the heap by more than memory bytes; the error names the test that was
+// running.
+func RunTestsWithin(ctx context.Context, mods []Module, filter string, memory int64) ([]TestResult, error) {
+	ctx, stopWatch := watchHeap(ctx, memory)
+	defer stopWatch()
 	parsed, err := ParseModules(mods)
 	if err != nil {
 		return nil, fmt.Errorf("parse rules: %w", err)
@@ -69,6 +79,17 @@ func RunTests(ctx context.Context, mods []Module, filter string) ([]TestResult, 
 			tr.Error = "a condition of the test is false"
 		}
 		out = append(out, tr)
+	}
+	if errors.Is(context.Cause(ctx), errRuleMemory) {
+		// The test running when the budget was crossed is the first to
+		// fail; the ones after it only saw the cancellation.
+		for _, tr := range out {
+			if tr.Error != "" {
+				return nil, fmt.Errorf("%s:%d: rule test %s grew the heap by more than the rule memory budget of %s",
+					tr.File, tr.Line, tr.Name, mib(memory))
+			}
+		}
+		return nil, fmt.Errorf("rule tests grew the heap by more than the rule memory budget of %s", mib(memory))
 	}
 	slices.SortFunc(out, func(a, b TestResult) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {

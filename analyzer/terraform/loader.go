@@ -46,6 +46,10 @@ type Options struct {
 	Root string
 	// AllowReadOutsideRoot lets regular files outside Root be read.
 	AllowReadOutsideRoot bool
+	// Overlay, when set, sees and may replace every instance's value.
+	Overlay Overlay
+	// Kind is the inventory's source kind; empty means "terraform".
+	Kind string
 }
 
 // Load reads the Terraform configuration in dir. Problems in the
@@ -75,8 +79,12 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)
 	}
 	k := newKnowledge(opts.Catalog)
+	var know eval.Knowledge = k
+	if opts.Overlay != nil {
+		know = overlaid{k, opts.Overlay}
+	}
 	res, err := eval.Evaluate(ctx, eval.Options{
-		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k, StrictVars: opts.StrictVars,
+		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: know, StrictVars: opts.StrictVars,
 		Root: root, MaxInstances: opts.MaxInstances,
 	})
 	if err != nil {
@@ -84,6 +92,9 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 	}
 	b := newBuilder(res, opts.Catalog, k)
 	b.inv.Source.Path = filepath.ToSlash(dir)
+	if opts.Kind != "" {
+		b.inv.Source.Kind = opts.Kind
+	}
 	b.build()
 	return b.inv, nil
 }

@@ -66,3 +66,16 @@ func TestRuleTimeoutMustBePositive(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestRuleMemoryMustBePositive(t *testing.T) {
+	for _, v := range []string{"0", "-5"} {
+		_, stderr, code := runCLI(t, "", "simulate", "../../fixtures/thumbnails", "--rule-memory", v)
+		if code != 2 || !strings.Contains(stderr, "--rule-memory "+v+": want a positive number of MiB") {
+			t.Errorf("--rule-memory %s: exit %d, stderr %q", v, code, stderr)
+		}
+	}
+	// A budget the built-in rules fit in is accepted.
+	if _, stderr, code := runCLI(t, "", "simulate", "../../fixtures/thumbnails", "--rule-memory", "64", "--fail-on", "none"); code != 0 {
+		t.Errorf("--rule-memory 64: exit %d, stderr %q", code, stderr)
+	}
+}

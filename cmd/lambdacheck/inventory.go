@@ -34,6 +34,7 @@ type inventoryFlags struct {
 	region       string
 	format       string
 	output       string
+	src          sourceFlags
 }
 
 // varFlag appends --var and --var-file values to one list, keeping their
@@ -106,6 +107,7 @@ otherwise the placeholders 123456789012 and us-east-1 are used.`,
 func registerConfineFlags(fl *pflag.FlagSet, f *inventoryFlags) {
 	fl.StringVar(&f.root, "root", "", "scan root `DIR`: every file read must resolve inside it (default: the Git work tree holding PATH, else PATH)")
 	fl.BoolVar(&f.allowOutside, "allow-read-outside-root", false, "read regular files outside the scan root (never /proc, /dev, FIFOs or devices)")
+	registerSourceFlags(fl, &f.src)
 }
 
 func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
@@ -180,6 +182,8 @@ func loadInventories(cmd *cobra.Command, f *inventoryFlags, paths []string) (*in
 			inventory.Rebase(inv, filepath.ToSlash(p))
 		} else if inv.Source.Kind == "terraform" {
 			inventory.Rebase(inv, inv.Source.Path)
+		} else if k := inv.Source.Kind; k == "plan" || k == "sam" || k == "cfn" {
+			inventory.Rebase(inv, filepath.ToSlash(filepath.Dir(p)))
 		}
 		invs = append(invs, inv)
 	}
@@ -240,6 +244,9 @@ func partialInput(errs int) error {
 
 // loadInventory reads a snapshot file or a Terraform directory.
 func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*inventory.Inventory, error) {
+	if inv, handled, err := loadSource(cmd, f, path); handled {
+		return inv, err
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err

@@ -245,12 +245,14 @@ type findingsFlags struct {
 	// request they are written by the change being judged.
 	noInlineWaivers bool
 	ruleTimeout     time.Duration
+	ruleMemoryMiB   int64
 }
 
 func (ff *findingsFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&ff.failOn, "fail-on", "high", "exit 1 when an unwaived finding reaches this `severity`: critical, high, medium, low or none (fail_on in the settings changes the default; given here, it always wins)")
 	fl.StringArrayVar(&ff.policies, "policy", nil, "load rules from `DIR` too (repeatable)")
 	fl.DurationVar(&ff.ruleTimeout, "rule-timeout", rules.DefaultTimeout, "stop evaluating the rules after `DURATION` (exit 2)")
+	fl.Int64Var(&ff.ruleMemoryMiB, "rule-memory", rules.DefaultMemory>>20, "stop evaluating the rules once they have grown the heap by `MIB` mebibytes (exit 2)")
 	fl.StringVar(&ff.baseline, "baseline", "", "accept the findings recorded in `FILE`; only new findings count")
 	fl.StringVar(&ff.writeBaseline, "write-baseline", "", "record the current findings in `FILE` as accepted (then they do not fail this run)")
 	fl.StringVar(&ff.config, "config", "", "settings `FILE`, e.g. the base branch's copy; any .lambdacheck.hcl in PATH or the working directory is then ignored (default: that file)")
@@ -309,8 +311,12 @@ func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun
 	if ff.ruleTimeout <= 0 {
 		return nil, usage(fmt.Errorf("--rule-timeout %s: want a positive duration", ff.ruleTimeout))
 	}
+	if ff.ruleMemoryMiB <= 0 || ff.ruleMemoryMiB > 1<<30 {
+		return nil, usage(fmt.Errorf("--rule-memory %d: want a positive number of MiB", ff.ruleMemoryMiB))
+	}
 	opts := ruleOptions(ff.policies)
 	opts.Timeout = ff.ruleTimeout
+	opts.Memory = ff.ruleMemoryMiB << 20
 	engine, err := rules.Load(cmd.Context(), opts)
 	if err != nil {
 		return nil, usage(err)

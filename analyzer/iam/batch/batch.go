@@ -40,9 +40,29 @@ type chunk struct {
 // through them, and fresh buffers per chunk would be most of its garbage.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
 
-// Run decides every line of r and writes the results to w. workers ≤ 0
-// means one per CPU. Cancelling ctx stops the run after the chunk in flight.
-func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, error) {
+// Options configure a run.
+type Options struct {
+	// Workers deciding lines in parallel; ≤ 0 means one per CPU. Output
+	// stays in input order whatever the number.
+	Workers int
+	// Lenient decides policies that AWS refuses when they are written as
+	// AWS would if they existed (iam.ParseOptions.Lenient).
+	Lenient bool
+}
+
+// Run decides every line of r and writes the results to w. Each worker
+// keeps the compiled policies of the lines it has seen and reuses them for
+// lines that repeat their text (iam.CaseDecoder). Cancelling ctx stops the
+// run after the chunk in flight.
+func Run(ctx context.Context, r io.Reader, w io.Writer, opt Options) (Stats, error) {
+	popt := iam.ParseOptions{Lenient: opt.Lenient}
+	return run(ctx, r, w, opt.Workers, func() func(dst, line []byte) []byte {
+		return NewDecider(popt).Append
+	})
+}
+
+// run is Run with the per-worker decision function made by newDecide.
+func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide func() func(dst, line []byte) []byte) (Stats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -52,13 +72,14 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, err
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
+		decide := newDecide()
 		go func() {
 			defer wg.Done()
 			for c := range work {
 				out := bufPool.Get().(*[]byte)
 				*out = (*out)[:0]
 				for _, line := range c.lines {
-					*out = AppendDecision(*out, line)
+					*out = decide(*out, line)
 				}
 				in := c.buf
 				c.lines, c.buf = nil, nil
@@ -149,10 +170,32 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, workers int) (Stats, err
 	return stats, nil
 }
 
-// AppendDecision decides one input line and appends its output line
-// (with the trailing newline) to dst.
+// Decider decides lines one after another, reusing the compiled policies
+// of earlier lines. It is not safe for concurrent use.
+type Decider struct {
+	dec *iam.CaseDecoder
+}
+
+// NewDecider returns a Decider whose policies are parsed with opt.
+func NewDecider(opt iam.ParseOptions) *Decider {
+	return &Decider{dec: iam.NewCaseDecoder(opt)}
+}
+
+// Append decides one input line and appends its output line (with the
+// trailing newline) to dst.
+func (d *Decider) Append(dst, line []byte) []byte {
+	c, err := d.dec.Decode(line)
+	return appendResult(dst, c, err)
+}
+
+// AppendDecision decides one input line on its own, parsing every policy
+// afresh, and appends its output line to dst. It answers as Decider.Append.
 func AppendDecision(dst, line []byte) []byte {
 	c, err := iam.DecodeCase(line)
+	return appendResult(dst, c, err)
+}
+
+func appendResult(dst []byte, c *iam.Case, err error) []byte {
 	dst = append(dst, `{"id":`...)
 	if c != nil && len(c.ID) > 0 {
 		dst = append(dst, c.ID...)
@@ -192,7 +235,30 @@ func AppendDecision(dst, line []byte) []byte {
 		}
 		dst = append(dst, '}')
 	}
-	return append(dst, "]}\n"...)
+	dst = append(dst, ']')
+	dst = appendNotices(dst, c)
+	return append(dst, "}\n"...)
+}
+
+// appendNotices appends the notices of the case's policies (iam.Notice):
+// things AWS accepts but does not act on as written.
+func appendNotices(dst []byte, c *iam.Case) []byte {
+	n := 0
+	c.EachPolicy(func(p *iam.Policy) {
+		for _, nt := range p.Notices {
+			if n == 0 {
+				dst = append(dst, `,"notices":[`...)
+			} else {
+				dst = append(dst, ',')
+			}
+			n++
+			dst = appendString(dst, p.Name+": "+nt.Msg)
+		}
+	})
+	if n > 0 {
+		dst = append(dst, ']')
+	}
+	return dst
 }
 
 // appendString appends s as a JSON string.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/authzcase"
 )
 
@@ -26,7 +27,7 @@ func TestRunKeepsOrderAndReportsErrors(t *testing.T) {
 		in.WriteByte('\n')
 	}
 	var out bytes.Buffer
-	stats, err := Run(context.Background(), strings.NewReader(in.String()), &out, 4)
+	stats, err := Run(context.Background(), strings.NewReader(in.String()), &out, Options{Workers: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,21 +81,94 @@ func TestAppendStringEscapes(t *testing.T) {
 	}
 }
 
-func BenchmarkRun(b *testing.B) {
-	var in strings.Builder
-	const n = 20000
-	for i := 0; i < n; i++ {
-		in.WriteString(authzcase.Typical(i))
-		in.WriteByte('\n')
-	}
-	data := in.String()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var out bytes.Buffer
-		if _, err := Run(context.Background(), strings.NewReader(data), &out, 0); err != nil {
-			b.Fatal(err)
+func TestDeciderAnswersAsAppendDecision(t *testing.T) {
+	d := NewDecider(iam.ParseOptions{})
+	for i := 0; i < 300; i++ {
+		line := []byte(authzcase.Typical(i % 50)) // repeats, so the cache answers
+		if got, want := string(d.Append(nil, line)), string(AppendDecision(nil, line)); got != want {
+			t.Fatalf("line %d:\n%s\nwant\n%s", i, got, want)
 		}
 	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+func TestRunReportsNotices(t *testing.T) {
+	line := `{"id":1,"request":{"principal":"arn:aws:iam::222222222222:user/x","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111111111111"},"resourcePolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}}` + "\n"
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), strings.NewReader(line), &out, Options{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		Decision string
+		Notices  []string
+	}
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if rec.Decision != "ImplicitlyDenied" || len(rec.Notices) != 1 || !strings.Contains(rec.Notices[0], "resourcePolicy: Statement[0]: NotPrincipal") {
+		t.Fatalf("want ImplicitlyDenied with a NotPrincipal notice, got %s", out.String())
+	}
+}
+
+func TestRunLenient(t *testing.T) {
+	line := `{"id":1,"request":{"principal":"arn:aws:iam::111111111111:user/x","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},"identityPolicies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Principal":"*"}}]}` + "\n"
+	for _, lenient := range []bool{false, true} {
+		var out bytes.Buffer
+		if _, err := Run(context.Background(), strings.NewReader(line), &out, Options{Lenient: lenient}); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		if lenient != strings.Contains(got, `"decision":"Allowed"`) || lenient == strings.Contains(got, `"error"`) {
+			t.Fatalf("lenient=%v: %s", lenient, got)
+		}
+	}
+}
+
+// typicalInput is n generated cases, one per line; with distinct > 0 only
+// that many different lines repeat.
+func typicalInput(n, distinct int) string {
+	var in strings.Builder
+	for i := 0; i < n; i++ {
+		k := i
+		if distinct > 0 {
+			k = i % distinct
+		}
+		in.WriteString(authzcase.Typical(k))
+		in.WriteByte('\n')
+	}
+	return in.String()
+}
+
+// BenchmarkRun measures the batch in process: "uncached" decides each line
+// from scratch (AppendDecision), as every line was decided before policies
+// were cached; "cached" is Run. "generated" are the cases of
+// fixtures/gen/authzcases, where two of a line's five policies are unique
+// to it; "repeating" cycles through 100 of them.
+func BenchmarkRun(b *testing.B) {
+	const n = 20000
+	for _, input := range []struct {
+		name     string
+		distinct int
+	}{{"generated", 0}, {"repeating", 100}} {
+		data := typicalInput(n, input.distinct)
+		for _, mode := range []struct {
+			name   string
+			decide func() func(dst, line []byte) []byte
+		}{
+			{"uncached", func() func(dst, line []byte) []byte { return AppendDecision }},
+			{"cached", func() func(dst, line []byte) []byte { return NewDecider(iam.ParseOptions{}).Append }},
+		} {
+			b.Run(input.name+"/"+mode.name, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var out bytes.Buffer
+					if _, err := run(context.Background(), strings.NewReader(data), &out, 0, mode.decide); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(n)/float64(b.N), "ns/line")
+			})
+		}
+	}
 }

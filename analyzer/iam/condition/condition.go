@@ -93,6 +93,8 @@ type clause struct {
 	ips   []netip.Prefix
 	bins  []binaryValue
 	nulls []bool // Null: true means the key must be absent
+	// vars: some policy value holds a policy variable.
+	vars bool
 }
 
 // Compile checks and compiles clauses. opt.Variables says whether "${…}" is
@@ -104,6 +106,14 @@ func Compile(clauses []Clause, opt pattern.Options) (*Block, error) {
 		cc, err := compileClause(c, opt)
 		if err != nil {
 			return nil, err
+		}
+		for _, t := range cc.strs {
+			b.keys = append(b.keys, t.Keys()...)
+			cc.vars = cc.vars || t.HasVariables()
+		}
+		for _, a := range cc.arns {
+			b.keys = append(b.keys, a.Template().Keys()...)
+			cc.vars = cc.vars || a.Template().HasVariables()
 		}
 		b.clauses = append(b.clauses, cc)
 		b.keys = append(b.keys, cc.key)
@@ -218,13 +228,31 @@ func (b *Block) Len() int {
 
 // Eval evaluates the block against ctx: True when every clause holds, False
 // when one fails, Unknown otherwise. A nil Block (no Condition) is True.
-func (b *Block) Eval(ctx *Context) pattern.Tri {
+//
+// Eval reads a policy variable that cannot be resolved as a value that
+// equals nothing, and a request value of the wrong type (not a number, date,
+// address, ARN or boolean) as one that matches no policy value, so that a
+// negated operator holds on either. That is the reading for Deny statements:
+// of the readings AWS's documentation allows, it is the one that denies
+// most. Allow statements use EvalAllow.
+func (b *Block) Eval(ctx *Context) pattern.Tri { return b.eval(ctx, false) }
+
+// EvalAllow is Eval for an Allow statement. AWS documents that a policy
+// variable it cannot resolve may make the whole statement invalid
+// ("IAM policy elements: Variables and tags"); for an Allow statement that
+// is the reading that grants least, so a clause that reaches such a
+// variable is False, whatever its operator. A negated operator on a request
+// value that does not parse as the operator's type is False too: no page
+// says that it holds, and holding would grant on a value AWS cannot compare.
+func (b *Block) EvalAllow(ctx *Context) pattern.Tri { return b.eval(ctx, true) }
+
+func (b *Block) eval(ctx *Context, allow bool) pattern.Tri {
 	if b == nil {
 		return pattern.True
 	}
 	res := pattern.True
 	for i := range b.clauses {
-		switch b.clauses[i].eval(ctx) {
+		switch b.clauses[i].eval(ctx, allow) {
 		case pattern.False:
 			return pattern.False
 		case pattern.Unknown:
@@ -235,7 +263,7 @@ func (b *Block) Eval(ctx *Context) pattern.Tri {
 }
 
 // eval evaluates one clause.
-func (c *clause) eval(ctx *Context) pattern.Tri {
+func (c *clause) eval(ctx *Context, allow bool) pattern.Tri {
 	vals, state, multi := ctx.lookup(c.key)
 	if c.info.fam == famNull {
 		// Null true: the key is absent; false: it is present. An unknown key
@@ -251,22 +279,31 @@ func (c *clause) eval(ctx *Context) pattern.Tri {
 	switch state {
 	case pattern.Missing:
 		switch {
+		case c.set == setForAny:
+			// ForAnyValue needs a value that matches; …IfExists does not
+			// supply one ("Single-valued vs. multivalued context keys":
+			// ForAnyValue returns false when the key is missing).
+			return pattern.False
 		case c.ifExists:
 			return pattern.True
 		case c.set == setForAll:
 			return pattern.True
-		case c.set == setForAny:
-			return pattern.False
 		}
 		return pattern.TriOf(c.info.neg)
 	case pattern.KeyUnknown:
+		if allow && c.unresolvable(ctx) {
+			return pattern.False
+		}
 		return pattern.Unknown
+	}
+	if allow && c.unresolvable(ctx) {
+		return pattern.False
 	}
 	switch c.set {
 	case setForAll:
 		res := pattern.True
 		for _, v := range vals {
-			if res = res.And(c.value(v, ctx)); res == pattern.False {
+			if res = res.And(c.value(v, ctx, allow)); res == pattern.False {
 				return res
 			}
 		}
@@ -274,7 +311,7 @@ func (c *clause) eval(ctx *Context) pattern.Tri {
 	case setForAny:
 		res := pattern.False
 		for _, v := range vals {
-			if res = res.Or(c.value(v, ctx)); res == pattern.True {
+			if res = res.Or(c.value(v, ctx, allow)); res == pattern.True {
 				return res
 			}
 		}
@@ -283,23 +320,61 @@ func (c *clause) eval(ctx *Context) pattern.Tri {
 	if multi {
 		return pattern.False // a set operator is required for a multivalued key
 	}
-	return c.value(vals[0], ctx)
+	return c.value(vals[0], ctx, allow)
+}
+
+// Unresolvable reports whether some policy value of the block holds a policy
+// variable that ctx cannot resolve, whether or not evaluation would reach it.
+func (b *Block) Unresolvable(ctx *Context) bool {
+	if b == nil {
+		return false
+	}
+	for i := range b.clauses {
+		if b.clauses[i].unresolvable(ctx) {
+			return true
+		}
+	}
+	return false
+}
+
+// unresolvable reports whether a policy value of the clause holds a policy
+// variable that ctx cannot resolve.
+func (c *clause) unresolvable(ctx *Context) bool {
+	if !c.vars {
+		return false
+	}
+	for i := range c.strs {
+		if c.strs[i].Unresolvable(ctx) {
+			return true
+		}
+	}
+	for i := range c.arns {
+		t := c.arns[i].Template()
+		if t.Unresolvable(ctx) {
+			return true
+		}
+	}
+	return false
 }
 
 // value is the clause's verdict on one request value: whether it matches one
-// of the policy values, negated for the negated operators.
-func (c *clause) value(v string, ctx *Context) pattern.Tri {
-	r := c.match(v, ctx)
+// of the policy values, negated for the negated operators. For an Allow
+// statement a negated operator does not hold on a value of the wrong type.
+func (c *clause) value(v string, ctx *Context, allow bool) pattern.Tri {
+	r, typed := c.match(v, ctx)
 	if c.info.neg {
+		if allow && !typed {
+			return pattern.False
+		}
 		return r.Not()
 	}
 	return r
 }
 
-// match reports whether request value v matches any policy value. A value
-// that is not of the operator's type (not a number, date, address, ARN, or
-// boolean) matches none.
-func (c *clause) match(v string, ctx *Context) pattern.Tri {
+// match reports whether request value v matches any policy value, and
+// whether v is of the operator's type. A value that is not (not a number,
+// date, address, ARN, or boolean) matches none.
+func (c *clause) match(v string, ctx *Context) (pattern.Tri, bool) {
 	res := pattern.False
 	switch c.info.fam {
 	case famString:
@@ -311,7 +386,7 @@ func (c *clause) match(v string, ctx *Context) pattern.Tri {
 				t = c.strs[i].Equal(v, c.info.fold, ctx)
 			}
 			if t == pattern.True {
-				return t
+				return t, true
 			}
 			if t == pattern.Unknown {
 				res = t
@@ -319,22 +394,25 @@ func (c *clause) match(v string, ctx *Context) pattern.Tri {
 		}
 	case famBool:
 		if _, ok := parseBool(v); !ok {
-			return pattern.False
+			return pattern.False, false
 		}
 		for i := range c.strs {
 			t := c.strs[i].Equal(v, true, ctx)
 			if t == pattern.True {
-				return t
+				return t, true
 			}
 			if t == pattern.Unknown {
 				res = t
 			}
 		}
 	case famARN:
+		if !looksLikeARN(v) {
+			return pattern.False, false
+		}
 		for i := range c.arns {
 			t := c.arns[i].Match(v, ctx)
 			if t == pattern.True {
-				return t
+				return t, true
 			}
 			if t == pattern.Unknown {
 				res = t
@@ -343,41 +421,50 @@ func (c *clause) match(v string, ctx *Context) pattern.Tri {
 	case famNumeric:
 		d, ok := parseDecimal(v)
 		if !ok {
-			return pattern.False
+			return pattern.False, false
 		}
 		for _, n := range c.nums {
 			if holds(c.info.cmp, d.compare(n)) {
-				return pattern.True
+				return pattern.True, true
 			}
 		}
 	case famDate:
 		t, ok := parseDate(v)
 		if !ok {
-			return pattern.False
+			return pattern.False, false
 		}
 		for _, d := range c.dates {
 			if holds(c.info.cmp, t.compare(d)) {
-				return pattern.True
+				return pattern.True, true
 			}
 		}
 	case famIP:
 		for _, p := range c.ips {
 			in, ok := inPrefix(p, v)
 			if !ok {
-				return pattern.False
+				return pattern.False, false
 			}
 			if in {
-				return pattern.True
+				return pattern.True, true
 			}
 		}
 	case famBinary:
 		for _, b := range c.bins {
 			if b.equal(v) {
-				return pattern.True
+				return pattern.True, true
 			}
 		}
 	}
-	return res
+	return res, true
+}
+
+// looksLikeARN reports whether v has the six fields of an ARN, or holds a
+// symbol (a value unknown before apply, which may be one).
+func looksLikeARN(v string) bool {
+	if strings.IndexByte(v, '<') >= 0 {
+		return true
+	}
+	return len(v) > 4 && strings.EqualFold(v[:4], "arn:") && strings.Count(v, ":") >= 5
 }
 
 // holds reports whether a comparison result (request value against policy

@@ -272,7 +272,8 @@ func TestSetOperators(t *testing.T) {
 		{"ForAnyValue_StringNotEquals_some_value_unlisted_is_true", "ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"env"}, tags, T},
 		{"ForAnyValue_StringNotEquals_every_value_listed_is_false", "ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"env", "team"}, tags, F},
 		{"ForAnyValue_StringNotEquals_missing_key_is_false", "ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"env"}, nil, F},
-		{"ForAnyValueIfExists_missing_key_is_true", "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"team"}, nil, T},
+		// Real IAM answers false: ForAnyValue needs a matching value, and IfExists does not supply one.
+		{"ForAnyValueIfExists_missing_key_is_false", "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"team"}, nil, F},
 		{"ForAnyValue_ArnLike", "ForAnyValue:ArnLike", "k:arns", []string{"arn:aws:iam::*:role/admin"}, map[string]any{"k:arns": multi{"arn:aws:iam::1:role/dev", "arn:aws:iam::2:role/admin"}}, T},
 		{"ForAnyValue_IpAddress", "ForAnyValue:IpAddress", "k:ips", []string{"10.0.0.0/8"}, map[string]any{"k:ips": multi{"192.0.2.1", "10.9.9.9"}}, T},
 		{"ForAnyValue_CalledVia_service_in_chain", "ForAnyValue:StringEquals", "aws:CalledVia", []string{"athena.amazonaws.com"}, map[string]any{"aws:CalledVia": multi{"athena.amazonaws.com", "glue.amazonaws.com"}}, T},
@@ -572,5 +573,49 @@ func TestContext(t *testing.T) {
 	var nilCtx *Context
 	if _, st := nilCtx.Lookup("k"); st != pattern.Missing || nilCtx.Keys() != nil {
 		t.Error("nil context is not empty")
+	}
+}
+
+// TestEvalAllowFailsClosed: for an Allow statement an unresolvable policy
+// variable ("IAM policy elements: Variables and tags": the statement may be
+// invalid) and a negated operator on a value of the wrong type ("Condition
+// operators": typed operators) never make a clause hold; Eval, the reading
+// for Deny statements, lets the negated operators hold.
+func TestEvalAllowFailsClosed(t *testing.T) {
+	tests := []struct {
+		name        string
+		op, key     string
+		vals        []string
+		ctx         map[string]any
+		deny, allow pattern.Tri
+	}{
+		{"StringNotEquals_missing_variable", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red"}, T, F},
+		{"StringEquals_missing_variable", "StringEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red"}, F, F},
+		{"StringNotEquals_multivalued_variable", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red", "aws:PrincipalTag/team": multi{"a", "b"}}, T, F},
+		{"StringNotEquals_variable_with_default", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team, 'x'}"}, map[string]any{"aws:ResourceTag/team": "red"}, T, T},
+		{"StringNotEquals_resolved_variable", "StringNotEquals", "aws:ResourceTag/team", []string{"${aws:PrincipalTag/team}"}, map[string]any{"aws:ResourceTag/team": "red", "aws:PrincipalTag/team": "blue"}, T, T},
+		{"ArnNotLike_missing_variable_unknown_key", "ArnNotLike", "aws:SourceArn", []string{"arn:aws:sns:*:${aws:PrincipalAccount}:*"}, map[string]any{"aws:SourceArn": unk{}}, U, F},
+		{"DateNotEquals_unparsable", "DateNotEquals", "aws:CurrentTime", []string{"2026-01-01T00:00:00Z"}, map[string]any{"aws:CurrentTime": "yesterday"}, T, F},
+		{"NumericNotEquals_unparsable", "NumericNotEquals", "s3:max-keys", []string{"10"}, map[string]any{"s3:max-keys": "ten"}, T, F},
+		{"NotIpAddress_unparsable", "NotIpAddress", "aws:SourceIp", []string{"10.0.0.0/8"}, map[string]any{"aws:SourceIp": "nope"}, T, F},
+		{"ArnNotLike_not_an_arn", "ArnNotLike", "aws:SourceArn", []string{"arn:aws:sns:*:111111111111:*"}, map[string]any{"aws:SourceArn": "topic"}, T, F},
+		{"ArnNotLike_other_arn", "ArnNotLike", "aws:SourceArn", []string{"arn:aws:sns:*:111111111111:*"}, map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:t"}, T, T},
+		{"NotIpAddress_outside", "NotIpAddress", "aws:SourceIp", []string{"10.0.0.0/8"}, map[string]any{"aws:SourceIp": "192.0.2.1"}, T, T},
+		{"ForAnyValue_IfExists_missing", "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"team"}, nil, F, F},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Compile([]Clause{{Operator: tt.op, Key: tt.key, Values: tt.vals}}, vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := newCtx(tt.ctx)
+			if got := b.Eval(ctx); got != tt.deny {
+				t.Errorf("Eval = %v, want %v", got, tt.deny)
+			}
+			if got := b.EvalAllow(ctx); got != tt.allow {
+				t.Errorf("EvalAllow = %v, want %v", got, tt.allow)
+			}
+		})
 	}
 }

@@ -36,6 +36,15 @@ func NewContext() *Context {
 	return &Context{vals: map[string]entry{}, unknown: map[string]struct{}{}}
 }
 
+// Reset empties the context, keeping its memory for the next request.
+func (c *Context) Reset() {
+	clear(c.vals)
+	clear(c.unknown)
+	clear(c.missing)
+	c.prefixes = c.prefixes[:0]
+	c.missingPrefixes = c.missingPrefixes[:0]
+}
+
 // Set gives key its values: single-valued with one value, multivalued with
 // several (or none). It replaces any earlier setting of the key.
 func (c *Context) Set(key string, values ...string) {
@@ -46,6 +55,14 @@ func (c *Context) Set(key string, values ...string) {
 // array in a request context is multivalued whatever its length).
 func (c *Context) SetMulti(key string, values []string) {
 	c.set(key, values, true)
+}
+
+// SetShared is Set (multi false) or SetMulti (multi true) for a caller that
+// hands over values: they are kept, not copied, and must not change.
+func (c *Context) SetShared(key string, values []string, multi bool) {
+	k := strings.ToLower(key)
+	delete(c.unknown, k)
+	c.vals[k] = entry{vals: values, multi: multi || len(values) != 1}
 }
 
 func (c *Context) set(key string, values []string, multi bool) {

@@ -32,7 +32,7 @@ func (b *Block) Explain(ctx *Context) []ClauseResult {
 			Operator: c.src.Operator,
 			Key:      c.src.Key,
 			Values:   slices.Clone(c.src.Values),
-			Result:   c.eval(ctx),
+			Result:   c.eval(ctx, false),
 			Sentence: c.describe(),
 			Path:     c.src.Path,
 		}
@@ -131,7 +131,7 @@ func (b *Block) Symbols(ctx *Context) (syms []string, keys bool) {
 	}
 	for i := range b.clauses {
 		c := &b.clauses[i]
-		if c.eval(ctx) != pattern.Unknown {
+		if c.eval(ctx, false) != pattern.Unknown {
 			continue
 		}
 		n := len(syms)

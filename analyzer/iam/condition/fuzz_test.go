@@ -71,6 +71,10 @@ func FuzzCondition(f *testing.F) {
 			if len(ex) != 1 || ex[0].Result != got || ex[0].Sentence == "" {
 				t.Fatalf("Explain %+v disagrees with Eval %v", ex, got)
 			}
+			// The Allow reading never holds where the Deny reading does not.
+			if a := b.EvalAllow(ctx); a == pattern.True && got != pattern.True || a == pattern.Unknown && got == pattern.False {
+				t.Fatalf("EvalAllow %v is more permissive than Eval %v", a, got)
+			}
 		}
 		isNull := base == "Null"
 		set, ifExists := form%8 == 1 || form%8 == 2, form%8 == 3

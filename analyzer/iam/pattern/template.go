@@ -368,3 +368,55 @@ func appendLiteralByte(buf []byte, c byte) []byte {
 	}
 	return append(buf, c)
 }
+
+// Unresolvable reports whether some policy variable of the template cannot
+// be substituted in r: its key is missing or multivalued and it has no
+// default. An unknown key (KeyUnknown) is taken to be resolvable.
+func (t *Template) Unresolvable(r Resolver) bool {
+	if !t.vars {
+		return false
+	}
+	mv, _ := r.(MultiValued)
+	for _, tk := range t.toks {
+		if tk.kind != tokVar || tk.hasDef {
+			continue
+		}
+		state := Missing
+		var vals []string
+		if r != nil {
+			vals, state = r.Lookup(tk.key)
+		}
+		switch {
+		case state == KeyUnknown:
+		case state == Present && len(vals) == 1 && (mv == nil || !mv.IsMulti(tk.key)):
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// VarInARNPrefix reports whether a policy variable sits in one of the first
+// five colon-separated fields of an ARN (partition, service, region,
+// account), where AWS documents none: the engine still substitutes it but
+// does not rely on the match.
+func (t *Template) VarInARNPrefix() bool {
+	if !t.vars {
+		return false
+	}
+	colons := 0
+	for _, tk := range t.toks {
+		switch tk.kind {
+		case tokVar:
+			if colons < 5 {
+				return true
+			}
+		case tokText:
+			colons += strings.Count(tk.text, ":")
+		}
+		if colons >= 5 {
+			return false
+		}
+	}
+	return false
+}

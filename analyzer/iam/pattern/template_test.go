@@ -236,3 +236,43 @@ func mustCompile(s string, opt Options) Template {
 	}
 	return t
 }
+
+type mapResolver map[string][]string
+
+func (m mapResolver) Lookup(k string) ([]string, KeyState) {
+	if v, ok := m[k]; ok {
+		return v, Present
+	}
+	return nil, Missing
+}
+
+func TestUnresolvableAndVarInARNPrefix(t *testing.T) {
+	opt := Options{Wildcards: true, Variables: true}
+	r := mapResolver{"aws:username": {"alice"}, "aws:principaltag/teams": {"a", "b"}}
+	tests := []struct {
+		src          string
+		unresolvable bool
+		prefix       bool
+	}{
+		{"arn:aws:s3:::b/${aws:username}/*", false, false},
+		{"arn:aws:s3:::b/${aws:userid}/*", true, false},
+		{"arn:aws:s3:::b/${aws:userid, 'x'}/*", false, false},
+		{"arn:aws:s3:::b/${aws:PrincipalTag/teams}", true, false},
+		{"arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:jobs", true, true},
+		{"arn:aws:sqs:${aws:RequestedRegion}:111111111111:jobs", true, true},
+		{"arn:aws:sqs:us-east-1:111111111111:${aws:username}", false, false},
+		{"arn:aws:s3:::plain", false, false},
+	}
+	for _, tt := range tests {
+		tp, err := Compile(tt.src, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tp.Unresolvable(r); got != tt.unresolvable {
+			t.Errorf("%s: Unresolvable = %v, want %v", tt.src, got, tt.unresolvable)
+		}
+		if got := tp.VarInARNPrefix(); got != tt.prefix {
+			t.Errorf("%s: VarInARNPrefix = %v, want %v", tt.src, got, tt.prefix)
+		}
+	}
+}

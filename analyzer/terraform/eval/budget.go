@@ -64,43 +64,131 @@ func (e *evaluator) budgeted(x hcl.Expression, v cty.Value) cty.Value {
 	return reason.Unknown(cty.DynamicPseudoType, "the value is too large: "+why, x.Range())
 }
 
-// forWalker estimates, before evaluation, how many elements nested for
-// expressions (and template for directives) build: the product of their
-// collections' sizes where those can be evaluated on their own. HCL builds
-// them natively, so a nest of range(1024) × range(1024) × range(64) would
-// exhaust memory before the value could be checked.
-type forWalker struct {
-	ctx   *hcl.EvalContext
-	stack []int
-	over  string
+// forEstimate counts, before evaluation, the elements that nested for
+// expressions (and template for directives) would build. HCL builds them
+// natively, so a nest of range(1024) × range(1024) × range(64) would
+// exhaust memory before the value could be checked. Where an inner
+// collection depends on an outer iterator (range(a*1000), local.big[a]),
+// it is evaluated once per outer element; the count stops as soon as it
+// passes the budget, so the estimate costs at most the budget in work.
+// A collection that cannot be evaluated on its own counts as one element.
+type forEstimate struct {
+	total int
+	over  bool
 }
 
-func (w *forWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
-	f, ok := n.(*hclsyntax.ForExpr)
-	if !ok || w.over != "" {
-		return nil
+func (est *forEstimate) add(n int) {
+	est.total += n
+	if est.total > MaxValueElements {
+		est.over = true
 	}
-	size := 1
-	if v, d := f.CollExpr.Value(w.ctx); !d.HasErrors() {
+}
+
+// node counts the for expressions in n.
+func (est *forEstimate) node(n hclsyntax.Node, ctx *hcl.EvalContext) {
+	for _, f := range outermostFors(n) {
+		if est.over {
+			return
+		}
+		est.forExpr(f, ctx)
+	}
+}
+
+func (est *forEstimate) forExpr(f *hclsyntax.ForExpr, ctx *hcl.EvalContext) {
+	est.node(f.CollExpr, ctx)
+	var body []hclsyntax.Node
+	for _, x := range []hclsyntax.Expression{f.KeyExpr, f.ValExpr, f.CondExpr} {
+		if x != nil && len(outermostFors(x)) > 0 {
+			body = append(body, x)
+		}
+	}
+	coll := cty.NilVal
+	if v, d := f.CollExpr.Value(ctx); !d.HasErrors() {
 		if u, _ := v.UnmarkDeep(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() {
-			size = max(u.LengthInt(), 1)
+			coll = u
 		}
 	}
-	w.stack = append(w.stack, size)
-	total := 1
-	for _, s := range w.stack {
-		total *= s
-		if total > MaxValueElements {
-			w.over = fmt.Sprintf("nested for expressions that build more than lambdacheck's limit of %d elements", MaxValueElements)
-			break
+	switch {
+	case coll == cty.NilVal:
+		est.add(1)
+		est.body(body, f, ctx, cty.DynamicVal, cty.DynamicVal)
+	case len(body) == 0:
+		est.add(coll.LengthInt())
+	case !usesIterator(body, f):
+		// The inner collections are the same for every element: count
+		// them once.
+		inner := &forEstimate{}
+		inner.body(body, f, ctx, cty.DynamicVal, cty.DynamicVal)
+		est.add(min(coll.LengthInt(), MaxValueElements+1) * min(1+inner.total, MaxValueElements+1))
+	default:
+		for it := coll.ElementIterator(); it.Next() && !est.over; {
+			k, v := it.Element()
+			est.add(1)
+			est.body(body, f, ctx, k, v)
 		}
+	}
+}
+
+// body counts the inner for expressions of f for one element k, v.
+func (est *forEstimate) body(body []hclsyntax.Node, f *hclsyntax.ForExpr, ctx *hcl.EvalContext, k, v cty.Value) {
+	if len(body) == 0 {
+		return
+	}
+	child := ctx.NewChild()
+	child.Variables = map[string]cty.Value{f.ValVar: v}
+	if f.KeyVar != "" {
+		child.Variables[f.KeyVar] = k
+	}
+	for _, n := range body {
+		if est.over {
+			return
+		}
+		est.node(n, child)
+	}
+}
+
+// usesIterator reports whether any of body refers to f's iterator variables.
+func usesIterator(body []hclsyntax.Node, f *hclsyntax.ForExpr) bool {
+	for _, n := range body {
+		x, ok := n.(hclsyntax.Expression)
+		if !ok {
+			return true
+		}
+		for _, tr := range hclsyntax.Variables(x) {
+			if name := tr.RootName(); name == f.ValVar || f.KeyVar != "" && name == f.KeyVar {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// outermostFors returns the for expressions in n that no other for
+// expression in n encloses.
+func outermostFors(n hclsyntax.Node) []*hclsyntax.ForExpr {
+	w := &outermostWalker{}
+	hclsyntax.Walk(n, w)
+	return w.found
+}
+
+type outermostWalker struct {
+	depth int
+	found []*hclsyntax.ForExpr
+}
+
+func (w *outermostWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if f, ok := n.(*hclsyntax.ForExpr); ok {
+		if w.depth == 0 {
+			w.found = append(w.found, f)
+		}
+		w.depth++
 	}
 	return nil
 }
 
-func (w *forWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
-	if _, ok := n.(*hclsyntax.ForExpr); ok && len(w.stack) > 0 {
-		w.stack = w.stack[:len(w.stack)-1]
+func (w *outermostWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(*hclsyntax.ForExpr); ok {
+		w.depth--
 	}
 	return nil
 }
@@ -111,7 +199,13 @@ func forBudget(x hcl.Expression, ctx *hcl.EvalContext) string {
 	if !ok {
 		return ""
 	}
-	w := &forWalker{ctx: ctx}
-	hclsyntax.Walk(n, w)
-	return w.over
+	if ctx == nil {
+		ctx = &hcl.EvalContext{}
+	}
+	est := &forEstimate{}
+	est.node(n, ctx)
+	if est.over {
+		return fmt.Sprintf("nested for expressions that build more than lambdacheck's limit of %d elements", MaxValueElements)
+	}
+	return ""
 }

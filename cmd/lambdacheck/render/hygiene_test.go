@@ -156,3 +156,62 @@ func TestTableStripsControls(t *testing.T) {
 		t.Fatalf("table = %q", out)
 	}
 }
+
+// References GitHub links by their shape alone stay text in a cell.
+func TestMarkdownDisarmsShapeAutolinks(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"fixed in 1a2b3c4d", "fixed in `1a2b3c4d`"},
+		{"full da39a3ee5e6b4b0d3255bfef95601890afd80709.", "full `da39a3ee5e6b4b0d3255bfef95601890afd80709`."},
+		{"account 123456789012 trusts", "account `123456789012` trusts"},
+		{"arn:aws:iam::123456789012:role/r", "arn:aws:iam::`123456789012`:role/r"},
+		{"f_abcdef01", "f_`abcdef01`"},
+		// Too short, too long, or not hex: no SHA.
+		{"abc1234 x", "`abc1234` x"},
+		{"abc123 deadbeefz", "abc123 deadbeefz"},
+		{strings.Repeat("a", 41), strings.Repeat("a", 41)},
+		{"see owner/repo#12", "see owner/repo#&#8203;12"},
+		{"owner/repo@1a2b3c4d", "owner/repo@&#8203;`1a2b3c4d`"},
+		{"Www.evil.example wWW.x", `Www\.evil.example wWW\.x`},
+		{"HTTPS://evil.example", `HTTPS:\/\/evil.example`},
+		{"GH-12 and gh-7 but gh-x", "GH-&#8203;12 and gh-&#8203;7 but gh-x"},
+		{"&#64;octocat &#35;12", "&amp;#&#8203;64;octocat &amp;#&#8203;35;12"},
+		{"aws_lambda_function.f", "aws_lambda_function.f"},
+	}
+	for _, c := range cases {
+		if got := mdCell(c.in); got != c.want {
+			t.Errorf("mdCell(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Whatever the input, a cell keeps no shape GitHub links on its own
+// outside code spans, and stays on one line in one cell.
+func FuzzMarkdownCell(f *testing.F) {
+	for _, s := range []string{"1a2b3c4d", "owner/repo#12", "www.x", "https://x", "GH-1", "&#64;a", "a|b\nc", "`1234567`"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := mdCell(s)
+		if strings.ContainsAny(out, "\n\r") || strings.Count(strings.ReplaceAll(out, `\|`, ""), "|") != 0 {
+			t.Fatalf("mdCell(%q) = %q breaks the cell", s, out)
+		}
+		lower := " " + strings.ToLower(out)
+		for _, bad := range []string{"://", " www.", "&#64;"} {
+			if strings.Contains(lower, bad) {
+				t.Fatalf("mdCell(%q) = %q keeps %q", s, out, bad)
+			}
+		}
+		// Outside code spans (the odd-numbered parts between backticks),
+		// no word is a 7–40 digit hex run.
+		for i, part := range strings.Split(out, "`") {
+			if i%2 == 1 {
+				continue
+			}
+			for _, w := range strings.FieldsFunc(part, func(r rune) bool { return r > 0x7f || !isWordByte(byte(r)) }) {
+				if len(w) >= 7 && len(w) <= 40 && isHex(w) {
+					t.Fatalf("mdCell(%q) = %q keeps %q outside a code span", s, out, w)
+				}
+			}
+		}
+	})
+}

@@ -16,17 +16,71 @@ import (
 // emphasis, escaped brackets make no [link](…) or ![image](…), a broken
 // "://" or "www." is no bare-URL autolink, and a zero-width space after
 // "@" keeps a name from mentioning (and notifying) anyone, and one after
-// "#" keeps "#123" from linking an issue. Underscores
+// "#" keeps "#123" and "owner/repo#12" from linking an issue. Underscores
 // stay: inside words (aws_lambda_function) GitHub does not read them as
-// emphasis.
+// emphasis. "&" is escaped so that no character reference ("&#64;") turns
+// back into what was escaped. mdAutolinks then handles what depends on word boundaries.
 var mdEscaper = strings.NewReplacer(
 	"|", `\|`, "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`,
 	`\`, `\\`, "[", `\[`, "]", `\]`, "@", "@&#8203;", "#", "#&#8203;",
-	"://", `:\/\/`, "www.", `www\.`, "WWW.", `WWW\.`,
+	"://", `:\/\/`, "&", "&amp;",
 )
 
 // mdCell is text from the input as one Markdown table cell.
-func mdCell(s string) string { return mdEscaper.Replace(clean.Line(s)) }
+func mdCell(s string) string { return mdAutolinks(mdEscaper.Replace(clean.Line(s))) }
+
+// mdAutolinks disarms the references GitHub links by their shape alone, in
+// text already escaped by mdEscaper: a word of 7 to 40 hex digits may be a
+// commit SHA (an account ID is one too), so it goes in a code span, where
+// it reads the same and copies without hidden characters; "www." in any
+// case gets its dot escaped; "GH-12" gets a zero-width space after the
+// dash.
+func mdAutolinks(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		word, rest := s[i:j], s[j:]
+		switch {
+		case len(word) >= 7 && len(word) <= 40 && isHex(word):
+			b.WriteString("`" + word + "`")
+		case strings.EqualFold(word, "www") && strings.HasPrefix(rest, "."):
+			b.WriteString(word + `\`)
+		case strings.EqualFold(word, "gh") && len(rest) > 1 && rest[0] == '-' && rest[1] >= '0' && rest[1] <= '9':
+			b.WriteString(word + "-&#8203;")
+			j++
+		default:
+			b.WriteString(word)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// isWordByte reports whether c is an ASCII letter or digit: GitHub links a
+// SHA or "www." only where it starts or ends at such a boundary, and
+// "_" is a boundary for it.
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
 
 // mdCode puts s in an inline code span, where GitHub makes no links,
 // mentions or HTML; backticks inside are replaced since code spans cannot

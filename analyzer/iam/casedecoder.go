@@ -1,0 +1,454 @@
+package iam
+
+import (
+	"bytes"
+	"hash/maphash"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
+)
+
+// CaseDecoder decodes batch cases as DecodeCaseWith does, but reuses the
+// compiled policies of earlier cases whose policy text is the same byte for
+// byte: batches repeat a few policies over and over, and parsing them is
+// most of the cost of a line. A decoder is not safe for concurrent use; give
+// each goroutine its own.
+//
+// The fast path reads the case's top level itself and hands each policy's
+// bytes to the cache. Whenever anything is off (bad JSON, an unexpected
+// shape, an invalid policy) it falls back to DecodeCaseWith on the whole
+// line, so errors are exactly those of DecodeCaseWith.
+type CaseDecoder struct {
+	opt   ParseOptions
+	cache map[uint64][]cachedPolicy // hash of the policy text → compiled under each slot
+	bytes int                       // policy text held by the cache
+	seen  []string                  // top-level keys of the line being decoded
+	// once remembers the hashes of texts seen recently, in a table of
+	// fixed size (a new hash takes its slot): a text is copied and cached
+	// when it comes again, so that policies unique to one line cost no
+	// more than without a cache.
+	once []uint64
+	seed maphash.Seed
+	// ctx is the request context of the case last decoded, reused.
+	ctx *condition.Context
+}
+
+// cachedPolicy is a policy compiled for one slot of a case: its kind and its
+// position, which give its name ("identityPolicies[1]", …).
+type cachedPolicy struct {
+	text  string
+	field string
+	i, j  int
+	pol   *Policy
+}
+
+// maxCacheBytes bounds the policy text a decoder keeps; past it the cache
+// starts over, so a batch of all-different policies cannot grow it forever.
+const maxCacheBytes = 32 << 20
+
+// onceSlots is the size of the table of texts seen once.
+const onceSlots = 1 << 15
+
+// NewCaseDecoder returns a decoder whose policies are parsed with opt.
+func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
+	return &CaseDecoder{opt: opt, cache: map[uint64][]cachedPolicy{}, once: make([]uint64, onceSlots), seed: maphash.MakeSeed(), ctx: condition.NewContext()}
+}
+
+// Decode decodes one case. The case's ID and request strings alias line,
+// and its request context is reused by the next Decode: use the case before
+// decoding the next.
+func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
+	if c, ok := d.fast(line); ok {
+		return c, nil
+	}
+	return DecodeCaseWith(line, d.opt)
+}
+
+// policyFields are the top-level members that hold policies, with the
+// shape of each: a list, a single policy, or a list of levels.
+const (
+	shapeList = iota
+	shapeOne
+	shapeLevels
+)
+
+var policyFields = [...]struct {
+	name  string
+	kind  Kind
+	shape int
+}{
+	{"identityPolicies", IdentityPolicy, shapeList},
+	{"resourcePolicy", ResourcePolicy, shapeOne},
+	{"permissionBoundaries", BoundaryPolicy, shapeList},
+	{"sessionPolicies", SessionPolicy, shapeList},
+	{"serviceControlPolicies", ServiceControlPolicy, shapeLevels},
+	{"resourceControlPolicies", ResourceControlPolicy, shapeLevels},
+}
+
+func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
+	c := &Case{}
+	s := scanner{data: data}
+	s.space()
+	if !s.eat('{') {
+		return nil, false
+	}
+	d.seen = d.seen[:0]
+	haveRequest := false
+	s.space()
+	if s.peek() == '}' {
+		return nil, false // no request: let the slow path say so
+	}
+	for {
+		s.space()
+		key, ok := s.plainString()
+		if !ok {
+			return nil, false
+		}
+		for _, k := range d.seen {
+			if k == key {
+				return nil, false // duplicate key
+			}
+		}
+		d.seen = append(d.seen, key)
+		s.space()
+		if !s.eat(':') {
+			return nil, false
+		}
+		s.space()
+		start := s.pos
+		f := -1
+		for i := range policyFields {
+			if policyFields[i].name == key {
+				f = i
+			}
+		}
+		if f >= 0 {
+			// Policies are read where they sit: each byte is looked at once.
+			end, ok := d.policiesAt(c, f, data, start)
+			if !ok {
+				return nil, false
+			}
+			s.pos = end
+		} else {
+			// The case object is one level: what it holds may nest one less
+			// than the parser accepts, as in DecodeCaseWith.
+			end, ok := skipValue(data, start, maxJSONDepth-1)
+			if !ok {
+				return nil, false
+			}
+			val := data[start:end]
+			s.pos = end
+			switch key {
+			case "id":
+				if !validJSON(val) {
+					return nil, false
+				}
+				c.ID = val
+			case "request":
+				arena := arenaPool.Get().(*jsonArena)
+				root, err := parseJSONIn(arena, val)
+				d.ctx.Reset()
+				ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root, d.ctx) == nil
+				arena.release()
+				if !ok {
+					return nil, false
+				}
+				haveRequest = true
+			default:
+				if !validJSON(val) {
+					return nil, false
+				}
+			}
+		}
+		s.space()
+		if s.eat(',') {
+			continue
+		}
+		if !s.eat('}') {
+			return nil, false
+		}
+		break
+	}
+	s.space()
+	if s.pos != len(data) || !haveRequest {
+		return nil, false
+	}
+	c.Policies.ResourceMustAllow = ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
+	c.Policies.RoleTrust = IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
+	return c, true
+}
+
+// policiesAt decodes the value of policy field f, which starts at pos in
+// data, into c and returns where it ends.
+func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, bool) {
+	pf := &policyFields[f]
+	if len(data)-pos >= 4 && string(data[pos:pos+4]) == "null" {
+		return pos + 4, true
+	}
+	// Depth left for a policy under the case object (1), a list (2) and a
+	// list of levels (3).
+	const inCase, inList, inLevel = maxJSONDepth - 1, maxJSONDepth - 2, maxJSONDepth - 3
+	switch pf.shape {
+	case shapeOne:
+		end, ok := skipValue(data, pos, inCase)
+		if !ok {
+			return 0, false
+		}
+		p, ok := d.policy(data[pos:end], pf.kind, pf.name, -1, -1)
+		c.Policies.Resource = p
+		return end, ok
+	case shapeList:
+		list := make([]*Policy, 0, 4)
+		end, ok := elementsAt(data, pos, func(i, at int) (int, bool) {
+			e, ok := skipValue(data, at, inList)
+			if !ok {
+				return 0, false
+			}
+			p, ok := d.policy(data[at:e], pf.kind, pf.name, i, -1)
+			list = append(list, p)
+			return e, ok
+		})
+		switch pf.kind {
+		case IdentityPolicy:
+			c.Policies.Identity = list
+		case BoundaryPolicy:
+			c.Policies.Boundary = list
+		case SessionPolicy:
+			c.Policies.Session = list
+		}
+		return end, ok
+	}
+	levels := [][]*Policy{}
+	end, ok := elementsAt(data, pos, func(lvl, at int) (int, bool) {
+		list := make([]*Policy, 0, 2)
+		e, ok := elementsAt(data, at, func(i, at int) (int, bool) {
+			e, ok := skipValue(data, at, inLevel)
+			if !ok {
+				return 0, false
+			}
+			p, ok := d.policy(data[at:e], pf.kind, pf.name, lvl, i)
+			list = append(list, p)
+			return e, ok
+		})
+		levels = append(levels, list)
+		return e, ok
+	})
+	if pf.kind == ServiceControlPolicy {
+		c.Policies.SCP = levels
+	} else {
+		c.Policies.RCP = levels
+	}
+	return end, ok
+}
+
+// policy returns the compiled policy for text at slot (field, i, j),
+// compiling and caching it on a miss.
+func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*Policy, bool) {
+	if len(text) == 0 || text[0] != '{' {
+		return nil, false
+	}
+	h := maphash.Bytes(d.seed, text)
+	for _, e := range d.cache[h] {
+		if e.field == field && e.i == i && e.j == j && e.text == string(text) {
+			return e.pol, true
+		}
+	}
+	name := field
+	if i >= 0 {
+		name = indexed(name, i)
+	}
+	if j >= 0 {
+		name = indexed(name, j)
+	}
+	slot := &d.once[h%onceSlots]
+	again := *slot == h
+	*slot = h
+	own := text
+	if again {
+		// The cached policy outlives the line, so it is compiled from its
+		// own copy of the text (parsed strings alias the bytes they come
+		// from).
+		own = append([]byte(nil), text...)
+	}
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	root, err := parseJSONIn(arena, own)
+	if err != nil || root.kind != jsonObject {
+		return nil, false
+	}
+	p, err := parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
+	if err != nil {
+		return nil, false
+	}
+	if !again {
+		return p, true
+	}
+	if d.bytes+len(own) > maxCacheBytes {
+		clear(d.cache)
+		d.bytes = 0
+	}
+	d.cache[h] = append(d.cache[h], cachedPolicy{text: alias(own), field: field, i: i, j: j, pol: p})
+	d.bytes += len(own)
+	return p, true
+}
+
+// elementsAt reads the JSON array that starts at pos in data, calling each
+// with the index and position of every element (each returns where the
+// element ends), and returns where the array ends.
+func elementsAt(data []byte, pos int, each func(i, at int) (int, bool)) (int, bool) {
+	s := scanner{data: data, pos: pos}
+	if !s.eat('[') {
+		return 0, false
+	}
+	s.space()
+	if s.eat(']') {
+		return s.pos, true
+	}
+	for i := 0; ; i++ {
+		s.space()
+		end, ok := each(i, s.pos)
+		if !ok {
+			return 0, false
+		}
+		s.pos = end
+		s.space()
+		if s.eat(',') {
+			continue
+		}
+		if !s.eat(']') {
+			return 0, false
+		}
+		return s.pos, true
+	}
+}
+
+// validJSON reports whether b is one JSON value as the engine reads it.
+func validJSON(b []byte) bool {
+	arena := arenaPool.Get().(*jsonArena)
+	defer arena.release()
+	_, err := parseJSONIn(arena, b)
+	return err == nil
+}
+
+// scanner walks the top level of a case.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+func (s *scanner) space() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) peek() byte {
+	if s.pos < len(s.data) {
+		return s.data[s.pos]
+	}
+	return 0
+}
+
+func (s *scanner) eat(c byte) bool {
+	if s.peek() == c {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+// plainString reads a string without escapes or control characters; the
+// result aliases data.
+func (s *scanner) plainString() (string, bool) {
+	if !s.eat('"') {
+		return "", false
+	}
+	start := s.pos
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			str := s.data[start:s.pos]
+			s.pos++
+			return alias(str), true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+		s.pos++
+	}
+	return "", false
+}
+
+// skipValue returns the end of the JSON value starting at pos without
+// checking it: callers parse what they use, or find its bytes among texts
+// that parsed before. It fails on unbalanced or unterminated input and on
+// nesting deeper than maxDepth.
+func skipValue(data []byte, pos, maxDepth int) (int, bool) {
+	if pos >= len(data) {
+		return 0, false
+	}
+	switch data[pos] {
+	case '{', '[':
+	case '"':
+		return skipString(data, pos)
+	default:
+		for i := pos; i < len(data); i++ {
+			switch data[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return i, i > pos
+			}
+		}
+		return len(data), true
+	}
+	depth := 0
+	for i := pos; i < len(data); i++ {
+		switch data[i] {
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return 0, false
+			}
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		case '"':
+			// Strings are short: a plain loop beats a call per string.
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(data) {
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+func skipString(data []byte, pos int) (int, bool) {
+	i := pos + 1
+	for {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return 0, false
+		}
+		q := i + j
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		n := 0
+		for b := q - 1; b > pos && data[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true
+		}
+		i = q + 1
+	}
+}

@@ -1,0 +1,137 @@
+package iam
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sameDecision compares what CaseDecoder and DecodeCaseWith make of line.
+func sameDecision(t *testing.T, d *CaseDecoder, line []byte, opt ParseOptions) {
+	t.Helper()
+	want, werr := DecodeCaseWith(line, opt)
+	got, gerr := d.Decode(line)
+	if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+		t.Fatalf("%s\nerror %v, want %v", line, gerr, werr)
+	}
+	if string(got.ID) != string(want.ID) {
+		t.Fatalf("%s\nid %s, want %s", line, got.ID, want.ID)
+	}
+	if werr != nil {
+		return
+	}
+	if a, b := describe(got.Authorize()), describe(want.Authorize()); a != b {
+		t.Fatalf("%s\ndecided %s\nwant    %s", line, a, b)
+	}
+}
+
+func describe(r Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q", r.Decision, r.Reason)
+	for _, m := range r.Matches {
+		fmt.Fprintf(&b, " %s/%s#%d/%d/%v", m.Layer, m.Statement.Policy.Name, m.Statement.Index, m.Statement.Line, m.Certain)
+	}
+	return b.String()
+}
+
+func TestCaseDecoderDecidesAsDecodeCase(t *testing.T) {
+	files, err := filepath.Glob("testdata/decisions/*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no decision cases: %v", err)
+	}
+	var lines [][]byte
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(nil, 16<<20)
+		for sc.Scan() {
+			line := bytes.TrimSpace(sc.Bytes())
+			if len(line) == 0 || line[0] == '#' {
+				continue
+			}
+			lines = append(lines, append([]byte(nil), line...))
+		}
+	}
+	// Malformed shapes the fast path must hand to DecodeCaseWith.
+	for _, extra := range []string{
+		`{"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":{}}`,
+		`{"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":[1]}`,
+		`{"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"serviceControlPolicies":[{}]}`,
+		`{"id":1,"id":2,"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"}}`,
+		`{"id":"x","request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"}} x`,
+		`{"id":"x","request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}},]}`,
+		`{"id":"x"}`,
+		`{}`,
+		`[]`,
+		`{"id":"\u0041","request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"resourcePolicy":null}`,
+	} {
+		lines = append(lines, []byte(extra))
+	}
+	for _, lenient := range []bool{false, true} {
+		opt := ParseOptions{Lenient: lenient}
+		d := NewCaseDecoder(opt)
+		for pass := 0; pass < 2; pass++ { // the second pass decides from the cache
+			for _, line := range lines {
+				sameDecision(t, d, line, opt)
+			}
+		}
+		if len(d.cache) == 0 {
+			t.Fatal("nothing was cached")
+		}
+	}
+}
+
+func TestCaseDecoderKeepsPoliciesApartBySlot(t *testing.T) {
+	pol := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`
+	line := []byte(`{"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":[` + pol + `],"permissionBoundaries":[` + pol + `]}`)
+	d := NewCaseDecoder(ParseOptions{})
+	if _, err := d.Decode(line); err != nil {
+		t.Fatal(err)
+	}
+	// A text is cached the second time it is seen.
+	second := append([]byte(nil), line...)
+	c, err := d.Decode(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.cache) != 1 || d.bytes != 2*len(pol) {
+		t.Fatalf("want one text cached under two slots, got %d texts", len(d.cache))
+	}
+	if c.Policies.Identity[0] == c.Policies.Boundary[0] || c.Policies.Boundary[0].Name != "permissionBoundaries[0]" || c.Policies.Boundary[0].Kind != BoundaryPolicy {
+		t.Fatalf("one text in two slots must give two policies, got %+v and %+v", c.Policies.Identity[0].Source, c.Policies.Boundary[0].Source)
+	}
+	// The cached policy must not alias the line, which batch runs reuse.
+	for i := range second {
+		second[i] = ' '
+	}
+	if got := c.Policies.Identity[0].Statements[0].Actions[0]; got != "s3:*" {
+		t.Fatalf("cached policy changed with the input buffer: %q", got)
+	}
+}
+
+func FuzzCaseDecoder(f *testing.F) {
+	f.Add([]byte(`{"id":"c","request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}],"serviceControlPolicies":[[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}]]}`))
+	f.Add([]byte(`{"request":{"principal":"","action":"s3:GetObject","resource":"*"},"resourcePolicy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*"}}}`))
+	d := NewCaseDecoder(ParseOptions{})
+	f.Fuzz(func(t *testing.T, line []byte) {
+		sameDecision(t, d, line, ParseOptions{})
+		sameDecision(t, d, line, ParseOptions{}) // from the cache
+	})
+}
+
+func BenchmarkSkipValue(b *testing.B) {
+	line := []byte(`{"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket-0","arn:aws:s3:::bucket-0/*"]},{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:111111111111:log-group:/aws/lambda/*"}]},{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:eu-west-1:111111111111:table/orders"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}]}`)
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if end, ok := skipValue(line, 0, maxJSONDepth); !ok || end != len(line) {
+			b.Fatal(end, ok)
+		}
+	}
+}
