@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
-	"github.com/lambdacheck/lambdacheck/simulator"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
@@ -81,16 +81,17 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+	res, err := pipeline.Run(cmd.Context(), pipeline.Options{
+		Paths: paths, Load: f.inventoryFlags.loadOptions(), MaxDepth: f.depth, OrgID: f.orgID,
+	})
+	if res == nil || res.Inventory == nil {
+		return inputErr(err)
 	}
-	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), inv)
-	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: f.orgID})
+	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), res.Inventory)
 	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+		return inputErr(err)
 	}
-	g, err := graph.Build(res, inv, graph.Options{Kinds: kinds, Function: f.function, All: f.all})
+	g, err := graph.Build(res.Flows, res.Inventory, graph.Options{Kinds: kinds, Function: f.function, All: f.all})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,9 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
@@ -112,7 +109,7 @@ func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
 	if f.account != "" && !isAccount(f.account) {
 		return &exitError{code: 2, msg: fmt.Sprintf("--account %q: want a 12-digit account id", f.account)}
 	}
-	inv, err := loadInventories(cmd, f, paths)
+	inv, err := pipeline.Load(cmd.Context(), paths, f.loadOptions())
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -158,52 +155,22 @@ func isAccount(s string) bool {
 	return len(s) == 12 && err == nil
 }
 
-// loadInventories loads each path and merges the inventories when there are
-// several, so that flows between them (one account's role invoking
-// another's function, a queue polled across accounts) are simulated. Their
-// files are first rebased on the paths given, so that findings and
-// positions of one input are told apart from another's.
-func loadInventories(cmd *cobra.Command, f *inventoryFlags, paths []string) (*inventory.Inventory, error) {
-	if len(paths) == 1 {
-		return loadInventory(cmd, f, paths[0])
+// loadOptions are the flags that configure loading.
+func (f *inventoryFlags) loadOptions() pipeline.LoadOptions {
+	return pipeline.LoadOptions{
+		Vars: f.vars, StrictVars: f.strict, Root: f.root, AllowReadOutsideRoot: f.allowOutside,
+		Account: f.account, Region: f.region,
 	}
-	invs := make([]*inventory.Inventory, 0, len(paths))
-	for _, p := range paths {
-		inv, err := loadInventory(cmd, f, p)
-		if err != nil {
-			return nil, err
-		}
-		if info, err := os.Stat(p); err == nil && info.IsDir() {
-			inventory.Rebase(inv, filepath.ToSlash(p))
-		} else if inv.Source.Kind == "terraform" {
-			inventory.Rebase(inv, inv.Source.Path)
-		}
-		invs = append(invs, inv)
-	}
-	return mergeInputs(invs)
 }
 
 // mergeInputs merges the inventories of several inputs (one is returned as
 // it is); a conflict between them is an input error.
 func mergeInputs(invs []*inventory.Inventory) (*inventory.Inventory, error) {
-	if len(invs) == 1 {
-		return invs[0], nil
-	}
-	merged, err := inventory.Merge(invs...)
+	merged, err := pipeline.Merge(invs)
 	if err != nil {
 		return nil, &exitError{code: 2, msg: err.Error()}
 	}
 	return merged, nil
-}
-
-// rulesInput is the path the rules' settings, inline waivers and SARIF
-// locations are relative to: the one path given, or the working directory
-// when several are merged (their files are rebased on it) or none (--aws).
-func rulesInput(paths []string) string {
-	if len(paths) == 1 {
-		return paths[0]
-	}
-	return "."
 }
 
 // reportLoadDiagnostics prints on w what loading found wrong (errors, and
@@ -233,32 +200,6 @@ func reportLoadDiagnostics(w io.Writer, inv *inventory.Inventory) int {
 
 func partialInput(errs int) error {
 	return &exitError{code: 2, msg: fmt.Sprintf("%d error(s) in the configuration (above); the results are partial", errs)}
-}
-
-// loadInventory reads a snapshot file or a Terraform directory.
-func loadInventory(cmd *cobra.Command, f *inventoryFlags, path string) (*inventory.Inventory, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		data, err := confine.ReadInput(path)
-		if err != nil {
-			return nil, err
-		}
-		inv, err := inventory.Decode(data)
-		if errors.Is(err, inventory.ErrNotSnapshot) {
-			return nil, fmt.Errorf("%s: not a snapshot; give a Terraform directory or a snapshot file", path)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return inv, nil
-	}
-	return terraform.Load(cmd.Context(), path, terraform.Options{
-		Vars: f.vars, Env: os.Environ(), Account: f.account, Region: f.region, Catalog: catalog.Default(), StrictVars: f.strict,
-		Root: f.root, AllowReadOutsideRoot: f.allowOutside,
-	})
 }
 
 func position(file string, line, col int) string {

@@ -13,18 +13,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
-	"github.com/lambdacheck/lambdacheck/policies"
-	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
-
-// ruleOptions is the built-in rule set plus the user's --policy dirs.
-func ruleOptions(dirs []string) rules.Options {
-	return rules.Options{Builtin: policies.FS, BuiltinPrefix: "policies", Dirs: dirs}
-}
 
 type rulesFlags struct {
 	policies []string
@@ -62,7 +55,7 @@ func runRulesList(cmd *cobra.Command, f *rulesFlags) error {
 	if f.format != "table" && f.format != "json" && f.format != "markdown" {
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json or markdown", f.format)}
 	}
-	eng, err := rules.Load(cmd.Context(), ruleOptions(f.policies))
+	eng, err := rules.Load(cmd.Context(), pipeline.RuleOptions(f.policies))
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -166,7 +159,7 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 	}
 	var mods []rules.Module
 	if len(dirs) == 0 {
-		builtin, err := rules.ReadModules(ruleOptions(nil), true)
+		builtin, err := rules.ReadModules(pipeline.RuleOptions(nil), true)
 		if err != nil {
 			return &exitError{code: 2, msg: err.Error()}
 		}
@@ -174,7 +167,7 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 	} else {
 		// The built-in rules and helpers (without their tests) load too, so
 		// custom rules may import data.lambdacheck.lib as in simulate.
-		builtin, err := rules.ReadModules(ruleOptions(nil), false)
+		builtin, err := rules.ReadModules(pipeline.RuleOptions(nil), false)
 		if err != nil {
 			return &exitError{code: 2, msg: err.Error()}
 		}
@@ -258,141 +251,46 @@ func (ff *findingsFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&ff.today, "today", "", "judge date-dependent rules and waiver expiry as of this `YYYY-MM-DD` (default today, UTC)")
 }
 
-// ruleRun is a loaded rule set with its settings, ready to judge one input.
-type ruleRun struct {
-	engine    *rules.Engine
-	settings  *rules.Settings
-	threshold rules.Threshold
-	today     time.Time
-	flags     *findingsFlags
-	// notes are printed on stderr once the input is loaded (the rules are
-	// prepared concurrently with loading).
-	notes []string
-}
-
-// prepareRules reads the settings and compiles the rules before any input
-// is loaded, so a broken rule or settings file fails fast (exit 2).
-func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun, error) {
-	usage := func(err error) error { return &exitError{code: 2, msg: err.Error()} }
-	cfg, err := rules.FindSettings(ff.config, input)
-	if err != nil {
-		return nil, usage(err)
+// options checks the findings flags and turns them into the pipeline's
+// judging options.
+func (ff *findingsFlags) options(cmd *cobra.Command) (*pipeline.JudgeOptions, error) {
+	o := &pipeline.JudgeOptions{
+		Policies:        ff.policies,
+		Config:          ff.config,
+		FailOn:          ff.failOn,
+		FailOnExplicit:  cmd.Flags().Changed("fail-on"),
+		Timeout:         ff.ruleTimeout,
+		NoInlineWaivers: ff.noInlineWaivers,
+		Baseline:        ff.baseline,
+		WriteBaseline:   ff.writeBaseline,
 	}
-	settings, err := rules.ReadSettings(cfg)
-	if err != nil {
-		return nil, usage(err)
-	}
-	var notes []string
-	if ff.config != "" {
-		// The explicit file replaces the one in the tree entirely: none of
-		// the in-tree settings (fail_on, ignores, trusted accounts) apply.
-		if inTree, _ := rules.FindSettings("", input); inTree != "" && !sameFile(inTree, ff.config) {
-			notes = append(notes, fmt.Sprintf("%s is ignored: the settings come from --config %s", inTree, ff.config))
-		}
-	}
-	// An explicit --fail-on always wins, so settings that the change under
-	// review may have written cannot lower the gate.
-	failOn := ff.failOn
-	if !cmd.Flags().Changed("fail-on") && settings.FailOn != "" {
-		failOn = settings.FailOn
-	}
-	threshold, err := rules.ParseThreshold(failOn)
-	if err != nil {
-		return nil, usage(fmt.Errorf("--%w", err))
-	}
-	today := time.Now().UTC()
 	if ff.today != "" {
-		if today, err = time.Parse(time.DateOnly, ff.today); err != nil {
-			return nil, usage(fmt.Errorf("--today %q: want YYYY-MM-DD", ff.today))
+		day, err := time.Parse(time.DateOnly, ff.today)
+		if err != nil {
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("--today %q: want YYYY-MM-DD", ff.today)}
 		}
+		o.Today = day
 	}
 	if ff.ruleTimeout <= 0 {
-		return nil, usage(fmt.Errorf("--rule-timeout %s: want a positive duration", ff.ruleTimeout))
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("--rule-timeout %s: want a positive duration", ff.ruleTimeout)}
 	}
-	opts := ruleOptions(ff.policies)
-	opts.Timeout = ff.ruleTimeout
-	engine, err := rules.Load(cmd.Context(), opts)
-	if err != nil {
-		return nil, usage(err)
-	}
-	return &ruleRun{engine: engine, settings: settings, threshold: threshold, today: today, flags: ff, notes: notes}, nil
+	return o, nil
 }
 
-// sameFile reports whether a and b name the same existing file.
-func sameFile(a, b string) bool {
-	ia, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	ib, err := os.Stat(b)
-	return err == nil && os.SameFile(ia, ib)
-}
-
-// printNotes writes the notes gathered while preparing the rules.
-func (rr *ruleRun) printNotes(w io.Writer) {
-	for _, n := range rr.notes {
-		fmt.Fprintln(w, "lambdacheck: note:", n)
-	}
-}
-
-// judge runs the rules over a simulated input, applies inline waivers,
-// settings ignores and the baseline, and writes --write-baseline. Warnings
-// (lapsed waivers, stale baseline entries) go to stderr.
-func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Inventory, res *flow.Result, orgID string, converted *rules.ConvertedInventory) (*render.Findings, error) {
-	findings, err := rr.engine.Evaluate(cmd.Context(), rules.Input{
-		Converted:       converted,
-		Inventory:       inv,
-		Flows:           res.Flows,
-		TrustedAccounts: rr.settings.TrustedAccounts,
-		Accounts:        rr.settings.Accounts,
-		OrgID:           orgID,
-		Today:           rr.today,
-	})
-	if err != nil {
-		return nil, &exitError{code: 2, msg: err.Error()}
-	}
-	stderr := cmd.ErrOrStderr()
-	root := sourceDir(input, inv)
-	if !rr.flags.noInlineWaivers {
-		for _, w := range rules.ApplyInline(findings, root) {
-			fmt.Fprintln(stderr, "lambdacheck: warning:", w)
-		}
-	}
-	for _, w := range rr.settings.ApplyIgnores(findings, rr.today) {
-		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
-	}
-	if rr.flags.baseline != "" {
-		b, err := rules.ReadBaseline(rr.flags.baseline)
-		if err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		if stale := b.Apply(findings); stale > 0 {
-			fmt.Fprintf(stderr, "lambdacheck: note: %d baseline entr(ies) in %s no longer match a finding; rewrite it with --write-baseline to drop them\n", stale, rr.flags.baseline)
-		}
-	}
-	if rr.flags.writeBaseline != "" {
-		if err := rules.WriteBaselineFile(rr.flags.writeBaseline, findings); err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		b, err := rules.ReadBaseline(rr.flags.writeBaseline)
-		if err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		b.Apply(findings)
-		fmt.Fprintf(stderr, "lambdacheck: wrote %d accepted finding(s) to %s\n", len(b.Findings), rr.flags.writeBaseline)
-	}
+// findingsReport is a judged run as the findings formats show it.
+func findingsReport(j *pipeline.Judgement) *render.Findings {
 	report := &render.Findings{
-		Findings:    findings,
-		Rules:       rr.engine.Rules(),
-		Threshold:   rr.threshold,
-		PathPrefix:  repoRelative(root),
-		Source:      filepath.ToSlash(input),
+		Findings:    j.Findings,
+		Rules:       j.Rules,
+		Threshold:   j.Threshold,
+		PathPrefix:  repoRelative(j.SourceDir),
+		Source:      filepath.ToSlash(j.Input),
 		ToolVersion: version,
 	}
-	if info, err := os.Stat(input); err == nil && !info.IsDir() {
-		report.FallbackPath = path.Join(repoRelative(filepath.Dir(input)), filepath.Base(input))
+	if info, err := os.Stat(j.Input); err == nil && !info.IsDir() {
+		report.FallbackPath = path.Join(repoRelative(filepath.Dir(j.Input)), filepath.Base(j.Input))
 	}
-	return report, nil
+	return report
 }
 
 // gate is the exit status of a judged run: exit 1 when an unwaived finding
@@ -426,18 +324,6 @@ func writeFindings(w io.Writer, format string, r *render.Findings) error {
 		return render.FindingsMarkdown(w, r)
 	}
 	return render.FindingsTable(w, r)
-}
-
-// sourceDir is the directory finding files are relative to: the Terraform
-// directory given, or for a snapshot the directory it was collected from.
-func sourceDir(input string, inv *inventory.Inventory) string {
-	if info, err := os.Stat(input); err == nil && info.IsDir() {
-		return input
-	}
-	if inv != nil && inv.Source.Kind == "terraform" && inv.Source.Path != "" {
-		return inv.Source.Path
-	}
-	return filepath.Dir(input)
 }
 
 // repoRelative turns dir into a slash path relative to the enclosing git

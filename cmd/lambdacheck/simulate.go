@@ -3,19 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
-	"github.com/lambdacheck/lambdacheck/simulator"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -114,57 +115,70 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if len(f.regions) == 1 && !f.aws {
 		f.region = f.regions[0]
 	}
-	path := rulesInput(paths)
 	switch f.format {
 	case "table", "json", "sarif", "junit", "markdown":
 	default:
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json, sarif, junit or markdown", f.format)}
 	}
-	// Independent steps overlap: the rules compile while the input loads,
-	// and the inventory is converted for them while the flows are
-	// simulated.
-	var judge *ruleRun
-	var judgeErr error
-	var preparing sync.WaitGroup
-	preparing.Go(func() { judge, judgeErr = prepareRules(cmd, &f.findingsFlags, path) })
-	inv, err := simulateInput(cmd, f, paths)
-	preparing.Wait()
-	if judgeErr != nil {
-		return judgeErr
-	}
-	judge.printNotes(cmd.ErrOrStderr())
+	judgeOpts, err := f.findingsFlags.options(cmd)
 	if err != nil {
 		return err
 	}
-	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), inv)
-	orgID := f.orgID
-	if orgID == "" {
-		orgID = judge.settings.OrgID
+	opts := pipeline.Options{
+		Paths:    paths,
+		Load:     f.inventoryFlags.loadOptions(),
+		MaxDepth: f.depth,
+		OrgID:    f.orgID,
+		Judge:    judgeOpts,
 	}
-	var converted *rules.ConvertedInventory
-	var converting sync.WaitGroup
-	converting.Go(func() { converted = rules.ConvertInventory(inv) })
-	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: orgID})
-	converting.Wait()
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+	if f.aws {
+		opts.Live = func(context.Context) (*inventory.Inventory, error) {
+			if f.live.allRegions && len(f.regions) > 0 {
+				return nil, &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
+			}
+			live := f.live
+			live.regions = f.regions
+			live.concurrency = 16
+			return collectLive(cmd, &live)
+		}
 	}
 	// The flow tables do not depend on the findings: they render while
 	// the rules run (on a large estate each takes most of a second).
 	var tables bytes.Buffer
 	var tablesErr error
-	var rendering sync.WaitGroup
 	if f.format == "table" {
-		// About 440 bytes a row on a large estate: sized once, the buffer
-		// is not copied as it grows.
-		tables.Grow(len(res.Flows) * 448)
-		rendering.Go(func() { tablesErr = writeFlowTables(&tables, res) })
+		opts.WhileJudging = func(res *flow.Result) {
+			// About 440 bytes a row on a large estate: sized once, the
+			// buffer is not copied as it grows.
+			tables.Grow(len(res.Flows) * 448)
+			tablesErr = writeFlowTables(&tables, res)
+		}
 	}
-	findings, err := judge.judge(cmd, path, inv, res, orgID, converted)
-	rendering.Wait()
+	res, err := pipeline.Run(cmd.Context(), opts)
+	stderr := cmd.ErrOrStderr()
+	if res != nil {
+		for _, n := range res.Notes {
+			fmt.Fprintln(stderr, "lambdacheck: note:", n)
+		}
+	}
+	if res == nil || res.Inventory == nil {
+		return inputErr(err)
+	}
+	loadErrs := reportLoadDiagnostics(stderr, res.Inventory)
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
+	}
+	for _, m := range res.Messages {
+		if m.Kind != "" {
+			fmt.Fprintf(stderr, "lambdacheck: %s: %s\n", m.Kind, m.Text)
+		} else {
+			fmt.Fprintf(stderr, "lambdacheck: %s\n", m.Text)
+		}
+	}
 	if err != nil {
-		return err
+		return inputErr(err)
 	}
+	findings := findingsReport(res.Judgement)
 	out := cmd.OutOrStdout()
 	if f.output != "" {
 		file, err := os.Create(f.output)
@@ -180,7 +194,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	bw := bufio.NewWriterSize(out, 1<<16)
 	switch f.format {
 	case "json":
-		err = writeFlowsJSON(bw, res, findings.Findings)
+		err = writeFlowsJSON(bw, res.Flows, findings.Findings)
 	case "table":
 		if _, err = tables.WriteTo(bw); err == nil && tablesErr == nil {
 			fmt.Fprintf(bw, "\nFindings\n")
@@ -205,31 +219,14 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	return gate(findings)
 }
 
-// simulateInput loads the paths and, with --aws, the live accounts, and
-// merges them.
-func simulateInput(cmd *cobra.Command, f *simulateFlags, paths []string) (*inventory.Inventory, error) {
-	var invs []*inventory.Inventory
-	if f.aws {
-		if f.live.allRegions && len(f.regions) > 0 {
-			return nil, &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
-		}
-		live := f.live
-		live.regions = f.regions
-		live.concurrency = 16
-		inv, err := collectLive(cmd, &live)
-		if err != nil {
-			return nil, err
-		}
-		invs = append(invs, inv)
+// inputErr is an error of the pipeline as the command's error: one that
+// carries its exit status keeps it, any other is an input error (exit 2).
+func inputErr(err error) error {
+	var exit *exitError
+	if errors.As(err, &exit) {
+		return err
 	}
-	if len(paths) > 0 {
-		inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
-		if err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		invs = append(invs, inv)
-	}
-	return mergeInputs(invs)
+	return &exitError{code: 2, msg: err.Error()}
 }
 
 // writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
