@@ -3,12 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io"
 	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 
 	"github.com/spf13/cobra"
 
@@ -16,7 +17,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/batch"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
 
 type authzFlags struct {
@@ -331,5 +332,5 @@ func writeAuthzTable(w io.Writer, c *iam.Case, res *iam.Result) error {
 		}
 		table = append(table, []string{layer, r.Policy, strconv.Itoa(r.Statement), r.Sid, r.Effect, certain, where})
 	}
-	return render.Table(w, []string{"LAYER", "POLICY", "STATEMENT", "SID", "EFFECT", "APPLIES", "WHERE"}, table)
+	return report.Table(w, []string{"LAYER", "POLICY", "STATEMENT", "SID", "EFFECT", "APPLIES", "WHERE"}, table)
 }

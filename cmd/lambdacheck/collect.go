@@ -20,7 +20,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
 
 type collectFlags struct {
@@ -193,7 +193,7 @@ func collectSummary(w io.Writer, inv *inventory.Inventory) error {
 	for _, k := range keys {
 		rows = append(rows, []string{k, strconv.Itoa(counts[k])})
 	}
-	if err := render.Table(w, []string{"KIND", "COUNT"}, rows); err != nil {
+	if err := report.Table(w, []string{"KIND", "COUNT"}, rows); err != nil {
 		return err
 	}
 	if len(inv.Warnings) == 0 {
@@ -205,7 +205,7 @@ func collectSummary(w io.Writer, inv *inventory.Inventory) error {
 	for _, x := range inv.Warnings {
 		rows = append(rows, []string{x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
 	}
-	return render.Table(w, []string{"REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows)
+	return report.Table(w, []string{"REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows)
 }
 
 func isTerminal(w io.Writer) bool {

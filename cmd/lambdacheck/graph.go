@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
@@ -65,14 +64,9 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 }
 
 func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
-	var write func(io.Writer, *graph.Graph) error
-	switch f.format {
-	case "mermaid":
-		write = render.Mermaid
-	case "dot":
-		write = render.DOT
-	default:
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want mermaid or dot", f.format)}
+	format, err := lookupFormat(report.Drawing, f.format)
+	if err != nil {
+		return err
 	}
 	if f.depth < 1 {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
@@ -87,7 +81,7 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	if res == nil || res.Inventory == nil {
 		return inputErr(err)
 	}
-	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), res.Inventory)
+	loadErrs := report.Diagnostics(cmd.ErrOrStderr(), res.Inventory)
 	if err != nil {
 		return inputErr(err)
 	}
@@ -95,22 +89,15 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	if f.output == "" {
-		if err := write(cmd.OutOrStdout(), g); err != nil {
-			return err
+	err = writeOutput(cmd, f.output, func(out io.Writer) error {
+		err := format.Write(out, &report.Report{Graph: g})
+		if err != nil && f.output != "" {
+			err = fmt.Errorf("write %s: %w", f.output, err)
 		}
-	} else {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: 2, msg: err.Error()}
-		}
-		if err := write(file, g); err != nil {
-			file.Close()
-			return fmt.Errorf("write %s: %w", f.output, err)
-		}
-		if err := file.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", f.output, err)
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if loadErrs > 0 {
 		return partialInput(loadErrs)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,9 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 type rulesFlags struct {
@@ -52,75 +48,17 @@ custom.remediation) and a deny set of findings.
 }
 
 func runRulesList(cmd *cobra.Command, f *rulesFlags) error {
-	if f.format != "table" && f.format != "json" && f.format != "markdown" {
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json or markdown", f.format)}
+	format, err := lookupFormat(report.RuleList, f.format)
+	if err != nil {
+		return err
 	}
 	eng, err := rules.Load(cmd.Context(), pipeline.RuleOptions(f.policies))
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	out, closeOut, err := openOutput(cmd, f.output)
-	if err != nil {
-		return err
-	}
-	defer closeOut()
-	list := eng.Rules()
-	switch f.format {
-	case "json":
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(list)
-	case "markdown":
-		return rulesMarkdown(out, list)
-	}
-	rows := make([][]string, 0, len(list))
-	for _, r := range list {
-		origin := "built-in"
-		if !r.Builtin {
-			origin = r.File
-		}
-		rows = append(rows, []string{r.ID, string(r.Severity), r.ShortCode, r.Title, origin})
-	}
-	fmt.Fprintf(out, "Rules (%d)\n", len(rows))
-	return render.Table(out, []string{"ID", "SEVERITY", "SHORT CODE", "TITLE", "FROM"}, rows)
-}
-
-// rulesMarkdown is the README's rule table: id, severity, short code and
-// what the rule finds (its title and the first sentence of its description).
-func rulesMarkdown(w io.Writer, list []rules.Rule) error {
-	var b strings.Builder
-	b.WriteString("| ID | Severity | Short code | What it finds |\n|---|---|---|---|\n")
-	for _, r := range list {
-		what := r.Title
-		if s := firstSentence(r.Description); s != "" {
-			what = "**" + r.Title + "** — " + s
-		}
-		// Custom rules' metadata is input: no control characters.
-		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", clean.Line(r.ID), clean.Line(string(r.Severity)), clean.Line(r.ShortCode), strings.ReplaceAll(clean.Line(what), "|", `\|`))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// firstSentence is the text up to the first ". " (or all of it), on one line.
-func firstSentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i+1]
-	}
-	return s
-}
-
-// openOutput returns stdout or the --output file and its closer.
-func openOutput(cmd *cobra.Command, path string) (io.Writer, func(), error) {
-	if path == "" {
-		return cmd.OutOrStdout(), func() {}, nil
-	}
-	file, err := os.Create(path)
-	if err != nil {
-		return nil, nil, &exitError{code: 2, msg: err.Error()}
-	}
-	return file, func() { file.Close() }, nil
+	return writeOutput(cmd, f.output, func(out io.Writer) error {
+		return format.Write(out, &report.Report{Rules: eng.Rules()})
+	})
 }
 
 type rulesTestFlags struct {
@@ -154,8 +92,9 @@ compile (the error names file and line).`,
 }
 
 func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
-	if f.format != "table" && f.format != "json" {
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
+	format, err := lookupFormat(report.RuleTests, f.format)
+	if err != nil {
+		return err
 	}
 	var mods []rules.Module
 	if len(dirs) == 0 {
@@ -181,41 +120,14 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	out := cmd.OutOrStdout()
+	if err := format.Write(cmd.OutOrStdout(), &report.Report{RuleTests: res, Verbose: f.verbose}); err != nil {
+		return err
+	}
 	failed := 0
 	for _, r := range res {
 		if !r.Pass && !r.Skip {
 			failed++
 		}
-	}
-	if f.format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if res == nil {
-			res = []rules.TestResult{}
-		}
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		for _, r := range res {
-			switch {
-			case r.Skip:
-				if f.verbose {
-					fmt.Fprintf(out, "SKIP  %s.%s\n", clean.Line(r.Package), clean.Line(r.Name))
-				}
-			case r.Pass:
-				if f.verbose {
-					fmt.Fprintf(out, "PASS  %s.%s (%s)\n", clean.Line(r.Package), clean.Line(r.Name), r.Duration.Round(time.Microsecond))
-				}
-			default:
-				fmt.Fprintf(out, "FAIL  %s.%s  %s:%d: %s\n", clean.Line(r.Package), clean.Line(r.Name), clean.Line(r.File), r.Line, clean.Line(r.Error))
-				if r.Output != "" {
-					fmt.Fprintf(out, "      output: %s\n", clean.Text(strings.TrimSpace(r.Output)))
-				}
-			}
-		}
-		fmt.Fprintf(out, "%d passed, %d failed\n", len(res)-failed, failed)
 	}
 	if len(res) == 0 {
 		return &exitError{code: 1, msg: "no test_ rules found"}
@@ -277,25 +189,9 @@ func (ff *findingsFlags) options(cmd *cobra.Command) (*pipeline.JudgeOptions, er
 	return o, nil
 }
 
-// findingsReport is a judged run as the findings formats show it.
-func findingsReport(j *pipeline.Judgement) *render.Findings {
-	report := &render.Findings{
-		Findings:    j.Findings,
-		Rules:       j.Rules,
-		Threshold:   j.Threshold,
-		PathPrefix:  repoRelative(j.SourceDir),
-		Source:      filepath.ToSlash(j.Input),
-		ToolVersion: version,
-	}
-	if info, err := os.Stat(j.Input); err == nil && !info.IsDir() {
-		report.FallbackPath = path.Join(repoRelative(filepath.Dir(j.Input)), filepath.Base(j.Input))
-	}
-	return report
-}
-
 // gate is the exit status of a judged run: exit 1 when an unwaived finding
 // reaches the threshold.
-func gate(r *render.Findings) error {
+func gate(r *report.Findings) error {
 	failing := rules.Failing(r.Findings, r.Threshold)
 	if len(failing) == 0 {
 		return nil
@@ -311,49 +207,6 @@ func gate(r *render.Findings) error {
 		}
 	}
 	return &exitError{code: 1, msg: fmt.Sprintf("%d finding(s) at or above --fail-on %s (%s)", len(failing), r.Threshold, strings.Join(parts, ", "))}
-}
-
-// writeFindings prints a judged run in one of the findings formats.
-func writeFindings(w io.Writer, format string, r *render.Findings) error {
-	switch format {
-	case "sarif":
-		return render.FindingsSARIF(w, r)
-	case "junit":
-		return render.FindingsJUnit(w, r)
-	case "markdown":
-		return render.FindingsMarkdown(w, r)
-	}
-	return render.FindingsTable(w, r)
-}
-
-// repoRelative turns dir into a slash path relative to the enclosing git
-// repository's root (or the working directory when there is none), which
-// is what SARIF locations need for code scanning to annotate the files.
-func repoRelative(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return filepath.ToSlash(dir)
-	}
-	base := ""
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			base = d
-			break
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if base == "" {
-		if base, err = os.Getwd(); err != nil {
-			return filepath.ToSlash(dir)
-		}
-	}
-	rel, err := filepath.Rel(base, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(dir)
-	}
-	return filepath.ToSlash(rel)
 }
 
 // colorOK reports whether w is a terminal and NO_COLOR is unset or empty

@@ -1,4 +1,4 @@
-package render
+package report
 
 import (
 	"bytes"
@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 	"github.com/lambdacheck/lambdacheck/simulator"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
@@ -35,7 +35,7 @@ func updating() bool {
 
 func fixtureGraph(t *testing.T, name string) *graph.Graph {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "fixtures", name)
+	dir := filepath.Join("..", "..", "fixtures", name)
 	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: catalog.Default()})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
@@ -65,7 +65,7 @@ func graphGolden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/lambdacheck/render -run Graph -update to create it)", err)
+		t.Fatalf("%v (run go test ./analyzer/report -run Graph -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from golden; review and rerun with -update:\n--- got ---\n%s", name, got)

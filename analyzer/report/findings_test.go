@@ -1,4 +1,4 @@
-package render
+package report
 
 import (
 	"bytes"
@@ -92,7 +92,7 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden (go test ./cmd/lambdacheck/render -update to accept):\n--- got ---\n%s", name, got)
+		t.Errorf("%s differs from golden (go test ./analyzer/report -update to accept):\n--- got ---\n%s", name, got)
 	}
 }
 

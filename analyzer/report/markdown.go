@@ -1,12 +1,12 @@
-package render
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 // mdEscaper keeps text from the input inert in a pull-request comment: it

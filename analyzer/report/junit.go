@@ -1,4 +1,4 @@
-package render
+package report
 
 import (
 	"encoding/xml"
@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 type junitSuites struct {

@@ -1,11 +1,11 @@
-package render
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
 

@@ -1,7 +1,4 @@
-// Package render turns results into the output formats of the CLI (tables
-// for terminals, JSON for machines). It is the last step of the pipeline and
-// knows nothing about how the results were computed.
-package render
+package report
 
 import (
 	"io"
@@ -9,7 +6,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 )
 
 // Table writes rows under header as a bordered text table.

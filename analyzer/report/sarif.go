@@ -1,4 +1,4 @@
-package render
+package report
 
 import (
 	"fmt"
@@ -8,8 +8,8 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
 )
 
 // InformationURI is lambdacheck's home, named in SARIF's tool.driver.
