@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
@@ -96,7 +96,7 @@ func loadOne(ctx context.Context, path string, opts LoadOptions) (*inventory.Inv
 		return loadSnapshot(path)
 	default:
 		return terraform.Load(ctx, path, terraform.Options{
-			Vars: opts.Vars, Env: os.Environ(), Account: opts.Account, Region: opts.Region, Catalog: catalog.Default(), StrictVars: opts.StrictVars,
+			Vars: opts.Vars, Env: os.Environ(), Account: opts.Account, Region: opts.Region, Catalog: awsref.Default(), StrictVars: opts.StrictVars,
 			Root: opts.Root, AllowReadOutsideRoot: opts.AllowReadOutsideRoot,
 		})
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -36,7 +36,7 @@ func updating() bool {
 func fixtureGraph(t *testing.T, name string) *graph.Graph {
 	t.Helper()
 	dir := filepath.Join("..", "..", "fixtures", name)
-	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: catalog.Default()})
+	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: awsref.Default()})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}

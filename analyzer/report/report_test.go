@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -37,7 +37,7 @@ func TestLookupNamesTheFormatsOfEachView(t *testing.T) {
 }
 
 func TestRunFormatsOnAFixture(t *testing.T) {
-	inv, err := terraform.Load(context.Background(), "../../fixtures/recursive-loop", terraform.Options{Catalog: catalog.Default()})
+	inv, err := terraform.Load(context.Background(), "../../fixtures/recursive-loop", terraform.Options{Catalog: awsref.Default()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
@@ -126,7 +126,7 @@ func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, err
 		if err != nil {
 			return nil, &exitError{code: 2, msg: err.Error()}
 		}
-		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: catalog.Default()}
+		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: awsref.Default()}
 		if prog != nil {
 			opts.Progress = prog
 		}

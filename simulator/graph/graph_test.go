@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -35,7 +35,7 @@ func fixture(t *testing.T, name string) (*inventory.Inventory, *flow.Result) {
 		return s.inv, s.res
 	}
 	dir := filepath.Join("..", "..", "fixtures", name)
-	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: catalog.Default()})
+	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: awsref.Default()})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}

@@ -1,5 +1,5 @@
 // Command gen regenerates the catalog package's embedded data from the
-// reference data directory (run by `go generate` in analyzer/iam/catalog).
+// reference data directory (run by `go generate` in analyzer/awsref).
 package main
 
 import (
@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/build"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/build"
 )
 
 func main() {

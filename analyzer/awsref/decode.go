@@ -1,4 +1,4 @@
-package catalog
+package awsref
 
 // Layout of the actions blob, embedded uncompressed so that it is read in
 // place: every string the catalog hands out is a substring of it, and a
@@ -26,7 +26,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/format"
 )
 
 // load decodes the actions blob's index now; per-service details, the

@@ -1,4 +1,4 @@
-package catalog
+package awsref
 
 import (
 	"compress/flate"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/format"
 )
 
 // ManagedPolicy is an AWS managed policy at its default version.

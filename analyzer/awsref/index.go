@@ -1,4 +1,4 @@
-package catalog
+package awsref
 
 // foldIndex is an open-addressing hash table over a fixed list of keys,
 // compared with ASCII case folding. It lets lookups of names in any case run

@@ -1,10 +1,10 @@
-// Package catalog is the IAM action catalog: every AWS service prefix,
-// action, access level, resource type (with its ARN template) and condition
-// key from the AWS Service Authorization Reference, plus the documents of the
-// AWS managed policies. It sits under the IAM engine (analyzer/iam) and the
-// simulator, which use it to expand action wildcards, to tell which resource
-// type a concrete ARN is and which actions apply to it, to group access by
-// level, and to resolve managed policy ARNs found in the inventory.
+// Package awsref is AWS reference data: every AWS service prefix, action,
+// access level, resource type (with its ARN template) and condition key
+// from the AWS Service Authorization Reference, plus the documents of the
+// AWS managed policies. It sits beside the IAM engine (analyzer/iam), which
+// does not use it: the sources resolve managed policy ARNs with it, and the
+// simulator expands action wildcards, tells which resource type a concrete
+// ARN is and which actions apply to it, and groups access by level.
 //
 // The data is generated from ../shared/data by `go generate` (see
 // internal/gen) into compact blobs under data/ that are embedded, so builds
@@ -14,9 +14,9 @@
 // Everything returned shares the catalog's immutable storage: callers must
 // not modify returned slices (methods documented as returning new slices
 // excepted).
-package catalog
+package awsref
 
-//go:generate go run ./internal/gen -data ../../../../shared/data -out data
+//go:generate go run ./internal/gen -data ../../../shared/data -out data
 
 import (
 	_ "embed"
@@ -25,7 +25,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/format"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
 

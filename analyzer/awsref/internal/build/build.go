@@ -17,7 +17,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/format"
 )
 
 // Input and output file names.

@@ -1,4 +1,4 @@
-package catalog
+package awsref
 
 import (
 	"bytes"
@@ -10,12 +10,12 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/build"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog/internal/format"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/build"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref/internal/format"
 )
 
 // dataDir is the repo's ../shared/data, seen from this package.
-const dataDir = "../../../../shared/data"
+const dataDir = "../../../shared/data"
 
 // The committed blobs must be what the generator makes of the data today.
 func TestGeneratedDataUpToDate(t *testing.T) {
@@ -28,7 +28,7 @@ func TestGeneratedDataUpToDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		if actionsBlob != string(want) {
-			t.Errorf("data/%s is stale (%d bytes, generator makes %d): run go generate ./analyzer/iam/catalog", build.ActionsFile, len(actionsBlob), len(want))
+			t.Errorf("data/%s is stale (%d bytes, generator makes %d): run go generate ./analyzer/awsref", build.ActionsFile, len(actionsBlob), len(want))
 		}
 	})
 	// Compared decoded, so a change in compress/flate cannot fail it.
@@ -46,7 +46,7 @@ func TestGeneratedDataUpToDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !slices.Equal(got, want) {
-			t.Errorf("data/%s is stale (%d policies, generator makes %d): run go generate ./analyzer/iam/catalog", build.PoliciesFile, len(got), len(want))
+			t.Errorf("data/%s is stale (%d policies, generator makes %d): run go generate ./analyzer/awsref", build.PoliciesFile, len(got), len(want))
 		}
 	})
 }
