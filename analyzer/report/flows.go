@@ -12,7 +12,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
-// writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
+// writeFlowsJSON writes the contract of docs/flows.md: {"schema", "flows", "findings",
 // "unknowns"}, indented as json.MarshalIndent would. It streams one record
 // at a time: on a 1,000-function estate the document is tens of megabytes,
 // and building it whole (then indenting a copy) cost more than simulating.
