@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
@@ -575,7 +576,7 @@ func permissionStatement(p inventory.Permission, resource, partition string) lam
 		s.Principal = "*"
 	case strings.HasPrefix(p.Principal, "arn:"):
 		s.Principal = map[string]string{"AWS": p.Principal}
-	case isAccountID(p.Principal):
+	case awsref.IsAccountID(p.Principal):
 		s.Principal = map[string]string{"AWS": "arn:" + partition + ":iam::" + p.Principal + ":root"}
 	default:
 		s.Principal = map[string]string{"Service": p.Principal}
@@ -604,18 +605,6 @@ func permissionStatement(p inventory.Permission, resource, partition string) lam
 		s.Condition = cond
 	}
 	return s
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func decodeRecursionConfig(b *builder, i *instance) {

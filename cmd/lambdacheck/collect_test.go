@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/awsapi/fakeaws"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/internal/fakeaws"
 )
 
 // offlineAWS points the standard credential chain at static test keys and

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
@@ -103,7 +103,7 @@ func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	if f.account != "" && !isAccount(f.account) {
+	if f.account != "" && !awsref.IsAccountID(f.account) {
 		return &exitError{code: 2, msg: fmt.Sprintf("--account %q: want a 12-digit account id", f.account)}
 	}
 	inv, err := pipeline.Load(cmd.Context(), paths, f.loadOptions())
@@ -122,11 +122,6 @@ func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("%d error(s) in the configuration; the inventory above is partial", errs)}
 	}
 	return nil
-}
-
-func isAccount(s string) bool {
-	_, err := strconv.ParseUint(s, 10, 64)
-	return len(s) == 12 && err == nil
 }
 
 // loadOptions are the flags that configure loading.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -214,24 +215,12 @@ func (b *builder) principal(f *flow.Flow) string {
 	switch {
 	case f.Reach == "public" || f.Reach == "public-url" || p == "*":
 		return b.node("who\x00*", Node{Kind: Entry, Group: group, Label: "anyone (public)", Outside: true, Principal: true, svc: "public"})
-	case isAccountID(p):
+	case awsref.IsAccountID(p):
 		return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: "account " + p, Outside: true, Principal: true, svc: "account"})
 	case strings.HasPrefix(p, "arn:"):
 		return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: shortARN(p), ARN: p, Outside: true, Principal: true, svc: "principal"})
 	}
 	return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: p, Outside: true, Principal: true, svc: "service"})
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // arn is a parsed ARN.

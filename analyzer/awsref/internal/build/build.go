@@ -11,6 +11,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,15 +83,6 @@ func readGzipJSON(path string, v any) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // Actions reads the service reference under dataDir and returns the actions
 // blob (layout in the catalog package's decode.go).
 func Actions(dataDir string) ([]byte, error) {
@@ -105,7 +97,7 @@ func Actions(dataDir string) ([]byte, error) {
 func encodeActions(ref *serviceReference) ([]byte, error) {
 	// Order services by "prefix:" so that the concatenation of their sorted
 	// action lists is sorted by full action name ("s3-outposts:…" < "s3:…").
-	prefixes := sortedKeys(ref.Services)
+	prefixes := slices.Sorted(maps.Keys(ref.Services))
 	sort.Slice(prefixes, func(i, j int) bool { return prefixes[i]+":" < prefixes[j]+":" })
 
 	var st format.StringTable
@@ -184,20 +176,20 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 			flags |= format.FlagRCP
 		}
 		w.Byte(flags)
-		types := sortedKeys(s.ResourceTypes)
+		types := slices.Sorted(maps.Keys(s.ResourceTypes))
 		w.Uvarint(len(types))
 		for _, t := range types {
 			st.Ref(w, t)
 			st.Ref(w, s.ResourceTypes[t].ARN)
 			list(w, s.ResourceTypes[t].ConditionKeys)
 		}
-		keys := sortedKeys(s.ConditionKeys)
+		keys := slices.Sorted(maps.Keys(s.ConditionKeys))
 		w.Uvarint(len(keys))
 		for _, k := range keys {
 			st.Ref(w, k)
 			st.Ref(w, s.ConditionKeys[k].Type)
 		}
-		names := sortedKeys(s.Actions)
+		names := slices.Sorted(maps.Keys(s.Actions))
 		w.Uvarint(len(names))
 		for _, name := range names {
 			st.Ref(w, p+":"+name)
@@ -246,7 +238,7 @@ func encodeActions(ref *serviceReference) ([]byte, error) {
 		}
 		w.Bytes(d.Buf)
 	}
-	globals := sortedKeys(ref.GlobalConditionKeys)
+	globals := slices.Sorted(maps.Keys(ref.GlobalConditionKeys))
 	w.Uvarint(len(globals))
 	for _, k := range globals {
 		g := ref.GlobalConditionKeys[k]
@@ -282,7 +274,7 @@ func Policies(dataDir string) ([]byte, error) {
 	if err := readGzipJSON(path, &all); err != nil {
 		return nil, err
 	}
-	names := sortedKeys(all)
+	names := slices.Sorted(maps.Keys(all))
 	index := &format.Writer{}
 	index.Uvarint(len(names))
 	var chunks [][]byte
