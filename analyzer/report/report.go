@@ -27,6 +27,7 @@ type Report struct {
 	Graph     *graph.Graph
 	Rules     []rules.Rule
 	RuleTests []rules.TestResult
+	Decision  *Decision
 	// Verbose lists passing rule tests too.
 	Verbose bool
 }
@@ -52,6 +53,7 @@ const (
 	Inventory View = "inventory" // what was loaded
 	RuleList  View = "rules"     // the rules
 	RuleTests View = "rule tests"
+	Authz     View = "authz" // one IAM decision
 )
 
 type entry struct {
@@ -88,6 +90,10 @@ var formats = map[View][]entry{
 	RuleTests: {
 		{"table", func() Format { return formatFunc(ruleTestsTable) }},
 		{"json", func() Format { return formatFunc(ruleTestsJSON) }},
+	},
+	Authz: {
+		{"table", func() Format { return formatFunc(decisionTable) }},
+		{"json", func() Format { return formatFunc(decisionJSON) }},
 	},
 }
 
