@@ -10,6 +10,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/merge"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
@@ -67,9 +68,9 @@ func Load(ctx context.Context, paths []string, opts LoadOptions) (*inventory.Inv
 			return nil, err
 		}
 		if kind, err := Detect(p); err == nil && kind == KindTerraform {
-			inventory.Rebase(inv, filepath.ToSlash(p))
+			merge.Rebase(inv, filepath.ToSlash(p))
 		} else if inv.Source.Kind == "terraform" {
-			inventory.Rebase(inv, inv.Source.Path)
+			merge.Rebase(inv, inv.Source.Path)
 		}
 		invs = append(invs, inv)
 	}
@@ -82,7 +83,7 @@ func Merge(invs []*inventory.Inventory) (*inventory.Inventory, error) {
 	if len(invs) == 1 {
 		return invs[0], nil
 	}
-	return inventory.Merge(invs...)
+	return merge.Inventories(invs...)
 }
 
 // loadOne reads one path with the source its kind calls for.

@@ -1,13 +1,22 @@
-package inventory
+// Package merge joins the inventories of several inputs (snapshots of
+// several accounts, Terraform directories of applications that talk to each
+// other, a live account beside a configuration) into one, so that flows
+// between them are simulated.
+//
+// Place: between the sources and the simulator; the pipeline calls it after
+// loading. It reads and writes only the inventory types.
+package merge
 
 import (
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
-// Merge combines inventories of several accounts (or regions, or sources)
+// Inventories combines inventories of several accounts (or regions, or sources)
 // into one, so flows between them are simulated: a function of one
 // snapshot that another snapshot's role may invoke, a queue of one account
 // polled by a function of another.
@@ -19,8 +28,8 @@ import (
 // concatenated in input order and the defaults (partition, account,
 // region) are the first input's. Inputs must share the schema and the
 // partition.
-func Merge(invs ...*Inventory) (*Inventory, error) {
-	var in []*Inventory
+func Inventories(invs ...*inventory.Inventory) (*inventory.Inventory, error) {
+	var in []*inventory.Inventory
 	for _, inv := range invs {
 		if inv != nil {
 			in = append(in, inv)
@@ -29,11 +38,11 @@ func Merge(invs ...*Inventory) (*Inventory, error) {
 	if len(in) == 0 {
 		return nil, fmt.Errorf("merge: no inventory")
 	}
-	out := &Inventory{Schema: SchemaVersion, Partition: in[0].Partition, Account: in[0].Account, Region: in[0].Region}
+	out := &inventory.Inventory{Schema: inventory.SchemaVersion, Partition: in[0].Partition, Account: in[0].Account, Region: in[0].Region}
 	kinds, paths := map[string]bool{}, []string{}
 	for i, inv := range in {
-		if inv.Schema != 0 && inv.Schema != SchemaVersion {
-			return nil, fmt.Errorf("merge: input %d has schema %d (want %d)", i+1, inv.Schema, SchemaVersion)
+		if inv.Schema != 0 && inv.Schema != inventory.SchemaVersion {
+			return nil, fmt.Errorf("merge: input %d has schema %d (want %d)", i+1, inv.Schema, inventory.SchemaVersion)
 		}
 		if inv.Partition != "" && out.Partition != "" && inv.Partition != out.Partition {
 			return nil, fmt.Errorf("merge: input %d is in partition %s, the first in %s", i+1, inv.Partition, out.Partition)
@@ -82,9 +91,9 @@ func Merge(invs ...*Inventory) (*Inventory, error) {
 }
 
 type merger struct {
-	out                                  *Inventory
+	out                                  *inventory.Inventory
 	fnIdx, roleIdx, polIdx, resIdx, scpI map[string]int
-	diags                                []Diagnostic
+	diags                                []inventory.Diagnostic
 }
 
 // keep decides between an existing item and a new one with the same key:
@@ -95,7 +104,7 @@ func (m *merger) keep(kind, key string, oldExternal, newExternal bool, same bool
 	case oldExternal && !newExternal:
 		return true
 	case !oldExternal && !newExternal && !same:
-		m.diags = append(m.diags, Diagnostic{Severity: "warning", Summary: "Duplicate " + kind,
+		m.diags = append(m.diags, inventory.Diagnostic{Severity: "warning", Summary: "Duplicate " + kind,
 			Detail: fmt.Sprintf("%s %s is defined by more than one input; keeping the first.", kind, key)})
 	}
 	return false
@@ -108,7 +117,7 @@ func index(idx *map[string]int) map[string]int {
 	return *idx
 }
 
-func (m *merger) function(f Function) {
+func (m *merger) function(f inventory.Function) {
 	idx := index(&m.fnIdx)
 	key := nonEmpty(f.ARN, "address:"+f.Address)
 	if i, ok := idx[key]; ok {
@@ -121,7 +130,7 @@ func (m *merger) function(f Function) {
 	m.out.Functions = append(m.out.Functions, f)
 }
 
-func (m *merger) role(r Role) {
+func (m *merger) role(r inventory.Role) {
 	idx := index(&m.roleIdx)
 	key := nonEmpty(r.ARN, r.Account+"/"+r.Name)
 	if i, ok := idx[key]; ok {
@@ -134,7 +143,7 @@ func (m *merger) role(r Role) {
 	m.out.Roles = append(m.out.Roles, r)
 }
 
-func (m *merger) policy(p ManagedPolicy) {
+func (m *merger) policy(p inventory.ManagedPolicy) {
 	idx := index(&m.polIdx)
 	key := nonEmpty(p.ARN, "address:"+p.Address)
 	if i, ok := idx[key]; ok {
@@ -145,7 +154,7 @@ func (m *merger) policy(p ManagedPolicy) {
 	m.out.Policies = append(m.out.Policies, p)
 }
 
-func (m *merger) resource(r Resource) {
+func (m *merger) resource(r inventory.Resource) {
 	idx := index(&m.resIdx)
 	key := nonEmpty(r.ARN, "address:"+r.Address)
 	if i, ok := idx[key]; ok {
@@ -163,7 +172,7 @@ func (m *merger) resource(r Resource) {
 
 // scp joins organization policies by id: the same policy read from two
 // accounts of one organization is one policy attached to more targets.
-func (m *merger) scp(p OrgPolicy) {
+func (m *merger) scp(p inventory.OrgPolicy) {
 	idx := index(&m.scpI)
 	key := nonEmpty(p.ID, "address:"+p.Address)
 	if i, ok := idx[key]; ok {
@@ -211,7 +220,7 @@ func (m *merger) link() {
 }
 
 // dedupeTriggers drops exact repeats (the same trigger read twice).
-func dedupeTriggers(ts []Trigger) []Trigger {
+func dedupeTriggers(ts []inventory.Trigger) []inventory.Trigger {
 	seen := map[string]bool{}
 	out := ts[:0]
 	for _, t := range ts {
