@@ -37,4 +37,3 @@ func TestCollectProgress(t *testing.T) {
 		}
 	})
 }
-
