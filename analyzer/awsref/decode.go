@@ -206,14 +206,3 @@ var levelSets = func() (sets [1 << len(format.Levels)][]AccessLevel) {
 	}
 	return sets
 }()
-
-// checkAll decodes every service's details, reporting the first error.
-func (c *Catalog) checkAll() error {
-	for i := range c.services {
-		s := &c.services[i]
-		if _, err := c.decodeDetail(s); err != nil {
-			return fmt.Errorf("service %s: %w", s.prefix, err)
-		}
-	}
-	return nil
-}

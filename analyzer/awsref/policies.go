@@ -152,16 +152,6 @@ func (p *policySet) document(e *policyEntry) []byte {
 	return []byte(text[e.off : e.off+e.size])
 }
 
-// checkAll inflates every chunk, reporting the first error.
-func (p *policySet) checkAll() error {
-	for i := range p.chunks {
-		if _, err := p.chunk(i); err != nil {
-			return fmt.Errorf("chunk %d: %w", i, err)
-		}
-	}
-	return nil
-}
-
 // ManagedPolicy looks up an AWS managed policy by name, ignoring case as IAM
 // does for names ("AWSLambdaBasicExecutionRole"), or by ARN in any partition
 // ("arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),

@@ -46,8 +46,11 @@ type Options struct {
 // returned with it (Notes, Inventory, Warnings), so a caller can still
 // show them.
 type Result struct {
+	// Inventory holds the load diagnostics (Diags) beside the items.
 	Inventory *inventory.Inventory
-	Flows     *flow.Result
+	// Flows holds the values the simulation could not resolve (Unknowns)
+	// beside the flows.
+	Flows *flow.Result
 	// Judgement is nil unless Options.Judge was set.
 	Judgement *Judgement
 	// Notes are remarks about the settings, known before the input loads.
@@ -63,22 +66,6 @@ type Result struct {
 type Message struct {
 	Kind string
 	Text string
-}
-
-// Diagnostics of the inventory: load problems with their position.
-func (r *Result) Diagnostics() []inventory.Diagnostic {
-	if r == nil || r.Inventory == nil {
-		return nil
-	}
-	return r.Inventory.Diags
-}
-
-// Unknowns are the values the simulation could not resolve.
-func (r *Result) Unknowns() []flow.UnknownValue {
-	if r == nil || r.Flows == nil {
-		return nil
-	}
-	return r.Flows.Unknowns
 }
 
 // Run loads, merges, simulates and (with Options.Judge) judges. Steps that

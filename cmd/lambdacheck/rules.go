@@ -191,8 +191,8 @@ func (ff *findingsFlags) options(cmd *cobra.Command) (*pipeline.JudgeOptions, er
 
 // gate is the exit status of a judged run: exit 1 when an unwaived finding
 // reaches the threshold.
-func gate(r *report.Findings) error {
-	failing := rules.Failing(r.Findings, r.Threshold)
+func gate(j *pipeline.Judgement) error {
+	failing := j.Failing()
 	if len(failing) == 0 {
 		return nil
 	}
@@ -206,7 +206,7 @@ func gate(r *report.Findings) error {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	return &exitError{code: 1, msg: fmt.Sprintf("%d finding(s) at or above --fail-on %s (%s)", len(failing), r.Threshold, strings.Join(parts, ", "))}
+	return &exitError{code: 1, msg: fmt.Sprintf("%d finding(s) at or above --fail-on %s (%s)", len(failing), j.Threshold, strings.Join(parts, ", "))}
 }
 
 // colorOK reports whether w is a terminal and NO_COLOR is unset or empty

@@ -186,7 +186,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	// A broken trigger is the broken-trigger rule's finding now: the gate
 	// is the findings' severity against --fail-on.
-	return gate(findings)
+	return gate(j)
 }
 
 // inputErr is an error of the pipeline as the command's error: one that
