@@ -3,13 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
-	"github.com/lambdacheck/lambdacheck/simulator/flow"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
 
@@ -47,11 +45,7 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
-	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
-	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
-	registerConfineFlags(fl, &f.inventoryFlags)
-	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
+	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
 	fl.StringVarP(&f.format, "format", "f", "mermaid", "output format: mermaid or dot")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
@@ -71,9 +65,9 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	if f.depth < 1 {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
 	}
-	kinds, err := parseKinds(f.kinds)
+	kinds, err := graph.ParseKinds(f.kinds)
 	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+		return &exitError{code: 2, msg: "--kinds " + err.Error()}
 	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.Options{
 		Paths: paths, Load: f.inventoryFlags.loadOptions(), MaxDepth: f.depth, OrgID: f.orgID,
@@ -103,20 +97,4 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 		return partialInput(loadErrs)
 	}
 	return nil
-}
-
-// parseKinds checks --kinds values (comma-separated or repeated).
-func parseKinds(values []string) ([]flow.Kind, error) {
-	var out []flow.Kind
-	for _, v := range values {
-		k := flow.Kind(strings.TrimSpace(strings.ToLower(v)))
-		switch k {
-		case flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain:
-			out = append(out, k)
-		case "":
-		default:
-			return nil, fmt.Errorf("--kinds %q: want invoke, access, reach or chain", v)
-		}
-	}
-	return out, nil
 }

@@ -80,22 +80,22 @@ otherwise the placeholders 123456789012 and us-east-1 are used.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
-	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
-	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
-	registerConfineFlags(fl, f)
-	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
+	registerLoadFlags(fl, f)
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or json")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	return cmd
 }
 
-// registerConfineFlags adds the flags that set the scan root Terraform
-// inputs must resolve into.
-func registerConfineFlags(fl *pflag.FlagSet, f *inventoryFlags) {
+// registerLoadFlags adds the flags that configure loading: variables, the
+// scan root Terraform inputs must resolve into, and the default account.
+func registerLoadFlags(fl *pflag.FlagSet, f *inventoryFlags) {
+	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
+	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
+	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
 	fl.StringVar(&f.root, "root", "", "scan root `DIR`: every file read must resolve inside it (default: the Git work tree holding PATH, else PATH)")
 	fl.BoolVar(&f.allowOutside, "allow-read-outside-root", false, "read regular files outside the scan root (never /proc, /dev, FIFOs or devices)")
+	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
 }
 
 func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {

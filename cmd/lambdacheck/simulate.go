@@ -71,11 +71,7 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
-	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
-	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
-	registerConfineFlags(fl, &f.inventoryFlags)
-	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
+	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or markdown")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")

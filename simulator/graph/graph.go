@@ -40,6 +40,23 @@ type Options struct {
 	All bool
 }
 
+// ParseKinds reads flow kind names (as given on a command line, any case);
+// empty names are skipped.
+func ParseKinds(values []string) ([]flow.Kind, error) {
+	var out []flow.Kind
+	for _, v := range values {
+		k := flow.Kind(strings.TrimSpace(strings.ToLower(v)))
+		switch k {
+		case flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain:
+			out = append(out, k)
+		case "":
+		default:
+			return nil, fmt.Errorf("%q: want invoke, access, reach or chain", v)
+		}
+	}
+	return out, nil
+}
+
 // NodeKind is the column a node belongs to.
 type NodeKind string
 

@@ -514,3 +514,13 @@ func TestSections(t *testing.T) {
 		t.Errorf("sections\n got %v\nwant %v", got, want)
 	}
 }
+
+func TestParseKinds(t *testing.T) {
+	got, err := ParseKinds([]string{" Invoke", "chain", ""})
+	if err != nil || len(got) != 2 || got[0] != flow.KindInvoke || got[1] != flow.KindChain {
+		t.Errorf("ParseKinds = %v, %v", got, err)
+	}
+	if _, err := ParseKinds([]string{"edges"}); err == nil || err.Error() != `"edges": want invoke, access, reach or chain` {
+		t.Errorf("ParseKinds(edges) error = %v", err)
+	}
+}
