@@ -22,7 +22,7 @@ func DOT(w io.Writer, g *graph.Graph) error {
 	// Only the service groups are clusters: a cluster around a whole column
 	// keeps Graphviz from ordering edge labels next to their edges, which
 	// turns a few dozen functions into a tangle. Ranks keep the columns.
-	for _, s := range g.Sections() {
+	for _, s := range sections(g) {
 		fmt.Fprintf(&b, "  // %s\n", s.Label)
 		for _, c := range s.Clusters {
 			indent := "  "

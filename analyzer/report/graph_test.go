@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -351,4 +352,24 @@ func FuzzDOTString(f *testing.F) {
 			t.Fatalf("dotString(%q) decodes to %q, want %q", s, back.String(), want)
 		}
 	})
+}
+
+var clusterID = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+func TestSections(t *testing.T) {
+	g := fixtureGraph(t, "broken-triggers")
+	var got []string
+	for _, s := range sections(g) {
+		for _, c := range s.Clusters {
+			got = append(got, s.ID+"/"+c.ID)
+			if !clusterID.MatchString(c.ID) || c.ID == s.ID && c.Label != "" {
+				t.Errorf("cluster id %q", c.ID)
+			}
+		}
+	}
+	want := []string{"entries/entries_DynamoDB", "entries/entries_EventBridge", "entries/entries_EventBridge_Scheduler", "entries/entries_SNS",
+		"functions/functions_ungrouped", "resources/resources_Any_resource", "resources/resources_S3", "resources/resources_SNS", "resources/resources_SQS"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sections\n got %v\nwant %v", got, want)
+	}
 }

@@ -55,7 +55,7 @@ func Mermaid(w io.Writer, g *graph.Graph) error {
 	// Only the service groups are subgraphs: a subgraph around a whole
 	// column is laid out as one block, which breaks the left-to-right
 	// reading once a few dozen edges cross it. Ranks keep the columns.
-	for _, s := range g.Sections() {
+	for _, s := range sections(g) {
 		fmt.Fprintf(&b, "  %%%% %s\n", s.Label)
 		for _, c := range s.Clusters {
 			indent := "  "

@@ -497,24 +497,6 @@ func TestInvokeEdgeTakesWorstAndNamesRoute(t *testing.T) {
 	}
 }
 
-func TestSections(t *testing.T) {
-	g := build(t, "broken-triggers", Options{})
-	var got []string
-	for _, s := range g.Sections() {
-		for _, c := range s.Clusters {
-			got = append(got, s.ID+"/"+c.ID)
-			if !idPattern.MatchString(c.ID) || c.ID == s.ID && c.Label != "" {
-				t.Errorf("cluster id %q", c.ID)
-			}
-		}
-	}
-	want := []string{"entries/entries_DynamoDB", "entries/entries_EventBridge", "entries/entries_EventBridge_Scheduler", "entries/entries_SNS",
-		"functions/functions_ungrouped", "resources/resources_Any_resource", "resources/resources_S3", "resources/resources_SNS", "resources/resources_SQS"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("sections\n got %v\nwant %v", got, want)
-	}
-}
-
 func TestParseKinds(t *testing.T) {
 	got, err := ParseKinds([]string{" Invoke", "chain", ""})
 	if err != nil || len(got) != 2 || got[0] != flow.KindInvoke || got[1] != flow.KindChain {

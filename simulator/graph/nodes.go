@@ -443,11 +443,11 @@ func assignIDs(nodes []Node) {
 		case Function:
 			prefix = "f"
 		}
-		base := prefix + "_" + sanitize(n.Label)
+		base := prefix + "_" + Sanitize(n.Label)
 		if n.svc != "" {
-			base = prefix + "_" + sanitize(n.svc) + "_" + sanitize(n.Label)
+			base = prefix + "_" + Sanitize(n.svc) + "_" + Sanitize(n.Label)
 		}
-		n.ID = uniqueID(base, used)
+		n.ID = UniqueID(base, used)
 	}
 }
 
@@ -455,9 +455,9 @@ func assignIDs(nodes []Node) {
 // depend on it.
 const maxIDLen = 64
 
-// sanitize maps s to [A-Za-z0-9_]*: runs of other characters become one
+// Sanitize maps s to [A-Za-z0-9_]*: runs of other characters become one
 // underscore, leading and trailing underscores go.
-func sanitize(s string) string {
+func Sanitize(s string) string {
 	var b strings.Builder
 	under := false
 	for i := 0; i < len(s); i++ {
@@ -479,8 +479,8 @@ func sanitize(s string) string {
 	return out
 }
 
-// uniqueID returns base, or base_2, base_3 … when taken, and records it.
-func uniqueID(base string, used map[string]bool) string {
+// UniqueID returns base, or base_2, base_3 … when taken, and records it.
+func UniqueID(base string, used map[string]bool) string {
 	base = strings.TrimRight(base, "_")
 	if base == "" {
 		base = "n"
