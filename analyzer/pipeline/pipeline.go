@@ -113,12 +113,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	var rendering sync.WaitGroup
+	var preparingOutput sync.WaitGroup
 	if opts.WhileJudging != nil {
-		rendering.Go(func() { opts.WhileJudging(flows) })
+		preparingOutput.Go(func() { opts.WhileJudging(flows) })
 	}
 	err = judge.run(ctx, res, InputPath(opts.Paths), orgID, converted)
-	rendering.Wait()
+	preparingOutput.Wait()
 	return res, err
 }
 
