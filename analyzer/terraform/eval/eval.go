@@ -17,8 +17,9 @@ package eval
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -225,7 +226,7 @@ func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
 		e.resolve(&n.node)
 		res.Instances = append(res.Instances, n.instances...)
 	}
-	for _, name := range sortedKeys(m.calls) {
+	for _, name := range slices.Sorted(maps.Keys(m.calls)) {
 		c := m.calls[name]
 		e.resolve(&c.node)
 		for _, child := range c.instances {
@@ -237,15 +238,6 @@ func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
 			e.walk(child, res, depth+1)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // node is one vertex of the evaluation graph, resolved on first use.
