@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/estate"
 )
@@ -26,7 +26,7 @@ func benchSimulate(b *testing.B, opt estate.Options) {
 	if _, err := estate.Write(dir, opt); err != nil {
 		b.Fatal(err)
 	}
-	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Catalog: catalog.Default()})
+	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Catalog: awsref.Default()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -303,7 +303,7 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 	g := w.buildChainGraph(invokes, accesses)
 
 	cb := &chainBuilder{w: w, g: g, seen: map[string]bool{}}
-	cb.loops()
+	cb.loops(maxDepth)
 
 	// Entries: invoke flows whose source no function writes to, and public
 	// or cross-account reach of a function; public ones first, as findings
@@ -490,10 +490,11 @@ func (cb *chainBuilder) fromEntry(e *flow.Flow, maxDepth int, writes map[string]
 
 // loops reports the invocation loops: taking functions in ARN order, for
 // each function on a cycle that no loop reported so far passes through,
-// the shortest cycle through it. Every function on a cycle is thus on some
-// reported loop, each loop is reported once, and the search from a
-// function stops at its first way back: cost about linear per loop.
-func (cb *chainBuilder) loops() {
+// the shortest cycle through it, up to maxDepth functions long (as chains
+// are). Every function on such a cycle is thus on some reported loop, each
+// loop is reported once, and the search from a function stops at its first
+// way back: cost about linear per loop.
+func (cb *chainBuilder) loops(maxDepth int) {
 	g, w := cb.g, cb.w
 	comp := g.components()
 	type edge struct {
@@ -540,6 +541,7 @@ func (cb *chainBuilder) loops() {
 		exp := g.newExpansion()
 		queue := []int{f}
 		var closing *hopRec
+		depth := map[int]int{f: 1}
 		for len(queue) > 0 && closing == nil {
 			x := queue[0]
 			queue = queue[1:]
@@ -549,8 +551,9 @@ func (cb *chainBuilder) loops() {
 					closing = &h
 					break
 				}
-				if _, ok := parent[e.to]; !ok {
+				if _, ok := parent[e.to]; !ok && depth[x] < maxDepth {
 					parent[e.to] = e.h
+					depth[e.to] = depth[x] + 1
 					queue = append(queue, e.to)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -237,24 +238,12 @@ func (b *builder) principal(f *flow.Flow) string {
 	switch {
 	case f.Reach == "public" || f.Reach == "public-url" || p == "*":
 		return b.node("who\x00*", Node{Kind: Entry, Group: group, Label: "anyone (public)", Outside: true, Principal: true, svc: "public"})
-	case isAccountID(p):
+	case awsref.IsAccountID(p):
 		return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: "account " + p, Outside: true, Principal: true, svc: "account"})
 	case strings.HasPrefix(p, "arn:"):
 		return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: shortARN(p), ARN: p, Outside: true, Principal: true, svc: "principal"})
 	}
 	return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: p, Outside: true, Principal: true, svc: "service"})
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // arn is a parsed ARN.
@@ -477,11 +466,11 @@ func assignIDs(nodes []Node) {
 		case Function:
 			prefix = "f"
 		}
-		base := prefix + "_" + sanitize(n.Label)
+		base := prefix + "_" + Sanitize(n.Label)
 		if n.svc != "" {
-			base = prefix + "_" + sanitize(n.svc) + "_" + sanitize(n.Label)
+			base = prefix + "_" + Sanitize(n.svc) + "_" + Sanitize(n.Label)
 		}
-		n.ID = uniqueID(base, used)
+		n.ID = UniqueID(base, used)
 	}
 }
 
@@ -489,9 +478,9 @@ func assignIDs(nodes []Node) {
 // depend on it.
 const maxIDLen = 64
 
-// sanitize maps s to [A-Za-z0-9_]*: runs of other characters become one
+// Sanitize maps s to [A-Za-z0-9_]*: runs of other characters become one
 // underscore, leading and trailing underscores go.
-func sanitize(s string) string {
+func Sanitize(s string) string {
 	var b strings.Builder
 	under := false
 	for i := 0; i < len(s); i++ {
@@ -513,8 +502,8 @@ func sanitize(s string) string {
 	return out
 }
 
-// uniqueID returns base, or base_2, base_3 … when taken, and records it.
-func uniqueID(base string, used map[string]bool) string {
+// UniqueID returns base, or base_2, base_3 … when taken, and records it.
+func UniqueID(base string, used map[string]bool) string {
 	base = strings.TrimRight(base, "_")
 	if base == "" {
 		base = "n"

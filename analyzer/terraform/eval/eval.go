@@ -17,8 +17,9 @@ package eval
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -232,7 +233,7 @@ func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
 		e.resolve(&n.node)
 		res.Instances = append(res.Instances, n.instances...)
 	}
-	for _, name := range sortedKeys(m.calls) {
+	for _, name := range slices.Sorted(maps.Keys(m.calls)) {
 		c := m.calls[name]
 		e.resolve(&c.node)
 		for _, child := range c.instances {
@@ -244,15 +245,6 @@ func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
 			e.walk(child, res, depth+1)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // node is one vertex of the evaluation graph, resolved on first use.
