@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	catalog "github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
@@ -77,6 +77,7 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 			t.actions[a] = true
 		}
 	}
+	groups := map[string]*aggGroup{}
 	for _, pol := range role.identity {
 		for _, s := range pol.Statements {
 			if s.Effect != iam.Allow {
@@ -84,9 +85,33 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 			}
 			matchedAny := false
 			for _, rp := range statementResources(s) {
-				for _, m := range w.resourcesMatching(rp, s) {
-					addTarget(m.arn, m.owner, s)
-					matchedAny = true
+				if !w.opts.PerResource && strings.ContainsAny(rp, "*?") && !strings.ContainsAny(rp, "$<") && !w.coveredByInventory(rp) {
+					sp := w.splitFor(rp, statementServices(s), role.role.Account)
+					for _, m := range sp.rest {
+						addTarget(m.arn, m.owner, s)
+						matchedAny = true
+					}
+					for class, members := range sp.plain {
+						key := sp.keys[class]
+						g := groups[key]
+						if g == nil {
+							g = &aggGroup{class: class, setKey: key, members: members}
+							groups[key] = g
+						}
+						if !slices.Contains(g.patterns, rp) {
+							g.patterns = append(g.patterns, rp)
+							slices.Sort(g.patterns)
+						}
+						if !slices.Contains(g.stmts, s) {
+							g.stmts = append(g.stmts, s)
+						}
+						matchedAny = true
+					}
+				} else {
+					for _, m := range w.resourcesMatching(rp, s) {
+						addTarget(m.arn, m.owner, s)
+						matchedAny = true
+					}
 				}
 				if rp == "*" || !w.coveredByInventory(rp) {
 					matchedAny = false
@@ -98,10 +123,7 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 		}
 	}
 	// Resource policies that grant the role (or its account) directly.
-	for _, info := range w.uniqueResources() {
-		if info.policy == nil {
-			continue
-		}
+	for _, info := range w.grantingResources(role.role) {
 		for _, s := range info.policy.Statements {
 			if s.Effect != iam.Allow || s.Principal == nil || !namesRole(s.Principal, role.role) {
 				continue
@@ -118,6 +140,28 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 
 	ctx := roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)
 	var flows []flow.Flow
+	gkeys := make([]string, 0, len(groups))
+	for k := range groups {
+		gkeys = append(gkeys, k)
+	}
+	sort.Strings(gkeys)
+	// Two sets of one type that share members ("*" and "…:acme-*"): the
+	// shared ones are decided one by one, with the actions of both.
+	for i, ka := range gkeys {
+		for _, kb := range gkeys[i+1:] {
+			a, b := groups[ka], groups[kb]
+			if a.class != b.class {
+				continue
+			}
+			if both := w.overlap(a, b); len(both) > 0 {
+				a.forced = append(a.forced, both...)
+				b.forced = append(b.forced, both...)
+			}
+		}
+	}
+	for _, k := range gkeys {
+		flows = append(flows, w.groupFlows(fn, role, p, ctx, groups[k], targets, targets)...)
+	}
 	arns := make([]string, 0, len(targets))
 	for a := range targets {
 		arns = append(arns, a)
@@ -161,46 +205,10 @@ func (w *world) resourcesMatching(rp string, s *iam.Statement) []match {
 		}
 		return nil
 	}
-	var out []match
 	// A function is a target only of patterns that name functions
 	// ("…:function:…"): an invoke grant on "*" stays an outside flow, or
 	// every wildcard role would become a caller of every function.
-	namesFunctions := strings.Contains(rp, ":function:")
-	for _, info := range w.resourcesFor(statementServices(s)) {
-		arn := info.res.ARN
-		if !namesFunctions && w.funcs[arn] != nil {
-			continue
-		}
-		if pattern.Match(rp, arn) {
-			out = append(out, match{arn, info})
-			continue
-		}
-		if len(rp) > len(arn) && subResourceSep(arn, rp[len(arn)]) && strings.HasPrefix(rp, arn) {
-			out = append(out, match{rp, info})
-		}
-	}
-	return out
-}
-
-// resourcesFor lists the inventory resources of the given services (all
-// of them for "*" or none named), in inventory order: a statement's
-// patterns are matched only against resources its actions can touch.
-func (w *world) resourcesFor(services map[string]bool) []*resourceInfo {
-	all := w.uniqueResources()
-	if len(services) == 0 || services["*"] {
-		return all
-	}
-	if len(services) == 1 {
-		for svc := range services {
-			return w.byService[svc]
-		}
-	}
-	var out []*resourceInfo
-	for svc := range services {
-		out = append(out, w.byService[svc]...)
-	}
-	slices.SortFunc(out, func(a, b *resourceInfo) int { return a.order - b.order })
-	return out
+	return w.matchesFor(rp, statementServices(s))
 }
 
 // subResourceSep reports whether c, following a resource's ARN, starts a
@@ -353,12 +361,72 @@ func (w *world) uniqueResources() []*resourceInfo {
 		w.resList = append(w.resList, info)
 		w.byService["lambda"] = append(w.byService["lambda"], info)
 	}
+	for _, info := range w.resList {
+		w.classify(info)
+	}
+	w.agg.sorted = slices.Clone(w.resList)
+	slices.SortStableFunc(w.agg.sorted, func(a, b *resourceInfo) int { return strings.Compare(a.res.ARN, b.res.ARN) })
+	// Resource policies by the AWS principals they grant, so that each role
+	// meets only the policies that may name it.
+	w.grantsTo = map[string][]*resourceInfo{}
+	for _, info := range w.resList {
+		if info.policy == nil {
+			continue
+		}
+		keys := map[string]bool{}
+		for _, s := range info.policy.Statements {
+			if s.Effect != iam.Allow || s.Principal == nil {
+				continue
+			}
+			if s.Principal.Any {
+				keys["*"] = true
+			}
+			for _, a := range s.Principal.ARNs {
+				keys[a] = true
+			}
+			for _, a := range s.Principal.Accounts {
+				keys["account:"+a] = true
+			}
+		}
+		for k := range keys {
+			w.grantsTo[k] = append(w.grantsTo[k], info)
+		}
+	}
 	return w.resList
 }
 
-// targetFlows decides every candidate action on one target and groups the
-// allowed and conditional ones into one flow per access level.
-func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, rctx *condCtx, t *target) []flow.Flow {
+// grantingResources lists, in inventory order, the resources whose policy
+// has an Allow statement that may name the role: its ARN, its account or
+// anyone.
+func (w *world) grantingResources(r *inventory.Role) []*resourceInfo {
+	w.uniqueResources()
+	var out []*resourceInfo
+	seen := map[*resourceInfo]bool{}
+	for _, k := range []string{r.ARN, "account:" + r.Account, "*"} {
+		for _, info := range w.grantsTo[k] {
+			if !seen[info] {
+				seen[info] = true
+				out = append(out, info)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *resourceInfo) int { return a.order - b.order })
+	return out
+}
+
+// levelGroup is the actions of one target decided alike: one access
+// level and decision, with the steps (one per deciding statement set).
+type levelGroup struct {
+	level    string
+	decision flow.Decision
+	actions  []string
+	steps    []flow.Step
+}
+
+// decideTarget decides every candidate action on one target and groups the
+// allowed and conditional ones by access level and decision, most
+// sensitive level first.
+func (w *world) decideTarget(role *roleInfo, p iam.Principal, rctx *condCtx, t *target) []levelGroup {
 	type group struct {
 		actions []string
 		steps   map[string]*flow.Step
@@ -419,28 +487,44 @@ func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Princi
 	sort.Slice(keys, func(i, j int) bool {
 		return levelRank(keys[i]) < levelRank(keys[j]) || levelRank(keys[i]) == levelRank(keys[j]) && keys[i] < keys[j]
 	})
-	var out []flow.Flow
-	res := t.owner.res
+	out := make([]levelGroup, 0, len(keys))
 	for _, k := range keys {
 		g := groups[k]
 		level, decision, _ := strings.Cut(k, "\x00")
+		lg := levelGroup{level: level, decision: flow.Decision(decision), actions: g.actions}
+		for _, sig := range g.order {
+			lg.steps = append(lg.steps, *g.steps[sig])
+		}
+		out = append(out, lg)
+	}
+	return out
+}
+
+// targetFlows reports one target's decided actions as one flow per access
+// level (and decision).
+func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, rctx *condCtx, t *target) []flow.Flow {
+	resAcct := t.owner.res.Account
+	if resAcct == "" {
+		resAcct = accountOf(t.arn, role.role.Account)
+	}
+	var out []flow.Flow
+	res := t.owner.res
+	for _, lg := range w.decideTarget(role, p, rctx, t) {
 		fl := flow.Flow{
-			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, targetName(res, t.arn), level),
+			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, targetName(res, t.arn), lg.level),
 			Kind:         flow.KindAccess,
-			Decision:     flow.Decision(decision),
+			Decision:     lg.decision,
 			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
 			Resource:     &flow.Ref{Address: res.Address, ARN: t.arn, File: res.File, Line: res.Line},
-			Level:        level,
-			Actions:      g.actions,
+			Level:        lg.level,
+			Actions:      lg.actions,
 			CrossAccount: resAcct != "" && resAcct != role.role.Account,
+			Steps:        lg.steps,
 		}
-		if decision != string(flow.Allowed) {
-			fl.ID += "/" + decision
+		if lg.decision != flow.Allowed {
+			fl.ID += "/" + string(lg.decision)
 		}
-		fl.Title = fmt.Sprintf("%s → %s: %s (%d action%s)", fn.Address, targetName(res, t.arn), level, len(g.actions), plural(len(g.actions)))
-		for _, sig := range g.order {
-			fl.Steps = append(fl.Steps, *g.steps[sig])
-		}
+		fl.Title = fmt.Sprintf("%s → %s: %s (%d action%s)", fn.Address, targetName(res, t.arn), lg.level, len(lg.actions), plural(len(lg.actions)))
 		out = append(out, fl)
 	}
 	return out
@@ -675,8 +759,8 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 			dests = append(dests, dest{ac.OnFailure, "async", "destination-on-failure", ac.Address})
 		}
 	}
-	for _, t := range w.inv.Triggers {
-		if t.FunctionARN == fn.ARN && t.Kind == "poll" && t.OnFailure != "" {
+	for _, t := range w.pollTriggers[fn.ARN] {
+		if t.OnFailure != "" {
 			dests = append(dests, dest{t.OnFailure, "esm", "event-source-on-failure", t.Address})
 		}
 	}

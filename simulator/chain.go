@@ -1,8 +1,6 @@
 package simulator
 
 import (
-	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
@@ -19,237 +17,6 @@ var triggeringActions = map[string][]string{
 	"dynamodb":    {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"},
 	"eventbridge": {"events:PutEvents"},
 }
-
-// hop is one link of the function graph: function From writes (access flow)
-// to a source that triggers function To (invoke flow).
-type hop struct {
-	from, to string // function ARNs
-	access   *flow.Flow
-	invoke   *flow.Flow
-	action   string
-}
-
-// chainFlows links access flows to the invoke flows they can cause, and
-// reports multi-hop paths from entries and invocation loops.
-func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
-	var invokes, accesses []*flow.Flow
-	for i := range flows {
-		f := &flows[i]
-		if f.Decision == flow.Denied {
-			continue
-		}
-		switch f.Kind {
-		case flow.KindInvoke:
-			invokes = append(invokes, f)
-		case flow.KindAccess:
-			accesses = append(accesses, f)
-		}
-	}
-	edges := map[string][]hop{}
-	// Edges: function → function. Accesses are indexed by the resource they
-	// touch (a bucket for its objects, a table for its stream) so that each
-	// trigger meets only the writes aimed at its source.
-	byKey := map[string][]*flow.Flow{}
-	var wildcard []*flow.Flow
-	for _, acc := range accesses {
-		if acc.Function == nil || acc.Resource == nil || !hasTriggeringAction(acc.Actions) {
-			continue
-		}
-		if acc.Outside && strings.ContainsAny(acc.Resource.ARN, "*?") {
-			wildcard = append(wildcard, acc)
-			continue
-		}
-		k := sourceKey(acc.Resource.ARN)
-		byKey[k] = append(byKey[k], acc)
-	}
-	for _, inv := range invokes {
-		tr := inv.Trigger
-		acts := triggeringActions[tr.Type]
-		if len(acts) == 0 {
-			continue
-		}
-		key := sourceKey(tr.Source.ARN)
-		if tr.Type == "eventbridge" {
-			key = w.busOfRule(tr.Source.ARN)
-		}
-		cands := append(append([]*flow.Flow(nil), byKey[key]...), wildcard...)
-		for _, acc := range cands {
-			action, ok := w.causes(acc, inv, acts)
-			if !ok {
-				continue
-			}
-			h := hop{from: acc.Function.ARN, to: tr.Function.ARN, access: acc, invoke: inv, action: action}
-			// One hop per function → trigger: prefer a grant on the named
-			// resource over a wildcard one that also covers it.
-			replaced := false
-			for i, prev := range edges[h.from] {
-				if prev.invoke == inv {
-					if prev.access.Outside && !acc.Outside {
-						edges[h.from][i] = h
-					}
-					replaced = true
-				}
-			}
-			if !replaced {
-				edges[h.from] = append(edges[h.from], h)
-			}
-		}
-	}
-	// Direct invocation: lambda:InvokeFunction on another function.
-	for _, acc := range accesses {
-		if acc.Function == nil || acc.Resource == nil || serviceOf(acc.Resource.ARN) != "lambda" || !contains(acc.Actions, "lambda:InvokeFunction") {
-			continue
-		}
-		target := unqualified(acc.Resource.ARN)
-		if _, ok := w.funcs[target]; ok {
-			edges[acc.Function.ARN] = append(edges[acc.Function.ARN], hop{from: acc.Function.ARN, to: target, access: acc, action: "lambda:InvokeFunction"})
-		}
-	}
-
-	// Entries: invoke flows whose source no function writes to, and public
-	// or cross-account reach of a function.
-	written := map[string]bool{}
-	for _, hs := range edges {
-		for _, h := range hs {
-			if h.invoke != nil {
-				written[h.invoke.ID] = true
-			}
-		}
-	}
-	var entries []*flow.Flow
-	for _, inv := range invokes {
-		if !written[inv.ID] {
-			entries = append(entries, inv)
-		}
-	}
-	for i := range flows {
-		f := &flows[i]
-		if f.Kind == flow.KindReach && f.Decision != flow.Denied && (f.Reach == "public" || f.Reach == "public-url" || f.Reach == "account") && f.Target != nil && serviceOf(f.Target.ARN) == "lambda" {
-			entries = append(entries, f)
-		}
-	}
-
-	accessByFn := map[string][]*flow.Flow{}
-	for _, acc := range accesses {
-		if acc.Function != nil && (acc.Level == "Write" || acc.Level == "Permissions management") && touchesData(acc) {
-			accessByFn[acc.Function.ARN] = append(accessByFn[acc.Function.ARN], acc)
-		}
-	}
-
-	var out []flow.Flow
-	seen := map[string]bool{}
-	perEntry := 0
-	truncated := false
-	emit := func(path []string, decisions []flow.Decision, loop bool, title string) {
-		id := "chain/" + strings.Join(path, " => ")
-		if seen[id] {
-			return
-		}
-		if perEntry >= maxChainsPerEntry || len(out) >= maxChains {
-			truncated = true
-			return
-		}
-		seen[id] = true
-		perEntry++
-		fl := flow.Flow{ID: id, Kind: flow.KindChain, Decision: flow.Combine(decisions...), Path: append([]string(nil), path...), Loop: loop, Title: title}
-		fl.Steps = append(fl.Steps, note("path", fl.Decision, title))
-		out = append(out, fl)
-	}
-	for _, e := range entries {
-		start := entryFunction(e)
-		if start == "" {
-			continue
-		}
-		perEntry = 0
-		public := e.Kind == flow.KindReach
-		var walk func(fn string, path []string, decisions []flow.Decision, visited map[string]bool, depth int, names []string)
-		walk = func(fn string, path []string, decisions []flow.Decision, visited map[string]bool, depth int, names []string) {
-			// From an outside entry, every write the reached function can do
-			// to data ends a path worth reporting; from an ordinary trigger,
-			// a path is reported once it crosses from one function to another.
-			if public {
-				for _, acc := range accessByFn[fn] {
-					p := append(append([]string(nil), path...), acc.ID)
-					t := strings.Join(append(append([]string(nil), names...), acc.Level+" on "+nonEmpty(acc.Resource.Address, acc.Resource.ARN)), " → ")
-					emit(p, append(append([]flow.Decision(nil), decisions...), acc.Decision), false, t)
-				}
-			} else if depth > 1 {
-				emit(path, decisions, false, strings.Join(names, " → "))
-			}
-			if depth >= maxDepth {
-				return
-			}
-			for _, h := range edges[fn] {
-				p := append(append([]string(nil), path...), h.access.ID)
-				d := append(append([]flow.Decision(nil), decisions...), h.access.Decision)
-				n := append(append([]string(nil), names...), h.action+" "+nonEmpty(h.access.Resource.Address, h.access.Resource.ARN))
-				if h.invoke != nil {
-					p = append(p, h.invoke.ID)
-					d = append(d, h.invoke.Decision)
-				}
-				toName := w.funcName(h.to)
-				if visited[h.to] {
-					emit(p, d, true, strings.Join(append(n, toName+" (loop)"), " → "))
-					continue
-				}
-				visited[h.to] = true
-				walk(h.to, p, d, visited, depth+1, append(n, toName))
-				delete(visited, h.to)
-			}
-		}
-		visited := map[string]bool{start: true}
-		walk(start, []string{e.ID}, []flow.Decision{e.Decision}, visited, 1, []string{entryName(e), w.funcName(start)})
-	}
-	perEntry = 0
-	// Loops, whether or not an entry reaches them: every cycle of the
-	// function graph up to the depth bound, reported once (from its
-	// smallest function).
-	var starts []string
-	for fn := range edges {
-		starts = append(starts, fn)
-	}
-	sort.Strings(starts)
-	for _, origin := range starts {
-		perEntry = 0
-		var walk func(fn string, path []string, decisions []flow.Decision, names []string, onPath map[string]bool, depth int)
-		walk = func(fn string, path []string, decisions []flow.Decision, names []string, onPath map[string]bool, depth int) {
-			for _, h := range edges[fn] {
-				if h.to < origin || (onPath[h.to] && h.to != origin) {
-					continue
-				}
-				p := append(append([]string(nil), path...), h.access.ID)
-				d := append(append([]flow.Decision(nil), decisions...), h.access.Decision)
-				n := append(append([]string(nil), names...), h.action+" "+nonEmpty(h.access.Resource.Address, h.access.Resource.ARN))
-				if h.invoke != nil {
-					p = append(p, h.invoke.ID)
-					d = append(d, h.invoke.Decision)
-				}
-				if h.to == origin {
-					emit(p, d, true, strings.Join(append(n, w.funcName(origin)+" (loop)"), " → "))
-					continue
-				}
-				if depth >= maxDepth {
-					continue
-				}
-				onPath[h.to] = true
-				walk(h.to, p, d, append(n, w.funcName(h.to)), onPath, depth+1)
-				delete(onPath, h.to)
-			}
-		}
-		walk(origin, nil, nil, []string{w.funcName(origin)}, map[string]bool{origin: true}, 1)
-	}
-	if truncated {
-		w.addUnknown("chains", "", fmt.Sprintf("chain enumeration stopped at %d paths per entry and %d in all; narrow the input or lower --depth", maxChainsPerEntry, maxChains), "", 0)
-	}
-	return out
-}
-
-// Bounds on chain enumeration: paths multiply with fan-out, and a report
-// of thousands of paths helps nobody.
-const (
-	maxChainsPerEntry = 100
-	maxChains         = 5000
-)
 
 // sourceKey is the resource a trigger source or a written ARN belongs to:
 // the bucket of an object, the table of a stream, else the ARN itself.
@@ -287,7 +54,8 @@ func hasTriggeringAction(actions []string) bool {
 
 // causes reports whether access flow acc allows an action that makes the
 // trigger of inv fire, respecting S3 key filters.
-func (w *world) causes(acc, inv *flow.Flow, acts []string) (string, bool) {
+// An aggregated access (covered) is already known to cover the source.
+func (w *world) causes(acc, inv *flow.Flow, acts []string, covered bool) (string, bool) {
 	tr := inv.Trigger
 	src := tr.Source.ARN
 	res := acc.Resource.ARN
@@ -321,7 +89,7 @@ func (w *world) causes(acc, inv *flow.Flow, acts []string) (string, bool) {
 		if i := strings.Index(src, "/stream/"); i >= 0 {
 			table = src[:i]
 		}
-		if res != table && !(acc.Outside && pattern.Match(res, table)) {
+		if !covered && res != table && !(acc.Outside && pattern.Match(res, table)) {
 			return "", false
 		}
 	case "eventbridge":
@@ -333,7 +101,7 @@ func (w *world) causes(acc, inv *flow.Flow, acts []string) (string, bool) {
 			return "", false
 		}
 	default:
-		if res != src && !(acc.Outside && pattern.Match(res, src)) {
+		if !covered && res != src && !(acc.Outside && pattern.Match(res, src)) {
 			return "", false
 		}
 	}
@@ -346,13 +114,17 @@ func (w *world) causes(acc, inv *flow.Flow, acts []string) (string, bool) {
 }
 
 func (w *world) triggerFilter(address, src string) *inventory.Filter {
-	for i := range w.inv.Triggers {
-		t := &w.inv.Triggers[i]
-		if t.Address == address && t.SourceARN == src {
-			return t.Filter
+	if w.filters == nil {
+		w.filters = map[[2]string]*inventory.Filter{}
+		for i := range w.inv.Triggers {
+			t := &w.inv.Triggers[i]
+			k := [2]string{t.Address, t.SourceARN}
+			if _, seen := w.filters[k]; !seen {
+				w.filters[k] = t.Filter
+			}
 		}
 	}
-	return nil
+	return w.filters[[2]string{address, src}]
 }
 
 // busOfRule returns the ARN of the event bus a rule listens on.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -37,7 +37,7 @@ func fixtureApps(t *testing.T) []string {
 
 func simulateFixture(t *testing.T, dir string) *flow.Result {
 	t.Helper()
-	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: catalog.Default()})
+	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: awsref.Default()})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -248,7 +249,7 @@ func permissionMayApply(p inventory.Permission, req *iam.Request) bool {
 	}
 	rp := req.Principal
 	switch {
-	case isAccountID(p.Principal):
+	case awsref.IsAccountID(p.Principal):
 		return rp.Account == p.Principal
 	case strings.HasPrefix(p.Principal, "arn:"):
 		if strings.HasSuffix(p.Principal, ":root") {
@@ -268,18 +269,6 @@ func unknownFields(p inventory.Permission) string {
 		return "its principal is not known"
 	}
 	return strings.Join(parts, "; ")
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // roleInvokeSteps: services such as Scheduler and Step Functions invoke with
@@ -592,19 +581,7 @@ func hasQualifier(fn *inventory.Function, q string) bool {
 			return true
 		}
 	}
-	return q == fn.Version || isNumeric(q) && fn.Publish
-}
-
-func isNumeric(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	return q == fn.Version || awsref.IsDigits(q) && fn.Publish
 }
 
 func otherQualifiers(fn *inventory.Function, q string) string {

@@ -14,7 +14,7 @@ import (
 	"context"
 	"sort"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -27,7 +27,11 @@ type Options struct {
 	// (aws:PrincipalOrgID of its principals).
 	OrgID string
 	// Catalog is the action catalog; nil means the embedded one.
-	Catalog *catalog.Catalog
+	Catalog *awsref.Catalog
+	// PerResource decides a wildcard grant on every inventory resource it
+	// covers, one flow each, instead of one flow per resource set. Output
+	// grows as functions × resources: for comparisons and small inputs.
+	PerResource bool
 }
 
 // Simulate computes every flow of inv. The output order is deterministic.
@@ -37,7 +41,7 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 	}
 	cat := opts.Catalog
 	if cat == nil {
-		cat = catalog.Default()
+		cat = awsref.Default()
 	}
 	w := newWorld(inv, cat, opts)
 	var flows []flow.Flow
@@ -73,7 +77,7 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 		}
 		return a.Field < b.Field
 	})
-	res := &flow.Result{Schema: flow.SchemaVersion, Flows: flows, Unknowns: w.unknown}
+	res := &flow.Result{Schema: flow.SchemaVersion, Flows: flows, Unknowns: w.unknown, ResourceSets: w.resourceSets()}
 	if res.Unknowns == nil {
 		res.Unknowns = []flow.UnknownValue{}
 	}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -23,7 +23,7 @@ func TestUnresolvedAppsGolden(t *testing.T) {
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			inv, err := terraform.Load(context.Background(), dir, terraform.Options{Catalog: catalog.Default()})
+			inv, err := terraform.Load(context.Background(), dir, terraform.Options{Catalog: awsref.Default()})
 			if err != nil {
 				t.Fatal(err)
 			}

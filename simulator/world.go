@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	catalog "github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -34,6 +34,14 @@ type world struct {
 	actionMu    sync.Mutex
 	unknown     []flow.UnknownValue
 	seenUnk     map[string]bool
+	// grantsTo indexes resource policies by the AWS principal an Allow
+	// names: a role ARN, "account:ID", or "*".
+	grantsTo map[string][]*resourceInfo
+	// pollTriggers are the poll triggers by function ARN.
+	pollTriggers map[string][]*inventory.Trigger
+	agg          aggIndex
+	// filters are the triggers' filters by address and source ARN.
+	filters map[[2]string]*inventory.Filter
 }
 
 // roleInfo is a role with its compiled policies. incomplete is set when a
@@ -56,6 +64,8 @@ type resourceInfo struct {
 	// data lookup, an ARN written out): it may have a resource policy
 	// nobody here can see. It matters where that policy must grant.
 	unknownPolicy string
+	class         string // service and resource type (classify)
+	shape         string // hash of its policy with its own ARN as a token (policyShape)
 }
 
 func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *world {
@@ -128,6 +138,12 @@ func newWorld(inv *inventory.Inventory, cat *catalog.Catalog, opts Options) *wor
 		w.fnRes = append(w.fnRes, info)
 	}
 	w.scps = w.compileSCPs()
+	w.pollTriggers = map[string][]*inventory.Trigger{}
+	for i := range inv.Triggers {
+		if t := &inv.Triggers[i]; t.Kind == "poll" {
+			w.pollTriggers[t.FunctionARN] = append(w.pollTriggers[t.FunctionARN], t)
+		}
+	}
 	return w
 }
 

@@ -11,14 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
-// PolicyCatalog looks up AWS managed policies by ARN (catalog.Default()
+// PolicyCatalog looks up AWS managed policies by ARN (awsref.Default()
 // satisfies it); it fills documents IAM did not return.
 type PolicyCatalog interface {
-	ManagedPolicy(nameOrARN string) (catalog.ManagedPolicy, bool)
+	ManagedPolicy(nameOrARN string) (awsref.ManagedPolicy, bool)
 }
 
 // Options tune a collection.

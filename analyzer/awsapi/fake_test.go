@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/awsapi/fakeaws"
+	"github.com/lambdacheck/lambdacheck/internal/fakeaws"
 )
 
 // fake is the fake AWS with a retryer that keeps the adaptive mode's retry

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -118,7 +118,7 @@ func TestFlowsMatchTerraform(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tf, err := terraform.Load(context.Background(), c.fixture, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: catalog.Default()})
+			tf, err := terraform.Load(context.Background(), c.fixture, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: awsref.Default()})
 			if err != nil {
 				t.Fatal(err)
 			}

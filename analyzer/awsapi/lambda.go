@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
@@ -476,7 +477,7 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 // versionExists reports whether a numeric qualifier is a published version
 // of the function (the simulator then treats it as a valid target).
 func (c *collector) versionExists(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function, q string) (bool, error) {
-	if !isNumeric(q) {
+	if !awsref.IsDigits(q) {
 		return false, nil
 	}
 	pg := lambda.NewListVersionsByFunctionPaginator(cl, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String(f.ARN)})
@@ -511,18 +512,6 @@ func hasAlias(f *inventory.Function, q string) bool {
 		}
 	}
 	return false
-}
-
-func isNumeric(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func nonEmpty(a, b string) string {

@@ -83,14 +83,6 @@ func Find(path string) (string, error) {
 	}
 }
 
-// Dir is the resolved root directory ("" for a nil Root).
-func (r *Root) Dir() string {
-	if r == nil {
-		return ""
-	}
-	return r.dir
-}
-
 // OutsideError is a path that resolves outside the scan root.
 type OutsideError struct {
 	Path string // as the configuration names it

@@ -57,7 +57,7 @@ type Inventory struct {
 
 // Source says where the inventory came from.
 type Source struct {
-	Kind string `json:"kind"` // terraform, plan, sam, aws, snapshot
+	Kind string `json:"kind"` // terraform, plan, sam, cfn, aws, snapshot
 	Path string `json:"path,omitempty"`
 	// AccountPlaceholder is true when Account is the documented placeholder
 	// 123456789012 because neither the source nor the user named one.

@@ -36,17 +36,8 @@ func Write(w io.Writer, inv *Inventory) error {
 	return nil
 }
 
-// Read decodes a snapshot and checks its schema version. Fields it does not
-// know are ignored, so newer writers may add fields within one version.
-func Read(r io.Reader) (*Inventory, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
-	}
-	return Decode(data)
-}
-
-// Decode is Read for a snapshot already in memory.
+// Decode decodes a snapshot and checks its schema version. Fields it does
+// not know are ignored, so newer writers may add fields within one version.
 func Decode(data []byte) (*Inventory, error) {
 	var head struct {
 		Schema *json.RawMessage `json:"schema"`

@@ -30,7 +30,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if !strings.Contains(buf.String(), `"schema": 1`) {
 		t.Fatalf("snapshot lacks schema 1:\n%s", buf.String())
 	}
-	out, err := Read(&buf)
+	out, err := Decode(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}

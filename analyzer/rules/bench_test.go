@@ -10,12 +10,35 @@ import (
 
 // estateRun simulates the generated 1,000-function estate once.
 func estateRun(b *testing.B) fixtureRun {
+	return estateRunWith(b, estate.Options{Functions: 1000})
+}
+
+func estateRunWith(b *testing.B, opt estate.Options) fixtureRun {
 	b.Helper()
 	dir := b.TempDir()
-	if _, err := estate.Write(dir, estate.Options{Functions: 1000}); err != nil {
+	if _, err := estate.Write(dir, opt); err != nil {
 		b.Fatal(err)
 	}
 	return simulateFixture(b, dir)
+}
+
+// BenchmarkRulesBroadEstate is the Rego stage alone on an estate whose
+// roles carry broad grants (aggregated reach, many chains and loops).
+func BenchmarkRulesBroadEstate(b *testing.B) {
+	run := estateRunWith(b, estate.Options{Functions: 1000, Broad: true})
+	e := builtinEngine(b)
+	b.Logf("%d functions, %d flows", len(run.inv.Functions), len(run.flows))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(fs)
+	}
+	b.ReportMetric(float64(n), "findings")
 }
 
 // BenchmarkRulesEstate is what the rules add to `simulate` on the

@@ -266,12 +266,3 @@ func isEmpty(v reflect.Value) bool {
 	}
 	return false
 }
-
-// toValue converts any JSON-shaped Go value.
-func toValue(x any) (ast.Value, error) {
-	t, err := newConverter().term(reflect.ValueOf(x))
-	if err != nil {
-		return nil, err
-	}
-	return t.Value, nil
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"io/fs"
 	"os"
 	"path"
@@ -14,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -431,13 +432,3 @@ func ruleFromAnnotation(pkg, file string, a *ast.Annotations) (Rule, error) {
 
 // Rules returns the loaded rules sorted by id.
 func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
-
-// Rule returns the rule with the given id or short code.
-func (e *Engine) Rule(idOrCode string) (Rule, bool) {
-	for _, r := range e.rules {
-		if r.ID == idOrCode || r.ShortCode == idOrCode {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}

@@ -78,7 +78,7 @@ func TestLoadReadsMetadata(t *testing.T) {
 		Package:     "data.lambdacheck.rules.url_without_auth",
 		File:        filepath.Join("testdata/policies/url-without-auth/url-without-auth.rego"),
 	}
-	r, ok := e.Rule("url-without-auth")
+	r, ok := ruleOf(e, "url-without-auth")
 	if !ok {
 		t.Fatal("rule by short code not found")
 	}
@@ -172,11 +172,11 @@ deny contains {"message": "m", "address": "aws_lambda_function.api"} if true
 	if err != nil {
 		t.Fatalf("test files must not be compiled for evaluation: %v", err)
 	}
-	r, ok := e.Rule("LC900")
+	r, ok := ruleOf(e, "LC900")
 	if !ok || !r.Builtin || r.File != "policies/b/b.rego" {
 		t.Errorf("built-in rule = %+v, %v", r, ok)
 	}
-	if u, _ := e.Rule("TST001"); u.Builtin {
+	if u, _ := ruleOf(e, "TST001"); u.Builtin {
 		t.Error("user rule marked built-in")
 	}
 	fs, err := e.Evaluate(context.Background(), Input{Inventory: testInventory(), Today: today})
@@ -367,4 +367,14 @@ func TestRulesHaveNoNetworkClockOrRandomness(t *testing.T) {
 			t.Errorf("%s compiled", call)
 		}
 	}
+}
+
+// ruleOf is the loaded rule with the given id or short code.
+func ruleOf(e *Engine, idOrCode string) (Rule, bool) {
+	for _, r := range e.Rules() {
+		if r.ID == idOrCode || r.ShortCode == idOrCode {
+			return r, true
+		}
+	}
+	return Rule{}, false
 }

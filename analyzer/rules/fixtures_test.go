@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
@@ -55,7 +55,7 @@ type fixtureRun struct {
 func simulateFixture(tb testing.TB, dir string) fixtureRun {
 	tb.Helper()
 	ctx := context.Background()
-	inv, err := terraform.Load(ctx, dir, terraform.Options{Catalog: catalog.Default(), Account: "123456789012", Region: "eu-west-1"})
+	inv, err := terraform.Load(ctx, dir, terraform.Options{Catalog: awsref.Default(), Account: "123456789012", Region: "eu-west-1"})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
-	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -122,7 +124,7 @@ func ParseSettings(name string, src []byte) (*Settings, error) {
 		ids  []string
 	}{{"accounts", s.Accounts}, {"trusted_accounts", s.TrustedAccounts}} {
 		for _, id := range list.ids {
-			if !isAccountID(id) {
+			if !awsref.IsAccountID(id) {
 				return nil, fmt.Errorf("%s: %s: %q is not a 12-digit account id", bodyAt(list.attr), list.attr, id)
 			}
 		}
@@ -191,18 +193,6 @@ func diagError(diags hcl.Diagnostics) error {
 		msgs = append(msgs, where+msg)
 	}
 	return fmt.Errorf("settings: %s", strings.Join(msgs, "; "))
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Expired reports whether the ignore has lapsed on day today: an ignore is

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/estate"
 )
 
@@ -15,7 +15,7 @@ func BenchmarkLoadEstate(b *testing.B) {
 	if _, err := estate.Write(dir, estate.Options{Functions: 1000}); err != nil {
 		b.Fatal(err)
 	}
-	cat := catalog.Default()
+	cat := awsref.Default()
 	cat.ManagedPolicy("AWSLambdaBasicExecutionRole") // decode the catalog outside the timing
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
@@ -17,13 +17,13 @@ import (
 // fakeCatalog holds the one AWS managed policy the feature tests attach.
 type fakeCatalog struct{}
 
-func (fakeCatalog) ManagedPolicy(nameOrARN string) (catalog.ManagedPolicy, bool) {
+func (fakeCatalog) ManagedPolicy(nameOrARN string) (awsref.ManagedPolicy, bool) {
 	if nameOrARN == "AWSLambdaBasicExecutionRole" || nameOrARN == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" {
-		return catalog.ManagedPolicy{Name: "AWSLambdaBasicExecutionRole", Path: "/service-role/",
+		return awsref.ManagedPolicy{Name: "AWSLambdaBasicExecutionRole", Path: "/service-role/",
 			ARN:      "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
 			Document: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`)}, true
 	}
-	return catalog.ManagedPolicy{}, false
+	return awsref.ManagedPolicy{}, false
 }
 
 func findResource(inv *inventory.Inventory, addr string) *inventory.Resource {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
@@ -46,7 +46,7 @@ func fixtureApps(t *testing.T) []string {
 
 func loadFixture(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	inv, err := Load(context.Background(), dir, Options{Catalog: catalog.Default(), Account: "123456789012", Region: "eu-west-1"})
+	inv, err := Load(context.Background(), dir, Options{Catalog: awsref.Default(), Account: "123456789012", Region: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestResolvedValuesMatchPlan(t *testing.T) {
 			planValues(plan.PlannedValues.RootModule, want)
 			planValues(plan.PriorState.Values.RootModule, want)
 			res, err := eval.Evaluate(context.Background(), eval.Options{Dir: dir,
-				Account: "123456789012", Region: "eu-west-1", Knowledge: newKnowledge(catalog.Default())})
+				Account: "123456789012", Region: "eu-west-1", Knowledge: newKnowledge(awsref.Default())})
 			if err != nil {
 				t.Fatal(err)
 			}

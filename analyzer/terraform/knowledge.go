@@ -7,16 +7,16 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/policydoc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
 // PolicyCatalog looks up AWS managed policies by name or ARN
-// (catalog.Default() satisfies it).
+// (awsref.Default() satisfies it).
 type PolicyCatalog interface {
-	ManagedPolicy(nameOrARN string) (catalog.ManagedPolicy, bool)
+	ManagedPolicy(nameOrARN string) (awsref.ManagedPolicy, bool)
 }
 
 // knowledge implements eval.Knowledge: computed attributes of the AWS

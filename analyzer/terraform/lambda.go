@@ -2,12 +2,13 @@ package terraform
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
+	"github.com/lambdacheck/lambdacheck/analyzer/envsecret"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
@@ -83,23 +84,6 @@ func decodeDataFunction(b *builder, i *instance) {
 	b.addFunction(f)
 }
 
-var envSecretKey = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|PWD$|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|SIGNING_?KEY|CLIENT_?SECRET)`)
-var envReferenceKey = regexp.MustCompile(`(?i)(_ARN|_NAME|_ID|_PATH|_PARAM|_PARAMETER|_URL|_URI|_REGION|_TTL|_LENGTH|_ENABLED|_TABLE|_BUCKET|_QUEUE|_TOPIC)$`)
-
-var secretValues = []struct {
-	re   *regexp.Regexp
-	what string
-}{
-	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id"},
-	{regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`), "a private key"},
-	{regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{30,}`), "a GitHub token"},
-	{regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{20,}`), "a GitHub token"},
-	{regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`), "a Slack token"},
-	{regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{16,}`), "a Stripe key"},
-	{regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`), "a JSON web token"},
-	{regexp.MustCompile(`://[^/\s:@]+:[^/\s@]{3,}@`), "a URL with a password"},
-}
-
 // envVars lists environment variable keys and flags values that look like
 // secrets. Values are inspected here and never stored.
 func envVars(env obj) []inventory.EnvVar {
@@ -115,29 +99,12 @@ func envVars(env obj) []inventory.EnvVar {
 		k, v := it.Element()
 		ev := inventory.EnvVar{Key: k.AsString()}
 		if !v.IsNull() {
-			ev.LooksSecret, ev.SecretReason = looksSecret(ev.Key, toString(v))
+			ev.LooksSecret, ev.SecretReason = envsecret.Check(ev.Key, toString(v))
 		}
 		out = append(out, ev)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
-}
-
-func looksSecret(key, value string) (bool, string) {
-	for _, s := range secretValues {
-		if s.re.MatchString(value) {
-			return true, "the value looks like " + s.what
-		}
-	}
-	if value == "" || !envSecretKey.MatchString(key) || envReferenceKey.MatchString(key) {
-		return false, ""
-	}
-	// References to where a secret is kept are not secrets.
-	if strings.HasPrefix(value, "arn:") || strings.HasPrefix(value, "/") || strings.HasPrefix(value, "{{resolve:") ||
-		strings.HasPrefix(value, "<") || strings.HasPrefix(value, "${") || len(value) < 8 {
-		return false, ""
-	}
-	return true, "the key names a secret and the value is a literal"
 }
 
 func decodeLayerVersion(b *builder, i *instance) {
@@ -575,7 +542,7 @@ func permissionStatement(p inventory.Permission, resource, partition string) lam
 		s.Principal = "*"
 	case strings.HasPrefix(p.Principal, "arn:"):
 		s.Principal = map[string]string{"AWS": p.Principal}
-	case isAccountID(p.Principal):
+	case awsref.IsAccountID(p.Principal):
 		s.Principal = map[string]string{"AWS": "arn:" + partition + ":iam::" + p.Principal + ":root"}
 	default:
 		s.Principal = map[string]string{"Service": p.Principal}
@@ -604,18 +571,6 @@ func permissionStatement(p inventory.Permission, resource, partition string) lam
 		s.Condition = cond
 	}
 	return s
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func decodeRecursionConfig(b *builder, i *instance) {

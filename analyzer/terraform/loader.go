@@ -39,11 +39,17 @@ type Options struct {
 	Catalog PolicyCatalog
 	// StrictVars makes a root variable without a value an error.
 	StrictVars bool
+	// MaxInstances overrides the count/for_each expansion budget when > 0.
+	MaxInstances int
 	// Root is the scan root everything read must resolve into; empty
 	// means the Git work tree holding dir, else dir itself.
 	Root string
 	// AllowReadOutsideRoot lets regular files outside Root be read.
 	AllowReadOutsideRoot bool
+	// Overlay, when set, sees and may replace every instance's value.
+	Overlay Overlay
+	// Kind is the inventory's source kind; empty means "terraform".
+	Kind string
 }
 
 // Load reads the Terraform configuration in dir. Problems in the
@@ -73,15 +79,22 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)
 	}
 	k := newKnowledge(opts.Catalog)
+	var know eval.Knowledge = k
+	if opts.Overlay != nil {
+		know = overlaid{k, opts.Overlay}
+	}
 	res, err := eval.Evaluate(ctx, eval.Options{
-		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: k, StrictVars: opts.StrictVars,
-		Root: root,
+		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: know, StrictVars: opts.StrictVars,
+		Root: root, MaxInstances: opts.MaxInstances,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)
 	}
 	b := newBuilder(res, opts.Catalog, k)
 	b.inv.Source.Path = filepath.ToSlash(dir)
+	if opts.Kind != "" {
+		b.inv.Source.Kind = opts.Kind
+	}
 	b.build()
 	return b.inv, nil
 }

@@ -1,22 +1,18 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"github.com/lambdacheck/lambdacheck/analyzer/confine"
-	"io"
 	"runtime/debug"
-	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/batch"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
 
 type authzFlags struct {
@@ -99,7 +95,8 @@ func runAuthz(cmd *cobra.Command, f *authzFlags) error {
 		}
 		return nil
 	}
-	if f.format != "table" && f.format != "json" {
+	format, err := report.Lookup(report.Authz, f.format)
+	if err != nil {
 		return usageErr("--format must be table or json, got %q", f.format)
 	}
 	var c *iam.Case
@@ -129,10 +126,7 @@ func runAuthz(cmd *cobra.Command, f *authzFlags) error {
 	}
 	c.Request.InManagementAccount = c.Request.InManagementAccount || f.management
 	res := c.Authorize()
-	if f.format == "json" {
-		return writeAuthzJSON(out, c, &res)
-	}
-	return writeAuthzTable(out, c, &res)
+	return format.Write(out, &report.Report{Decision: &report.Decision{Case: c, Result: &res}})
 }
 
 func usageErr(format string, args ...any) error {
@@ -241,117 +235,4 @@ func applyContextFlags(ctx *condition.Context, kvs []string) error {
 		}
 	}
 	return nil
-}
-
-type authzStatementJSON struct {
-	Layer     string                   `json:"layer"`
-	Level     *int                     `json:"level,omitempty"`
-	Policy    string                   `json:"policy"`
-	Statement int                      `json:"statement"`
-	Sid       string                   `json:"sid,omitempty"`
-	Effect    string                   `json:"effect"`
-	File      string                   `json:"file,omitempty"`
-	Line      int                      `json:"line"`
-	Certain   bool                     `json:"certain"`
-	Unknown   []condition.ClauseResult `json:"unknownConditions,omitempty"`
-}
-
-type authzJSON struct {
-	ID          json.RawMessage      `json:"id,omitempty"`
-	Decision    string               `json:"decision"`
-	Reason      string               `json:"reason"`
-	SameAccount bool                 `json:"sameAccount"`
-	Statements  []authzStatementJSON `json:"statements"`
-	Notices     []string             `json:"notices,omitempty"`
-}
-
-// notices lists what the case's policies say that AWS accepts but does not
-// act on as written.
-func notices(c *iam.Case) []string {
-	var out []string
-	c.EachPolicy(func(p *iam.Policy) {
-		for _, n := range p.Notices {
-			where := p.Name
-			if p.File != "" {
-				where = fmt.Sprintf("%s:%d", p.File, n.Line)
-			}
-			out = append(out, where+": "+n.Msg)
-		}
-	})
-	return out
-}
-
-func statementRows(c *iam.Case, res *iam.Result) []authzStatementJSON {
-	out := make([]authzStatementJSON, 0, len(res.Matches))
-	for _, m := range res.Matches {
-		s := m.Statement
-		row := authzStatementJSON{
-			Layer: m.Layer.String(), Policy: s.Policy.Name, Statement: s.Index, Sid: s.Sid,
-			Effect: s.Effect.String(), File: s.Policy.File, Line: s.Line, Certain: m.Certain,
-		}
-		if m.Layer == iam.LayerSCP || m.Layer == iam.LayerRCP {
-			lvl := m.Level
-			row.Level = &lvl
-		}
-		if !m.Certain && s.Condition() != nil {
-			for _, cr := range s.Condition().Explain(c.Request.Context) {
-				if cr.Result == pattern.Unknown {
-					row.Unknown = append(row.Unknown, cr)
-				}
-			}
-		}
-		out = append(out, row)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Layer < out[j].Layer })
-	return out
-}
-
-func writeAuthzJSON(w io.Writer, c *iam.Case, res *iam.Result) error {
-	doc := authzJSON{ID: c.ID, Decision: res.Decision.String(), Reason: res.Reason, SameAccount: res.SameAccount, Statements: statementRows(c, res), Notices: notices(c)}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
-}
-
-func writeAuthzTable(w io.Writer, c *iam.Case, res *iam.Result) error {
-	rel := "same account"
-	switch {
-	case c.Request.Principal.Kind == iam.PrincipalService:
-		rel = "service principal"
-	case c.Request.Principal.Kind == iam.PrincipalAnonymous:
-		rel = "anonymous"
-	case !res.SameAccount:
-		rel = "cross-account"
-	}
-	fmt.Fprintf(w, "%s  %s %s on %s (%s)\n", res.Decision, c.Request.Principal.ARN, c.Request.Action, c.Request.Resource, rel)
-	fmt.Fprintf(w, "why: %s\n", res.Reason)
-	for _, n := range notices(c) {
-		fmt.Fprintf(w, "notice: %s\n", n)
-	}
-	rows := statementRows(c, res)
-	if len(rows) == 0 {
-		return nil
-	}
-	fmt.Fprintln(w)
-	var table [][]string
-	for _, r := range rows {
-		layer := r.Layer
-		if r.Level != nil {
-			layer += " level " + strconv.Itoa(*r.Level)
-		}
-		where := fmt.Sprintf("line %d", r.Line)
-		if r.File != "" {
-			where = fmt.Sprintf("%s:%d", r.File, r.Line)
-		}
-		certain := "yes"
-		if !r.Certain {
-			var conds []string
-			for _, u := range r.Unknown {
-				conds = append(conds, u.Sentence)
-			}
-			certain = "depends: " + strings.Join(conds, "; ")
-		}
-		table = append(table, []string{layer, r.Policy, strconv.Itoa(r.Statement), r.Sid, r.Effect, certain, where})
-	}
-	return render.Table(w, []string{"LAYER", "POLICY", "STATEMENT", "SID", "EFFECT", "APPLIES", "WHERE"}, table)
 }

@@ -8,19 +8,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
-	"sync"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
 
 type collectFlags struct {
@@ -99,7 +94,7 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 		}
 		return nil
 	}
-	return collectSummary(stderr, inv)
+	return report.CollectSummary(stderr, inv)
 }
 
 // collectLive reads the accounts f names (one per --role-arn, merged) with
@@ -108,9 +103,9 @@ func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, err
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var prog *progress
+	var prog *report.Progress
 	if !f.quiet {
-		prog = newProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
+		prog = report.NewProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
 	}
 	roles := f.roleARNs
 	if len(roles) == 0 {
@@ -126,13 +121,13 @@ func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, err
 		if err != nil {
 			return nil, &exitError{code: 2, msg: err.Error()}
 		}
-		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: catalog.Default()}
+		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: awsref.Default()}
 		if prog != nil {
 			opts.Progress = prog
 		}
 		inv, err := awsapi.Collect(ctx, cfg, opts)
 		if prog != nil {
-			prog.stop()
+			prog.Stop()
 		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
@@ -170,44 +165,6 @@ func writeSnapshot(stdout io.Writer, path string, inv *inventory.Inventory) erro
 	return os.Rename(tmp.Name(), path)
 }
 
-// collectSummary prints counts per kind and the warnings with the
-// permission each needs.
-func collectSummary(w io.Writer, inv *inventory.Inventory) error {
-	fmt.Fprintf(w, "\nAccount %s, partition %s\n", inv.Account, inv.Partition)
-	counts := map[string]int{
-		"functions": len(inv.Functions), "roles": len(inv.Roles), "customer managed policies": len(inv.Policies),
-		"organization policies": len(inv.SCPs),
-	}
-	for _, r := range inv.Resources {
-		counts["resources: "+r.Type]++
-	}
-	for _, t := range inv.Triggers {
-		counts["triggers: "+t.Kind+"/"+t.Service]++
-	}
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var rows [][]string
-	for _, k := range keys {
-		rows = append(rows, []string{k, strconv.Itoa(counts[k])})
-	}
-	if err := render.Table(w, []string{"KIND", "COUNT"}, rows); err != nil {
-		return err
-	}
-	if len(inv.Warnings) == 0 {
-		fmt.Fprintln(w, "No warnings: every call succeeded.")
-		return nil
-	}
-	fmt.Fprintf(w, "\nWarnings (%d): these parts are unknown in the snapshot\n", len(inv.Warnings))
-	rows = nil
-	for _, x := range inv.Warnings {
-		rows = append(rows, []string{x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
-	}
-	return render.Table(w, []string{"REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows)
-}
-
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -215,96 +172,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progress shows one bar per region on a terminal (services done, and the
-// item count of the service reading the most), redrawn at most ten times a
-// second; elsewhere one line per finished region.
-type progress struct {
-	mu      sync.Mutex
-	w       io.Writer
-	tty     bool
-	order   []string
-	regions map[string]*regionProgress
-	drawn   int
-	last    time.Time
-}
-
-type regionProgress struct {
-	services []string
-	done     map[string]bool
-	items    map[string][2]int
-}
-
-func newProgress(w io.Writer, tty bool) *progress {
-	return &progress{w: w, tty: tty, regions: map[string]*regionProgress{}}
-}
-
-func (p *progress) Plan(region string, services []string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if _, ok := p.regions[region]; !ok {
-		p.order = append(p.order, region)
-	}
-	p.regions[region] = &regionProgress{services: services, done: map[string]bool{}, items: map[string][2]int{}}
-	p.draw(false)
-}
-
-func (p *progress) Update(region, service string, done, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if r := p.regions[region]; r != nil {
-		r.items[service] = [2]int{done, total}
-	}
-	p.draw(false)
-}
-
-func (p *progress) Finish(region, service string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	r := p.regions[region]
-	if r == nil {
-		return
-	}
-	r.done[service] = true
-	if !p.tty && len(r.done) == len(r.services) {
-		fmt.Fprintf(p.w, "collect: %s: %d service(s) read\n", region, len(r.services))
-	}
-	p.draw(false)
-}
-
-// stop draws the final state.
-func (p *progress) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.draw(true)
-	p.drawn = 0
-}
-
-func (p *progress) draw(force bool) {
-	if !p.tty || (!force && time.Since(p.last) < 100*time.Millisecond) {
-		return
-	}
-	p.last = time.Now()
-	if p.drawn > 0 {
-		fmt.Fprintf(p.w, "\x1b[%dA", p.drawn)
-	}
-	for _, name := range p.order {
-		r := p.regions[name]
-		const width = 20
-		n := len(r.done) * width / max(len(r.services), 1)
-		bar := strings.Repeat("█", n) + strings.Repeat("░", width-n)
-		busy := ""
-		for _, s := range r.services {
-			if it, ok := r.items[s]; ok && !r.done[s] && it[0] > 0 {
-				busy = fmt.Sprintf("  %s %d", s, it[0])
-				if it[1] > 0 {
-					busy += "/" + strconv.Itoa(it[1])
-				}
-				break
-			}
-		}
-		fmt.Fprintf(p.w, "\x1b[2K%-15s %s %2d/%-2d%s\n", name, bar, len(r.done), len(r.services), busy)
-	}
-	p.drawn = len(p.order)
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/awsapi/fakeaws"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/internal/fakeaws"
 )
 
 // offlineAWS points the standard credential chain at static test keys and
@@ -142,38 +142,6 @@ func TestCollectFlagErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestCollectProgress(t *testing.T) {
-	t.Run("a terminal gets one redrawn bar per region", func(t *testing.T) {
-		var buf bytes.Buffer
-		p := newProgress(&buf, true)
-		p.Plan("global", []string{"iam", "s3"})
-		p.Plan("eu-west-1", []string{"lambda", "sqs"})
-		p.Update("eu-west-1", "lambda", 3, 7)
-		p.Finish("global", "iam")
-		p.Finish("global", "s3")
-		p.Finish("eu-west-1", "sqs")
-		p.stop()
-		out := buf.String()
-		for _, want := range []string{"\x1b[2K", "global", " 2/2", "eu-west-1", " 1/2", "lambda 3/7", "██████████░░░░░░░░░░"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("progress lacks %q:\n%q", want, out)
-			}
-		}
-	})
-	t.Run("elsewhere one plain line per finished region", func(t *testing.T) {
-		var buf bytes.Buffer
-		p := newProgress(&buf, false)
-		p.Plan("eu-west-1", []string{"lambda", "sqs"})
-		p.Update("eu-west-1", "lambda", 3, 7)
-		p.Finish("eu-west-1", "lambda")
-		p.Finish("eu-west-1", "sqs")
-		p.stop()
-		if got := buf.String(); got != "collect: eu-west-1: 2 service(s) read\n" {
-			t.Fatalf("output = %q", got)
-		}
-	})
 }
 
 // simulate --aws collects and simulates in one go: the same flows as

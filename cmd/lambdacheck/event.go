@@ -10,9 +10,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/simulator/eventtrace"
-	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
 // eventFlags are simulate's concrete-event options.
@@ -79,39 +80,59 @@ func (e *eventFlags) read(cmd *cobra.Command, inv *inventory.Inventory) (eventtr
 	return eventtrace.Parse(name, doc, e.bus)
 }
 
-// runEventTrace prints the trace of one event instead of the flow tables
-// and findings.
-func runEventTrace(cmd *cobra.Command, f *simulateFlags, inv *inventory.Inventory, res *flow.Result) error {
+// runEventTrace loads and simulates as simulate does, without the rules,
+// and prints the trace of one event instead of the flows and findings.
+func runEventTrace(cmd *cobra.Command, f *simulateFlags, opts pipeline.Options) error {
 	switch f.format {
 	case "table", "json":
 	default:
 		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: an event trace is table or json", f.format)}
 	}
-	ev, err := f.event.read(cmd, inv)
+	// The trace reads the flows only: the rules are not run.
+	opts.Judge, opts.WhileJudging = nil, nil
+	res, err := pipeline.Run(cmd.Context(), opts)
+	stderr := cmd.ErrOrStderr()
+	if res != nil {
+		for _, n := range res.Notes {
+			fmt.Fprintln(stderr, "lambdacheck: note:", n)
+		}
+	}
+	if res == nil || res.Inventory == nil || res.Flows == nil {
+		if err == nil {
+			err = fmt.Errorf("nothing was loaded")
+		}
+		return inputErr(err)
+	}
+	loadErrs := report.Diagnostics(stderr, res.Inventory)
+	if err != nil {
+		return inputErr(err)
+	}
+	ev, err := f.event.read(cmd, res.Inventory)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	tr := eventtrace.Run(inv, res, ev, eventtrace.Options{Depth: f.depth})
-	out := cmd.OutOrStdout()
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: 2, msg: err.Error()}
+	tr := eventtrace.Run(res.Inventory, res.Flows, ev, eventtrace.Options{Depth: f.depth})
+	err = writeOutput(cmd, f.output, func(out io.Writer) error {
+		bw := bufio.NewWriter(out)
+		var err error
+		if f.format == "json" {
+			err = eventtrace.WriteJSON(bw, tr)
+		} else {
+			err = eventtrace.WriteTree(bw, tr, clean.Line)
 		}
-		defer file.Close()
-		out = file
-	}
-	bw := bufio.NewWriter(out)
-	if f.format == "json" {
-		err = eventtrace.WriteJSON(bw, tr)
-	} else {
-		err = eventtrace.WriteTree(bw, tr, clean.Line)
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return &exitError{code: 2, msg: fmt.Sprintf("write output: %v", err)}
+		}
+		return nil
+	})
 	if err != nil {
-		return &exitError{code: 2, msg: fmt.Sprintf("write output: %v", err)}
+		return err
+	}
+	if loadErrs > 0 {
+		return partialInput(loadErrs)
 	}
 	return nil
 }

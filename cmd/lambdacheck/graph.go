@@ -3,14 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
-	"github.com/lambdacheck/lambdacheck/simulator"
-	"github.com/lambdacheck/lambdacheck/simulator/flow"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
 
@@ -48,11 +45,7 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
-	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
-	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
-	registerConfineFlags(fl, &f.inventoryFlags)
-	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
+	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
 	fl.StringVarP(&f.format, "format", "f", "mermaid", "output format: mermaid or dot")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
@@ -65,70 +58,43 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 }
 
 func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
-	var write func(io.Writer, *graph.Graph) error
-	switch f.format {
-	case "mermaid":
-		write = render.Mermaid
-	case "dot":
-		write = render.DOT
-	default:
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want mermaid or dot", f.format)}
+	format, err := lookupFormat(report.Drawing, f.format)
+	if err != nil {
+		return err
 	}
 	if f.depth < 1 {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
 	}
-	kinds, err := parseKinds(f.kinds)
+	kinds, err := graph.ParseKinds(f.kinds)
+	if err != nil {
+		return &exitError{code: 2, msg: "--kinds " + err.Error()}
+	}
+	res, err := pipeline.Run(cmd.Context(), pipeline.Options{
+		Paths: paths, Load: f.inventoryFlags.loadOptions(), MaxDepth: f.depth, OrgID: f.orgID,
+	})
+	if res == nil || res.Inventory == nil {
+		return inputErr(err)
+	}
+	loadErrs := report.Diagnostics(cmd.ErrOrStderr(), res.Inventory)
+	if err != nil {
+		return inputErr(err)
+	}
+	g, err := graph.Build(res.Flows, res.Inventory, graph.Options{Kinds: kinds, Function: f.function, All: f.all})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
+	err = writeOutput(cmd, f.output, func(out io.Writer) error {
+		err := format.Write(out, &report.Report{Graph: g})
+		if err != nil && f.output != "" {
+			err = fmt.Errorf("write %s: %w", f.output, err)
+		}
+		return err
+	})
 	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
-	}
-	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), inv)
-	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: f.orgID})
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
-	}
-	g, err := graph.Build(res, inv, graph.Options{Kinds: kinds, Function: f.function, All: f.all})
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
-	}
-	if f.output == "" {
-		if err := write(cmd.OutOrStdout(), g); err != nil {
-			return err
-		}
-	} else {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: 2, msg: err.Error()}
-		}
-		if err := write(file, g); err != nil {
-			file.Close()
-			return fmt.Errorf("write %s: %w", f.output, err)
-		}
-		if err := file.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", f.output, err)
-		}
+		return err
 	}
 	if loadErrs > 0 {
 		return partialInput(loadErrs)
 	}
 	return nil
-}
-
-// parseKinds checks --kinds values (comma-separated or repeated).
-func parseKinds(values []string) ([]flow.Kind, error) {
-	var out []flow.Kind
-	for _, v := range values {
-		k := flow.Kind(strings.TrimSpace(strings.ToLower(v)))
-		switch k {
-		case flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain:
-			out = append(out, k)
-		case "":
-		default:
-			return nil, fmt.Errorf("--kinds %q: want invoke, access, reach or chain", v)
-		}
-	}
-	return out, nil
 }

@@ -1,30 +1,19 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render/clean"
-	"github.com/lambdacheck/lambdacheck/policies"
-	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
-
-// ruleOptions is the built-in rule set plus the user's --policy dirs.
-func ruleOptions(dirs []string) rules.Options {
-	return rules.Options{Builtin: policies.FS, BuiltinPrefix: "policies", Dirs: dirs}
-}
 
 type rulesFlags struct {
 	policies []string
@@ -59,75 +48,17 @@ custom.remediation) and a deny set of findings.
 }
 
 func runRulesList(cmd *cobra.Command, f *rulesFlags) error {
-	if f.format != "table" && f.format != "json" && f.format != "markdown" {
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json or markdown", f.format)}
-	}
-	eng, err := rules.Load(cmd.Context(), ruleOptions(f.policies))
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
-	}
-	out, closeOut, err := openOutput(cmd, f.output)
+	format, err := lookupFormat(report.RuleList, f.format)
 	if err != nil {
 		return err
 	}
-	defer closeOut()
-	list := eng.Rules()
-	switch f.format {
-	case "json":
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(list)
-	case "markdown":
-		return rulesMarkdown(out, list)
-	}
-	rows := make([][]string, 0, len(list))
-	for _, r := range list {
-		origin := "built-in"
-		if !r.Builtin {
-			origin = r.File
-		}
-		rows = append(rows, []string{r.ID, string(r.Severity), r.ShortCode, r.Title, origin})
-	}
-	fmt.Fprintf(out, "Rules (%d)\n", len(rows))
-	return render.Table(out, []string{"ID", "SEVERITY", "SHORT CODE", "TITLE", "FROM"}, rows)
-}
-
-// rulesMarkdown is the README's rule table: id, severity, short code and
-// what the rule finds (its title and the first sentence of its description).
-func rulesMarkdown(w io.Writer, list []rules.Rule) error {
-	var b strings.Builder
-	b.WriteString("| ID | Severity | Short code | What it finds |\n|---|---|---|---|\n")
-	for _, r := range list {
-		what := r.Title
-		if s := firstSentence(r.Description); s != "" {
-			what = "**" + r.Title + "** — " + s
-		}
-		// Custom rules' metadata is input: no control characters.
-		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", clean.Line(r.ID), clean.Line(string(r.Severity)), clean.Line(r.ShortCode), strings.ReplaceAll(clean.Line(what), "|", `\|`))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// firstSentence is the text up to the first ". " (or all of it), on one line.
-func firstSentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i+1]
-	}
-	return s
-}
-
-// openOutput returns stdout or the --output file and its closer.
-func openOutput(cmd *cobra.Command, path string) (io.Writer, func(), error) {
-	if path == "" {
-		return cmd.OutOrStdout(), func() {}, nil
-	}
-	file, err := os.Create(path)
+	eng, err := rules.Load(cmd.Context(), pipeline.RuleOptions(f.policies))
 	if err != nil {
-		return nil, nil, &exitError{code: 2, msg: err.Error()}
+		return &exitError{code: 2, msg: err.Error()}
 	}
-	return file, func() { file.Close() }, nil
+	return writeOutput(cmd, f.output, func(out io.Writer) error {
+		return format.Write(out, &report.Report{Rules: eng.Rules()})
+	})
 }
 
 type rulesTestFlags struct {
@@ -161,12 +92,13 @@ compile (the error names file and line).`,
 }
 
 func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
-	if f.format != "table" && f.format != "json" {
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table or json", f.format)}
+	format, err := lookupFormat(report.RuleTests, f.format)
+	if err != nil {
+		return err
 	}
 	var mods []rules.Module
 	if len(dirs) == 0 {
-		builtin, err := rules.ReadModules(ruleOptions(nil), true)
+		builtin, err := rules.ReadModules(pipeline.RuleOptions(nil), true)
 		if err != nil {
 			return &exitError{code: 2, msg: err.Error()}
 		}
@@ -174,7 +106,7 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 	} else {
 		// The built-in rules and helpers (without their tests) load too, so
 		// custom rules may import data.lambdacheck.lib as in simulate.
-		builtin, err := rules.ReadModules(ruleOptions(nil), false)
+		builtin, err := rules.ReadModules(pipeline.RuleOptions(nil), false)
 		if err != nil {
 			return &exitError{code: 2, msg: err.Error()}
 		}
@@ -188,41 +120,14 @@ func runRulesTest(cmd *cobra.Command, f *rulesTestFlags, dirs []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	out := cmd.OutOrStdout()
+	if err := format.Write(cmd.OutOrStdout(), &report.Report{RuleTests: res, Verbose: f.verbose}); err != nil {
+		return err
+	}
 	failed := 0
 	for _, r := range res {
 		if !r.Pass && !r.Skip {
 			failed++
 		}
-	}
-	if f.format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if res == nil {
-			res = []rules.TestResult{}
-		}
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		for _, r := range res {
-			switch {
-			case r.Skip:
-				if f.verbose {
-					fmt.Fprintf(out, "SKIP  %s.%s\n", clean.Line(r.Package), clean.Line(r.Name))
-				}
-			case r.Pass:
-				if f.verbose {
-					fmt.Fprintf(out, "PASS  %s.%s (%s)\n", clean.Line(r.Package), clean.Line(r.Name), r.Duration.Round(time.Microsecond))
-				}
-			default:
-				fmt.Fprintf(out, "FAIL  %s.%s  %s:%d: %s\n", clean.Line(r.Package), clean.Line(r.Name), clean.Line(r.File), r.Line, clean.Line(r.Error))
-				if r.Output != "" {
-					fmt.Fprintf(out, "      output: %s\n", clean.Text(strings.TrimSpace(r.Output)))
-				}
-			}
-		}
-		fmt.Fprintf(out, "%d passed, %d failed\n", len(res)-failed, failed)
 	}
 	if len(res) == 0 {
 		return &exitError{code: 1, msg: "no test_ rules found"}
@@ -260,151 +165,40 @@ func (ff *findingsFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&ff.today, "today", "", "judge date-dependent rules and waiver expiry as of this `YYYY-MM-DD` (default today, UTC)")
 }
 
-// ruleRun is a loaded rule set with its settings, ready to judge one input.
-type ruleRun struct {
-	engine    *rules.Engine
-	settings  *rules.Settings
-	threshold rules.Threshold
-	today     time.Time
-	flags     *findingsFlags
-	// notes are printed on stderr once the input is loaded (the rules are
-	// prepared concurrently with loading).
-	notes []string
-}
-
-// prepareRules reads the settings and compiles the rules before any input
-// is loaded, so a broken rule or settings file fails fast (exit 2).
-func prepareRules(cmd *cobra.Command, ff *findingsFlags, input string) (*ruleRun, error) {
-	usage := func(err error) error { return &exitError{code: 2, msg: err.Error()} }
-	cfg, err := rules.FindSettings(ff.config, input)
-	if err != nil {
-		return nil, usage(err)
+// options checks the findings flags and turns them into the pipeline's
+// judging options.
+func (ff *findingsFlags) options(cmd *cobra.Command) (*pipeline.JudgeOptions, error) {
+	o := &pipeline.JudgeOptions{
+		Policies:        ff.policies,
+		Config:          ff.config,
+		FailOn:          ff.failOn,
+		FailOnExplicit:  cmd.Flags().Changed("fail-on"),
+		Timeout:         ff.ruleTimeout,
+		NoInlineWaivers: ff.noInlineWaivers,
+		Baseline:        ff.baseline,
+		WriteBaseline:   ff.writeBaseline,
 	}
-	settings, err := rules.ReadSettings(cfg)
-	if err != nil {
-		return nil, usage(err)
-	}
-	var notes []string
-	if ff.config != "" {
-		// The explicit file replaces the one in the tree entirely: none of
-		// the in-tree settings (fail_on, ignores, trusted accounts) apply.
-		if inTree, _ := rules.FindSettings("", input); inTree != "" && !sameFile(inTree, ff.config) {
-			notes = append(notes, fmt.Sprintf("%s is ignored: the settings come from --config %s", inTree, ff.config))
-		}
-	}
-	// An explicit --fail-on always wins, so settings that the change under
-	// review may have written cannot lower the gate.
-	failOn := ff.failOn
-	if !cmd.Flags().Changed("fail-on") && settings.FailOn != "" {
-		failOn = settings.FailOn
-	}
-	threshold, err := rules.ParseThreshold(failOn)
-	if err != nil {
-		return nil, usage(fmt.Errorf("--%w", err))
-	}
-	today := time.Now().UTC()
 	if ff.today != "" {
-		if today, err = time.Parse(time.DateOnly, ff.today); err != nil {
-			return nil, usage(fmt.Errorf("--today %q: want YYYY-MM-DD", ff.today))
+		day, err := time.Parse(time.DateOnly, ff.today)
+		if err != nil {
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("--today %q: want YYYY-MM-DD", ff.today)}
 		}
+		o.Today = day
 	}
 	if ff.ruleTimeout <= 0 {
-		return nil, usage(fmt.Errorf("--rule-timeout %s: want a positive duration", ff.ruleTimeout))
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("--rule-timeout %s: want a positive duration", ff.ruleTimeout)}
 	}
 	if ff.ruleMemoryMiB <= 0 || ff.ruleMemoryMiB > 1<<30 {
-		return nil, usage(fmt.Errorf("--rule-memory %d: want a positive number of MiB", ff.ruleMemoryMiB))
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("--rule-memory %d: want a positive number of MiB", ff.ruleMemoryMiB)}
 	}
-	opts := ruleOptions(ff.policies)
-	opts.Timeout = ff.ruleTimeout
-	opts.Memory = ff.ruleMemoryMiB << 20
-	engine, err := rules.Load(cmd.Context(), opts)
-	if err != nil {
-		return nil, usage(err)
-	}
-	return &ruleRun{engine: engine, settings: settings, threshold: threshold, today: today, flags: ff, notes: notes}, nil
-}
-
-// sameFile reports whether a and b name the same existing file.
-func sameFile(a, b string) bool {
-	ia, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	ib, err := os.Stat(b)
-	return err == nil && os.SameFile(ia, ib)
-}
-
-// printNotes writes the notes gathered while preparing the rules.
-func (rr *ruleRun) printNotes(w io.Writer) {
-	for _, n := range rr.notes {
-		fmt.Fprintln(w, "lambdacheck: note:", n)
-	}
-}
-
-// judge runs the rules over a simulated input, applies inline waivers,
-// settings ignores and the baseline, and writes --write-baseline. Warnings
-// (lapsed waivers, stale baseline entries) go to stderr.
-func (rr *ruleRun) judge(cmd *cobra.Command, input string, inv *inventory.Inventory, res *flow.Result, orgID string, converted *rules.ConvertedInventory) (*render.Findings, error) {
-	findings, err := rr.engine.Evaluate(cmd.Context(), rules.Input{
-		Converted:       converted,
-		Inventory:       inv,
-		Flows:           res.Flows,
-		TrustedAccounts: rr.settings.TrustedAccounts,
-		Accounts:        rr.settings.Accounts,
-		OrgID:           orgID,
-		Today:           rr.today,
-	})
-	if err != nil {
-		return nil, &exitError{code: 2, msg: err.Error()}
-	}
-	stderr := cmd.ErrOrStderr()
-	root := sourceDir(input, inv)
-	if !rr.flags.noInlineWaivers {
-		for _, w := range rules.ApplyInline(findings, root) {
-			fmt.Fprintln(stderr, "lambdacheck: warning:", w)
-		}
-	}
-	for _, w := range rr.settings.ApplyIgnores(findings, rr.today) {
-		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
-	}
-	if rr.flags.baseline != "" {
-		b, err := rules.ReadBaseline(rr.flags.baseline)
-		if err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		if stale := b.Apply(findings); stale > 0 {
-			fmt.Fprintf(stderr, "lambdacheck: note: %d baseline entr(ies) in %s no longer match a finding; rewrite it with --write-baseline to drop them\n", stale, rr.flags.baseline)
-		}
-	}
-	if rr.flags.writeBaseline != "" {
-		if err := rules.WriteBaselineFile(rr.flags.writeBaseline, findings); err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		b, err := rules.ReadBaseline(rr.flags.writeBaseline)
-		if err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		b.Apply(findings)
-		fmt.Fprintf(stderr, "lambdacheck: wrote %d accepted finding(s) to %s\n", len(b.Findings), rr.flags.writeBaseline)
-	}
-	report := &render.Findings{
-		Findings:    findings,
-		Rules:       rr.engine.Rules(),
-		Threshold:   rr.threshold,
-		PathPrefix:  repoRelative(root),
-		Source:      filepath.ToSlash(input),
-		ToolVersion: version,
-	}
-	if info, err := os.Stat(input); err == nil && !info.IsDir() {
-		report.FallbackPath = path.Join(repoRelative(filepath.Dir(input)), filepath.Base(input))
-	}
-	return report, nil
+	o.Memory = ff.ruleMemoryMiB << 20
+	return o, nil
 }
 
 // gate is the exit status of a judged run: exit 1 when an unwaived finding
 // reaches the threshold.
-func gate(r *render.Findings) error {
-	failing := rules.Failing(r.Findings, r.Threshold)
+func gate(j *pipeline.Judgement) error {
+	failing := j.Failing()
 	if len(failing) == 0 {
 		return nil
 	}
@@ -418,62 +212,7 @@ func gate(r *render.Findings) error {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	return &exitError{code: 1, msg: fmt.Sprintf("%d finding(s) at or above --fail-on %s (%s)", len(failing), r.Threshold, strings.Join(parts, ", "))}
-}
-
-// writeFindings prints a judged run in one of the findings formats.
-func writeFindings(w io.Writer, format string, r *render.Findings) error {
-	switch format {
-	case "sarif":
-		return render.FindingsSARIF(w, r)
-	case "junit":
-		return render.FindingsJUnit(w, r)
-	case "markdown":
-		return render.FindingsMarkdown(w, r)
-	}
-	return render.FindingsTable(w, r)
-}
-
-// sourceDir is the directory finding files are relative to: the Terraform
-// directory given, or for a snapshot the directory it was collected from.
-func sourceDir(input string, inv *inventory.Inventory) string {
-	if info, err := os.Stat(input); err == nil && info.IsDir() {
-		return input
-	}
-	if inv != nil && inv.Source.Kind == "terraform" && inv.Source.Path != "" {
-		return inv.Source.Path
-	}
-	return filepath.Dir(input)
-}
-
-// repoRelative turns dir into a slash path relative to the enclosing git
-// repository's root (or the working directory when there is none), which
-// is what SARIF locations need for code scanning to annotate the files.
-func repoRelative(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return filepath.ToSlash(dir)
-	}
-	base := ""
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			base = d
-			break
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if base == "" {
-		if base, err = os.Getwd(); err != nil {
-			return filepath.ToSlash(dir)
-		}
-	}
-	rel, err := filepath.Rel(base, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(dir)
-	}
-	return filepath.ToSlash(rel)
+	return &exitError{code: 1, msg: fmt.Sprintf("%d finding(s) at or above --fail-on %s (%s)", len(failing), j.Threshold, strings.Join(parts, ", "))}
 }
 
 // colorOK reports whether w is a terminal and NO_COLOR is unset or empty

@@ -2,21 +2,16 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/analyzer/rules"
-	"github.com/lambdacheck/lambdacheck/cmd/lambdacheck/render"
-	"github.com/lambdacheck/lambdacheck/simulator"
-	"github.com/lambdacheck/lambdacheck/simulator/flow"
+	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
+	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
 
 type simulateFlags struct {
@@ -77,11 +72,7 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.Var(varFlag{list: &f.vars}, "var", "set a root module variable (repeatable)")
-	fl.Var(varFlag{list: &f.vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
-	fl.BoolVar(&f.strict, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
-	registerConfineFlags(fl, &f.inventoryFlags)
-	fl.StringVar(&f.account, "account", "", "AWS account id where the configuration names none")
+	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or markdown")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
@@ -116,89 +107,78 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if len(f.regions) == 1 && !f.aws {
 		f.region = f.regions[0]
 	}
-	path := rulesInput(paths)
-	switch f.format {
-	case "table", "json", "sarif", "junit", "markdown":
-	default:
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want table, json, sarif, junit or markdown", f.format)}
-	}
-	// Independent steps overlap: the rules compile while the input loads,
-	// and the inventory is converted for them while the flows are
-	// simulated.
-	var judge *ruleRun
-	var judgeErr error
-	var preparing sync.WaitGroup
-	preparing.Go(func() { judge, judgeErr = prepareRules(cmd, &f.findingsFlags, path) })
-	inv, err := simulateInput(cmd, f, paths)
-	preparing.Wait()
-	if judgeErr != nil {
-		return judgeErr
-	}
-	judge.printNotes(cmd.ErrOrStderr())
+	format, err := lookupFormat(report.Run, f.format)
 	if err != nil {
 		return err
 	}
-	loadErrs := reportLoadDiagnostics(cmd.ErrOrStderr(), inv)
-	orgID := f.orgID
-	if orgID == "" {
-		orgID = judge.settings.OrgID
-	}
-	var converted *rules.ConvertedInventory
-	var converting sync.WaitGroup
-	converting.Go(func() { converted = rules.ConvertInventory(inv) })
-	res, err := simulator.Simulate(cmd.Context(), inv, simulator.Options{MaxDepth: f.depth, OrgID: orgID})
-	converting.Wait()
+	judgeOpts, err := f.findingsFlags.options(cmd)
 	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+		return err
+	}
+	opts := pipeline.Options{
+		Paths:    paths,
+		Load:     f.inventoryFlags.loadOptions(),
+		MaxDepth: f.depth,
+		OrgID:    f.orgID,
+		Judge:    judgeOpts,
+	}
+	if f.aws {
+		opts.Live = func(context.Context) (*inventory.Inventory, error) {
+			if f.live.allRegions && len(f.regions) > 0 {
+				return nil, &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
+			}
+			live := f.live
+			live.regions = f.regions
+			live.concurrency = 16
+			return collectLive(cmd, &live)
+		}
+	}
+	if p, ok := format.(report.FlowPreparer); ok {
+		// The flow tables do not depend on the findings: they are laid
+		// out while the rules run (on a large estate each takes most of a
+		// second).
+		opts.WhileJudging = p.PrepareFlows
 	}
 	if f.event.given() {
-		return runEventTrace(cmd, f, inv, res)
+		return runEventTrace(cmd, f, opts)
 	}
-	// The flow tables do not depend on the findings: they render while
-	// the rules run (on a large estate each takes most of a second).
-	var tables bytes.Buffer
-	var tablesErr error
-	var rendering sync.WaitGroup
-	if f.format == "table" {
-		// About 440 bytes a row on a large estate: sized once, the buffer
-		// is not copied as it grows.
-		tables.Grow(len(res.Flows) * 448)
-		rendering.Go(func() { tablesErr = writeFlowTables(&tables, res) })
+	res, err := pipeline.Run(cmd.Context(), opts)
+	stderr := cmd.ErrOrStderr()
+	if res != nil {
+		for _, n := range res.Notes {
+			fmt.Fprintln(stderr, "lambdacheck: note:", n)
+		}
 	}
-	findings, err := judge.judge(cmd, path, inv, res, orgID, converted)
-	rendering.Wait()
+	if res == nil || res.Inventory == nil {
+		return inputErr(err)
+	}
+	loadErrs := report.Diagnostics(stderr, res.Inventory)
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
+	}
+	for _, m := range res.Messages {
+		if m.Kind != "" {
+			fmt.Fprintf(stderr, "lambdacheck: %s: %s\n", m.Kind, m.Text)
+		} else {
+			fmt.Fprintf(stderr, "lambdacheck: %s\n", m.Text)
+		}
+	}
 	if err != nil {
+		return inputErr(err)
+	}
+	j := res.Judgement
+	findings := report.NewFindings(j.Findings, j.Rules, j.Threshold, j.Input, j.SourceDir, version)
+	err = writeOutput(cmd, f.output, func(out io.Writer) error {
+		findings.Color = f.format == "table" && f.output == "" && colorOK(out)
+		// Tables of a large estate are tens of thousands of rows, written
+		// a line at a time.
+		bw := bufio.NewWriterSize(out, 1<<16)
+		err := format.Write(bw, &report.Report{Inventory: res.Inventory, Flows: res.Flows, Findings: findings})
+		if ferr := bw.Flush(); err == nil && ferr != nil {
+			err = &exitError{code: 2, msg: fmt.Sprintf("write output: %v", ferr)}
+		}
 		return err
-	}
-	out := cmd.OutOrStdout()
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: 2, msg: err.Error()}
-		}
-		defer file.Close()
-		out = file
-	}
-	findings.Color = f.format == "table" && f.output == "" && colorOK(out)
-	// Tables of a large estate are tens of thousands of rows, written a
-	// line at a time.
-	bw := bufio.NewWriterSize(out, 1<<16)
-	switch f.format {
-	case "json":
-		err = writeFlowsJSON(bw, res, findings.Findings)
-	case "table":
-		if _, err = tables.WriteTo(bw); err == nil && tablesErr == nil {
-			fmt.Fprintf(bw, "\nFindings\n")
-			err = writeFindings(bw, f.format, findings)
-		} else if tablesErr != nil {
-			err = tablesErr
-		}
-	default:
-		err = writeFindings(bw, f.format, findings)
-	}
-	if ferr := bw.Flush(); err == nil && ferr != nil {
-		err = &exitError{code: 2, msg: fmt.Sprintf("write output: %v", ferr)}
-	}
+	})
 	if err != nil {
 		return err
 	}
@@ -207,248 +187,15 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	// A broken trigger is the broken-trigger rule's finding now: the gate
 	// is the findings' severity against --fail-on.
-	return gate(findings)
+	return gate(j)
 }
 
-// simulateInput loads the paths and, with --aws, the live accounts, and
-// merges them.
-func simulateInput(cmd *cobra.Command, f *simulateFlags, paths []string) (*inventory.Inventory, error) {
-	var invs []*inventory.Inventory
-	if f.aws {
-		if f.live.allRegions && len(f.regions) > 0 {
-			return nil, &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
-		}
-		live := f.live
-		live.regions = f.regions
-		live.concurrency = 16
-		inv, err := collectLive(cmd, &live)
-		if err != nil {
-			return nil, err
-		}
-		invs = append(invs, inv)
+// inputErr is an error of the pipeline as the command's error: one that
+// carries its exit status keeps it, any other is an input error (exit 2).
+func inputErr(err error) error {
+	var exit *exitError
+	if errors.As(err, &exit) {
+		return err
 	}
-	if len(paths) > 0 {
-		inv, err := loadInventories(cmd, &f.inventoryFlags, paths)
-		if err != nil {
-			return nil, &exitError{code: 2, msg: err.Error()}
-		}
-		invs = append(invs, inv)
-	}
-	return mergeInputs(invs)
-}
-
-// writeFlowsJSON writes the §6.6 contract: {"schema", "flows", "findings",
-// "unknowns"}, indented as json.MarshalIndent would. It streams one record
-// at a time: on a 1,000-function estate the document is tens of megabytes,
-// and building it whole (then indenting a copy) cost more than simulating.
-// The caller flushes bw.
-func writeFlowsJSON(bw *bufio.Writer, res *flow.Result, findings []rules.Finding) error {
-	if findings == nil {
-		findings = []rules.Finding{}
-	}
-	a := arrayWriter{w: bw}
-	a.enc = json.NewEncoder(&a.buf)
-	a.enc.SetIndent("    ", "  ")
-	a.enc.SetEscapeHTML(false)
-	fmt.Fprintf(bw, "{\n  \"schema\": %d,\n  \"flows\": ", res.Schema)
-	writeArray(&a, res.Flows)
-	bw.WriteString(",\n  \"findings\": ")
-	writeArray(&a, findings)
-	bw.WriteString(",\n  \"unknowns\": ")
-	writeArray(&a, res.Unknowns)
-	bw.WriteString("\n}\n")
-	return a.err
-}
-
-type arrayWriter struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
-	err error
-}
-
-// writeArray writes items as the members of a top-level object's array.
-func writeArray[T any](a *arrayWriter, items []T) {
-	if items == nil {
-		a.w.WriteString("null")
-		return
-	}
-	if len(items) == 0 {
-		a.w.WriteString("[]")
-		return
-	}
-	a.w.WriteString("[\n")
-	for i := range items {
-		a.buf.Reset()
-		if err := a.enc.Encode(&items[i]); err != nil && a.err == nil {
-			a.err = err
-		}
-		a.w.WriteString("    ")
-		a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
-		if i < len(items)-1 {
-			a.w.WriteString(",")
-		}
-		a.w.WriteString("\n")
-	}
-	a.w.WriteString("  ]")
-}
-
-func writeFlowTables(w io.Writer, res *flow.Result) error {
-	var inv, acc, reach, chains [][]string
-	for _, f := range res.Flows {
-		switch f.Kind {
-		case flow.KindInvoke:
-			t := f.Trigger
-			inv = append(inv, []string{
-				t.Type + " " + nonEmptyStr(t.Source.Address, t.Source.ARN),
-				t.Function.Address + qualifierSuffix(t.Function.Qualifier),
-				yesNo(t.Enabled), string(f.Decision), flowWhy(f),
-			})
-		case flow.KindAccess:
-			res := nonEmptyStr(f.Resource.Address, f.Resource.ARN)
-			if f.Resource.Address != "" && f.Resource.ARN != "" && !strings.HasSuffix(f.Resource.ARN, "/"+f.Resource.Address) && strings.Contains(f.Resource.ARN, "/") && f.Purpose == "" {
-				res = f.Resource.ARN
-			}
-			if f.Outside {
-				res += " (outside)"
-			}
-			if f.Purpose != "" {
-				res += " [" + f.Purpose + "]"
-			}
-			acc = append(acc, []string{f.Function.Address, res, f.Level, summarizeActions(f.Actions), string(f.Decision), grantingStatement(f)})
-		case flow.KindReach:
-			reach = append(reach, []string{f.Target.Address, f.Reach, f.Principal, strings.Join(f.Actions, ", "), string(f.Decision), flowWhy(f)})
-		case flow.KindChain:
-			loop := ""
-			if f.Loop {
-				loop = "loop"
-			}
-			chains = append(chains, []string{f.Title, loop, string(f.Decision)})
-		}
-	}
-	sections := []struct {
-		title  string
-		header []string
-		rows   [][]string
-	}{
-		{"Invocation flows", []string{"SOURCE", "FUNCTION", "ENABLED", "INVOKE", "WHY"}, inv},
-		{"Function reach", []string{"FUNCTION", "RESOURCE", "LEVEL", "ACTIONS", "DECISION", "GRANTED BY"}, acc},
-		{"Reach from outside", []string{"TARGET", "REACH", "WHO", "ACTIONS", "DECISION", "WHY"}, reach},
-		{"Chains and loops", []string{"PATH", "LOOP", "DECISION"}, chains},
-	}
-	for i, s := range sections {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		fmt.Fprintf(w, "%s (%d)\n", s.title, len(s.rows))
-		if len(s.rows) == 0 {
-			continue
-		}
-		if err := render.Table(w, s.header, s.rows); err != nil {
-			return err
-		}
-	}
-	if len(res.Unknowns) > 0 {
-		fmt.Fprintf(w, "\nUnresolved values (%d)\n", len(res.Unknowns))
-		var rows [][]string
-		for _, u := range res.Unknowns {
-			loc := ""
-			if u.File != "" {
-				loc = fmt.Sprintf("%s:%d", u.File, u.Line)
-			}
-			rows = append(rows, []string{u.Address, u.Field, u.Reason, loc})
-		}
-		return render.Table(w, []string{"ADDRESS", "FIELD", "REASON", "WHERE"}, rows)
-	}
-	return nil
-}
-
-// flowWhy is the reason of the step that decided the flow: the first step
-// with the flow's decision.
-func flowWhy(f flow.Flow) string {
-	for _, s := range f.Steps {
-		if s.Decision == f.Decision && (f.Decision != flow.Allowed || len(s.Statements) > 0) {
-			why := s.Reason
-			if f.Decision != flow.Allowed && s.Action != "" {
-				why = s.What + ": " + why
-			}
-			for _, st := range s.Statements {
-				if st.Condition != "" {
-					why += " (if " + st.Condition + ")"
-				}
-			}
-			if len(s.Statements) > 0 && f.Decision == flow.Allowed {
-				why = statementLabel(s.Statements[0])
-				for _, st := range s.Statements {
-					if st.Layer == "resource" {
-						why = statementLabel(st)
-						break
-					}
-				}
-			}
-			return why
-		}
-	}
-	if len(f.Steps) > 0 {
-		return f.Steps[len(f.Steps)-1].Reason
-	}
-	return ""
-}
-
-func grantingStatement(f flow.Flow) string {
-	for _, s := range f.Steps {
-		for _, st := range s.Statements {
-			if st.Effect == "Allow" && st.Layer != "boundary" && st.Layer != "scp" {
-				label := statementLabel(st)
-				if !st.Certain && st.Condition != "" {
-					label += " if " + st.Condition
-				}
-				return label
-			}
-		}
-		if s.Decision != flow.Allowed {
-			return s.Reason
-		}
-	}
-	return ""
-}
-
-func statementLabel(st flow.Statement) string {
-	label := fmt.Sprintf("%s #%d", st.Policy, st.Index)
-	if st.Sid != "" {
-		label = fmt.Sprintf("%s %s", st.Policy, st.Sid)
-	}
-	if st.File != "" {
-		label += fmt.Sprintf(" (%s:%d)", st.File, st.Line)
-	}
-	return label
-}
-
-func summarizeActions(actions []string) string {
-	const max = 4
-	if len(actions) <= max {
-		return strings.Join(actions, ", ")
-	}
-	return fmt.Sprintf("%s … (+%d)", strings.Join(actions[:max], ", "), len(actions)-max)
-}
-
-func qualifierSuffix(q string) string {
-	if q == "" {
-		return ""
-	}
-	return ":" + q
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
-func nonEmptyStr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return &exitError{code: 2, msg: err.Error()}
 }

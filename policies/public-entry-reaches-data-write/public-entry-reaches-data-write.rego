@@ -58,7 +58,7 @@ deny contains finding if {
 	some [entry_id, last_id] in paths
 	entry := lib.reach_by_id[entry_id]
 	last := lib.access_by_id[last_id]
-	chain := shortest(entry_id, last_id)
+	chain := public_chains[shortest[[entry_id, last_id]]]
 	finding := {
 		"message": sprintf("%s → %s on %s (%s)%s%s", [
 			entry_text(entry),
@@ -78,13 +78,20 @@ data_actions(access) := sort([a |
 	not split(lower(a), ":")[0] in non_data_services
 ])
 
-shortest(entry_id, last_id) := public_chains[best[2]] if {
-	candidates := [[count(c.path), c.id, i] |
-		some i, c in public_chains
-		c.path[0] == entry_id
-		c.path[count(c.path) - 1] == last_id
-	]
-	best := sort(candidates)[0]
+# shortest: per entry and data write, the chain with the fewest hops (then
+# the smallest id): one sort, then the first of each pair.
+ranked := sort([[c.path[0], c.path[count(c.path) - 1], count(c.path), c.id, i] | some i, c in public_chains])
+
+shortest := {[r[0], r[1]]: r[4] |
+	some j, r in ranked
+	first_of_pair(j)
+}
+
+first_of_pair(0) if count(ranked) > 0
+
+first_of_pair(j) if {
+	j > 0
+	[ranked[j - 1][0], ranked[j - 1][1]] != [ranked[j][0], ranked[j][1]]
 }
 
 entry_text(entry) := sprintf("anyone on the internet can call the function URL of %s without credentials", [entry.target.address]) if {

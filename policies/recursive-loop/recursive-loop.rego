@@ -51,8 +51,7 @@ closing_key(path) := concat(" => ", array.slice(path, count(path) - 2, count(pat
 } else := path[0]
 
 deny contains finding if {
-	some key in loop_keys
-	fl := shortest(key)
+	some key, fl in shortest
 	target := looping_function(fl.path)
 	cycle := cycle_ids(fl.path, target)
 	not logging_only(cycle)
@@ -68,14 +67,21 @@ deny contains finding if {
 }
 
 # shortest: of the chains closing the same cycle, the one with the shortest
-# path (then the smallest id), so the finding is stable.
-shortest(key) := fl if {
-	candidates := [[count(c.path), c.id, i] |
-		some i, c in loops
-		closing_key(c.path) == key
-	]
-	best := sort(candidates)[0]
-	fl := loops[best[2]]
+# path (then the smallest id), so the finding is stable. One sort of all
+# loops, then the first of each key: linear after the sort, where a search
+# per key would be quadratic.
+ranked := sort([[closing_key(c.path), count(c.path), c.id, i] | some i, c in loops])
+
+shortest := {r[0]: loops[r[3]] |
+	some j, r in ranked
+	first_of_key(j)
+}
+
+first_of_key(0)
+
+first_of_key(j) if {
+	j > 0
+	ranked[j - 1][0] != ranked[j][0]
 }
 
 # looping_function: the function the last hop invokes — through a trigger,

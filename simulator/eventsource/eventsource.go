@@ -298,7 +298,3 @@ func (r *Reference) DestinationActions(kind, targetService string) []string {
 	}
 	return m[strings.ToLower(targetService)]
 }
-
-// FeatureActions returns the actions a function feature needs of its
-// execution role: logging, vpc, xrayTracing, efs, kmsEnvironmentVariables.
-func (r *Reference) FeatureActions(feature string) []string { return r.features[feature] }

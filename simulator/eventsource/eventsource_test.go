@@ -62,7 +62,7 @@ func TestReference(t *testing.T) {
 	if got := r.DestinationActions("dlq", "sns"); !slices.Equal(got, []string{"sns:Publish"}) {
 		t.Errorf("dlq sns actions = %v", got)
 	}
-	if got := r.FeatureActions("logging"); !slices.Contains(got, "logs:PutLogEvents") {
+	if got := r.features["logging"]; !slices.Contains(got, "logs:PutLogEvents") {
 		t.Errorf("logging actions = %v", got)
 	}
 }

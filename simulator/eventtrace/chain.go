@@ -63,7 +63,7 @@ func (t *tracer) hops(acc *flow.Flow, path []string, depth int) []Hop {
 		if kind == "eventbridge" {
 			source, _ = busOfRule(e.SourceARN)
 		}
-		if !covers(kind, acc.Resource.ARN, source) {
+		if !t.reaches(acc, kind, source) {
 			continue
 		}
 		tg := target{kind, source, action}

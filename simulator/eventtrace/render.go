@@ -149,7 +149,10 @@ func (p *printer) trigger(d int, tt TriggerTrace) {
 				m = "  [" + strings.Join(r.Marks, ", ") + "]"
 			}
 			res := r.Resource
-			if r.Pattern {
+			switch {
+			case r.Covers > 0:
+				res = fmt.Sprintf("%s (%d %s)", r.ARN, r.Covers, r.CoverType)
+			case r.Pattern:
 				res = r.ARN + " (pattern)"
 			}
 			p.line(d+2, "%s %s %s: %s%s", r.Decision, r.Level, res, strings.Join(r.Actions, ","), m)

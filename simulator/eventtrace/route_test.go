@@ -154,3 +154,37 @@ func TestS3WritesDeliverTheirOwnEventType(t *testing.T) {
 		t.Fatalf("%+v", b.Next)
 	}
 }
+
+func TestAggregatedWritesReachTheirSetOnly(t *testing.T) {
+	inv, res := loopApp()
+	q2 := "arn:aws:sqs:eu-west-1:1:q2"
+	inv.Functions = append(inv.Functions, inventory.Function{Origin: inventory.Origin{Address: "fn.c"}, ARN: "arn:aws:lambda:eu-west-1:1:function:c"})
+	inv.Triggers = append(inv.Triggers, inventory.Trigger{Origin: inventory.Origin{Address: "esm.q2"}, Service: "sqs", SourceARN: q2, FunctionARN: "arn:aws:lambda:eu-west-1:1:function:c", Enabled: true})
+	// fn.a's write is one flow for every queue but q2, which another
+	// statement singles out.
+	res.Flows[2].Resource = &flow.Ref{ARN: "arn:aws:sqs:eu-west-1:1:*"}
+	res.Flows[2].Covers = &flow.Coverage{Type: "sqs queue", Pattern: "arn:aws:sqs:eu-west-1:1:*", Count: 1, Set: "set-b"}
+	res.ResourceSets = []flow.ResourceSet{
+		{ID: "set-a", Type: "sqs queue", Count: 2, Resources: []string{"arn:aws:sqs:eu-west-1:1:q", q2}},
+		{ID: "set-b", Type: "sqs queue", Count: 1, Base: "set-a", Except: []string{q2}},
+	}
+	ev, _ := Shorthand{S3Event: "ObjectCreated:Put", Bucket: "in", Key: "up/x.png"}.Build("1", "eu-west-1")
+	a := Run(inv, res, ev, Options{Depth: 2}).Triggers[0]
+	if len(a.Next) != 1 || a.Next[0].Event.Source != "arn:aws:sqs:eu-west-1:1:q" {
+		t.Fatalf("hops %+v", a.Next)
+	}
+	var agg Reach
+	for _, r := range a.Reach {
+		if r.Flow == "a-q" {
+			agg = r
+		}
+	}
+	if agg.Covers != 1 || agg.CoverType != "sqs queue" || !agg.Pattern {
+		t.Fatalf("%+v", agg)
+	}
+	var b strings.Builder
+	WriteTree(&b, &Trace{Event: ev, Triggers: []TriggerTrace{a}}, nil)
+	if !strings.Contains(b.String(), "arn:aws:sqs:eu-west-1:1:* (1 sqs queue): sqs:SendMessage") {
+		t.Fatal(b.String())
+	}
+}

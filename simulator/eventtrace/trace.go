@@ -74,14 +74,18 @@ type Invoke struct {
 // "triggers next" (the write delivers a further event), or the access
 // purpose (destination, dead-letter …). Unmarked reach is listed too.
 type Reach struct {
-	Flow     string        `json:"flow"`
-	Resource string        `json:"resource"`
-	ARN      string        `json:"arn"`
-	Pattern  bool          `json:"pattern,omitempty"` // ARN is a policy pattern, not one resource
-	Level    string        `json:"level"`
-	Actions  []string      `json:"actions"`
-	Decision flow.Decision `json:"decision"`
-	Marks    []string      `json:"marks,omitempty"`
+	Flow     string `json:"flow"`
+	Resource string `json:"resource"`
+	ARN      string `json:"arn"`
+	Pattern  bool   `json:"pattern,omitempty"` // ARN is a policy pattern, not one resource
+	// Covers counts the inventory resources an aggregated access flow
+	// stands for (of CoverType), listed in the flows' resource sets.
+	Covers    int           `json:"covers,omitempty"`
+	CoverType string        `json:"cover_type,omitempty"`
+	Level     string        `json:"level"`
+	Actions   []string      `json:"actions"`
+	Decision  flow.Decision `json:"decision"`
+	Marks     []string      `json:"marks,omitempty"`
 }
 
 // Hop is a function's write that delivers a derived event to further
@@ -118,6 +122,10 @@ type tracer struct {
 	access   map[string][]*flow.Flow
 	fnByARN  map[string]*inventory.Function
 	compiled map[int]compiledFilter
+	// sets are the members of the resource sets aggregated flows cover,
+	// resolved on first use.
+	sets    map[string]map[string]bool
+	setDefs map[string]*flow.ResourceSet
 	// rejected holds buckets whose notification configuration S3 refuses.
 	rejected map[string]bool
 	opt      Options
@@ -145,7 +153,11 @@ func Run(inv *inventory.Inventory, res *flow.Result, ev Event, opt Options) *Tra
 
 func newTracer(inv *inventory.Inventory, res *flow.Result, opt Options) *tracer {
 	t := &tracer{inv: inv, invokes: map[string]*flow.Flow{}, access: map[string][]*flow.Flow{},
-		fnByARN: map[string]*inventory.Function{}, compiled: map[int]compiledFilter{}, rejected: map[string]bool{}, opt: opt}
+		fnByARN: map[string]*inventory.Function{}, compiled: map[int]compiledFilter{}, rejected: map[string]bool{}, opt: opt,
+		sets: map[string]map[string]bool{}, setDefs: map[string]*flow.ResourceSet{}}
+	for i := range res.ResourceSets {
+		t.setDefs[res.ResourceSets[i].ID] = &res.ResourceSets[i]
+	}
 	for i := range inv.Functions {
 		fn := &inv.Functions[i]
 		t.fnByARN[fn.ARN] = fn
@@ -292,7 +304,10 @@ func (t *tracer) follow(tt *TriggerTrace, e entry, ev Event, path []string, dept
 		}
 		r := Reach{Flow: acc.ID, Resource: firstNonEmpty(acc.Resource.Address, acc.Resource.ARN), ARN: acc.Resource.ARN,
 			Pattern: acc.Outside, Level: acc.Level, Actions: acc.Actions, Decision: acc.Decision}
-		if ev.Source != "" && actsOn(acc.Actions, ev.Kind) && covers(ev.Kind, acc.Resource.ARN, ev.Source) {
+		if acc.Covers != nil {
+			r.Pattern, r.Covers, r.CoverType = true, acc.Covers.Count, acc.Covers.Type
+		}
+		if ev.Source != "" && actsOn(acc.Actions, ev.Kind) && t.reaches(acc, ev.Kind, ev.Source) {
 			r.Marks = append(r.Marks, "event source")
 		}
 		if named(ev.Text, acc.Resource) {
@@ -431,6 +446,47 @@ func compact(s string) string {
 		out = out[:197] + "..."
 	}
 	return out
+}
+
+// reaches: an access flow touches the source of an event of this kind. An
+// aggregated flow reaches exactly the members of its set (its pattern may
+// match resources some other statement singled out).
+func (t *tracer) reaches(acc *flow.Flow, kind, source string) bool {
+	if acc.Covers == nil || acc.Covers.Set == "" {
+		return covers(kind, acc.Resource.ARN, source)
+	}
+	member := source
+	switch kind {
+	case "s3":
+		member = bucketOf(source)
+	case "dynamodb":
+		member = tableOf(source)
+	}
+	return t.members(acc.Covers.Set, 0)[member]
+}
+
+// members resolves a resource set: its resources, or its base less its
+// exceptions.
+func (t *tracer) members(id string, depth int) map[string]bool {
+	if m, ok := t.sets[id]; ok {
+		return m
+	}
+	m := map[string]bool{}
+	if def := t.setDefs[id]; def != nil && depth < 16 {
+		for _, r := range def.Resources {
+			m[r] = true
+		}
+		if def.Base != "" {
+			for r := range t.members(def.Base, depth+1) {
+				m[r] = true
+			}
+			for _, r := range def.Except {
+				delete(m, r)
+			}
+		}
+	}
+	t.sets[id] = m
+	return m
 }
 
 // covers: an access resource (ARN or pattern) reaches the source of an

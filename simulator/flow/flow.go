@@ -9,7 +9,7 @@
 package flow
 
 // SchemaVersion is the version of the JSON contract.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Decision is a four-valued verdict. A flow through an unknown value (an
 // unresolved Terraform expression, a context key static analysis cannot
@@ -134,6 +134,10 @@ type Flow struct {
 	Outside bool `json:"outside,omitempty"`
 	// CrossAccount is true when the resource is in another account.
 	CrossAccount bool `json:"cross_account,omitempty"`
+	// Covers is set when the flow stands for many inventory resources: a
+	// wildcard grant decided once for every resource of one type that its
+	// pattern (Resource.ARN) matches and nothing else tells apart.
+	Covers *Coverage `json:"covers,omitempty"`
 
 	// reach
 	Target    *Ref   `json:"target,omitempty"`    // the function or role reached
@@ -144,6 +148,31 @@ type Flow struct {
 	// chain
 	Path []string `json:"path,omitempty"` // flow ids, entry first
 	Loop bool     `json:"loop,omitempty"`
+}
+
+// Coverage is the resources an aggregated access flow stands for.
+type Coverage struct {
+	Type    string `json:"type"`    // service and resource type, e.g. "sqs queue"
+	Pattern string `json:"pattern"` // the statement's Resource pattern
+	Count   int    `json:"count"`   // how many inventory resources it covers
+	Set     string `json:"set"`     // id of the ResourceSet listing them
+	// DecidedOn is the member the engine was asked about; every member
+	// gets the same answer, as nothing in the policies tells them apart.
+	DecidedOn string `json:"decided_on"`
+}
+
+// ResourceSet lists the inventory resources aggregated flows cover, once
+// for all the flows that cover them.
+type ResourceSet struct {
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+	// Resources lists the ARNs, in inventory order; or the set is the set
+	// Base less the ARNs in Except (a grant some other statement of the
+	// same role singles resources out of).
+	Resources []string `json:"resources,omitempty"`
+	Base      string   `json:"base,omitempty"`
+	Except    []string `json:"except,omitempty"`
 }
 
 // UnknownValue is a value the simulation met but could not resolve.
@@ -160,4 +189,6 @@ type Result struct {
 	Schema   int            `json:"schema"`
 	Flows    []Flow         `json:"flows"`
 	Unknowns []UnknownValue `json:"unknowns"`
+	// ResourceSets are the sets aggregated access flows cover.
+	ResourceSets []ResourceSet `json:"resource_sets,omitempty"`
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/estate"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -20,7 +20,7 @@ func BenchmarkBuildEstate(b *testing.B) {
 			if _, err := estate.Write(dir, estate.Options{Functions: n}); err != nil {
 				b.Fatal(err)
 			}
-			inv, err := terraform.Load(context.Background(), dir, terraform.Options{Catalog: catalog.Default()})
+			inv, err := terraform.Load(context.Background(), dir, terraform.Options{Catalog: awsref.Default()})
 			if err != nil {
 				b.Fatal(err)
 			}

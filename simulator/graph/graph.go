@@ -4,8 +4,9 @@
 // styled by decision; chains and loops as highlighted paths.
 //
 // Pipeline place: inventory → simulator → flows → graph (this package) →
-// render (Mermaid, DOT). It reads the flows, and the inventory only to name
-// things (ARN → Terraform address, role → functions); it decides nothing.
+// report (Mermaid, DOT, which also lay it out in sections and clusters). It
+// reads the flows, and the inventory only to name things (ARN → Terraform
+// address, role → functions); it decides nothing.
 //
 // Readability rules, chosen for apps of a few dozen functions: one node per
 // thing (a bucket that triggers a function and that functions write to is
@@ -40,6 +41,23 @@ type Options struct {
 	All bool
 }
 
+// ParseKinds reads flow kind names (as given on a command line, any case);
+// empty names are skipped.
+func ParseKinds(values []string) ([]flow.Kind, error) {
+	var out []flow.Kind
+	for _, v := range values {
+		k := flow.Kind(strings.TrimSpace(strings.ToLower(v)))
+		switch k {
+		case flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain:
+			out = append(out, k)
+		case "":
+		default:
+			return nil, fmt.Errorf("%q: want invoke, access, reach or chain", v)
+		}
+	}
+	return out, nil
+}
+
 // NodeKind is the column a node belongs to.
 type NodeKind string
 
@@ -70,8 +88,9 @@ type Node struct {
 	// did not resolve.
 	Unresolved bool `json:"unresolved,omitempty"`
 
-	key string // identity while building
-	svc string // service key, for the id
+	key   string // identity while building
+	svc   string // service key, for the id
+	count int    // for a resource set: its largest count so far
 }
 
 // EdgeKind is the kind of flow an edge draws.
@@ -300,6 +319,9 @@ func (b *builder) add(f *flow.Flow, all bool) {
 		}
 		fn := b.function(*f.Function)
 		res := b.resource(*f.Resource, f.Outside)
+		if f.Covers != nil {
+			res = b.resourceSet(f.Covers)
+		}
 		b.accessTo[res] = true
 		b.edge(edgeKey{fn, res, AccessEdge, ""}, f, actions, false)
 	case flow.KindReach:
@@ -460,76 +482,6 @@ func (b *builder) chains(g *Graph, selected []*flow.Flow) {
 		g.Chains = append(g.Chains, c)
 	}
 	sort.SliceStable(g.Chains, func(i, j int) bool { return g.Chains[i].ID < g.Chains[j].ID })
-}
-
-// Section is one column of the graph (entries, functions or resources)
-// with its nodes grouped by service, for renderers.
-type Section struct {
-	Kind     NodeKind
-	ID       string // [A-Za-z0-9_]+
-	Label    string
-	Clusters []Cluster
-}
-
-// Cluster is a service group within a section; a cluster with an empty
-// Label holds nodes that belong to the section directly.
-type Cluster struct {
-	ID    string // [A-Za-z0-9_]+
-	Label string
-	Nodes []*Node
-}
-
-// Sections groups the nodes for drawing, skipping empty sections.
-func (g *Graph) Sections() []Section {
-	var out []Section
-	for _, k := range []NodeKind{Entry, Function, Resource} {
-		s := Section{Kind: k, ID: sectionID(k), Label: sectionLabel(k)}
-		for i := range g.Nodes {
-			n := &g.Nodes[i]
-			if n.Kind != k {
-				continue
-			}
-			if len(s.Clusters) == 0 || s.Clusters[len(s.Clusters)-1].Label != n.Group {
-				s.Clusters = append(s.Clusters, Cluster{Label: n.Group})
-			}
-			c := &s.Clusters[len(s.Clusters)-1]
-			c.Nodes = append(c.Nodes, n)
-		}
-		if len(s.Clusters) == 0 {
-			continue
-		}
-		used := map[string]bool{s.ID: true}
-		for i := range s.Clusters {
-			c := &s.Clusters[i]
-			name := sanitize(c.Label)
-			if name == "" {
-				name = "ungrouped"
-			}
-			c.ID = uniqueID(s.ID+"_"+name, used)
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-func sectionID(k NodeKind) string {
-	switch k {
-	case Entry:
-		return "entries"
-	case Function:
-		return "functions"
-	}
-	return "resources"
-}
-
-func sectionLabel(k NodeKind) string {
-	switch k {
-	case Entry:
-		return "Entries"
-	case Function:
-		return "Functions"
-	}
-	return "Resources"
 }
 
 func kindRank(k NodeKind) int {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/simulator"
@@ -35,7 +35,7 @@ func fixture(t *testing.T, name string) (*inventory.Inventory, *flow.Result) {
 		return s.inv, s.res
 	}
 	dir := filepath.Join("..", "..", "fixtures", name)
-	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: catalog.Default()})
+	inv, err := terraform.Load(context.Background(), dir, terraform.Options{Account: "123456789012", Region: "eu-west-1", Catalog: awsref.Default()})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
@@ -497,20 +497,43 @@ func TestInvokeEdgeTakesWorstAndNamesRoute(t *testing.T) {
 	}
 }
 
-func TestSections(t *testing.T) {
-	g := build(t, "broken-triggers", Options{})
-	var got []string
-	for _, s := range g.Sections() {
-		for _, c := range s.Clusters {
-			got = append(got, s.ID+"/"+c.ID)
-			if !idPattern.MatchString(c.ID) || c.ID == s.ID && c.Label != "" {
-				t.Errorf("cluster id %q", c.ID)
-			}
+func TestParseKinds(t *testing.T) {
+	got, err := ParseKinds([]string{" Invoke", "chain", ""})
+	if err != nil || len(got) != 2 || got[0] != flow.KindInvoke || got[1] != flow.KindChain {
+		t.Errorf("ParseKinds = %v, %v", got, err)
+	}
+	if _, err := ParseKinds([]string{"edges"}); err == nil || err.Error() != `"edges": want invoke, access, reach or chain` {
+		t.Errorf("ParseKinds(edges) error = %v", err)
+	}
+}
+
+// TestResourceSetIsOneNode: a grant on "*" over the fixture's queues is one
+// node for the set, reached by both workers, not one edge per queue.
+func TestResourceSetIsOneNode(t *testing.T) {
+	_, res := fixture(t, "registry-modules")
+	covering := 0
+	for _, f := range res.Flows {
+		if f.Covers != nil {
+			covering++
 		}
 	}
-	want := []string{"entries/entries_DynamoDB", "entries/entries_EventBridge", "entries/entries_EventBridge_Scheduler", "entries/entries_SNS",
-		"functions/functions_ungrouped", "resources/resources_Any_resource", "resources/resources_S3", "resources/resources_SNS", "resources/resources_SQS"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("sections\n got %v\nwant %v", got, want)
+	if covering == 0 {
+		t.Fatal("registry-modules has no aggregated flow: the test proves nothing")
+	}
+	g := build(t, "registry-modules", Options{All: true})
+	set := node(t, g, "SQS", "every sqs queue matching * (4 known)")
+	from := map[string]bool{}
+	for _, e := range g.Edges {
+		if e.To == set.ID && e.Kind == AccessEdge {
+			from[e.From] = true
+		}
+	}
+	if len(from) != 2 {
+		t.Errorf("set node reached from %d functions, want the 2 workers", len(from))
+	}
+	for _, n := range g.Nodes {
+		if strings.HasPrefix(n.Label, "every ") && n.ID != set.ID {
+			t.Errorf("a second set node: %+v", n)
+		}
 	}
 }

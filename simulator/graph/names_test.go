@@ -91,11 +91,11 @@ func TestAPIRoute(t *testing.T) {
 func TestSanitizeAndUniqueID(t *testing.T) {
 	used := map[string]bool{}
 	ids := []string{
-		uniqueID("f_"+sanitize(`fn["audit"]`), used),
-		uniqueID("f_"+sanitize(`fn["audit"]`), used),
-		uniqueID("f_"+sanitize(`fn[audit]`), used),
-		uniqueID(sanitize("--"), used),
-		uniqueID(sanitize("ünïcode ✓"), used),
+		UniqueID("f_"+Sanitize(`fn["audit"]`), used),
+		UniqueID("f_"+Sanitize(`fn["audit"]`), used),
+		UniqueID("f_"+Sanitize(`fn[audit]`), used),
+		UniqueID(Sanitize("--"), used),
+		UniqueID(Sanitize("ünïcode ✓"), used),
 	}
 	want := []string{"f_fn_audit", "f_fn_audit_2", "f_fn_audit_3", "n", "n_code"}
 	for i := range want {
@@ -103,7 +103,7 @@ func TestSanitizeAndUniqueID(t *testing.T) {
 			t.Errorf("id %d = %q, want %q", i, ids[i], want[i])
 		}
 	}
-	if got := sanitize(strings.Repeat("a", 200)); len(got) != maxIDLen {
+	if got := Sanitize(strings.Repeat("a", 200)); len(got) != maxIDLen {
 		t.Errorf("long ids are cut to %d, got %d", maxIDLen, len(got))
 	}
 }
@@ -150,8 +150,8 @@ func FuzzNodeID(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
 		used := map[string]bool{}
-		x := uniqueID("r_"+sanitize(a), used)
-		y := uniqueID("r_"+sanitize(b), used)
+		x := UniqueID("r_"+Sanitize(a), used)
+		y := UniqueID("r_"+Sanitize(b), used)
 		for _, id := range []string{x, y} {
 			if !idPattern.MatchString(id) || !utf8.ValidString(id) {
 				t.Fatalf("id %q is not [A-Za-z0-9_]+", id)

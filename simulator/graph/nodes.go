@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -192,6 +194,28 @@ func (b *builder) thing(ref flow.Ref, triggerType string, outside bool) string {
 	return b.node(key, Node{Group: serviceName(svc), Label: label, ARN: arn, Outside: outside || r == nil, svc: svc})
 }
 
+// resourceSet is the node of the resources an aggregated access flow
+// covers: one node per resource type and pattern, whichever functions'
+// grants reach it, labelled with the largest count seen.
+func (b *builder) resourceSet(c *flow.Coverage) string {
+	key := "set\x00" + c.Type + "\x00" + c.Pattern
+	svc, _, _ := strings.Cut(c.Type, " ")
+	if n, ok := b.nodes[key]; ok {
+		if c.Count > n.count {
+			n.count = c.Count
+			n.Label = setLabel(c)
+		}
+		return key
+	}
+	b.node(key, Node{Group: serviceName(svc), Label: setLabel(c), ARN: c.Pattern, svc: svc})
+	b.nodes[key].count = c.Count
+	return key
+}
+
+func setLabel(c *flow.Coverage) string {
+	return fmt.Sprintf("every %s matching %s (%d known)", c.Type, c.Pattern, c.Count)
+}
+
 // lookupARN finds the inventory resource an ARN names or lies under (a
 // DynamoDB stream or index under its table).
 func (x *index) lookupARN(arn string) *inventory.Resource {
@@ -214,24 +238,12 @@ func (b *builder) principal(f *flow.Flow) string {
 	switch {
 	case f.Reach == "public" || f.Reach == "public-url" || p == "*":
 		return b.node("who\x00*", Node{Kind: Entry, Group: group, Label: "anyone (public)", Outside: true, Principal: true, svc: "public"})
-	case isAccountID(p):
+	case awsref.IsAccountID(p):
 		return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: "account " + p, Outside: true, Principal: true, svc: "account"})
 	case strings.HasPrefix(p, "arn:"):
 		return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: shortARN(p), ARN: p, Outside: true, Principal: true, svc: "principal"})
 	}
 	return b.node("who\x00"+p, Node{Kind: Entry, Group: group, Label: p, Outside: true, Principal: true, svc: "service"})
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // arn is a parsed ARN.
@@ -454,11 +466,11 @@ func assignIDs(nodes []Node) {
 		case Function:
 			prefix = "f"
 		}
-		base := prefix + "_" + sanitize(n.Label)
+		base := prefix + "_" + Sanitize(n.Label)
 		if n.svc != "" {
-			base = prefix + "_" + sanitize(n.svc) + "_" + sanitize(n.Label)
+			base = prefix + "_" + Sanitize(n.svc) + "_" + Sanitize(n.Label)
 		}
-		n.ID = uniqueID(base, used)
+		n.ID = UniqueID(base, used)
 	}
 }
 
@@ -466,9 +478,9 @@ func assignIDs(nodes []Node) {
 // depend on it.
 const maxIDLen = 64
 
-// sanitize maps s to [A-Za-z0-9_]*: runs of other characters become one
+// Sanitize maps s to [A-Za-z0-9_]*: runs of other characters become one
 // underscore, leading and trailing underscores go.
-func sanitize(s string) string {
+func Sanitize(s string) string {
 	var b strings.Builder
 	under := false
 	for i := 0; i < len(s); i++ {
@@ -490,8 +502,8 @@ func sanitize(s string) string {
 	return out
 }
 
-// uniqueID returns base, or base_2, base_3 … when taken, and records it.
-func uniqueID(base string, used map[string]bool) string {
+// UniqueID returns base, or base_2, base_3 … when taken, and records it.
+func UniqueID(base string, used map[string]bool) string {
 	base = strings.TrimRight(base, "_")
 	if base == "" {
 		base = "n"

@@ -53,6 +53,8 @@ type Module struct {
 	// blocks keeps each declared block as written, by blockKey, for
 	// override files to merge into.
 	blocks map[string]*hcl.Block
+	// resourceByKey finds a declared resource by Key, for duplicates.
+	resourceByKey map[string]*Resource
 }
 
 // Variable is a variable block.
@@ -542,11 +544,14 @@ func MetaArgument(name string) bool {
 
 func (m *Module) addResource(b *hcl.Block, mode Mode) hcl.Diagnostics {
 	r, diags := newResource(b, mode)
-	for _, other := range m.Resources {
-		if other.Mode == r.Mode && other.Type == r.Type && other.Name == r.Name {
-			return append(diags, duplicate("resource", r.Key(), other.Range, r.Range))
-		}
+	key := r.Key()
+	if other, ok := m.resourceByKey[key]; ok {
+		return append(diags, duplicate("resource", key, other.Range, r.Range))
 	}
+	if m.resourceByKey == nil {
+		m.resourceByKey = map[string]*Resource{}
+	}
+	m.resourceByKey[key] = r
 	m.Resources = append(m.Resources, r)
 	return diags
 }

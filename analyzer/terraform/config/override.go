@@ -109,6 +109,9 @@ func (m *Module) applyOverride(over *hcl.Block) hcl.Diagnostics {
 		if r.Mode == mode && r.Type == over.Labels[0] && r.Name == over.Labels[1] {
 			nr, diags := newResource(merged, mode)
 			m.Resources[i] = nr
+			if m.resourceByKey != nil {
+				m.resourceByKey[nr.Key()] = nr
+			}
 			return diags
 		}
 	}

@@ -42,7 +42,7 @@ func forBudgetContext(rowLength int) *hcl.EvalContext {
 	}
 	row := cty.ListVal(vals)
 	return &hcl.EvalContext{
-		Functions: funcs.Table("."),
+		Functions: funcs.TableWith(".", funcs.Files{}),
 		Variables: map[string]cty.Value{
 			"local": cty.ObjectVal(map[string]cty.Value{"big": cty.TupleVal([]cty.Value{row, row})}),
 			"var":   cty.ObjectVal(map[string]cty.Value{"unknown": cty.UnknownVal(cty.List(cty.Number))}),

@@ -17,8 +17,9 @@ package eval
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -34,7 +35,10 @@ import (
 // Limits that keep hostile or broken input bounded.
 const (
 	MaxModuleDepth = 32
-	MaxInstances   = 100000 // total resource and module instances
+	// MaxInstances bounds the instances count and for_each may add beyond
+	// one per declared resource or module block; Options.MaxInstances
+	// overrides it.
+	MaxInstances = 100000
 )
 
 // VarArg is one --var (Name, Value) or --var-file (File) argument, kept in
@@ -57,6 +61,8 @@ type Options struct {
 	// say; empty means the documented placeholders.
 	Account string
 	Region  string
+	// MaxInstances overrides the expansion budget (MaxInstances) when > 0.
+	MaxInstances int
 	// Knowledge computes resource attributes and data source results.
 	Knowledge Knowledge
 	// StrictVars makes a root variable without a value an error, as in
@@ -147,6 +153,7 @@ func Evaluate(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	e.diags = append(e.diags, diags...)
+	e.declared += declaredBlocks(rootCfg)
 	e.manifest = e.readManifest()
 	root := e.newModuleInstance(nil, nil, rootCfg, "", cty.NilVal, nil)
 	e.rootVars(root)
@@ -174,6 +181,7 @@ type evaluator struct {
 	diags    hcl.Diagnostics
 	count    int
 	stopped  bool
+	declared int // resource and module blocks of the configurations loaded
 	// missing are the files file functions did not find or were refused
 	// (outside the root), warned about once each.
 	missing map[string]bool
@@ -225,7 +233,7 @@ func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
 		e.resolve(&n.node)
 		res.Instances = append(res.Instances, n.instances...)
 	}
-	for _, name := range sortedKeys(m.calls) {
+	for _, name := range slices.Sorted(maps.Keys(m.calls)) {
 		c := m.calls[name]
 		e.resolve(&c.node)
 		for _, child := range c.instances {
@@ -237,15 +245,6 @@ func (e *evaluator) walk(m *ModuleInstance, res *Result, depth int) {
 			e.walk(child, res, depth+1)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // node is one vertex of the evaluation graph, resolved on first use.
@@ -272,17 +271,35 @@ func (e *evaluator) resolve(n *node) cty.Value {
 	return v
 }
 
+// maxInstances is the expansion budget: instances beyond one per
+// declared block.
+func (e *evaluator) maxInstances() int {
+	if e.opts.MaxInstances > 0 {
+		return e.opts.MaxInstances
+	}
+	return MaxInstances
+}
+
 // countInstance reserves room for one more instance; false once the
-// configuration has expanded past MaxInstances.
+// configuration has expanded past the budget. Every declared block may
+// have one instance, so a large estate written out block by block never
+// meets the cap; only count and for_each expansion spend it.
 func (e *evaluator) countInstance(rng hcl.Range) bool {
 	e.count++
-	if e.count > MaxInstances {
+	if e.count > e.maxInstances()+e.declared {
 		if !e.stopped {
 			e.stopped = true
 			e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many instances",
-				Detail: fmt.Sprintf("The configuration expands to more than %d resource and module instances; the rest are not evaluated.", MaxInstances), Subject: rng.Ptr()})
+				Detail: fmt.Sprintf("The configuration expands to more than %d resource and module instances beyond the %d blocks it declares; the rest are not evaluated. Raise the limit with --max-instances.", e.maxInstances(), e.declared), Subject: rng.Ptr()})
 		}
 		return false
 	}
 	return true
+}
+
+func declaredBlocks(m *config.Module) int {
+	if m == nil {
+		return 0
+	}
+	return len(m.Resources) + len(m.ModuleCalls)
 }

@@ -204,6 +204,7 @@ func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range) (*config.Module, 
 	mod, diags, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
 	e.configs[dir] = &loadedConfig{mod: mod, err: err}
 	e.diags = append(e.diags, diags...)
+	e.declared += declaredBlocks(mod)
 	if err != nil {
 		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unreadable module", Detail: err.Error(), Subject: rng.Ptr()})
 		return nil, err.Error()

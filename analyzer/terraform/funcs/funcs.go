@@ -53,13 +53,9 @@ type Files struct {
 	OnRead func(name string, content []byte)
 }
 
-// Table returns Terraform's functions with relative paths resolved against
-// baseDir, the root module directory (Terraform's working directory).
-func Table(baseDir string) map[string]function.Function {
-	return TableWith(baseDir, Files{})
-}
-
-// TableWith is Table with the file functions reading through files.
+// TableWith returns Terraform's functions with relative paths resolved
+// against baseDir, the root module directory (Terraform's working
+// directory); the file functions read through files.
 func TableWith(baseDir string, files Files) map[string]function.Function {
 	fr := &fileReader{baseDir: baseDir, files: files}
 	t := map[string]function.Function{

@@ -18,7 +18,7 @@ func eval(t *testing.T, src string) (cty.Value, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		t.Fatalf("parse %s: %s", src, diags)
 	}
-	return expr.Value(&hcl.EvalContext{Functions: Table("testdata")})
+	return expr.Value(&hcl.EvalContext{Functions: TableWith("testdata", Files{})})
 }
 
 // Expected values are the examples of Terraform's function documentation.
@@ -100,7 +100,7 @@ func TestFunctionErrors(t *testing.T) {
 }
 
 func TestLookupWithNullDefault(t *testing.T) {
-	fns := Table(t.TempDir())
+	fns := TableWith(t.TempDir(), Files{})
 	for _, tc := range []struct {
 		expr string
 		want cty.Value
@@ -161,7 +161,7 @@ func TestMissingFileError(t *testing.T) {
 // Functions that can build results far larger than their input stop at
 // their budget with an error naming the limit; smaller calls work.
 func TestFunctionBudgets(t *testing.T) {
-	fns := Table(t.TempDir())
+	fns := TableWith(t.TempDir(), Files{})
 	for _, tc := range []struct {
 		expr string
 		fail bool

@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -266,7 +268,7 @@ func (ps *principalSet) UnmarshalJSON(b []byte) error {
 		return nil
 	case map[string]any:
 		var out principalSet
-		for _, typ := range sortedKeys(v) {
+		for _, typ := range slices.Sorted(maps.Keys(v)) {
 			switch ids := v[typ].(type) {
 			case string:
 				out = append(out, principal{Type: typ, Identifiers: ids})
@@ -321,8 +323,8 @@ func (cs *conditionSet) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var out conditionSet
-	for _, test := range sortedKeys(data) {
-		for _, variable := range sortedKeys(data[test]) {
+	for _, test := range slices.Sorted(maps.Keys(data)) {
+		for _, variable := range slices.Sorted(maps.Keys(data[test])) {
 			var values []string
 			switch v := data[test][variable].(type) {
 			case string:
@@ -354,13 +356,4 @@ func parse(src string) (*doc, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

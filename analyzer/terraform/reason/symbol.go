@@ -115,22 +115,6 @@ func StripSymbols(v cty.Value) cty.Value {
 	return u.MarkWithPaths(kept)
 }
 
-// HasSymbols reports whether any Symbol mark is inside v.
-func HasSymbols(v cty.Value) bool {
-	if v == cty.NilVal || !v.ContainsMarked() {
-		return false
-	}
-	_, pvm := v.UnmarkDeepWithPaths()
-	for _, pm := range pvm {
-		for m := range pm.Marks {
-			if _, ok := m.(Symbol); ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Concretize returns v with every symbolic unknown replaced by its symbol
 // text and every mark removed, or false when some unknown inside v has no
 // symbol (then no text can stand for v).

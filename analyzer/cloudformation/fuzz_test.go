@@ -1,0 +1,39 @@
+package cloudformation
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+)
+
+// FuzzLoad feeds random and mutated templates to the reader: it must not
+// panic, and what it returns must be writable as a snapshot.
+func FuzzLoad(f *testing.F) {
+	seeds, _ := filepath.Glob("../../fixtures/*/template.yaml")
+	for _, p := range seeds {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(intrinsics))
+	f.Add([]byte(sam))
+	f.Add([]byte(`{"Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"FunctionName":{"Fn::Sub":["${A}",{"A":{"Ref":"F"}}]}}}}}`))
+	f.Add([]byte("Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Condition: A\n"))
+	f.Add([]byte("a: &a [*a]\nResources: {}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		inv, err := Load(context.Background(), "t.yaml", src, Options{})
+		if err != nil {
+			return
+		}
+		if err := inventory.Write(discard{}, inv); err != nil {
+			t.Fatalf("inventory not writable: %v", err)
+		}
+	})
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

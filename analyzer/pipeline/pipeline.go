@@ -1,0 +1,157 @@
+// Package pipeline runs lambdacheck's stages as one call: load the inputs
+// (Terraform directories, snapshots, a live account), merge them into one
+// inventory, simulate every flow and judge the result with the rules.
+//
+// Place: it is the spine of source → inventory → flows → findings; the
+// report package turns its Result into output and the command line only
+// wires flags to Options. Nothing here prints: notes and warnings are
+// returned in the Result for the caller to show.
+package pipeline
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/simulator"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// Options say what to load, how to simulate it and how to judge it.
+type Options struct {
+	// Paths are Terraform directories and snapshot files; several are
+	// merged into one inventory.
+	Paths []string
+	Load  LoadOptions
+	// Live, when set, reads a further inventory (a live account) that is
+	// merged with the paths' inventory. Its errors are returned as they
+	// are, so a caller can tell an interruption from a failure.
+	Live func(context.Context) (*inventory.Inventory, error)
+	// MaxDepth is the longest chain reported, in functions.
+	MaxDepth int
+	// OrgID is the organization of the application's accounts; empty
+	// takes org_id from the settings when the run is judged.
+	OrgID string
+	// Judge, when set, runs the rules over the flows.
+	Judge *JudgeOptions
+	// WhileJudging, when set, is called with the simulated flows and runs
+	// concurrently with the rules (to prepare output that does not depend
+	// on the findings). Run waits for it before returning.
+	WhileJudging func(*flow.Result)
+}
+
+// Result is what a run found. On an error, the parts already computed are
+// returned with it (Notes, Inventory, Warnings), so a caller can still
+// show them.
+type Result struct {
+	// Inventory holds the load diagnostics (Diags) beside the items.
+	Inventory *inventory.Inventory
+	// Flows holds the values the simulation could not resolve (Unknowns)
+	// beside the flows.
+	Flows *flow.Result
+	// Judgement is nil unless Options.Judge was set.
+	Judgement *Judgement
+	// Notes are remarks about the settings, known before the input loads.
+	Notes []string
+	// Warnings are remarks from judging (lapsed or unexplained waivers);
+	// Messages are further lines about the baseline, already phrased.
+	Warnings []string
+	Messages []Message
+}
+
+// Message is a line to show the user, with its kind ("note" or "" for a
+// plain statement).
+type Message struct {
+	Kind string
+	Text string
+}
+
+// Run loads, merges, simulates and (with Options.Judge) judges. Steps that
+// do not depend on each other overlap: the rules compile while the input
+// loads, and the inventory is converted for the rules while the flows are
+// simulated.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	var judge *judgeRun
+	var judgeErr error
+	var preparing sync.WaitGroup
+	if opts.Judge != nil {
+		preparing.Go(func() { judge, judgeErr = prepareJudge(ctx, opts.Judge, InputPath(opts.Paths)) })
+	}
+	inv, err := loadAll(ctx, opts)
+	preparing.Wait()
+	if judgeErr != nil {
+		return nil, judgeErr
+	}
+	res := &Result{}
+	if judge != nil {
+		res.Notes = judge.notes
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Inventory = inv
+	orgID := opts.OrgID
+	if orgID == "" && judge != nil {
+		orgID = judge.settings.OrgID
+	}
+	var converted *rules.ConvertedInventory
+	var converting sync.WaitGroup
+	if judge != nil {
+		converting.Go(func() { converted = rules.ConvertInventory(inv) })
+	}
+	flows, err := simulator.Simulate(ctx, inv, simulator.Options{MaxDepth: opts.MaxDepth, OrgID: orgID})
+	converting.Wait()
+	if err != nil {
+		return res, err
+	}
+	res.Flows = flows
+	if judge == nil {
+		if opts.WhileJudging != nil {
+			opts.WhileJudging(flows)
+		}
+		return res, nil
+	}
+	var preparingOutput sync.WaitGroup
+	if opts.WhileJudging != nil {
+		preparingOutput.Go(func() { opts.WhileJudging(flows) })
+	}
+	err = judge.run(ctx, res, InputPath(opts.Paths), orgID, converted)
+	preparingOutput.Wait()
+	return res, err
+}
+
+// loadAll reads the live account (if asked) and the paths, and merges them.
+func loadAll(ctx context.Context, opts Options) (*inventory.Inventory, error) {
+	var invs []*inventory.Inventory
+	if opts.Live != nil {
+		inv, err := opts.Live(ctx)
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, inv)
+	}
+	if len(opts.Paths) > 0 {
+		inv, err := Load(ctx, opts.Paths, opts.Load)
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, inv)
+	}
+	return Merge(invs)
+}
+
+// InputPath is the path the rules' settings, inline waivers and SARIF
+// locations are relative to: the one path given, or the working directory
+// when several are merged (their files are rebased on it) or none (a live
+// account).
+func InputPath(paths []string) string {
+	if len(paths) == 1 {
+		return paths[0]
+	}
+	return "."
+}
+
+// today is the default date of a judged run.
+func today() time.Time { return time.Now().UTC() }

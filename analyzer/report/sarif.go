@@ -1,0 +1,179 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+)
+
+// InformationURI is lambdacheck's home, named in SARIF's tool.driver.
+const InformationURI = "https://github.com/lambdacheck/lambdacheck"
+
+// sarifLevel maps severities to SARIF levels: code scanning shows error
+// and warning results as alerts and note results as recommendations.
+func sarifLevel(s rules.Severity) string {
+	switch s {
+	case rules.Critical, rules.High:
+		return "error"
+	case rules.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is GitHub code scanning's numeric security-severity
+// (critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9).
+func securitySeverity(s rules.Severity) string {
+	switch s {
+	case rules.Critical:
+		return "9.5"
+	case rules.High:
+		return "8.0"
+	case rules.Medium:
+		return "5.5"
+	}
+	return "3.0"
+}
+
+// FindingsSARIF writes a SARIF 2.1.0 log: every loaded rule with its
+// metadata in tool.driver.rules, and one result per finding located at the
+// .tf file (relative to the repository root) and line. Waived and
+// baselined findings are results with a suppression, so code scanning
+// shows them as dismissed rather than dropping them.
+func FindingsSARIF(w io.Writer, r *Findings) error {
+	report := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("lambdacheck", InformationURI)
+	if r.ToolVersion != "" {
+		run.Tool.Driver.WithVersion(r.ToolVersion)
+	}
+	for _, rule := range r.Rules {
+		addSARIFRule(run, rule)
+	}
+	for _, f := range r.Findings {
+		ruleID := clean.Line(f.Rule)
+		if run.GetRuleIndex(ruleID) < 0 {
+			addSARIFRule(run, rules.Rule{ID: f.Rule, ShortCode: f.ShortCode, Severity: f.Severity, Title: f.Title, Remediation: f.Remediation})
+		}
+		res := run.CreateResultForRule(ruleID).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(sarifText(f.Message))).
+			WithPartialFingerprints(map[string]string{"lambdacheck/v1": f.Fingerprint})
+		// Code scanning rejects a location without an artifact, so a
+		// finding with no file (and no snapshot to point at) has none;
+		// its address stays in the properties.
+		if p := r.Path(f); p != "" || r.FallbackPath != "" {
+			phys := sarif.NewPhysicalLocation()
+			if p != "" {
+				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(p)))
+				if f.Line > 0 {
+					phys.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+				}
+			} else {
+				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(r.FallbackPath)))
+			}
+			loc := sarif.NewLocation().WithPhysicalLocation(phys)
+			if f.Address != "" {
+				loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(clean.Line(f.Address)).WithKind("resource"))
+			}
+			res.AddLocation(loc)
+		}
+		props := sarif.NewPropertyBag().Add("severity", string(f.Severity))
+		if f.Address != "" {
+			props.Add("address", clean.Line(f.Address))
+		}
+		if len(f.Flows) > 0 {
+			flows := make([]string, len(f.Flows))
+			for i, fl := range f.Flows {
+				flows[i] = clean.Line(fl)
+			}
+			props.Add("flows", flows)
+		}
+		res.WithProperties(props)
+		if s := f.Suppressed; s != nil {
+			kind := "external"
+			if s.Kind == "inline" {
+				kind = "inSource"
+			}
+			sup := sarif.NewSuppression().WithKind(kind).WithStatus("accepted")
+			just := s.Kind
+			if s.Reason != "" {
+				just += ": " + s.Reason
+			}
+			if s.Expires != "" {
+				just += " (until " + s.Expires + ")"
+			}
+			sup.WithJustification(clean.Line(just))
+			res.AddSuppression(sup)
+		}
+	}
+	report.AddRun(run)
+	if err := report.PrettyWrite(w); err != nil {
+		return fmt.Errorf("write SARIF: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// sarifText is text from the input as a SARIF plain-text message: control
+// characters removed, and brackets escaped since "[text](target)" in a
+// message is an embedded link that viewers such as code scanning follow
+// (SARIF writes a literal bracket as \[ or \]).
+func sarifText(s string) string {
+	return strings.NewReplacer("[", `\[`, "]", `\]`).Replace(clean.Line(s))
+}
+
+// uriReference escapes a relative slash path into a URI reference (spaces
+// and other reserved characters percent-encoded), as SARIF's artifact
+// locations must be.
+func uriReference(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+func addSARIFRule(run *sarif.Run, rule rules.Rule) {
+	// Custom rules come from the repository too.
+	rule.ID, rule.ShortCode, rule.Title = clean.Line(rule.ID), clean.Line(rule.ShortCode), clean.Line(rule.Title)
+	rule.Description, rule.Remediation = clean.Text(rule.Description), clean.Text(rule.Remediation)
+	related := make([]string, len(rule.Related))
+	for i, u := range rule.Related {
+		related[i] = clean.Line(u)
+	}
+	rule.Related = related
+	d := run.AddRule(rule.ID).
+		WithName(rule.ShortCode).
+		WithShortDescription(sarif.NewMultiformatMessageString().WithText(rule.Title)).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Severity)))
+	desc := rule.Description
+	if desc == "" {
+		desc = rule.Title
+	}
+	d.WithFullDescription(sarif.NewMultiformatMessageString().WithText(desc))
+	var text, md strings.Builder
+	text.WriteString(desc)
+	fmt.Fprintf(&md, "**%s** (%s, %s)\n\n%s", rule.Title, rule.ID, rule.Severity, desc)
+	if rule.Remediation != "" {
+		fmt.Fprintf(&text, "\n\nRemediation: %s", rule.Remediation)
+		fmt.Fprintf(&md, "\n\n**Remediation:** %s", rule.Remediation)
+	}
+	if len(rule.Related) > 0 {
+		text.WriteString("\n\nSee:")
+		md.WriteString("\n\nSee:\n")
+		for _, u := range rule.Related {
+			text.WriteString("\n- " + u)
+			fmt.Fprintf(&md, "\n- <%s>", u)
+		}
+		d.WithHelpURI(rule.Related[0])
+	}
+	d.WithHelp(sarif.NewMultiformatMessageString().WithText(text.String()).WithMarkdown(md.String()))
+	props := sarif.NewPropertyBag().
+		Add("security-severity", securitySeverity(rule.Severity)).
+		Add("precision", "high").
+		Add("severity", string(rule.Severity)).
+		WithTags([]string{"security", "aws-lambda", rule.ShortCode})
+	d.WithProperties(props)
+}
