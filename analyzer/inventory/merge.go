@@ -32,8 +32,8 @@ func Merge(invs ...*Inventory) (*Inventory, error) {
 	out := &Inventory{Schema: SchemaVersion, Partition: in[0].Partition, Account: in[0].Account, Region: in[0].Region}
 	kinds, paths := map[string]bool{}, []string{}
 	for i, inv := range in {
-		if inv.Schema != 0 && inv.Schema != SchemaVersion {
-			return nil, fmt.Errorf("merge: input %d has schema %d (want %d)", i+1, inv.Schema, SchemaVersion)
+		if inv.Schema != 0 && (inv.Schema < oldestSchema || inv.Schema > SchemaVersion) {
+			return nil, fmt.Errorf("merge: input %d has schema %d (want %d to %d)", i+1, inv.Schema, oldestSchema, SchemaVersion)
 		}
 		if inv.Partition != "" && out.Partition != "" && inv.Partition != out.Partition {
 			return nil, fmt.Errorf("merge: input %d is in partition %s, the first in %s", i+1, inv.Partition, out.Partition)
@@ -74,6 +74,7 @@ func Merge(invs ...*Inventory) (*Inventory, error) {
 		out.Diags = append(out.Diags, inv.Diags...)
 		out.Unknown = append(out.Unknown, inv.Unknown...)
 		out.Warnings = append(out.Warnings, inv.Warnings...)
+		out.Coverage = append(out.Coverage, inv.Coverage...)
 	}
 	out.Triggers = dedupeTriggers(out.Triggers)
 	m.link()

@@ -87,8 +87,8 @@ func TestMergeConflicts(t *testing.T) {
 		}
 	})
 	t.Run("schemas must agree", func(t *testing.T) {
-		if _, err := Merge(x, &Inventory{Schema: 2}); err == nil {
-			t.Fatal("merging schema 2 must fail")
+		if _, err := Merge(x, &Inventory{Schema: 3}); err == nil {
+			t.Fatal("merging schema 3 must fail")
 		}
 	})
 	t.Run("nothing to merge is an error", func(t *testing.T) {

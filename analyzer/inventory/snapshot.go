@@ -46,6 +46,9 @@ func Read(r io.Reader) (*Inventory, error) {
 	return Decode(data)
 }
 
+// oldestSchema is the oldest snapshot schema Read still accepts.
+const oldestSchema = 1
+
 // Decode is Read for a snapshot already in memory.
 func Decode(data []byte) (*Inventory, error) {
 	var head struct {
@@ -61,13 +64,16 @@ func Decode(data []byte) (*Inventory, error) {
 	if err := json.Unmarshal(*head.Schema, &version); err != nil {
 		return nil, fmt.Errorf("read snapshot: \"schema\" must be an integer, got %s", bytes.TrimSpace(*head.Schema))
 	}
-	if version != SchemaVersion {
-		return nil, fmt.Errorf("read snapshot: schema %d is not supported (this build reads schema %d)", version, SchemaVersion)
+	if version < oldestSchema || version > SchemaVersion {
+		return nil, fmt.Errorf("read snapshot: schema %d is not supported (this build reads schemas %d to %d)", version, oldestSchema, SchemaVersion)
 	}
 	var inv Inventory
 	if err := json.Unmarshal(data, &inv); err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", DescribeJSONError(data, err))
 	}
+	// Schema 2 only added fields: a schema 1 snapshot is a schema 2 one
+	// without coverage (nothing is known about what it left out).
+	inv.Schema = SchemaVersion
 	return &inv, nil
 }
 
