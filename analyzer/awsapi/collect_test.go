@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -385,27 +390,59 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}
 }
 
-// An error that is neither a permission nor a region problem aborts the
-// collection: no inventory is returned as if complete.
-func TestOtherErrorsAbort(t *testing.T) {
-	dir := t.TempDir()
-	sts, err := os.ReadFile("testdata/thumbnails/sts/GetCallerIdentity.xml")
-	if err != nil {
-		t.Fatal(err)
+// A server error on a whole listing is recorded, not fatal: the inventory
+// comes back with the service marked not read, and it cannot pass a gate.
+func TestServerErrorOnAListingIsRecorded(t *testing.T) {
+	dir := variant(t, "testdata/thumbnails", "iam * GetAccountAuthorizationDetails 500 failures/query-ServiceFailure.xml")
+	inv, f := collectFake(t, dir, Options{})
+	if n := f.Calls("IAM.GetAccountAuthorizationDetails"); n != 5 {
+		t.Errorf("IAM answered %d times, want 5 attempts", n)
 	}
-	os.MkdirAll(filepath.Join(dir, "sts"), 0o755)
-	os.WriteFile(filepath.Join(dir, "sts/GetCallerIdentity.xml"), sts, 0o644)
-	os.WriteFile(filepath.Join(dir, "internal.json"), []byte(`{"Type":"Service","message":"An internal error occurred."}`), 0o644)
-	os.WriteFile(filepath.Join(dir, "routes.txt"), []byte("sts * GetCallerIdentity 200 sts/GetCallerIdentity.xml\n"+
-		"iam * GetAccountAuthorizationDetails 500:ServiceException internal.json\n"), 0o644)
-	f := newFake(t, dir)
-	inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{})
-	if err == nil || inv != nil {
-		t.Fatalf("Collect = %v, %v; want an error and no inventory", inv != nil, err)
+	u := unitOf(t, inv, "global", "iam")
+	if u.Status != inventory.CoverageNotRead || len(u.Failed) != 1 || u.Failed[0].Code != "ServiceFailure" || !u.Failed[0].Listing {
+		t.Fatalf("iam unit = %+v", u)
 	}
-	// Services are read concurrently: whichever failing call ends the run
-	// first, its error names the service and operation.
-	if !strings.Contains(err.Error(), "IAM GetAccountAuthorizationDetails") && !strings.Contains(err.Error(), "FakeAWSNoRoute") && !strings.Contains(err.Error(), "S3 ListBuckets (eu-west-1)") {
-		t.Fatalf("error lacks context: %v", err)
+	if len(inv.Functions) != 1 || len(inv.Roles) != 1 || !hasUnknownField(inv.Roles[0].Unknown, "trust_policy") {
+		t.Fatalf("functions %d, roles %+v", len(inv.Functions), inv.Roles)
 	}
+	if c := inv.Completeness(); !anyContains(c.Blocking, "iam was not read in global") {
+		t.Fatalf("blocking = %v", c.Blocking)
+	}
+}
+
+// Only failing to identify the caller and cancellation end a collection;
+// an endpoint that refuses connections is named in the error.
+func TestFatalErrors(t *testing.T) {
+	t.Run("connection refused names the endpoint", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		cfg := aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String("http://" + addr),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "SECRETEXAMPLE", ""),
+			Retryer:     func() aws.Retryer { return NewRetryer(DefaultMaxRetries) }}
+		inv, err := Collect(context.Background(), cfg, Options{})
+		if err == nil || inv != nil || !strings.Contains(err.Error(), "http://"+addr) || !strings.Contains(err.Error(), "GetCallerIdentity") {
+			t.Fatalf("Collect = %v, %v", inv != nil, err)
+		}
+	})
+	t.Run("a refused connection is not retried", func(t *testing.T) {
+		r := NewRetryer(DefaultMaxRetries)
+		if r.IsErrorRetryable(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}) {
+			t.Fatal("connection refused is retried")
+		}
+		if r.MaxAttempts() != DefaultMaxRetries+1 {
+			t.Fatalf("max attempts %d", r.MaxAttempts())
+		}
+	})
+	t.Run("cancellation returns no inventory", func(t *testing.T) {
+		f := newFake(t, "testdata/thumbnails")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if inv, err := Collect(ctx, f.config("eu-west-1"), Options{}); err == nil || inv != nil {
+			t.Fatalf("Collect = %v, %v", inv != nil, err)
+		}
+	})
 }

@@ -36,7 +36,7 @@ func collectEventBridge(ctx context.Context, c *collector, region string, p *par
 		r := inventory.Resource{Origin: inventory.Origin{Address: arn}, Type: "AWS::Events::EventBus", Service: "events", Name: name, ARN: arn,
 			Account: nonEmpty(accountOf(arn), c.account), Region: region}
 		if b.Policy != nil {
-			r.Policy = resourcePolicy("bus-policy", arn, aws.ToString(b.Policy))
+			r.Policy = p.resourcePolicy(call{c.account, region, "EventBridge", "ListEventBuses", arn}, "bus-policy", arn, aws.ToString(b.Policy))
 		}
 		p.addResource(r)
 		return c.eventRules(ctx, cl, region, name, p)
@@ -96,7 +96,7 @@ func (c *collector) eventRules(ctx context.Context, cl *eventbridge.Client, regi
 			if denied {
 				t := base
 				t.Origin = inventory.Origin{Address: arn + "#targets"}
-				t.Unknown = append(append([]inventory.Unknown(nil), base.Unknown...), inventory.Unknown{Field: "target", Reason: deniedReason(k)})
+				t.Unknown = append(append([]inventory.Unknown(nil), base.Unknown...), inventory.Unknown{Field: "target", Reason: p.reason(k)})
 				p.addTrigger(t)
 				break
 			}

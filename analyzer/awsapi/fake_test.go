@@ -9,15 +9,15 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/awsapi/fakeaws"
 )
 
-// fake is the fake AWS with a retryer that keeps the adaptive mode's retry
-// decisions but not its waits.
+// fake is the fake AWS with a retryer that keeps the standard retry
+// decisions but not their waits.
 type fake struct{ *fakeaws.Server }
 
 func newFake(t *testing.T, dir string) fake { return fake{fakeaws.New(t, dir)} }
 
 func (f fake) config(region string) aws.Config {
 	cfg := f.Config(region)
-	cfg.Retryer = func() aws.Retryer { return adaptiveRetryer(5, fastBackoff{}, 0) }
+	cfg.Retryer = func() aws.Retryer { return standardRetryer(4, fastBackoff{}) }
 	return cfg
 }
 

@@ -35,7 +35,7 @@ func collectIAM(ctx context.Context, c *collector, _ string, p *part) error {
 			return fatal
 		}
 		if denied {
-			p.iamDenied = deniedReason(k)
+			p.iamDenied = p.reason(k)
 			return nil
 		}
 		roles = append(roles, page.RoleDetailList...)

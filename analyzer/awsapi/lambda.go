@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -32,7 +33,16 @@ func collectLambda(ctx context.Context, c *collector, region string, p *part) er
 		if denied {
 			break
 		}
-		confs = append(confs, page.Functions...)
+		for _, fc := range page.Functions {
+			k := call{c.account, region, "Lambda", "ListFunctions", ""}
+			if !p.validARN(k, "FunctionArn", aws.ToString(fc.FunctionArn), "lambda") {
+				continue // an item without its key cannot be joined to anything
+			}
+			if role := aws.ToString(fc.Role); !p.validARN(call{c.account, region, "Lambda", "ListFunctions", aws.ToString(fc.FunctionArn)}, "Role", role, "iam") {
+				fc.Role = nil
+			}
+			confs = append(confs, fc)
+		}
 	}
 	fns := make([]inventory.Function, len(confs))
 	var done int
@@ -111,7 +121,7 @@ func functionFrom(fc types.FunctionConfiguration, region, account string) invent
 func (c *collector) functionDetails(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function) error {
 	cc := func(op string) call { return call{c.account, f.Region, "Lambda", op, f.ARN} }
 	unknown := func(field string, k call) {
-		f.Unknown = append(f.Unknown, inventory.Unknown{Field: field, Reason: deniedReason(k)})
+		f.Unknown = append(f.Unknown, inventory.Unknown{Field: field, Reason: p.reason(k)})
 	}
 
 	aliases := lambda.NewListAliasesPaginator(cl, &lambda.ListAliasesInput{FunctionName: aws.String(f.ARN)})
@@ -120,6 +130,9 @@ func (c *collector) functionDetails(ctx context.Context, cl *lambda.Client, p *p
 		denied, fatal := p.check(cc("ListAliases"), err)
 		if fatal != nil {
 			return fatal
+		}
+		if p.isGone(cc("ListAliases")) {
+			return nil // deleted since it was listed: left out, with a warning
 		}
 		if denied {
 			unknown("aliases", cc("ListAliases"))
@@ -228,8 +241,8 @@ func (c *collector) functionPolicy(ctx context.Context, cl *lambda.Client, p *pa
 	qp := inventory.QualifiedPolicy{Qualifier: qualifier}
 	qp.Policy = inventory.Policy{Name: "resource-policy", Origin: inventory.Origin{Address: f.ARN}}
 	if denied {
-		qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document", Reason: deniedReason(k)})
-		f.Unknown = append(f.Unknown, inventory.Unknown{Field: "resource_policies", Reason: deniedReason(k) + " for " + qualifierLabel(qualifier)})
+		qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document", Reason: p.reason(k)})
+		f.Unknown = append(f.Unknown, inventory.Unknown{Field: "resource_policies", Reason: p.reason(k) + " for " + qualifierLabel(qualifier)})
 	} else {
 		doc, err := decodePolicy(aws.ToString(out.Policy))
 		if err != nil {
@@ -339,7 +352,17 @@ func (c *collector) eventSourceMappings(ctx context.Context, cl *lambda.Client, 
 			return nil
 		}
 		for _, m := range page.EventSourceMappings {
-			p.addTrigger(mappingTrigger(m, c.partition, region, c.account))
+			t := mappingTrigger(m, c.partition, region, c.account)
+			k := call{c.account, region, "Lambda", "ListEventSourceMappings", t.Address}
+			if m.SelfManagedEventSource == nil && !p.validARN(k, "EventSourceArn", t.SourceARN, "") {
+				t.SourceARN = ""
+				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "source_arn", Reason: "ListEventSourceMappings returned " + badValue("EventSourceArn", aws.ToString(m.EventSourceArn), "an ARN")})
+			}
+			if !p.validARN(k, "FunctionArn", t.Target, "lambda") {
+				t.FunctionARN, t.Qualifier = "", ""
+				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "function_arn", Reason: "ListEventSourceMappings returned " + badValue("FunctionArn", t.Target, "a function ARN")})
+			}
+			p.addTrigger(t)
 		}
 	}
 	return nil
@@ -414,7 +437,7 @@ func esmService(arn string) string {
 // qualifiedPolicies reads, after every trigger is known, the resource
 // policies of published versions that triggers target (aliases were read
 // with their function), and whether those versions exist.
-func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Inventory) error {
+func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Inventory, p *part) error {
 	byARN := map[string]*inventory.Function{}
 	for i := range inv.Functions {
 		byARN[inv.Functions[i].ARN] = &inv.Functions[i]
@@ -439,8 +462,7 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 	if len(wants) == 0 {
 		return nil
 	}
-	p := &part{}
-	var mu = &p.mu
+	var mu sync.Mutex
 	err := forEach(ctx, c.limit, len(wants), func(ctx context.Context, i int) error {
 		w := wants[i]
 		cl := c.lambdaClient(w.fn.Region)
@@ -465,7 +487,6 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 	if err != nil {
 		return err
 	}
-	inv.Warnings = append(inv.Warnings, p.warnings...)
 	for i := range inv.Functions {
 		f := &inv.Functions[i]
 		sort.SliceStable(f.ResourcePolicies, func(a, b int) bool { return f.ResourcePolicies[a].Qualifier < f.ResourcePolicies[b].Qualifier })

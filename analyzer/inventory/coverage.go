@@ -81,12 +81,13 @@ type Gap struct {
 	Listing   bool   `json:"listing,omitempty"`
 }
 
-// TriggerServices are the coverage services whose listings feed triggers
-// (or the sources polled triggers read): when one of them was not read in
-// a region, flows from that region may be missing, not merely unknown.
+// TriggerServices are the coverage services whose listings feed flows:
+// triggers, the sources polled triggers read, the roles every access flow
+// starts from (iam) and the regions to read (account). When one of them
+// was not read, flows may be missing, not merely unknown.
 var TriggerServices = map[string]bool{
 	"lambda": true, "s3": true, "sns": true, "sqs": true, "eventbridge": true, "scheduler": true,
-	"apigateway": true, "apigatewayv2": true, "dynamodb": true, "kinesis": true,
+	"apigateway": true, "apigatewayv2": true, "dynamodb": true, "kinesis": true, "iam": true, "account": true,
 }
 
 // Completeness is the verdict on how much of the live accounts an
@@ -158,4 +159,27 @@ func gapText(g Gap) string {
 		what += fmt.Sprintf(", %d calls", g.Count)
 	}
 	return what
+}
+
+// Summary is one line on the inventory's coverage for a report, or "" when
+// it is complete or not live.
+func (c Completeness) Summary() string {
+	if !c.Live || !c.Incomplete && len(c.Blocking) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("the inventory is incomplete: %d region/service operation(s) were not read (see \"coverage\" in the snapshot); flows that depend on them are unknown", len(c.Gaps))
+	if len(c.Blocking) > 0 {
+		s += "; " + strings.Join(c.Blocking, "; ")
+	}
+	return s
+}
+
+// Refusal is the error for a gate that must not pass on this inventory
+// (nothing collected, or a service flows come from not read), or nil.
+// allowIncomplete accepts it anyway.
+func (c Completeness) Refusal(allowIncomplete bool) error {
+	if len(c.Blocking) == 0 || allowIncomplete {
+		return nil
+	}
+	return fmt.Errorf("the inventory is incomplete, so no gate can pass on it: %s (pass --allow-incomplete to accept it)", strings.Join(c.Blocking, "; "))
 }

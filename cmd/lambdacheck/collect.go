@@ -33,7 +33,14 @@ type collectFlags struct {
 	quiet       bool
 	printPolicy bool
 	concurrency int
+	maxRetries  int
+	callTimeout time.Duration
 }
+
+// defaultCallTimeout bounds one API call with its retries: long enough
+// for a throttled call's backoff, short enough that an endpoint that never
+// answers is recorded as failed and the collection goes on.
+const defaultCallTimeout = 2 * time.Minute
 
 func newCollectCommand() *cobra.Command {
 	f := &collectFlags{}
@@ -71,6 +78,8 @@ Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on standard error")
 	fl.BoolVar(&f.printPolicy, "print-required-policy", false, "print the read-only IAM policy collect needs, and exit")
 	fl.IntVar(&f.concurrency, "concurrency", 16, "API requests in flight at most")
+	fl.IntVar(&f.maxRetries, "max-retries", awsapi.DefaultMaxRetries, "retries of a throttled or failing API call before it is recorded as failed")
+	fl.DurationVar(&f.callTimeout, "call-timeout", defaultCallTimeout, "time one API call may take, retries included, before it is recorded as failed")
 	return cmd
 }
 
@@ -81,6 +90,12 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 	}
 	if f.concurrency < 1 {
 		return &exitError{code: 2, msg: "--concurrency must be at least 1"}
+	}
+	if f.maxRetries < 0 {
+		return &exitError{code: 2, msg: "--max-retries must be 0 or more"}
+	}
+	if f.callTimeout <= 0 {
+		return &exitError{code: 2, msg: "--call-timeout must be positive"}
 	}
 	if f.allRegions && len(f.regions) > 0 {
 		return &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
@@ -95,7 +110,10 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 	}
 	if f.quiet {
 		if n := len(inv.Warnings); n > 0 {
-			fmt.Fprintf(stderr, "lambdacheck: %d warning(s): some calls were denied; see \"warnings\" in the snapshot\n", n)
+			fmt.Fprintf(stderr, "lambdacheck: %d warning(s); see \"warnings\" and \"coverage\" in the snapshot\n", n)
+		}
+		if c := inv.Completeness(); len(c.Blocking) > 0 {
+			fmt.Fprintf(stderr, "lambdacheck: the inventory is incomplete (%s); simulate refuses it unless --allow-incomplete\n", strings.Join(c.Blocking, "; "))
 		}
 		return nil
 	}
@@ -122,11 +140,11 @@ func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, err
 		if len(f.regions) > 0 {
 			home = f.regions[0]
 		}
-		cfg, err := awsapi.LoadConfig(ctx, awsapi.ConfigOptions{Profile: f.profile, Region: home, RoleARN: role, EndpointURL: f.endpoint})
+		cfg, err := awsapi.LoadConfig(ctx, awsapi.ConfigOptions{Profile: f.profile, Region: home, RoleARN: role, EndpointURL: f.endpoint, MaxRetries: f.maxRetries})
 		if err != nil {
 			return nil, &exitError{code: 2, msg: err.Error()}
 		}
-		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: catalog.Default()}
+		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: catalog.Default(), CallTimeout: f.callTimeout}
 		if prog != nil {
 			opts.Progress = prog
 		}
@@ -203,9 +221,49 @@ func collectSummary(w io.Writer, inv *inventory.Inventory) error {
 	fmt.Fprintf(w, "\nWarnings (%d): these parts are unknown in the snapshot\n", len(inv.Warnings))
 	rows = nil
 	for _, x := range inv.Warnings {
-		rows = append(rows, []string{x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
+		rows = append(rows, []string{x.Kind, x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
 	}
-	return render.Table(w, []string{"REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows)
+	if err := render.Table(w, []string{"KIND", "REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows); err != nil {
+		return err
+	}
+	return coverageSummary(w, inv)
+}
+
+// coverageSummary lists the region/service units not read completely and
+// says whether simulate will accept the snapshot.
+func coverageSummary(w io.Writer, inv *inventory.Inventory) error {
+	var rows [][]string
+	units := 0
+	for _, cov := range inv.Coverage {
+		for _, u := range cov.Units {
+			units++
+			if u.Status == inventory.CoverageComplete {
+				continue
+			}
+			var denied, failed []string
+			for _, g := range u.Denied {
+				denied = append(denied, fmt.Sprintf("%s ×%d", g.Action, g.Count))
+			}
+			for _, g := range u.Failed {
+				failed = append(failed, fmt.Sprintf("%s %s ×%d", g.Operation, g.Code, g.Count))
+			}
+			rows = append(rows, []string{u.Region, u.Service, u.Status, strings.Join(denied, ", "), strings.Join(failed, ", ")})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nCoverage: %d of %d region/service units were not read completely\n", len(rows), units)
+	if err := render.Table(w, []string{"REGION", "SERVICE", "STATUS", "DENIED", "FAILED"}, rows); err != nil {
+		return err
+	}
+	c := inv.Completeness()
+	if len(c.Blocking) > 0 {
+		fmt.Fprintf(w, "The inventory is incomplete: %s.\nsimulate refuses it (exit 2) unless --allow-incomplete.\n", strings.Join(c.Blocking, "; "))
+	} else {
+		fmt.Fprintln(w, "The inventory is incomplete: the flows that depend on what was not read are unknown.")
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -217,94 +275,57 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// progress shows one bar per region on a terminal (services done, and the
-// item count of the service reading the most), redrawn at most ten times a
-// second; elsewhere one line per finished region.
+// progress prints, on a terminal, one line per region and service as it
+// finishes: its status, the items read, the calls made and the calls
+// denied or failed. Off a terminal it prints nothing (logs and CI keep the
+// summary only).
 type progress struct {
-	mu      sync.Mutex
-	w       io.Writer
-	tty     bool
-	order   []string
-	regions map[string]*regionProgress
-	drawn   int
-	last    time.Time
-}
-
-type regionProgress struct {
-	services []string
-	done     map[string]bool
-	items    map[string][2]int
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	total int
+	done  int
 }
 
 func newProgress(w io.Writer, tty bool) *progress {
-	return &progress{w: w, tty: tty, regions: map[string]*regionProgress{}}
+	return &progress{w: w, tty: tty}
 }
 
 func (p *progress) Plan(region string, services []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, ok := p.regions[region]; !ok {
-		p.order = append(p.order, region)
-	}
-	p.regions[region] = &regionProgress{services: services, done: map[string]bool{}, items: map[string][2]int{}}
-	p.draw(false)
+	p.total += len(services)
 }
 
-func (p *progress) Update(region, service string, done, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if r := p.regions[region]; r != nil {
-		r.items[service] = [2]int{done, total}
-	}
-	p.draw(false)
-}
+func (p *progress) Update(region, service string, done, total int) {}
 
-func (p *progress) Finish(region, service string) {
+func (p *progress) Finish(u inventory.CoverageUnit) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r := p.regions[region]
-	if r == nil {
+	p.done++
+	if !p.tty {
 		return
 	}
-	r.done[service] = true
-	if !p.tty && len(r.done) == len(r.services) {
-		fmt.Fprintf(p.w, "collect: %s: %d service(s) read\n", region, len(r.services))
+	line := fmt.Sprintf("[%*d/%d] %-15s %-13s %-15s %5d items %6d calls", len(strconv.Itoa(p.total)), p.done, p.total, u.Region, u.Service, u.Status, u.Items, u.Calls)
+	if n := gapCount(u.Denied); n > 0 {
+		line += fmt.Sprintf("  %d denied", n)
 	}
-	p.draw(false)
+	if n := gapCount(u.Failed); n > 0 {
+		line += fmt.Sprintf("  %d failed", n)
+	}
+	if u.Gone > 0 {
+		line += fmt.Sprintf("  %d deleted while read", u.Gone)
+	}
+	fmt.Fprintln(p.w, line)
 }
 
-// stop draws the final state.
-func (p *progress) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.draw(true)
-	p.drawn = 0
+func gapCount(gs []inventory.Gap) int {
+	n := 0
+	for _, g := range gs {
+		n += g.Count
+	}
+	return n
 }
 
-func (p *progress) draw(force bool) {
-	if !p.tty || (!force && time.Since(p.last) < 100*time.Millisecond) {
-		return
-	}
-	p.last = time.Now()
-	if p.drawn > 0 {
-		fmt.Fprintf(p.w, "\x1b[%dA", p.drawn)
-	}
-	for _, name := range p.order {
-		r := p.regions[name]
-		const width = 20
-		n := len(r.done) * width / max(len(r.services), 1)
-		bar := strings.Repeat("█", n) + strings.Repeat("░", width-n)
-		busy := ""
-		for _, s := range r.services {
-			if it, ok := r.items[s]; ok && !r.done[s] && it[0] > 0 {
-				busy = fmt.Sprintf("  %s %d", s, it[0])
-				if it[1] > 0 {
-					busy += "/" + strconv.Itoa(it[1])
-				}
-				break
-			}
-		}
-		fmt.Fprintf(p.w, "\x1b[2K%-15s %s %2d/%-2d%s\n", name, bar, len(r.done), len(r.services), busy)
-	}
-	p.drawn = len(p.order)
-}
+// stop ends the progress output.
+func (p *progress) stop() {}
