@@ -99,6 +99,7 @@ type part struct {
 	gaps            map[gapKey]*inventory.Gap
 	gone            map[string]bool
 	goneCount       int
+	invalidCount    int
 	regionDisabled  bool
 }
 
@@ -131,7 +132,7 @@ func (p *part) items() int {
 // coverage is the part's coverage record.
 func (p *part) coverage() inventory.CoverageUnit {
 	u := inventory.CoverageUnit{Region: p.region, Service: p.service, Status: inventory.CoverageComplete,
-		Items: p.items(), Calls: int(p.calls.Load()), Gone: p.goneCount}
+		Items: p.items(), Calls: int(p.calls.Load()), Gone: p.goneCount, Invalid: p.invalidCount}
 	for k, g := range p.gaps {
 		if k.kind == inventory.WarningDenied {
 			u.Denied = append(u.Denied, *g)
@@ -144,6 +145,9 @@ func (p *part) coverage() inventory.CoverageUnit {
 		if g.Listing {
 			u.Status = inventory.CoverageNotRead
 		}
+	}
+	if p.invalidCount > 0 && u.Status == inventory.CoverageComplete {
+		u.Status = inventory.CoveragePartial
 	}
 	if p.regionDisabled {
 		u.Status = inventory.CoverageRegionDisabled

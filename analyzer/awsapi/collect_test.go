@@ -20,9 +20,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden snapshots")
 
-func collectFake(t *testing.T, dir string, opts Options) (*inventory.Inventory, fake) {
+func collectFake(t *testing.T, dir string, opts Options, override ...string) (*inventory.Inventory, fake) {
 	t.Helper()
-	f := newFake(t, dir)
+	f := newFake(t, dir, override...)
 	if opts.Catalog == nil {
 		opts.Catalog = catalog.Default()
 	}
@@ -393,8 +393,7 @@ func TestConcurrencyIsBounded(t *testing.T) {
 // A server error on a whole listing is recorded, not fatal: the inventory
 // comes back with the service marked not read, and it cannot pass a gate.
 func TestServerErrorOnAListingIsRecorded(t *testing.T) {
-	dir := variant(t, "testdata/thumbnails", "iam * GetAccountAuthorizationDetails 500 failures/query-ServiceFailure.xml")
-	inv, f := collectFake(t, dir, Options{})
+	inv, f := collectFake(t, "testdata/thumbnails", Options{}, "iam * GetAccountAuthorizationDetails 500 ../failures/query-ServiceFailure.xml")
 	if n := f.Calls("IAM.GetAccountAuthorizationDetails"); n != 5 {
 		t.Errorf("IAM answered %d times, want 5 attempts", n)
 	}

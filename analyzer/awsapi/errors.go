@@ -202,6 +202,7 @@ func (p *part) record(c call, w inventory.Warning, reason string) {
 		p.goneCount++
 		return
 	case inventory.WarningInvalid:
+		p.invalidCount++
 		return
 	case inventory.WarningRegion:
 		p.regionDisabled = true

@@ -2,8 +2,6 @@ package awsapi
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,40 +10,10 @@ import (
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
-// variant copies a replay scenario with routes put in front of its own
-// (the first matching route answers, so they override it) and the shared
-// failure bodies under failures/.
-func variant(t *testing.T, base string, routes ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, src := range []struct{ from, to string }{{base, dir}, {"testdata/failures", filepath.Join(dir, "failures")}} {
-		err := filepath.WalkDir(src.from, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src.from, path)
-			if d.IsDir() {
-				return os.MkdirAll(filepath.Join(src.to, rel), 0o755)
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(src.to, rel), data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	own, err := os.ReadFile(filepath.Join(base, "routes.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := strings.Join(routes, "\n") + "\n" + string(own)
-	if err := os.WriteFile(filepath.Join(dir, "routes.txt"), []byte(all), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+// failures prefixes routes' files with the shared failure bodies'
+// directory, relative to a scenario directory.
+func failures(route string) string {
+	return strings.Replace(route, "failures/", "../failures/", 1)
 }
 
 func unitOf(t *testing.T, inv *inventory.Inventory, region, service string) inventory.CoverageUnit {
@@ -244,7 +212,11 @@ func TestFailureClasses(t *testing.T) {
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			inv, f := collectFake(t, variant(t, tc.base, tc.routes...), tc.opts)
+			var routes []string
+			for _, r := range tc.routes {
+				routes = append(routes, failures(r))
+			}
+			inv, f := collectFake(t, tc.base, tc.opts, routes...)
 			tc.check(t, inv, f)
 		})
 	}

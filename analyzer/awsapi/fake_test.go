@@ -13,7 +13,9 @@ import (
 // decisions but not their waits.
 type fake struct{ *fakeaws.Server }
 
-func newFake(t *testing.T, dir string) fake { return fake{fakeaws.New(t, dir)} }
+func newFake(t *testing.T, dir string, override ...string) fake {
+	return fake{fakeaws.New(t, dir, override...)}
+}
 
 func (f fake) config(region string) aws.Config {
 	cfg := f.Config(region)

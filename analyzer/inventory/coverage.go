@@ -67,6 +67,8 @@ type CoverageUnit struct {
 	Failed []Gap `json:"failed,omitempty"`
 	// Gone counts items deleted between listing and reading.
 	Gone int `json:"gone,omitempty"`
+	// Invalid counts values returned empty or malformed (see warnings).
+	Invalid int `json:"invalid,omitempty"`
 }
 
 // Gap groups the calls of one operation that ended with the same error
@@ -96,7 +98,8 @@ type Completeness struct {
 	// Live is false when no live collection is part of the inventory
 	// (Terraform, or a schema 1 snapshot): nothing is judged.
 	Live bool
-	// Incomplete is true when any call was denied or failed.
+	// Incomplete is true when any call was denied or failed, or returned
+	// a value that is not valid.
 	Incomplete bool
 	// Blocking lists why the inventory cannot back a passing gate: nothing
 	// was collected, or a trigger service was not read in a region.
@@ -115,8 +118,11 @@ func (inv *Inventory) Completeness() Completeness {
 		c.Live = true
 		readAny := false
 		for _, u := range cov.Units {
-			if len(u.Denied)+len(u.Failed) > 0 {
+			if len(u.Denied)+len(u.Failed) > 0 || u.Invalid > 0 {
 				c.Incomplete = true
+			}
+			if u.Invalid > 0 {
+				c.Gaps = append(c.Gaps, fmt.Sprintf("%s in %s (account %s): %d value(s) returned empty or malformed", u.Service, u.Region, cov.Identity.Account, u.Invalid))
 			}
 			if u.Status != CoverageNotRead && u.Status != CoverageRegionDisabled && u.Calls > 0 {
 				readAny = true
@@ -167,7 +173,7 @@ func (c Completeness) Summary() string {
 	if !c.Live || !c.Incomplete && len(c.Blocking) == 0 {
 		return ""
 	}
-	s := fmt.Sprintf("the inventory is incomplete: %d region/service operation(s) were not read (see \"coverage\" in the snapshot); flows that depend on them are unknown", len(c.Gaps))
+	s := fmt.Sprintf("the inventory is incomplete: %d gap(s) in what was read (see \"coverage\" and \"warnings\" in the snapshot); flows that depend on them are unknown", len(c.Gaps))
 	if len(c.Blocking) > 0 {
 		s += "; " + strings.Join(c.Blocking, "; ")
 	}

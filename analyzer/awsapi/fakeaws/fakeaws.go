@@ -87,13 +87,18 @@ var sdkService = map[string]string{
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
 
 // New starts a server answering from dir/routes.txt; it stops when the
-// test ends.
-func New(t testing.TB, dir string) *Server {
+// test ends. Routes in override come first, so they stage a variant of the
+// scenario (a failing call, a deleted item); their files are relative to
+// dir like the others.
+func New(t testing.TB, dir string, override ...string) *Server {
 	t.Helper()
 	f := &Server{t: t, dir: dir, calls: map[string]int{}, denied: map[string]int{}}
 	data, err := os.ReadFile(filepath.Join(dir, "routes.txt"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(override) > 0 {
+		data = append([]byte(strings.Join(override, "\n")+"\n"), data...)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
