@@ -13,7 +13,7 @@ import (
 // decisions but not their waits.
 type fake struct{ *fakeaws.Server }
 
-func newFake(t *testing.T, dir string, override ...string) fake {
+func newFake(t testing.TB, dir string, override ...string) fake {
 	return fake{fakeaws.New(t, dir, override...)}
 }
 
