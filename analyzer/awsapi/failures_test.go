@@ -167,6 +167,13 @@ func TestFailureClasses(t *testing.T) {
 			if !anyContains(flows, "SNS subscriptions in region us-east-1 not read: sns:ListSubscriptions denied") {
 				t.Fatalf("no unknown SNS flow naming sns:ListSubscriptions: %v", flows)
 			}
+			// Queues of the account the inventory refers to stay in the
+			// account, their policy unknown: not "outside".
+			for _, fl := range simulate(t, inv).Flows {
+				if fl.Kind == flow.KindAccess && strings.HasPrefix(fl.Resource.ARN, "arn:aws:sqs:eu-west-1:123456789012:") && fl.Outside {
+					t.Errorf("access to %s is outside the inventory", fl.Resource.ARN)
+				}
+			}
 			c := inv.Completeness()
 			if !anyContains(c.Blocking, "sqs was not read in eu-west-1") || !anyContains(c.Blocking, "sns was not read in us-east-1") {
 				t.Fatalf("blocking = %v", c.Blocking)

@@ -78,17 +78,17 @@ func (c *collector) gapTriggers(warnings []inventory.Warning, reasonOf func(inve
 			SourceAddress: addr, Enabled: true,
 			Unknown: []inventory.Unknown{{Field: "function_arn", Reason: what + " not read: " + reasonOf(w)}}}
 		if isARN(source) {
-			t.SourceARN = source
+			t.SourceARN, t.SourceAddress = source, source
 		}
 		out = append(out, t)
 	}
 	return out
 }
 
-// gapSources are stand-ins for the polled sources of mappings, and the KMS
-// keys of resources and functions, whose service was not fully read in
-// their region: their policy is unknown, not absent, and they are in the
-// account, not outside it.
+// gapSources are stand-ins for the items the inventory refers to (polled
+// sources, destinations and dead-letter targets, KMS keys) whose service
+// was not fully read in their region: their policy is unknown, not absent,
+// and they are in the account, not outside it.
 func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf func(inventory.Warning) string) []inventory.Resource {
 	missed := map[string]string{} // "sqs@eu-west-1" → reason
 	for _, w := range warnings {
@@ -117,11 +117,17 @@ func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf
 			refs = append(refs, t.SourceARN)
 		}
 	}
+	for _, t := range inv.Triggers {
+		refs = append(refs, t.OnFailure)
+	}
 	for _, r := range inv.Resources {
-		refs = append(refs, r.KMSKeyARN)
+		refs = append(refs, r.KMSKeyARN, r.Attributes["dead_letter_target"])
 	}
 	for _, f := range inv.Functions {
-		refs = append(refs, f.KMSKeyARN)
+		refs = append(refs, f.KMSKeyARN, f.DeadLetterTarget)
+		for _, a := range f.AsyncConfigs {
+			refs = append(refs, a.OnSuccess, a.OnFailure)
+		}
 	}
 	var out []inventory.Resource
 	for _, ref := range refs {

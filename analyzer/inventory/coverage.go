@@ -173,11 +173,7 @@ func (c Completeness) Summary() string {
 	if !c.Live || !c.Incomplete && len(c.Blocking) == 0 {
 		return ""
 	}
-	s := fmt.Sprintf("the inventory is incomplete: %d gap(s) in what was read (see \"coverage\" and \"warnings\" in the snapshot); flows that depend on them are unknown", len(c.Gaps))
-	if len(c.Blocking) > 0 {
-		s += "; " + strings.Join(c.Blocking, "; ")
-	}
-	return s
+	return fmt.Sprintf("the inventory is incomplete: %d gap(s) in what was read (see \"coverage\" and \"warnings\" in the snapshot); flows that depend on them are unknown", len(c.Gaps))
 }
 
 // Refusal is the error for a gate that must not pass on this inventory

@@ -151,6 +151,9 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if s := coverage.Summary(); s != "" {
 		fmt.Fprintf(cmd.ErrOrStderr(), "lambdacheck: %s\n", s)
 	}
+	if len(coverage.Blocking) > 0 && f.allowIncomplete {
+		fmt.Fprintf(cmd.ErrOrStderr(), "lambdacheck: accepted with --allow-incomplete: %s\n", strings.Join(coverage.Blocking, "; "))
+	}
 	orgID := f.orgID
 	if orgID == "" {
 		orgID = judge.settings.OrgID
