@@ -53,10 +53,14 @@ or --profile) into a snapshot that every other command accepts as input.
 
 It only reads: every API client refuses any operation that is not a Get, List
 or Describe call the collector declares. --print-required-policy prints the
-IAM policy those calls need. A call that is denied (or a region that is not
-enabled) is recorded in the snapshot's warnings, the items it would have
-filled are marked unknown, and collection goes on. Environment variable
-values are never stored; keys are, with a flag when a value looks secret.
+IAM policy those calls need. A call that is denied, that fails after its
+retries (--max-retries, --call-timeout), or whose item was deleted meanwhile
+(and a region that is not enabled) is recorded in the snapshot's warnings
+and coverage, the items it would have filled are marked unknown, and
+collection goes on; simulate then shows the flows that depend on it as
+unknown, and refuses a snapshot missing a whole trigger service unless
+--allow-incomplete. Environment variable values are never stored; keys are,
+with a flag when a value looks secret.
 
 --role-arn assumes a (read-only) role first; repeat it to read several
 accounts into one merged snapshot, so flows between them are simulated.
