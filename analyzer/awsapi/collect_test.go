@@ -184,53 +184,6 @@ func TestDeniedCallsBecomeWarnings(t *testing.T) {
 	})
 }
 
-func hasUnknownField(us []inventory.Unknown, field string) bool {
-	for _, u := range us {
-		if u.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
-func TestCollectOrdersAPIGolden(t *testing.T) {
-	inv, _ := collectFake(t, "testdata/orders-api", Options{Regions: []string{"eu-west-1"}})
-	golden(t, "testdata/orders-api/golden.json", inv)
-	res := map[string]inventory.Resource{}
-	for _, r := range inv.Resources {
-		res[r.ARN] = r
-	}
-	t.Run("the REST API policy with escaped quotes decodes to JSON", func(t *testing.T) {
-		r := res["arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"]
-		if r.Policy == nil || len(r.Policy.Unknown) != 0 || !bytes.Contains(r.Policy.Document, []byte(`"execute-api:Invoke"`)) {
-			t.Fatalf("rest api = %+v", r)
-		}
-	})
-	t.Run("the table's stream is read from DescribeTable", func(t *testing.T) {
-		r := res["arn:aws:dynamodb:eu-west-1:123456789012:table/acme-orders"]
-		if len(r.StreamARNs) != 1 || !strings.HasSuffix(r.StreamARNs[0], "/stream/2026-10-02T09:14:03.612") || r.Policy != nil {
-			t.Fatalf("table = %+v", r)
-		}
-	})
-	sources := map[string]string{}
-	for _, tr := range inv.Triggers {
-		sources[tr.SourceARN] = tr.FunctionARN
-	}
-	for _, c := range []struct{ name, source, fn string }{
-		{"REST methods on both resource pages, per stage", "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders/{id}", "acme-orders-get-order"},
-		{"REST POST", "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/orders", "acme-orders-create-order"},
-		{"HTTP route on the $default stage", "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/$default/GET/orders/{id}", "acme-orders-get-order"},
-		{"HTTP Lambda authorizer", "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/authorizers/k1l2m3", "acme-orders-authorizer"},
-		{"DynamoDB stream mapping", "arn:aws:dynamodb:eu-west-1:123456789012:table/acme-orders/stream/2026-10-02T09:14:03.612", "acme-orders-events"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if got := sources[c.source]; got != "arn:aws:lambda:eu-west-1:123456789012:function:"+c.fn {
-				t.Fatalf("trigger from %s targets %q", c.source, got)
-			}
-		})
-	}
-}
-
 // Resource policies are per qualifier: the collector reads the policy of
 // the function, of each alias, and of each published version a trigger
 // targets (AWS "Using Lambda aliases in event sources and permissions

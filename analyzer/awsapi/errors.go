@@ -274,3 +274,12 @@ func (p *part) isGone(c call) bool {
 	defer p.mu.Unlock()
 	return c.resource != "" && p.gone[c.resource]
 }
+
+func hasUnknownField(us []inventory.Unknown, field string) bool {
+	for _, u := range us {
+		if u.Field == field {
+			return true
+		}
+	}
+	return false
+}

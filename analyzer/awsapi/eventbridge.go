@@ -81,6 +81,7 @@ func (c *collector) eventRules(ctx context.Context, cl *eventbridge.Client, regi
 		case aws.ToString(rule.EventPattern) != "":
 			doc, err := decodePolicy(aws.ToString(rule.EventPattern))
 			if err != nil || doc == nil {
+				p.invalid(call{c.account, region, "EventBridge", "ListRules", arn}, "EventPattern is not JSON")
 				base.Unknown = append(base.Unknown, inventory.Unknown{Field: "filter.pattern", Reason: "the event pattern is not JSON"})
 			} else {
 				base.Filter = &inventory.Filter{Pattern: doc}
@@ -92,6 +93,9 @@ func (c *collector) eventRules(ctx context.Context, cl *eventbridge.Client, regi
 			denied, fatal := p.check(k, err)
 			if fatal != nil {
 				return fatal
+			}
+			if p.isGone(k) {
+				break // the rule was deleted since it was listed: a warning says so
 			}
 			if denied {
 				t := base

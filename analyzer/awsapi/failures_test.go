@@ -216,6 +216,32 @@ func TestFailureClasses(t *testing.T) {
 				}
 			}
 		},
+	}, {
+		name: "a policy document that is not JSON is unknown, with a warning naming the operation",
+		base: "testdata/event-pipeline", opts: pipeline,
+		routes: []string{"sqs eu-west-1 GetQueueAttributes[QueueUrl=" + workQueueURL + "] 200 failures/sqs-GetQueueAttributes.bad-policy.json"},
+		check: func(t *testing.T, inv *inventory.Inventory, f fake) {
+			if !hasWarning(inv, inventory.WarningInvalid, "GetQueueAttributes", "") {
+				t.Fatalf("warnings = %+v", inv.Warnings)
+			}
+			for _, r := range inv.Resources {
+				if r.URL == workQueueURL && (r.Policy == nil || !hasUnknownField(r.Policy.Unknown, "document")) {
+					t.Fatalf("queue = %+v", r)
+				}
+			}
+			if u := unitOf(t, inv, "eu-west-1", "sqs"); u.Invalid != 1 || u.Status != inventory.CoveragePartial {
+				t.Fatalf("sqs unit = %+v", u)
+			}
+		},
+	}, {
+		name: "a function listed without its ARN is left out with a warning",
+		base: "testdata/thumbnails",
+		routes: []string{"lambda eu-west-1 ListFunctions 200 failures/lambda-ListFunctions.empty-arn.json"},
+		check: func(t *testing.T, inv *inventory.Inventory, f fake) {
+			if len(inv.Functions) != 1 || !hasWarning(inv, inventory.WarningInvalid, "ListFunctions", "") {
+				t.Fatalf("functions %d, warnings %+v", len(inv.Functions), inv.Warnings)
+			}
+		},
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -246,6 +246,7 @@ func (c *collector) functionPolicy(ctx context.Context, cl *lambda.Client, p *pa
 	} else {
 		doc, err := decodePolicy(aws.ToString(out.Policy))
 		if err != nil {
+			p.invalid(k, "the policy document is not JSON")
 			qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document", Reason: "GetPolicy returned a document that is not JSON"})
 		}
 		qp.Document = doc
@@ -361,6 +362,9 @@ func (c *collector) eventSourceMappings(ctx context.Context, cl *lambda.Client, 
 			if !p.validARN(k, "FunctionArn", t.Target, "lambda") {
 				t.FunctionARN, t.Qualifier = "", ""
 				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "function_arn", Reason: "ListEventSourceMappings returned " + badValue("FunctionArn", t.Target, "a function ARN")})
+			}
+			if hasUnknownField(t.Unknown, "filter.patterns") {
+				p.invalid(k, "a filter pattern is not JSON")
 			}
 			p.addTrigger(t)
 		}

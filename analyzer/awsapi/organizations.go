@@ -104,6 +104,7 @@ func collectOrganizations(ctx context.Context, c *collector, _ string, p *part) 
 		case out.Policy != nil:
 			doc, err := decodePolicy(aws.ToString(out.Policy.Content))
 			if err != nil {
+				p.invalid(k("DescribePolicy", id), "the policy content is not JSON")
 				op.Unknown = append(op.Unknown, inventory.Unknown{Field: "document", Reason: "the policy content is not JSON"})
 			}
 			op.Document = doc

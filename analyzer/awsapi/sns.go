@@ -116,6 +116,7 @@ func collectSNS(ctx context.Context, c *collector, region string, p *part) error
 			if fp := a["FilterPolicy"]; fp != "" {
 				doc, err := decodePolicy(fp)
 				if err != nil || doc == nil {
+					p.invalid(k, "FilterPolicy is not JSON")
 					t.Unknown = append(t.Unknown, inventory.Unknown{Field: "filter.pattern", Reason: "the filter policy is not JSON"})
 				} else {
 					scope := a["FilterPolicyScope"]
