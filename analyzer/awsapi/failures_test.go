@@ -234,8 +234,8 @@ func TestFailureClasses(t *testing.T) {
 			}
 		},
 	}, {
-		name: "a function listed without its ARN is left out with a warning",
-		base: "testdata/thumbnails",
+		name:   "a function listed without its ARN is left out with a warning",
+		base:   "testdata/thumbnails",
 		routes: []string{"lambda eu-west-1 ListFunctions 200 failures/lambda-ListFunctions.empty-arn.json"},
 		check: func(t *testing.T, inv *inventory.Inventory, f fake) {
 			if len(inv.Functions) != 1 || !hasWarning(inv, inventory.WarningInvalid, "ListFunctions", "") {
