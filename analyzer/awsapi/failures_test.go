@@ -356,7 +356,12 @@ func TestLeastPrivilege(t *testing.T) {
 		return inv, f
 	}
 	ref, _ := collectFake(t, "testdata/event-pipeline", Options{AllRegions: true, Concurrency: 4})
-	base, _ := run(t, full)
+	base, bf := run(t, full)
+	for _, op := range operations {
+		if n := bf.Denied(op.service + "." + op.name); n > 0 {
+			t.Errorf("with the required policy, %s %s was denied %d times", op.service, op.name, n)
+		}
+	}
 	if len(base.Warnings) != len(ref.Warnings) || len(base.Functions) != len(ref.Functions) || len(base.Triggers) != len(ref.Triggers) || len(base.Resources) != len(ref.Resources) {
 		t.Fatalf("with the required policy: %d warnings, %d functions, %d triggers, %d resources; unrestricted: %d, %d, %d, %d",
 			len(base.Warnings), len(base.Functions), len(base.Triggers), len(base.Resources), len(ref.Warnings), len(ref.Functions), len(ref.Triggers), len(ref.Resources))

@@ -281,14 +281,17 @@ func isTerminal(w io.Writer) bool {
 
 // progress prints, on a terminal, one line per region and service as it
 // finishes: its status, the items read, the calls made and the calls
-// denied or failed. Off a terminal it prints nothing (logs and CI keep the
-// summary only).
+// denied or failed; below them, a status line redrawn at most five times a
+// second shows the unit reading most recently (items done of total). Off a
+// terminal it prints nothing (logs and CI keep the summary only).
 type progress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	tty   bool
-	total int
-	done  int
+	mu     sync.Mutex
+	w      io.Writer
+	tty    bool
+	total  int
+	done   int
+	last   time.Time
+	status bool // a status line is drawn
 }
 
 func newProgress(w io.Writer, tty bool) *progress {
@@ -301,7 +304,20 @@ func (p *progress) Plan(region string, services []string) {
 	p.total += len(services)
 }
 
-func (p *progress) Update(region, service string, done, total int) {}
+func (p *progress) Update(region, service string, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.tty || done == 0 || time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	what := strconv.Itoa(done)
+	if total > 0 {
+		what += "/" + strconv.Itoa(total)
+	}
+	fmt.Fprintf(p.w, "\r\x1b[2K… %s %s: %s items", region, service, what)
+	p.status = true
+}
 
 func (p *progress) Finish(u inventory.CoverageUnit) {
 	p.mu.Lock()
@@ -310,6 +326,7 @@ func (p *progress) Finish(u inventory.CoverageUnit) {
 	if !p.tty {
 		return
 	}
+	p.clearStatus()
 	line := fmt.Sprintf("[%*d/%d] %-15s %-13s %-15s %5d items %6d calls", len(strconv.Itoa(p.total)), p.done, p.total, u.Region, u.Service, u.Status, u.Items, u.Calls)
 	if n := gapCount(u.Denied); n > 0 {
 		line += fmt.Sprintf("  %d denied", n)
@@ -323,6 +340,13 @@ func (p *progress) Finish(u inventory.CoverageUnit) {
 	fmt.Fprintln(p.w, line)
 }
 
+func (p *progress) clearStatus() {
+	if p.status {
+		fmt.Fprint(p.w, "\r\x1b[2K")
+		p.status = false
+	}
+}
+
 func gapCount(gs []inventory.Gap) int {
 	n := 0
 	for _, g := range gs {
@@ -332,4 +356,8 @@ func gapCount(gs []inventory.Gap) int {
 }
 
 // stop ends the progress output.
-func (p *progress) stop() {}
+func (p *progress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearStatus()
+}

@@ -155,11 +155,16 @@ func TestCollectProgress(t *testing.T) {
 		p := newProgress(&buf, true)
 		p.Plan("global", []string{"iam"})
 		p.Plan("eu-west-1", []string{"lambda", "sqs"})
+		p.Update("eu-west-1", "lambda", 3, 7)
+		if !strings.Contains(buf.String(), "eu-west-1 lambda: 3/7 items") {
+			t.Fatalf("no status line: %q", buf.String())
+		}
+		buf.Reset()
 		for _, u := range units {
 			p.Finish(u)
 		}
 		p.stop()
-		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(buf.String(), "\r\x1b[2K", "")), "\n")
 		if len(lines) != 2 || !strings.Contains(lines[0], "[1/3] global") || !strings.Contains(lines[0], "4 items") ||
 			!strings.Contains(lines[1], "eu-west-1") || !strings.Contains(lines[1], "lambda") || !strings.Contains(lines[1], "31 calls") || !strings.Contains(lines[1], "3 denied") {
 			t.Fatalf("progress:\n%s", buf.String())
@@ -169,6 +174,7 @@ func TestCollectProgress(t *testing.T) {
 		var buf bytes.Buffer
 		p := newProgress(&buf, false)
 		p.Plan("eu-west-1", []string{"lambda"})
+		p.Update("eu-west-1", "lambda", 3, 7)
 		p.Finish(units[1])
 		p.stop()
 		if buf.Len() != 0 {
