@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/catalog"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -400,5 +401,28 @@ func TestLeastPrivilege(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A call that does not answer within the call timeout is recorded as
+// failed (code Timeout) and the rest is read.
+func TestCallTimeout(t *testing.T) {
+	f := newFake(t, "testdata/thumbnails")
+	f.Enforce(func(service, op string) (bool, string) {
+		if service == "SQS" && op == "GetQueueAttributes" {
+			time.Sleep(time.Second) // an endpoint that hangs
+		}
+		return true, ""
+	})
+	inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{Regions: []string{"eu-west-1"}, CallTimeout: 200 * time.Millisecond, Catalog: catalog.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := unitOf(t, inv, "eu-west-1", "sqs")
+	if u.Status != inventory.CoveragePartial || len(u.Failed) != 1 || u.Failed[0].Code != "Timeout" {
+		t.Fatalf("sqs unit = %+v", u)
+	}
+	if len(inv.Functions) != 1 || unitOf(t, inv, "global", "s3").Status != inventory.CoverageComplete {
+		t.Fatalf("the rest was not read: %d functions", len(inv.Functions))
 	}
 }
