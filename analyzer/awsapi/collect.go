@@ -157,16 +157,13 @@ func (p *part) coverage() inventory.CoverageUnit {
 			if gs[i].Operation != gs[j].Operation {
 				return gs[i].Operation < gs[j].Operation
 			}
-			return gs[i].Code < gs[j].Code
+			if gs[i].Code != gs[j].Code {
+				return gs[i].Code < gs[j].Code
+			}
+			return gs[i].Listing && !gs[j].Listing
 		})
 	}
 	return u
-}
-
-func (p *part) warn(w inventory.Warning) {
-	p.mu.Lock()
-	p.warnings = append(p.warnings, w)
-	p.mu.Unlock()
 }
 
 func (p *part) addResource(r inventory.Resource) {
