@@ -475,7 +475,7 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 		if err := c.functionPolicy(ctx, cl, p, &tmp, w.q); err != nil {
 			return err
 		}
-		exists, err := c.versionExists(ctx, cl, p, w.fn, w.q)
+		exists, notRead, err := c.versionExists(ctx, cl, p, w.fn, w.q)
 		if err != nil {
 			return err
 		}
@@ -484,6 +484,9 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 		w.fn.Unknown = append(w.fn.Unknown, tmp.Unknown...)
 		if exists {
 			w.fn.Publish = true
+		}
+		if notRead != "" && !hasUnknownField(w.fn.Unknown, "versions") {
+			w.fn.Unknown = append(w.fn.Unknown, inventory.Unknown{Field: "versions", Reason: notRead})
 		}
 		mu.Unlock()
 		return nil
@@ -499,25 +502,30 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 }
 
 // versionExists reports whether a numeric qualifier is a published version
-// of the function (the simulator then treats it as a valid target).
-func (c *collector) versionExists(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function, q string) (bool, error) {
+// of the function (the simulator then treats it as a valid target), or,
+// when the versions could not be read, why (notRead).
+func (c *collector) versionExists(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function, q string) (exists bool, notRead string, err error) {
 	if !isNumeric(q) {
-		return false, nil
+		return false, "", nil
 	}
+	k := call{c.account, f.Region, "Lambda", "ListVersionsByFunction", f.ARN}
 	pg := lambda.NewListVersionsByFunctionPaginator(cl, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String(f.ARN)})
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
-		denied, fatal := p.check(call{c.account, f.Region, "Lambda", "ListVersionsByFunction", f.ARN}, err)
-		if fatal != nil || denied {
-			return false, fatal
+		denied, fatal := p.check(k, err)
+		if fatal != nil {
+			return false, "", fatal
+		}
+		if denied {
+			return false, p.reason(k), nil
 		}
 		for _, v := range page.Versions {
 			if aws.ToString(v.Version) == q {
-				return true, nil
+				return true, "", nil
 			}
 		}
 	}
-	return false, nil
+	return false, "", nil
 }
 
 func hasPolicyFor(f *inventory.Function, q string) bool {
