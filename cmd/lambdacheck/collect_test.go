@@ -133,6 +133,8 @@ func TestCollectFlagErrors(t *testing.T) {
 	}{
 		{"--region and --all-regions exclude each other", []string{"collect", "--region", "eu-west-1", "--all-regions"}},
 		{"concurrency must be positive", []string{"collect", "--concurrency", "0"}},
+		{"retries cannot be negative", []string{"collect", "--max-retries", "-1"}},
+		{"the call timeout must be positive", []string{"collect", "--call-timeout", "0s"}},
 		{"no positional arguments", []string{"collect", "extra"}},
 	}
 	for _, c := range cases {
