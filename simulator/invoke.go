@@ -100,7 +100,17 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 		return fl
 	}
 	if t.Qualifier != "" && t.Qualifier != "$LATEST" && !hasQualifier(fn, t.Qualifier) {
-		fl.Steps = append(fl.Steps, note("target qualifier exists", flow.Denied, fmt.Sprintf("the function has no alias or version %q", t.Qualifier)))
+		// A live inventory may not have read the aliases or versions: then
+		// whether the qualifier exists is unknown, not false.
+		field, kind := "aliases", "alias"
+		if awsref.IsDigits(t.Qualifier) {
+			field, kind = "versions", "version"
+		}
+		if why := unknownReason(fn.Unknown, field); why != "" {
+			fl.Steps = append(fl.Steps, note("target qualifier exists", flow.Unknown, fmt.Sprintf("whether the function has %s %q is unknown: %s", kind, t.Qualifier, why)))
+		} else {
+			fl.Steps = append(fl.Steps, note("target qualifier exists", flow.Denied, fmt.Sprintf("the function has no alias or version %q", t.Qualifier)))
+		}
 	}
 
 	// 2. The invoke permission.
@@ -668,4 +678,14 @@ func nonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// unknownReason is the reason a field is unknown, or "".
+func unknownReason(us []inventory.Unknown, field string) string {
+	for _, u := range us {
+		if u.Field == field {
+			return u.Reason
+		}
+	}
+	return ""
 }

@@ -53,7 +53,7 @@ func (c *collector) restAPI(ctx context.Context, cl *apigateway.Client, region s
 		Name: aws.ToString(api.Name), ARN: arn, Account: c.account, Region: region}
 	setAttr(&r, "id", id)
 	if api.Policy != nil {
-		r.Policy = resourcePolicy("api-policy", arn, aws.ToString(api.Policy))
+		r.Policy = p.resourcePolicy(call{c.account, region, "API Gateway", "GetRestApis", arn}, "api-policy", arn, aws.ToString(api.Policy))
 	}
 	if api.EndpointConfiguration != nil && len(api.EndpointConfiguration.Types) > 0 {
 		setAttr(&r, "endpoint_type", string(api.EndpointConfiguration.Types[0]))
@@ -111,7 +111,7 @@ func (c *collector) restAPI(ctx context.Context, cl *apigateway.Client, region s
 					Enabled: true, Events: []string{route}, Filter: &inventory.Filter{Expression: route}}
 				base.Origin = inventory.Origin{Address: c.apiGatewayARN(region, "/restapis/"+id+"/resources/"+aws.ToString(res.Id)+"/methods/"+method+"/integration")}
 				setFunctionTarget(&base)
-				p.addTrigger(apiTriggers(base, arn, stages, stagesDenied, arnMethod+path, deniedReason(k("GetStages")))...)
+				p.addTrigger(apiTriggers(base, arn, stages, stagesDenied, arnMethod+path, p.reason(k("GetStages")))...)
 			}
 		}
 	}

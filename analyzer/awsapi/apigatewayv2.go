@@ -116,7 +116,7 @@ func (c *collector) httpAPI(ctx context.Context, cl *apigatewayv2.Client, region
 				Kind: "push", Service: "apigatewayv2", SourceAddress: arn, Target: in.fn, InvokeRole: in.role, Authorization: auth,
 				Enabled: true, Events: []string{key}, Filter: &inventory.Filter{Expression: key}}
 			setFunctionTarget(&base)
-			p.addTrigger(apiTriggers(base, arn, stages, stagesDenied, arnRoute, deniedReason(k("GetStages")))...)
+			p.addTrigger(apiTriggers(base, arn, stages, stagesDenied, arnRoute, p.reason(k("GetStages")))...)
 		}
 		if token = out.NextToken; aws.ToString(token) == "" {
 			break

@@ -6,9 +6,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
@@ -33,6 +36,8 @@ type Options struct {
 	Catalog PolicyCatalog
 	// Progress, when set, hears about each region/service unit of work.
 	Progress Progress
+	// CallTimeout bounds each API call, its retries included (0: none).
+	CallTimeout time.Duration
 }
 
 // Progress receives the state of each unit of work: one service in one
@@ -43,8 +48,8 @@ type Progress interface {
 	Plan(region string, services []string)
 	// Update reports done of total items (total 0 while unknown).
 	Update(region, service string, done, total int)
-	// Finish reports a unit as complete.
-	Finish(region, service string)
+	// Finish reports a unit as done, with what it read.
+	Finish(unit inventory.CoverageUnit)
 }
 
 // GlobalRegion names the unit of work of global services in Progress.
@@ -54,7 +59,7 @@ type noProgress struct{}
 
 func (noProgress) Plan(string, []string)           {}
 func (noProgress) Update(string, string, int, int) {}
-func (noProgress) Finish(string, string)           {}
+func (noProgress) Finish(inventory.CoverageUnit)   {}
 
 const defaultConcurrency = 16
 
@@ -84,12 +89,81 @@ type part struct {
 	kms map[string]string
 	// iamDenied is set when roles could not be read.
 	iamDenied string
+
+	// The unit of work the part belongs to, and what check recorded:
+	// the reason of each call not read, the gaps of its coverage, the
+	// items deleted while read.
+	region, service string
+	calls           atomic.Int64
+	reasons         map[call]string
+	gaps            map[gapKey]*inventory.Gap
+	gone            map[string]bool
+	goneCount       int
+	invalidCount    int
+	regionDisabled  bool
 }
 
-func (p *part) warn(w inventory.Warning) {
-	p.mu.Lock()
-	p.warnings = append(p.warnings, w)
-	p.mu.Unlock()
+// unitCalls is the context key of the counter of a unit's requests.
+type unitCalls struct{}
+
+// countCalls counts every request sent (each retry attempt included) on
+// the counter of the unit whose context the call runs in.
+func countCalls(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("lambdacheck.CountCalls", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		if n, ok := ctx.Value(unitCalls{}).(*atomic.Int64); ok {
+			n.Add(1)
+		}
+		return next.HandleFinalize(ctx, in)
+	}), middleware.After)
+}
+
+func newPart(region, service string) *part { return &part{region: region, service: service} }
+
+// withPart runs the calls of ctx on p's counter.
+func withPart(ctx context.Context, p *part) context.Context {
+	return context.WithValue(ctx, unitCalls{}, &p.calls)
+}
+
+// items counts what the part put in the inventory.
+func (p *part) items() int {
+	return len(p.functions) + len(p.roles) + len(p.policies) + len(p.resources) + len(p.triggers) + len(p.scps)
+}
+
+// coverage is the part's coverage record.
+func (p *part) coverage() inventory.CoverageUnit {
+	u := inventory.CoverageUnit{Region: p.region, Service: p.service, Status: inventory.CoverageComplete,
+		Items: p.items(), Calls: int(p.calls.Load()), Gone: p.goneCount, Invalid: p.invalidCount}
+	for k, g := range p.gaps {
+		if k.kind == inventory.WarningDenied {
+			u.Denied = append(u.Denied, *g)
+		} else {
+			u.Failed = append(u.Failed, *g)
+		}
+		if u.Status == inventory.CoverageComplete {
+			u.Status = inventory.CoveragePartial
+		}
+		if g.Listing {
+			u.Status = inventory.CoverageNotRead
+		}
+	}
+	if p.invalidCount > 0 && u.Status == inventory.CoverageComplete {
+		u.Status = inventory.CoveragePartial
+	}
+	if p.regionDisabled {
+		u.Status = inventory.CoverageRegionDisabled
+	}
+	for _, gs := range [][]inventory.Gap{u.Denied, u.Failed} {
+		sort.Slice(gs, func(i, j int) bool {
+			if gs[i].Operation != gs[j].Operation {
+				return gs[i].Operation < gs[j].Operation
+			}
+			if gs[i].Code != gs[j].Code {
+				return gs[i].Code < gs[j].Code
+			}
+			return gs[i].Listing && !gs[j].Listing
+		})
+	}
+	return u
 }
 
 func (p *part) addResource(r inventory.Resource) {
@@ -132,9 +206,12 @@ var globalCollectors = []regional{
 }
 
 // Collect reads the account cfg's credentials belong to into an
-// inventory. Every client it builds is read-only. A denied call or a
-// disabled region becomes a warning; any other error (including ctx's
-// cancellation) is returned and no inventory with it.
+// inventory. Every client it builds is read-only. A call that is denied or
+// fails, a disabled region, an item deleted while read: each is recorded
+// (a warning, a gap in the inventory's coverage, unknowns on what the call
+// would have filled) and the rest goes on. Only failing to identify the
+// caller, the read-only guard refusing a call, and ctx's cancellation are
+// returned as errors, with no inventory.
 func Collect(ctx context.Context, cfg aws.Config, opts Options) (*inventory.Inventory, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = defaultConcurrency
@@ -143,30 +220,34 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*inventory.Inve
 		opts.Progress = noProgress{}
 	}
 	cfg = ReadOnly(cfg)
-	cfg.APIOptions = append(cfg.APIOptions, make(limiter, opts.Concurrency).middleware())
+	cfg.APIOptions = append(cfg.APIOptions, make(limiter, opts.Concurrency).middleware(), countCalls)
+	if opts.CallTimeout > 0 {
+		cfg.APIOptions = append(cfg.APIOptions, callTimeout(opts.CallTimeout))
+	}
 	c := &collector{cfg: cfg, opts: opts, limit: opts.Concurrency}
 
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, fmt.Errorf("identify the account (sts GetCallerIdentity): %w", err)
+		return nil, fmt.Errorf("identify the account (sts GetCallerIdentity at %s): %w", endpointOf(cfg), err)
 	}
 	c.account = aws.ToString(id.Account)
 	c.partition = partitionOf(aws.ToString(id.Arn))
+	identity := inventory.Identity{Account: c.account, ARN: aws.ToString(id.Arn)}
 
-	home := &part{}
-	regions, err := c.resolveRegions(ctx, home)
+	home := newPart(GlobalRegion, "account")
+	regions, err := c.resolveRegions(withPart(ctx, home), home)
 	if err != nil {
 		return nil, err
 	}
 	c.regions = regions
 
 	// Probe each region once so a disabled region gives one warning, not
-	// one per service.
-	enabled := make([]bool, len(regions))
+	// one per service. A probe that fails for another reason leaves the
+	// region to be read: its services record their own failures.
+	probes := make([]*part, len(regions))
 	if err := forEach(ctx, c.limit, len(regions), func(ctx context.Context, i int) error {
-		ok, err := c.probeRegion(ctx, regions[i], home)
-		enabled[i] = ok
-		return err
+		probes[i] = newPart(regions[i], "sts")
+		return c.probeRegion(withPart(ctx, probes[i]), regions[i], probes[i])
 	}); err != nil {
 		return nil, err
 	}
@@ -178,14 +259,14 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*inventory.Inve
 	}
 	var units []*unit
 	for _, g := range globalCollectors {
-		units = append(units, &unit{region: GlobalRegion, coll: g, part: &part{}})
+		units = append(units, &unit{region: GlobalRegion, coll: g, part: newPart(GlobalRegion, g.service)})
 	}
 	for i, r := range regions {
-		if !enabled[i] {
+		if probes[i].regionDisabled {
 			continue
 		}
 		for _, rc := range regionalCollectors {
-			units = append(units, &unit{region: r, coll: rc, part: &part{}})
+			units = append(units, &unit{region: r, coll: rc, part: newPart(r, rc.service)})
 		}
 	}
 	planned := map[string][]string{}
@@ -202,27 +283,57 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*inventory.Inve
 	if err := forEach(ctx, c.limit, len(units), func(ctx context.Context, i int) error {
 		u := units[i]
 		c.opts.Progress.Update(u.region, u.coll.service, 0, 0)
-		if err := u.coll.run(ctx, c, u.region, u.part); err != nil {
+		if err := u.coll.run(withPart(ctx, u.part), c, u.region, u.part); err != nil {
 			return err
 		}
-		c.opts.Progress.Finish(u.region, u.coll.service)
+		c.opts.Progress.Finish(u.part.coverage())
 		return nil
 	}); err != nil {
 		return nil, err
 	}
 	parts := []*part{home}
+	parts = append(parts, probes...)
 	for _, u := range units {
 		parts = append(parts, u.part)
 	}
 	inv := c.assemble(parts)
-	if err := c.qualifiedPolicies(ctx, inv); err != nil {
+	late := newPart(GlobalRegion, "lambda-versions")
+	if err := c.qualifiedPolicies(withPart(ctx, late), inv, late); err != nil {
 		return nil, err
 	}
+	inv.Warnings = append(inv.Warnings, late.warnings...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	cov := inventory.Coverage{Identity: identity}
+	for _, p := range append(parts, late) {
+		if p.calls.Load() == 0 && len(p.gaps) == 0 && !p.regionDisabled && (p.service == "sts" || p.service == "account" || p.service == "lambda-versions") {
+			continue // bookkeeping units that made no call
+		}
+		if p.service == "sts" && !p.regionDisabled && len(p.gaps) == 0 {
+			continue // a region probe that answered: the region's units tell the rest
+		}
+		cov.Units = append(cov.Units, p.coverage())
+	}
+	sort.SliceStable(cov.Units, func(i, j int) bool {
+		a, b := cov.Units[i], cov.Units[j]
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.Service < b.Service
+	})
+	inv.Coverage = []inventory.Coverage{cov}
 	sortInventory(inv)
 	return inv, nil
+}
+
+// endpointOf names where calls go, for errors that say the endpoint could
+// not be reached.
+func endpointOf(cfg aws.Config) string {
+	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
+		return *cfg.BaseEndpoint
+	}
+	return "the AWS endpoint of " + cfg.Region
 }
 
 // forEach runs fn for 0..n-1 with at most limit at once; the first error
@@ -242,14 +353,12 @@ func forEach(ctx context.Context, limit, n int, fn func(ctx context.Context, i i
 }
 
 // probeRegion asks the regional STS endpoint who we are: it answers only
-// where the region is enabled for the account.
-func (c *collector) probeRegion(ctx context.Context, region string, p *part) (bool, error) {
+// where the region is enabled for the account (p.regionDisabled is set
+// otherwise).
+func (c *collector) probeRegion(ctx context.Context, region string, p *part) error {
 	_, err := sts.NewFromConfig(c.cfg, func(o *sts.Options) { o.Region = region }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	denied, fatal := p.check(call{c.account, region, "STS", "GetCallerIdentity", ""}, err)
-	if fatal != nil {
-		return false, fatal
-	}
-	return !denied, nil
+	_, fatal := p.check(call{c.account, region, "STS", "GetCallerIdentity", ""}, err)
+	return fatal
 }
 
 // assemble merges the parts into one inventory and links items that refer
@@ -265,7 +374,15 @@ func (c *collector) assemble(parts []*part) *inventory.Inventory {
 	}
 	kms := map[string]string{}
 	iamDenied := ""
+	reasons := map[call]string{}
+	gone := map[string]bool{}
 	for _, p := range parts {
+		for k, v := range p.reasons {
+			reasons[k] = v
+		}
+		for k := range p.gone {
+			gone[k] = true
+		}
 		inv.Functions = append(inv.Functions, p.functions...)
 		inv.Roles = append(inv.Roles, p.roles...)
 		inv.Policies = append(inv.Policies, p.policies...)
@@ -280,6 +397,16 @@ func (c *collector) assemble(parts []*part) *inventory.Inventory {
 			iamDenied = p.iamDenied
 		}
 	}
+	if len(gone) > 0 {
+		dropGone(inv, gone)
+	}
+	reasonOf := func(w inventory.Warning) string {
+		if r, ok := reasons[call{w.Account, w.Region, w.Service, w.Operation, w.Resource}]; ok {
+			return r
+		}
+		return w.Message
+	}
+	inv.Triggers = append(inv.Triggers, c.gapTriggers(inv.Warnings, reasonOf)...)
 	for i := range inv.Resources {
 		r := &inv.Resources[i]
 		r.KMSKeyARN = c.keyARN(kms, r.Region, r.KMSKeyARN)
@@ -305,10 +432,37 @@ func (c *collector) assemble(parts []*part) *inventory.Inventory {
 			t.SourceAddress = t.SourceARN
 		}
 	}
+	inv.Resources = append(inv.Resources, gapSources(inv, inv.Warnings, reasonOf)...)
 	if iamDenied != "" {
 		inv.Roles = append(inv.Roles, unknownRoles(inv, iamDenied)...)
 	}
 	return inv
+}
+
+// dropGone leaves out the functions and resources deleted while the account
+// was read (each has a warning of kind gone).
+func dropGone(inv *inventory.Inventory, gone map[string]bool) {
+	fns := inv.Functions[:0]
+	for _, f := range inv.Functions {
+		if !gone[f.ARN] {
+			fns = append(fns, f)
+		}
+	}
+	inv.Functions = fns
+	res := inv.Resources[:0]
+	for _, r := range inv.Resources {
+		if !gone[r.ARN] && (r.URL == "" || !gone[r.URL]) {
+			res = append(res, r)
+		}
+	}
+	inv.Resources = res
+	trs := inv.Triggers[:0]
+	for _, t := range inv.Triggers {
+		if !gone[t.Address] {
+			trs = append(trs, t)
+		}
+	}
+	inv.Triggers = trs
 }
 
 // unknownRoles stands in for the execution roles of functions when IAM

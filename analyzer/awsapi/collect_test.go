@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -15,9 +20,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden snapshots")
 
-func collectFake(t *testing.T, dir string, opts Options) (*inventory.Inventory, fake) {
+func collectFake(t *testing.T, dir string, opts Options, override ...string) (*inventory.Inventory, fake) {
 	t.Helper()
-	f := newFake(t, dir)
+	f := newFake(t, dir, override...)
 	if opts.Catalog == nil {
 		opts.Catalog = awsref.Default()
 	}
@@ -179,53 +184,6 @@ func TestDeniedCallsBecomeWarnings(t *testing.T) {
 	})
 }
 
-func hasUnknownField(us []inventory.Unknown, field string) bool {
-	for _, u := range us {
-		if u.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
-func TestCollectOrdersAPIGolden(t *testing.T) {
-	inv, _ := collectFake(t, "testdata/orders-api", Options{Regions: []string{"eu-west-1"}})
-	golden(t, "testdata/orders-api/golden.json", inv)
-	res := map[string]inventory.Resource{}
-	for _, r := range inv.Resources {
-		res[r.ARN] = r
-	}
-	t.Run("the REST API policy with escaped quotes decodes to JSON", func(t *testing.T) {
-		r := res["arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"]
-		if r.Policy == nil || len(r.Policy.Unknown) != 0 || !bytes.Contains(r.Policy.Document, []byte(`"execute-api:Invoke"`)) {
-			t.Fatalf("rest api = %+v", r)
-		}
-	})
-	t.Run("the table's stream is read from DescribeTable", func(t *testing.T) {
-		r := res["arn:aws:dynamodb:eu-west-1:123456789012:table/acme-orders"]
-		if len(r.StreamARNs) != 1 || !strings.HasSuffix(r.StreamARNs[0], "/stream/2026-10-02T09:14:03.612") || r.Policy != nil {
-			t.Fatalf("table = %+v", r)
-		}
-	})
-	sources := map[string]string{}
-	for _, tr := range inv.Triggers {
-		sources[tr.SourceARN] = tr.FunctionARN
-	}
-	for _, c := range []struct{ name, source, fn string }{
-		{"REST methods on both resource pages, per stage", "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders/{id}", "acme-orders-get-order"},
-		{"REST POST", "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/orders", "acme-orders-create-order"},
-		{"HTTP route on the $default stage", "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/$default/GET/orders/{id}", "acme-orders-get-order"},
-		{"HTTP Lambda authorizer", "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/authorizers/k1l2m3", "acme-orders-authorizer"},
-		{"DynamoDB stream mapping", "arn:aws:dynamodb:eu-west-1:123456789012:table/acme-orders/stream/2026-10-02T09:14:03.612", "acme-orders-events"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if got := sources[c.source]; got != "arn:aws:lambda:eu-west-1:123456789012:function:"+c.fn {
-				t.Fatalf("trigger from %s targets %q", c.source, got)
-			}
-		})
-	}
-}
-
 // Resource policies are per qualifier: the collector reads the policy of
 // the function, of each alias, and of each published version a trigger
 // targets (AWS "Using Lambda aliases in event sources and permissions
@@ -385,27 +343,58 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}
 }
 
-// An error that is neither a permission nor a region problem aborts the
-// collection: no inventory is returned as if complete.
-func TestOtherErrorsAbort(t *testing.T) {
-	dir := t.TempDir()
-	sts, err := os.ReadFile("testdata/thumbnails/sts/GetCallerIdentity.xml")
-	if err != nil {
-		t.Fatal(err)
+// A server error on a whole listing is recorded, not fatal: the inventory
+// comes back with the service marked not read, and it cannot pass a gate.
+func TestServerErrorOnAListingIsRecorded(t *testing.T) {
+	inv, f := collectFake(t, "testdata/thumbnails", Options{}, "iam * GetAccountAuthorizationDetails 500 ../failures/query-ServiceFailure.xml")
+	if n := f.Calls("IAM.GetAccountAuthorizationDetails"); n != 5 {
+		t.Errorf("IAM answered %d times, want 5 attempts", n)
 	}
-	os.MkdirAll(filepath.Join(dir, "sts"), 0o755)
-	os.WriteFile(filepath.Join(dir, "sts/GetCallerIdentity.xml"), sts, 0o644)
-	os.WriteFile(filepath.Join(dir, "internal.json"), []byte(`{"Type":"Service","message":"An internal error occurred."}`), 0o644)
-	os.WriteFile(filepath.Join(dir, "routes.txt"), []byte("sts * GetCallerIdentity 200 sts/GetCallerIdentity.xml\n"+
-		"iam * GetAccountAuthorizationDetails 500:ServiceException internal.json\n"), 0o644)
-	f := newFake(t, dir)
-	inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{})
-	if err == nil || inv != nil {
-		t.Fatalf("Collect = %v, %v; want an error and no inventory", inv != nil, err)
+	u := unitOf(t, inv, "global", "iam")
+	if u.Status != inventory.CoverageNotRead || len(u.Failed) != 1 || u.Failed[0].Code != "ServiceFailure" || !u.Failed[0].Listing {
+		t.Fatalf("iam unit = %+v", u)
 	}
-	// Calls run concurrently: whichever fails first (the IAM error, or a
-	// call no route answers, such as S3's) aborts, naming its call.
-	if msg := err.Error(); !strings.Contains(msg, "IAM GetAccountAuthorizationDetails") && !strings.Contains(msg, "FakeAWSNoRoute") && !strings.HasPrefix(msg, "S3 ListBuckets (eu-west-1): ") {
-		t.Fatalf("error lacks context: %v", err)
+	if len(inv.Functions) != 1 || len(inv.Roles) != 1 || !hasUnknownField(inv.Roles[0].Unknown, "trust_policy") {
+		t.Fatalf("functions %d, roles %+v", len(inv.Functions), inv.Roles)
 	}
+	if c := inv.Completeness(); !anyContains(c.Blocking, "iam was not read in global") {
+		t.Fatalf("blocking = %v", c.Blocking)
+	}
+}
+
+// Only failing to identify the caller and cancellation end a collection;
+// an endpoint that refuses connections is named in the error.
+func TestFatalErrors(t *testing.T) {
+	t.Run("connection refused names the endpoint", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		cfg := aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String("http://" + addr),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "SECRETEXAMPLE", ""),
+			Retryer:     func() aws.Retryer { return NewRetryer(DefaultMaxRetries) }}
+		inv, err := Collect(context.Background(), cfg, Options{})
+		if err == nil || inv != nil || !strings.Contains(err.Error(), "http://"+addr) || !strings.Contains(err.Error(), "GetCallerIdentity") {
+			t.Fatalf("Collect = %v, %v", inv != nil, err)
+		}
+	})
+	t.Run("a refused connection is not retried", func(t *testing.T) {
+		r := NewRetryer(DefaultMaxRetries)
+		if r.IsErrorRetryable(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}) {
+			t.Fatal("connection refused is retried")
+		}
+		if r.MaxAttempts() != DefaultMaxRetries+1 {
+			t.Fatalf("max attempts %d", r.MaxAttempts())
+		}
+	})
+	t.Run("cancellation returns no inventory", func(t *testing.T) {
+		f := newFake(t, "testdata/thumbnails")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if inv, err := Collect(ctx, f.config("eu-west-1"), Options{}); err == nil || inv != nil {
+			t.Fatalf("Collect = %v, %v", inv != nil, err)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,37 +26,41 @@ type ConfigOptions struct {
 	RoleARN string
 	// EndpointURL sends every service to one endpoint (LocalStack, tests).
 	EndpointURL string
-	// MaxAttempts bounds retries of one call (default 10).
-	MaxAttempts int
+	// MaxRetries bounds the retries of one call (DefaultMaxRetries when
+	// negative; 0 means a single attempt).
+	MaxRetries int
 }
 
-// defaultMaxAttempts is generous because the adaptive retryer slows the
-// client down on throttling instead of failing: big accounts throttle.
-const defaultMaxAttempts = 10
+// DefaultMaxRetries retries a throttled or failing call five times, with
+// exponential backoff and jitter, before it is recorded as failed.
+const DefaultMaxRetries = 5
 
-// NewRetryer is the SDK's adaptive retry mode: exponential backoff with
-// jitter plus client-side rate limiting that slows a client down after
-// throttling errors instead of failing.
-func NewRetryer(maxAttempts int) aws.Retryer {
-	return adaptiveRetryer(maxAttempts, nil, retry.DefaultRequestCost)
+// NewRetryer is the SDK's standard retryer (exponential backoff with
+// jitter, and a retry quota that stops retrying when most calls fail)
+// with maxRetries retries, except that a refused connection is not
+// retried: nothing listens there, and waiting does not change that.
+func NewRetryer(maxRetries int) aws.Retryer {
+	return standardRetryer(maxRetries, nil)
 }
 
-// adaptiveRetryer lets tests keep the retry decisions while skipping the
-// waits: a fast backoff and a zero request cost (the rate limiter's token
-// bucket never empties).
-func adaptiveRetryer(maxAttempts int, backoff retry.BackoffDelayer, requestCost uint) aws.Retryer {
-	if maxAttempts <= 0 {
-		maxAttempts = defaultMaxAttempts
+// standardRetryer lets tests keep the retry decisions while skipping the
+// waits (a fast backoff).
+func standardRetryer(maxRetries int, backoff retry.BackoffDelayer) aws.Retryer {
+	if maxRetries < 0 {
+		maxRetries = DefaultMaxRetries
 	}
-	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-		o.RequestCost = requestCost
-		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-			so.MaxAttempts = maxAttempts
-			so.MaxBackoff = 20 * time.Second
-			if backoff != nil {
-				so.Backoff = backoff
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxRetries + 1
+		o.MaxBackoff = 20 * time.Second
+		if backoff != nil {
+			o.Backoff = backoff
+		}
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				return aws.FalseTernary
 			}
-		})
+			return aws.UnknownTernary
+		})}, o.Retryables...)
 	})
 }
 
@@ -63,7 +68,7 @@ func adaptiveRetryer(maxAttempts int, backoff retry.BackoffDelayer, requestCost 
 // chain and the options. The result is already read-only (ReadOnly).
 func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer { return NewRetryer(o.MaxAttempts) }),
+		config.WithRetryer(func() aws.Retryer { return NewRetryer(o.MaxRetries) }),
 	}
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))

@@ -17,10 +17,22 @@
 // (RequiredPolicy) is generated, so code and policy cannot drift.
 //
 // One collector per service, each in its own file, returns a part; parts
-// are merged and linked at the end. A call that is denied, or a region that
-// is not enabled, becomes a Warning in the inventory and the items it would
-// have filled are marked unknown; any other error aborts the collection, so
-// a partial snapshot is never returned as if complete.
+// are merged and linked at the end. No single call ends a collection: a
+// call that is denied, that fails (after the standard retryer's bounded
+// retries), or whose item was deleted since it was listed, and a region
+// that is not enabled, each becomes a Warning naming the operation, the
+// error code and the message; what the call would have filled is marked
+// unknown; and the inventory's Coverage records, per region and service,
+// what was read, denied and failed (errors.go, gaps.go). Only failing to
+// identify the caller, the read-only guard, and cancellation are errors,
+// and then no inventory is returned, so nothing partial is written.
+//
+// Calls that hide whole triggers (a bucket's notifications, a region's
+// subscriptions) leave stand-in triggers without a target whose unknown
+// names what was not read and the missing action, so the simulator shows
+// an unknown flow instead of none; sources and keys of a service not read
+// stand in with an unknown policy (gaps.go). Values the APIs return empty
+// or malformed (ARNs, names, policy documents) are warnings too.
 //
 // Addresses: live items have no Terraform address, so Origin.Address is the
 // item's ARN; parts of an item that have no ARN of their own are addressed

@@ -34,15 +34,15 @@ func collectDynamoDB(ctx context.Context, c *collector, region string, p *part) 
 		r := inventory.Resource{Type: "AWS::DynamoDB::Table", Service: "dynamodb", Name: name, ARN: arn, Account: c.account, Region: region}
 		k := call{c.account, region, "DynamoDB", "DescribeTable", arn}
 		out, err := cl.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
-		if isCode(err, "ResourceNotFoundException") {
-			return nil
-		}
 		denied, fatal := p.check(k, err)
+		if fatal == nil && p.isGone(k) {
+			return nil // deleted since it was listed: a warning says so
+		}
 		switch {
 		case fatal != nil:
 			return fatal
 		case denied:
-			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "stream_arns", Reason: deniedReason(k)}, inventory.Unknown{Field: "kms_key_arn", Reason: deniedReason(k)})
+			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "stream_arns", Reason: p.reason(k)}, inventory.Unknown{Field: "kms_key_arn", Reason: p.reason(k)})
 		case out.Table != nil:
 			t := out.Table
 			r.ARN = nonEmpty(aws.ToString(t.TableArn), arn)
@@ -63,9 +63,9 @@ func collectDynamoDB(ctx context.Context, c *collector, region string, p *part) 
 			case fatal != nil:
 				return fatal
 			case denied:
-				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k)})
+				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: p.reason(k)})
 			default:
-				r.Policy = resourcePolicy("table-policy", r.ARN, aws.ToString(pol.Policy))
+				r.Policy = p.resourcePolicy(k, "table-policy", r.ARN, aws.ToString(pol.Policy))
 			}
 		}
 		p.addResource(r)
@@ -84,9 +84,9 @@ func collectDynamoDB(ctx context.Context, c *collector, region string, p *part) 
 			case fatal != nil:
 				return fatal
 			case denied:
-				s.Unknown = append(s.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k)})
+				s.Unknown = append(s.Unknown, inventory.Unknown{Field: "policy", Reason: p.reason(k)})
 			default:
-				s.Policy = resourcePolicy("stream-policy", stream, aws.ToString(pol.Policy))
+				s.Policy = p.resourcePolicy(k, "stream-policy", stream, aws.ToString(pol.Policy))
 			}
 			p.addResource(s)
 		}

@@ -36,7 +36,7 @@ func collectEventBridge(ctx context.Context, c *collector, region string, p *par
 		r := inventory.Resource{Origin: inventory.Origin{Address: arn}, Type: "AWS::Events::EventBus", Service: "events", Name: name, ARN: arn,
 			Account: nonEmpty(accountOf(arn), c.account), Region: region}
 		if b.Policy != nil {
-			r.Policy = resourcePolicy("bus-policy", arn, aws.ToString(b.Policy))
+			r.Policy = p.resourcePolicy(call{c.account, region, "EventBridge", "ListEventBuses", arn}, "bus-policy", arn, aws.ToString(b.Policy))
 		}
 		p.addResource(r)
 		return c.eventRules(ctx, cl, region, name, p)
@@ -81,6 +81,7 @@ func (c *collector) eventRules(ctx context.Context, cl *eventbridge.Client, regi
 		case aws.ToString(rule.EventPattern) != "":
 			doc, err := decodePolicy(aws.ToString(rule.EventPattern))
 			if err != nil || doc == nil {
+				p.invalid(call{c.account, region, "EventBridge", "ListRules", arn}, "EventPattern is not JSON")
 				base.Unknown = append(base.Unknown, inventory.Unknown{Field: "filter.pattern", Reason: "the event pattern is not JSON"})
 			} else {
 				base.Filter = &inventory.Filter{Pattern: doc}
@@ -93,10 +94,13 @@ func (c *collector) eventRules(ctx context.Context, cl *eventbridge.Client, regi
 			if fatal != nil {
 				return fatal
 			}
+			if p.isGone(k) {
+				break // the rule was deleted since it was listed: a warning says so
+			}
 			if denied {
 				t := base
 				t.Origin = inventory.Origin{Address: arn + "#targets"}
-				t.Unknown = append(append([]inventory.Unknown(nil), base.Unknown...), inventory.Unknown{Field: "target", Reason: deniedReason(k)})
+				t.Unknown = append(append([]inventory.Unknown(nil), base.Unknown...), inventory.Unknown{Field: "target", Reason: p.reason(k)})
 				p.addTrigger(t)
 				break
 			}

@@ -9,15 +9,17 @@ import (
 	"github.com/lambdacheck/lambdacheck/internal/fakeaws"
 )
 
-// fake is the fake AWS with a retryer that keeps the adaptive mode's retry
-// decisions but not its waits.
+// fake is the fake AWS with a retryer that keeps the standard retry
+// decisions but not their waits.
 type fake struct{ *fakeaws.Server }
 
-func newFake(t *testing.T, dir string) fake { return fake{fakeaws.New(t, dir)} }
+func newFake(t testing.TB, dir string, override ...string) fake {
+	return fake{fakeaws.New(t, dir, override...)}
+}
 
 func (f fake) config(region string) aws.Config {
 	cfg := f.Config(region)
-	cfg.Retryer = func() aws.Retryer { return adaptiveRetryer(5, fastBackoff{}, 0) }
+	cfg.Retryer = func() aws.Retryer { return standardRetryer(4, fastBackoff{}) }
 	return cfg
 }
 

@@ -2,9 +2,16 @@ package awsapi
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
 // decodePolicy never panics, and whatever it accepts is valid JSON.
@@ -114,4 +121,55 @@ func TestSplitFunctionARN(t *testing.T) {
 			t.Errorf("splitFunctionARN(%s) = %s, %s", c.in, fn, q)
 		}
 	}
+}
+
+// Any error answer is sorted into exactly one recorded outcome: check never
+// panics, never aborts the collection on an API answer, keeps messages
+// bounded, and names the missing action of every denial.
+func FuzzCheckErrorAnswers(f *testing.F) {
+	f.Add("AccessDeniedException", "User is not authorized", 400, "")
+	f.Add("", "<Error><Code>AccessDenied</Code></Error>", 403, "")
+	f.Add("ResourceNotFoundException", "Function not found", 404, "arn:aws:lambda:eu-west-1:1:function:f")
+	f.Add("InternalFailure", strings.Repeat("x", 1000), 501, "")
+	f.Add("UnrecognizedClientException", "", 400, "")
+	f.Add("", "", 0, "")
+	f.Fuzz(func(t *testing.T, code, msg string, status int, resource string) {
+		var err error = &smithy.GenericAPIError{Code: code, Message: msg}
+		if status != 0 {
+			err = &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+				Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err}}
+		}
+		p := newPart("eu-west-1", "lambda")
+		k := call{"123456789012", "eu-west-1", "Lambda", "ListAliases", resource}
+		notRead, fatal := p.check(k, err)
+		if fatal != nil || !notRead || len(p.warnings) != 1 {
+			t.Fatalf("check(%q, %q, %d) = %v, %v, %d warnings", code, msg, status, notRead, fatal, len(p.warnings))
+		}
+		w := p.warnings[0]
+		if w.Kind == "" || len(w.Message) > maxMessage+len("…")+200 || p.reason(k) == "" {
+			t.Fatalf("warning = %+v", w)
+		}
+		if w.Kind == inventory.WarningDenied && w.Permission != "lambda:ListAliases" {
+			t.Fatalf("denial without its action: %+v", w)
+		}
+	})
+}
+
+// validARN accepts only what splits into an ARN of the service asked for.
+func FuzzValidARN(f *testing.F) {
+	f.Add("arn:aws:sqs:eu-west-1:123456789012:q", "sqs")
+	f.Add("", "sqs")
+	f.Add("arn:aws:sqs:eu-west-1:123456789012:", "")
+	f.Add("https://sqs.eu-west-1.amazonaws.com/1/q", "sqs")
+	f.Fuzz(func(t *testing.T, arn, service string) {
+		p := newPart("eu-west-1", "sqs")
+		ok := p.validARN(call{op: "GetQueueAttributes"}, "QueueArn", arn, service)
+		_, svc, _, _, res, parsed := arnParts(arn)
+		if ok && (!parsed || res == "" || service != "" && svc != service) {
+			t.Fatalf("validARN accepted %q for %q", arn, service)
+		}
+		if ok == (len(p.warnings) == 1) {
+			t.Fatalf("validARN(%q) = %v with %d warnings", arn, ok, len(p.warnings))
+		}
+	})
 }

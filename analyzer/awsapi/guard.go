@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -93,4 +94,15 @@ func (l limiter) middleware() func(*middleware.Stack) error {
 		return next.HandleFinalize(ctx, in)
 	})
 	return func(stack *middleware.Stack) error { return stack.Finalize.Add(mw, middleware.After) }
+}
+
+// callTimeout bounds each API call, its retries included, so an endpoint
+// that accepts connections and never answers cannot hold a collection.
+func callTimeout(d time.Duration) func(*middleware.Stack) error {
+	mw := middleware.InitializeMiddlewareFunc("lambdacheck.CallTimeout", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return next.HandleInitialize(ctx, in)
+	})
+	return func(stack *middleware.Stack) error { return stack.Initialize.Add(mw, middleware.After) }
 }

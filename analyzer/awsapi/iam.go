@@ -35,7 +35,7 @@ func collectIAM(ctx context.Context, c *collector, _ string, p *part) error {
 			return fatal
 		}
 		if denied {
-			p.iamDenied = deniedReason(k)
+			p.iamDenied = p.reason(k)
 			return nil
 		}
 		roles = append(roles, page.RoleDetailList...)
@@ -56,9 +56,38 @@ func collectIAM(ctx context.Context, c *collector, _ string, p *part) error {
 		if strings.HasPrefix(aws.ToString(rd.Path), "/aws-service-role/") {
 			continue
 		}
-		p.roles = append(p.roles, c.role(rd, managed))
+		if !p.validARN(k, "role Arn", aws.ToString(rd.Arn), "iam") {
+			continue // a role without its ARN cannot be joined to its functions
+		}
+		r := c.role(rd, managed)
+		p.roles = append(p.roles, r)
+		about := call{k.account, k.region, k.service, k.op, r.ARN}
+		pols := append(append([]inventory.Policy(nil), r.InlinePolicies...), r.AttachedPolicies...)
+		if r.TrustPolicy != nil {
+			pols = append(pols, *r.TrustPolicy)
+		}
+		for _, pol := range pols {
+			if hasNotJSON(pol.Unknown) {
+				p.invalid(about, "policy "+nonEmpty(pol.Name, pol.ARN)+" is not a JSON policy document")
+			}
+		}
+	}
+	for _, mp := range p.policies {
+		if hasNotJSON(mp.Unknown) {
+			p.invalid(call{k.account, k.region, k.service, k.op, mp.ARN}, "the default version's document is not JSON")
+		}
 	}
 	return nil
+}
+
+// hasNotJSON reports an unknown document the API returned unreadable.
+func hasNotJSON(us []inventory.Unknown) bool {
+	for _, u := range us {
+		if u.Field == "document" && strings.Contains(u.Reason, "not JSON") {
+			return true
+		}
+	}
+	return false
 }
 
 // managedPolicy picks the default version's document.

@@ -40,15 +40,15 @@ func collectKinesis(ctx context.Context, c *collector, region string, p *part) e
 		r := inventory.Resource{Type: "AWS::Kinesis::Stream", Service: "kinesis", Name: name, ARN: arn, Account: c.account, Region: region}
 		k := call{c.account, region, "Kinesis", "DescribeStreamSummary", arn}
 		out, err := cl.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
-		if isCode(err, "ResourceNotFoundException") {
-			return nil
-		}
 		denied, fatal := p.check(k, err)
+		if fatal == nil && p.isGone(k) {
+			return nil // deleted since it was listed: a warning says so
+		}
 		switch {
 		case fatal != nil:
 			return fatal
 		case denied:
-			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "kms_key_arn", Reason: deniedReason(k)})
+			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "kms_key_arn", Reason: p.reason(k)})
 		case out.StreamDescriptionSummary != nil:
 			s := out.StreamDescriptionSummary
 			r.ARN = nonEmpty(aws.ToString(s.StreamARN), arn)
@@ -65,9 +65,9 @@ func collectKinesis(ctx context.Context, c *collector, region string, p *part) e
 			case fatal != nil:
 				return fatal
 			case denied:
-				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k)})
+				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: p.reason(k)})
 			default:
-				r.Policy = resourcePolicy("stream-policy", r.ARN, aws.ToString(pol.Policy))
+				r.Policy = p.resourcePolicy(k, "stream-policy", r.ARN, aws.ToString(pol.Policy))
 			}
 		}
 		p.addResource(r)

@@ -46,7 +46,7 @@ func collectKMS(ctx context.Context, c *collector, region string, p *part) error
 		}
 		r := &inventory.Resource{Origin: inventory.Origin{Address: arn}, Type: "AWS::KMS::Key", Service: "kms", Name: id, ARN: arn, Account: c.account, Region: region}
 		if denied {
-			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "attributes.key_manager", Reason: deniedReason(k)})
+			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "attributes.key_manager", Reason: p.reason(k)})
 		} else if md := out.KeyMetadata; md != nil {
 			managers[i] = md.KeyManager
 			if md.KeyManager == types.KeyManagerTypeAws {
@@ -64,9 +64,9 @@ func collectKMS(ctx context.Context, c *collector, region string, p *part) error
 		case fatal != nil:
 			return fatal
 		case denied:
-			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k)})
+			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: p.reason(k)})
 		default:
-			r.Policy = resourcePolicy("key-policy", arn, aws.ToString(pol.Policy))
+			r.Policy = p.resourcePolicy(k, "key-policy", arn, aws.ToString(pol.Policy))
 		}
 		resources[i] = r
 		return nil

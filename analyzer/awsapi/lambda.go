@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -33,7 +34,16 @@ func collectLambda(ctx context.Context, c *collector, region string, p *part) er
 		if denied {
 			break
 		}
-		confs = append(confs, page.Functions...)
+		for _, fc := range page.Functions {
+			k := call{c.account, region, "Lambda", "ListFunctions", ""}
+			if !p.validARN(k, "FunctionArn", aws.ToString(fc.FunctionArn), "lambda") {
+				continue // an item without its key cannot be joined to anything
+			}
+			if role := aws.ToString(fc.Role); !p.validARN(call{c.account, region, "Lambda", "ListFunctions", aws.ToString(fc.FunctionArn)}, "Role", role, "iam") {
+				fc.Role = nil
+			}
+			confs = append(confs, fc)
+		}
 	}
 	fns := make([]inventory.Function, len(confs))
 	var done int
@@ -112,7 +122,7 @@ func functionFrom(fc types.FunctionConfiguration, region, account string) invent
 func (c *collector) functionDetails(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function) error {
 	cc := func(op string) call { return call{c.account, f.Region, "Lambda", op, f.ARN} }
 	unknown := func(field string, k call) {
-		f.Unknown = append(f.Unknown, inventory.Unknown{Field: field, Reason: deniedReason(k)})
+		f.Unknown = append(f.Unknown, inventory.Unknown{Field: field, Reason: p.reason(k)})
 	}
 
 	aliases := lambda.NewListAliasesPaginator(cl, &lambda.ListAliasesInput{FunctionName: aws.String(f.ARN)})
@@ -121,6 +131,9 @@ func (c *collector) functionDetails(ctx context.Context, cl *lambda.Client, p *p
 		denied, fatal := p.check(cc("ListAliases"), err)
 		if fatal != nil {
 			return fatal
+		}
+		if p.isGone(cc("ListAliases")) {
+			return nil // deleted since it was listed: left out, with a warning
 		}
 		if denied {
 			unknown("aliases", cc("ListAliases"))
@@ -229,11 +242,12 @@ func (c *collector) functionPolicy(ctx context.Context, cl *lambda.Client, p *pa
 	qp := inventory.QualifiedPolicy{Qualifier: qualifier}
 	qp.Policy = inventory.Policy{Name: "resource-policy", Origin: inventory.Origin{Address: f.ARN}}
 	if denied {
-		qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document", Reason: deniedReason(k)})
-		f.Unknown = append(f.Unknown, inventory.Unknown{Field: "resource_policies", Reason: deniedReason(k) + " for " + qualifierLabel(qualifier)})
+		qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document", Reason: p.reason(k)})
+		f.Unknown = append(f.Unknown, inventory.Unknown{Field: "resource_policies", Reason: p.reason(k) + " for " + qualifierLabel(qualifier)})
 	} else {
 		doc, err := decodePolicy(aws.ToString(out.Policy))
 		if err != nil {
+			p.invalid(k, "the policy document is not JSON")
 			qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "document", Reason: "GetPolicy returned a document that is not JSON"})
 		}
 		qp.Document = doc
@@ -340,7 +354,20 @@ func (c *collector) eventSourceMappings(ctx context.Context, cl *lambda.Client, 
 			return nil
 		}
 		for _, m := range page.EventSourceMappings {
-			p.addTrigger(mappingTrigger(m, c.partition, region, c.account))
+			t := mappingTrigger(m, c.partition, region, c.account)
+			k := call{c.account, region, "Lambda", "ListEventSourceMappings", t.Address}
+			if m.SelfManagedEventSource == nil && !p.validARN(k, "EventSourceArn", t.SourceARN, "") {
+				t.SourceARN = ""
+				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "source_arn", Reason: "ListEventSourceMappings returned " + badValue("EventSourceArn", aws.ToString(m.EventSourceArn), "an ARN")})
+			}
+			if !p.validARN(k, "FunctionArn", t.Target, "lambda") {
+				t.FunctionARN, t.Qualifier = "", ""
+				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "function_arn", Reason: "ListEventSourceMappings returned " + badValue("FunctionArn", t.Target, "a function ARN")})
+			}
+			if hasUnknownField(t.Unknown, "filter.patterns") {
+				p.invalid(k, "a filter pattern is not JSON")
+			}
+			p.addTrigger(t)
 		}
 	}
 	return nil
@@ -415,7 +442,7 @@ func esmService(arn string) string {
 // qualifiedPolicies reads, after every trigger is known, the resource
 // policies of published versions that triggers target (aliases were read
 // with their function), and whether those versions exist.
-func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Inventory) error {
+func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Inventory, p *part) error {
 	byARN := map[string]*inventory.Function{}
 	for i := range inv.Functions {
 		byARN[inv.Functions[i].ARN] = &inv.Functions[i]
@@ -440,8 +467,7 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 	if len(wants) == 0 {
 		return nil
 	}
-	p := &part{}
-	var mu = &p.mu
+	var mu sync.Mutex
 	err := forEach(ctx, c.limit, len(wants), func(ctx context.Context, i int) error {
 		w := wants[i]
 		cl := c.lambdaClient(w.fn.Region)
@@ -450,7 +476,7 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 		if err := c.functionPolicy(ctx, cl, p, &tmp, w.q); err != nil {
 			return err
 		}
-		exists, err := c.versionExists(ctx, cl, p, w.fn, w.q)
+		exists, notRead, err := c.versionExists(ctx, cl, p, w.fn, w.q)
 		if err != nil {
 			return err
 		}
@@ -460,13 +486,15 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 		if exists {
 			w.fn.Publish = true
 		}
+		if notRead != "" && !hasUnknownField(w.fn.Unknown, "versions") {
+			w.fn.Unknown = append(w.fn.Unknown, inventory.Unknown{Field: "versions", Reason: notRead})
+		}
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	inv.Warnings = append(inv.Warnings, p.warnings...)
 	for i := range inv.Functions {
 		f := &inv.Functions[i]
 		sort.SliceStable(f.ResourcePolicies, func(a, b int) bool { return f.ResourcePolicies[a].Qualifier < f.ResourcePolicies[b].Qualifier })
@@ -475,25 +503,30 @@ func (c *collector) qualifiedPolicies(ctx context.Context, inv *inventory.Invent
 }
 
 // versionExists reports whether a numeric qualifier is a published version
-// of the function (the simulator then treats it as a valid target).
-func (c *collector) versionExists(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function, q string) (bool, error) {
+// of the function (the simulator then treats it as a valid target), or,
+// when the versions could not be read, why (notRead).
+func (c *collector) versionExists(ctx context.Context, cl *lambda.Client, p *part, f *inventory.Function, q string) (exists bool, notRead string, err error) {
 	if !awsref.IsDigits(q) {
-		return false, nil
+		return false, "", nil
 	}
+	k := call{c.account, f.Region, "Lambda", "ListVersionsByFunction", f.ARN}
 	pg := lambda.NewListVersionsByFunctionPaginator(cl, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String(f.ARN)})
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
-		denied, fatal := p.check(call{c.account, f.Region, "Lambda", "ListVersionsByFunction", f.ARN}, err)
-		if fatal != nil || denied {
-			return false, fatal
+		denied, fatal := p.check(k, err)
+		if fatal != nil {
+			return false, "", fatal
+		}
+		if denied {
+			return false, p.reason(k), nil
 		}
 		for _, v := range page.Versions {
 			if aws.ToString(v.Version) == q {
-				return true, nil
+				return true, "", nil
 			}
 		}
 	}
-	return false, nil
+	return false, "", nil
 }
 
 func hasPolicyFor(f *inventory.Function, q string) bool {

@@ -100,10 +100,11 @@ func collectOrganizations(ctx context.Context, c *collector, _ string, p *part) 
 		case fatal != nil:
 			return fatal
 		case denied:
-			op.Unknown = append(op.Unknown, inventory.Unknown{Field: "document", Reason: deniedReason(k("DescribePolicy", id))})
+			op.Unknown = append(op.Unknown, inventory.Unknown{Field: "document", Reason: p.reason(k("DescribePolicy", id))})
 		case out.Policy != nil:
 			doc, err := decodePolicy(aws.ToString(out.Policy.Content))
 			if err != nil {
+				p.invalid(k("DescribePolicy", id), "the policy content is not JSON")
 				op.Unknown = append(op.Unknown, inventory.Unknown{Field: "document", Reason: "the policy content is not JSON"})
 			}
 			op.Document = doc

@@ -31,7 +31,13 @@ func collectS3(ctx context.Context, c *collector, _ string, p *part) error {
 		if denied {
 			break
 		}
-		buckets = append(buckets, page.Buckets...)
+		for _, b := range page.Buckets {
+			if name := aws.ToString(b.Name); name == "" || strings.ContainsAny(name, "/: \t\n") {
+				p.invalid(call{c.account, c.cfg.Region, "S3", "ListBuckets", ""}, badValue("bucket Name", name, "a bucket name"))
+				continue
+			}
+			buckets = append(buckets, b)
+		}
 	}
 	wanted := map[string]bool{}
 	for _, r := range c.regions {
@@ -51,7 +57,7 @@ func collectS3(ctx context.Context, c *collector, _ string, p *part) error {
 				return fatal
 			}
 			if denied {
-				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "region", Reason: deniedReason(k("GetBucketLocation"))},
+				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "region", Reason: p.reason(k("GetBucketLocation"))},
 					inventory.Unknown{Field: "policy", Reason: "the bucket's region is unknown"})
 				p.addResource(r)
 				return nil
@@ -74,9 +80,9 @@ func collectS3(ctx context.Context, c *collector, _ string, p *part) error {
 			case fatal != nil:
 				return fatal
 			case denied:
-				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k("GetBucketPolicy"))})
+				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: p.reason(k("GetBucketPolicy"))})
 			default:
-				r.Policy = resourcePolicy("bucket-policy", arn, aws.ToString(pol.Policy))
+				r.Policy = p.resourcePolicy(k("GetBucketPolicy"), "bucket-policy", arn, aws.ToString(pol.Policy))
 			}
 		}
 
@@ -87,7 +93,7 @@ func collectS3(ctx context.Context, c *collector, _ string, p *part) error {
 			case fatal != nil:
 				return fatal
 			case denied:
-				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "kms_key_arn", Reason: deniedReason(k("GetBucketEncryption"))})
+				r.Unknown = append(r.Unknown, inventory.Unknown{Field: "kms_key_arn", Reason: p.reason(k("GetBucketEncryption"))})
 			case enc.ServerSideEncryptionConfiguration != nil:
 				for _, rule := range enc.ServerSideEncryptionConfiguration.Rules {
 					if d := rule.ApplyServerSideEncryptionByDefault; d != nil {

@@ -42,15 +42,15 @@ func collectScheduler(ctx context.Context, c *collector, region string, p *part)
 		}
 		k := call{c.account, region, "Scheduler", "GetSchedule", arn}
 		out, err := cl.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: s.Name, GroupName: s.GroupName})
-		if isCode(err, "ResourceNotFoundException") {
-			return nil
-		}
 		denied, fatal := p.check(k, err)
+		if fatal == nil && p.isGone(k) {
+			return nil // deleted since it was listed: a warning says so
+		}
 		switch {
 		case fatal != nil:
 			return fatal
 		case denied:
-			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "invoke_role", Reason: deniedReason(k)})
+			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "invoke_role", Reason: p.reason(k)})
 		default:
 			expr := aws.ToString(out.ScheduleExpression)
 			setAttr(&r, "schedule_expression", expr)

@@ -32,7 +32,9 @@ func collectSNS(ctx context.Context, c *collector, region string, p *part) error
 			break
 		}
 		for _, t := range page.Topics {
-			topics = append(topics, aws.ToString(t.TopicArn))
+			if arn := aws.ToString(t.TopicArn); p.validARN(call{c.account, region, "SNS", "ListTopics", ""}, "TopicArn", arn, "sns") {
+				topics = append(topics, arn)
+			}
 		}
 	}
 	err := forEach(ctx, c.limit, len(topics), func(ctx context.Context, i int) error {
@@ -41,19 +43,19 @@ func collectSNS(ctx context.Context, c *collector, region string, p *part) error
 			Account: nonEmpty(accountOf(arn), c.account), Region: region}
 		k := call{c.account, region, "SNS", "GetTopicAttributes", arn}
 		out, err := cl.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
-		if isCode(err, "NotFound") {
-			return nil
-		}
 		denied, fatal := p.check(k, err)
+		if fatal == nil && p.isGone(k) {
+			return nil // deleted since it was listed: a warning says so
+		}
 		switch {
 		case fatal != nil:
 			return fatal
 		case denied:
-			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: deniedReason(k)}, inventory.Unknown{Field: "kms_key_arn", Reason: deniedReason(k)})
+			r.Unknown = append(r.Unknown, inventory.Unknown{Field: "policy", Reason: p.reason(k)}, inventory.Unknown{Field: "kms_key_arn", Reason: p.reason(k)})
 		default:
 			a := out.Attributes
 			if pol, ok := a["Policy"]; ok {
-				r.Policy = resourcePolicy("topic-policy", arn, pol)
+				r.Policy = p.resourcePolicy(k, "topic-policy", arn, pol)
 			}
 			r.KMSKeyARN = a["KmsMasterKeyId"]
 			if a["FifoTopic"] == "true" {
@@ -100,20 +102,21 @@ func collectSNS(ctx context.Context, c *collector, region string, p *part) error
 		}
 		k := call{c.account, region, "SNS", "GetSubscriptionAttributes", arn}
 		out, err := cl.GetSubscriptionAttributes(ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(arn)})
-		if isCode(err, "NotFound") {
-			return nil
-		}
 		denied, fatal := p.check(k, err)
+		if fatal == nil && p.isGone(k) {
+			return nil // deleted since it was listed: a warning says so
+		}
 		switch {
 		case fatal != nil:
 			return fatal
 		case denied:
-			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "filter", Reason: deniedReason(k)})
+			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "filter", Reason: p.reason(k)})
 		default:
 			a := out.Attributes
 			if fp := a["FilterPolicy"]; fp != "" {
 				doc, err := decodePolicy(fp)
 				if err != nil || doc == nil {
+					p.invalid(k, "FilterPolicy is not JSON")
 					t.Unknown = append(t.Unknown, inventory.Unknown{Field: "filter.pattern", Reason: "the filter policy is not JSON"})
 				} else {
 					scope := a["FilterPolicyScope"]

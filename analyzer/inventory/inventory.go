@@ -26,8 +26,10 @@ package inventory
 
 import "encoding/json"
 
-// SchemaVersion is the snapshot schema this package reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the snapshot schema this package writes. Schema 2 added
+// the coverage of live collections and the kind of each warning; Read
+// still accepts schema 1 (see docs/snapshot.md).
+const SchemaVersion = 2
 
 // Inventory is everything loaded from one source.
 type Inventory struct {
@@ -53,6 +55,9 @@ type Inventory struct {
 	// Warnings are problems met while reading a live account (a denied
 	// call, a disabled region); what they cover is unknown, not absent.
 	Warnings []Warning `json:"warnings,omitempty"`
+	// Coverage says, for each live collection merged into the inventory,
+	// what was read; empty for sources that are not live (see coverage.go).
+	Coverage []Coverage `json:"coverage,omitempty"`
 }
 
 // Source says where the inventory came from.
@@ -383,10 +388,14 @@ type OrgPolicy struct {
 }
 
 // Warning is a problem met while collecting from a live account: a call
-// that was denied or a region that is not enabled. The items the call would
-// have filled are marked unknown; Permission names the IAM action that was
-// missing, so the summary can say what to grant.
+// that was denied or failed, a region that is not enabled, an item deleted
+// while it was read, or a value the API returned that is not valid. The
+// items the call would have filled are marked unknown; Permission names the
+// IAM action that was missing, so the summary can say what to grant.
 type Warning struct {
+	// Kind is one of the Warning* constants (empty in schema 1 snapshots,
+	// where every warning was a denial or a disabled region).
+	Kind       string `json:"kind,omitempty"`
 	Account    string `json:"account,omitempty"`
 	Region     string `json:"region,omitempty"`
 	Service    string `json:"service"`

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// ErrNotSnapshot is returned by Read when the input is JSON but carries no
+// ErrNotSnapshot is returned by Decode when the input is JSON but carries no
 // "schema" field, so it is some other document (a plan, a template …).
 var ErrNotSnapshot = errors.New("not a lambdacheck snapshot: no \"schema\" field")
 
@@ -36,6 +36,9 @@ func Write(w io.Writer, inv *Inventory) error {
 	return nil
 }
 
+// OldestSchema is the oldest snapshot schema Decode still accepts.
+const OldestSchema = 1
+
 // Decode decodes a snapshot and checks its schema version. Fields it does
 // not know are ignored, so newer writers may add fields within one version.
 func Decode(data []byte) (*Inventory, error) {
@@ -52,13 +55,16 @@ func Decode(data []byte) (*Inventory, error) {
 	if err := json.Unmarshal(*head.Schema, &version); err != nil {
 		return nil, fmt.Errorf("read snapshot: \"schema\" must be an integer, got %s", bytes.TrimSpace(*head.Schema))
 	}
-	if version != SchemaVersion {
-		return nil, fmt.Errorf("read snapshot: schema %d is not supported (this build reads schema %d)", version, SchemaVersion)
+	if version < OldestSchema || version > SchemaVersion {
+		return nil, fmt.Errorf("read snapshot: schema %d is not supported (this build reads schemas %d to %d)", version, OldestSchema, SchemaVersion)
 	}
 	var inv Inventory
 	if err := json.Unmarshal(data, &inv); err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", DescribeJSONError(data, err))
 	}
+	// Schema 2 only added fields: a schema 1 snapshot is a schema 2 one
+	// without coverage (nothing is known about what it left out).
+	inv.Schema = SchemaVersion
 	return &inv, nil
 }
 

@@ -27,14 +27,14 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err := Write(&buf, in); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"schema": 1`) {
-		t.Fatalf("snapshot lacks schema 1:\n%s", buf.String())
+	if !strings.Contains(buf.String(), `"schema": 2`) {
+		t.Fatalf("snapshot lacks schema 2:\n%s", buf.String())
 	}
 	out, err := Decode(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Schema != 1 || out.Functions[0].Address != `aws_lambda_function.f["a"]` ||
+	if out.Schema != SchemaVersion || out.Functions[0].Address != `aws_lambda_function.f["a"]` ||
 		out.Functions[0].Unknown[0].Field != "role" ||
 		compact(t, out.Functions[0].ResourcePolicies[0].Document) != `{"Version":"2012-10-17","Statement":[]}` {
 		t.Fatalf("round trip lost data: %+v", out.Functions[0])
@@ -78,9 +78,11 @@ func TestSnapshotSchemaChecks(t *testing.T) {
 		notSnap bool
 	}{
 		{name: "schema 1 accepted", in: `{"schema":1,"functions":[]}`},
+		{name: "schema 2 accepted", in: `{"schema":2,"functions":[],"coverage":[]}`},
 		{name: "unknown fields ignored within a version", in: `{"schema":1,"future":true}`},
 		{name: "missing schema is not a snapshot", in: `{"format_version":"1.2"}`, notSnap: true},
-		{name: "newer schema refused", in: `{"schema":2}`, wantErr: "schema 2 is not supported"},
+		{name: "newer schema refused", in: `{"schema":3}`, wantErr: "schema 3 is not supported"},
+		{name: "older schema refused", in: `{"schema":0}`, wantErr: "schema 0 is not supported"},
 		{name: "schema must be integer", in: `{"schema":"1"}`, wantErr: "must be an integer"},
 		{name: "syntax error has line and column", in: "{\"schema\":1,\n \"functions\": [}", wantErr: "line 2, column"},
 		{name: "type error has line and column", in: "{\"schema\":1,\n\"functions\": 3}", wantErr: "line 2, column"},
@@ -103,6 +105,24 @@ func TestSnapshotSchemaChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A schema 1 snapshot reads as schema 2 without coverage, and is written
+// back as schema 2.
+func TestSchema1IsUpgraded(t *testing.T) {
+	inv, err := Decode([]byte(`{"schema":1,"warnings":[{"service":"Lambda","operation":"GetPolicy","message":"denied"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Schema != SchemaVersion || len(inv.Coverage) != 0 || len(inv.Warnings) != 1 {
+		t.Fatalf("inv = %+v", inv)
+	}
+	if err := Write(&bytes.Buffer{}, inv); err != nil {
+		t.Fatal(err)
+	}
+	if c := inv.Completeness(); c.Live || len(c.Blocking) != 0 {
+		t.Fatalf("a snapshot without coverage is not judged: %+v", c)
 	}
 }
 

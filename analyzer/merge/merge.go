@@ -41,8 +41,8 @@ func Inventories(invs ...*inventory.Inventory) (*inventory.Inventory, error) {
 	out := &inventory.Inventory{Schema: inventory.SchemaVersion, Partition: in[0].Partition, Account: in[0].Account, Region: in[0].Region}
 	kinds, paths := map[string]bool{}, []string{}
 	for i, inv := range in {
-		if inv.Schema != 0 && inv.Schema != inventory.SchemaVersion {
-			return nil, fmt.Errorf("merge: input %d has schema %d (want %d)", i+1, inv.Schema, inventory.SchemaVersion)
+		if inv.Schema != 0 && (inv.Schema < inventory.OldestSchema || inv.Schema > inventory.SchemaVersion) {
+			return nil, fmt.Errorf("merge: input %d has schema %d (want %d to %d)", i+1, inv.Schema, inventory.OldestSchema, inventory.SchemaVersion)
 		}
 		if inv.Partition != "" && out.Partition != "" && inv.Partition != out.Partition {
 			return nil, fmt.Errorf("merge: input %d is in partition %s, the first in %s", i+1, inv.Partition, out.Partition)
@@ -83,6 +83,7 @@ func Inventories(invs ...*inventory.Inventory) (*inventory.Inventory, error) {
 		out.Diags = append(out.Diags, inv.Diags...)
 		out.Unknown = append(out.Unknown, inv.Unknown...)
 		out.Warnings = append(out.Warnings, inv.Warnings...)
+		out.Coverage = append(out.Coverage, inv.Coverage...)
 	}
 	out.Triggers = dedupeTriggers(out.Triggers)
 	m.link()

@@ -89,8 +89,8 @@ func TestMergeConflicts(t *testing.T) {
 		}
 	})
 	t.Run("schemas must agree", func(t *testing.T) {
-		if _, err := Inventories(x, &inventory.Inventory{Schema: 2}); err == nil {
-			t.Fatal("merging schema 2 must fail")
+		if _, err := Inventories(x, &inventory.Inventory{Schema: 3}); err == nil {
+			t.Fatal("merging schema 3 must fail")
 		}
 	})
 	t.Run("nothing to merge is an error", func(t *testing.T) {
@@ -98,4 +98,27 @@ func TestMergeConflicts(t *testing.T) {
 			t.Fatal("want an error")
 		}
 	})
+}
+
+// Coverage records of every input survive the merge, so the completeness
+// verdict judges each collected account on its own.
+func TestMergedCoverageIsJudgedPerAccount(t *testing.T) {
+	id := inventory.Identity{Account: "111111111111", ARN: "arn:aws:sts::111111111111:assumed-role/r/s"}
+	fn := []inventory.Function{{Name: "f", ARN: "arn:aws:lambda:eu-west-1:111111111111:function:f"}}
+	denied := []inventory.Gap{{Operation: "Lambda ListFunctions", Action: "lambda:ListFunctions", Code: "AccessDenied", Count: 1, Listing: true}}
+	a, err := Inventories(
+		&inventory.Inventory{Schema: inventory.SchemaVersion, Functions: fn, Coverage: []inventory.Coverage{{Identity: id, Units: []inventory.CoverageUnit{
+			{Region: "eu-west-1", Service: "lambda", Status: inventory.CoverageComplete, Items: 1, Calls: 3}}}}},
+		&inventory.Inventory{Schema: 1, Coverage: []inventory.Coverage{{Identity: inventory.Identity{Account: "222222222222"}, Units: []inventory.CoverageUnit{
+			{Region: "eu-west-1", Service: "lambda", Status: inventory.CoverageNotRead, Calls: 1, Denied: denied}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Coverage) != 2 {
+		t.Fatalf("coverage records = %d, want 2", len(a.Coverage))
+	}
+	c := a.Completeness()
+	if len(c.Blocking) != 2 || strings.Contains(strings.Join(c.Blocking, " "), "111111111111") || !strings.Contains(c.Blocking[1], "nothing was collected from account 222222222222") {
+		t.Fatalf("blocking = %v", c.Blocking)
+	}
 }

@@ -10,6 +10,7 @@ package pipeline
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,10 @@ type Options struct {
 	OrgID string
 	// Judge, when set, runs the rules over the flows.
 	Judge *JudgeOptions
+	// AllowIncomplete accepts a live inventory that cannot back a gate
+	// (nothing collected, or a service flows come from not read): Result's
+	// Refusal stays nil and a message says what was accepted.
+	AllowIncomplete bool
 	// WhileJudging, when set, is called with the simulated flows and runs
 	// concurrently with the rules (to prepare output that does not depend
 	// on the findings). Run waits for it before returning.
@@ -53,6 +58,13 @@ type Result struct {
 	Flows *flow.Result
 	// Judgement is nil unless Options.Judge was set.
 	Judgement *Judgement
+	// Completeness is the verdict on how much of the live accounts the
+	// inventory covers (not Live for Terraform and schema 1 snapshots).
+	Completeness inventory.Completeness
+	// Refusal, when not nil, says why no gate may pass on this inventory;
+	// the flows and findings are still computed, so a caller can show them
+	// before failing with it.
+	Refusal error
 	// Notes are remarks about the settings, known before the input loads.
 	Notes []string
 	// Warnings are remarks from judging (lapsed or unexplained waivers);
@@ -92,6 +104,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, err
 	}
 	res.Inventory = inv
+	res.gateCompleteness(opts.AllowIncomplete)
 	orgID := opts.OrgID
 	if orgID == "" && judge != nil {
 		orgID = judge.settings.OrgID
@@ -120,6 +133,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	err = judge.run(ctx, res, InputPath(opts.Paths), orgID, converted)
 	preparingOutput.Wait()
 	return res, err
+}
+
+// gateCompleteness judges the inventory's coverage: a message when it is
+// incomplete, and the refusal unless allowIncomplete (then a message names
+// what was accepted).
+func (res *Result) gateCompleteness(allowIncomplete bool) {
+	c := res.Inventory.Completeness()
+	res.Completeness = c
+	if s := c.Summary(); s != "" {
+		res.Messages = append(res.Messages, Message{Text: s})
+	}
+	if len(c.Blocking) > 0 && allowIncomplete {
+		res.Messages = append(res.Messages, Message{Text: "accepted with --allow-incomplete: " + strings.Join(c.Blocking, "; ")})
+	}
+	res.Refusal = c.Refusal(allowIncomplete)
 }
 
 // loadAll reads the live account (if asked) and the paths, and merges them.

@@ -41,100 +41,146 @@ func CollectSummary(w io.Writer, inv *inventory.Inventory) error {
 	fmt.Fprintf(w, "\nWarnings (%d): these parts are unknown in the snapshot\n", len(inv.Warnings))
 	rows = nil
 	for _, x := range inv.Warnings {
-		rows = append(rows, []string{x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
+		rows = append(rows, []string{x.Kind, x.Region, x.Service + " " + x.Operation, x.Permission, x.Resource, x.Message})
 	}
-	return Table(w, []string{"REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows)
+	if err := Table(w, []string{"KIND", "REGION", "CALL", "MISSING PERMISSION", "RESOURCE", "MESSAGE"}, rows); err != nil {
+		return err
+	}
+	return coverageSummary(w, inv)
 }
 
-// Progress shows one bar per region on a terminal (services done, and the
-// item count of the service reading the most), redrawn at most ten times a
-// second; elsewhere one line per finished region.
+// coverageSummary lists the region/service units not read completely and
+// says whether simulate will accept the snapshot.
+func coverageSummary(w io.Writer, inv *inventory.Inventory) error {
+	var rows [][]string
+	units := 0
+	for _, cov := range inv.Coverage {
+		for _, u := range cov.Units {
+			units++
+			if u.Status == inventory.CoverageComplete {
+				continue
+			}
+			var denied, failed []string
+			for _, g := range u.Denied {
+				denied = append(denied, fmt.Sprintf("%s ×%d", g.Action, g.Count))
+			}
+			for _, g := range u.Failed {
+				failed = append(failed, fmt.Sprintf("%s %s ×%d", g.Operation, g.Code, g.Count))
+			}
+			rows = append(rows, []string{u.Region, u.Service, u.Status, strings.Join(denied, ", "), strings.Join(failed, ", ")})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nCoverage: %d of %d region/service units were not read completely\n", len(rows), units)
+	if err := Table(w, []string{"REGION", "SERVICE", "STATUS", "DENIED", "FAILED"}, rows); err != nil {
+		return err
+	}
+	c := inv.Completeness()
+	if len(c.Blocking) > 0 {
+		fmt.Fprintf(w, "The inventory is incomplete: %s.\nsimulate refuses it (exit 2) unless --allow-incomplete.\n", strings.Join(c.Blocking, "; "))
+	} else {
+		fmt.Fprintln(w, "The inventory is incomplete: the flows that depend on what was not read are unknown.")
+	}
+	return nil
+}
+
+// CollectQuiet is the whole of collect's report under --quiet: one line on
+// the warnings and one on a refusing completeness verdict, nothing when
+// every call succeeded.
+func CollectQuiet(w io.Writer, inv *inventory.Inventory) {
+	if n := len(inv.Warnings); n > 0 {
+		fmt.Fprintf(w, "lambdacheck: %d warning(s); see \"warnings\" and \"coverage\" in the snapshot\n", n)
+	}
+	if c := inv.Completeness(); len(c.Blocking) > 0 {
+		fmt.Fprintf(w, "lambdacheck: the inventory is incomplete (%s); simulate refuses it unless --allow-incomplete\n", strings.Join(c.Blocking, "; "))
+	}
+}
+
+// Progress prints, on a terminal, one line per region and service as it
+// finishes: its status, the items read, the calls made and the calls
+// denied or failed; below them, a status line redrawn at most five times a
+// second shows the unit reading most recently (items done of total). Off a
+// terminal it prints nothing (logs and CI keep the summary only).
 type Progress struct {
-	mu      sync.Mutex
-	w       io.Writer
-	tty     bool
-	order   []string
-	regions map[string]*regionProgress
-	drawn   int
-	last    time.Time
+	mu     sync.Mutex
+	w      io.Writer
+	tty    bool
+	total  int
+	done   int
+	last   time.Time
+	status bool // a status line is drawn
 }
 
-type regionProgress struct {
-	services []string
-	done     map[string]bool
-	items    map[string][2]int
-}
-
-// NewProgress draws on w, as bars when tty.
+// NewProgress draws on w, and only when tty.
 func NewProgress(w io.Writer, tty bool) *Progress {
-	return &Progress{w: w, tty: tty, regions: map[string]*regionProgress{}}
+	return &Progress{w: w, tty: tty}
 }
 
+// Plan counts the units a region will read.
 func (p *Progress) Plan(region string, services []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, ok := p.regions[region]; !ok {
-		p.order = append(p.order, region)
-	}
-	p.regions[region] = &regionProgress{services: services, done: map[string]bool{}, items: map[string][2]int{}}
-	p.draw(false)
+	p.total += len(services)
 }
 
+// Update redraws the status line with a unit's items done of total.
 func (p *Progress) Update(region, service string, done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if r := p.regions[region]; r != nil {
-		r.items[service] = [2]int{done, total}
-	}
-	p.draw(false)
-}
-
-func (p *Progress) Finish(region, service string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	r := p.regions[region]
-	if r == nil {
-		return
-	}
-	r.done[service] = true
-	if !p.tty && len(r.done) == len(r.services) {
-		fmt.Fprintf(p.w, "collect: %s: %d service(s) read\n", region, len(r.services))
-	}
-	p.draw(false)
-}
-
-// Stop draws the final state.
-func (p *Progress) Stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.draw(true)
-	p.drawn = 0
-}
-
-func (p *Progress) draw(force bool) {
-	if !p.tty || (!force && time.Since(p.last) < 100*time.Millisecond) {
+	if !p.tty || done == 0 || time.Since(p.last) < 200*time.Millisecond {
 		return
 	}
 	p.last = time.Now()
-	if p.drawn > 0 {
-		fmt.Fprintf(p.w, "\x1b[%dA", p.drawn)
+	what := strconv.Itoa(done)
+	if total > 0 {
+		what += "/" + strconv.Itoa(total)
 	}
-	for _, name := range p.order {
-		r := p.regions[name]
-		const width = 20
-		n := len(r.done) * width / max(len(r.services), 1)
-		bar := strings.Repeat("█", n) + strings.Repeat("░", width-n)
-		busy := ""
-		for _, s := range r.services {
-			if it, ok := r.items[s]; ok && !r.done[s] && it[0] > 0 {
-				busy = fmt.Sprintf("  %s %d", s, it[0])
-				if it[1] > 0 {
-					busy += "/" + strconv.Itoa(it[1])
-				}
-				break
-			}
-		}
-		fmt.Fprintf(p.w, "\x1b[2K%-15s %s %2d/%-2d%s\n", name, bar, len(r.done), len(r.services), busy)
+	fmt.Fprintf(p.w, "\r\x1b[2K… %s %s: %s items", region, service, what)
+	p.status = true
+}
+
+// Finish prints the line of a unit read.
+func (p *Progress) Finish(u inventory.CoverageUnit) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if !p.tty {
+		return
 	}
-	p.drawn = len(p.order)
+	p.clearStatus()
+	line := fmt.Sprintf("[%*d/%d] %-15s %-13s %-15s %5d items %6d calls", len(strconv.Itoa(p.total)), p.done, p.total, u.Region, u.Service, u.Status, u.Items, u.Calls)
+	if n := gapCount(u.Denied); n > 0 {
+		line += fmt.Sprintf("  %d denied", n)
+	}
+	if n := gapCount(u.Failed); n > 0 {
+		line += fmt.Sprintf("  %d failed", n)
+	}
+	if u.Gone > 0 {
+		line += fmt.Sprintf("  %d deleted while read", u.Gone)
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+// Stop ends the progress output, clearing a status line.
+func (p *Progress) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearStatus()
+}
+
+func (p *Progress) clearStatus() {
+	if p.status {
+		fmt.Fprint(p.w, "\r\x1b[2K")
+		p.status = false
+	}
+}
+
+func gapCount(gs []inventory.Gap) int {
+	n := 0
+	for _, g := range gs {
+		n += g.Count
+	}
+	return n
 }

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +29,14 @@ type collectFlags struct {
 	quiet       bool
 	printPolicy bool
 	concurrency int
+	maxRetries  int
+	callTimeout time.Duration
 }
+
+// defaultCallTimeout bounds one API call with its retries: long enough
+// for a throttled call's backoff, short enough that an endpoint that never
+// answers is recorded as failed and the collection goes on.
+const defaultCallTimeout = 2 * time.Minute
 
 func newCollectCommand() *cobra.Command {
 	f := &collectFlags{}
@@ -41,10 +49,14 @@ or --profile) into a snapshot that every other command accepts as input.
 
 It only reads: every API client refuses any operation that is not a Get, List
 or Describe call the collector declares. --print-required-policy prints the
-IAM policy those calls need. A call that is denied (or a region that is not
-enabled) is recorded in the snapshot's warnings, the items it would have
-filled are marked unknown, and collection goes on. Environment variable
-values are never stored; keys are, with a flag when a value looks secret.
+IAM policy those calls need. A call that is denied, that fails after its
+retries (--max-retries, --call-timeout), or whose item was deleted meanwhile
+(and a region that is not enabled) is recorded in the snapshot's warnings
+and coverage, the items it would have filled are marked unknown, and
+collection goes on; simulate then shows the flows that depend on it as
+unknown, and refuses a snapshot missing a whole trigger service unless
+--allow-incomplete. Environment variable values are never stored; keys are,
+with a flag when a value looks secret.
 
 --role-arn assumes a (read-only) role first; repeat it to read several
 accounts into one merged snapshot, so flows between them are simulated.
@@ -66,6 +78,8 @@ Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on standard error")
 	fl.BoolVar(&f.printPolicy, "print-required-policy", false, "print the read-only IAM policy collect needs, and exit")
 	fl.IntVar(&f.concurrency, "concurrency", 16, "API requests in flight at most")
+	fl.IntVar(&f.maxRetries, "max-retries", awsapi.DefaultMaxRetries, "retries of a throttled or failing API call before it is recorded as failed")
+	fl.DurationVar(&f.callTimeout, "call-timeout", defaultCallTimeout, "time one API call may take, retries included, before it is recorded as failed")
 	return cmd
 }
 
@@ -76,6 +90,12 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 	}
 	if f.concurrency < 1 {
 		return &exitError{code: 2, msg: "--concurrency must be at least 1"}
+	}
+	if f.maxRetries < 0 {
+		return &exitError{code: 2, msg: "--max-retries must be 0 or more"}
+	}
+	if f.callTimeout <= 0 {
+		return &exitError{code: 2, msg: "--call-timeout must be positive"}
 	}
 	if f.allRegions && len(f.regions) > 0 {
 		return &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
@@ -89,9 +109,7 @@ func runCollect(cmd *cobra.Command, f *collectFlags) error {
 		return &exitError{code: 2, msg: err.Error()}
 	}
 	if f.quiet {
-		if n := len(inv.Warnings); n > 0 {
-			fmt.Fprintf(stderr, "lambdacheck: %d warning(s): some calls were denied; see \"warnings\" in the snapshot\n", n)
-		}
+		report.CollectQuiet(stderr, inv)
 		return nil
 	}
 	return report.CollectSummary(stderr, inv)
@@ -117,11 +135,11 @@ func collectLive(cmd *cobra.Command, f *collectFlags) (*inventory.Inventory, err
 		if len(f.regions) > 0 {
 			home = f.regions[0]
 		}
-		cfg, err := awsapi.LoadConfig(ctx, awsapi.ConfigOptions{Profile: f.profile, Region: home, RoleARN: role, EndpointURL: f.endpoint})
+		cfg, err := awsapi.LoadConfig(ctx, awsapi.ConfigOptions{Profile: f.profile, Region: home, RoleARN: role, EndpointURL: f.endpoint, MaxRetries: f.maxRetries})
 		if err != nil {
 			return nil, &exitError{code: 2, msg: err.Error()}
 		}
-		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: awsref.Default()}
+		opts := awsapi.Options{Regions: f.regions, AllRegions: f.allRegions, Concurrency: f.concurrency, Catalog: awsref.Default(), CallTimeout: f.callTimeout}
 		if prog != nil {
 			opts.Progress = prog
 		}

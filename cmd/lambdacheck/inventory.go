@@ -68,7 +68,7 @@ would resolve it, without running Terraform and without network, and prints
 everything found — each item with its Terraform address and file:line — plus
 what could not be resolved and why.
 
---format json prints the snapshot format (schema 1, see docs/snapshot.md),
+--format json prints the snapshot format (schema 2, see docs/snapshot.md),
 which every command that takes a path accepts as input. Several paths
 (snapshots of several accounts, Terraform directories of applications that
 talk to each other) are merged into one inventory, joined by ARN.

@@ -22,7 +22,7 @@ func runInventoryCmd(t *testing.T, args ...string) (string, error) {
 }
 
 func TestInventoryCommand(t *testing.T) {
-	t.Run("json output is a schema 1 snapshot", func(t *testing.T) {
+	t.Run("json output is a schema 2 snapshot", func(t *testing.T) {
 		out, err := runInventoryCmd(t, "../../fixtures/thumbnails", "--format", "json")
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
@@ -23,6 +24,8 @@ type simulateFlags struct {
 	aws     bool
 	live    collectFlags // with --aws
 	event   eventFlags   // --event and its shorthands (event.go)
+	// allowIncomplete accepts a live inventory that misses a whole service.
+	allowIncomplete bool
 }
 
 func newSimulateCommand() *cobra.Command {
@@ -58,8 +61,14 @@ pass --fail-on explicitly (it wins over fail_on in any file), and add
 Formats: table (flows and findings), json (flows, findings, unknowns), and the
 findings alone as sarif (code scanning), junit or markdown (PR comments).
 
+A live inventory (collect, --aws) records what it could not read: the flows
+that depend on it are unknown, naming the missing action, and an inventory
+with nothing collected or with a trigger service not read fails with exit 2
+unless --allow-incomplete, so a gate never passes on missing data.
+
 Exit status: 1 when an unwaived finding reaches --fail-on (default high), 2 on
-usage or input errors (including a rule that does not compile), 0 otherwise.`,
+usage or input errors (including a rule that does not compile, and an
+incomplete live inventory as above), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
   lambdacheck simulate infra/ --format json > flows.json
   lambdacheck simulate prod-a.json prod-b.json    # snapshots of two accounts
@@ -86,6 +95,7 @@ usage or input errors (including a rule that does not compile), 0 otherwise.`,
 	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
 	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "with --aws: no collection progress on standard error")
 	registerEventFlags(fl, &f.event)
+	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live inventory with nothing collected or a trigger service not read (exit 2 otherwise)")
 	return cmd
 }
 
@@ -121,6 +131,8 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 		MaxDepth: f.depth,
 		OrgID:    f.orgID,
 		Judge:    judgeOpts,
+
+		AllowIncomplete: f.allowIncomplete,
 	}
 	if f.aws {
 		opts.Live = func(context.Context) (*inventory.Inventory, error) {
@@ -130,6 +142,8 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 			live := f.live
 			live.regions = f.regions
 			live.concurrency = 16
+			live.maxRetries = awsapi.DefaultMaxRetries
+			live.callTimeout = defaultCallTimeout
 			return collectLive(cmd, &live)
 		}
 	}
@@ -181,6 +195,9 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	})
 	if err != nil {
 		return err
+	}
+	if res.Refusal != nil {
+		return &exitError{code: 2, msg: res.Refusal.Error()}
 	}
 	if loadErrs > 0 {
 		return partialInput(loadErrs)

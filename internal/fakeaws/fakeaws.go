@@ -47,8 +47,13 @@ type Server struct {
 	routes []*fakeRoute
 	srv    *httptest.Server
 
+	// enforce, when set, answers AccessDenied (in the service's protocol)
+	// to operations it refuses.
+	enforce func(service, op string) (allowed bool, action string)
+
 	mu        sync.Mutex
 	calls     map[string]int // "Service.Operation" → requests answered
+	denied    map[string]int // "Service.Operation" → requests refused by enforce
 	unmatched []string
 	inFlight  int
 	maxFlight int
@@ -82,13 +87,18 @@ var sdkService = map[string]string{
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
 
 // New starts a server answering from dir/routes.txt; it stops when the
-// test ends.
-func New(t testing.TB, dir string) *Server {
+// test ends. Routes in override come first, so they stage a variant of the
+// scenario (a failing call, a deleted item); their files are relative to
+// dir like the others.
+func New(t testing.TB, dir string, override ...string) *Server {
 	t.Helper()
-	f := &Server{t: t, dir: dir, calls: map[string]int{}}
+	f := &Server{t: t, dir: dir, calls: map[string]int{}, denied: map[string]int{}}
 	data, err := os.ReadFile(filepath.Join(dir, "routes.txt"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(override) > 0 {
+		data = append([]byte(strings.Join(override, "\n")+"\n"), data...)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
@@ -157,6 +167,19 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, fmt.Sprintf("%s: unknown operation %s %s", service, r.Method, r.URL.String()))
 		return
 	}
+	id := sdkService[service]
+	if service == "apigateway" && strings.HasPrefix(r.URL.Path, "/v2/") {
+		id = "ApiGatewayV2" // both API Gateway clients sign as apigateway
+	}
+	if f.enforce != nil {
+		if ok, action := f.enforce(id, op); !ok {
+			f.mu.Lock()
+			f.denied[id+"."+op]++
+			f.mu.Unlock()
+			writeAccessDenied(w, service, action)
+			return
+		}
+	}
 	f.mu.Lock()
 	var route *fakeRoute
 	for _, rt := range f.routes {
@@ -167,10 +190,6 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if route != nil {
-		id := sdkService[service]
-		if service == "apigateway" && strings.HasPrefix(r.URL.Path, "/v2/") {
-			id = "ApiGatewayV2" // both API Gateway clients sign as apigateway
-		}
 		f.calls[id+"."+op]++
 	}
 	f.mu.Unlock()
@@ -197,6 +216,53 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
 	w.WriteHeader(route.status)
 	w.Write(data)
+}
+
+// Enforce makes the server check each request as IAM would check the
+// caller's policy: allowed reports whether the SDK service id's operation
+// is permitted and, if not, the action to name in the refusal. Refused
+// requests are answered AccessDenied in the service's own error shape.
+func (f *Server) Enforce(allowed func(service, op string) (bool, string)) {
+	f.enforce = allowed
+}
+
+// Denied is how many requests of an operation Enforce refused.
+func (f *Server) Denied(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.denied[op]
+}
+
+// writeAccessDenied answers a refusal the way each protocol does: query
+// XML (IAM, STS, SNS), REST XML (S3), REST JSON with the code in
+// X-Amzn-ErrorType (Lambda, Scheduler, API Gateway, Account) and JSON
+// 1.0/1.1 with __type (the others).
+func writeAccessDenied(w http.ResponseWriter, service, action string) {
+	msg := "User: arn:aws:sts::123456789012:assumed-role/lambdacheck-readonly/lambdacheck-collect is not authorized to perform: " + action
+	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
+	switch service {
+	case "iam", "sts", "sns":
+		code := "AccessDenied"
+		if service == "sns" {
+			code = "AuthorizationError"
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`, code, msg)
+	case "s3":
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message><RequestId>0000</RequestId></Error>`, msg)
+	case "lambda", "scheduler", "apigateway", "account":
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `{"Type":"User","Message":%q}`, msg)
+	default:
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"__type":"com.amazonaws.%s#AccessDeniedException","message":%q}`, service, msg)
+	}
 }
 
 func (f *Server) fail(w http.ResponseWriter, msg string) {

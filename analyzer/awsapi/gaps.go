@@ -1,0 +1,168 @@
+package awsapi
+
+import (
+	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+)
+
+// A call that was denied or failed may hide triggers, not only fields of
+// items already read: the S3 notifications of a bucket, the subscriptions
+// of a region. Such gaps are written into the inventory as stand-in
+// triggers without a target function, whose unknown names what was not
+// read and why; the simulator turns each into an unknown invocation flow,
+// so a missing flow shows instead of vanishing.
+
+// triggerGap describes what a call not read hides: the trigger service
+// ("lambda" for what Lambda itself lists: the simulator reads URLs from
+// functions, not from triggers) and
+// kind, and what to call the hidden part ("%s" is the call's resource, or
+// the region for listings).
+type triggerGap struct {
+	service, kind, what string
+}
+
+var triggerGaps = map[string]triggerGap{
+	"Lambda.ListFunctions":                  {"lambda", "push", "Lambda functions (and their URLs) in region %s"},
+	"Lambda.ListEventSourceMappings":        {"lambda", "poll", "event source mappings in region %s"},
+	"Lambda.ListFunctionUrlConfigs":         {"lambda", "push", "function URLs of %s"},
+	"S3.ListBuckets":                        {"s3", "push", "S3 buckets and their notifications"},
+	"S3.GetBucketNotificationConfiguration": {"s3", "push", "S3 notifications of bucket %s"},
+	"SNS.ListSubscriptions":                 {"sns", "push", "SNS subscriptions in region %s"},
+	"EventBridge.ListEventBuses":            {"eventbridge", "push", "EventBridge buses and rules in region %s"},
+	"EventBridge.ListRules":                 {"eventbridge", "push", "EventBridge rules of bus %s"},
+	"Scheduler.ListSchedules":               {"scheduler", "push", "EventBridge Scheduler schedules in region %s"},
+	"API Gateway.GetRestApis":               {"apigateway", "push", "API Gateway REST APIs in region %s"},
+	"API Gateway.GetResources":              {"apigateway", "push", "methods of REST API %s"},
+	"ApiGatewayV2.GetApis":                  {"apigateway", "push", "API Gateway HTTP and WebSocket APIs in region %s"},
+	"ApiGatewayV2.GetRoutes":                {"apigateway", "push", "routes of API %s"},
+	"ApiGatewayV2.GetIntegrations":          {"apigateway", "push", "integrations of API %s"},
+}
+
+// pollSourceServices are the SDK services of sources polled by event
+// source mappings, by ARN service: when a call about them was not read, a
+// mapping's source may be missing from the inventory.
+var pollSourceServices = map[string]string{"SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis", "KMS": "kms"}
+
+// notReadWarning reports whether a warning stands for a call whose result
+// is missing (denied or failed).
+func notReadWarning(w inventory.Warning) bool {
+	return w.Kind == inventory.WarningDenied || w.Kind == inventory.WarningFailed
+}
+
+// gapTriggers are the stand-in triggers for the warnings' calls.
+func (c *collector) gapTriggers(warnings []inventory.Warning, reasonOf func(inventory.Warning) string) []inventory.Trigger {
+	var out []inventory.Trigger
+	seen := map[string]bool{}
+	for _, w := range warnings {
+		g, ok := triggerGaps[w.Service+"."+w.Operation]
+		if !ok || !notReadWarning(w) {
+			continue
+		}
+		subject, source := w.Resource, w.Resource
+		if subject == "" {
+			subject, source = w.Region, ""
+		} else if _, _, _, _, res, ok := arnParts(subject); ok && strings.HasPrefix(subject, "arn:"+c.partition+":s3:::") {
+			subject = res
+		}
+		addr := "not-read:" + w.Service + "." + w.Operation + "@" + w.Region
+		if w.Resource != "" {
+			addr = w.Resource + "#not-read/" + w.Operation
+		}
+		if seen[addr] {
+			continue
+		}
+		seen[addr] = true
+		what := strings.Replace(g.what, "%s", subject, 1)
+		t := inventory.Trigger{Origin: inventory.Origin{Address: addr}, Kind: g.kind, Service: g.service,
+			SourceAddress: addr, Enabled: true,
+			Unknown: []inventory.Unknown{{Field: "function_arn", Reason: what + " not read: " + reasonOf(w)}}}
+		if isARN(source) {
+			t.SourceARN, t.SourceAddress = source, source
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// gapSources are stand-ins for the items the inventory refers to (polled
+// sources, destinations and dead-letter targets, KMS keys) whose service
+// was not fully read in their region: their policy is unknown, not absent,
+// and they are in the account, not outside it.
+func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf func(inventory.Warning) string) []inventory.Resource {
+	missed := map[string]string{} // "sqs@eu-west-1" → reason
+	for _, w := range warnings {
+		if svc, ok := pollSourceServices[w.Service]; ok && notReadWarning(w) {
+			key := svc + "@" + w.Region
+			if _, done := missed[key]; !done {
+				missed[key] = w.Service + " " + w.Operation + ": " + reasonOf(w)
+			}
+		}
+	}
+	if len(missed) == 0 {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, r := range inv.Resources {
+		have[r.ARN] = true
+		for _, s := range r.StreamARNs {
+			have[s] = true
+		}
+	}
+	// The items that refer to them: polled sources, and the KMS keys
+	// resources and functions are encrypted with.
+	var refs []string
+	for _, t := range inv.Triggers {
+		if t.Kind == "poll" {
+			refs = append(refs, t.SourceARN)
+		}
+	}
+	for _, t := range inv.Triggers {
+		refs = append(refs, t.OnFailure)
+	}
+	for _, r := range inv.Resources {
+		refs = append(refs, r.KMSKeyARN, r.Attributes["dead_letter_target"])
+	}
+	for _, f := range inv.Functions {
+		refs = append(refs, f.KMSKeyARN, f.DeadLetterTarget)
+		for _, a := range f.AsyncConfigs {
+			refs = append(refs, a.OnSuccess, a.OnFailure)
+		}
+	}
+	var out []inventory.Resource
+	for _, ref := range refs {
+		if ref == "" || have[ref] {
+			continue
+		}
+		_, svc, region, account, _, ok := arnParts(ref)
+		why, hit := missed[svc+"@"+region]
+		if !ok || !hit || account != inv.Account {
+			continue
+		}
+		have[ref] = true
+		r := inventory.Resource{Origin: inventory.Origin{Address: ref}, Type: pollSourceType(ref), Service: svc,
+			ARN: ref, Name: lastPart(ref), Account: account, Region: region, External: true,
+			Unknown: []inventory.Unknown{{Field: "policy", Reason: "not read: " + why}}}
+		out = append(out, r)
+	}
+	return out
+}
+
+func pollSourceType(arn string) string {
+	_, svc, _, _, res, _ := arnParts(arn)
+	switch {
+	case svc == "sqs":
+		return "AWS::SQS::Queue"
+	case svc == "dynamodb" && strings.Contains(res, "/stream/"):
+		return "AWS::DynamoDB::Stream"
+	case svc == "dynamodb":
+		return "AWS::DynamoDB::Table"
+	case svc == "kinesis":
+		return "AWS::Kinesis::Stream"
+	case svc == "kms" && strings.HasPrefix(res, "key/"):
+		return "AWS::KMS::Key"
+	case svc == "kms":
+		return "AWS::KMS::Alias"
+	}
+	return ""
+}
