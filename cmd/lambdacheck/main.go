@@ -10,18 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 )
 
-// memoryTarget is the heap size the garbage collector works to stay under
-// unless GOMEMLIMIT says otherwise: runs on CI runners must stay well
-// inside 2 GiB, and collecting earlier costs little next to the work.
-const memoryTarget = 1280 << 20
-
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryTarget)
-	}
 	os.Exit(run(os.Args[1:]))
 }
 
