@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -293,18 +294,51 @@ func grantsNoAWSPrincipal(p *iam.Policy) bool {
 	return true
 }
 
-// policyShape is a resource's policy document with the resource's own ARN
-// replaced by a token: resources whose policies have the same shape (the
-// usual "deny insecure transport" on every bucket) are decided alike. Only
-// whole ARNs and ARNs followed by a separator are replaced, at the start
-// of a JSON string, so another resource whose name extends this one's is
-// never mistaken for it. "" for a resource without a policy.
+// policyShape is what of a resource's policy can apply to a role of its
+// account, with the resource's own ARN replaced by a token: its Deny
+// statements that may name a role (Principal "*", an AWS principal, or
+// NotPrincipal). Its Allow statements name no AWS principal (aggregatable
+// checks that) and a Deny to a service does not apply to a role, so they
+// tell nothing apart. Resources whose shapes are equal (the usual "deny
+// insecure transport" on every bucket; no such statement at all) are
+// decided alike. Only whole ARNs and ARNs followed by a separator are
+// replaced, at the start of a JSON string, so another resource whose name
+// extends this one's is never mistaken for it. "" when nothing applies.
 func policyShape(info *resourceInfo) string {
 	r := info.res
 	if r.Policy == nil || len(r.Policy.Document) == 0 {
 		return ""
 	}
 	doc := string(r.Policy.Document)
+	var parsed struct {
+		Statement json.RawMessage
+	}
+	if err := json.Unmarshal(r.Policy.Document, &parsed); err == nil && len(parsed.Statement) > 0 {
+		var list []map[string]any
+		if parsed.Statement[0] == '{' {
+			var one map[string]any
+			if json.Unmarshal(parsed.Statement, &one) == nil {
+				list = []map[string]any{one}
+			}
+		} else {
+			_ = json.Unmarshal(parsed.Statement, &list)
+		}
+		if list != nil {
+			var kept []map[string]any
+			for _, st := range list {
+				if effect, _ := st["Effect"].(string); effect == "Deny" && mayNameRole(st) {
+					kept = append(kept, st)
+				}
+			}
+			if len(kept) == 0 {
+				return ""
+			}
+			b, err := json.Marshal(kept) // map keys sorted: a canonical form
+			if err == nil {
+				doc = string(b)
+			}
+		}
+	}
 	if r.ARN != "" {
 		q := `"` + r.ARN
 		doc = strings.NewReplacer(q+`"`, `"{self}"`, q+`/`, `"{self}/`, q+`:`, `"{self}:`).Replace(doc)
@@ -312,6 +346,23 @@ func policyShape(info *resourceInfo) string {
 	h := fnv.New64a()
 	h.Write([]byte(doc))
 	return fmt.Sprintf("%016x", h.Sum64())
+}
+
+// mayNameRole: a statement's principal may match a role session.
+func mayNameRole(st map[string]any) bool {
+	if _, ok := st["NotPrincipal"]; ok {
+		return true
+	}
+	switch p := st["Principal"].(type) {
+	case string:
+		return true // "*"
+	case map[string]any:
+		_, aws := p["AWS"]
+		return aws
+	case nil:
+		return true // a resource policy without one is refused earlier; be safe
+	}
+	return true
 }
 
 // splitFor divides a wildcard pattern's matches for a role of account.
