@@ -13,6 +13,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/diff"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -28,6 +29,12 @@ type Report struct {
 	Rules     []rules.Rule
 	RuleTests []rules.TestResult
 	Decision  *Decision
+	// Diff is a comparison of two runs; Findings then holds head's new
+	// findings only.
+	Diff *diff.Result
+	// Gate is the list of classes --fail-on-new refuses, shown with the
+	// comparison.
+	Gate []diff.Class
 	// Verbose lists passing rule tests too.
 	Verbose bool
 }
@@ -54,6 +61,7 @@ const (
 	RuleList  View = "rules"     // the rules
 	RuleTests View = "rule tests"
 	Authz     View = "authz" // one IAM decision
+	Diff      View = "diff"  // two runs compared
 )
 
 type entry struct {
@@ -90,6 +98,12 @@ var formats = map[View][]entry{
 	RuleTests: {
 		{"table", func() Format { return formatFunc(ruleTestsTable) }},
 		{"json", func() Format { return formatFunc(ruleTestsJSON) }},
+	},
+	Diff: {
+		{"table", func() Format { return formatFunc(diffTable) }},
+		{"json", func() Format { return formatFunc(diffJSON) }},
+		{"markdown", func() Format { return formatFunc(diffMarkdown) }},
+		{"sarif", func() Format { return findingsFormat(FindingsSARIF) }},
 	},
 	Authz: {
 		{"table", func() Format { return formatFunc(decisionTable) }},

@@ -22,5 +22,6 @@ dangerous.`,
 	root.AddCommand(newRulesCommand())
 	root.AddCommand(newCollectCommand())
 	root.AddCommand(newGraphCommand())
+	root.AddCommand(newDiffCommand())
 	return root
 }
