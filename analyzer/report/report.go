@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/diff"
+	"github.com/lambdacheck/lambdacheck/analyzer/expect"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -35,6 +36,8 @@ type Report struct {
 	// Gate is the list of classes --fail-on-new refuses, shown with the
 	// comparison.
 	Gate []diff.Class
+	// Outcomes are expectations checked against the flows.
+	Outcomes []expect.Outcome
 	// Verbose lists passing rule tests too.
 	Verbose bool
 }
@@ -62,6 +65,7 @@ const (
 	RuleTests View = "rule tests"
 	Authz     View = "authz" // one IAM decision
 	Diff      View = "diff"  // two runs compared
+	Expect    View = "expectations"
 )
 
 type entry struct {
@@ -104,6 +108,10 @@ var formats = map[View][]entry{
 		{"json", func() Format { return formatFunc(diffJSON) }},
 		{"markdown", func() Format { return formatFunc(diffMarkdown) }},
 		{"sarif", func() Format { return findingsFormat(FindingsSARIF) }},
+	},
+	Expect: {
+		{"table", func() Format { return formatFunc(expectTable) }},
+		{"junit", func() Format { return formatFunc(expectJUnit) }},
 	},
 	Authz: {
 		{"table", func() Format { return formatFunc(decisionTable) }},

@@ -23,5 +23,6 @@ dangerous.`,
 	root.AddCommand(newCollectCommand())
 	root.AddCommand(newGraphCommand())
 	root.AddCommand(newDiffCommand())
+	root.AddCommand(newTestCommand())
 	return root
 }

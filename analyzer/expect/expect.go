@@ -1,0 +1,314 @@
+// Package expect reads the expectations written in lambdacheck.hcl and
+// checks them against simulated flows: that a trigger may (or may not)
+// invoke its function, that a function's role may (or may not) perform an
+// action on a resource, and that a principal can invoke no function.
+//
+// Place: after flows; the test command loads and simulates the input with
+// the pipeline, then hands the flows to Check and the outcomes to output.
+package expect
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
+)
+
+// FileName is the expectations file looked for beside the input.
+const FileName = "lambdacheck.hcl"
+
+// MaxSize bounds an expectations file.
+const MaxSize = 4 << 20
+
+// Kind is what an expectation is about.
+type Kind string
+
+// The kinds of expectation.
+const (
+	KindFlow      Kind = "flow"      // a trigger invoking a function
+	KindAccess    Kind = "access"    // a function's role on an action and resource
+	KindPrincipal Kind = "principal" // an outside principal invoking functions
+)
+
+// Expectation is one expect block.
+type Expectation struct {
+	Name string
+	Kind Kind
+	// Source and Function are patterns ("*" and "?" wildcards) of
+	// addresses or ARNs; Action and Resource are IAM-style patterns.
+	Source, Function, Action, Resource string
+	// Principal is an account id, a service principal or "*" (the public).
+	Principal string
+	Result    flow.Decision
+	Range     hcl.Range
+}
+
+// Parse reads expect blocks; other blocks and attributes are errors with
+// their range.
+func Parse(src []byte, filename string) ([]Expectation, hcl.Diagnostics) {
+	if len(src) > MaxSize {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s is larger than %d bytes", filename, MaxSize)}}
+	}
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	body := file.Body.(*hclsyntax.Body)
+	for _, a := range body.Attributes {
+		diags = append(diags, errAt(a.SrcRange, "unexpected attribute %q: only expect blocks belong here", a.Name))
+	}
+	var out []Expectation
+	for _, b := range body.Blocks {
+		if b.Type != "expect" || len(b.Labels) != 1 {
+			diags = append(diags, errAt(b.DefRange(), "want expect \"NAME\" { … }, got %s with %d label(s)", b.Type, len(b.Labels)))
+			continue
+		}
+		e, d := parseBlock(b)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			out = append(out, e)
+		}
+	}
+	return out, diags
+}
+
+func errAt(r hcl.Range, format string, args ...any) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf(format, args...), Subject: r.Ptr()}
+}
+
+func parseBlock(b *hclsyntax.Block) (Expectation, hcl.Diagnostics) {
+	e := Expectation{Name: b.Labels[0], Range: b.DefRange()}
+	var diags hcl.Diagnostics
+	vals := map[string]string{}
+	for name, a := range b.Body.Attributes {
+		switch name {
+		case "flow", "function", "action", "resource", "principal", "result":
+		default:
+			diags = append(diags, errAt(a.SrcRange, "unknown attribute %q: want flow, function, action, resource, principal or result", name))
+			continue
+		}
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() {
+			diags = append(diags, d...)
+			continue
+		}
+		if v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+			diags = append(diags, errAt(a.Expr.Range(), "%s: want a string", name))
+			continue
+		}
+		vals[name] = v.AsString()
+	}
+	for _, nb := range b.Body.Blocks {
+		diags = append(diags, errAt(nb.DefRange(), "unexpected block %q in expect", nb.Type))
+	}
+	if diags.HasErrors() {
+		return e, diags
+	}
+	switch r := flow.Decision(vals["result"]); r {
+	case flow.Allowed, flow.Denied, flow.Conditional, flow.Unknown:
+		e.Result = r
+	default:
+		return e, hcl.Diagnostics{errAt(b.DefRange(), "expect %q: result = allowed, denied, conditional or unknown", e.Name)}
+	}
+	e.Function, e.Action, e.Resource, e.Principal = vals["function"], vals["action"], vals["resource"], vals["principal"]
+	switch {
+	case vals["flow"] != "":
+		src, fn, ok := strings.Cut(vals["flow"], "->")
+		e.Source, e.Function = strings.TrimSpace(src), strings.TrimSpace(fn)
+		if !ok || e.Source == "" || e.Function == "" || e.Action != "" || e.Resource != "" || e.Principal != "" {
+			return e, hcl.Diagnostics{errAt(b.DefRange(), "expect %q: flow = \"SOURCE -> FUNCTION\", alone with result", e.Name)}
+		}
+		e.Kind = KindFlow
+	case e.Principal != "":
+		if e.Action != "" || e.Resource != "" {
+			return e, hcl.Diagnostics{errAt(b.DefRange(), "expect %q: principal goes with an optional function and result", e.Name)}
+		}
+		e.Kind = KindPrincipal
+	case e.Function != "" && e.Action != "" && e.Resource != "":
+		e.Kind = KindAccess
+	default:
+		return e, hcl.Diagnostics{errAt(b.DefRange(), "expect %q: give flow, or function + action + resource, or principal", e.Name)}
+	}
+	return e, nil
+}
+
+// Outcome is an expectation checked.
+type Outcome struct {
+	Expectation Expectation
+	Got         flow.Decision
+	Pass        bool
+	// Deciding names the flows (and their statements) that decided Got;
+	// Detail says why when no flow did.
+	Deciding []string
+	Detail   string
+}
+
+// Check decides every expectation from the flows.
+func Check(res *flow.Result, exps []Expectation) []Outcome {
+	out := make([]Outcome, len(exps))
+	for i, e := range exps {
+		var o Outcome
+		switch e.Kind {
+		case KindFlow:
+			o = checkFlow(res, e)
+		case KindAccess:
+			o = checkAccess(res, e)
+		case KindPrincipal:
+			o = checkPrincipal(res, e)
+		}
+		o.Expectation = e
+		out[i] = o
+	}
+	return out
+}
+
+// matchName matches an address or ARN pattern against a reference.
+func matchName(p string, r flow.Ref) bool {
+	return p != "" && (pattern.Match(p, r.Address) || r.ARN != "" && pattern.Match(p, r.ARN))
+}
+
+// checkFlow: every invoke flow from a matching source to a matching
+// function must have the expected decision, and there must be one.
+func checkFlow(res *flow.Result, e Expectation) Outcome {
+	var o Outcome
+	for _, f := range res.Flows {
+		if f.Kind != flow.KindInvoke || f.Trigger == nil {
+			continue
+		}
+		t := f.Trigger
+		if !(matchName(e.Source, t.Source) || pattern.Match(e.Source, t.Address)) || !matchName(e.Function, t.Function.Ref) {
+			continue
+		}
+		o.add(f, e.Result)
+	}
+	if len(o.Deciding) == 0 {
+		o.Got, o.Detail = "", "no trigger from "+e.Source+" to "+e.Function
+	}
+	return o
+}
+
+// add records a matching flow: the outcome fails when any matching flow
+// differs from the expected decision.
+func (o *Outcome) add(f flow.Flow, want flow.Decision) {
+	if len(o.Deciding) == 0 {
+		o.Pass, o.Got = true, f.Decision
+	}
+	if f.Decision != want {
+		if o.Pass {
+			o.Deciding = nil
+		}
+		o.Pass, o.Got = false, f.Decision
+	} else if !o.Pass {
+		return
+	}
+	o.Deciding = append(o.Deciding, describe(f))
+}
+
+// describe names a flow and the statements of its steps.
+func describe(f flow.Flow) string {
+	var stmts []string
+	for _, s := range f.Steps {
+		for _, st := range s.Statements {
+			name := st.Policy
+			if st.Sid != "" {
+				name += "#" + st.Sid
+			} else {
+				name += fmt.Sprintf("[%d]", st.Index)
+			}
+			if st.File != "" && st.Line > 0 {
+				name += fmt.Sprintf(" (%s:%d)", st.File, st.Line)
+			}
+			stmts = append(stmts, st.Effect+" "+name)
+		}
+	}
+	if len(stmts) == 0 {
+		return f.ID + ": " + string(f.Decision)
+	}
+	return f.ID + ": " + string(f.Decision) + " by " + strings.Join(stmts, ", ")
+}
+
+// checkAccess decides from the access flows: the most granting decision
+// of a flow of a matching function that lists a matching action on a
+// resource the expectation names (or a pattern covering it); an action no
+// access flow grants is denied.
+func checkAccess(res *flow.Result, e Expectation) Outcome {
+	var best *flow.Flow
+	for i := range res.Flows {
+		f := &res.Flows[i]
+		if f.Kind != flow.KindAccess || f.Function == nil || !matchName(e.Function, f.Function.Ref) || f.Resource == nil {
+			continue
+		}
+		if !resourceMatches(e.Resource, *f.Resource) || !actionMatches(e.Action, f.Actions) {
+			continue
+		}
+		if best == nil || rank(f.Decision) < rank(best.Decision) {
+			best = f
+		}
+	}
+	if best == nil {
+		return Outcome{Got: flow.Denied, Pass: e.Result == flow.Denied, Detail: "no access flow of " + e.Function + " grants " + e.Action + " on " + e.Resource}
+	}
+	return Outcome{Got: best.Decision, Pass: best.Decision == e.Result, Deciding: []string{describe(*best)}}
+}
+
+func resourceMatches(p string, r flow.Ref) bool {
+	if pattern.Match(p, r.Address) {
+		return true
+	}
+	// Either side may be the pattern: the expectation naming a class of
+	// objects, or the flow standing for a policy's wildcard resource.
+	return r.ARN != "" && (pattern.Match(p, r.ARN) || pattern.Match(r.ARN, p))
+}
+
+func actionMatches(p string, actions []string) bool {
+	p = strings.ToLower(p)
+	for _, a := range actions {
+		a = strings.ToLower(a)
+		if pattern.Match(p, a) || pattern.Match(a, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func rank(d flow.Decision) int {
+	switch d {
+	case flow.Allowed:
+		return 0
+	case flow.Conditional:
+		return 1
+	case flow.Unknown:
+		return 2
+	}
+	return 3
+}
+
+// checkPrincipal: every reach flow of the principal ("*" is the public:
+// public and public-url reach) to a matching function must have the
+// expected decision; none at all counts as denied.
+func checkPrincipal(res *flow.Result, e Expectation) Outcome {
+	var o Outcome
+	for _, f := range res.Flows {
+		if f.Kind != flow.KindReach || f.Target == nil {
+			continue
+		}
+		if e.Function != "" && !matchName(e.Function, *f.Target) {
+			continue
+		}
+		public := f.Reach == "public" || f.Reach == "public-url"
+		if e.Principal == "*" && !public || e.Principal != "*" && (public || f.Principal != e.Principal) {
+			continue
+		}
+		o.add(f, e.Result)
+	}
+	if len(o.Deciding) == 0 {
+		o.Got, o.Pass = flow.Denied, e.Result == flow.Denied
+		o.Detail = "no reach flow of " + e.Principal
+	}
+	return o
+}

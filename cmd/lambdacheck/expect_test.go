@@ -1,0 +1,46 @@
+package main
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+)
+
+const expectData = "testdata/expect/"
+
+func TestExpectationsPass(t *testing.T) {
+	out, errOut, code := runCLI(t, "", "test", diffData+"narrowed", "--expectations", expectData+"pass.hcl")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "4 expectation(s), 4 passed, 0 failed") {
+		t.Errorf("summary:\n%s", out)
+	}
+}
+
+func TestExpectationsFailWithDecidingStatements(t *testing.T) {
+	out, errOut, code := runCLI(t, "", "test", diffData+"cross-account", "--expectations", expectData+"fail.hcl")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"resource-policy#AllowPartnerAccount (main.tf:97)", "thumbnail-access#WriteThumbnails (main.tf:69)", "3 expectation(s), 1 passed, 2 failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	x, _, _ := runCLI(t, "", "test", diffData+"cross-account", "--expectations", expectData+"fail.hcl", "--format", "junit")
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	if err := xml.Unmarshal([]byte(x), &suites); err != nil || suites.Tests != 3 || suites.Failures != 2 {
+		t.Errorf("junit: %+v %v\n%s", suites, err, x)
+	}
+}
+
+func TestExpectationsHCLErrorsNameTheRange(t *testing.T) {
+	_, errOut, code := runCLI(t, "", "test", diffData+"base", "--expectations", expectData+"broken.hcl")
+	if code != 2 || !strings.Contains(errOut, "broken.hcl:3,3: unknown attribute \"reslt\"") {
+		t.Errorf("exit %d, want 2 naming file:line,col\n%s", code, errOut)
+	}
+}
