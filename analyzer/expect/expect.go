@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
@@ -294,7 +295,8 @@ func rank(d flow.Decision) int {
 func checkPrincipal(res *flow.Result, e Expectation) Outcome {
 	var o Outcome
 	for _, f := range res.Flows {
-		if f.Kind != flow.KindReach || f.Target == nil {
+		// Assuming a role is not invoking a function.
+		if f.Kind != flow.KindReach || f.Target == nil || f.Reach == "assume-role" {
 			continue
 		}
 		if e.Function != "" && !matchName(e.Function, *f.Target) {
@@ -311,4 +313,86 @@ func checkPrincipal(res *flow.Result, e Expectation) Outcome {
 		o.Detail = "no reach flow of " + e.Principal
 	}
 	return o
+}
+
+// Record writes today's flows as expectations: each trigger (source →
+// function) and each outside principal's reach of a function, with its
+// decision, in a stable order. Names already in taken are skipped, so
+// recording again into a file keeps what it has.
+func Record(res *flow.Result, taken map[string]bool) []byte {
+	type rec struct {
+		name  string
+		attrs [][2]string
+	}
+	byName := map[string]*rec{}
+	conflict := map[string]bool{}
+	var order []string
+	add := func(name string, decision flow.Decision, attrs ...[2]string) {
+		if taken[name] || conflict[name] {
+			return
+		}
+		attrs = append(attrs, [2]string{"result", string(decision)})
+		if r, ok := byName[name]; ok {
+			// Several flows under one name (qualifiers) must agree, or
+			// the expectation would fail as soon as it is written.
+			if r.attrs[len(r.attrs)-1][1] != string(decision) {
+				conflict[name] = true
+				delete(byName, name)
+			}
+			return
+		}
+		byName[name] = &rec{name: name, attrs: attrs}
+		order = append(order, name)
+	}
+	for _, f := range res.Flows {
+		switch {
+		case f.Kind == flow.KindInvoke && f.Trigger != nil:
+			src := cmpOr(f.Trigger.Source.Address, f.Trigger.Source.ARN)
+			fn := cmpOr(f.Trigger.Function.Address, f.Trigger.Function.ARN)
+			if src == "" || fn == "" || strings.Contains(src+fn, "->") {
+				continue
+			}
+			add(src+" -> "+fn, f.Decision, [2]string{"flow", src + " -> " + fn})
+		case f.Kind == flow.KindReach && f.Target != nil && f.Reach != "assume-role":
+			who := f.Principal
+			if f.Reach == "public" || f.Reach == "public-url" {
+				who = "*"
+			}
+			fn := cmpOr(f.Target.Address, f.Target.ARN)
+			if who == "" || fn == "" {
+				continue
+			}
+			add(who+" invokes "+fn, f.Decision, [2]string{"principal", who}, [2]string{"function", fn})
+		}
+	}
+	file := hclwrite.NewEmptyFile()
+	body := file.Body()
+	for _, name := range order {
+		r, ok := byName[name]
+		if !ok {
+			continue
+		}
+		b := body.AppendNewBlock("expect", []string{r.name}).Body()
+		for _, a := range r.attrs {
+			b.SetAttributeValue(a[0], cty.StringVal(a[1]))
+		}
+		body.AppendNewline()
+	}
+	return file.Bytes()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Names are the names of the expectations, for Record.
+func Names(exps []Expectation) map[string]bool {
+	m := make(map[string]bool, len(exps))
+	for _, e := range exps {
+		m[e.Name] = true
+	}
+	return m
 }

@@ -22,6 +22,7 @@ import (
 type testFlags struct {
 	inventoryFlags
 	expectations string
+	write        bool
 	depth        int
 	orgID        string
 }
@@ -67,6 +68,7 @@ line and column) or an input error, 0 otherwise.`,
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or junit")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	fl.StringVar(&f.expectations, "expectations", "", "read the expectations from `FILE` (default: lambdacheck.hcl in PATH, else the working directory)")
+	fl.BoolVar(&f.write, "write", false, "record today's triggers and outside principals' reach as expectations (appended to the expectations file, skipping names it has) instead of checking")
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to simulate, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	return cmd
@@ -82,18 +84,22 @@ func runTest(cmd *cobra.Command, f *testFlags, args []string) error {
 		return err
 	}
 	file, err := findExpectations(f.expectations, path)
-	if err != nil {
+	var src []byte
+	switch {
+	case err == nil:
+		if src, err = confine.ReadInput(file); err != nil {
+			return &exitError{code: 2, msg: fmt.Sprintf("read %s: %v", file, err)}
+		}
+	case f.write && f.expectations == "":
+		file = filepath.Join(inputDir(path), expect.FileName)
+	case !f.write:
 		return &exitError{code: 2, msg: err.Error()}
-	}
-	src, err := confine.ReadInput(file)
-	if err != nil {
-		return &exitError{code: 2, msg: fmt.Sprintf("read %s: %v", file, err)}
 	}
 	exps, diags := expect.Parse(src, file)
 	if diags.HasErrors() {
 		return &exitError{code: 2, msg: hclErrors(diags)}
 	}
-	if len(exps) == 0 {
+	if len(exps) == 0 && !f.write {
 		return &exitError{code: 2, msg: file + ": no expect blocks"}
 	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.Options{Paths: []string{path}, Load: f.inventoryFlags.loadOptions(), MaxDepth: f.depth, OrgID: f.orgID})
@@ -104,6 +110,9 @@ func runTest(cmd *cobra.Command, f *testFlags, args []string) error {
 	}
 	if err != nil {
 		return inputErr(err)
+	}
+	if f.write {
+		return recordExpectations(cmd, file, src, expect.Record(res.Flows, expect.Names(exps)))
 	}
 	outcomes := expect.Check(res.Flows, exps)
 	err = writeOutput(cmd, f.output, func(out io.Writer) error {
@@ -135,10 +144,7 @@ func findExpectations(explicit, input string) (string, error) {
 	if explicit != "" {
 		return explicit, nil
 	}
-	dir := input
-	if info, err := os.Stat(input); err == nil && !info.IsDir() {
-		dir = filepath.Dir(input)
-	}
+	dir := inputDir(input)
 	for _, d := range []string{dir, "."} {
 		p := filepath.Join(d, expect.FileName)
 		if _, err := os.Stat(p); err == nil {
@@ -168,4 +174,28 @@ func hclErrors(diags hcl.Diagnostics) string {
 		lines = append(lines, where+msg)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// inputDir is the input's directory (a snapshot's or plan's own).
+func inputDir(input string) string {
+	if info, err := os.Stat(input); err == nil && !info.IsDir() {
+		return filepath.Dir(input)
+	}
+	return input
+}
+
+// recordExpectations appends the recorded blocks to the expectations file.
+func recordExpectations(cmd *cobra.Command, file string, existing, recorded []byte) error {
+	n := strings.Count(string(recorded), "expect \"")
+	if len(existing) > 0 && !strings.HasSuffix(string(existing), "\n") {
+		existing = append(existing, '\n')
+	}
+	if len(existing) > 0 && n > 0 {
+		existing = append(existing, '\n')
+	}
+	if err := os.WriteFile(file, append(existing, recorded...), 0o644); err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("write %s: %v", file, err)}
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "lambdacheck: recorded %d expectation(s) in %s\n", n, file)
+	return nil
 }

@@ -44,3 +44,25 @@ func TestExpectationsHCLErrorsNameTheRange(t *testing.T) {
 		t.Errorf("exit %d, want 2 naming file:line,col\n%s", code, errOut)
 	}
 }
+
+func TestExpectationsWriteRecordsFlowsThatThenPass(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, diffData+"cross-account/main.tf", dir+"/main.tf")
+	_, errOut, code := runCLI(t, "", "test", dir, "--write")
+	if code != 0 || !strings.Contains(errOut, "recorded 2 expectation(s)") {
+		t.Fatalf("write: exit %d\n%s", code, errOut)
+	}
+	out, errOut, code := runCLI(t, "", "test", dir)
+	if code != 0 || !strings.Contains(out, "2 expectation(s), 2 passed") || !strings.Contains(out, "444455556666 invokes aws_lambda_function.thumbnail") {
+		t.Fatalf("recorded expectations: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, errOut, _ := runCLI(t, "", "test", dir, "--write"); !strings.Contains(errOut, "recorded 0 expectation(s)") {
+		t.Errorf("recording again duplicated names:\n%s", errOut)
+	}
+	// The recorded file is the gate: the partner's permission removed, the
+	// expectation that it may invoke fails.
+	copyFile(t, diffData+"base/main.tf", dir+"/main.tf")
+	if out, _, code := runCLI(t, "", "test", dir); code != 1 || !strings.Contains(out, "1 failed") {
+		t.Errorf("exit %d, want 1 after the change\n%s", code, out)
+	}
+}
