@@ -34,6 +34,7 @@ const (
 	KindFlow      Kind = "flow"      // a trigger invoking a function
 	KindAccess    Kind = "access"    // a function's role on an action and resource
 	KindPrincipal Kind = "principal" // an outside principal invoking functions
+	KindCount     Kind = "count"     // how many flows of a kind
 )
 
 // Expectation is one expect block.
@@ -46,7 +47,12 @@ type Expectation struct {
 	// Principal is an account id, a service principal or "*" (the public).
 	Principal string
 	Result    flow.Decision
-	Range     hcl.Range
+	// Count is the kind of flow counted (invoke, access, reach, chain),
+	// of the functions matching Function and with Result when set;
+	// Min and Max bound the number (-1 for no bound).
+	Count    flow.Kind
+	Min, Max int
+	Range    hcl.Range
 }
 
 // Parse reads expect blocks; other blocks and attributes are errors with
@@ -86,11 +92,25 @@ func parseBlock(b *hclsyntax.Block) (Expectation, hcl.Diagnostics) {
 	e := Expectation{Name: b.Labels[0], Range: b.DefRange()}
 	var diags hcl.Diagnostics
 	vals := map[string]string{}
+	bounds := map[string]int{}
 	for name, a := range b.Body.Attributes {
 		switch name {
-		case "flow", "function", "action", "resource", "principal", "result":
+		case "flow", "function", "action", "resource", "principal", "result", "count":
+		case "min", "max":
+			v, d := a.Expr.Value(nil)
+			if d.HasErrors() {
+				diags = append(diags, d...)
+				continue
+			}
+			n, ok := smallCount(v)
+			if !ok {
+				diags = append(diags, errAt(a.Expr.Range(), "%s: want a whole number from 0 to 1000000", name))
+				continue
+			}
+			bounds[name] = n
+			continue
 		default:
-			diags = append(diags, errAt(a.SrcRange, "unknown attribute %q: want flow, function, action, resource, principal or result", name))
+			diags = append(diags, errAt(a.SrcRange, "unknown attribute %q: want flow, function, action, resource, principal, count, min, max or result", name))
 			continue
 		}
 		v, d := a.Expr.Value(nil)
@@ -109,6 +129,12 @@ func parseBlock(b *hclsyntax.Block) (Expectation, hcl.Diagnostics) {
 	}
 	if diags.HasErrors() {
 		return e, diags
+	}
+	if c := vals["count"]; c != "" {
+		return parseCount(e, vals, bounds, b.DefRange())
+	}
+	if len(bounds) > 0 {
+		return e, hcl.Diagnostics{errAt(b.DefRange(), "expect %q: min and max go with count", e.Name)}
 	}
 	switch r := flow.Decision(vals["result"]); r {
 	case flow.Allowed, flow.Denied, flow.Conditional, flow.Unknown:
@@ -147,6 +173,8 @@ type Outcome struct {
 	// Detail says why when no flow did.
 	Deciding []string
 	Detail   string
+	// Count is the number of flows a count expectation counted.
+	Count int
 }
 
 // Check decides every expectation from the flows.
@@ -161,6 +189,8 @@ func Check(res *flow.Result, exps []Expectation) []Outcome {
 			o = checkAccess(res, e)
 		case KindPrincipal:
 			o = checkPrincipal(res, e)
+		case KindCount:
+			o = checkCount(res, e)
 		}
 		o.Expectation = e
 		out[i] = o
@@ -395,4 +425,77 @@ func Names(exps []Expectation) map[string]bool {
 		m[e.Name] = true
 	}
 	return m
+}
+
+func smallCount(v cty.Value) (int, bool) {
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.Number {
+		return 0, false
+	}
+	bf := v.AsBigFloat()
+	if !bf.IsInt() {
+		return 0, false
+	}
+	n, _ := bf.Int64()
+	if n < 0 || n > 1_000_000 {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// parseCount reads a count expectation: count = KIND, optional function
+// and result filters, and min and/or max.
+func parseCount(e Expectation, vals map[string]string, bounds map[string]int, r hcl.Range) (Expectation, hcl.Diagnostics) {
+	e.Kind, e.Count, e.Function = KindCount, flow.Kind(vals["count"]), vals["function"]
+	switch e.Count {
+	case flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain:
+	default:
+		return e, hcl.Diagnostics{errAt(r, "expect %q: count = invoke, access, reach or chain", e.Name)}
+	}
+	if vals["flow"] != "" || vals["action"] != "" || vals["resource"] != "" || vals["principal"] != "" {
+		return e, hcl.Diagnostics{errAt(r, "expect %q: count goes with function, result, min and max only", e.Name)}
+	}
+	switch d := flow.Decision(vals["result"]); d {
+	case "", flow.Allowed, flow.Denied, flow.Conditional, flow.Unknown:
+		e.Result = d
+	default:
+		return e, hcl.Diagnostics{errAt(r, "expect %q: result = allowed, denied, conditional or unknown", e.Name)}
+	}
+	e.Min, e.Max = -1, -1
+	if n, ok := bounds["min"]; ok {
+		e.Min = n
+	}
+	if n, ok := bounds["max"]; ok {
+		e.Max = n
+	}
+	if e.Min < 0 && e.Max < 0 || e.Max >= 0 && e.Min > e.Max {
+		return e, hcl.Diagnostics{errAt(r, "expect %q: give min and/or max, min not above max", e.Name)}
+	}
+	return e, nil
+}
+
+// checkCount counts the flows of the kind, function and decision asked.
+func checkCount(res *flow.Result, e Expectation) Outcome {
+	n := 0
+	for _, f := range res.Flows {
+		if f.Kind != e.Count || e.Result != "" && f.Decision != e.Result {
+			continue
+		}
+		if e.Function != "" {
+			var r *flow.Ref
+			switch {
+			case f.Function != nil:
+				r = &f.Function.Ref
+			case f.Trigger != nil:
+				r = &f.Trigger.Function.Ref
+			case f.Target != nil:
+				r = f.Target
+			}
+			if r == nil || !matchName(e.Function, *r) {
+				continue
+			}
+		}
+		n++
+	}
+	pass := (e.Min < 0 || n >= e.Min) && (e.Max < 0 || n <= e.Max)
+	return Outcome{Pass: pass, Count: n, Detail: fmt.Sprintf("%d %s flow(s)", n, e.Count)}
 }

@@ -24,6 +24,11 @@ func TestParseErrors(t *testing.T) {
 		"other \"x\" {\n}",
 		"expect \"x\" {\n flow = 3\n result = \"allowed\"\n}",
 		"expect \"x\" {\n flow = \"a -> b\"\n result = \"allowed\"\n",
+		"expect \"x\" {\n count = \"invoke\"\n}",
+		"expect \"x\" {\n count = \"invoke\"\n min = 3\n max = 2\n}",
+		"expect \"x\" {\n count = \"trigger\"\n max = 2\n}",
+		"expect \"x\" {\n count = \"invoke\"\n max = 1.5\n}",
+		"expect \"x\" {\n flow = \"a -> b\"\n max = 1\n result = \"allowed\"\n}",
 	} {
 		if _, diags := Parse([]byte(src), "f.hcl"); !diags.HasErrors() {
 			t.Errorf("accepted: %s", src)
@@ -77,6 +82,21 @@ func TestCheck(t *testing.T) {
   principal = "111122223333"
   result    = "denied"
 }`, true, flow.Denied},
+		{`expect "x" {
+  count  = "invoke"
+  result = "allowed"
+  max    = 1
+}`, true, ""},
+		{`expect "x" {
+  count    = "invoke"
+  function = "aws_lambda_function.*"
+  max      = 1
+}`, false, ""},
+		{`expect "x" {
+  count = "reach"
+  min   = 1
+  max   = 1
+}`, true, ""},
 	}
 	for i, c := range cases {
 		o := Check(flows, []Expectation{parseOne(t, c.src)})[0]

@@ -18,6 +18,22 @@ func expectWant(e expect.Expectation) string {
 	case expect.KindAccess:
 		return fmt.Sprintf("%s %s on %s %s", e.Function, e.Action, e.Resource, e.Result)
 	}
+	if e.Kind == expect.KindCount {
+		what := string(e.Count) + " flows"
+		if e.Result != "" {
+			what = string(e.Result) + " " + what
+		}
+		if e.Function != "" {
+			what += " of " + e.Function
+		}
+		switch {
+		case e.Min >= 0 && e.Max >= 0:
+			return fmt.Sprintf("%d to %d %s", e.Min, e.Max, what)
+		case e.Min >= 0:
+			return fmt.Sprintf("at least %d %s", e.Min, what)
+		}
+		return fmt.Sprintf("at most %d %s", e.Max, what)
+	}
 	target := "any function"
 	if e.Function != "" {
 		target = e.Function
@@ -38,6 +54,9 @@ func expectWhy(o expect.Outcome) string {
 }
 
 func expectGot(o expect.Outcome) string {
+	if o.Expectation.Kind == expect.KindCount {
+		return fmt.Sprint(o.Count)
+	}
 	if o.Got == "" {
 		return "-"
 	}

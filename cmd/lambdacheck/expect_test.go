@@ -13,7 +13,7 @@ func TestExpectationsPass(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "4 expectation(s), 4 passed, 0 failed") {
+	if !strings.Contains(out, "5 expectation(s), 5 passed, 0 failed") {
 		t.Errorf("summary:\n%s", out)
 	}
 }

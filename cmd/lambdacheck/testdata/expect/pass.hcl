@@ -21,3 +21,10 @@ expect "nothing public" {
   principal = "*"
   result    = "denied"
 }
+
+expect "one trigger, allowed" {
+  count  = "invoke"
+  result = "allowed"
+  min    = 1
+  max    = 1
+}
