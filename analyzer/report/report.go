@@ -13,6 +13,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/audit"
 	"github.com/lambdacheck/lambdacheck/analyzer/diff"
 	"github.com/lambdacheck/lambdacheck/analyzer/expect"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -38,6 +39,8 @@ type Report struct {
 	Gate []diff.Class
 	// Outcomes are expectations checked against the flows.
 	Outcomes []expect.Outcome
+	// Audit is a cross-account audit's entries.
+	Audit []audit.Entry
 	// Verbose lists passing rule tests too.
 	Verbose bool
 }
@@ -66,6 +69,7 @@ const (
 	Authz     View = "authz" // one IAM decision
 	Diff      View = "diff"  // two runs compared
 	Expect    View = "expectations"
+	Audit     View = "cross-account"
 )
 
 type entry struct {
@@ -112,6 +116,10 @@ var formats = map[View][]entry{
 	Expect: {
 		{"table", func() Format { return formatFunc(expectTable) }},
 		{"junit", func() Format { return formatFunc(expectJUnit) }},
+	},
+	Audit: {
+		{"table", func() Format { return formatFunc(auditTable) }},
+		{"json", func() Format { return formatFunc(auditJSON) }},
 	},
 	Authz: {
 		{"table", func() Format { return formatFunc(decisionTable) }},

@@ -24,5 +24,6 @@ dangerous.`,
 	root.AddCommand(newGraphCommand())
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newTestCommand())
+	root.AddCommand(newReportCommand())
 	return root
 }
