@@ -54,7 +54,8 @@ Formats: table, json, markdown (collapsible sections for a pull-request
 comment) and sarif (HEAD's new findings only).
 
 Exit status: 1 when --fail-on-new refuses a change, 2 on usage or input
-errors, 0 otherwise. The findings' --fail-on threshold does not apply here.`,
+errors (including a snapshot of a live account too incomplete to back a gate),
+0 otherwise. The findings' --fail-on threshold does not apply here.`,
 		Example: `  lambdacheck diff infra-before/ infra/
   lambdacheck diff --git-base origin/main infra/ --fail-on-new public,cross-account
   lambdacheck diff --git-base main infra/ --format markdown --output diff.md
@@ -129,6 +130,11 @@ func runDiff(cmd *cobra.Command, f *diffFlags, args []string) error {
 		}
 		if err != nil {
 			return nil, inputErr(fmt.Errorf("%s: %w", path, err))
+		}
+		if res.Refusal != nil {
+			// No gate passes on a live inventory that misses what flows
+			// come from.
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("%s: %v", path, res.Refusal)}
 		}
 		return res, nil
 	}
