@@ -22,6 +22,8 @@ type diffFlags struct {
 	orgID     string
 	gitBase   string
 	failOnNew string
+	// allowIncomplete accepts a live snapshot that misses a whole service.
+	allowIncomplete bool
 }
 
 func newDiffCommand() *cobra.Command {
@@ -73,6 +75,7 @@ errors (including a snapshot of a live account too incomplete to back a gate),
 	fl.StringVar(&f.config, "config", "", "settings `FILE` for both sides (default: each side's .lambdacheck.hcl)")
 	fl.BoolVar(&f.noInlineWaivers, "no-inline-waivers", false, "ignore # lambdacheck:ignore comments in the HCL")
 	fl.StringVar(&f.today, "today", "", "judge date-dependent rules as of this `YYYY-MM-DD` (default today, UTC)")
+	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live snapshot with nothing collected or a trigger service not read (exit 2 otherwise)")
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	return cmd
@@ -121,6 +124,7 @@ func runDiff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	run := func(path string, load pipeline.LoadOptions) (*pipeline.Result, error) {
 		res, err := pipeline.Run(cmd.Context(), pipeline.Options{
 			Paths: []string{path}, Load: load, MaxDepth: f.depth, OrgID: f.orgID, Judge: judgeOpts,
+			AllowIncomplete: f.allowIncomplete,
 		})
 		stderr := cmd.ErrOrStderr()
 		if res != nil && res.Inventory != nil {
