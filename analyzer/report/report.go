@@ -13,6 +13,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/audit"
+	"github.com/lambdacheck/lambdacheck/analyzer/diff"
+	"github.com/lambdacheck/lambdacheck/analyzer/expect"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -28,6 +31,16 @@ type Report struct {
 	Rules     []rules.Rule
 	RuleTests []rules.TestResult
 	Decision  *Decision
+	// Diff is a comparison of two runs; Findings then holds head's new
+	// findings only.
+	Diff *diff.Result
+	// Gate is the list of classes --fail-on-new refuses, shown with the
+	// comparison.
+	Gate []diff.Class
+	// Outcomes are expectations checked against the flows.
+	Outcomes []expect.Outcome
+	// Audit is a cross-account audit's entries.
+	Audit []audit.Entry
 	// Verbose lists passing rule tests too.
 	Verbose bool
 }
@@ -54,6 +67,9 @@ const (
 	RuleList  View = "rules"     // the rules
 	RuleTests View = "rule tests"
 	Authz     View = "authz" // one IAM decision
+	Diff      View = "diff"  // two runs compared
+	Expect    View = "expectations"
+	Audit     View = "cross-account"
 )
 
 type entry struct {
@@ -90,6 +106,20 @@ var formats = map[View][]entry{
 	RuleTests: {
 		{"table", func() Format { return formatFunc(ruleTestsTable) }},
 		{"json", func() Format { return formatFunc(ruleTestsJSON) }},
+	},
+	Diff: {
+		{"table", func() Format { return formatFunc(diffTable) }},
+		{"json", func() Format { return formatFunc(diffJSON) }},
+		{"markdown", func() Format { return formatFunc(diffMarkdown) }},
+		{"sarif", func() Format { return findingsFormat(FindingsSARIF) }},
+	},
+	Expect: {
+		{"table", func() Format { return formatFunc(expectTable) }},
+		{"junit", func() Format { return formatFunc(expectJUnit) }},
+	},
+	Audit: {
+		{"table", func() Format { return formatFunc(auditTable) }},
+		{"json", func() Format { return formatFunc(auditJSON) }},
 	},
 	Authz: {
 		{"table", func() Format { return formatFunc(decisionTable) }},

@@ -22,5 +22,8 @@ dangerous.`,
 	root.AddCommand(newRulesCommand())
 	root.AddCommand(newCollectCommand())
 	root.AddCommand(newGraphCommand())
+	root.AddCommand(newDiffCommand())
+	root.AddCommand(newTestCommand())
+	root.AddCommand(newReportCommand())
 	return root
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+)
+
+const expectData = "testdata/expect/"
+
+func TestExpectationsPass(t *testing.T) {
+	out, errOut, code := runCLI(t, "", "test", diffData+"narrowed", "--expectations", expectData+"pass.hcl")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "5 expectation(s), 5 passed, 0 failed") {
+		t.Errorf("summary:\n%s", out)
+	}
+}
+
+func TestExpectationsFailWithDecidingStatements(t *testing.T) {
+	out, errOut, code := runCLI(t, "", "test", diffData+"cross-account", "--expectations", expectData+"fail.hcl")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"resource-policy#AllowPartnerAccount (main.tf:97)", "thumbnail-access#WriteThumbnails (main.tf:69)", "3 expectation(s), 1 passed, 2 failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	x, _, _ := runCLI(t, "", "test", diffData+"cross-account", "--expectations", expectData+"fail.hcl", "--format", "junit")
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	if err := xml.Unmarshal([]byte(x), &suites); err != nil || suites.Tests != 3 || suites.Failures != 2 {
+		t.Errorf("junit: %+v %v\n%s", suites, err, x)
+	}
+}
+
+func TestExpectationsHCLErrorsNameTheRange(t *testing.T) {
+	_, errOut, code := runCLI(t, "", "test", diffData+"base", "--expectations", expectData+"broken.hcl")
+	if code != 2 || !strings.Contains(errOut, "broken.hcl:3,3: unknown attribute \"reslt\"") {
+		t.Errorf("exit %d, want 2 naming file:line,col\n%s", code, errOut)
+	}
+}
+
+func TestExpectationsWriteRecordsFlowsThatThenPass(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, diffData+"cross-account/main.tf", dir+"/main.tf")
+	_, errOut, code := runCLI(t, "", "test", dir, "--write")
+	if code != 0 || !strings.Contains(errOut, "recorded 2 expectation(s)") {
+		t.Fatalf("write: exit %d\n%s", code, errOut)
+	}
+	out, errOut, code := runCLI(t, "", "test", dir)
+	if code != 0 || !strings.Contains(out, "2 expectation(s), 2 passed") || !strings.Contains(out, "444455556666 invokes aws_lambda_function.thumbnail") {
+		t.Fatalf("recorded expectations: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, errOut, _ := runCLI(t, "", "test", dir, "--write"); !strings.Contains(errOut, "recorded 0 expectation(s)") {
+		t.Errorf("recording again duplicated names:\n%s", errOut)
+	}
+	// The recorded file is the gate: the partner's permission removed, the
+	// expectation that it may invoke fails.
+	copyFile(t, diffData+"base/main.tf", dir+"/main.tf")
+	if out, _, code := runCLI(t, "", "test", dir); code != 1 || !strings.Contains(out, "1 failed") {
+		t.Errorf("exit %d, want 1 after the change\n%s", code, out)
+	}
+}

@@ -1,0 +1,4 @@
+expect "typo" {
+  flow   = "a -> b"
+  reslt  = "allowed"
+}
