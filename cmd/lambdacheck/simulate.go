@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +35,8 @@ func newSimulateCommand() *cobra.Command {
 		Use:   "simulate [PATH...] [--aws]",
 		Short: "Simulate every trigger → invoke → resource-access flow of an application",
 		Long: `simulate loads PATH (a Terraform directory or a snapshot; several paths, e.g.
-the snapshots of several accounts, are merged) and, with --aws, reads the live
+the snapshots of several accounts, are merged; default: the current directory;
+"-" reads a snapshot from standard input) and, with --aws, reads the live
 account as collect does, then decides every flow with the IAM engine:
 
   invocation flows   each trigger and function URL → its function: is the trigger
@@ -70,6 +72,7 @@ Exit status: 1 when an unwaived finding reaches --fail-on (default high), 2 on
 usage or input errors (including a rule that does not compile, and an
 incomplete live inventory as above), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
+  lambdacheck inventory infra/ --format json | lambdacheck simulate -
   lambdacheck simulate infra/ --format json > flows.json
   lambdacheck simulate prod-a.json prod-b.json    # snapshots of two accounts
   lambdacheck simulate --aws --profile audit --region eu-west-1
@@ -104,7 +107,10 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
 	}
 	if len(paths) == 0 && !f.aws {
-		return &exitError{code: 2, msg: "give a PATH (Terraform directory or snapshot), or --aws to read the live account"}
+		paths = defaultPaths(paths)
+	}
+	if f.event.file == "-" && slices.Contains(paths, pipeline.StdinPath) {
+		return &exitError{code: 2, msg: "--event - and the path - both read standard input: give one of them as a file"}
 	}
 	if !f.aws {
 		if f.live.profile != "" || f.live.allRegions || len(f.live.roleARNs) > 0 || f.live.endpoint != "" {
@@ -127,7 +133,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	opts := pipeline.Options{
 		Paths:    paths,
-		Load:     f.inventoryFlags.loadOptions(),
+		Load:     f.inventoryFlags.loadOptions(cmd),
 		MaxDepth: f.depth,
 		OrgID:    f.orgID,
 		Judge:    judgeOpts,
