@@ -27,6 +27,7 @@ type simulateFlags struct {
 	event   eventFlags   // --event and its shorthands (event.go)
 	// allowIncomplete accepts a live inventory that misses a whole service.
 	allowIncomplete bool
+	view            string
 }
 
 func newSimulateCommand() *cobra.Command {
@@ -96,7 +97,8 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl.BoolVar(&f.live.allRegions, "all-regions", false, "with --aws: read every region enabled for the account")
 	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
 	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
-	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "with --aws: no collection progress on standard error")
+	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; with --aws, no collection progress on standard error")
+	fl.StringVar(&f.view, "view", "", "table output: summary (one line per function), findings, flows or all (default: all; on a terminal, findings then the summary above 50 flows)")
 	registerEventFlags(fl, &f.event)
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live inventory with nothing collected or a trigger service not read (exit 2 otherwise)")
 	return cmd
@@ -125,6 +127,9 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	format, err := lookupFormat(report.Run, f.format)
 	if err != nil {
+		return err
+	}
+	if err := setView(cmd, format, f); err != nil {
 		return err
 	}
 	judgeOpts, err := f.findingsFlags.options(cmd)
@@ -222,3 +227,36 @@ func inputErr(err error) error {
 	}
 	return &exitError{code: 2, msg: err.Error()}
 }
+
+// setView selects the table view: --view, else the findings alone with
+// --quiet, else on a terminal the view that summarises a large estate, else
+// everything (what scripts, CI logs and the tests have always read).
+func setView(cmd *cobra.Command, format report.Format, f *simulateFlags) error {
+	viewer, ok := format.(report.Viewer)
+	if !ok {
+		if f.view != "" {
+			return &exitError{code: 2, msg: "--view goes with --format table"}
+		}
+		return nil
+	}
+	switch {
+	case f.view != "":
+		if f.quiet() {
+			return &exitError{code: 2, msg: "--view and --quiet exclude each other"}
+		}
+		v, err := report.ParseTableView(f.view)
+		if err != nil {
+			return &exitError{code: 2, msg: "--" + err.Error()}
+		}
+		viewer.SetView(v)
+	case f.quiet():
+		viewer.SetView(report.ViewFindings)
+	case f.output == "" && isTerminal(cmd.OutOrStdout()):
+		viewer.SetView(report.ViewAuto)
+	default:
+		viewer.SetView(report.ViewAll)
+	}
+	return nil
+}
+
+func (f *simulateFlags) quiet() bool { return f.live.quiet }
