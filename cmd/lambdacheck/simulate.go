@@ -62,7 +62,8 @@ pass --fail-on explicitly (it wins over fail_on in any file), and add
 --no-inline-waivers.
 
 Formats: table (flows and findings), json (flows, findings, unknowns), and the
-findings alone as sarif (code scanning), junit or markdown (PR comments).
+findings alone as sarif (code scanning), junit, markdown (PR comments) or
+codequality (GitLab merge requests).
 
 A live inventory (collect, --aws) records what it could not read: the flows
 that depend on it are unknown, naming the missing action, and an inventory
@@ -87,7 +88,7 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl := cmd.Flags()
 	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or markdown")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown or codequality")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	f.findingsFlags.register(fl)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")

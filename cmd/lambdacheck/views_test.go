@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,34 @@ func TestSimulateViews(t *testing.T) {
 		_, errOut, code := runMain(t, "", append([]string{"simulate", dir}, bad...)...)
 		if code != 2 || !strings.Contains(errOut, "--view") {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, errOut)
+		}
+	}
+}
+
+func TestSimulateCodeQuality(t *testing.T) {
+	out, errOut, code := runMain(t, "", "simulate", "../../fixtures/public-exposure", "--format", "codequality")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (findings at high)\n%s", code, errOut)
+	}
+	var issues []struct {
+		CheckName string `json:"check_name"`
+		Severity  string `json:"severity"`
+		Location  struct {
+			Path  string `json:"path"`
+			Lines struct {
+				Begin int `json:"begin"`
+			} `json:"lines"`
+		} `json:"location"`
+	}
+	if err := json.Unmarshal([]byte(out), &issues); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(issues) != 6 {
+		t.Fatalf("%d issues, want the 6 findings", len(issues))
+	}
+	for _, is := range issues {
+		if !strings.HasPrefix(is.Location.Path, "fixtures/public-exposure/") || is.Location.Lines.Begin < 1 {
+			t.Errorf("%s at %s:%d, want a file of the fixture relative to the repository", is.CheckName, is.Location.Path, is.Location.Lines.Begin)
 		}
 	}
 }
