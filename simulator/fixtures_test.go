@@ -143,3 +143,28 @@ func TestFixtureInvocationOutcomes(t *testing.T) {
 		})
 	}
 }
+
+// A CloudWatch Logs subscription invokes with the log group's ARN ending
+// in ":*"; the flow still names the group by its Terraform address.
+func TestLogsSourceNamedByAddress(t *testing.T) {
+	res := simulateFixture(t, "../fixtures/stream-analytics")
+	found := false
+	for _, f := range res.Flows {
+		if f.Kind != flow.KindInvoke || f.Trigger.Type != "logs" {
+			continue
+		}
+		found = true
+		if got := f.Trigger.Source.Address; got != "aws_cloudwatch_log_group.api_access" {
+			t.Errorf("%s: source address %q, want aws_cloudwatch_log_group.api_access", f.ID, got)
+		}
+		if f.Trigger.Source.File == "" || f.Trigger.Source.Line == 0 {
+			t.Errorf("%s: source has no file:line", f.ID)
+		}
+		if !strings.Contains(f.Title, "aws_cloudwatch_log_group.api_access") {
+			t.Errorf("%s: title %q names the ARN", f.ID, f.Title)
+		}
+	}
+	if !found {
+		t.Fatal("no logs invocation flow in stream-analytics")
+	}
+}

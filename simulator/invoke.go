@@ -44,6 +44,22 @@ func qualifiedARN(fnARN, qualifier string) string {
 	return fnARN + ":" + qualifier
 }
 
+// sourceResource is the inventory resource a trigger's source ARN names.
+// CloudWatch Logs invokes with the log group's ARN ending in ":*", which
+// the group's own ARN lacks.
+func (w *world) sourceResource(t *inventory.Trigger) (*resourceInfo, bool) {
+	if src, ok := w.res[t.SourceARN]; ok {
+		return src, true
+	}
+	if t.Service == "logs" {
+		if group, ok := strings.CutSuffix(t.SourceARN, ":*"); ok {
+			src, ok := w.res[group]
+			return src, ok
+		}
+	}
+	return nil, false
+}
+
 func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	fn := w.funcs[t.FunctionARN]
 	fl := flow.Flow{
@@ -59,7 +75,7 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	if fn != nil {
 		fl.Trigger.Function.File, fl.Trigger.Function.Line = fn.File, fn.Line
 	}
-	if src, ok := w.res[t.SourceARN]; ok {
+	if src, ok := w.sourceResource(t); ok {
 		// Sources are joined by value: name the resource that has the ARN.
 		if fl.Trigger.Source.Address == "" {
 			fl.Trigger.Source.Address = src.res.Address

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -33,7 +34,12 @@ type LoadOptions struct {
 	Parameters []string
 	// MaxInstances overrides the count/for_each expansion budget when > 0.
 	MaxInstances int
+	// Stdin is read, as a snapshot, for the path StdinPath; nil refuses it.
+	Stdin io.Reader
 }
+
+// StdinPath is the path that names standard input (a snapshot).
+const StdinPath = "-"
 
 // InputKind is what a path given on the command line holds.
 type InputKind int
@@ -96,6 +102,9 @@ func Merge(invs []*inventory.Inventory) (*inventory.Inventory, error) {
 
 // loadOne reads one path with the source its kind calls for.
 func loadOne(ctx context.Context, path string, opts LoadOptions) (*inventory.Inventory, error) {
+	if path == StdinPath {
+		return loadStdin(opts)
+	}
 	if inv, handled, err := loadSource(ctx, path, opts); handled {
 		return inv, err
 	}
@@ -114,11 +123,35 @@ func loadOne(ctx context.Context, path string, opts LoadOptions) (*inventory.Inv
 	}
 }
 
+// loadStdin reads a snapshot from standard input, bounded like a file.
+func loadStdin(opts LoadOptions) (*inventory.Inventory, error) {
+	const name = "standard input"
+	if opts.Stdin == nil {
+		return nil, fmt.Errorf("%s: not available here", name)
+	}
+	if opts.Source != "" && opts.Source != "snapshot" {
+		return nil, fmt.Errorf("%s: --source %s: standard input is read as a snapshot", name, opts.Source)
+	}
+	data, err := io.ReadAll(io.LimitReader(opts.Stdin, confine.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(data) > confine.MaxFileSize {
+		return nil, &confine.TooLargeError{Path: name, Limit: confine.MaxFileSize}
+	}
+	return decodeSnapshot(name, data)
+}
+
 func loadSnapshot(path string) (*inventory.Inventory, error) {
 	data, err := confine.ReadInput(path)
 	if err != nil {
 		return nil, err
 	}
+	return decodeSnapshot(path, data)
+}
+
+// decodeSnapshot decodes a snapshot read from name.
+func decodeSnapshot(path string, data []byte) (*inventory.Inventory, error) {
 	inv, err := inventory.Decode(data)
 	if errors.Is(err, inventory.ErrNotSnapshot) {
 		return nil, fmt.Errorf("%s: not a snapshot; give a Terraform directory or a snapshot file", path)

@@ -175,7 +175,7 @@ func loadAll(ctx context.Context, opts Options) (*inventory.Inventory, error) {
 // when several are merged (their files are rebased on it) or none (a live
 // account).
 func InputPath(paths []string) string {
-	if len(paths) == 1 {
+	if len(paths) == 1 && paths[0] != StdinPath {
 		return paths[0]
 	}
 	return "."

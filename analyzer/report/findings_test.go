@@ -286,3 +286,52 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestSARIFHasNoMeaninglessDefaults checks that the SARIF log carries no
+// -1 placeholder, no empty list or object and none of the specification's
+// defaults spelled out, while results stays even when empty.
+func TestSARIFHasNoMeaninglessDefaults(t *testing.T) {
+	for name, r := range map[string]*Findings{
+		"with_findings": sampleReport(t, "high"),
+		"no_findings":   {Rules: sampleRules(), Findings: []rules.Finding{}},
+	} {
+		var b bytes.Buffer
+		if err := FindingsSARIF(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		dec := json.NewDecoder(&b)
+		dec.UseNumber()
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(path string, v any)
+		walk = func(path string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, c := range v {
+					p := path + "." + k
+					if n, ok := c.(json.Number); ok && n.String() == "-1" {
+						t.Errorf("%s: %s is -1", name, p)
+					}
+					if _, ok := sarifDefaults[k]; ok {
+						t.Errorf("%s: %s holds a default", name, p)
+					}
+					if empty(c) && k != "results" {
+						t.Errorf("%s: %s is empty", name, p)
+					}
+					walk(p, c)
+				}
+			case []any:
+				for i, c := range v {
+					walk(path+"["+itoa(i)+"]", c)
+				}
+			}
+		}
+		walk("", doc)
+		runs := doc.(map[string]any)["runs"].([]any)
+		if _, ok := runs[0].(map[string]any)["results"]; !ok {
+			t.Errorf("%s: the run has no results list", name)
+		}
+	}
+}

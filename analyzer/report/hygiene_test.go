@@ -40,6 +40,7 @@ func TestInputTextIsInertInEveryFormat(t *testing.T) {
 		{"markdown", func(b *bytes.Buffer, r *Findings) error { return FindingsMarkdown(b, r) }},
 		{"sarif", func(b *bytes.Buffer, r *Findings) error { return FindingsSARIF(b, r) }},
 		{"junit", func(b *bytes.Buffer, r *Findings) error { return FindingsJUnit(b, r) }},
+		{"codequality", func(b *bytes.Buffer, r *Findings) error { return FindingsCodeQuality(b, r) }},
 	}
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
@@ -48,7 +49,7 @@ func TestInputTextIsInertInEveryFormat(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := b.String()
-			if f.name == "sarif" {
+			if f.name == "sarif" || f.name == "codequality" {
 				// JSON escapes controls as \u001b: look at the decoded strings.
 				var v any
 				if err := json.Unmarshal(b.Bytes(), &v); err != nil {

@@ -1,7 +1,7 @@
 // Package report turns the results of a run into every output format
 // lambdacheck writes: tables for terminals, JSON for machines, SARIF for
-// code scanning, JUnit for CI, Markdown for pull requests, Mermaid and DOT
-// for drawings.
+// code scanning, JUnit for CI, Markdown for pull requests, Code Quality
+// for GitLab merge requests, Mermaid and DOT for drawings.
 //
 // Place: the last stage, after the pipeline (inventory → flows →
 // findings). It reads results and decides nothing; each format is chosen
@@ -85,6 +85,7 @@ var formats = map[View][]entry{
 		{"sarif", func() Format { return findingsFormat(FindingsSARIF) }},
 		{"junit", func() Format { return findingsFormat(FindingsJUnit) }},
 		{"markdown", func() Format { return findingsFormat(FindingsMarkdown) }},
+		{"codequality", func() Format { return findingsFormat(FindingsCodeQuality) }},
 	},
 	Drawing: {
 		{"mermaid", func() Format { return graphFormat(Mermaid) }},

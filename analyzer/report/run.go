@@ -13,12 +13,17 @@ import (
 // findings. The flow tables do not depend on the findings, so they can be
 // laid out (PrepareFlows) while the rules run.
 type runTable struct {
+	view     TableView
 	tables   bytes.Buffer
 	err      error
 	prepared bool
 }
 
 func (t *runTable) PrepareFlows(res *flow.Result) {
+	if !t.needsFlowTables(res) {
+		t.prepared = true
+		return
+	}
 	// About 440 bytes a row on a large estate: sized once, the buffer is
 	// not copied as it grows.
 	t.tables.Grow(len(res.Flows) * 448)
@@ -30,11 +35,36 @@ func (t *runTable) Write(w io.Writer, r *Report) error {
 	if !t.prepared {
 		t.PrepareFlows(r.Flows)
 	}
+	switch {
+	case t.view == ViewFindings:
+		return FindingsTable(w, r.Findings)
+	case t.view == ViewSummary:
+		if err := FunctionSummaryTable(w, r); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(w, "\n%s\n", r.Findings.Summary())
+		return err
+	case t.view == ViewAuto && !t.needsFlowTables(r.Flows):
+		// Findings first: on a large estate they are what to read.
+		fmt.Fprintf(w, "Findings\n")
+		if err := FindingsTable(w, r.Findings); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n%d flows; --view flows or --view all lists them.\n\n", len(r.Flows.Flows))
+		if err := FunctionSummaryTable(w, r); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(w, "\n%s\n", r.Findings.Summary())
+		return err
+	}
 	if _, err := t.tables.WriteTo(w); err != nil {
 		return err
 	}
 	if t.err != nil {
 		return t.err
+	}
+	if t.view == ViewFlows {
+		return nil
 	}
 	fmt.Fprintf(w, "\nFindings\n")
 	return FindingsTable(w, r.Findings)

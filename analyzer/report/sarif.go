@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -113,11 +115,83 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 		}
 	}
 	report.AddRun(run)
-	if err := report.PrettyWrite(w); err != nil {
+	var raw bytes.Buffer
+	if err := report.Write(&raw); err != nil {
 		return fmt.Errorf("write SARIF: %w", err)
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	dec := json.NewDecoder(&raw)
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("write SARIF: %w", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(pruneSARIF(doc)); err != nil {
+		return fmt.Errorf("write SARIF: %w", err)
+	}
+	return nil
+}
+
+// sarifDefaults are properties the SARIF library always writes with the
+// value the specification gives them by default; written out they only
+// add noise.
+var sarifDefaults = map[string]string{
+	"language":         `"en-US"`,
+	"isComprehensive":  `false`,
+	"enabled":          `true`,
+	"newlineSequences": `["\r\n","\n"]`,
+	"contents":         `["localizedData","nonLocalizedData"]`,
+}
+
+// pruneSARIF drops what the library fills in without meaning: -1 for an
+// index, rank or offset that is unknown, empty arrays and objects, and
+// the defaults above. results stays, even empty: an empty list says the
+// run found nothing, which code scanning needs to close alerts.
+func pruneSARIF(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, child := range v {
+			if k == "results" {
+				v[k] = pruneSARIF(child)
+				continue
+			}
+			if n, ok := child.(json.Number); ok && n.String() == "-1" {
+				delete(v, k)
+				continue
+			}
+			if def, ok := sarifDefaults[k]; ok {
+				if b, err := json.Marshal(child); err == nil && string(b) == def {
+					delete(v, k)
+					continue
+				}
+			}
+			child = pruneSARIF(child)
+			if empty(child) {
+				delete(v, k)
+				continue
+			}
+			v[k] = child
+		}
+		return v
+	case []any:
+		for i := range v {
+			v[i] = pruneSARIF(v[i])
+		}
+		return v
+	}
+	return v
+}
+
+func empty(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		return len(v) == 0
+	case []any:
+		return len(v) == 0
+	}
+	return false
 }
 
 // sarifText is text from the input as a SARIF plain-text message: control

@@ -53,7 +53,7 @@ The request comes from flags, or from --file in the batch-case JSON shape.
       --action s3:GetObject --resource arn:aws:s3:::bucket/key \
       --identity-policy role.json --resource-policy bucket.json
   lambdacheck authz --jsonl < cases.jsonl`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthz(cmd, f) },
 	}
 	fl := cmd.Flags()

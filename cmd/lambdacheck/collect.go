@@ -65,7 +65,7 @@ Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
   lambdacheck collect --profile audit --all-regions -o audit.json
   lambdacheck collect --role-arn arn:aws:iam::111111111111:role/lambdacheck-readonly --region us-east-1 -o a.json
   lambdacheck collect --print-required-policy > lambdacheck-readonly.json`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runCollect(cmd, f) },
 	}
 	fl := cmd.Flags()

@@ -171,10 +171,9 @@ func TestSimulateAWSCollectsAndSimulates(t *testing.T) {
 	}
 }
 
-func TestSimulateNeedsPathOrAWS(t *testing.T) {
-	if _, stderr, code := runCLI(t, "", "simulate"); code != 2 || !strings.Contains(stderr, "--aws") {
-		t.Fatalf("simulate without input: exit %d, %s", code, stderr)
-	}
+// Without PATH nor --aws, simulate reads the current directory
+// (TestDefaultPathIsTheCurrentDirectory).
+func TestSimulateLiveFlagsNeedAWS(t *testing.T) {
 	if _, stderr, code := runCLI(t, "", "simulate", "../../fixtures/thumbnails", "--profile", "x"); code != 2 || !strings.Contains(stderr, "go with --aws") {
 		t.Fatalf("--profile without --aws: exit %d, %s", code, stderr)
 	}

@@ -21,9 +21,10 @@ type graphFlags struct {
 func newGraphCommand() *cobra.Command {
 	f := &graphFlags{}
 	cmd := &cobra.Command{
-		Use:   "graph PATH...",
+		Use:   "graph [PATH...]",
 		Short: "Draw the flow graph of an application as Mermaid or Graphviz DOT",
-		Long: `graph simulates PATH like simulate does and draws the result:
+		Long: `graph simulates PATH (default: the current directory; "-" reads a snapshot
+from standard input) like simulate does and draws the result:
 
   nodes   entries (trigger sources nothing writes to, and outside principals:
           the public, other accounts, services), functions, and resources
@@ -41,8 +42,8 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 		Example: `  lambdacheck graph fixtures/thumbnails
   lambdacheck graph infra/ --format dot --output flows.dot
   lambdacheck graph infra/ --kinds invoke,reach --function aws_lambda_function.api`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, args) },
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, defaultPaths(args)) },
 	}
 	fl := cmd.Flags()
 	registerLoadFlags(fl, &f.inventoryFlags)
@@ -70,7 +71,7 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 		return &exitError{code: 2, msg: "--kinds " + err.Error()}
 	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.Options{
-		Paths: paths, Load: f.inventoryFlags.loadOptions(), MaxDepth: f.depth, OrgID: f.orgID,
+		Paths: paths, Load: f.inventoryFlags.loadOptions(cmd), MaxDepth: f.depth, OrgID: f.orgID,
 	})
 	if res == nil || res.Inventory == nil {
 		return inputErr(err)

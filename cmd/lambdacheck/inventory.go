@@ -61,12 +61,13 @@ func (v varFlag) Set(s string) error {
 func newInventoryCommand() *cobra.Command {
 	f := &inventoryFlags{}
 	cmd := &cobra.Command{
-		Use:   "inventory PATH...",
+		Use:   "inventory [PATH...]",
 		Short: "Show the functions, roles, policies, triggers and resources loaded from PATH",
 		Long: `inventory loads a Terraform directory (or a snapshot file) the way Terraform
 would resolve it, without running Terraform and without network, and prints
 everything found — each item with its Terraform address and file:line — plus
-what could not be resolved and why.
+what could not be resolved and why. PATH defaults to the current directory;
+"-" reads a snapshot from standard input.
 
 --format json prints the snapshot format (schema 2, see docs/snapshot.md),
 which every command that takes a path accepts as input. Several paths
@@ -79,8 +80,8 @@ environment variables, then --var and --var-file in command-line order.
 otherwise the placeholders 123456789012 and us-east-1 are used.`,
 		Example: `  lambdacheck inventory fixtures/thumbnails
   lambdacheck inventory infra/ --var env=prod --var-file prod.tfvars --format json`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, f, args) },
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, f, defaultPaths(args)) },
 	}
 	fl := cmd.Flags()
 	registerLoadFlags(fl, f)
@@ -111,7 +112,7 @@ func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
 	if f.account != "" && !awsref.IsAccountID(f.account) {
 		return &exitError{code: 2, msg: fmt.Sprintf("--account %q: want a 12-digit account id", f.account)}
 	}
-	inv, err := pipeline.Load(cmd.Context(), paths, f.loadOptions())
+	inv, err := pipeline.Load(cmd.Context(), paths, f.loadOptions(cmd))
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -130,11 +131,14 @@ func runInventory(cmd *cobra.Command, f *inventoryFlags, paths []string) error {
 }
 
 // loadOptions are the flags that configure loading.
-func (f *inventoryFlags) loadOptions() pipeline.LoadOptions {
+// loadOptions are the load flags, with the command's standard input for
+// the path "-".
+func (f *inventoryFlags) loadOptions(cmd *cobra.Command) pipeline.LoadOptions {
 	return pipeline.LoadOptions{
 		Vars: f.vars, StrictVars: f.strict, Root: f.root, AllowReadOutsideRoot: f.allowOutside,
 		Account: f.account, Region: f.region,
 		Source: f.src.kind, Parameters: f.src.parameters, MaxInstances: f.maxInstances,
+		Stdin: cmd.InOrStdin(),
 	}
 }
 
@@ -150,4 +154,12 @@ func mergeInputs(invs []*inventory.Inventory) (*inventory.Inventory, error) {
 
 func partialInput(errs int) error {
 	return &exitError{code: 2, msg: fmt.Sprintf("%d error(s) in the configuration (above); the results are partial", errs)}
+}
+
+// defaultPaths is the paths given, or the current directory when none is.
+func defaultPaths(paths []string) []string {
+	if len(paths) == 0 {
+		return []string{"."}
+	}
+	return paths
 }

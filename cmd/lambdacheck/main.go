@@ -9,6 +9,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -18,15 +19,22 @@ func main() {
 
 // run executes the command line and maps errors to exit codes:
 // 0 success, 1 a gate failed (findings, denied request), 2 usage or input error.
-func run(args []string) int {
+func run(args []string) int { return runIO(args, os.Stdin, os.Stdout, os.Stderr) }
+
+// runIO is run with its standard streams given.
+func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCommand()
 	root.SetArgs(args)
-	err := root.Execute()
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteC()
+	err = withHelpHint(cmd, err)
 	if err == nil {
 		return 0
 	}
 	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(os.Stderr, "lambdacheck:", msg)
+		fmt.Fprintln(stderr, "lambdacheck:", msg)
 	}
 	return exitCode(err)
 }

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 )
 
@@ -14,7 +18,10 @@ with a faithful IAM policy evaluation engine, and reports what is broken or
 dangerous.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("lambdacheck {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
 	root.AddCommand(newVersionCommand())
 	root.AddCommand(newAuthzCommand())
 	root.AddCommand(newSimulateCommand())
@@ -26,4 +33,36 @@ dangerous.`,
 	root.AddCommand(newTestCommand())
 	root.AddCommand(newReportCommand())
 	return root
+}
+
+// usageError is a command line cobra could not parse (an unknown flag, a
+// flag without its value): the message is followed by a hint to the
+// command's help.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// withHelpHint adds "Run 'lambdacheck CMD --help' for usage." to an error
+// of the command line itself (unknown command or flag, wrong number of
+// arguments), where cmd is the command cobra settled on.
+func withHelpHint(cmd *cobra.Command, err error) error {
+	if cmd == nil || err == nil {
+		return err
+	}
+	var usage *usageError
+	if !errors.As(err, &usage) && !strings.HasPrefix(err.Error(), "unknown command") {
+		return err
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("%s\nRun '%s --help' for usage.", err.Error(), cmd.CommandPath())}
+}
+
+// usageArgs makes an argument check's error a usage error, hinted at help.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &usageError{err: err}
+		}
+		return nil
+	}
 }

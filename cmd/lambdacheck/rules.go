@@ -36,7 +36,7 @@ custom.remediation) and a deny set of findings.
 		Example: `  lambdacheck rules
   lambdacheck rules --policy ./policies-acme --format json
   lambdacheck rules test ./policies-acme`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runRulesList(cmd, f) },
 	}
 	fl := cmd.Flags()

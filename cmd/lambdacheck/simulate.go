@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,7 @@ type simulateFlags struct {
 	event   eventFlags   // --event and its shorthands (event.go)
 	// allowIncomplete accepts a live inventory that misses a whole service.
 	allowIncomplete bool
+	view            string
 }
 
 func newSimulateCommand() *cobra.Command {
@@ -34,7 +36,8 @@ func newSimulateCommand() *cobra.Command {
 		Use:   "simulate [PATH...] [--aws]",
 		Short: "Simulate every trigger → invoke → resource-access flow of an application",
 		Long: `simulate loads PATH (a Terraform directory or a snapshot; several paths, e.g.
-the snapshots of several accounts, are merged) and, with --aws, reads the live
+the snapshots of several accounts, are merged; default: the current directory;
+"-" reads a snapshot from standard input) and, with --aws, reads the live
 account as collect does, then decides every flow with the IAM engine:
 
   invocation flows   each trigger and function URL → its function: is the trigger
@@ -59,7 +62,8 @@ pass --fail-on explicitly (it wins over fail_on in any file), and add
 --no-inline-waivers.
 
 Formats: table (flows and findings), json (flows, findings, unknowns), and the
-findings alone as sarif (code scanning), junit or markdown (PR comments).
+findings alone as sarif (code scanning), junit, markdown (PR comments) or
+codequality (GitLab merge requests).
 
 A live inventory (collect, --aws) records what it could not read: the flows
 that depend on it are unknown, naming the missing action, and an inventory
@@ -70,6 +74,7 @@ Exit status: 1 when an unwaived finding reaches --fail-on (default high), 2 on
 usage or input errors (including a rule that does not compile, and an
 incomplete live inventory as above), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
+  lambdacheck inventory infra/ --format json | lambdacheck simulate -
   lambdacheck simulate infra/ --format json > flows.json
   lambdacheck simulate prod-a.json prod-b.json    # snapshots of two accounts
   lambdacheck simulate --aws --profile audit --region eu-west-1
@@ -83,7 +88,7 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl := cmd.Flags()
 	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or markdown")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown or codequality")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	f.findingsFlags.register(fl)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
@@ -93,7 +98,8 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl.BoolVar(&f.live.allRegions, "all-regions", false, "with --aws: read every region enabled for the account")
 	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
 	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
-	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "with --aws: no collection progress on standard error")
+	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; with --aws, no collection progress on standard error")
+	fl.StringVar(&f.view, "view", "", "table output: summary (one line per function), findings, flows or all (default: all; on a terminal, findings then the summary above 50 flows)")
 	registerEventFlags(fl, &f.event)
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live inventory with nothing collected or a trigger service not read (exit 2 otherwise)")
 	return cmd
@@ -104,7 +110,10 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
 	}
 	if len(paths) == 0 && !f.aws {
-		return &exitError{code: 2, msg: "give a PATH (Terraform directory or snapshot), or --aws to read the live account"}
+		paths = defaultPaths(paths)
+	}
+	if f.event.file == "-" && slices.Contains(paths, pipeline.StdinPath) {
+		return &exitError{code: 2, msg: "--event - and the path - both read standard input: give one of them as a file"}
 	}
 	if !f.aws {
 		if f.live.profile != "" || f.live.allRegions || len(f.live.roleARNs) > 0 || f.live.endpoint != "" {
@@ -121,13 +130,16 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	if err := setView(cmd, format, f); err != nil {
+		return err
+	}
 	judgeOpts, err := f.findingsFlags.options(cmd)
 	if err != nil {
 		return err
 	}
 	opts := pipeline.Options{
 		Paths:    paths,
-		Load:     f.inventoryFlags.loadOptions(),
+		Load:     f.inventoryFlags.loadOptions(cmd),
 		MaxDepth: f.depth,
 		OrgID:    f.orgID,
 		Judge:    judgeOpts,
@@ -216,3 +228,36 @@ func inputErr(err error) error {
 	}
 	return &exitError{code: 2, msg: err.Error()}
 }
+
+// setView selects the table view: --view, else the findings alone with
+// --quiet, else on a terminal the view that summarises a large estate, else
+// everything (what scripts, CI logs and the tests have always read).
+func setView(cmd *cobra.Command, format report.Format, f *simulateFlags) error {
+	viewer, ok := format.(report.Viewer)
+	if !ok {
+		if f.view != "" {
+			return &exitError{code: 2, msg: "--view goes with --format table"}
+		}
+		return nil
+	}
+	switch {
+	case f.view != "":
+		if f.quiet() {
+			return &exitError{code: 2, msg: "--view and --quiet exclude each other"}
+		}
+		v, err := report.ParseTableView(f.view)
+		if err != nil {
+			return &exitError{code: 2, msg: "--" + err.Error()}
+		}
+		viewer.SetView(v)
+	case f.quiet():
+		viewer.SetView(report.ViewFindings)
+	case f.output == "" && isTerminal(cmd.OutOrStdout()):
+		viewer.SetView(report.ViewAuto)
+	default:
+		viewer.SetView(report.ViewAll)
+	}
+	return nil
+}
+
+func (f *simulateFlags) quiet() bool { return f.live.quiet }
