@@ -106,7 +106,7 @@ func runDiff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	}
 	head := args[len(args)-1]
 	base := ""
-	baseLoad := f.inventoryFlags.loadOptions()
+	baseLoad := f.inventoryFlags.loadOptions(cmd)
 	if f.gitBase != "" {
 		tree, err := gitrev.Checkout(cmd.Context(), head, f.gitBase)
 		if err != nil {
@@ -146,7 +146,7 @@ func runDiff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	headRes, err := run(head, f.inventoryFlags.loadOptions())
+	headRes, err := run(head, f.inventoryFlags.loadOptions(cmd))
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func runTest(cmd *cobra.Command, f *testFlags, args []string) error {
 	if len(exps) == 0 && !f.write {
 		return &exitError{code: 2, msg: file + ": no expect blocks"}
 	}
-	res, err := pipeline.Run(cmd.Context(), pipeline.Options{Paths: []string{path}, Load: f.inventoryFlags.loadOptions(), MaxDepth: f.depth, OrgID: f.orgID})
+	res, err := pipeline.Run(cmd.Context(), pipeline.Options{Paths: []string{path}, Load: f.inventoryFlags.loadOptions(cmd), MaxDepth: f.depth, OrgID: f.orgID})
 	if res != nil && res.Inventory != nil {
 		if n := report.Diagnostics(cmd.ErrOrStderr(), res.Inventory); n > 0 && err == nil {
 			err = partialInput(n)

@@ -55,7 +55,7 @@ func runCrossAccountReport(cmd *cobra.Command, f *crossAccountFlags, paths []str
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.Run(cmd.Context(), pipeline.Options{Paths: paths, Load: f.inventoryFlags.loadOptions(), MaxDepth: 1, OrgID: f.orgID})
+	res, err := pipeline.Run(cmd.Context(), pipeline.Options{Paths: paths, Load: f.inventoryFlags.loadOptions(cmd), MaxDepth: 1, OrgID: f.orgID})
 	if res != nil && res.Inventory != nil {
 		if n := report.Diagnostics(cmd.ErrOrStderr(), res.Inventory); n > 0 && err == nil {
 			err = partialInput(n)
