@@ -497,27 +497,21 @@ func (cb *chainBuilder) fromEntry(e *flow.Flow, maxDepth int, writes map[string]
 func (cb *chainBuilder) loops(maxDepth int) {
 	g, w := cb.g, cb.w
 	comp := g.components()
-	type edge struct {
-		to int
-		h  hopRec
-	}
-	// succ lists a function's successors within its component.
-	succ := func(f int, exp *expansion) []edge {
-		var out []edge
+	// visit calls yield for each successor of f within its component.
+	visit := func(f int, exp *expansion, yield func(to int, h hopRec)) {
 		for _, ae := range g.out[f] {
 			if ae.src < 0 {
 				if comp[ae.fn] == comp[f] {
-					out = append(out, edge{ae.fn, hopRec{from: f, acc: ae.acc, action: "lambda:InvokeFunction", src: -1}})
+					yield(ae.fn, hopRec{from: f, acc: ae.acc, action: "lambda:InvokeFunction", src: -1})
 				}
 				continue
 			}
 			exp.expand(ae.src, func(ie invEdge) {
 				if comp[ie.to] == comp[f] {
-					out = append(out, edge{ie.to, hopRec{from: f, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src}})
+					yield(ie.to, hopRec{from: f, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src})
 				}
 			})
 		}
-		return out
 	}
 	order := make([]int, len(g.fns))
 	for i := range order {
@@ -545,18 +539,19 @@ func (cb *chainBuilder) loops(maxDepth int) {
 		for len(queue) > 0 && closing == nil {
 			x := queue[0]
 			queue = queue[1:]
-			for _, e := range succ(x, exp) {
-				if e.to == f {
-					h := e.h
+			visit(x, exp, func(to int, h hopRec) {
+				switch {
+				case closing != nil:
+				case to == f:
 					closing = &h
-					break
+				default:
+					if _, ok := parent[to]; !ok && depth[x] < maxDepth {
+						parent[to] = h
+						depth[to] = depth[x] + 1
+						queue = append(queue, to)
+					}
 				}
-				if _, ok := parent[e.to]; !ok && depth[x] < maxDepth {
-					parent[e.to] = e.h
-					depth[e.to] = depth[x] + 1
-					queue = append(queue, e.to)
-				}
-			}
+			})
 		}
 		if closing == nil {
 			continue
