@@ -47,6 +47,9 @@ type expansion struct {
 	// pending: base node → sources every expansion so far left out
 	// (empty once the whole fan-out was taken).
 	pending map[int]map[string]bool
+	// stop ends the search: what is left untaken is never taken (the
+	// expansion is not used again).
+	stop bool
 }
 
 func (g *chainGraph) newExpansion() *expansion {
@@ -58,7 +61,14 @@ func (x *expansion) expand(i int, f func(invEdge)) {
 	b := x.g.srcs[n.base]
 	left, seen := x.pending[n.base]
 	if !seen {
-		n.fires(f)
+		for _, ie := range n.invokes {
+			if x.stop {
+				break
+			}
+			if !n.except[ie.key] {
+				f(ie)
+			}
+		}
 		left = map[string]bool{}
 		for k := range n.except {
 			left[k] = true
@@ -81,6 +91,9 @@ func (x *expansion) expand(i int, f func(invEdge)) {
 		}
 		delete(left, k)
 		for _, ie := range b.byKey[k] {
+			if x.stop {
+				return
+			}
 			f(ie)
 		}
 	}
@@ -500,6 +513,9 @@ func (cb *chainBuilder) loops(maxDepth int) {
 	// visit calls yield for each successor of f within its component.
 	visit := func(f int, exp *expansion, yield func(to int, h hopRec)) {
 		for _, ae := range g.out[f] {
+			if exp.stop {
+				return
+			}
 			if ae.src < 0 {
 				if comp[ae.fn] == comp[f] {
 					yield(ae.fn, hopRec{from: f, acc: ae.acc, action: "lambda:InvokeFunction", src: -1})
@@ -544,6 +560,7 @@ func (cb *chainBuilder) loops(maxDepth int) {
 				case closing != nil:
 				case to == f:
 					closing = &h
+					exp.stop = true // the shortest way back is found
 				default:
 					if _, ok := parent[to]; !ok && depth[x] < maxDepth {
 						parent[to] = h
