@@ -447,11 +447,11 @@ func TestCallTimeout(t *testing.T) {
 	f := newFake(t, "testdata/thumbnails")
 	f.Enforce(func(service, op string) (bool, string) {
 		if service == "SQS" && op == "GetQueueAttributes" {
-			time.Sleep(time.Second) // an endpoint that hangs
+			time.Sleep(3 * time.Second) // an endpoint that hangs
 		}
 		return true, ""
 	})
-	inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{Regions: []string{"eu-west-1"}, CallTimeout: 200 * time.Millisecond, Catalog: awsref.Default()})
+	inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{Regions: []string{"eu-west-1"}, CallTimeout: time.Second, Catalog: awsref.Default()})
 	if err != nil {
 		t.Fatal(err)
 	}
