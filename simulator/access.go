@@ -706,8 +706,7 @@ func (w *world) resourceFilter(rp string) func(catalog.Action) bool {
 }
 
 func bestOf(a, b flow.Decision) flow.Decision {
-	order := map[flow.Decision]int{flow.Allowed: 0, flow.Conditional: 1, flow.Unknown: 2, flow.Denied: 3}
-	if order[b] < order[a] {
+	if b.Rank() < a.Rank() {
 		return b
 	}
 	return a

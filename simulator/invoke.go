@@ -168,7 +168,7 @@ func (w *world) pushStep(t *inventory.Trigger, fn *inventory.Function, push even
 	var best flow.Step
 	for i, principal := range principals {
 		st := w.pushStepAs(principal, t, fn, target)
-		if i == 0 || rankOf(st.Decision) < rankOf(best.Decision) {
+		if i == 0 || st.Decision.Rank() < best.Decision.Rank() {
 			best = st
 		}
 	}
@@ -213,19 +213,6 @@ func regionOf(arn, def string) string {
 		return parts[3]
 	}
 	return def
-}
-
-// rankOf orders decisions from the most to the least permissive.
-func rankOf(d flow.Decision) int {
-	switch d {
-	case flow.Allowed:
-		return 0
-	case flow.Conditional:
-		return 1
-	case flow.Unknown:
-		return 2
-	}
-	return 3
 }
 
 // decideFn decides a request against a function's resource policy (in

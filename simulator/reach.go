@@ -204,7 +204,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 						ctx.Set("lambda:InvokedViaFunctionUrl", via)
 					}
 					req := &iam.Request{Principal: p, Action: action, Resource: target, ResourceAccount: fn.Account, Context: ctx}
-					if d := decideFn(what, req, pols, fp, ""); i == 0 || rankOf(d.Decision) < rankOf(st.Decision) {
+					if d := decideFn(what, req, pols, fp, ""); i == 0 || d.Decision.Rank() < st.Decision.Rank() {
 						st = d
 					}
 				}

@@ -161,7 +161,7 @@ func changed(b, h *flow.Flow) (FlowChange, bool) {
 	widened := false
 	if b.Decision != h.Decision {
 		what = append(what, string(b.Decision)+" → "+string(h.Decision))
-		if rank(h.Decision) < rank(b.Decision) {
+		if h.Decision.Rank() < b.Decision.Rank() {
 			widened = true
 		}
 	}
@@ -186,19 +186,6 @@ func changed(b, h *flow.Flow) (FlowChange, bool) {
 	c := FlowChange{Change: Changed, Function: functionOf(h), ID: h.ID, Kind: h.Kind, Access: accessOf(h), Base: b, Head: h, Widened: widened, What: strings.Join(what, ", ")}
 	c.Classes = flowClasses(c)
 	return c, true
-}
-
-// rank orders decisions from most to least granting.
-func rank(d flow.Decision) int {
-	switch d {
-	case flow.Allowed:
-		return 0
-	case flow.Conditional:
-		return 1
-	case flow.Unknown:
-		return 2
-	}
-	return 3
 }
 
 func coverCount(f *flow.Flow) int {

@@ -277,7 +277,7 @@ func checkAccess(res *flow.Result, e Expectation) Outcome {
 		if !resourceMatches(e.Resource, *f.Resource) || !actionMatches(e.Action, f.Actions) {
 			continue
 		}
-		if best == nil || rank(f.Decision) < rank(best.Decision) {
+		if best == nil || f.Decision.Rank() < best.Decision.Rank() {
 			best = f
 		}
 	}
@@ -305,18 +305,6 @@ func actionMatches(p string, actions []string) bool {
 		}
 	}
 	return false
-}
-
-func rank(d flow.Decision) int {
-	switch d {
-	case flow.Allowed:
-		return 0
-	case flow.Conditional:
-		return 1
-	case flow.Unknown:
-		return 2
-	}
-	return 3
 }
 
 // checkPrincipal: every reach flow of the principal ("*" is the public:

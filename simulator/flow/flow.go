@@ -23,8 +23,9 @@ const (
 	Unknown     Decision = "unknown" // depends on a value the source did not resolve
 )
 
-// rank orders decisions from best to worst for combining steps.
-func (d Decision) rank() int {
+// Rank orders decisions from the most to the least granting: allowed,
+// conditional, unknown, denied.
+func (d Decision) Rank() int {
 	switch d {
 	case Allowed:
 		return 0
@@ -41,7 +42,7 @@ func (d Decision) rank() int {
 func Combine(ds ...Decision) Decision {
 	out := Allowed
 	for _, d := range ds {
-		if d.rank() > out.rank() {
+		if d.Rank() > out.Rank() {
 			out = d
 		}
 	}

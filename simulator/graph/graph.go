@@ -507,24 +507,10 @@ func nodeLess(a, b *Node) bool {
 	return a.key < b.key
 }
 
-// decisionRank orders decisions from most to least permissive, as
-// flow.Combine does.
-func decisionRank(d flow.Decision) int {
-	switch d {
-	case flow.Allowed:
-		return 0
-	case flow.Conditional:
-		return 1
-	case flow.Unknown:
-		return 2
-	}
-	return 3
-}
-
 func worst(fs []*flow.Flow) flow.Decision {
 	d := flow.Allowed
 	for _, f := range fs {
-		if decisionRank(f.Decision) > decisionRank(d) {
+		if f.Decision.Rank() > d.Rank() {
 			d = f.Decision
 		}
 	}
@@ -534,7 +520,7 @@ func worst(fs []*flow.Flow) flow.Decision {
 func best(fs []*flow.Flow) flow.Decision {
 	d := flow.Denied
 	for _, f := range fs {
-		if decisionRank(f.Decision) < decisionRank(d) {
+		if f.Decision.Rank() < d.Rank() {
 			d = f.Decision
 		}
 	}
@@ -569,12 +555,12 @@ func accessLabel(fs []*flow.Flow, actions []string, to *Node) (flow.Decision, st
 	purposes := map[string]flow.Decision{}
 	for _, f := range fs {
 		if f.Purpose != "" {
-			if d, ok := purposes[f.Purpose]; !ok || decisionRank(f.Decision) > decisionRank(d) {
+			if d, ok := purposes[f.Purpose]; !ok || f.Decision.Rank() > d.Rank() {
 				purposes[f.Purpose] = f.Decision
 			}
 			continue
 		}
-		if d, ok := levels[f.Level]; !ok || decisionRank(f.Decision) < decisionRank(d) {
+		if d, ok := levels[f.Level]; !ok || f.Decision.Rank() < d.Rank() {
 			levels[f.Level] = f.Decision
 		}
 	}
@@ -591,7 +577,7 @@ func accessLabel(fs []*flow.Flow, actions []string, to *Node) (flow.Decision, st
 	})
 	decision := flow.Denied
 	for _, l := range lv {
-		if decisionRank(levels[l]) < decisionRank(decision) {
+		if levels[l].Rank() < decision.Rank() {
 			decision = levels[l]
 		}
 	}
@@ -604,7 +590,7 @@ func accessLabel(fs []*flow.Flow, actions []string, to *Node) (flow.Decision, st
 	broken := flow.Allowed
 	for _, p := range ps {
 		parts = append(parts, withDecision(p, purposes[p]))
-		if decisionRank(purposes[p]) > decisionRank(broken) {
+		if purposes[p].Rank() > broken.Rank() {
 			broken = purposes[p]
 		}
 	}
