@@ -85,35 +85,22 @@ func (w *world) functionAccess(fn *inventory.Function, role *roleInfo) []flow.Fl
 			}
 			matchedAny := false
 			for _, rp := range statementResources(s) {
-				if !w.opts.PerResource && strings.ContainsAny(rp, "*?") && !strings.ContainsAny(rp, "$<") && !w.coveredByInventory(rp) {
+				covered := w.coveredByInventory(rp)
+				if !w.opts.PerResource && strings.ContainsAny(rp, "*?") && !strings.ContainsAny(rp, "$<") && !covered {
 					sp := w.splitFor(rp, statementServices(s), role.role.Account)
 					for _, m := range sp.rest {
 						addTarget(m.arn, m.owner, s)
-						matchedAny = true
 					}
-					for class, members := range sp.plain {
-						key := sp.keys[class]
-						g := groups[key]
-						if g == nil {
-							g = &aggGroup{class: class, setKey: key, members: members}
-							groups[key] = g
-						}
-						if !slices.Contains(g.patterns, rp) {
-							g.patterns = append(g.patterns, rp)
-							slices.Sort(g.patterns)
-						}
-						if !slices.Contains(g.stmts, s) {
-							g.stmts = append(g.stmts, s)
-						}
-						matchedAny = true
-					}
+					addToGroups(groups, sp, rp, s)
 				} else {
 					for _, m := range w.resourcesMatching(rp, s) {
 						addTarget(m.arn, m.owner, s)
 						matchedAny = true
 					}
 				}
-				if rp == "*" || !w.coveredByInventory(rp) {
+				// A pattern that may reach beyond the inventory is an outside
+				// flow too.
+				if !covered {
 					matchedAny = false
 				}
 			}

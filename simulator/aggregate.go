@@ -427,6 +427,26 @@ type aggGroup struct {
 
 func (g *aggGroup) pattern() string { return strings.Join(g.patterns, ", ") }
 
+// addToGroups adds a statement's grant on pattern rp to the function's
+// groups, one per set of plain members the split found.
+func addToGroups(groups map[string]*aggGroup, sp *split, rp string, s *iam.Statement) {
+	for class, members := range sp.plain {
+		key := sp.keys[class]
+		g := groups[key]
+		if g == nil {
+			g = &aggGroup{class: class, setKey: key, members: members}
+			groups[key] = g
+		}
+		if !slices.Contains(g.patterns, rp) {
+			g.patterns = append(g.patterns, rp)
+			slices.Sort(g.patterns)
+		}
+		if !slices.Contains(g.stmts, s) {
+			g.stmts = append(g.stmts, s)
+		}
+	}
+}
+
 // overlap is the members two sets share (memoized by their keys).
 func (w *world) overlap(a, b *aggGroup) []int32 {
 	ka, kb := a.setKey, b.setKey

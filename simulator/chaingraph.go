@@ -152,10 +152,7 @@ func (w *world) buildChainGraph(invokes, accesses []*flow.Flow) *chainGraph {
 		if len(triggeringActions[tr.Type]) == 0 {
 			continue
 		}
-		key := sourceKey(tr.Source.ARN)
-		if tr.Type == "eventbridge" {
-			key = w.busOfRule(tr.Source.ARN)
-		}
+		key := w.writtenSource(tr)
 		invByKey[key] = append(invByKey[key], inv)
 		invByType[tr.Type] = append(invByType[tr.Type], inv)
 	}
@@ -248,6 +245,15 @@ func (w *world) buildChainGraph(invokes, accesses []*flow.Flow) *chainGraph {
 	return g
 }
 
+// writtenSource is what a function writes to make a trigger fire: the
+// resource its source belongs to, or for an EventBridge rule its bus.
+func (w *world) writtenSource(tr *flow.Trigger) string {
+	if tr.Type == "eventbridge" {
+		return w.busOfRule(tr.Source.ARN)
+	}
+	return sourceKey(tr.Source.ARN)
+}
+
 // linkSource finds the invoke flows a source node fires.
 func (w *world) linkSource(g *chainGraph, n *srcNode, invByKey, invByType map[string][]*flow.Flow) {
 	var cands []*flow.Flow
@@ -277,11 +283,7 @@ func (w *world) linkSource(g *chainGraph, n *srcNode, invByKey, invByType map[st
 	}
 	for _, inv := range cands {
 		if action, ok := w.causes(n.rep, inv, triggeringActions[inv.Trigger.Type], covered); ok {
-			key := sourceKey(inv.Trigger.Source.ARN)
-			if inv.Trigger.Type == "eventbridge" {
-				key = w.busOfRule(inv.Trigger.Source.ARN)
-			}
-			n.invokes = append(n.invokes, invEdge{inv: inv, action: action, to: g.fn(inv.Trigger.Function.ARN), key: key})
+			n.invokes = append(n.invokes, invEdge{inv: inv, action: action, to: g.fn(inv.Trigger.Function.ARN), key: w.writtenSource(inv.Trigger)})
 		}
 	}
 }

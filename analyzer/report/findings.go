@@ -28,17 +28,7 @@ func wrappedTable(w io.Writer, header []string, rows [][]string, width int) erro
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNormal),
 	)
-	h := make([]any, len(header))
-	for i, s := range header {
-		h[i] = s
-	}
-	t.Header(h...)
-	for _, r := range rows {
-		if err := t.Append(cleanRow(r)); err != nil {
-			return err
-		}
-	}
-	return t.Render()
+	return fillTable(t, header, rows)
 }
 
 // Findings is a rules run ready to print in any format.

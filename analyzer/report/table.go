@@ -16,6 +16,11 @@ func Table(w io.Writer, header []string, rows [][]string) error {
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 	)
+	return fillTable(t, header, rows)
+}
+
+// fillTable writes the header and the cleaned rows into t and renders it.
+func fillTable(t *tablewriter.Table, header []string, rows [][]string) error {
 	h := make([]any, len(header))
 	for i, s := range header {
 		h[i] = s
