@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	catalog "github.com/lambdacheck/lambdacheck/analyzer/awsref"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/estate"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -171,4 +172,27 @@ func TestAggregatedReachSameLoops(t *testing.T) {
 	if !slices.Equal(per, agg) {
 		t.Errorf("functions on loops differ:\nper resource %v\naggregated   %v", per, agg)
 	}
+}
+
+// FuzzLoosePattern: loosening a pattern's variables and symbols into
+// wildcards never loses a match (members it singles out are a superset),
+// and the literal head is a prefix of every ARN the pattern matches.
+func FuzzLoosePattern(f *testing.F) {
+	for _, s := range [][2]string{
+		{"arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::home/alice/x"},
+		{"arn:aws:sqs:<var.region>:123456789012:*", "arn:aws:sqs:<var.region>:123456789012:q"},
+		{"arn:aws:logs:eu-west-1:*:log-group:/aws/lambda/*", "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/f"},
+		{"${", "$"}, {"<", "<>"}, {"*?$<>", ""},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, p, s string) {
+		lp := loosePattern(p)
+		if pattern.Match(p, s) && !pattern.Match(lp, s) {
+			t.Fatalf("loosePattern(%q) = %q no longer matches %q", p, lp, s)
+		}
+		if pattern.Match(p, s) && !strings.HasPrefix(s, wildcardHead(p)) {
+			t.Fatalf("wildcardHead(%q) = %q is not a prefix of the match %q", p, wildcardHead(p), s)
+		}
+	})
 }
