@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -63,7 +64,7 @@ pass --fail-on explicitly (it wins over fail_on in any file), and add
 
 Formats: table (flows and findings), json (flows, findings, unknowns), and the
 findings alone as sarif (code scanning), junit, markdown (PR comments) or
-codequality (GitLab merge requests).
+codequality (GitLab merge requests) or gitlab-sast (GitLab security reports).
 
 A live inventory (collect, --aws) records what it could not read: the flows
 that depend on it are unknown, naming the missing action, and an inventory
@@ -88,7 +89,7 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl := cmd.Flags()
 	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown or codequality")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown, codequality or gitlab-sast")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	f.findingsFlags.register(fl)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
@@ -106,6 +107,7 @@ incomplete live inventory as above), 0 otherwise.`,
 }
 
 func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
+	started := time.Now()
 	if f.depth < 1 {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
 	}
@@ -194,6 +196,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	j := res.Judgement
 	findings := report.NewFindings(j.Findings, j.Rules, j.Threshold, j.Input, j.SourceDir, version)
+	findings.Started, findings.Finished = started, time.Now()
 	err = writeOutput(cmd, f.output, func(out io.Writer) error {
 		findings.Color = f.format == "table" && f.output == "" && colorOK(out)
 		// Tables of a large estate are tens of thousands of rows, written
