@@ -99,7 +99,7 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl.BoolVar(&f.live.allRegions, "all-regions", false, "with --aws: read every region enabled for the account")
 	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
 	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
-	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; with --aws, no collection progress on standard error")
+	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; no progress on standard error")
 	fl.StringVar(&f.view, "view", "", "table output: summary (one line per function), findings, flows or all (default: all; on a terminal, findings then the summary above 50 flows)")
 	registerEventFlags(fl, &f.event)
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live inventory with nothing collected or a trigger service not read (exit 2 otherwise)")
@@ -170,8 +170,15 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if f.event.given() {
 		return runEventTrace(cmd, f, opts)
 	}
-	res, err := pipeline.Run(cmd.Context(), opts)
 	stderr := cmd.ErrOrStderr()
+	// Progress on a terminal, unless asked to be quiet; a live collection
+	// draws its own.
+	prog := newStageProgress(stderr, !f.quiet() && !f.aws && isTerminal(stderr))
+	if prog != nil {
+		opts.Progress = prog.Update
+	}
+	res, err := pipeline.Run(cmd.Context(), opts)
+	prog.Finish()
 	if res != nil {
 		for _, n := range res.Notes {
 			fmt.Fprintln(stderr, "lambdacheck: note:", n)
