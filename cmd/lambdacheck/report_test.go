@@ -24,7 +24,7 @@ func TestReportCrossAccountInboundAndOutbound(t *testing.T) {
 	for _, e := range res.Entries {
 		got[e.Function+" "+e.Who] = strings.Join(e.Granted, ", ")
 	}
-	if len(got) != 3 || !strings.Contains(got["aws_lambda_function.partner_sync 444455556666"], "resource-policy#AllowPartnerAccount (cross_account.tf:17)") || got["aws_lambda_function.webhook * (public)"] == "" {
+	if len(got) != 3 || !strings.Contains(got["aws_lambda_function.partner_sync 444455556666"], "aws_lambda_permission.partner_sync#AllowPartnerAccount (cross_account.tf:25)") || got["aws_lambda_function.webhook * (public)"] == "" {
 		t.Errorf("inbound entries: %v", got)
 	}
 	if _, ok := got["aws_lambda_function.alerts sns.amazonaws.com"]; ok {
