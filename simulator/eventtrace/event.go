@@ -65,36 +65,84 @@ const maxEvent = 1 << 20
 
 // Parse reads an event document in any of the shapes Lambda receives, or
 // an EventBridge event, or an IoT message written as {"topic": …,
-// "payload": …}. Records lists ("Records": [...]) use their first record.
-// name is used in errors.
+// "payload": …}. Of a records list ("Records": [...]) it returns the
+// first record; ParseBatch returns them all. name is used in errors.
 func Parse(name string, doc []byte, bus string) (Event, error) {
+	b, err := parseBatch(name, doc, bus, 1)
+	if err != nil {
+		return Event{}, err
+	}
+	return b.Events[0], nil
+}
+
+// Batch is an event document's records: S3, SQS, SNS, Kinesis and
+// DynamoDB Streams deliver several in one invocation.
+type Batch struct {
+	// Events are the records traced, in document order.
+	Events []Event
+	// Total counts the records in the document (more than len(Events)
+	// when the document holds more than MaxRecords).
+	Total int
+}
+
+// MaxRecords bounds the records of one document that are traced: each
+// is routed through every trigger, and past a few dozen the output stops
+// being readable.
+const MaxRecords = 50
+
+// ParseBatch reads an event document as Parse does, keeping every record
+// of a records list, up to MaxRecords.
+func ParseBatch(name string, doc []byte, bus string) (Batch, error) {
+	return parseBatch(name, doc, bus, MaxRecords)
+}
+
+func parseBatch(name string, doc []byte, bus string, limit int) (Batch, error) {
 	if len(doc) > maxEvent {
-		return Event{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEvent)
+		return Batch{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEvent)
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return Event{}, fmt.Errorf("%s: not a JSON event: %s", name, jsonErr(doc, err))
+		return Batch{}, fmt.Errorf("%s: not a JSON event: %s", name, jsonErr(doc, err))
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Event{}, fmt.Errorf("%s: an event is a JSON object", name)
+		return Batch{}, fmt.Errorf("%s: an event is a JSON object", name)
 	}
-	if recs, ok := m["Records"].([]any); ok {
-		if len(recs) == 0 {
-			return Event{}, fmt.Errorf("%s: Records is empty", name)
+	recs, isList := m["Records"].([]any)
+	if !isList {
+		e, err := fromMap(m, bus)
+		if err != nil {
+			return Batch{}, fmt.Errorf("%s: %w", name, err)
 		}
-		if m, ok = recs[0].(map[string]any); !ok {
-			return Event{}, fmt.Errorf("%s: Records[0] is not an object", name)
+		e.Text = string(doc)
+		return Batch{Events: []Event{e}, Total: 1}, nil
+	}
+	if len(recs) == 0 {
+		return Batch{}, fmt.Errorf("%s: Records is empty", name)
+	}
+	b := Batch{Total: len(recs)}
+	for i, r := range recs[:min(len(recs), limit)] {
+		rm, ok := r.(map[string]any)
+		if !ok {
+			return Batch{}, fmt.Errorf("%s: Records[%d] is not an object", name, i)
 		}
+		e, err := fromMap(rm, bus)
+		if err != nil {
+			return Batch{}, fmt.Errorf("%s: Records[%d]: %w", name, i, err)
+		}
+		if len(recs) == 1 {
+			e.Text = string(doc)
+		} else {
+			// A record's own text decides what it names, not its
+			// neighbours'.
+			raw, _ := json.Marshal(rm)
+			e.Text = string(raw)
+		}
+		b.Events = append(b.Events, e)
 	}
-	e, err := fromMap(m, bus)
-	if err != nil {
-		return Event{}, fmt.Errorf("%s: %w", name, err)
-	}
-	e.Text = string(doc)
-	return e, nil
+	return b, nil
 }
 
 // jsonErr locates a JSON syntax error by line and column, without
