@@ -95,3 +95,26 @@ func FuzzALB(f *testing.F) {
 		}, ALBRequest{Path: path, Host: host, SourceIP: ip})
 	})
 }
+
+func FuzzLogPattern(f *testing.F) {
+	for _, p := range []string{``, `ERROR -ARGUMENTS`, `?a ?"b c"`, `%^\[E[A-Z]+%`,
+		`{ ($.user.id = 2 && $.users[0].width = 50) || $.users[0].height = 100 }`, `{ $.['a.b'][*] IS NULL }`,
+		`[ip, user, ..., status >= 400 && status <= 599, bytes]`, `[a=*x*, ..., b != "q r"]`} {
+		f.Add(p, docAccessLog)
+		f.Add(p, docCompoundEvent)
+		f.Add(p, docLogEvents[2])
+	}
+	f.Fuzz(func(t *testing.T, pattern, message string) {
+		p, err := ParseLogPattern(pattern)
+		if err != nil {
+			return
+		}
+		r := p.Match(message)
+		if r.Verdict == NoMatch && r.Reason == "" {
+			t.Fatalf("a no-match without a reason: %+v", r)
+		}
+		if r.Verdict != Match && r.Verdict != NoMatch {
+			t.Fatalf("a log pattern decides: %+v", r)
+		}
+	})
+}

@@ -320,7 +320,11 @@ func fromLogs(m map[string]any) (Event, error) {
 	if g == "" {
 		return Event{}, fmt.Errorf("CloudWatch Logs data needs logGroup")
 	}
-	return Event{Kind: "logs", LogGroup: g, Doc: m, Summary: "CloudWatch Logs events from " + g}, nil
+	n := 0
+	if list, ok := m["logEvents"].([]any); ok {
+		n = len(list)
+	}
+	return Event{Kind: "logs", LogGroup: g, Doc: m, Summary: fmt.Sprintf("%d CloudWatch Logs event(s) from %s", n, g)}, nil
 }
 
 func fromHTTP(m map[string]any) (Event, error) {

@@ -256,3 +256,36 @@ func TestBatchTracesEveryRecordUpToTheCap(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestLogsSubscriptionDeliversOnlyMatchingLogEvents(t *testing.T) {
+	data := gz(`{"messageType":"DATA_MESSAGE","logGroup":"/acme/api","logEvents":[` +
+		`{"id":"1","message":"INFO ok"},{"id":"2","message":"ERROR boom"},{"id":"3","message":"ERROR timeout"}]}`)
+	ev, err := Parse("e", []byte(`{"awslogs":{"data":"`+data+`"}}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := func(pattern string) inventory.Trigger {
+		return inventory.Trigger{Service: "logs", Kind: "push", SourceARN: "arn:aws:logs:eu-west-1:1:log-group:/acme/api:*",
+			FunctionARN: "arn:aws:lambda:eu-west-1:1:function:f", Enabled: true, Filter: &inventory.Filter{Expression: pattern}}
+	}
+	for _, c := range []struct {
+		pattern string
+		verdict eventmatch.Verdict
+		reason  string
+	}{
+		{"", eventmatch.Match, ""},
+		{"ERROR", eventmatch.Match, "delivers 2 of 3 log events: 1, 2"},
+		{"ERROR -timeout", eventmatch.Match, "delivers 1 of 3 log events: 1"},
+		{"?INFO ?ERROR", eventmatch.Match, ""},
+		{"WARN", eventmatch.NoMatch, `none of the 3 log events matches: the message does not contain "WARN"`},
+		{"{ $.level = ERROR }", eventmatch.NoMatch, "not a JSON object"},
+		{"{ $.level = ", eventmatch.Unknown, "does not compile"},
+	} {
+		inv := &inventory.Inventory{Triggers: []inventory.Trigger{sub(c.pattern)}}
+		tr := Run(inv, &flow.Result{}, ev, Options{})
+		m := tr.Triggers[0].Match
+		if m.Verdict != c.verdict || !strings.Contains(m.Reason, c.reason) {
+			t.Errorf("%q: got %+v", c.pattern, m)
+		}
+	}
+}

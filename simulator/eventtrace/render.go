@@ -138,6 +138,10 @@ func (p *printer) trigger(d int, tt TriggerTrace) {
 	}
 	if tt.Match.Verdict != eventmatch.Match {
 		p.line(d+3, "why: %s: %s", tt.Match.Field, tt.Match.Reason)
+	} else if tt.Match.Reason != "" {
+		// A match that is partial (some log events of a record) or
+		// chosen among several (a listener rule) says so.
+		p.line(d+3, "how: %s", tt.Match.Reason)
 	}
 	if tt.Invoke != nil {
 		p.line(d+1, "invoke %s: %s", tt.Invoke.Flow, tt.Invoke.Decision)

@@ -151,6 +151,7 @@ type compiledFilter struct {
 	esm     *eventmatch.FilterCriteria
 	iot     *eventmatch.IoTRule
 	route   *eventmatch.Route
+	logs    *eventmatch.LogPattern
 	err     error
 }
 
