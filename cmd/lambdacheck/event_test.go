@@ -21,6 +21,8 @@ var eventGoldens = []struct {
 	{"s3-overlap", "", []string{"testdata/events/s3-overlap", "--s3", "ObjectCreated:Put", "--bucket", "acme-drop", "--key", "incoming/q3 report.csv"}},
 	{"sqs-batch", "", []string{"../../fixtures/event-pipeline", "--event", "testdata/events/work-batch.json"}},
 	{"logs-filter-pattern", "", []string{"testdata/events/log-alerts", "--event", "testdata/events/api-log-events.json"}},
+	{"alb-rule-priority", "", []string{"testdata/events/alb-routing", "--event", "testdata/events/alb-api-v2.json"}},
+	{"alb-weighted", "", []string{"testdata/events/alb-routing", "--event", "testdata/events/alb-canary.json"}},
 }
 
 func TestEventTraceGoldens(t *testing.T) {

@@ -81,6 +81,8 @@ func MatchALB(conds []ALBCondition, req ALBRequest) Result {
 					ok = true
 				}
 			}
+		case "unresolved":
+			return Result{Verdict: Unknown, Field: "condition", Reason: "a condition of the rule is not resolved in the configuration"}
 		default:
 			return Result{Verdict: Unknown, Field: c.Field, Reason: "condition type is not modelled"}
 		}

@@ -49,6 +49,9 @@ type Event struct {
 	// function URLs send.
 	HTTPAPI bool `json:"-"`
 
+	// ALB is an ALB request's routing fields.
+	ALB *eventmatch.ALBRequest `json:"-"`
+
 	Topic   string `json:"topic,omitempty"`
 	Payload any    `json:"-"`
 
@@ -279,8 +282,13 @@ func fromMap(m map[string]any, bus string) (Event, error) {
 		return Event{Kind: "scheduler", Source: s, Summary: "schedule tick of " + s}, nil
 	case str(m, "requestContext", "elb", "targetGroupArn") != "":
 		tg := str(m, "requestContext", "elb", "targetGroupArn")
-		return Event{Kind: "alb", Source: tg, Method: str(m, "httpMethod"), Path: str(m, "path"),
-			Summary: fmt.Sprintf("ALB request %s %s to %s", str(m, "httpMethod"), str(m, "path"), tg)}, nil
+		req := albRequest(m)
+		summary := fmt.Sprintf("ALB request %s %s", req.Method, req.Path)
+		if req.Host != "" {
+			summary += " for host " + req.Host
+		}
+		return Event{Kind: "alb", Source: tg, Method: req.Method, Path: req.Path, ALB: &req,
+			Summary: summary + " (the event names target group " + tg + ")"}, nil
 	case str(m, "version") == "2.0" || str(m, "httpMethod") != "":
 		return fromHTTP(m)
 	}
@@ -449,4 +457,53 @@ func unescapeKey(k string) string {
 		return s
 	}
 	return k
+}
+
+// albRequest reads what listener rules look at from an ALB event: with
+// multi-value headers enabled the event carries multiValueHeaders and
+// multiValueQueryStringParameters instead of headers and
+// queryStringParameters.
+func albRequest(m map[string]any) eventmatch.ALBRequest {
+	req := eventmatch.ALBRequest{Method: str(m, "httpMethod"), Path: str(m, "path"),
+		Headers: multiMap(m, "headers", "multiValueHeaders"), Query: multiMap(m, "queryStringParameters", "multiValueQueryStringParameters")}
+	for k, vs := range req.Headers {
+		switch strings.ToLower(k) {
+		case "host":
+			if len(vs) > 0 {
+				req.Host = vs[0]
+			}
+		case "x-forwarded-for":
+			// The load balancer appends the address it received the
+			// request from: the last entry is the source a source-ip
+			// condition sees.
+			if len(vs) > 0 {
+				all := strings.Split(vs[len(vs)-1], ",")
+				req.SourceIP = strings.TrimSpace(all[len(all)-1])
+			}
+		}
+	}
+	return req
+}
+
+func multiMap(m map[string]any, single, multi string) map[string][]string {
+	out := map[string][]string{}
+	if mm, ok := m[multi].(map[string]any); ok {
+		for k, v := range mm {
+			if list, ok := v.([]any); ok {
+				for _, x := range list {
+					if s, ok := x.(string); ok {
+						out[k] = append(out[k], s)
+					}
+				}
+			}
+		}
+	}
+	if sm, ok := m[single].(map[string]any); ok {
+		for k, v := range sm {
+			if s, ok := v.(string); ok {
+				out[k] = append(out[k], s)
+			}
+		}
+	}
+	return out
 }

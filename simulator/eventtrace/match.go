@@ -183,9 +183,7 @@ func (t *tracer) match(i int, e entry, ev Event) (eventmatch.Result, bool) {
 		}
 		return yes, true
 	case "alb":
-		// The ALB's event names the target group its listener rules chose,
-		// so the rules' conditions have already been applied.
-		return sameSource(e.SourceARN, ev.Source)
+		return t.matchALB(e, ev)
 	}
 	return no("type", "not routed"), false
 }

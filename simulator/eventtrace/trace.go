@@ -142,7 +142,10 @@ type tracer struct {
 	setDefs map[string]*flow.ResourceSet
 	// rejected holds buckets whose notification configuration S3 refuses.
 	rejected map[string]bool
-	opt      Options
+	// listeners are the inventory's ALB listeners with their rules, read
+	// on first use.
+	listeners *[]albListener
+	opt       Options
 }
 
 type compiledFilter struct {
