@@ -214,8 +214,18 @@ type ALBRoute struct {
 	// Undecided holds earlier rules whose conditions could not be
 	// decided: any of them may take the request first.
 	Undecided []ALBRoute
-	// Passed counts the rules tried before this one that did not match.
+	// Passed counts the rules tried before this one that did not match;
+	// Misses says why each did not, in the order they were tried.
 	Passed int
+	Misses []ALBMiss
+}
+
+// ALBMiss is a rule that did not take the request, and the first
+// condition that failed.
+type ALBMiss struct {
+	Rule     string
+	Priority int
+	Result   Result
 }
 
 // RouteALB evaluates a listener's rules as the load balancer does: in
@@ -230,20 +240,23 @@ func RouteALB(rules []ALBRule, defaults []ALBAction, req ALBRequest) ALBRoute {
 		return sorted[i].Name < sorted[j].Name
 	})
 	var undecided []ALBRoute
+	var misses []ALBMiss
 	passed := 0
 	for _, r := range sorted {
-		switch MatchALB(r.Conditions, req).Verdict {
+		switch res := MatchALB(r.Conditions, req); res.Verdict {
 		case Match:
 			out := routeOf(r.Name, r.Priority, r.Actions)
-			out.Undecided, out.Passed = undecided, passed
+			out.Undecided, out.Passed, out.Misses = undecided, passed, misses
 			return out
 		case Unknown:
 			undecided = append(undecided, routeOf(r.Name, r.Priority, r.Actions))
+		default:
+			misses = append(misses, ALBMiss{Rule: r.Name, Priority: r.Priority, Result: res})
 		}
 		passed++
 	}
 	out := routeOf("default", 0, defaults)
-	out.Undecided, out.Passed = undecided, passed
+	out.Undecided, out.Passed, out.Misses = undecided, passed, misses
 	return out
 }
 

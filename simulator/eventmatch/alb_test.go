@@ -153,7 +153,11 @@ func TestRouteALBPriorityOrder(t *testing.T) {
 			t.Errorf("%s %s (%s): got %+v", c.host, c.path, albRulesPage, r)
 		}
 	}
-	r := RouteALB(rules, defaults, ALBRequest{Host: "admin.example.com", Path: "/"})
+	r := RouteALB(rules, defaults, ALBRequest{Method: "GET", Host: "www.example.com", Path: "/api/users"})
+	if len(r.Misses) != 2 || r.Misses[1].Rule != "orders" || r.Misses[1].Result.Field != "path-pattern" || !strings.Contains(r.Misses[1].Result.Reason, `path "/api/users" matches none of /api/orders*`) {
+		t.Errorf("misses: %+v", r.Misses)
+	}
+	r = RouteALB(rules, defaults, ALBRequest{Host: "admin.example.com", Path: "/"})
 	if r.Action != "fixed-response" || len(r.Auth) != 1 || !strings.Contains(r.Describe(), "rule admin (priority 5) answers with fixed-response") {
 		t.Errorf("%+v %s", r, r.Describe())
 	}

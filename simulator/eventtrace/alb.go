@@ -224,9 +224,27 @@ func (t *tracer) describeRoute(r eventmatch.ALBRoute) string {
 			}
 			names = append(names, name)
 		}
-		return who + " forwards to " + strings.Join(names, ", ")
+		return who + " forwards to " + strings.Join(names, ", ") + passedOver(r)
 	case "":
-		return who + " has no final action"
+		return who + " has no final action" + passedOver(r)
 	}
-	return who + " answers with " + r.Action
+	return who + " answers with " + r.Action + passedOver(r)
+}
+
+// maxListedMisses is how many passed-over rules a reason names.
+const maxListedMisses = 3
+
+// passedOver says which earlier rules did not take the request, and why.
+func passedOver(r eventmatch.ALBRoute) string {
+	if len(r.Misses) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, m := range r.Misses[:min(len(r.Misses), maxListedMisses)] {
+		parts = append(parts, fmt.Sprintf("%s (priority %d): %s", m.Rule, m.Priority, m.Result.Reason))
+	}
+	if n := len(r.Misses) - maxListedMisses; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d more", n))
+	}
+	return "; rules passed over: " + strings.Join(parts, "; ")
 }
