@@ -230,8 +230,13 @@ func fromMap(m map[string]any, bus string) (Event, error) {
 		if arn == "" {
 			return Event{}, fmt.Errorf("%s record needs eventSourceARN", kind)
 		}
+		// The record's own id tells the records of a batch apart.
+		id := firstNonEmpty(str(m, "messageId"), str(m, "eventID"))
+		if id != "" {
+			id += " "
+		}
 		return Event{Kind: kind, Source: arn, Doc: eventmatch.RecordView(src, m),
-			Summary: fmt.Sprintf("%s record from %s", kind, arn)}, nil
+			Summary: fmt.Sprintf("%s record %sfrom %s", kind, id, arn)}, nil
 	case m["awslogs"] != nil:
 		data := str(m, "awslogs", "data")
 		inner, err := decodeLogs(data)
