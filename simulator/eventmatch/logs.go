@@ -237,14 +237,20 @@ func quoted(s string) (string, int, error) {
 	return "", 0, fmt.Errorf("unterminated quoted string")
 }
 
-// compileLogRegex compiles a filter pattern regular expression, which has
-// no groups: CloudWatch Logs rejects parentheses.
+// logRegexChars are the characters a filter pattern regular expression
+// may hold besides letters and digits: CloudWatch Logs rejects others
+// (parentheses, spaces, "!", multi-byte characters).
+const logRegexChars = ":_#=@/;,-^$?[]{}|\\*+."
+
+// compileLogRegex compiles a filter pattern regular expression.
 func compileLogRegex(s string) (*regexp.Regexp, error) {
 	if s == "" {
 		return nil, fmt.Errorf("empty regular expression")
 	}
-	if strings.ContainsAny(s, "()") {
-		return nil, fmt.Errorf("regular expression %%%s%%: parentheses are not supported", s)
+	for _, c := range s {
+		if !(c < 128 && (unicode.IsLetter(c) || unicode.IsDigit(c)) || strings.ContainsRune(logRegexChars, c)) {
+			return nil, fmt.Errorf("regular expression %%%s%%: %q is not supported", s, c)
+		}
 	}
 	re, err := regexp.Compile(s)
 	if err != nil {

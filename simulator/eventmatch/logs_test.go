@@ -68,13 +68,15 @@ func TestLogPatternTermsFromTheDocumentation(t *testing.T) {
 		{`%4[01]\d%`, []int{0, 1, 2}},                        // character classes
 		{`%[Ee]rror|[Ff]ail%`, nil},                          // alternatives: "ERROR" is neither "Error" nor "error"
 		{`%[Ee]RROR|[Ff]ail%`, []int{0, 1, 2, 3, 4}},         // alternatives
-		{`%ERROR 4\d{2}%`, []int{0, 1, 2, 3}},                // {m,n} repetition
+		{`%4\d{2}\]%`, []int{0, 1, 2, 3}},                    // {m,n} repetition
 		{`"[ERROR 400]"`, []int{0}},                          // a term with non-alphanumeric characters is quoted
 		{`?"BAD REQUEST" ?"MISSING ARGUMENTS"`, []int{0, 2}}, // quoted alternatives
 		{`REQUEST -%UN[A-Z]+%`, []int{0, 5}},                 // a regular expression excluded
 		{`"ERROR 4" -"419" -"420" -"401"`, []int{0}},         // quoted terms and exclusions
 		{`   ERROR    ARGUMENTS  `, []int{2, 3}},             // extra spaces
 		{`%(ERROR)%`, []int{-1}},                             // groups are not supported
+		{`%ERROR 4%`, []int{-1}},                             // nor spaces
+		{`%something!%`, []int{-1}},                          // nor "!"
 	} {
 		p, err := ParseLogPattern(c.pattern)
 		if len(c.want) == 1 && c.want[0] == -1 {
@@ -233,4 +235,39 @@ func sameInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// The operator examples of the regular expression page
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html).
+func TestLogPatternRegexExamples(t *testing.T) {
+	for _, c := range []struct {
+		pattern string
+		yes, no []string
+	}{
+		{`%^[hc]at%`, []string{"hat trick", "cat"}, []string{"the cat", "bat"}},
+		{`%[hc]at$%`, []string{"a hat", "cat"}, []string{"cats", "a bat"}},
+		{`%colou?r%`, []string{"color", "colour"}, []string{"colouur"}},
+		{`%[abc]%`, []string{"a", "cab"}, []string{"xyz"}},
+		{`%[a-z]%`, []string{"q"}, []string{"Q9"}},
+		{`%[abcx-z]%`, []string{"y"}, []string{"d"}},
+		{`%^a{3,5}$%`, []string{"aaa", "aaaaa"}, []string{"aa", "aaaaaa"}},
+		{`%\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}%`, []string{"from 10.0.12.7 at"}, []string{"from 10.0.12 at"}},
+		{`%[Ee]rror|[Ff]ail%`, []string{"Error", "error", "Fail", "fail"}, []string{"ERROR", "FAIL"}},
+	} {
+		p, err := ParseLogPattern(c.pattern)
+		if err != nil {
+			t.Errorf("%s: %v", c.pattern, err)
+			continue
+		}
+		for _, m := range c.yes {
+			if !p.Match(m).Matched() {
+				t.Errorf("%s should match %q", c.pattern, m)
+			}
+		}
+		for _, m := range c.no {
+			if p.Match(m).Matched() {
+				t.Errorf("%s should not match %q", c.pattern, m)
+			}
+		}
+	}
 }
