@@ -55,6 +55,9 @@ func TestALBConditionExamples(t *testing.T) {
 		{"host wildcard needs the dot", hostCond, host("example.com"), false},
 		{"host case", hostCond, host("TEST.Example.COM"), true},
 		{"host exact", ALBCondition{Field: "host-header", Values: []string{"example.com"}}, host("example.com"), true},
+		// The Host header is compared as sent, port included (a value
+		// cannot hold ':'; a rule for a port uses a regular expression).
+		{"host with port", ALBCondition{Field: "host-header", Values: []string{"example.com"}}, host("example.com:8443"), false},
 		{"host ?", ALBCondition{Field: "host-header", Values: []string{"test?.example.com"}}, host("test1.example.com"), true},
 		{"host ? is one character", ALBCondition{Field: "host-header", Values: []string{"test?.example.com"}}, host("test12.example.com"), false},
 		// HTTP header conditions: the name is not case-sensitive, the

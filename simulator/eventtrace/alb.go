@@ -248,3 +248,14 @@ func passedOver(r eventmatch.ALBRoute) string {
 	}
 	return "; rules passed over: " + strings.Join(parts, "; ")
 }
+
+// albFilter names the listeners whose rules route to a target group.
+func (t *tracer) albFilter(tg string) string {
+	var parts []string
+	for _, l := range t.albListeners() {
+		if l.forwardsTo(tg, sameARN) {
+			parts = append(parts, fmt.Sprintf("listener %s (%d rules and the default action)", l.address, len(l.rules)))
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -262,6 +262,9 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 		}
 		tt := TriggerTrace{Trigger: e.Address, Type: e.Service, Source: e.SourceARN, Function: e.fnAddress,
 			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger), entry: i}
+		if e.Service == "alb" && tt.Filter == "" {
+			tt.Filter = t.albFilter(e.SourceARN)
+		}
 		var sameSource bool
 		tt.Match, sameSource = t.match(i, e, ev)
 		tt.OtherSource = !sameSource
