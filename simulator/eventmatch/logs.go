@@ -46,7 +46,7 @@ func ParseLogPattern(src string) (*LogPattern, error) {
 		if !strings.HasSuffix(s, "}") {
 			return nil, fmt.Errorf("JSON filter pattern: missing closing }")
 		}
-		lx := &logLexer{s: s[1 : len(s)-1]}
+		lx := &logLexer{s: s[1 : len(s)-1], regexes: new(int)}
 		p.json, err = lx.parseOr(0)
 		if err == nil && !lx.done() {
 			err = lx.errorf("unexpected %q", lx.rest())
@@ -439,7 +439,14 @@ func selectJSON(doc any, sel []selStep) []any {
 type logLexer struct {
 	s   string
 	pos int
+	// regexes counts the regular-expression values read, shared by the
+	// lexers of one pattern.
+	regexes *int
 }
+
+// maxPatternRegexes is how many regular expressions a JSON or
+// space-delimited pattern may hold.
+const maxPatternRegexes = 2
 
 func (l *logLexer) skip() {
 	for l.pos < len(l.s) && unicode.IsSpace(rune(l.s[l.pos])) {
@@ -652,6 +659,11 @@ func (l *logLexer) parseValue(op string) (logValue, error) {
 		if err != nil {
 			return logValue{}, l.errorf("%v", err)
 		}
+		if l.regexes != nil {
+			if *l.regexes++; *l.regexes > maxPatternRegexes {
+				return logValue{}, l.errorf("more than %d regular expressions in one pattern", maxPatternRegexes)
+			}
+		}
 		l.pos += j + 2
 		return checkOp(op, logValue{re: re}, l)
 	}
@@ -692,6 +704,7 @@ const maxDelimFields = 256
 
 func parseDelim(s string) (*delimPattern, error) {
 	dp := &delimPattern{}
+	regexes := new(int)
 	parts, err := splitSlots(s)
 	if err != nil {
 		return nil, err
@@ -719,7 +732,7 @@ func parseDelim(s string) (*delimPattern, error) {
 		if strings.TrimSpace(part[j:]) != "" {
 			// Each condition names the field ("status = 4* || status
 			// = 5*") and speaks of it only.
-			lx := &logLexer{s: part}
+			lx := &logLexer{s: part, regexes: regexes}
 			cond, err := lx.parseDelimOr(slot.name)
 			if err == nil && !lx.done() {
 				err = lx.errorf("unexpected %q", lx.rest())

@@ -209,6 +209,8 @@ func TestLogPatternErrorsSayWhere(t *testing.T) {
 		{`"unterminated`, "unterminated"},
 		{`%abc`, "without closing %"},
 		{strings.Repeat("a", 1025), "longer than"},
+		{`{ $.a = %x% || $.b = %y% || $.c = %z% }`, "more than 2 regular expressions"},
+		{`[a = %x%, b = %y%, c = %z%]`, "more than 2 regular expressions"},
 	} {
 		_, err := ParseLogPattern(c.pattern)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
