@@ -128,7 +128,6 @@ func (t logTerm) String() string {
 
 type termPattern struct {
 	all, any, none []logTerm
-	everything     bool
 }
 
 func parseTerms(s string) (*termPattern, error) {
@@ -152,9 +151,8 @@ func parseTerms(s string) (*termPattern, error) {
 			}
 			i += n
 			t.text = text
-			// A quoted blank matches every message.
+			// A quoted blank matches every message: it adds no term.
 			if strings.TrimSpace(text) == "" && kind == 0 {
-				tp.everything = true
 				continue
 			}
 		case i < len(s) && s[i] == '%':
