@@ -141,3 +141,28 @@ func TestListenersAndRulesLoad(t *testing.T) {
 		}
 	}
 }
+
+func TestListenerRuleKeepsUnresolvedValuesAsSymbols(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+variable "listener" {}
+variable "paths" {}
+resource "aws_lb_listener_rule" "r" {
+  listener_arn = var.listener
+  priority     = 3
+  action {
+    type = "fixed-response"
+  }
+  condition {
+    path_pattern {
+      values = var.paths
+    }
+  }
+}
+`})
+	r := findResource(inv, "aws_lb_listener_rule.r")
+	// The trace reads a symbol as "not known": the rule may belong to any
+	// listener, and its condition is undecided.
+	if r == nil || r.Attributes["listener_arn"] != "<var.listener>" || !strings.Contains(r.Attributes["conditions"], `"<var.paths>"`) {
+		t.Fatalf("%+v", r)
+	}
+}

@@ -82,7 +82,11 @@ func MatchALB(conds []ALBCondition, req ALBRequest) Result {
 				}
 			}
 		case "unresolved":
-			return Result{Verdict: Unknown, Field: "condition", Reason: "a condition of the rule is not resolved in the configuration"}
+			// Another condition that fails still decides.
+			if undecided == nil {
+				undecided = &Result{Verdict: Unknown, Field: "condition", Reason: "the rule's conditions or listener are not resolved in the configuration"}
+			}
+			continue
 		default:
 			return Result{Verdict: Unknown, Field: c.Field, Reason: "condition type is not modelled"}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
 )
 
@@ -47,8 +48,20 @@ func (t *tracer) albListeners() []albListener {
 		if r.Type != "aws_lb_listener_rule" && r.Type != "aws_alb_listener_rule" {
 			continue
 		}
-		k, ok := byARN[r.Attributes["listener_arn"]]
-		if !ok {
+		targets := []int{}
+		if k, ok := byARN[r.Attributes["listener_arn"]]; ok {
+			targets = append(targets, k)
+		}
+		// A rule whose listener the configuration does not resolve may
+		// belong to any listener: it is tried on each, undecided.
+		unresolvedListener := len(targets) == 0 && (placeholder(r.Attributes["listener_arn"]) ||
+			r.Attributes["listener_arn"] == "" && hasUnknown(r.Unknown, "listener_arn"))
+		if unresolvedListener {
+			for k := range out {
+				targets = append(targets, k)
+			}
+		}
+		if len(targets) == 0 {
 			continue
 		}
 		rule := eventmatch.ALBRule{Name: r.Address}
@@ -60,13 +73,17 @@ func (t *tracer) albListeners() []albListener {
 		}
 		_ = json.Unmarshal([]byte(r.Attributes["conditions"]), &rule.Conditions)
 		_ = json.Unmarshal([]byte(r.Attributes["actions"]), &rule.Actions)
-		for _, u := range r.Unknown {
-			if strings.HasPrefix(u.Field, "condition") {
-				rule.Conditions = append(rule.Conditions, eventmatch.ALBCondition{Field: "unresolved"})
-				break
+		for k, c := range rule.Conditions {
+			if symbolic(c) {
+				rule.Conditions[k] = eventmatch.ALBCondition{Field: "unresolved"}
 			}
 		}
-		out[k].rules = append(out[k].rules, rule)
+		if hasUnknown(r.Unknown, "condition") || unresolvedListener {
+			rule.Conditions = append(rule.Conditions, eventmatch.ALBCondition{Field: "unresolved"})
+		}
+		for _, k := range targets {
+			out[k].rules = append(out[k].rules, rule)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].address < out[j].address })
 	t.listeners = &out
@@ -258,4 +275,29 @@ func (t *tracer) albFilter(tg string) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// hasUnknown: some unresolved field starts with prefix.
+func hasUnknown(us []inventory.Unknown, prefix string) bool {
+	for _, u := range us {
+		if strings.HasPrefix(u.Field, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// symbolic: a condition holds a value the configuration does not resolve
+// (written as a <symbol>).
+func symbolic(c eventmatch.ALBCondition) bool {
+	vals := append(append([]string{c.Header}, c.Values...), c.Regex...)
+	for _, q := range c.Query {
+		vals = append(vals, q[0], q[1])
+	}
+	for _, v := range vals {
+		if i := strings.IndexByte(v, '<'); i >= 0 && strings.IndexByte(v[i:], '>') > 0 {
+			return true
+		}
+	}
+	return false
 }

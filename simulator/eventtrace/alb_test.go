@@ -94,6 +94,23 @@ func TestALBRequestIsRoutedByTheListenerRules(t *testing.T) {
 		!strings.Contains(a.Reason, "unless aws_lb_listener_rule.unresolved (priority 1)") {
 		t.Fatalf("%+v %+v", a, b)
 	}
+	// A rule whose listener is not resolved may belong to this one.
+	orphan := albRule("orphan", "2", `[{"field":"path-pattern","values":["/api/*"]}]`, tgB, inventory.Unknown{Field: "listener_arn", Reason: "var.listener"})
+	delete(orphan.Attributes, "listener_arn")
+	v = albResults(Run(albInventory(orphan, albRule("api", "10", `[{"field":"path-pattern","values":["/api/*"]}]`, tgA)), &flow.Result{}, ev, Options{}))
+	if a := v["aws_lb_target_group_attachment.a"]; a.Verdict != eventmatch.Unknown || !strings.Contains(a.Reason, "unless aws_lb_listener_rule.orphan (priority 2)") {
+		t.Fatalf("%+v", a)
+	}
+	// So is a rule whose listener or values are symbols.
+	symListener := albRule("sym", "2", `[{"field":"path-pattern","values":["/api/*"]}]`, tgB)
+	symListener.Attributes["listener_arn"] = "<var.listener>"
+	symValues := albRule("symvalues", "3", `[{"field":"path-pattern","values":["<var.paths>"]}]`, tgB)
+	for _, rule := range []inventory.Resource{symListener, symValues} {
+		v = albResults(Run(albInventory(rule, albRule("api", "10", `[{"field":"path-pattern","values":["/api/*"]}]`, tgA)), &flow.Result{}, ev, Options{}))
+		if a := v["aws_lb_target_group_attachment.a"]; a.Verdict != eventmatch.Unknown || !strings.Contains(a.Reason, "unless "+rule.Address) {
+			t.Fatalf("%s: %+v", rule.Address, a)
+		}
+	}
 	// An event naming a target group no listener routes to came in elsewhere.
 	v = albResults(Run(inv, &flow.Result{}, albEvent(t, "/api/x", "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/c/0123456789abcdef"), Options{}))
 	for name, r := range v {
