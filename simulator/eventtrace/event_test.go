@@ -280,6 +280,7 @@ func TestLogsSubscriptionDeliversOnlyMatchingLogEvents(t *testing.T) {
 		{"WARN", eventmatch.NoMatch, `none of the 3 log events matches: the message does not contain "WARN"`},
 		{"{ $.level = ERROR }", eventmatch.NoMatch, "not a JSON object"},
 		{"{ $.level = ", eventmatch.Unknown, "does not compile"},
+		{"<var.pattern>", eventmatch.Unknown, "not resolved"},
 	} {
 		inv := &inventory.Inventory{Triggers: []inventory.Trigger{sub(c.pattern)}}
 		tr := Run(inv, &flow.Result{}, ev, Options{})

@@ -322,6 +322,11 @@ func (t *tracer) matchLogs(i int, e entry, ev Event) eventmatch.Result {
 	if e.Filter == nil || strings.TrimSpace(e.Filter.Expression) == "" {
 		return yes
 	}
+	if j := strings.IndexByte(e.Filter.Expression, '<'); j >= 0 && strings.IndexByte(e.Filter.Expression[j:], '>') > 0 {
+		// A <symbol>: part of the pattern is not resolved in the
+		// configuration.
+		return unknown("filterPattern", "the filter pattern is not resolved in the configuration")
+	}
 	c := t.compile(i, e)
 	if c.err != nil {
 		return unknown("filterPattern", "the filter pattern does not compile: "+c.err.Error())
