@@ -469,6 +469,24 @@ func (k *knowledge) computed(i inst) (map[string]cty.Value, bool) {
 		c["name"], c["arn_suffix"] = name, suffix
 		c["arn"] = i.arn("elasticloadbalancing", r, a, suffix)
 		c["id"] = c["arn"]
+	case "aws_lb_listener", "aws_alb_listener":
+		// A listener is listener/app/LB-NAME/LB-ID/LISTENER-ID: its load
+		// balancer's ARN with the resource type changed, and an id.
+		id := i.placeholder("listener_id")
+		if lb, _, ok := reason.Text(i.get("load_balancer_arn")); ok && strings.Contains(lb, ":loadbalancer/") {
+			c["arn"] = concat(strings.Replace(lb, ":loadbalancer/", ":listener/", 1), "/", id)
+		} else {
+			c["arn"] = i.arn("elasticloadbalancing", r, a, concat("listener/app/", id))
+		}
+		c["id"] = c["arn"]
+	case "aws_lb_listener_rule", "aws_alb_listener_rule":
+		id := i.placeholder("rule_id")
+		if l, _, ok := reason.Text(i.get("listener_arn")); ok && strings.Contains(l, ":listener/") {
+			c["arn"] = concat(strings.Replace(l, ":listener/", ":listener-rule/", 1), "/", id)
+		} else {
+			c["arn"] = i.arn("elasticloadbalancing", r, a, concat("listener-rule/app/", id))
+		}
+		c["id"] = c["arn"]
 	case "aws_lb", "aws_alb":
 		name := i.name("name", "name_prefix")
 		suffix := concat("loadbalancer/app/", name, "/", i.placeholder("lb_id"))

@@ -25,6 +25,7 @@ func FuzzLoad(f *testing.F) {
 			f.Add(data, true)
 		}
 	}
+	f.Add([]byte(listenerSource), false)
 	f.Add([]byte(`resource "aws_lambda_function" "f" { count = 3 function_name = "f${count.index}" }`), false)
 	f.Add([]byte(`locals { n = [for a in range(1024) : [for b in range(a) : [for c in range(a) : c]]] }`), false)
 	f.Fuzz(func(t *testing.T, src []byte, asJSON bool) {

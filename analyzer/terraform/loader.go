@@ -129,6 +129,8 @@ var primary = map[string]decoder{
 	"aws_sfn_state_machine":       decodeStateMachine,
 	"aws_lb_target_group":         decodeSimpleResource("elasticloadbalancing", ""),
 	"aws_alb_target_group":        decodeSimpleResource("elasticloadbalancing", ""),
+	"aws_lb_listener":             decodeListener,
+	"aws_alb_listener":            decodeListener,
 	"aws_cloudwatch_metric_alarm": decodeAlarm,
 	"aws_rds_cluster":             decodeSimpleResource("rds", "kms_key_id"),
 	"aws_organizations_policy":    decodeOrgPolicy,
@@ -175,6 +177,8 @@ var secondary = map[string]decoder{
 	"aws_apigatewayv2_stage":                             stash,
 	"aws_lb_target_group_attachment":                     decodeTargetGroupAttachment,
 	"aws_alb_target_group_attachment":                    decodeTargetGroupAttachment,
+	"aws_lb_listener_rule":                               decodeListenerRule,
+	"aws_alb_listener_rule":                              decodeListenerRule,
 	"aws_rds_cluster_role_association":                   decodeClusterRoleAssociation,
 	"aws_organizations_policy_attachment":                decodeOrgPolicyAttachment,
 }

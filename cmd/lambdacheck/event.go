@@ -46,17 +46,18 @@ func (e *eventFlags) given() bool {
 // maxEventFile bounds an event document read from a file or stdin.
 const maxEventFile = 1 << 20
 
-func (e *eventFlags) read(cmd *cobra.Command, inv *inventory.Inventory) (eventtrace.Event, error) {
+func (e *eventFlags) read(cmd *cobra.Command, inv *inventory.Inventory) (eventtrace.Batch, error) {
 	shorthand := e.S3Event != "" || e.SNSTopic != "" || e.Source != "" || e.DetailType != ""
 	if e.file != "" && shorthand {
-		return eventtrace.Event{}, fmt.Errorf("--event and the shorthand flags (--s3, --sns-topic, --eventbridge-source) exclude each other")
+		return eventtrace.Batch{}, fmt.Errorf("--event and the shorthand flags (--s3, --sns-topic, --eventbridge-source) exclude each other")
 	}
 	if e.file == "" {
 		if !shorthand {
-			return eventtrace.Event{}, fmt.Errorf("--bucket, --key, --attr, --message and --detail go with --s3, --sns-topic or --eventbridge-source")
+			return eventtrace.Batch{}, fmt.Errorf("--bucket, --key, --attr, --message and --detail go with --s3, --sns-topic or --eventbridge-source")
 		}
 		e.Shorthand.Bus = e.bus
-		return e.Shorthand.Build(inv.Account, inv.Region)
+		ev, err := e.Shorthand.Build(inv.Account, inv.Region)
+		return eventtrace.Batch{Events: []eventtrace.Event{ev}, Total: 1}, err
 	}
 	var r io.Reader
 	name := e.file
@@ -65,19 +66,19 @@ func (e *eventFlags) read(cmd *cobra.Command, inv *inventory.Inventory) (eventtr
 	} else {
 		f, err := os.Open(e.file)
 		if err != nil {
-			return eventtrace.Event{}, fmt.Errorf("--event: %w", err)
+			return eventtrace.Batch{}, fmt.Errorf("--event: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
 	doc, err := io.ReadAll(io.LimitReader(r, maxEventFile+1))
 	if err != nil {
-		return eventtrace.Event{}, fmt.Errorf("read %s: %w", name, err)
+		return eventtrace.Batch{}, fmt.Errorf("read %s: %w", name, err)
 	}
 	if len(doc) > maxEventFile {
-		return eventtrace.Event{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEventFile)
+		return eventtrace.Batch{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEventFile)
 	}
-	return eventtrace.Parse(name, doc, e.bus)
+	return eventtrace.ParseBatch(name, doc, e.bus)
 }
 
 // runEventTrace loads and simulates as simulate does, without the rules,
@@ -107,11 +108,11 @@ func runEventTrace(cmd *cobra.Command, f *simulateFlags, opts pipeline.Options) 
 	if err != nil {
 		return inputErr(err)
 	}
-	ev, err := f.event.read(cmd, res.Inventory)
+	batch, err := f.event.read(cmd, res.Inventory)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	tr := eventtrace.Run(res.Inventory, res.Flows, ev, eventtrace.Options{Depth: f.depth})
+	tr := eventtrace.RunBatch(res.Inventory, res.Flows, batch, eventtrace.Options{Depth: f.depth})
 	err = writeOutput(cmd, f.output, func(out io.Writer) error {
 		bw := bufio.NewWriter(out)
 		var err error

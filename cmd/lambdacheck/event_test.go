@@ -19,6 +19,10 @@ var eventGoldens = []struct {
 	{"invoke-denied", "", []string{"../../fixtures/broken-triggers", "--event", "testdata/events/media-upload.json"}},
 	{"chained", "", []string{"../../fixtures/event-pipeline", "--event-bus", "acme-orders", "--event", "testdata/events/order-placed.json"}},
 	{"s3-overlap", "", []string{"testdata/events/s3-overlap", "--s3", "ObjectCreated:Put", "--bucket", "acme-drop", "--key", "incoming/q3 report.csv"}},
+	{"sqs-batch", "", []string{"../../fixtures/event-pipeline", "--event", "testdata/events/work-batch.json"}},
+	{"logs-filter-pattern", "", []string{"testdata/events/log-alerts", "--event", "testdata/events/api-log-events.json"}},
+	{"alb-rule-priority", "", []string{"testdata/events/alb-routing", "--event", "testdata/events/alb-api-v2.json"}},
+	{"alb-weighted", "", []string{"testdata/events/alb-routing", "--event", "testdata/events/alb-canary.json"}},
 }
 
 func TestEventTraceGoldens(t *testing.T) {
@@ -67,11 +71,13 @@ func TestEventTraceGoldens(t *testing.T) {
 // The goldens say what they are about: each case's essential line.
 func TestEventTraceEssentials(t *testing.T) {
 	for name, want := range map[string][]string{
-		"no-match":         {"NO    s3 aws_s3_bucket_notification.uploads", `why: s3.object.key: key "docs/cat.jpg" does not start with prefix "uploads/"`},
-		"no-match-pattern": {`why: detail.channel: value "test" does not match [{"anything-but":["test"]}]`, "why: event-bus: the rule is on bus default"},
-		"invoke-denied":    {"MATCH s3 aws_s3_bucket_notification.media", ": denied", "the invocation is denied"},
-		"chained":          {"MATCH eventbridge aws_cloudwatch_event_target.order_placed", "[triggers next]", "→ sqs:SendMessage via access/aws_lambda_function.fulfilment->aws_sqs_queue.work/Write", "MAYBE sqs aws_lambda_event_source_mapping.work → aws_lambda_function.worker", "invoke invoke/aws_lambda_event_source_mapping.work->aws_lambda_function.worker: allowed"},
-		"s3-overlap":       {"s3-overlap aws_s3_bucket_notification.drop", "S3 rejects the configuration", "sns-combinations aws_sns_topic_subscription.notify", "180 value combinations"},
+		"no-match":            {"NO    s3 aws_s3_bucket_notification.uploads", `why: s3.object.key: key "docs/cat.jpg" does not start with prefix "uploads/"`},
+		"no-match-pattern":    {`why: detail.channel: value "test" does not match [{"anything-but":["test"]}]`, "why: event-bus: the rule is on bus default"},
+		"invoke-denied":       {"MATCH s3 aws_s3_bucket_notification.media", ": denied", "the invocation is denied"},
+		"sqs-batch":           {"Event: 3 records, 3 traced", "Record 1: sqs record", `why: body.kind: filter 0: value "audit" does not match ["fulfil","refund"]`},
+		"logs-filter-pattern": {"how: delivers 1 of 3 log events: 1", `why: filterPattern: none of the 3 log events matches: the message contains none of "TIMEOUT", "Task timed out"`},
+		"chained":             {"MATCH eventbridge aws_cloudwatch_event_target.order_placed", "[triggers next]", "→ sqs:SendMessage via access/aws_lambda_function.fulfilment->aws_sqs_queue.work/Write", "MAYBE sqs aws_lambda_event_source_mapping.work → aws_lambda_function.worker", "invoke invoke/aws_lambda_event_source_mapping.work->aws_lambda_function.worker: allowed"},
+		"s3-overlap":          {"s3-overlap aws_s3_bucket_notification.drop", "S3 rejects the configuration", "sns-combinations aws_sns_topic_subscription.notify", "180 value combinations"},
 	} {
 		b, err := os.ReadFile(filepath.Join("testdata/events", name+".txt"))
 		if err != nil {

@@ -95,3 +95,57 @@ func FuzzALB(f *testing.F) {
 		}, ALBRequest{Path: path, Host: host, SourceIP: ip})
 	})
 }
+
+// FuzzALBRouting routes requests through a listener whose rules take
+// their values from the input: the route is always one of the rules or
+// the default, and a rule only takes a request its conditions match.
+func FuzzALBRouting(f *testing.F) {
+	f.Add("/api/*", "*.example.com", "x-env", "prod*", "version", "v?", "GET", "/api/orders", "API.example.com", "Prod-1", "v2%20", 10, 20)
+	f.Fuzz(func(t *testing.T, pathPat, hostPat, header, headerPat, key, valuePat, method, path, host, headerVal, query string, p1, p2 int) {
+		rules := []ALBRule{
+			{Name: "a", Priority: p1, Conditions: []ALBCondition{{Field: "path-pattern", Values: []string{pathPat}}, {Field: "host-header", Values: []string{hostPat}}},
+				Actions: []ALBAction{{Type: "forward", TargetGroups: []ALBTargetGroup{{ARN: "tg-a"}}}}},
+			{Name: "b", Priority: p2, Conditions: []ALBCondition{{Field: "http-header", Header: header, Values: []string{headerPat}}, {Field: "query-string", Query: [][2]string{{key, valuePat}}}, {Field: "http-request-method", Values: []string{method}}},
+				Actions: []ALBAction{{Type: "fixed-response"}}},
+		}
+		req := ALBRequest{Method: "GET", Path: path, Host: host, Headers: map[string][]string{header: {headerVal}}, Query: map[string][]string{key: {query}}}
+		r := RouteALB(rules, []ALBAction{{Type: "forward", TargetGroups: []ALBTargetGroup{{ARN: "tg-default"}}}}, req)
+		switch r.Rule {
+		case "default":
+			if r.TargetGroups[0].ARN != "tg-default" {
+				t.Fatalf("%+v", r)
+			}
+		case "a", "b":
+			for _, rule := range rules {
+				if rule.Name == r.Rule && !MatchALB(rule.Conditions, req).Matched() {
+					t.Fatalf("rule %s took a request it does not match", r.Rule)
+				}
+			}
+		default:
+			t.Fatalf("route to %q", r.Rule)
+		}
+	})
+}
+
+func FuzzLogPattern(f *testing.F) {
+	for _, p := range []string{``, `ERROR -ARGUMENTS`, `?a ?"b c"`, `%^\[E[A-Z]+%`,
+		`{ ($.user.id = 2 && $.users[0].width = 50) || $.users[0].height = 100 }`, `{ $.['a.b'][*] IS NULL }`,
+		`[ip, user, ..., status >= 400 && status <= 599, bytes]`, `[a=*x*, ..., b != "q r"]`} {
+		f.Add(p, docAccessLog)
+		f.Add(p, docCompoundEvent)
+		f.Add(p, docLogEvents[2])
+	}
+	f.Fuzz(func(t *testing.T, pattern, message string) {
+		p, err := ParseLogPattern(pattern)
+		if err != nil {
+			return
+		}
+		r := p.Match(message)
+		if r.Verdict == NoMatch && r.Reason == "" {
+			t.Fatalf("a no-match without a reason: %+v", r)
+		}
+		if r.Verdict != Match && r.Verdict != NoMatch {
+			t.Fatalf("a log pattern decides: %+v", r)
+		}
+	})
+}

@@ -220,7 +220,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestALBConditions(t *testing.T) {
-	req := ALBRequest{Method: "GET", Host: "API.example.com", Path: "/img/cat.png", Headers: map[string]string{"User-Agent": "Mobile Safari"}, Query: map[string]string{"version": "v2"}, SourceIP: "10.1.2.3"}
+	req := ALBRequest{Method: "GET", Host: "API.example.com", Path: "/img/cat.png", Headers: map[string][]string{"User-Agent": {"Mobile Safari"}}, Query: map[string][]string{"version": {"v2"}}, SourceIP: "10.1.2.3"}
 	ok := []ALBCondition{
 		{Field: "path-pattern", Values: []string{"/img/*.png"}},
 		{Field: "host-header", Values: []string{"*.example.com"}},

@@ -49,6 +49,9 @@ type Event struct {
 	// function URLs send.
 	HTTPAPI bool `json:"-"`
 
+	// ALB is an ALB request's routing fields.
+	ALB *eventmatch.ALBRequest `json:"-"`
+
 	Topic   string `json:"topic,omitempty"`
 	Payload any    `json:"-"`
 
@@ -65,36 +68,84 @@ const maxEvent = 1 << 20
 
 // Parse reads an event document in any of the shapes Lambda receives, or
 // an EventBridge event, or an IoT message written as {"topic": …,
-// "payload": …}. Records lists ("Records": [...]) use their first record.
-// name is used in errors.
+// "payload": …}. Of a records list ("Records": [...]) it returns the
+// first record; ParseBatch returns them all. name is used in errors.
 func Parse(name string, doc []byte, bus string) (Event, error) {
+	b, err := parseBatch(name, doc, bus, 1)
+	if err != nil {
+		return Event{}, err
+	}
+	return b.Events[0], nil
+}
+
+// Batch is an event document's records: S3, SQS, SNS, Kinesis and
+// DynamoDB Streams deliver several in one invocation.
+type Batch struct {
+	// Events are the records traced, in document order.
+	Events []Event
+	// Total counts the records in the document (more than len(Events)
+	// when the document holds more than MaxRecords).
+	Total int
+}
+
+// MaxRecords bounds the records of one document that are traced: each
+// is routed through every trigger, and past a few dozen the output stops
+// being readable.
+const MaxRecords = 50
+
+// ParseBatch reads an event document as Parse does, keeping every record
+// of a records list, up to MaxRecords.
+func ParseBatch(name string, doc []byte, bus string) (Batch, error) {
+	return parseBatch(name, doc, bus, MaxRecords)
+}
+
+func parseBatch(name string, doc []byte, bus string, limit int) (Batch, error) {
 	if len(doc) > maxEvent {
-		return Event{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEvent)
+		return Batch{}, fmt.Errorf("%s: event larger than %d bytes", name, maxEvent)
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return Event{}, fmt.Errorf("%s: not a JSON event: %s", name, jsonErr(doc, err))
+		return Batch{}, fmt.Errorf("%s: not a JSON event: %s", name, jsonErr(doc, err))
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Event{}, fmt.Errorf("%s: an event is a JSON object", name)
+		return Batch{}, fmt.Errorf("%s: an event is a JSON object", name)
 	}
-	if recs, ok := m["Records"].([]any); ok {
-		if len(recs) == 0 {
-			return Event{}, fmt.Errorf("%s: Records is empty", name)
+	recs, isList := m["Records"].([]any)
+	if !isList {
+		e, err := fromMap(m, bus)
+		if err != nil {
+			return Batch{}, fmt.Errorf("%s: %w", name, err)
 		}
-		if m, ok = recs[0].(map[string]any); !ok {
-			return Event{}, fmt.Errorf("%s: Records[0] is not an object", name)
+		e.Text = string(doc)
+		return Batch{Events: []Event{e}, Total: 1}, nil
+	}
+	if len(recs) == 0 {
+		return Batch{}, fmt.Errorf("%s: Records is empty", name)
+	}
+	b := Batch{Total: len(recs)}
+	for i, r := range recs[:min(len(recs), limit)] {
+		rm, ok := r.(map[string]any)
+		if !ok {
+			return Batch{}, fmt.Errorf("%s: Records[%d] is not an object", name, i)
 		}
+		e, err := fromMap(rm, bus)
+		if err != nil {
+			return Batch{}, fmt.Errorf("%s: Records[%d]: %w", name, i, err)
+		}
+		if len(recs) == 1 {
+			e.Text = string(doc)
+		} else {
+			// A record's own text decides what it names, not its
+			// neighbours'.
+			raw, _ := json.Marshal(rm)
+			e.Text = string(raw)
+		}
+		b.Events = append(b.Events, e)
 	}
-	e, err := fromMap(m, bus)
-	if err != nil {
-		return Event{}, fmt.Errorf("%s: %w", name, err)
-	}
-	e.Text = string(doc)
-	return e, nil
+	return b, nil
 }
 
 // jsonErr locates a JSON syntax error by line and column, without
@@ -179,8 +230,13 @@ func fromMap(m map[string]any, bus string) (Event, error) {
 		if arn == "" {
 			return Event{}, fmt.Errorf("%s record needs eventSourceARN", kind)
 		}
+		// The record's own id tells the records of a batch apart.
+		id := firstNonEmpty(str(m, "messageId"), str(m, "eventID"))
+		if id != "" {
+			id += " "
+		}
 		return Event{Kind: kind, Source: arn, Doc: eventmatch.RecordView(src, m),
-			Summary: fmt.Sprintf("%s record from %s", kind, arn)}, nil
+			Summary: fmt.Sprintf("%s record %sfrom %s", kind, id, arn)}, nil
 	case m["awslogs"] != nil:
 		data := str(m, "awslogs", "data")
 		inner, err := decodeLogs(data)
@@ -231,8 +287,13 @@ func fromMap(m map[string]any, bus string) (Event, error) {
 		return Event{Kind: "scheduler", Source: s, Summary: "schedule tick of " + s}, nil
 	case str(m, "requestContext", "elb", "targetGroupArn") != "":
 		tg := str(m, "requestContext", "elb", "targetGroupArn")
-		return Event{Kind: "alb", Source: tg, Method: str(m, "httpMethod"), Path: str(m, "path"),
-			Summary: fmt.Sprintf("ALB request %s %s to %s", str(m, "httpMethod"), str(m, "path"), tg)}, nil
+		req := albRequest(m)
+		summary := fmt.Sprintf("ALB request %s %s", req.Method, req.Path)
+		if req.Host != "" {
+			summary += " for host " + req.Host
+		}
+		return Event{Kind: "alb", Source: tg, Method: req.Method, Path: req.Path, ALB: &req,
+			Summary: summary + " (the event names target group " + tg + ")"}, nil
 	case str(m, "version") == "2.0" || str(m, "httpMethod") != "":
 		return fromHTTP(m)
 	}
@@ -272,7 +333,11 @@ func fromLogs(m map[string]any) (Event, error) {
 	if g == "" {
 		return Event{}, fmt.Errorf("CloudWatch Logs data needs logGroup")
 	}
-	return Event{Kind: "logs", LogGroup: g, Doc: m, Summary: "CloudWatch Logs events from " + g}, nil
+	n := 0
+	if list, ok := m["logEvents"].([]any); ok {
+		n = len(list)
+	}
+	return Event{Kind: "logs", LogGroup: g, Doc: m, Summary: fmt.Sprintf("%d CloudWatch Logs event(s) from %s", n, g)}, nil
 }
 
 func fromHTTP(m map[string]any) (Event, error) {
@@ -397,4 +462,53 @@ func unescapeKey(k string) string {
 		return s
 	}
 	return k
+}
+
+// albRequest reads what listener rules look at from an ALB event: with
+// multi-value headers enabled the event carries multiValueHeaders and
+// multiValueQueryStringParameters instead of headers and
+// queryStringParameters.
+func albRequest(m map[string]any) eventmatch.ALBRequest {
+	req := eventmatch.ALBRequest{Method: str(m, "httpMethod"), Path: str(m, "path"),
+		Headers: multiMap(m, "headers", "multiValueHeaders"), Query: multiMap(m, "queryStringParameters", "multiValueQueryStringParameters")}
+	for k, vs := range req.Headers {
+		switch strings.ToLower(k) {
+		case "host":
+			if len(vs) > 0 {
+				req.Host = vs[0]
+			}
+		case "x-forwarded-for":
+			// The load balancer appends the address it received the
+			// request from: the last entry is the source a source-ip
+			// condition sees.
+			if len(vs) > 0 {
+				all := strings.Split(vs[len(vs)-1], ",")
+				req.SourceIP = strings.TrimSpace(all[len(all)-1])
+			}
+		}
+	}
+	return req
+}
+
+func multiMap(m map[string]any, single, multi string) map[string][]string {
+	out := map[string][]string{}
+	if mm, ok := m[multi].(map[string]any); ok {
+		for k, v := range mm {
+			if list, ok := v.([]any); ok {
+				for _, x := range list {
+					if s, ok := x.(string); ok {
+						out[k] = append(out[k], s)
+					}
+				}
+			}
+		}
+	}
+	if sm, ok := m[single].(map[string]any); ok {
+		for k, v := range sm {
+			if s, ok := v.(string); ok {
+				out[k] = append(out[k], s)
+			}
+		}
+	}
+	return out
 }

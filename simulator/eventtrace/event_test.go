@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -207,4 +209,84 @@ func FuzzParse(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestBatchTracesEveryRecordUpToTheCap(t *testing.T) {
+	rec := func(i int) string {
+		return fmt.Sprintf(`{"eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:eu-west-1:1:q","body":"{\"n\":%d}"}`, i)
+	}
+	var recs []string
+	for i := 0; i < MaxRecords+7; i++ {
+		recs = append(recs, rec(i))
+	}
+	b, err := ParseBatch("e.json", []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Events) != MaxRecords || b.Total != MaxRecords+7 {
+		t.Fatalf("traced %d of %d", len(b.Events), b.Total)
+	}
+	fc, _ := eventmatch.CompileFilterCriteria([][]byte{[]byte(`{"body":{"n":[1]}}`)})
+	if !fc.Match(b.Events[1].Doc).Matched() || fc.Match(b.Events[0].Doc).Matched() {
+		t.Fatal("each record keeps its own body")
+	}
+	inv := &inventory.Inventory{Triggers: []inventory.Trigger{{Service: "sqs", Kind: "poll", SourceARN: "arn:aws:sqs:eu-west-1:1:q",
+		FunctionARN: "arn:aws:lambda:eu-west-1:1:function:f", Enabled: true, Filter: &inventory.Filter{Patterns: []json.RawMessage{[]byte(`{"body":{"n":[1]}}`)}}}}}
+	tr := RunBatch(inv, &flow.Result{}, b, Options{})
+	if len(tr.Records) != MaxRecords || tr.RecordsTotal != MaxRecords+7 {
+		t.Fatalf("records %d of %d", len(tr.Records), tr.RecordsTotal)
+	}
+	if tr.Records[1].Triggers[0].Match.Verdict != eventmatch.Match || tr.Records[2].Triggers[0].Match.Verdict != eventmatch.NoMatch {
+		t.Fatal("each record is routed on its own")
+	}
+	var out strings.Builder
+	if err := WriteTree(&out, tr, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Event: 57 records, 50 traced", "records 50 to 56 are not", "Record 49: sqs record"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("tree lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Record 50:") {
+		t.Error("a record past the cap is traced")
+	}
+	// A bad record is named by its index.
+	if _, err := ParseBatch("e.json", []byte(`{"Records":[`+rec(0)+`,{"eventSource":"aws:sqs"}]}`), ""); err == nil || !strings.Contains(err.Error(), "Records[1]") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestLogsSubscriptionDeliversOnlyMatchingLogEvents(t *testing.T) {
+	data := gz(`{"messageType":"DATA_MESSAGE","logGroup":"/acme/api","logEvents":[` +
+		`{"id":"1","message":"INFO ok"},{"id":"2","message":"ERROR boom"},{"id":"3","message":"ERROR timeout"}]}`)
+	ev, err := Parse("e", []byte(`{"awslogs":{"data":"`+data+`"}}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := func(pattern string) inventory.Trigger {
+		return inventory.Trigger{Service: "logs", Kind: "push", SourceARN: "arn:aws:logs:eu-west-1:1:log-group:/acme/api:*",
+			FunctionARN: "arn:aws:lambda:eu-west-1:1:function:f", Enabled: true, Filter: &inventory.Filter{Expression: pattern}}
+	}
+	for _, c := range []struct {
+		pattern string
+		verdict eventmatch.Verdict
+		reason  string
+	}{
+		{"", eventmatch.Match, ""},
+		{"ERROR", eventmatch.Match, "delivers 2 of 3 log events: 1, 2"},
+		{"ERROR -timeout", eventmatch.Match, "delivers 1 of 3 log events: 1"},
+		{"?INFO ?ERROR", eventmatch.Match, ""},
+		{"WARN", eventmatch.NoMatch, `none of the 3 log events matches: the message does not contain "WARN"`},
+		{"{ $.level = ERROR }", eventmatch.NoMatch, "not a JSON object"},
+		{"{ $.level = ", eventmatch.Unknown, "does not compile"},
+		{"<var.pattern>", eventmatch.Unknown, "not resolved"},
+	} {
+		inv := &inventory.Inventory{Triggers: []inventory.Trigger{sub(c.pattern)}}
+		tr := Run(inv, &flow.Result{}, ev, Options{})
+		m := tr.Triggers[0].Match
+		if m.Verdict != c.verdict || !strings.Contains(m.Reason, c.reason) {
+			t.Errorf("%q: got %+v", c.pattern, m)
+		}
+	}
 }

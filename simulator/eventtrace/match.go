@@ -133,10 +133,7 @@ func (t *tracer) match(i int, e entry, ev Event) (eventmatch.Result, bool) {
 		if !strings.HasSuffix(e.SourceARN, ":log-group:"+ev.LogGroup+":*") {
 			return no("logGroup", fmt.Sprintf("the subscription is on %s", e.SourceARN)), false
 		}
-		if e.Filter == nil || e.Filter.Expression == "" {
-			return yes, true
-		}
-		return unknown("filterPattern", "CloudWatch Logs filter patterns are not evaluated"), true
+		return t.matchLogs(i, e, ev), true
 	case "iot":
 		if e.Filter == nil || e.Filter.Expression == "" {
 			return unknown("sql", "the rule's SQL is not known"), true
@@ -186,9 +183,7 @@ func (t *tracer) match(i int, e entry, ev Event) (eventmatch.Result, bool) {
 		}
 		return yes, true
 	case "alb":
-		// The ALB's event names the target group its listener rules chose,
-		// so the rules' conditions have already been applied.
-		return sameSource(e.SourceARN, ev.Source)
+		return t.matchALB(e, ev)
 	}
 	return no("type", "not routed"), false
 }
@@ -267,6 +262,8 @@ func (t *tracer) compile(i int, e entry) compiledFilter {
 		c.esm, c.err = eventmatch.CompileFilterCriteria(docs)
 	case "iot":
 		c.iot, c.err = eventmatch.ParseIoTSQL(f.Expression)
+	case "logs":
+		c.logs, c.err = eventmatch.ParseLogPattern(f.Expression)
 	case "apigateway", "apigatewayv2":
 		var r eventmatch.Route
 		r, c.err = eventmatch.ParseRoute(f.Expression)
@@ -312,4 +309,64 @@ func matchKeyPattern(n eventmatch.S3Notification, eventName string, kp keyPatter
 		return yes
 	}
 	return unknown("s3.object.key", fmt.Sprintf("the key is chosen at run time (the function may write %q)", kp.pattern))
+}
+
+// matchLogs decides a subscription filter for each log event of the
+// record: it delivers the events its pattern matches, and nothing when
+// none does. A trace of the record lists which ones it delivers.
+func (t *tracer) matchLogs(i int, e entry, ev Event) eventmatch.Result {
+	msgs, ok := logMessages(ev.Doc)
+	if !ok {
+		return unknown("logEvents", "the record's log events are not known")
+	}
+	if e.Filter == nil || strings.TrimSpace(e.Filter.Expression) == "" {
+		return yes
+	}
+	if j := strings.IndexByte(e.Filter.Expression, '<'); j >= 0 && strings.IndexByte(e.Filter.Expression[j:], '>') > 0 {
+		// A <symbol>: part of the pattern is not resolved in the
+		// configuration.
+		return unknown("filterPattern", "the filter pattern is not resolved in the configuration")
+	}
+	c := t.compile(i, e)
+	if c.err != nil {
+		return unknown("filterPattern", "the filter pattern does not compile: "+c.err.Error())
+	}
+	hit, miss := c.logs.MatchLogEvents(msgs)
+	switch {
+	case len(msgs) == 0:
+		return no("logEvents", "the record holds no log events")
+	case len(hit) == 0:
+		return no("filterPattern", fmt.Sprintf("none of the %d log events matches: %s", len(msgs), miss.Reason))
+	case len(hit) < len(msgs):
+		return eventmatch.Result{Verdict: eventmatch.Match, Field: "filterPattern",
+			Reason: fmt.Sprintf("delivers %d of %d log events: %s", len(hit), len(msgs), joinInts(hit))}
+	}
+	return yes
+}
+
+// logMessages reads the messages of a CloudWatch Logs record's logEvents.
+func logMessages(doc any) ([]string, bool) {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	list, ok := m["logEvents"].([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(list))
+	for _, le := range list {
+		lm, _ := le.(map[string]any)
+		s, _ := lm["message"].(string)
+		out = append(out, s)
+	}
+	return out, true
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for k, x := range xs {
+		parts[k] = fmt.Sprint(x)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -29,40 +29,18 @@ func WriteJSON(w io.Writer, t *Trace) error {
 // every line, so that the caller's terminal rules hold.
 func WriteTree(w io.Writer, t *Trace, sanitize func(string) string) error {
 	p := &printer{w: w, sanitize: sanitize}
-	p.line(0, "Event: %s", t.Event.Summary)
-	n := 0
-	for _, tt := range t.Triggers {
-		if tt.Match.Verdict != eventmatch.NoMatch {
-			n++
+	if len(t.Records) == 0 {
+		p.line(0, "Event: %s", t.Event.Summary)
+		p.triggers(0, t.Triggers, t.OtherTriggers)
+	} else {
+		p.line(0, "Event: %d records, %d traced", t.RecordsTotal, len(t.Records))
+		if len(t.Records) < t.RecordsTotal {
+			p.line(1, "(at most %d records of one document are traced: records %d to %d are not)", MaxRecords, len(t.Records), t.RecordsTotal-1)
 		}
-	}
-	others := fmt.Sprintf("%d triggers of other types never see it", t.OtherTriggers)
-	if t.OtherTriggers == 1 {
-		others = "1 trigger of another type never sees it"
-	}
-	p.line(0, "Triggers: %d of %d deliver it (%s)", n, len(t.Triggers), others)
-	// Beyond a few, triggers that listen to other resources are counted,
-	// not listed: on a large application they would bury the answer.
-	elsewhere := 0
-	for _, tt := range t.Triggers {
-		if tt.OtherSource {
-			elsewhere++
+		for _, r := range t.Records {
+			p.line(0, "Record %d: %s", r.Index, r.Event.Summary)
+			p.triggers(1, r.Triggers, r.OtherTriggers)
 		}
-	}
-	if elsewhere <= maxListedElsewhere {
-		elsewhere = 0
-	}
-	for _, tt := range t.Triggers {
-		if tt.OtherSource && elsewhere > 0 {
-			continue
-		}
-		p.trigger(1, tt)
-	}
-	if elsewhere > 0 {
-		p.line(1, "NO    %d more listen to other sources (listed with --format json)", elsewhere)
-	}
-	if len(t.Triggers) == 0 {
-		p.line(1, "no trigger of this type targets a function")
 	}
 	if len(t.Findings) > 0 {
 		p.line(0, "Configuration findings:")
@@ -71,6 +49,44 @@ func WriteTree(w io.Writer, t *Trace, sanitize func(string) string) error {
 		}
 	}
 	return p.err
+}
+
+// triggers prints one event's routing, indented by d.
+func (p *printer) triggers(d int, triggers []TriggerTrace, otherTriggers int) {
+	n := 0
+	for _, tt := range triggers {
+		if tt.Match.Verdict != eventmatch.NoMatch {
+			n++
+		}
+	}
+	others := fmt.Sprintf("%d triggers of other types never see it", otherTriggers)
+	if otherTriggers == 1 {
+		others = "1 trigger of another type never sees it"
+	}
+	p.line(d, "Triggers: %d of %d deliver it (%s)", n, len(triggers), others)
+	// Beyond a few, triggers that listen to other resources are counted,
+	// not listed: on a large application they would bury the answer.
+	elsewhere := 0
+	for _, tt := range triggers {
+		if tt.OtherSource {
+			elsewhere++
+		}
+	}
+	if elsewhere <= maxListedElsewhere {
+		elsewhere = 0
+	}
+	for _, tt := range triggers {
+		if tt.OtherSource && elsewhere > 0 {
+			continue
+		}
+		p.trigger(d+1, tt)
+	}
+	if elsewhere > 0 {
+		p.line(d+1, "NO    %d more listen to other sources (listed with --format json)", elsewhere)
+	}
+	if len(triggers) == 0 {
+		p.line(d+1, "no trigger of this type targets a function")
+	}
 }
 
 // maxListedElsewhere is how many triggers listening to other resources
@@ -122,6 +138,10 @@ func (p *printer) trigger(d int, tt TriggerTrace) {
 	}
 	if tt.Match.Verdict != eventmatch.Match {
 		p.line(d+3, "why: %s: %s", tt.Match.Field, tt.Match.Reason)
+	} else if tt.Match.Reason != "" {
+		// A match that is partial (some log events of a record) or
+		// chosen among several (a listener rule) says so.
+		p.line(d+3, "how: %s", tt.Match.Reason)
 	}
 	if tt.Invoke != nil {
 		p.line(d+1, "invoke %s: %s", tt.Invoke.Flow, tt.Invoke.Decision)

@@ -37,6 +37,20 @@ type Trace struct {
 	// event.
 	OtherTriggers int       `json:"other_triggers"`
 	Findings      []Finding `json:"findings"`
+	// Records holds every traced record of a document with several
+	// (Event, Triggers and OtherTriggers repeat the first); RecordsTotal
+	// counts the document's records, traced or not (past MaxRecords).
+	Records      []RecordTrace `json:"records,omitempty"`
+	RecordsTotal int           `json:"records_total,omitempty"`
+}
+
+// RecordTrace is one record's part of a several-record document.
+type RecordTrace struct {
+	// Index is the record's place in the document's Records, from 0.
+	Index         int            `json:"index"`
+	Event         Event          `json:"event"`
+	Triggers      []TriggerTrace `json:"triggers"`
+	OtherTriggers int            `json:"other_triggers"`
 }
 
 // TriggerTrace is one trigger's part: did the event get through, and what
@@ -128,7 +142,10 @@ type tracer struct {
 	setDefs map[string]*flow.ResourceSet
 	// rejected holds buckets whose notification configuration S3 refuses.
 	rejected map[string]bool
-	opt      Options
+	// listeners are the inventory's ALB listeners with their rules, read
+	// on first use.
+	listeners *[]albListener
+	opt       Options
 }
 
 type compiledFilter struct {
@@ -137,17 +154,36 @@ type compiledFilter struct {
 	esm     *eventmatch.FilterCriteria
 	iot     *eventmatch.IoTRule
 	route   *eventmatch.Route
+	logs    *eventmatch.LogPattern
 	err     error
 }
 
 // Run traces an event through the inventory and its simulated flows.
 func Run(inv *inventory.Inventory, res *flow.Result, ev Event, opt Options) *Trace {
+	return RunBatch(inv, res, Batch{Events: []Event{ev}, Total: 1}, opt)
+}
+
+// RunBatch traces each record of a batch, one after the other: a
+// delivery carries them together, but each is routed and filtered on its
+// own.
+func RunBatch(inv *inventory.Inventory, res *flow.Result, b Batch, opt Options) *Trace {
 	if opt.Depth < 1 {
 		opt.Depth = 1
 	}
 	t := newTracer(inv, res, opt)
-	tr := &Trace{Event: ev, Findings: t.findings()}
-	tr.Triggers, tr.OtherTriggers = t.route(ev, nil, 1)
+	tr := &Trace{Findings: t.findings()}
+	for i, ev := range b.Events {
+		triggers, other := t.route(ev, nil, 1)
+		if i == 0 {
+			tr.Event, tr.Triggers, tr.OtherTriggers = ev, triggers, other
+		}
+		if b.Total > 1 {
+			tr.Records = append(tr.Records, RecordTrace{Index: i, Event: ev, Triggers: triggers, OtherTriggers: other})
+		}
+	}
+	if b.Total > 1 {
+		tr.RecordsTotal = b.Total
+	}
 	return tr
 }
 
@@ -226,6 +262,9 @@ func (t *tracer) route(ev Event, path []string, depth int) ([]TriggerTrace, int)
 		}
 		tt := TriggerTrace{Trigger: e.Address, Type: e.Service, Source: e.SourceARN, Function: e.fnAddress,
 			Qualifier: e.Qualifier, File: e.File, Line: e.Line, Filter: describeFilter(e.Trigger), entry: i}
+		if e.Service == "alb" && tt.Filter == "" {
+			tt.Filter = t.albFilter(e.SourceARN)
+		}
 		var sameSource bool
 		tt.Match, sameSource = t.match(i, e, ev)
 		tt.OtherSource = !sameSource
