@@ -146,14 +146,19 @@ func statements(res iam.Result, ctx *condition.Context) []flow.Statement {
 			Policy: s.Policy.Name, Layer: m.Layer.String(), Index: s.Index, Sid: s.Sid,
 			Effect: s.Effect.String(), File: s.Policy.File, Line: s.Line, Certain: m.Certain,
 		}
-		if !m.Certain && s.Condition() != nil {
+		if s.Condition() != nil {
 			var parts []string
 			for _, cr := range s.Condition().Explain(ctx) {
 				if cr.Result == pattern.Unknown {
 					parts = append(parts, cr.Sentence)
 				}
+				if s.Effect == iam.Allow {
+					fs.Conditions = append(fs.Conditions, cr.Sentence)
+				}
 			}
-			fs.Condition = strings.Join(parts, "; ")
+			if !m.Certain {
+				fs.Condition = strings.Join(parts, "; ")
+			}
 		}
 		out = append(out, fs)
 	}
