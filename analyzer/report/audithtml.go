@@ -208,6 +208,8 @@ rect{stroke:#57606a;stroke-width:1}
 line{stroke-width:1.5}
 .e-public{stroke:#cf222e}.e-organization{stroke:#1a7f37}.e-outside{stroke:#bf8700}.e-service{stroke:#8250df}.e-outbound{stroke:#0969da}
 .dashed{stroke-dasharray:5 4}
+.legend .sw{display:inline-block;width:1.6em;border-top:3px solid;margin:0 .3em 0 .8em;vertical-align:middle}
+.sw.e-public{border-color:#cf222e}.sw.e-organization{border-color:#1a7f37}.sw.e-outside{border-color:#bf8700}.sw.e-service{border-color:#8250df}.sw.e-outbound{border-color:#0969da}
 </style>
 </head>
 <body>
@@ -227,7 +229,7 @@ line{stroke-width:1.5}
 {{end}}{{range .Graph.Nodes}}<g data-node="" id="{{.ID}}" class="{{.Class}}"><title>{{.Title}}</title><rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" rx="4"></rect><text x="{{.TX}}" y="{{.TY}}">{{.Label}}</text></g>
 {{end}}</svg>
 </div>
-<p>Solid edges are allowed; dashed ones conditional or unknown.</p>
+<p class="legend">{{range .Groups}}<span class="sw e-{{.Key}}"></span>{{.Title}} {{end}}— solid edges are allowed; dashed ones conditional or unknown.</p>
 {{end}}
 {{range .Sections}}<section data-section="{{.Key}}">
 <h2>{{.Title}}</h2>
