@@ -2,57 +2,16 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/audit"
+	"github.com/lambdacheck/lambdacheck/internal/browsertest"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
-
-// chromium finds a headless-capable Chromium (Debian's package installs
-// /usr/bin/chromium; make browser installs it). The browser tests need
-// one and skip, saying so, only when none is installed.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium installed (make browser installs Debian's): the HTML report is not rendered in a browser")
-	return ""
-}
-
-// renderPage loads file (with an optional #fragment) in headless Chromium
-// and returns the DOM after the scripts ran, and the browser's log.
-func renderPage(t *testing.T, browser, file, fragment string) (dom, log string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	url := "file://" + file
-	if fragment != "" {
-		url += "#" + fragment
-	}
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0", "--dump-dom", url)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", browser, err, stderr.String())
-	}
-	return stdout.String(), stderr.String()
-}
-
-// consoleErrors are the lines of a browser log that report a script
-// error, a console message or a blocked request (the page logs nothing
-// of its own, and its content security policy blocks every fetch).
-var consoleErrors = regexp.MustCompile(`(?m)^.*(Uncaught|CONSOLE[:(]|Refused to|ERR_BLOCKED|Content Security Policy).*$`)
 
 func browserAudit() *audit.Audit {
 	g := []audit.Grant{{Statement: "resource-policy#AllowOrg", Layer: "resource", File: "main.tf", Line: 4, Conditions: []string{"aws:PrincipalOrgID must equal o-acme000001"}}}
@@ -74,7 +33,7 @@ func browserAudit() *audit.Audit {
 // filter script runs without an error, and a preselected filter hides the
 // other groups' rows and edges.
 func TestAuditHTMLRendersInBrowser(t *testing.T) {
-	browser := chromium(t)
+	browser := browsertest.Chromium(t)
 	var buf bytes.Buffer
 	if err := auditHTML(&buf, &Report{Audit: browserAudit()}); err != nil {
 		t.Fatal(err)
@@ -84,8 +43,8 @@ func TestAuditHTMLRendersInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dom, log := renderPage(t, browser, file, "")
-	if errs := consoleErrors.FindAllString(log, -1); len(errs) > 0 {
+	dom, log := browsertest.Render(t, browser, file, "")
+	if errs := browsertest.ConsoleErrors(log); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 	for _, want := range []string{"<svg", "<line", "aws_lambda_function.api</text>", "5 entries shown", `data-filtered="|"`, "&lt;script&gt;alert(1)&lt;/script&gt;"} {
@@ -94,8 +53,8 @@ func TestAuditHTMLRendersInBrowser(t *testing.T) {
 		}
 	}
 
-	dom, log = renderPage(t, browser, file, "group=public")
-	if errs := consoleErrors.FindAllString(log, -1); len(errs) > 0 {
+	dom, log = browsertest.Render(t, browser, file, "group=public")
+	if errs := browsertest.ConsoleErrors(log); len(errs) > 0 {
 		t.Errorf("console errors with a filter:\n%s", strings.Join(errs, "\n"))
 	}
 	if !strings.Contains(dom, "1 entry shown") || !strings.Contains(dom, `data-filtered="public|"`) {
@@ -121,13 +80,13 @@ func TestAuditHTMLRendersInBrowser(t *testing.T) {
 // The log check catches a script error: without this, a browser that logs
 // elsewhere would let a broken page pass.
 func TestBrowserLogShowsScriptErrors(t *testing.T) {
-	browser := chromium(t)
+	browser := browsertest.Chromium(t)
 	file := filepath.Join(t.TempDir(), "broken.html")
 	if err := os.WriteFile(file, []byte("<!DOCTYPE html><html><body><p>x</p><script>notDefined();</script></body></html>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, log := renderPage(t, browser, file, "")
-	if !consoleErrors.MatchString(log) {
+	_, log := browsertest.Render(t, browser, file, "")
+	if len(browsertest.ConsoleErrors(log)) == 0 {
 		t.Errorf("a script error left no console line in the log:\n%s", log)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/audit"
+	"github.com/lambdacheck/lambdacheck/internal/browsertest"
 )
 
 func TestReportCrossAccountInboundAndOutbound(t *testing.T) {
@@ -179,5 +180,28 @@ func TestReportCrossAccountRejectsBadSettings(t *testing.T) {
 	_, stderr, code = runCLI(t, "", "report", "cross-account", "../../fixtures/public-exposure", "--trusted-account", "abc")
 	if code != 2 || !strings.Contains(stderr, `--trusted-account "abc": want a 12-digit account id`) {
 		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
+
+// The page the command writes for the two accounts renders in a browser:
+// the drawing holds every entry's edge, the filter script runs without a
+// console error, and a function filter from the link applies.
+func TestReportCrossAccountHTMLInBrowser(t *testing.T) {
+	browser := browsertest.Chromium(t)
+	page := filepath.Join(t.TempDir(), "cross-account.html")
+	args := append(append([]string{"report", "cross-account"}, orgSnapshots(t)...), "--config", "testdata/crossaccount/.lambdacheck.hcl", "--format", "html", "--output", page)
+	if _, stderr, code := runCLI(t, "", args...); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	dom, log := browsertest.Render(t, browser, page, "")
+	if errs := browsertest.ConsoleErrors(log); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+	if !strings.Contains(dom, "<svg") || strings.Count(dom, "<line data-edge") != 9 || !strings.Contains(dom, "9 entries shown") {
+		t.Errorf("rendered page: svg %v, %d edges\n%s", strings.Contains(dom, "<svg"), strings.Count(dom, "<line data-edge"), dom)
+	}
+	dom, _ = browsertest.Render(t, browser, page, "function=aws_lambda_function.ingest")
+	if !strings.Contains(dom, "1 entry shown") {
+		t.Errorf("function filter from the link:\n%s", dom)
 	}
 }
