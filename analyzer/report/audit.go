@@ -161,6 +161,11 @@ func auditMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("# Cross-account report\n\n")
 	b.WriteString(mdCell(auditScope(a)) + "\n\n")
 	b.WriteString(mdCell(auditSummary(a)) + "\n")
+	b.WriteString("\n## Functions\n\n| Function | Account | Public | Organization | Outside | Services | Reaches in other accounts |\n|---|---|---|---|---|---|---|\n")
+	for _, f := range a.Functions {
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d |\n", mdCell(f.Function), mdCell(f.Account),
+			f.Inbound[audit.GroupPublic], f.Inbound[audit.GroupOrganization], f.Inbound[audit.GroupOutside], f.Inbound[audit.GroupService], f.Outbound)
+	}
 	for _, g := range audit.Groups {
 		var rows []audit.Entry
 		for _, e := range a.Entries {

@@ -66,13 +66,14 @@ type htmlSection struct {
 }
 
 type htmlData struct {
-	Scope     string
-	Summary   string
-	Graph     svgGraph
-	Sections  []htmlSection
-	Functions []string
-	Groups    []htmlGroup
-	Empty     bool
+	Scope       string
+	Summary     string
+	Graph       svgGraph
+	Sections    []htmlSection
+	Functions   []string
+	PerFunction []audit.Function
+	Groups      []htmlGroup
+	Empty       bool
 }
 
 type htmlGroup struct{ Key, Title string }
@@ -177,6 +178,7 @@ func auditHTML(w io.Writer, r *Report) error {
 	for _, f := range a.Functions {
 		d.Functions = append(d.Functions, f.Function)
 	}
+	d.PerFunction = a.Functions
 	slices.Sort(d.Functions)
 	return auditPage.Execute(w, d)
 }
@@ -231,6 +233,15 @@ line{stroke-width:1.5}
 </div>
 <p class="legend">{{range .Groups}}<span class="sw e-{{.Key}}"></span>{{.Title}} {{end}}— solid edges are allowed; dashed ones conditional or unknown.</p>
 {{end}}
+<section data-section="functions">
+<h2>Functions</h2>
+<table>
+<thead><tr><th>Function</th><th>Account</th><th>Public</th><th>Organization</th><th>Outside</th><th>Services</th><th>Reaches in other accounts</th></tr></thead>
+<tbody>
+{{range .PerFunction}}<tr data-function-row="" data-function="{{.Function}}"><td>{{.Function}}</td><td>{{.Account}}</td><td>{{index .Inbound "public"}}</td><td>{{index .Inbound "organization"}}</td><td>{{index .Inbound "outside"}}</td><td>{{index .Inbound "service"}}</td><td>{{.Outbound}}</td></tr>
+{{end}}</tbody>
+</table>
+</section>
 {{range .Sections}}<section data-section="{{.Key}}">
 <h2>{{.Title}}</h2>
 {{if .Rows}}<table>
@@ -269,7 +280,10 @@ line{stroke-width:1.5}
       if (ok) { shown++; }
     });
     document.querySelectorAll("section[data-section]").forEach(function (el) {
-      el.style.display = group.value === "" || el.dataset.section === group.value ? "" : "none";
+      el.style.display = group.value === "" || el.dataset.section === group.value || el.dataset.section === "functions" ? "" : "none";
+    });
+    document.querySelectorAll("tr[data-function-row]").forEach(function (el) {
+      el.style.display = fn.value === "" || el.dataset.function === fn.value ? "" : "none";
     });
     var live = {};
     document.querySelectorAll("[data-edge]").forEach(function (el) {
