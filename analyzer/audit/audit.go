@@ -25,10 +25,17 @@ const (
 	GroupOrganization = "organization" // accounts of the application's organization
 	GroupOutside      = "outside"      // accounts outside the organization
 	GroupService      = "service"      // AWS services acting without a source pin
+	// GroupAnyAccount (outbound only): a resource outside the inventory
+	// whose ARN names no account or a wildcard one (S3 buckets, patterns
+	// like arn:aws:sqs:*:*:*): it may be in any account.
+	GroupAnyAccount = "any-account"
 )
 
-// Groups lists the groups in report order.
-var Groups = []string{GroupPublic, GroupOrganization, GroupOutside, GroupService}
+// InboundGroups are the groups of who may invoke, in report order.
+var InboundGroups = []string{GroupPublic, GroupOrganization, GroupOutside, GroupService}
+
+// Groups lists every group in report order.
+var Groups = append(slices.Clone(InboundGroups), GroupAnyAccount)
 
 // GroupTitle names a group for people.
 func GroupTitle(g string) string {
@@ -41,6 +48,8 @@ func GroupTitle(g string) string {
 		return "Accounts outside the organization"
 	case GroupService:
 		return "AWS services without a source pin"
+	case GroupAnyAccount:
+		return "Outside the inventory, in any account"
 	}
 	return g
 }
@@ -212,14 +221,18 @@ func CrossAccount(inv *inventory.Inventory, res *flow.Result, opts Options) *Aud
 				continue // assume-role: who may act as the role, not invoke
 			}
 			a.Entries = append(a.Entries, e)
-		case f.Kind == flow.KindAccess && f.CrossAccount && f.Function != nil && f.Resource != nil:
+		case f.Kind == flow.KindAccess && f.Function != nil && f.Resource != nil && (f.CrossAccount || anyAccount(f)):
 			who := cmp.Or(f.Resource.ARN, f.Resource.Address)
 			acct := accountOfARN(who)
-			a.Entries = append(a.Entries, Entry{
+			e := Entry{
 				Function: cmp.Or(f.Function.Address, f.Function.ARN), Direction: "outbound",
 				Group: group(acct), Who: who, Account: acct, Trusted: trusted[acct],
 				Level: f.Level, Actions: f.Actions, Decision: f.Decision, Flow: f.ID, Granted: grants(f, false),
-			})
+			}
+			if !f.CrossAccount {
+				e.Group, e.Account, e.Trusted = GroupAnyAccount, "", false
+			}
+			a.Entries = append(a.Entries, e)
 		}
 	}
 	a.Entries = slices.DeleteFunc(a.Entries, func(e Entry) bool { return coveredByPublic(e, publicReach) })
@@ -265,6 +278,18 @@ func principalOf(f flow.Flow) string {
 		return rest[:i]
 	}
 	return f.Principal
+}
+
+// anyAccount: an access flow to a resource outside the inventory whose
+// pattern names no account or a wildcard one, so it may be another
+// account's. The bare "*" is left out: every function's log grant is one,
+// and the wildcard-role rules judge it.
+func anyAccount(f flow.Flow) bool {
+	if !f.Outside || f.Resource.ARN == "" || f.Resource.ARN == "*" {
+		return false
+	}
+	acct := accountOfARN(f.Resource.ARN)
+	return acct == "" || strings.ContainsAny(acct, "*?")
 }
 
 // accountOfARN is the account field of an ARN ("" when it has none, as

@@ -29,6 +29,8 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 		{ID: "reach/public-url/*/aws_lambda_function.f:$unqualified", Kind: flow.KindReach, Decision: flow.Allowed, Target: target, Reach: "public-url", Principal: "*"},
 		{ID: "reach/assume-role/000000000000/aws_iam_role.r", Kind: flow.KindReach, Decision: flow.Allowed, Target: &flow.Ref{Address: "aws_iam_role.r"}, Reach: "assume-role"},
 		{ID: "access/same", Kind: flow.KindAccess, Decision: flow.Allowed, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "arn:aws:sqs:eu-west-1:123456789012:q"}},
+		{ID: "access/anywhere", Kind: flow.KindAccess, Decision: flow.Conditional, Outside: true, Level: "Write", Actions: []string{"s3:PutObject"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "arn:aws:s3:::drop/*"}},
+		{ID: "access/logs", Kind: flow.KindAccess, Decision: flow.Allowed, Outside: true, Level: "Write", Actions: []string{"logs:PutLogEvents"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "*"}},
 		{ID: "access/other", Kind: flow.KindAccess, Decision: flow.Allowed, CrossAccount: true, Level: "Write", Actions: []string{"sqs:SendMessage"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "arn:aws:sqs:eu-west-1:777788889999:q"}},
 	}}
 	a := CrossAccount(inv, res, Options{Trusted: []string{"777788889999"}, OrgID: "o-acme", Accounts: []string{"555555555555"}})
@@ -45,6 +47,9 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 		{"inbound", GroupOutside, "777788889999"},
 		{"inbound", GroupService, "sns.amazonaws.com"},
 		{"outbound", GroupOutside, "arn:aws:sqs:eu-west-1:777788889999:q"},
+		// An S3 ARN names no account: any account's bucket. The bare "*"
+		// is left out.
+		{"outbound", GroupAnyAccount, "arn:aws:s3:::drop/*"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("entries %v, want %v", got, want)
@@ -64,7 +69,7 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 	if want := []string{"123456789012", "210987654321", "555555555555"}; len(a.Accounts) != 3 || a.Accounts[0] != want[0] || a.Accounts[1] != want[1] || a.Accounts[2] != want[2] {
 		t.Errorf("organization accounts %v, want %v (settings and the functions' accounts, not an external function's)", a.Accounts, want)
 	}
-	if len(a.Functions) != 2 || a.Functions[0].Inbound[GroupOutside] != 2 || a.Functions[0].Outbound != 1 || a.Functions[1].Function != "aws_lambda_function.g" || len(a.Functions[1].Inbound) != 0 {
+	if len(a.Functions) != 2 || a.Functions[0].Inbound[GroupOutside] != 2 || a.Functions[0].Outbound != 2 || a.Functions[1].Function != "aws_lambda_function.g" || len(a.Functions[1].Inbound) != 0 {
 		t.Errorf("functions: %+v", a.Functions)
 	}
 }

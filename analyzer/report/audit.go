@@ -105,10 +105,10 @@ func auditSummary(a *audit.Audit) string {
 		}
 	}
 	var parts []string
-	for _, g := range audit.Groups {
+	for _, g := range audit.InboundGroups {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[g], g))
 	}
-	return fmt.Sprintf("%d function(s); inbound: %s; outbound: %d resource grant(s) in other accounts", len(a.Functions), strings.Join(parts, ", "), out)
+	return fmt.Sprintf("%d function(s); inbound: %s; outbound: %d grant(s) on resources in other accounts or any account", len(a.Functions), strings.Join(parts, ", "), out)
 }
 
 func auditJSON(w io.Writer, r *Report) error {
@@ -161,12 +161,12 @@ func auditMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("# Cross-account report\n\n")
 	b.WriteString(mdCell(auditScope(a)) + "\n\n")
 	b.WriteString(mdCell(auditSummary(a)) + "\n")
-	b.WriteString("\n## Functions\n\n| Function | Account | Public | Organization | Outside | Services | Reaches in other accounts |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n## Functions\n\n| Function | Account | Public | Organization | Outside | Services | Reaches outside its account |\n|---|---|---|---|---|---|---|\n")
 	for _, f := range a.Functions {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d |\n", mdCell(f.Function), mdCell(f.Account),
 			f.Inbound[audit.GroupPublic], f.Inbound[audit.GroupOrganization], f.Inbound[audit.GroupOutside], f.Inbound[audit.GroupService], f.Outbound)
 	}
-	for _, g := range audit.Groups {
+	for _, g := range audit.InboundGroups {
 		var rows []audit.Entry
 		for _, e := range a.Entries {
 			if e.Direction == "inbound" && e.Group == g {
@@ -184,7 +184,7 @@ func auditMarkdown(w io.Writer, r *Report) error {
 				e.Decision, mdCell(grantNames(e.Granted)), mdCell(grantConditions(e.Granted)))
 		}
 	}
-	b.WriteString("\n## Reaches: resources in other accounts\n\n")
+	b.WriteString("\n## Reaches: resources outside its account\n\n")
 	n := 0
 	for _, e := range a.Entries {
 		if e.Direction != "outbound" {

@@ -128,7 +128,7 @@ func auditGraph(a *audit.Audit) svgGraph {
 			edges = append(edges, pending{fn, r, e})
 		}
 	}
-	g := svgGraph{Columns: []svgColumn{{"Who can invoke", 10}, {"Function", 10 + svgNodeW + svgColGap}, {"Reaches in other accounts", 10 + 2*(svgNodeW+svgColGap)}}}
+	g := svgGraph{Columns: []svgColumn{{"Who can invoke", 10}, {"Function", 10 + svgNodeW + svgColGap}, {"Reaches outside its account", 10 + 2*(svgNodeW+svgColGap)}}}
 	rows := 0
 	for c, list := range cols {
 		rows = max(rows, len(list))
@@ -154,10 +154,10 @@ func auditGraph(a *audit.Audit) svgGraph {
 func auditHTML(w io.Writer, r *Report) error {
 	a := r.Audit
 	d := htmlData{Scope: auditScope(a), Summary: auditSummary(a), Graph: auditGraph(a), Empty: len(a.Entries) == 0}
-	for _, g := range audit.Groups {
+	for _, g := range audit.InboundGroups {
 		d.Groups = append(d.Groups, htmlGroup{g, audit.GroupTitle(g)})
 	}
-	d.Groups = append(d.Groups, htmlGroup{"outbound", "Reaches resources in other accounts"})
+	d.Groups = append(d.Groups, htmlGroup{"outbound", "Reaches resources outside its account"})
 	for _, g := range d.Groups {
 		sec := htmlSection{Title: g.Title, Key: g.Key}
 		for _, e := range a.Entries {
@@ -236,7 +236,7 @@ line{stroke-width:1.5}
 <section data-section="functions">
 <h2>Functions</h2>
 <table>
-<thead><tr><th>Function</th><th>Account</th><th>Public</th><th>Organization</th><th>Outside</th><th>Services</th><th>Reaches in other accounts</th></tr></thead>
+<thead><tr><th>Function</th><th>Account</th><th>Public</th><th>Organization</th><th>Outside</th><th>Services</th><th>Reaches outside its account</th></tr></thead>
 <tbody>
 {{range .PerFunction}}<tr data-function-row="" data-function="{{.Function}}"><td>{{.Function}}</td><td>{{.Account}}</td><td>{{index .Inbound "public"}}</td><td>{{index .Inbound "organization"}}</td><td>{{index .Inbound "outside"}}</td><td>{{index .Inbound "service"}}</td><td>{{.Outbound}}</td></tr>
 {{end}}</tbody>

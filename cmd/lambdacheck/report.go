@@ -52,7 +52,9 @@ that may invoke it, grouped as
   service        AWS services allowed without a source pin (aws:SourceArn or
                  aws:SourceAccount), which anyone's resource could make invoke it;
 
-and every resource in another account its role can reach, by access level.
+and every resource outside its account its role can reach, by access level:
+in an account of the organization, outside it, or (any-account) outside the
+inventory with an ARN that names no account or a wildcard one, as S3 buckets.
 Each entry names the statements that grant it and their conditions. Denied
 flows are left out; conditional and unknown ones are listed with their
 decision.
