@@ -78,7 +78,7 @@ network (open it in a browser or attach it to an audit).`,
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID); wins over org_id in the settings")
 	fl.StringVar(&f.config, "config", "", "settings `FILE` (default: .lambdacheck.hcl in PATH or the working directory)")
-	fl.StringArrayVar(&f.accounts, "account-of-org", nil, "an `ACCOUNT` id of the organization besides those PATH holds (repeatable)")
+	fl.StringArrayVar(&f.accounts, "org-account", nil, "an `ACCOUNT` id of the organization besides those PATH holds (repeatable)")
 	fl.StringArrayVar(&f.trusted, "trusted-account", nil, "an outside `ACCOUNT` id the application trusts (repeatable)")
 	return cmd
 }
@@ -96,7 +96,7 @@ func (f *crossAccountFlags) auditOptions(paths []string) (audit.Options, error) 
 	for _, list := range []struct {
 		flag string
 		ids  []string
-	}{{"--account-of-org", f.accounts}, {"--trusted-account", f.trusted}} {
+	}{{"--org-account", f.accounts}, {"--trusted-account", f.trusted}} {
 		for _, id := range list.ids {
 			if !awsref.IsAccountID(id) {
 				return audit.Options{}, fmt.Errorf("%s %q: want a 12-digit account id", list.flag, id)

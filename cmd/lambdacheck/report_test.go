@@ -205,3 +205,29 @@ func TestReportCrossAccountHTMLInBrowser(t *testing.T) {
 		t.Errorf("function filter from the link:\n%s", dom)
 	}
 }
+
+// One account's snapshot alone: the data account is an outside one until
+// --org-account names it as the organization's.
+func TestReportCrossAccountOrgAccountFlag(t *testing.T) {
+	app := orgSnapshots(t)[0]
+	group := func(extra ...string) string {
+		t.Helper()
+		out, stderr, code := runCLI(t, "", append([]string{"report", "cross-account", app, "--format", "csv"}, extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, ",outbound,") && strings.Contains(line, "acme-ingest") {
+				return strings.Split(line, ",")[2]
+			}
+		}
+		t.Fatalf("no outbound entry for the data account's queue:\n%s", out)
+		return ""
+	}
+	if g := group(); g != "outside" {
+		t.Errorf("alone: group %s, want outside", g)
+	}
+	if g := group("--org-account", "222222222222"); g != "organization" {
+		t.Errorf("with --org-account: group %s, want organization", g)
+	}
+}
