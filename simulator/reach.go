@@ -124,8 +124,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 		// aws:PrincipalOrgID (or PrincipalOrgPaths, then conditional)
 		// opens.
 		probes = append(probes, probe{"organization", org, "", func() *iamContext {
-			c := roleContext("arn:aws:iam::"+orgMemberAccount+":role/caller", orgMemberAccount, org)
-			return c
+			return roleContext("arn:aws:iam::"+orgMemberAccount+":role/caller", orgMemberAccount, org)
 		}})
 	}
 	accounts := map[string]bool{}

@@ -161,7 +161,7 @@ func CrossAccount(inv *inventory.Inventory, res *flow.Result, opts Options) *Aud
 		own[a] = true
 	}
 	a := &Audit{OrgID: opts.OrgID, Trusted: sortedSet(opts.Trusted), Functions: []Function{}, Entries: []Entry{}}
-	byName := map[string]*Function{}
+	index := map[string]int{} // function name → position in fns
 	var fns []Function
 	if inv != nil {
 		for _, fn := range inv.Functions {
@@ -172,11 +172,11 @@ func CrossAccount(inv *inventory.Inventory, res *flow.Result, opts Options) *Aud
 				own[fn.Account] = true
 			}
 			name := cmp.Or(fn.Address, fn.ARN)
-			if _, dup := byName[name]; dup {
+			if _, dup := index[name]; dup {
 				continue
 			}
+			index[name] = len(fns)
 			fns = append(fns, Function{Function: name, ARN: fn.ARN, Account: fn.Account, Inbound: map[string]int{}})
-			byName[name] = nil
 		}
 	}
 	a.Accounts = sortedKeys(own)
@@ -240,19 +240,15 @@ func CrossAccount(inv *inventory.Inventory, res *flow.Result, opts Options) *Aud
 		return cmp.Or(cmp.Compare(x.Function, y.Function), cmp.Compare(x.Direction, y.Direction),
 			cmp.Compare(groupRank(x.Group), groupRank(y.Group)), cmp.Compare(x.Who, y.Who), cmp.Compare(x.Flow, y.Flow))
 	})
-	for i := range fns {
-		byName[fns[i].Function] = &fns[i]
-	}
 	for _, e := range a.Entries {
-		fn := byName[e.Function]
-		if fn == nil {
+		i, ok := index[e.Function]
+		if !ok {
+			// A function the flows name but the inventory does not hold.
+			i = len(fns)
+			index[e.Function] = i
 			fns = append(fns, Function{Function: e.Function, Inbound: map[string]int{}})
-			fn = &fns[len(fns)-1]
-			// Re-point the index: the append may have moved the slice.
-			for i := range fns {
-				byName[fns[i].Function] = &fns[i]
-			}
 		}
+		fn := &fns[i]
 		if e.Direction == "inbound" {
 			fn.Inbound[e.Group]++
 		} else {
