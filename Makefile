@@ -2,7 +2,7 @@ GO ?= go
 PKGS := ./...
 FUZZTIME ?= 10s
 
-.PHONY: build test bench fuzz lint demo generate browser
+.PHONY: build test bench fuzz lint lint-ci demo generate browser
 
 build:
 	$(GO) build -o bin/lambdacheck ./cmd/lambdacheck
@@ -31,6 +31,13 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+# The GitHub workflow, checked with actionlint from the Go module proxy (and
+# shellcheck on its run scripts when shellcheck is installed). Not part of
+# `make test`, which needs nothing beyond Go and the project's own modules.
+ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+lint-ci:
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 
 generate:
 	$(GO) generate ./...

@@ -52,8 +52,12 @@ func (w *world) accessFlows() []flow.Flow {
 			}
 		})
 	}
+	total := len(w.inv.Functions)
 	for i := range w.inv.Functions {
 		next <- i
+		if w.opts.Progress != nil {
+			w.opts.Progress(i+1, total)
+		}
 	}
 	close(next)
 	wg.Wait()

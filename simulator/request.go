@@ -146,6 +146,9 @@ func statements(res iam.Result, ctx *condition.Context) []flow.Statement {
 			Policy: s.Policy.Name, Layer: m.Layer.String(), Index: s.Index, Sid: s.Sid,
 			Effect: s.Effect.String(), File: s.Policy.File, Line: s.Line, Certain: m.Certain,
 		}
+		if w := s.Written; w != nil {
+			fs.Policy, fs.File, fs.Line = w.Name, w.File, w.Line
+		}
 		if s.Condition() != nil {
 			var parts []string
 			for _, cr := range s.Condition().Explain(ctx) {

@@ -32,6 +32,9 @@ type Options struct {
 	// covers, one flow each, instead of one flow per resource set. Output
 	// grows as functions × resources: for comparisons and small inputs.
 	PerResource bool
+	// Progress, when set, is called as functions are decided (done of
+	// total), from one goroutine, for a progress display.
+	Progress func(done, total int)
 }
 
 // Simulate computes every flow of inv. The output order is deterministic.

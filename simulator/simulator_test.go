@@ -626,3 +626,45 @@ func TestStreamWithItsOwnPolicyDecidesCrossAccountPoll(t *testing.T) {
 		})
 	}
 }
+
+// A resource policy the source assembled from permission blocks is
+// located at the function; its deciding statement points at the
+// permission block that wrote it. A whole document written by a
+// resource-policy block keeps its own location.
+func TestResourcePolicyStatementPointsAtItsPermission(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		policyAddr          string
+		wantPolicy, wantPos string
+	}{
+		{"assembled_from_permissions", "aws_lambda_function.resize", "aws_lambda_permission.s3", "s3.tf:40"},
+		{"written_as_a_document", "aws_lambda_function_resource_policy.resize", "resource-policy", "main.tf:10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fp := fnPolicy("", s3Permission("resize", "", ""))
+			fp.Address, fp.File, fp.Line = tc.policyAddr, "main.tf", 10
+			fn := function("resize", "resize", fp)
+			fn.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.s3", File: "s3.tf", Line: 40},
+				StatementID: "AllowS3", Action: "lambda:InvokeFunction", Principal: "s3.amazonaws.com"}}
+			inv := &inventory.Inventory{
+				Functions: []inventory.Function{fn}, Roles: []inventory.Role{role("resize")},
+				Resources: []inventory.Resource{bucket("uploads")}, Triggers: []inventory.Trigger{s3Trigger("uploads", "resize", "")},
+			}
+			f := onlyInvoke(t, simulate(t, inv))
+			if f.Decision != flow.Allowed {
+				t.Fatalf("decision %s", f.Decision)
+			}
+			var got []string
+			for _, s := range f.Steps {
+				for _, st := range s.Statements {
+					if st.Layer == "resource" && st.Policy != "trust" {
+						got = append(got, st.Policy+" "+st.File+":"+itoa(st.Line))
+					}
+				}
+			}
+			if want := tc.wantPolicy + " " + tc.wantPos; len(got) != 1 || got[0] != want {
+				t.Errorf("resource statements %v, want [%s]", got, want)
+			}
+		})
+	}
+}

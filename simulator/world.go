@@ -299,6 +299,7 @@ func (w *world) functionPolicy(f *inventory.Function, qualifier string) funcPoli
 		if fp.why != "" {
 			return fp
 		}
+		pointAtPermissions(fp.pol, f, qp)
 		for _, u := range qp.Unknown {
 			if u.Field == leftOutField {
 				w.addUnknown(f.Address, "policy "+nonEmpty(qp.Name, f.Address), u.Reason, u.File, u.Line)
@@ -310,6 +311,25 @@ func (w *world) functionPolicy(f *inventory.Function, qualifier string) funcPoli
 		return fp
 	}
 	return funcPolicy{}
+}
+
+// pointAtPermissions makes each statement of a resource policy that the
+// source assembled from permissions (the policy is located at the function
+// itself) point at the permission block that wrote it, matched by statement
+// id and qualifier, so a finding or step names that block and its line.
+func pointAtPermissions(pol *iam.Policy, f *inventory.Function, qp *inventory.QualifiedPolicy) {
+	if pol == nil || qp.Address != f.Address {
+		return
+	}
+	for _, st := range pol.Statements {
+		for i := range f.Permissions {
+			p := &f.Permissions[i]
+			if p.StatementID == st.Sid && p.Qualifier == qp.Qualifier && p.File != "" {
+				st.Written = &iam.Source{Name: p.Address, File: p.File, Line: p.Line}
+				break
+			}
+		}
+	}
 }
 
 // leftOutPermissions lists the permissions on a qualifier that the source

@@ -101,6 +101,10 @@ type Statement struct {
 	Sid    string
 	Effect Effect
 	Line   int // line of the statement in Source.File (or in the document)
+	// Written, when set, is where the statement was written apart from
+	// the document it was compiled in: a Lambda permission block that
+	// added it to a function's resource policy.
+	Written *Source
 
 	Actions      []string // as written
 	NotAction    bool

@@ -58,6 +58,22 @@ type Inventory struct {
 	// Coverage says, for each live collection merged into the inventory,
 	// what was read; empty for sources that are not live (see coverage.go).
 	Coverage []Coverage `json:"coverage,omitempty"`
+	// Waivers are the inline waiver comments the source carries
+	// (lambdacheck:ignore in HCL), found while it was parsed.
+	Waivers []Waiver `json:"waivers,omitempty"`
+}
+
+// Waiver is an inline waiver comment: "lambdacheck:ignore:RULES reason"
+// written on or just above a block. It waives findings of those rules (ids
+// or short codes) located in the block, lines BlockStart to BlockEnd of
+// File; File and Line locate the comment itself.
+type Waiver struct {
+	Rules      []string `json:"rules"`
+	Reason     string   `json:"reason,omitempty"`
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	BlockStart int      `json:"block_start"`
+	BlockEnd   int      `json:"block_end"`
 }
 
 // Source says where the inventory came from.

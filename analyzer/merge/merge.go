@@ -84,6 +84,7 @@ func Inventories(invs ...*inventory.Inventory) (*inventory.Inventory, error) {
 		out.Unknown = append(out.Unknown, inv.Unknown...)
 		out.Warnings = append(out.Warnings, inv.Warnings...)
 		out.Coverage = append(out.Coverage, inv.Coverage...)
+		out.Waivers = append(out.Waivers, inv.Waivers...)
 	}
 	out.Triggers = dedupeTriggers(out.Triggers)
 	m.link()

@@ -78,6 +78,9 @@ func Rebase(inv *inventory.Inventory, dir string) {
 	for i := range inv.Unknown {
 		r.file(&inv.Unknown[i].File)
 	}
+	for i := range inv.Waivers {
+		r.file(&inv.Waivers[i].File)
+	}
 }
 
 type rebaser string

@@ -142,9 +142,8 @@ func (jr *judgeRun) run(ctx context.Context, res *Result, input, orgID string, c
 	if err != nil {
 		return err
 	}
-	root := SourceDir(input, res.Inventory)
 	if !jr.opts.NoInlineWaivers {
-		res.Warnings = append(res.Warnings, rules.ApplyInline(findings, root)...)
+		res.Warnings = append(res.Warnings, rules.ApplyInline(findings, res.Inventory.Waivers)...)
 	}
 	res.Warnings = append(res.Warnings, jr.settings.ApplyIgnores(findings, jr.today)...)
 	if jr.opts.Baseline != "" {
@@ -172,7 +171,7 @@ func (jr *judgeRun) run(ctx context.Context, res *Result, input, orgID string, c
 		Rules:     jr.engine.Rules(),
 		Threshold: jr.threshold,
 		Input:     input,
-		SourceDir: root,
+		SourceDir: SourceDir(input, res.Inventory),
 	}
 	return nil
 }

@@ -36,6 +36,8 @@ type LoadOptions struct {
 	MaxInstances int
 	// Stdin is read, as a snapshot, for the path StdinPath; nil refuses it.
 	Stdin io.Reader
+	// Loaded, when set, is called with the number of paths read so far.
+	Loaded func(done int)
 }
 
 // StdinPath is the path that names standard input (a snapshot).
@@ -70,15 +72,23 @@ func Detect(path string) (InputKind, error) {
 // first rebased on the paths given, so that positions of one input are
 // told apart from another's.
 func Load(ctx context.Context, paths []string, opts LoadOptions) (*inventory.Inventory, error) {
+	loaded := func(done int) {
+		if opts.Loaded != nil {
+			opts.Loaded(done)
+		}
+	}
 	if len(paths) == 1 {
-		return loadOne(ctx, paths[0], opts)
+		inv, err := loadOne(ctx, paths[0], opts)
+		loaded(1)
+		return inv, err
 	}
 	invs := make([]*inventory.Inventory, 0, len(paths))
-	for _, p := range paths {
+	for i, p := range paths {
 		inv, err := loadOne(ctx, p, opts)
 		if err != nil {
 			return nil, err
 		}
+		loaded(i + 1)
 		if kind, err := Detect(p); err == nil && kind == KindTerraform {
 			merge.Rebase(inv, filepath.ToSlash(p))
 		} else if inv.Source.Kind == "terraform" {

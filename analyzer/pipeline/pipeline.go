@@ -45,6 +45,18 @@ type Options struct {
 	// concurrently with the rules (to prepare output that does not depend
 	// on the findings). Run waits for it before returning.
 	WhileJudging func(*flow.Result)
+	// Progress, when set, is told as each stage starts and advances:
+	// "load" (paths read of total; total 0 for one path, which has no
+	// measure), "simulate" (functions decided of total) and "judge"
+	// (total 0). Called from one goroutine
+	// at a time, for a progress display.
+	Progress func(stage string, done, total int)
+}
+
+func (o *Options) progress(stage string, done, total int) {
+	if o.Progress != nil {
+		o.Progress(stage, done, total)
+	}
 }
 
 // Result is what a run found. On an error, the parts already computed are
@@ -114,7 +126,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if judge != nil {
 		converting.Go(func() { converted = rules.ConvertInventory(inv) })
 	}
-	flows, err := simulator.Simulate(ctx, inv, simulator.Options{MaxDepth: opts.MaxDepth, OrgID: orgID})
+	opts.progress("simulate", 0, len(inv.Functions))
+	flows, err := simulator.Simulate(ctx, inv, simulator.Options{MaxDepth: opts.MaxDepth, OrgID: orgID, Progress: func(done, total int) {
+		opts.progress("simulate", done, total)
+	}})
 	converting.Wait()
 	if err != nil {
 		return res, err
@@ -130,6 +145,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.WhileJudging != nil {
 		preparingOutput.Go(func() { opts.WhileJudging(flows) })
 	}
+	opts.progress("judge", 0, 0)
 	err = judge.run(ctx, res, InputPath(opts.Paths), orgID, converted)
 	preparingOutput.Wait()
 	return res, err
@@ -161,7 +177,15 @@ func loadAll(ctx context.Context, opts Options) (*inventory.Inventory, error) {
 		invs = append(invs, inv)
 	}
 	if len(opts.Paths) > 0 {
-		inv, err := Load(ctx, opts.Paths, opts.Load)
+		// One path has no measure of its own: the stage is a spinner.
+		total := len(opts.Paths)
+		if total == 1 {
+			total = 0
+		}
+		opts.progress("load", 0, total)
+		lo := opts.Load
+		lo.Loaded = func(done int) { opts.progress("load", done, total) }
+		inv, err := Load(ctx, opts.Paths, lo)
 		if err != nil {
 			return nil, err
 		}

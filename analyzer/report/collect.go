@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
@@ -100,17 +102,17 @@ func CollectQuiet(w io.Writer, inv *inventory.Inventory) {
 
 // Progress prints, on a terminal, one line per region and service as it
 // finishes: its status, the items read, the calls made and the calls
-// denied or failed; below them, a status line redrawn at most five times a
-// second shows the unit reading most recently (items done of total). Off a
-// terminal it prints nothing (logs and CI keep the summary only).
+// denied or failed; below them, a progress bar of the units read, whose
+// label names the unit reading most recently (items done of total),
+// redrawn at most five times a second. Off a terminal it prints nothing
+// (logs and CI keep the summary only). The bar is never coloured.
 type Progress struct {
-	mu     sync.Mutex
-	w      io.Writer
-	tty    bool
-	total  int
-	done   int
-	last   time.Time
-	status bool // a status line is drawn
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	total int
+	done  int
+	bar   *progressbar.ProgressBar
 }
 
 // NewProgress draws on w, and only when tty.
@@ -123,25 +125,42 @@ func (p *Progress) Plan(region string, services []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.total += len(services)
+	if p.bar != nil {
+		p.bar.ChangeMax(p.total)
+	}
 }
 
-// Update redraws the status line with a unit's items done of total.
+// Update relabels the bar with a unit's items done of total.
 func (p *Progress) Update(region, service string, done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.tty || done == 0 || time.Since(p.last) < 200*time.Millisecond {
+	if !p.tty || done == 0 {
 		return
 	}
-	p.last = time.Now()
 	what := strconv.Itoa(done)
 	if total > 0 {
 		what += "/" + strconv.Itoa(total)
 	}
-	fmt.Fprintf(p.w, "\r\x1b[2K… %s %s: %s items", region, service, what)
-	p.status = true
+	p.ensureBar()
+	p.bar.Describe(fmt.Sprintf("%s %s: %s items", region, service, what))
 }
 
-// Finish prints the line of a unit read.
+func (p *Progress) ensureBar() {
+	if p.bar != nil {
+		return
+	}
+	p.bar = progressbar.NewOptions(max(p.total, 1),
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+	)
+	_ = p.bar.Set(p.done)
+}
+
+// Finish prints the line of a unit read above the bar.
 func (p *Progress) Finish(u inventory.CoverageUnit) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -149,7 +168,9 @@ func (p *Progress) Finish(u inventory.CoverageUnit) {
 	if !p.tty {
 		return
 	}
-	p.clearStatus()
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
 	line := fmt.Sprintf("[%*d/%d] %-15s %-13s %-15s %5d items %6d calls", len(strconv.Itoa(p.total)), p.done, p.total, u.Region, u.Service, u.Status, u.Items, u.Calls)
 	if n := gapCount(u.Denied); n > 0 {
 		line += fmt.Sprintf("  %d denied", n)
@@ -161,19 +182,19 @@ func (p *Progress) Finish(u inventory.CoverageUnit) {
 		line += fmt.Sprintf("  %d deleted while read", u.Gone)
 	}
 	fmt.Fprintln(p.w, line)
+	if p.bar != nil {
+		_ = p.bar.Set(p.done)
+	}
 }
 
-// Stop ends the progress output, clearing a status line.
+// Stop ends the progress output, erasing the bar.
 func (p *Progress) Stop() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.clearStatus()
-}
-
-func (p *Progress) clearStatus() {
-	if p.status {
-		fmt.Fprint(p.w, "\r\x1b[2K")
-		p.status = false
+	if p.bar != nil {
+		_ = p.bar.Exit()
+		_ = p.bar.Clear()
+		p.bar = nil
 	}
 }
 

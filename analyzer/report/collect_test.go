@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
@@ -20,7 +21,9 @@ func TestCollectProgress(t *testing.T) {
 		p.Plan("global", []string{"iam"})
 		p.Plan("eu-west-1", []string{"lambda", "sqs"})
 		p.Update("eu-west-1", "lambda", 3, 7)
-		if !strings.Contains(buf.String(), "eu-west-1 lambda: 3/7 items") {
+		time.Sleep(250 * time.Millisecond) // past the redraw throttle
+		p.Update("eu-west-1", "lambda", 4, 7)
+		if !strings.Contains(buf.String(), "eu-west-1 lambda: 4/7 items") {
 			t.Fatalf("no status line: %q", buf.String())
 		}
 		buf.Reset()
@@ -28,7 +31,16 @@ func TestCollectProgress(t *testing.T) {
 			p.Finish(u)
 		}
 		p.Stop()
-		lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(buf.String(), "\r\x1b[2K", "")), "\n")
+		var lines []string
+		for _, l := range strings.Split(buf.String(), "\n") {
+			// What the bar drew, and erased, precedes a carriage return.
+			if i := strings.LastIndex(l, "\r"); i >= 0 {
+				l = l[i+1:]
+			}
+			if strings.TrimSpace(l) != "" {
+				lines = append(lines, l)
+			}
+		}
 		if len(lines) != 2 || !strings.Contains(lines[0], "[1/3] global") || !strings.Contains(lines[0], "4 items") ||
 			!strings.Contains(lines[1], "eu-west-1") || !strings.Contains(lines[1], "lambda") || !strings.Contains(lines[1], "31 calls") || !strings.Contains(lines[1], "3 denied") {
 			t.Fatalf("progress:\n%s", buf.String())

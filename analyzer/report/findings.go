@@ -5,6 +5,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -50,6 +51,9 @@ type Findings struct {
 	ToolVersion string
 	// Color enables ANSI severity colours in the table format.
 	Color bool
+	// Started and Finished bound the run, for reports that record when
+	// the scan ran (GitLab SAST); zero means now.
+	Started, Finished time.Time
 }
 
 // Path is the finding's file relative to the repository root, "" when

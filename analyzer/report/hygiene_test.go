@@ -41,6 +41,7 @@ func TestInputTextIsInertInEveryFormat(t *testing.T) {
 		{"sarif", func(b *bytes.Buffer, r *Findings) error { return FindingsSARIF(b, r) }},
 		{"junit", func(b *bytes.Buffer, r *Findings) error { return FindingsJUnit(b, r) }},
 		{"codequality", func(b *bytes.Buffer, r *Findings) error { return FindingsCodeQuality(b, r) }},
+		{"gitlab-sast", func(b *bytes.Buffer, r *Findings) error { return FindingsGitLabSAST(b, r) }},
 	}
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
@@ -49,7 +50,7 @@ func TestInputTextIsInertInEveryFormat(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := b.String()
-			if f.name == "sarif" || f.name == "codequality" {
+			if f.name == "sarif" || f.name == "codequality" || f.name == "gitlab-sast" {
 				// JSON escapes controls as \u001b: look at the decoded strings.
 				var v any
 				if err := json.Unmarshal(b.Bytes(), &v); err != nil {

@@ -87,6 +87,7 @@ var formats = map[View][]entry{
 		{"junit", func() Format { return findingsFormat(FindingsJUnit) }},
 		{"markdown", func() Format { return findingsFormat(FindingsMarkdown) }},
 		{"codequality", func() Format { return findingsFormat(FindingsCodeQuality) }},
+		{"gitlab-sast", func() Format { return findingsFormat(FindingsGitLabSAST) }},
 	},
 	Drawing: {
 		{"mermaid", func() Format { return graphFormat(Mermaid) }},

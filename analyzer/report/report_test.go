@@ -18,7 +18,7 @@ func TestLookupNamesTheFormatsOfEachView(t *testing.T) {
 		view View
 		want string
 	}{
-		{Run, `format "xml": want table, json, sarif, junit, markdown or codequality`},
+		{Run, `format "xml": want table, json, sarif, junit, markdown, codequality or gitlab-sast`},
 		{Drawing, `format "xml": want mermaid or dot`},
 		{Inventory, `format "xml": want table or json`},
 		{RuleList, `format "xml": want table, json or markdown`},

@@ -11,41 +11,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-func FuzzParseWaiverComment(f *testing.F) {
-	for _, s := range []string{"# lambdacheck:ignore:LC001 r", "// lambdacheck:ignore:a,b,\tx", "/* lambdacheck:ignore:", "#", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		w, ok := parseWaiverComment(s)
-		if ok != (len(w.Rules) > 0) {
-			t.Fatalf("ok=%v with rules %q", ok, w.Rules)
-		}
-		for _, r := range w.Rules {
-			if r == "" || strings.ContainsAny(r, ", \t") {
-				t.Fatalf("bad rule id %q from %q", r, s)
-			}
-		}
-	})
-}
-
-func FuzzScanWaivers(f *testing.F) {
-	f.Add([]byte("# lambdacheck:ignore:LC001 r\nresource \"a\" \"b\" {\n  x = 1 # lambdacheck:ignore:LC002 y\n}\n"))
-	f.Add([]byte("/* lambdacheck:ignore:X r\n*/\nlocals {}\n"))
-	f.Add([]byte("resource \"a\" \"b\" {"))
-	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, b := range scanWaivers("f.tf", src) {
-			if b.start > b.end {
-				t.Fatalf("block lines %d..%d", b.start, b.end)
-			}
-			for _, w := range b.waivers {
-				if len(w.Rules) == 0 || w.Line < 1 {
-					t.Fatalf("bad waiver %+v", w)
-				}
-			}
-		}
-	})
-}
-
 // FuzzMatchAddress checks the linear matcher against a regexp built from
 // the same pattern.
 func FuzzMatchAddress(f *testing.F) {

@@ -6,33 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func TestParseWaiverComment(t *testing.T) {
-	for _, tc := range []struct {
-		name, text string
-		ok         bool
-		rules      []string
-		reason     string
-	}{
-		{"hash_comment_with_reason", "# lambdacheck:ignore:LC004 public status page\n", true, []string{"LC004"}, "public status page"},
-		{"slash_comment", "// lambdacheck:ignore:LC004 why", true, []string{"LC004"}, "why"},
-		{"block_comment", "/* lambdacheck:ignore:LC004 why */", true, []string{"LC004"}, "why"},
-		{"several_ids_and_short_codes", "# lambdacheck:ignore:LC001,public-invoke  two  spaces", true, []string{"LC001", "public-invoke"}, "two spaces"},
-		{"tab_after_id", "# lambdacheck:ignore:LC001\treason", true, []string{"LC001"}, "reason"},
-		{"no_reason", "# lambdacheck:ignore:LC001", true, []string{"LC001"}, ""},
-		{"no_id_is_not_a_waiver", "# lambdacheck:ignore: reason", false, nil, ""},
-		{"marker_not_first_is_not_a_waiver", "# see lambdacheck:ignore:LC001 docs", false, nil, ""},
-		{"plain_comment", "# just a comment", false, nil, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			w, ok := parseWaiverComment(tc.text)
-			if ok != tc.ok || !slices.Equal(w.Rules, tc.rules) || w.Reason != tc.reason {
-				t.Errorf("got %+v, %v; want rules %v reason %q ok %v", w, ok, tc.rules, tc.reason, tc.ok)
-			}
-		})
-	}
-}
+	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+)
 
 func waiverFindings() []Finding {
 	mk := func(rule, code, addr string, line int) Finding {
@@ -48,9 +24,20 @@ func waiverFindings() []Finding {
 	}
 }
 
+// testWaivers are the waivers the loader records for
+// analyzer/terraform/config/testdata/waivers/main.tf (its own test checks
+// that): one inside a block, one just above, one without a reason.
+func testWaivers() []inventory.Waiver {
+	return []inventory.Waiver{
+		{Rules: []string{"TST003"}, Reason: "pinned until the vendor SDK supports 3.12", File: "main.tf", Line: 4, BlockStart: 2, BlockEnd: 5},
+		{Rules: []string{"TST001", "trigger-denied"}, Reason: "public status page, reviewed in SEC-88", File: "main.tf", Line: 8, BlockStart: 9, BlockEnd: 12},
+		{Rules: []string{"TST002"}, File: "main.tf", Line: 14, BlockStart: 15, BlockEnd: 17},
+	}
+}
+
 func TestApplyInline(t *testing.T) {
 	fs := waiverFindings()
-	warnings := ApplyInline(fs, "testdata/waivers")
+	warnings := ApplyInline(fs, testWaivers())
 	want := []string{
 		"inline:pinned until the vendor SDK supports 3.12:main.tf:4",
 		"inline:public status page, reviewed in SEC-88:main.tf:8",
@@ -71,13 +58,14 @@ func TestApplyInline(t *testing.T) {
 	}
 }
 
-func TestApplyInlineSkipsUnreadableAndJSON(t *testing.T) {
+// A waiver applies only to findings of its own file and block.
+func TestApplyInlineOtherFilesAndNoPosition(t *testing.T) {
 	fs := []Finding{
-		{Rule: "TST001", File: "missing.tf", Line: 3},
-		{Rule: "TST001", File: "main.tf.json", Line: 3},
+		{Rule: "TST001", File: "other.tf", Line: 10},
+		{Rule: "TST001", File: "main.tf.json", Line: 10},
 		{Rule: "TST001"},
 	}
-	if w := ApplyInline(fs, "testdata/waivers"); len(w) != 0 {
+	if w := ApplyInline(fs, testWaivers()); len(w) != 0 {
 		t.Errorf("warnings = %v", w)
 	}
 	for _, f := range fs {

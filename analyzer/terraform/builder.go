@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 
@@ -348,6 +349,7 @@ func (b *builder) finish() {
 		return a.Target < c.Target
 	})
 	sortSkipped(b.inv.Skipped)
+	b.inv.Waivers = waivers(b.res.Modules)
 	for _, m := range b.res.Modules {
 		if m.Parent == nil {
 			continue
@@ -452,4 +454,27 @@ func less(a1, a2, b1, b2 string) bool {
 		return a1 < b1
 	}
 	return a2 < b2
+}
+
+// waivers collects the inline waivers of every module's files once (a
+// module called several times shares its files), in file and line order.
+func waivers(mods []*eval.ModuleInstance) []inventory.Waiver {
+	seen := map[*config.Module]bool{}
+	var out []inventory.Waiver
+	for _, m := range mods {
+		if m.Config == nil || seen[m.Config] {
+			continue
+		}
+		seen[m.Config] = true
+		for _, w := range m.Config.Waivers {
+			out = append(out, inventory.Waiver{Rules: w.Rules, Reason: w.Reason, File: w.File, Line: w.Line, BlockStart: w.BlockStart, BlockEnd: w.BlockEnd})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
 }

@@ -25,7 +25,7 @@ func TestExpectationsFailWithDecidingStatements(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"resource-policy#AllowPartnerAccount (main.tf:97)", "thumbnail-access#WriteThumbnails (main.tf:69)", "3 expectation(s), 1 passed, 2 failed"} {
+	for _, want := range []string{"aws_lambda_permission.partner#AllowPartnerAccount (main.tf:147)", "thumbnail-access#WriteThumbnails (main.tf:69)", "3 expectation(s), 1 passed, 2 failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

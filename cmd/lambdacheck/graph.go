@@ -32,7 +32,12 @@ from standard input) like simulate does and draws the result:
   edges   invoke (trigger type and decision), access (one edge per function →
           resource with the access levels it reaches), reach from outside;
           solid allowed, dashed conditional or unknown, red crossed denied,
-          grey dotted a disabled trigger; chains thick orange, loops purple.
+          grey dotted a disabled trigger.
+
+Chains are a view of their own (--kinds chain: each chain thick orange, each
+loop purple, with the edges of their paths), as drawn over every edge they make
+a large estate unreadable; --kinds all draws everything. --focus FUNCTION
+draws one function's neighbourhood: its flows and the chains through it.
 
 Telemetry plumbing (logs, X-Ray and CloudWatch metrics actions on resources
 outside the inventory) is left out unless --all is given or a chain runs
@@ -41,7 +46,8 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 'dot -Tsvg graph.dot -o graph.svg'.`,
 		Example: `  lambdacheck graph fixtures/thumbnails
   lambdacheck graph infra/ --format dot --output flows.dot
-  lambdacheck graph infra/ --kinds invoke,reach --function aws_lambda_function.api`,
+  lambdacheck graph infra/ --kinds invoke,reach --focus aws_lambda_function.api
+  lambdacheck graph infra/ --kinds chain`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, defaultPaths(args)) },
 	}
@@ -52,8 +58,9 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
-	fl.StringSliceVar(&f.kinds, "kinds", nil, "flow kinds to draw, comma-separated: invoke, access, reach, chain (default all)")
-	fl.StringVar(&f.function, "function", "", "draw only the flows that touch this function (Terraform address or ARN)")
+	fl.StringSliceVar(&f.kinds, "kinds", nil, "flow kinds to draw, comma-separated: invoke, access, reach, chain, or all (default invoke,access,reach; chain draws each chain with the edges of its path)")
+	fl.StringVar(&f.function, "focus", "", "draw only FUNCTION's neighbourhood: the flows that touch it (Terraform address or ARN)")
+	fl.StringVar(&f.function, "function", "", "the same as --focus")
 	fl.BoolVar(&f.all, "all", false, "include telemetry plumbing (logs, traces, metrics)")
 	return cmd
 }

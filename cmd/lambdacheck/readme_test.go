@@ -20,6 +20,9 @@ func TestREADMEExamplesAreRealOutput(t *testing.T) {
 	tmp := t.TempDir()
 	t.Chdir("../..") // the examples run from the repository root
 	ran := 0
+	// With -update, each example's shown output is replaced by what it
+	// prints now (review the README diff before committing it).
+	updated := string(readme)
 	for _, m := range regexp.MustCompile("(?s)```console\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
 		first, want, _ := strings.Cut(m[1], "\n")
 		if !strings.HasPrefix(first, "$ lambdacheck ") || strings.Contains(m[1], "…") || strings.Contains(first, " collect ") {
@@ -52,9 +55,18 @@ func TestREADMEExamplesAreRealOutput(t *testing.T) {
 			got = strings.Join(lines[:min(head, len(lines))], "")
 		}
 		if strings.TrimRight(got, "\n") != strings.TrimRight(want, "\n") {
-			t.Errorf("README example %q no longer matches its output; got:\n%s", first, got)
+			if updateGolden() {
+				updated = strings.Replace(updated, m[0], "```console\n"+first+"\n"+strings.TrimRight(got, "\n")+"\n```", 1)
+			} else {
+				t.Errorf("README example %q no longer matches its output (go test ./cmd/lambdacheck -run READMEExamples -update rewrites it); got:\n%s", first, got)
+			}
 		}
 		ran++
+	}
+	if updateGolden() && updated != string(readme) {
+		if err := os.WriteFile("README.md", []byte(updated), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if ran < 5 {
 		t.Fatalf("only %d README examples ran", ran)

@@ -38,7 +38,7 @@ func TestReportCrossAccountInboundAndOutbound(t *testing.T) {
 		}
 		got[e.Group+" "+e.Function+" "+e.Who] = strings.Join(gs, ", ")
 	}
-	if len(got) != 4 || !strings.Contains(got["outside aws_lambda_function.partner_sync 444455556666"], "resource-policy#AllowPartnerAccount (cross_account.tf:17)") || got["public aws_lambda_function.webhook *"] == "" {
+	if len(got) != 4 || !strings.Contains(got["outside aws_lambda_function.partner_sync 444455556666"], "aws_lambda_permission.partner_sync#AllowPartnerAccount (cross_account.tf:25)") || got["public aws_lambda_function.webhook *"] == "" {
 		t.Errorf("inbound entries: %v", got)
 	}
 	// A service allowed without a source pin is its own group.
@@ -120,7 +120,7 @@ func TestReportCrossAccountGroupsAnOrganization(t *testing.T) {
 	for key, check := range map[string]func(audit.Entry) bool{
 		"inbound public aws_lambda_function.hook *": func(e audit.Entry) bool { return e.Decision == "allowed" },
 		"inbound organization aws_lambda_function.api o-acme000001": func(e audit.Entry) bool {
-			return len(e.Granted) == 1 && strings.HasPrefix(e.Granted[0].Statement, "resource-policy#AllowOrganization") && len(e.Granted[0].Conditions) == 1 && e.Granted[0].Conditions[0] == "aws:PrincipalOrgID must equal o-acme000001"
+			return len(e.Granted) == 1 && e.Granted[0].Statement == "aws_lambda_permission.org#AllowOrganization" && len(e.Granted[0].Conditions) == 1 && e.Granted[0].Conditions[0] == "aws:PrincipalOrgID must equal o-acme000001"
 		},
 		// The data account's function admits the app account: inside.
 		"inbound organization aws_lambda_function.ingest 111111111111": func(e audit.Entry) bool { return e.Decision == "allowed" },

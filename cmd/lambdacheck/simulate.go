@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -63,7 +64,7 @@ pass --fail-on explicitly (it wins over fail_on in any file), and add
 
 Formats: table (flows and findings), json (flows, findings, unknowns), and the
 findings alone as sarif (code scanning), junit, markdown (PR comments) or
-codequality (GitLab merge requests).
+codequality (GitLab merge requests) or gitlab-sast (GitLab security reports).
 
 A live inventory (collect, --aws) records what it could not read: the flows
 that depend on it are unknown, naming the missing action, and an inventory
@@ -88,7 +89,7 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl := cmd.Flags()
 	registerLoadFlags(fl, &f.inventoryFlags)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown or codequality")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown, codequality or gitlab-sast")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	f.findingsFlags.register(fl)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
@@ -98,7 +99,7 @@ incomplete live inventory as above), 0 otherwise.`,
 	fl.BoolVar(&f.live.allRegions, "all-regions", false, "with --aws: read every region enabled for the account")
 	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
 	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
-	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; with --aws, no collection progress on standard error")
+	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; no progress on standard error")
 	fl.StringVar(&f.view, "view", "", "table output: summary (one line per function), findings, flows or all (default: all; on a terminal, findings then the summary above 50 flows)")
 	registerEventFlags(fl, &f.event)
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live inventory with nothing collected or a trigger service not read (exit 2 otherwise)")
@@ -106,6 +107,7 @@ incomplete live inventory as above), 0 otherwise.`,
 }
 
 func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
+	started := time.Now()
 	if f.depth < 1 {
 		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
 	}
@@ -168,8 +170,15 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if f.event.given() {
 		return runEventTrace(cmd, f, opts)
 	}
-	res, err := pipeline.Run(cmd.Context(), opts)
 	stderr := cmd.ErrOrStderr()
+	// Progress on a terminal, unless asked to be quiet; a live collection
+	// draws its own.
+	prog := newStageProgress(stderr, !f.quiet() && !f.aws && isTerminal(stderr))
+	if prog != nil {
+		opts.Progress = prog.Update
+	}
+	res, err := pipeline.Run(cmd.Context(), opts)
+	prog.Finish()
 	if res != nil {
 		for _, n := range res.Notes {
 			fmt.Fprintln(stderr, "lambdacheck: note:", n)
@@ -194,6 +203,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	j := res.Judgement
 	findings := report.NewFindings(j.Findings, j.Rules, j.Threshold, j.Input, j.SourceDir, version)
+	findings.Started, findings.Finished = started, time.Now()
 	err = writeOutput(cmd, f.output, func(out io.Writer) error {
 		findings.Color = f.format == "table" && f.output == "" && colorOK(out)
 		// Tables of a large estate are tens of thousands of rows, written

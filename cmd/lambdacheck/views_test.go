@@ -104,3 +104,36 @@ func TestSimulateCodeQuality(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulateGitLabSAST(t *testing.T) {
+	out, errOut, code := runMain(t, "", "simulate", "../../fixtures/public-exposure", "--format", "gitlab-sast")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (findings at high)\n%s", code, errOut)
+	}
+	var rep struct {
+		Scan struct {
+			Type      string `json:"type"`
+			StartTime string `json:"start_time"`
+		} `json:"scan"`
+		Vulnerabilities []struct {
+			Location struct {
+				File      string `json:"file"`
+				StartLine int    `json:"start_line"`
+			} `json:"location"`
+		} `json:"vulnerabilities"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if rep.Scan.Type != "sast" || rep.Scan.StartTime == "" {
+		t.Errorf("scan = %+v", rep.Scan)
+	}
+	if len(rep.Vulnerabilities) != 6 {
+		t.Fatalf("%d vulnerabilities, want the 6 findings", len(rep.Vulnerabilities))
+	}
+	for _, v := range rep.Vulnerabilities {
+		if !strings.HasPrefix(v.Location.File, "fixtures/public-exposure/") || v.Location.StartLine < 1 {
+			t.Errorf("located at %s:%d, want a file of the fixture relative to the repository", v.Location.File, v.Location.StartLine)
+		}
+	}
+}

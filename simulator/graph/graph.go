@@ -41,8 +41,12 @@ type Options struct {
 	All bool
 }
 
+// DefaultKinds are the flow kinds drawn when none are asked for: every
+// kind but chains, which --kinds chain draws with the edges of their paths.
+var DefaultKinds = []flow.Kind{flow.KindInvoke, flow.KindAccess, flow.KindReach}
+
 // ParseKinds reads flow kind names (as given on a command line, any case);
-// empty names are skipped.
+// "all" names every kind, chains included; empty names are skipped.
 func ParseKinds(values []string) ([]flow.Kind, error) {
 	var out []flow.Kind
 	for _, v := range values {
@@ -50,9 +54,11 @@ func ParseKinds(values []string) ([]flow.Kind, error) {
 		switch k {
 		case flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain:
 			out = append(out, k)
+		case "all":
+			out = append(out, flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain)
 		case "":
 		default:
-			return nil, fmt.Errorf("%q: want invoke, access, reach or chain", v)
+			return nil, fmt.Errorf("%q: want invoke, access, reach, chain or all", v)
 		}
 	}
 	return out, nil
@@ -156,7 +162,9 @@ func Build(res *flow.Result, inv *inventory.Inventory, opts Options) (*Graph, er
 		}
 	}
 	if len(kinds) == 0 {
-		for _, k := range []flow.Kind{flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain} {
+		// Chains are a view of their own: drawn over every edge they make
+		// a large estate unreadable (most edges lie on some chain).
+		for _, k := range DefaultKinds {
 			kinds[k] = true
 		}
 	}
@@ -185,11 +193,22 @@ func Build(res *flow.Result, inv *inventory.Inventory, opts Options) (*Graph, er
 func (b *builder) selectFlows(kinds map[flow.Kind]bool, opts Options) ([]*flow.Flow, error) {
 	var out []*flow.Flow
 	if opts.Function == "" {
-		// Without a function filter a chain's path flows are kept exactly
-		// when their kind is.
+		// Without a function filter every flow of a selected kind is kept,
+		// and with chains the flows on their paths, whatever their kind,
+		// so a chain view draws its paths.
+		onPath := map[string]bool{}
+		if kinds[flow.KindChain] {
+			for i := range b.res.Flows {
+				if f := &b.res.Flows[i]; f.Kind == flow.KindChain {
+					for _, id := range f.Path {
+						onPath[id] = true
+					}
+				}
+			}
+		}
 		for i := range b.res.Flows {
-			if kinds[b.res.Flows[i].Kind] {
-				out = append(out, &b.res.Flows[i])
+			if f := &b.res.Flows[i]; kinds[f.Kind] || onPath[f.ID] {
+				out = append(out, f)
 			}
 		}
 		return out, nil
@@ -219,7 +238,7 @@ func (b *builder) selectFlows(kinds map[flow.Kind]bool, opts Options) ([]*flow.F
 		}
 		keep[f.ID] = true
 		for _, id := range f.Path {
-			if p := byID[id]; p != nil && kinds[p.Kind] {
+			if p := byID[id]; p != nil {
 				keep[id] = true
 			}
 		}

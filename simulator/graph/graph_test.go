@@ -203,7 +203,7 @@ func TestBrokenTriggersAreDeniedEdges(t *testing.T) {
 }
 
 func TestLoopsAreHighlighted(t *testing.T) {
-	g := build(t, "recursive-loop", Options{})
+	g := build(t, "recursive-loop", Options{Kinds: []flow.Kind{flow.KindChain}})
 	tagger := node(t, g, "", `fn["image-tagger"]`)
 	images := node(t, g, "S3", "images")
 	for _, e := range []*Edge{edge(t, g, tagger, images, AccessEdge), edge(t, g, images, tagger, InvokeEdge)} {
@@ -221,6 +221,7 @@ func TestLoopsAreHighlighted(t *testing.T) {
 		t.Error("no loop chains")
 	}
 	// The safe look-alike (writes to another prefix) is not a loop.
+	g = build(t, "recursive-loop", Options{Kinds: []flow.Kind{flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain}})
 	renamer := node(t, g, "", `fn["doc-renamer"]`)
 	if e := edge(t, g, node(t, g, "S3", "documents"), renamer, InvokeEdge); e.Loop {
 		t.Error("documents → doc-renamer marked as a loop")
@@ -330,7 +331,7 @@ func TestFunctionFilter(t *testing.T) {
 }
 
 func TestFunctionFilterKeepsChainsThroughIt(t *testing.T) {
-	g := build(t, "event-pipeline", Options{Function: "aws_lambda_function.worker"})
+	g := build(t, "event-pipeline", Options{Function: "aws_lambda_function.worker", Kinds: []flow.Kind{flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain}})
 	// order_placed → fulfilment → work queue → worker: the chain through
 	// worker brings its first hops along.
 	e := edge(t, g, node(t, g, "EventBridge", "order_placed"), node(t, g, "", "fulfilment"), InvokeEdge)
@@ -502,7 +503,10 @@ func TestParseKinds(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0] != flow.KindInvoke || got[1] != flow.KindChain {
 		t.Errorf("ParseKinds = %v, %v", got, err)
 	}
-	if _, err := ParseKinds([]string{"edges"}); err == nil || err.Error() != `"edges": want invoke, access, reach or chain` {
+	if all, err := ParseKinds([]string{"ALL"}); err != nil || len(all) != 4 {
+		t.Errorf("ParseKinds(all) = %v, %v", all, err)
+	}
+	if _, err := ParseKinds([]string{"edges"}); err == nil || err.Error() != `"edges": want invoke, access, reach, chain or all` {
 		t.Errorf("ParseKinds(edges) error = %v", err)
 	}
 }
@@ -535,5 +539,36 @@ func TestResourceSetIsOneNode(t *testing.T) {
 		if strings.HasPrefix(n.Label, "every ") && n.ID != set.ID {
 			t.Errorf("a second set node: %+v", n)
 		}
+	}
+}
+
+// The views of one application: the default draws no chain, the chain
+// view draws only edges on some chain (all highlighted), and all is the
+// default with the chains drawn over it.
+func TestViews(t *testing.T) {
+	def := build(t, "recursive-loop", Options{})
+	chains := build(t, "recursive-loop", Options{Kinds: []flow.Kind{flow.KindChain}})
+	all := build(t, "recursive-loop", Options{Kinds: []flow.Kind{flow.KindInvoke, flow.KindAccess, flow.KindReach, flow.KindChain}})
+	if len(def.Chains) != 0 {
+		t.Errorf("default view draws %d chains", len(def.Chains))
+	}
+	for _, e := range def.Edges {
+		if e.Chain || e.Loop {
+			t.Errorf("default view highlights %s → %s", e.From, e.To)
+		}
+	}
+	if len(chains.Chains) == 0 || len(chains.Edges) == 0 {
+		t.Fatalf("chain view: %d chains, %d edges", len(chains.Chains), len(chains.Edges))
+	}
+	for _, e := range chains.Edges {
+		if !e.Chain {
+			t.Errorf("chain view draws %s → %s, on no chain", e.From, e.To)
+		}
+	}
+	if len(chains.Edges) >= len(def.Edges) {
+		t.Errorf("chain view has %d edges, the default %d: want fewer", len(chains.Edges), len(def.Edges))
+	}
+	if len(all.Edges) != len(def.Edges) || len(all.Chains) != len(chains.Chains) {
+		t.Errorf("all: %d edges, %d chains; want the default's %d edges and the chain view's %d chains", len(all.Edges), len(all.Chains), len(def.Edges), len(chains.Chains))
 	}
 }

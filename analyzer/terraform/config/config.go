@@ -49,6 +49,9 @@ type Module struct {
 	Resources []*Resource
 	// Files lists the files read, relative to the root module.
 	Files []string
+	// Waivers are the lambdacheck:ignore comments of its files, in file
+	// and line order.
+	Waivers []Waiver
 
 	// blocks keeps each declared block as written, by blockKey, for
 	// override files to merge into.
@@ -244,10 +247,11 @@ func LoadIn(ctx context.Context, root *confine.Root, dir, rel string) (*Module, 
 }
 
 type parsedFile struct {
-	name  string
-	file  *hcl.File
-	diags hcl.Diagnostics
-	read  bool
+	name    string
+	file    *hcl.File
+	diags   hcl.Diagnostics
+	read    bool
+	waivers []Waiver
 }
 
 func readFile(root *confine.Root, path, name string) parsedFile {
@@ -259,6 +263,9 @@ func readFile(root *confine.Root, path, name string) parsedFile {
 	}
 	pf.read = true
 	pf.file, pf.diags = ParseFile(src, name)
+	if strings.HasSuffix(name, ".tf") {
+		pf.waivers = scanWaivers(name, src, pf.file)
+	}
 	return pf
 }
 
@@ -289,6 +296,7 @@ func ReadDiagnostic(err error, what, name string) *hcl.Diagnostic {
 func (m *Module) fileBlocks(pf parsedFile) ([]*hcl.Block, hcl.Diagnostics) {
 	if pf.read {
 		m.Files = append(m.Files, pf.name)
+		m.Waivers = append(m.Waivers, pf.waivers...)
 	}
 	if pf.file == nil || pf.file.Body == nil {
 		return nil, pf.diags
