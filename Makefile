@@ -2,7 +2,7 @@ GO ?= go
 PKGS := ./...
 FUZZTIME ?= 10s
 
-.PHONY: build test bench fuzz lint lint-ci demo generate
+.PHONY: build test bench fuzz lint lint-ci demo generate browser
 
 build:
 	$(GO) build -o bin/lambdacheck ./cmd/lambdacheck
@@ -44,3 +44,12 @@ generate:
 
 demo:
 	$(GO) run ./cmd/lambdacheck simulate fixtures/thumbnails
+
+# Installs Debian's Chromium for the browser test of the HTML report (run
+# as root, or with sudo). Without it that test skips and says so; make test
+# needs only Go.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install Chromium yourself for the browser test"; exit 1; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi

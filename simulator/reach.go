@@ -14,6 +14,10 @@ import (
 // named anywhere": a probe for grants to "*" guarded only by conditions.
 const outsideAccount = "000000000000"
 
+// orgMemberAccount stands for "some account of the application's
+// organization that no policy names": the organization probe's account.
+const orgMemberAccount = "000000000001"
+
 // anyIdentity is the identity side of a probe principal from another
 // account: its owner writes its own identity policies, so they allow all.
 var anyIdentity = func() []*iam.Policy {
@@ -114,6 +118,15 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 		c.Set("aws:PrincipalOrgID", "o-outside0000")
 		return c
 	}})
+	if org := w.opts.OrgID; org != "" {
+		// Any account of the application's organization that the policy
+		// does not name: what a grant on "*" limited by
+		// aws:PrincipalOrgID (or PrincipalOrgPaths, then conditional)
+		// opens.
+		probes = append(probes, probe{"organization", org, "", func() *iamContext {
+			return roleContext("arn:aws:iam::"+orgMemberAccount+":role/caller", orgMemberAccount, org)
+		}})
+	}
 	accounts := map[string]bool{}
 	arns := map[string]bool{}
 	services := map[string]bool{}
@@ -174,6 +187,9 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 			pols.Identity = anyIdentity
 		case pr.reach == "public" || pr.reach == "account":
 			p, _ = iam.ParsePrincipal("arn:aws:sts::" + pr.principal + ":assumed-role/caller/probe")
+			pols.Identity = anyIdentity
+		case pr.reach == "organization":
+			p, _ = iam.ParsePrincipal("arn:aws:sts::" + orgMemberAccount + ":assumed-role/caller/probe")
 			pols.Identity = anyIdentity
 		default:
 			p, _ = iam.ParsePrincipal(pr.principal)
@@ -273,6 +289,8 @@ func describeProbe(pr probe) string {
 		return "any AWS account"
 	case "account":
 		return "account " + pr.principal
+	case "organization":
+		return "any account of organization " + pr.principal
 	}
 	return pr.principal + " acting for another account's resource"
 }

@@ -149,14 +149,19 @@ func statements(res iam.Result, ctx *condition.Context) []flow.Statement {
 		if w := s.Written; w != nil {
 			fs.Policy, fs.File, fs.Line = w.Name, w.File, w.Line
 		}
-		if !m.Certain && s.Condition() != nil {
+		if s.Condition() != nil {
 			var parts []string
 			for _, cr := range s.Condition().Explain(ctx) {
 				if cr.Result == pattern.Unknown {
 					parts = append(parts, cr.Sentence)
 				}
+				if s.Effect == iam.Allow {
+					fs.Conditions = append(fs.Conditions, cr.Sentence)
+				}
 			}
-			fs.Condition = strings.Join(parts, "; ")
+			if !m.Certain {
+				fs.Condition = strings.Join(parts, "; ")
+			}
 		}
 		out = append(out, fs)
 	}

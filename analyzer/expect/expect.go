@@ -8,7 +8,9 @@
 package expect
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -333,11 +335,39 @@ func checkPrincipal(res *flow.Result, e Expectation) Outcome {
 	return o
 }
 
+// AccessScope says which access flows Record writes down.
+type AccessScope string
+
+// The access scopes.
+const (
+	// AccessRisky: Write and Permissions management access to named
+	// resources and patterns (not the bare "*", which the wildcard rules
+	// judge), and every access to a resource in another account.
+	AccessRisky AccessScope = "risky"
+	AccessAll   AccessScope = "all" // every access flow
+	AccessNone  AccessScope = "none"
+)
+
+// ParseAccessScope reads an AccessScope by name.
+func ParseAccessScope(s string) (AccessScope, error) {
+	switch a := AccessScope(s); a {
+	case AccessRisky, AccessAll, AccessNone:
+		return a, nil
+	}
+	return "", fmt.Errorf("access scope %q: want risky, all or none", s)
+}
+
+// MaxRecordedActions bounds the actions recorded of one access flow: a
+// wildcard grant lists hundreds, and the first few (in order) stand for
+// the grant.
+const MaxRecordedActions = 8
+
 // Record writes today's flows as expectations: each trigger (source →
-// function) and each outside principal's reach of a function, with its
-// decision, in a stable order. Names already in taken are skipped, so
+// function), each outside principal's reach of a function, and the access
+// flows in scope (one expectation per function, action and resource), with
+// their decision, in a stable order. Names already in taken are skipped, so
 // recording again into a file keeps what it has.
-func Record(res *flow.Result, taken map[string]bool) []byte {
+func Record(res *flow.Result, taken map[string]bool, scope AccessScope) []byte {
 	type rec struct {
 		name  string
 		attrs [][2]string
@@ -383,6 +413,9 @@ func Record(res *flow.Result, taken map[string]bool) []byte {
 			add(who+" invokes "+fn, f.Decision, [2]string{"principal", who}, [2]string{"function", fn})
 		}
 	}
+	for _, e := range accessExpectations(res, scope) {
+		add(e.Name, e.Result, [2]string{"function", e.Function}, [2]string{"action", e.Action}, [2]string{"resource", e.Resource})
+	}
 	file := hclwrite.NewEmptyFile()
 	body := file.Body()
 	for _, name := range order {
@@ -397,6 +430,64 @@ func Record(res *flow.Result, taken map[string]bool) []byte {
 		body.AppendNewline()
 	}
 	return file.Bytes()
+}
+
+// accessExpectations are the access flows in scope as expectations,
+// sorted by function, resource and action. Each result is what Check
+// decides for it today (the most granting flow that matches, which may be
+// a broader grant than the flow it came from), so a recorded file passes.
+func accessExpectations(res *flow.Result, scope AccessScope) []Expectation {
+	if scope == AccessNone {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []Expectation
+	for _, f := range res.Flows {
+		if f.Kind != flow.KindAccess || f.Function == nil || f.Resource == nil || f.Decision == flow.Denied {
+			continue
+		}
+		resource := cmpOr(f.Resource.Address, f.Resource.ARN)
+		if scope == AccessRisky && !f.CrossAccount && (resource == "*" || f.Level != "Write" && f.Level != "Permissions management") {
+			continue
+		}
+		fn := cmpOr(f.Function.Address, f.Function.ARN)
+		if fn == "" || resource == "" {
+			continue
+		}
+		actions := slices.Clone(f.Actions)
+		slices.SortFunc(actions, func(a, b string) int {
+			return cmp.Or(cmp.Compare(actionPriority(a), actionPriority(b)), cmp.Compare(a, b))
+		})
+		for _, a := range actions[:min(len(actions), MaxRecordedActions)] {
+			name := fn + " may " + a + " on " + resource
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			out = append(out, Expectation{Name: name, Kind: KindAccess, Function: fn, Action: a, Resource: resource})
+		}
+	}
+	slices.SortFunc(out, func(a, b Expectation) int {
+		return cmp.Or(cmp.Compare(a.Function, b.Function), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Action, b.Action))
+	})
+	for i := range out {
+		out[i].Result = checkAccess(res, out[i]).Got
+	}
+	return out
+}
+
+// destructiveVerbs rank the actions a capped recording keeps first: those
+// that destroy or replace data and policies before those that add.
+var destructiveVerbs = []string{"Delete", "Purge", "Remove", "Terminate", "Put", "Update", "Set", "Attach", "Detach", "Pass", "Send", "Publish", "Invoke", "Add", "Create"}
+
+func actionPriority(action string) int {
+	_, name, _ := strings.Cut(action, ":")
+	for i, v := range destructiveVerbs {
+		if strings.HasPrefix(name, v) {
+			return i
+		}
+	}
+	return len(destructiveVerbs)
 }
 
 func cmpOr(a, b string) string {

@@ -1,6 +1,7 @@
 package expect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
@@ -126,4 +127,74 @@ func FuzzParse(f *testing.F) {
 		}
 		Check(flows, exps)
 	})
+}
+
+func TestRecordAccessScopeOrderAndBound(t *testing.T) {
+	fn := &flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f"}}
+	many := []string{"s3:PutBucketTagging", "s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPolicy", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:PutObjectAcl", "s3:ReplicateObject", "s3:RestoreObject"}
+	res := &flow.Result{Flows: []flow.Flow{
+		{ID: "access/f->q/Write", Kind: flow.KindAccess, Decision: flow.Allowed, Function: fn, Resource: &flow.Ref{Address: "aws_sqs_queue.q", ARN: "arn:aws:sqs:eu-west-1:123456789012:q"}, Level: "Write", Actions: []string{"sqs:SendMessage"}},
+		{ID: "access/f->b/Write", Kind: flow.KindAccess, Decision: flow.Allowed, Function: fn, Resource: &flow.Ref{Address: "aws_s3_bucket.b", ARN: "arn:aws:s3:::b"}, Level: "Write", Actions: many},
+		{ID: "access/f->b/Read", Kind: flow.KindAccess, Decision: flow.Allowed, Function: fn, Resource: &flow.Ref{Address: "aws_s3_bucket.b", ARN: "arn:aws:s3:::b"}, Level: "Read", Actions: []string{"s3:GetObject"}},
+		{ID: "access/f->*/Write", Kind: flow.KindAccess, Decision: flow.Allowed, Outside: true, Function: fn, Resource: &flow.Ref{ARN: "*"}, Level: "Write", Actions: []string{"logs:PutLogEvents"}},
+		{ID: "access/f->other/Read", Kind: flow.KindAccess, Decision: flow.Conditional, Outside: true, CrossAccount: true, Function: fn, Resource: &flow.Ref{ARN: "arn:aws:sqs:eu-west-1:999988887777:intake"}, Level: "Read", Actions: []string{"sqs:GetQueueAttributes"}},
+		{ID: "access/f->gone/Write", Kind: flow.KindAccess, Decision: flow.Denied, Purpose: "dead-letter", Function: fn, Resource: &flow.Ref{Address: "aws_sqs_queue.dlq"}, Level: "Write", Actions: []string{"sqs:SendMessage"}},
+	}}
+	got := accessExpectations(res, AccessRisky)
+	var names []string
+	for _, e := range got {
+		names = append(names, e.Name+" = "+string(e.Result))
+	}
+	want := []string{
+		"aws_lambda_function.f may sqs:GetQueueAttributes on arn:aws:sqs:eu-west-1:999988887777:intake = conditional",
+		"aws_lambda_function.f may s3:DeleteBucket on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:DeleteObject on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:PutBucketPolicy on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:PutBucketTagging on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:PutObject on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:PutObjectAcl on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:CreateBucket on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may s3:AbortMultipartUpload on aws_s3_bucket.b = allowed",
+		"aws_lambda_function.f may sqs:SendMessage on aws_sqs_queue.q = allowed",
+	}
+	// Sorted by function, resource and action; the bucket's ten actions cut
+	// to eight, destructive ones first; reads of the account's own
+	// resources, the bare "*" and denied flows left out.
+	if len(names) != len(want) {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
+	}
+	byName := map[string]bool{}
+	for _, n := range names {
+		byName[n] = true
+	}
+	for _, w := range want {
+		if !byName[w] {
+			t.Errorf("missing %s in\n%s", w, strings.Join(names, "\n"))
+		}
+	}
+	for i := 1; i < len(got); i++ {
+		a, b := got[i-1], got[i]
+		if a.Resource > b.Resource || a.Resource == b.Resource && a.Action > b.Action {
+			t.Errorf("not in order: %s before %s", a.Name, b.Name)
+		}
+	}
+	if n := len(accessExpectations(res, AccessAll)); n != 12 {
+		t.Errorf("all: %d expectations, want 12 (the read and the bare * too)", n)
+	}
+	if n := len(accessExpectations(res, AccessNone)); n != 0 {
+		t.Errorf("none: %d expectations", n)
+	}
+	// What Record writes parses back, and every expectation passes.
+	exps, diags := Parse(Record(res, nil, AccessRisky), "lambdacheck.hcl")
+	if diags.HasErrors() || len(exps) != len(want) {
+		t.Fatalf("record: %v, %d expectations", diags, len(exps))
+	}
+	for _, o := range Check(res, exps) {
+		if !o.Pass {
+			t.Errorf("recorded expectation fails at once: %+v", o)
+		}
+	}
+	if _, err := ParseAccessScope("writes"); err == nil {
+		t.Error("unknown scope accepted")
+	}
 }

@@ -1,7 +1,8 @@
 // Package report turns the results of a run into every output format
 // lambdacheck writes: tables for terminals, JSON for machines, SARIF for
 // code scanning, JUnit for CI, Markdown for pull requests, Code Quality
-// for GitLab merge requests, Mermaid and DOT for drawings.
+// for GitLab merge requests, Mermaid and DOT for drawings, CSV and a
+// self-contained HTML page for audits.
 //
 // Place: the last stage, after the pipeline (inventory → flows →
 // findings). It reads results and decides nothing; each format is chosen
@@ -39,8 +40,8 @@ type Report struct {
 	Gate []diff.Class
 	// Outcomes are expectations checked against the flows.
 	Outcomes []expect.Outcome
-	// Audit is a cross-account audit's entries.
-	Audit []audit.Entry
+	// Audit is a cross-account audit.
+	Audit *audit.Audit
 	// Verbose lists passing rule tests too.
 	Verbose bool
 }
@@ -122,6 +123,9 @@ var formats = map[View][]entry{
 	Audit: {
 		{"table", func() Format { return formatFunc(auditTable) }},
 		{"json", func() Format { return formatFunc(auditJSON) }},
+		{"csv", func() Format { return formatFunc(auditCSV) }},
+		{"markdown", func() Format { return formatFunc(auditMarkdown) }},
+		{"html", func() Format { return formatFunc(auditHTML) }},
 	},
 	Authz: {
 		{"table", func() Format { return formatFunc(decisionTable) }},

@@ -23,6 +23,8 @@ type testFlags struct {
 	inventoryFlags
 	expectations string
 	write        bool
+	writeAccess  expect.AccessScope
+	accessScope  string
 	depth        int
 	orgID        string
 }
@@ -56,6 +58,12 @@ and every matching one must have the result; an access expectation is decided
 from the function's access flows (an action none grants is denied); a
 principal expectation covers every function (or those matching function).
 
+--write records today's flows as expectations instead: every trigger, every
+outside principal's reach, and access (function, action, resource → result):
+by default writes and permissions management of named resources and every
+access to another account (--write-access risky; all, or none), at most 8
+actions of each grant, sorted.
+
 Exit status: 1 when an expectation fails, 2 on an HCL error (with its file,
 line and column) or an input error, 0 otherwise.`,
 		Example: `  lambdacheck test infra/
@@ -68,7 +76,8 @@ line and column) or an input error, 0 otherwise.`,
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table or junit")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	fl.StringVar(&f.expectations, "expectations", "", "read the expectations from `FILE` (default: lambdacheck.hcl in PATH, else the working directory)")
-	fl.BoolVar(&f.write, "write", false, "record today's triggers and outside principals' reach as expectations (appended to the expectations file, skipping names it has) instead of checking")
+	fl.BoolVar(&f.write, "write", false, "record today's triggers, outside principals' reach and the access in --write-access as expectations (appended to the expectations file, skipping names it has) instead of checking")
+	fl.StringVar(&f.accessScope, "write-access", "risky", "with --write: the access flows recorded: risky (writes and permissions management to named resources, and every access to another account), all, or none")
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to simulate, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	return cmd
@@ -79,6 +88,14 @@ func runTest(cmd *cobra.Command, f *testFlags, args []string) error {
 	if len(args) == 1 {
 		path = args[0]
 	}
+	scope, err := expect.ParseAccessScope(f.accessScope)
+	if err != nil {
+		return &exitError{code: 2, msg: "--write-" + err.Error()}
+	}
+	if cmd.Flags().Changed("write-access") && !f.write {
+		return &exitError{code: 2, msg: "--write-access goes with --write"}
+	}
+	f.writeAccess = scope
 	format, err := lookupFormat(report.Expect, f.format)
 	if err != nil {
 		return err
@@ -112,7 +129,7 @@ func runTest(cmd *cobra.Command, f *testFlags, args []string) error {
 		return inputErr(err)
 	}
 	if f.write {
-		return recordExpectations(cmd, file, src, expect.Record(res.Flows, expect.Names(exps)))
+		return recordExpectations(cmd, file, src, expect.Record(res.Flows, expect.Names(exps), f.writeAccess))
 	}
 	outcomes := expect.Check(res.Flows, exps)
 	err = writeOutput(cmd, f.output, func(out io.Writer) error {

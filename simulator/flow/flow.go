@@ -85,6 +85,10 @@ type Statement struct {
 	Line      int    `json:"line,omitempty"`
 	Certain   bool   `json:"certain"`
 	Condition string `json:"condition,omitempty"` // for uncertain statements: what must hold
+	// Conditions are every clause of an Allow statement's Condition
+	// element, in words, whether or not the request met them: what an
+	// audit shows beside the grant.
+	Conditions []string `json:"conditions,omitempty"`
 }
 
 // Step is one decided link of a flow.
