@@ -133,11 +133,20 @@ var primary = map[string]decoder{
 	"aws_rds_cluster":             decodeSimpleResource("rds", "kms_key_id"),
 	"aws_organizations_policy":    decodeOrgPolicy,
 	"aws_mq_broker":               decodeBroker,
+	// Push invokers of invokers.go.
+	"aws_ses_receipt_rule_set":    decodeSESRuleSet,
+	"aws_config_config_rule":      decodeConfigRule,
+	"aws_lex_intent":              decodeLexIntent,
+	"aws_connect_instance":        decodeConnectInstance,
+	"aws_bedrockagent_agent":      decodeBedrockAgent,
+	"aws_codecommit_repository":   decodeSimpleResource("codecommit", ""),
+	"aws_vpclattice_target_group": decodeLatticeTargetGroup,
+	"aws_pinpoint_app":            decodePinpointApp,
 }
 
 var secondary = map[string]decoder{
 	"aws_lambda_alias":                                   decodeAlias,
-	"aws_lambda_permission":                              decodePermission,
+	"aws_lambda_permission":                              decodePermissionAndSkill,
 	"aws_lambda_function_url":                            decodeFunctionURL,
 	"aws_lambda_function_event_invoke_config":            decodeInvokeConfig,
 	"aws_lambda_event_source_mapping":                    decodeEventSourceMapping,
@@ -177,6 +186,13 @@ var secondary = map[string]decoder{
 	"aws_alb_target_group_attachment":                    decodeTargetGroupAttachment,
 	"aws_rds_cluster_role_association":                   decodeClusterRoleAssociation,
 	"aws_organizations_policy_attachment":                decodeOrgPolicyAttachment,
+	// Push invokers of invokers.go.
+	"aws_ses_receipt_rule":                    decodeSESReceiptRule,
+	"aws_ses_active_receipt_rule_set":         stash,
+	"aws_connect_lambda_function_association": decodeConnectAssociation,
+	"aws_bedrockagent_agent_action_group":     decodeBedrockActionGroup,
+	"aws_codecommit_trigger":                  decodeCodeCommitTrigger,
+	"aws_vpclattice_target_group_attachment":  decodeLatticeAttachment,
 }
 
 // dataResources are data sources that name a resource the configuration
@@ -235,6 +251,10 @@ func (b *builder) build() {
 		}
 		if d, ok := secondary[i.Resource.Type]; ok {
 			d(b, i)
+			continue
+		}
+		if _, ok := unmodelledInvokers[i.Resource.Type]; ok {
+			decodeUnmodelledInvoker(b, i)
 			continue
 		}
 		if _, ok := primary[i.Resource.Type]; !ok {
