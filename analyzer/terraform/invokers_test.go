@@ -158,7 +158,6 @@ resource "aws_lambda_permission" "s" {
 	}
 }
 
-
 // A receipt rule sends mail to its Lambda actions only when it is enabled
 // (the provider's default is false) and its rule set is the active one.
 func TestSESReceiptRuleEnabled(t *testing.T) {
