@@ -92,7 +92,11 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	case !t.Enabled:
 		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Denied, "the trigger is disabled"))
 	case hasUnknown(t.Unknown, "enabled"):
-		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Unknown, "whether the trigger is enabled is unknown"))
+		why := "whether the trigger is enabled is unknown"
+		if r := unknownReason(t.Unknown, "enabled"); r != "" {
+			why += ": " + r
+		}
+		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Unknown, why))
 	default:
 		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Allowed, describeTrigger(t)))
 	}

@@ -122,19 +122,24 @@ func decodeSESReceiptRule(b *builder, i *instance) {
 // activeRuleSet says whether the rule set is the region's active one:
 // "yes", "no" (another set is made active), or "unknown" with why.
 func activeRuleSet(b *builder, set string) (string, string) {
-	declared := false
+	declared, unsure := false, ""
 	for _, ei := range b.res.Instances {
 		if ei.Resource.Type != "aws_ses_active_receipt_rule_set" || ei.Resource.Mode == config.Data {
 			continue
 		}
 		declared = true
-		name, ok := knownStr(getAttr(ei.Value, "rule_set_name"))
-		if !ok {
-			return "unknown", "the active receipt rule set (" + ei.Addr + ") is unknown before apply"
-		}
-		if name == set {
+		// Names are compared as text: a symbol ("<var.app>-rules") stands
+		// for one value, so the same symbolic name is the same set.
+		name := newObj(ei.Value, nil, ei.Resource.Range).str("rule_set_name")
+		switch {
+		case name == set:
 			return "yes", ""
+		case name == "" || strings.Contains(name+set, "<"):
+			unsure = ei.Addr
 		}
+	}
+	if unsure != "" {
+		return "unknown", "whether " + unsure + " makes rule set " + set + " the active one is unknown before apply"
 	}
 	if declared {
 		return "no", ""
