@@ -535,3 +535,21 @@ func codeHookEnabled(v cty.Value) bool {
 	}
 	return false
 }
+
+// secretARN resolves a rotation's secret_id given by name: Secrets Manager
+// invokes with the secret's ARN, which ends in a suffix AWS assigns, so
+// only a secret of this configuration can give it.
+func (b *builder) secretARN(t *inventory.Trigger) {
+	name := t.SourceARN
+	if name == "" || strings.HasPrefix(name, "arn:") {
+		return
+	}
+	for _, arn := range b.resOrder {
+		if r := b.resources[arn]; r != nil && r.Service == "secretsmanager" && r.Name == name {
+			t.SourceARN, t.SourceAddress = r.ARN, r.Address
+			return
+		}
+	}
+	t.SourceARN = ""
+	t.Unknown = append(t.Unknown, inventory.Unknown{Field: "source_arn", Reason: "secret " + name + " is named, not given by ARN, and is not defined in this configuration; its ARN ends in a suffix AWS assigns", File: t.File, Line: t.Line})
+}

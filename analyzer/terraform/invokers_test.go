@@ -326,3 +326,31 @@ func TestTriggerFixturesLoad(t *testing.T) {
 		})
 	}
 }
+
+// Secrets Manager invokes a rotation function with the secret's ARN: a
+// rotation that names its secret by name gets the ARN of the secret of
+// that name, or an unknown source when the secret is defined elsewhere.
+func TestRotationSecretByName(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": fnDecl + `
+resource "aws_secretsmanager_secret" "db" {
+  name = "db"
+}
+resource "aws_secretsmanager_secret_rotation" "db" {
+  secret_id           = aws_secretsmanager_secret.db.name
+  rotation_lambda_arn = aws_lambda_function.h.arn
+}
+resource "aws_secretsmanager_secret_rotation" "other" {
+  secret_id           = "shared-db"
+  rotation_lambda_arn = aws_lambda_function.h.arn
+}`})
+	ts := triggersOf(inv, "secretsmanager")
+	if len(ts) != 2 {
+		t.Fatalf("%d rotation triggers", len(ts))
+	}
+	if ts[0].SourceARN != "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-<aws_secretsmanager_secret.db.suffix>" || ts[0].SourceAddress != "aws_secretsmanager_secret.db" {
+		t.Errorf("named secret: %q (%q)", ts[0].SourceARN, ts[0].SourceAddress)
+	}
+	if ts[1].SourceARN != "" || !hasUnknownField(ts[1].Unknown, "source_arn") {
+		t.Errorf("outside secret: %q %+v", ts[1].SourceARN, ts[1].Unknown)
+	}
+}

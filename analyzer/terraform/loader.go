@@ -4,8 +4,11 @@
 // resource instances of the types lambdacheck understands (Lambda, IAM, S3,
 // SNS, SQS, EventBridge, Scheduler, API Gateway, DynamoDB, Kinesis, KMS,
 // Logs, IoT, Cognito, Step Functions, ELB, CloudWatch alarms, Secrets
-// Manager, RDS, Organizations) into inventory items keyed by resolved ARN.
-// Other resource types are skipped and counted.
+// Manager, RDS, Organizations, and the push invokers of invokers.go: SES,
+// Alexa, Config, Lex, Connect, Bedrock agents, CodeCommit, VPC Lattice,
+// Pinpoint) into inventory items keyed by resolved ARN. Other resource
+// types are skipped and counted; those that can invoke a function give an
+// unknown trigger and a warning.
 //
 // Pipeline place: source → inventory. Later steps read only the inventory.
 package terraform

@@ -11,15 +11,16 @@ import (
 // that names what is missing (docs/triggers.md, fixtures table).
 func TestTriggerFixturesGate(t *testing.T) {
 	want := map[string]string{
-		"ses-broken":        "needed: a permission for ses.amazonaws.com to lambda:InvokeFunction arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler with source_arn arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/acme-ses-inbound:receipt-rule/support and source_account 123456789012",
-		"alexa-broken":      "did you mean alexa-appkit.amazon.com?",
-		"config-broken":     "needed: a permission for config.amazonaws.com",
-		"lex-broken":        "needed: a permission for lex.amazonaws.com",
-		"connect-broken":    "needed: a permission for connect.amazonaws.com to lambda:InvokeFunction arn:aws:lambda:eu-west-1:123456789012:function:acme-connect-handler:live",
-		"bedrock-broken":    "needed: a permission for bedrock.amazonaws.com",
-		"codecommit-broken": "needed: a permission for codecommit.amazonaws.com",
-		"vpclattice-broken": "needed: a permission for vpc-lattice.amazonaws.com",
-		"pinpoint-broken":   "needed: a permission for pinpoint.eu-west-1.amazonaws.com",
+		"ses-broken":            "needed: a permission for ses.amazonaws.com to lambda:InvokeFunction arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler with source_arn arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/acme-ses-inbound:receipt-rule/support and source_account 123456789012",
+		"alexa-broken":          "did you mean alexa-appkit.amazon.com?",
+		"config-broken":         "needed: a permission for config.amazonaws.com",
+		"lex-broken":            "needed: a permission for lex.amazonaws.com",
+		"connect-broken":        "needed: a permission for connect.amazonaws.com to lambda:InvokeFunction arn:aws:lambda:eu-west-1:123456789012:function:acme-connect-handler:live",
+		"bedrock-broken":        "needed: a permission for bedrock.amazonaws.com",
+		"codecommit-broken":     "needed: a permission for codecommit.amazonaws.com",
+		"vpclattice-broken":     "needed: a permission for vpc-lattice.amazonaws.com",
+		"pinpoint-broken":       "needed: a permission for pinpoint.eu-west-1.amazonaws.com",
+		"secretsmanager-broken": "did you mean secretsmanager.amazonaws.com?",
 	}
 	dirs, err := filepath.Glob("../../fixtures/triggers/*")
 	if err != nil || len(dirs) == 0 {
