@@ -57,7 +57,7 @@ func (w *world) principalFlows() []flow.Flow {
 				continue
 			}
 			seen[p.Address+"|"+p.Principal] = true
-			out = append(out, unknownServiceFlow(fn, p.Qualifier, p.Principal, flow.Ref{Address: p.Address, File: p.File, Line: p.Line}, "permission "+nonEmpty(p.StatementID, p.Address)))
+			out = append(out, unknownServiceFlow(fn, p.Qualifier, p.Principal, nonEmpty(p.Action, "lambda:InvokeFunction"), flow.Ref{Address: p.Address, File: p.File, Line: p.Line}, "permission "+nonEmpty(p.StatementID, p.Address)))
 		}
 		for _, qp := range fn.ResourcePolicies {
 			if qp.Address == "" || qp.Address == fn.Address {
@@ -79,7 +79,7 @@ func (w *world) principalFlows() []flow.Flow {
 				}
 			}
 			for _, svc := range sortedKeys(services) {
-				out = append(out, unknownServiceFlow(fn, qp.Qualifier, svc, flow.Ref{Address: qp.Address, File: qp.File, Line: qp.Line}, "resource policy "+qp.Address))
+				out = append(out, unknownServiceFlow(fn, qp.Qualifier, svc, "lambda:InvokeFunction", flow.Ref{Address: qp.Address, File: qp.File, Line: qp.Line}, "resource policy "+qp.Address))
 			}
 		}
 	}
@@ -87,7 +87,7 @@ func (w *world) principalFlows() []flow.Flow {
 	return out
 }
 
-func unknownServiceFlow(fn *inventory.Function, qualifier, principal string, grant flow.Ref, what string) flow.Flow {
+func unknownServiceFlow(fn *inventory.Function, qualifier, principal, action string, grant flow.Ref, what string) flow.Flow {
 	suggestion := eventsource.Suggest(principal)
 	reason := fmt.Sprintf("%s is not a service principal AWS documents as invoking Lambda functions, so no service invokes through this grant", principal)
 	if suggestion != "" && !strings.EqualFold(suggestion, principal) {
@@ -100,6 +100,7 @@ func unknownServiceFlow(fn *inventory.Function, qualifier, principal string, gra
 		Title:      fmt.Sprintf("%s grants unknown service principal %s on %s", what, principal, fn.Address),
 		Target:     &flow.Ref{Address: fn.Address, ARN: qualifiedARN(fn.ARN, qualifier), File: fn.File, Line: fn.Line},
 		Principal:  principal,
+		Actions:    []string{action},
 		Reach:      "unknown-service",
 		Suggestion: suggestion,
 		Grant:      &grant,

@@ -146,3 +146,24 @@ func TestUnknownServicePrincipalFlows(t *testing.T) {
 		t.Errorf("reason %q", f.Steps[0].Reason)
 	}
 }
+
+// A full resource policy (aws_lambda_resource_policy) that grants an
+// unknown service gives the flow too, pointing at the policy; statements
+// rendered from permissions are not counted twice.
+func TestUnknownServiceInResourcePolicy(t *testing.T) {
+	arn := "arn:aws:lambda:eu-west-1:123456789012:function:f"
+	doc := `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":{"Service":["lex.amazon.com","lexv2.amazonaws.com"]},"Action":"lambda:InvokeFunction","Resource":"` + arn + `"},
+		{"Effect":"Deny","Principal":{"Service":"sms.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + arn + `"}]}`
+	fn := inventory.Function{Origin: inventory.Origin{Address: "aws_lambda_function.f"}, Name: "f", ARN: arn, Account: "123456789012",
+		ResourcePolicies: []inventory.QualifiedPolicy{{Policy: inventory.Policy{Name: "resource-policy", Document: []byte(doc),
+			Origin: inventory.Origin{Address: "aws_lambda_resource_policy.f", File: "main.tf", Line: 7}}}}}
+	w := newWorld(&inventory.Inventory{Functions: []inventory.Function{fn}}, nil, Options{})
+	got := w.principalFlows()
+	if len(got) != 1 {
+		t.Fatalf("%d flows, want 1 (the Deny grants nothing): %+v", len(got), got)
+	}
+	if f := got[0]; f.Principal != "lex.amazon.com" || f.Suggestion != "lex.amazonaws.com" || f.Grant.Address != "aws_lambda_resource_policy.f" || f.Grant.Line != 7 {
+		t.Errorf("flow %+v grant %+v", f, f.Grant)
+	}
+}
