@@ -354,3 +354,24 @@ resource "aws_secretsmanager_secret_rotation" "other" {
 		t.Errorf("outside secret: %q %+v", ts[1].SourceARN, ts[1].Unknown)
 	}
 }
+
+// A Lex V2 intent with an enabled code hook calls the function of its bot
+// alias, which the provider cannot configure: an unknown trigger with no
+// function. Without a code hook it invokes nothing.
+func TestLexV2CodeHook(t *testing.T) {
+	intent := func(name, hook string) string {
+		return `
+resource "aws_lexv2models_intent" "` + name + `" {
+  bot_id      = "BOT"
+  bot_version = "DRAFT"
+  locale_id   = "en_US"
+  name        = "` + name + `"
+  ` + hook + `
+}`
+	}
+	inv := loadSource(t, map[string]string{"main.tf": intent("hooked", "fulfillment_code_hook {\n    enabled = true\n  }") + intent("plain", "")})
+	ts := triggersOf(inv, "unmodelled")
+	if len(ts) != 1 || ts[0].Address != "aws_lexv2models_intent.hooked" || ts[0].FunctionARN != "" || !hasUnknownField(ts[0].Unknown, "target") {
+		t.Fatalf("triggers %+v", ts)
+	}
+}
