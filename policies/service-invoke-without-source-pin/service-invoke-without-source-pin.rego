@@ -76,8 +76,14 @@ flagged contains [fn.address, p.address] if {
 	some fn in lib.functions
 	some p in object.get(fn, "permissions", [])
 	service_principal(p.principal)
+	not unknown_services[p.principal]
 	inventory_reason(p)
 }
+
+# Principals no AWS service signs as (the simulator's unknown-service reach
+# flows): such a grant is a dead letter, reported by unknown-service-principal,
+# not a confused deputy.
+unknown_services := {fl.principal | some fl in lib.reach_flows; fl.reach == "unknown-service"}
 
 flagged contains [fn.address, p.address] if {
 	some fl in service_reach
@@ -155,6 +161,7 @@ service_reach := [fl |
 	some fl in lib.reach_flows
 	fl.reach == "service"
 	fl.decision in {"allowed", "conditional"}
+	not unknown_services[fl.principal]
 ]
 
 # grants: permission p is the one behind reach flow fl.

@@ -204,3 +204,24 @@ test_new_push_kinds_without_pin if {
 	found := run([fn], [])
 	{f.address | some f in found} == {"aws_lambda_permission.ses", "aws_lambda_permission.bedrock"}
 }
+
+# A misspelt principal lets nothing in: it is unknown-service-principal's,
+# not a confused deputy.
+test_unknown_service_principal_is_left_to_its_rule if {
+	fn := {
+		"address": "aws_lambda_function.handler",
+		"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-handler",
+		"permissions": [{"address": "aws_lambda_permission.typo", "statement_id": "Typo", "action": "lambda:InvokeFunction", "principal": "alexa-appkit.amazonaws.com"}],
+	}
+	typo := {
+		"id": "reach/unknown-service/alexa-appkit.amazonaws.com/aws_lambda_function.handler:$unqualified",
+		"kind": "reach",
+		"decision": "unknown",
+		"steps": [],
+		"target": {"address": "aws_lambda_function.handler", "arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-handler"},
+		"principal": "alexa-appkit.amazonaws.com",
+		"reach": "unknown-service",
+	}
+	probe := object.union(typo, {"id": "reach/service/alexa-appkit.amazonaws.com/aws_lambda_function.handler:$unqualified", "reach": "service", "decision": "allowed"})
+	count(run([fn], [typo, probe])) == 0
+}
