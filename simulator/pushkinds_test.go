@@ -167,3 +167,41 @@ func TestUnknownServiceInResourcePolicy(t *testing.T) {
 		t.Errorf("flow %+v grant %+v", f, f.Grant)
 	}
 }
+
+// A source in another account sends that account as aws:SourceAccount: a
+// permission pinned to the function's own account refuses it.
+func TestCrossAccountPushSource(t *testing.T) {
+	app := func(sourceAccount string) string {
+		return `
+resource "aws_iam_role" "h" {
+  name               = "h"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_lambda_function" "h" {
+  function_name = "h"
+  role          = aws_iam_role.h.arn
+}
+resource "aws_connect_lambda_function_association" "a" {
+  instance_id  = "arn:aws:connect:eu-west-1:444455556666:instance/11111111-2222-3333-4444-555555555555"
+  function_arn = aws_lambda_function.h.arn
+}
+resource "aws_lambda_permission" "c" {
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.h.function_name
+  principal      = "connect.amazonaws.com"
+  source_account = "` + sourceAccount + `"
+}
+`
+	}
+	for account, want := range map[string]flow.Decision{"123456789012": flow.Denied, "444455556666": flow.Allowed} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(app(account)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := simulateFixture(t, dir)
+		invokes := flowsOf(res, flow.KindInvoke)
+		if len(invokes) != 1 || invokes[0].Decision != want {
+			t.Errorf("permission pinned to %s: %+v, want one flow %s", account, invokes, want)
+		}
+	}
+}
