@@ -173,6 +173,12 @@ var secondary = map[string]decoder{
 	"aws_kms_key_policy":                                 decodeResourcePolicy("kms", "key_id", "policy"),
 	"aws_secretsmanager_secret_policy":                   decodeResourcePolicy("secretsmanager", "secret_arn", "policy"),
 	"aws_secretsmanager_secret_rotation":                 decodeRotation,
+	"aws_ses_receipt_rule":                               decodeSESReceiptRule,
+	"aws_ses_active_receipt_rule_set":                    stash,
+	"aws_connect_lambda_function_association":            decodeConnectAssociation,
+	"aws_bedrockagent_agent_action_group":                decodeBedrockActionGroup,
+	"aws_codecommit_trigger":                             decodeCodeCommitTrigger,
+	"aws_vpclattice_target_group_attachment":             decodeLatticeAttachment,
 	"aws_cloudwatch_event_bus_policy":                    decodeResourcePolicy("events", "event_bus_name", "policy"),
 	"aws_cloudwatch_event_target":                        decodeEventTarget,
 	"aws_cloudwatch_log_subscription_filter":             decodeLogSubscription,
@@ -189,13 +195,6 @@ var secondary = map[string]decoder{
 	"aws_alb_target_group_attachment":                    decodeTargetGroupAttachment,
 	"aws_rds_cluster_role_association":                   decodeClusterRoleAssociation,
 	"aws_organizations_policy_attachment":                decodeOrgPolicyAttachment,
-	// Push invokers of invokers.go.
-	"aws_ses_receipt_rule":                    decodeSESReceiptRule,
-	"aws_ses_active_receipt_rule_set":         stash,
-	"aws_connect_lambda_function_association": decodeConnectAssociation,
-	"aws_bedrockagent_agent_action_group":     decodeBedrockActionGroup,
-	"aws_codecommit_trigger":                  decodeCodeCommitTrigger,
-	"aws_vpclattice_target_group_attachment":  decodeLatticeAttachment,
 }
 
 // dataResources are data sources that name a resource the configuration
