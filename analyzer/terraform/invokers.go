@@ -105,7 +105,9 @@ func decodeSESReceiptRule(b *builder, i *instance) {
 			typ = "Event"
 		}
 		t.Events = []string{typ}
-		t.Filter = &inventory.Filter{Expression: strings.Join(o.strs("recipients"), ", ")}
+		if rcpt := o.strs("recipients"); len(rcpt) > 0 {
+			t.Filter = &inventory.Filter{Expression: "recipients " + strings.Join(rcpt, ", ")}
+		}
 		switch {
 		case !enabled:
 			t.Enabled = false

@@ -217,7 +217,7 @@ ses_flow := {
 	"kind": "invoke",
 	"decision": "denied",
 	"steps": [
-		{"what": "trigger enabled", "decision": "allowed", "reason": "enabled; events Event; support@example.com", "statements": []},
+		{"what": "trigger enabled", "decision": "allowed", "reason": "enabled; events Event; recipients support@example.com", "statements": []},
 		{
 			"what": "ses.amazonaws.com may invoke arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler",
 			"decision": "denied",
