@@ -92,7 +92,11 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	case !t.Enabled:
 		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Denied, "the trigger is disabled"))
 	case hasUnknown(t.Unknown, "enabled"):
-		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Unknown, "whether the trigger is enabled is unknown"))
+		why := "whether the trigger is enabled is unknown"
+		if r := unknownReason(t.Unknown, "enabled"); r != "" {
+			why += ": " + r
+		}
+		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Unknown, why))
 	default:
 		fl.Steps = append(fl.Steps, note("trigger enabled", flow.Allowed, describeTrigger(t)))
 	}
@@ -133,6 +137,8 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	ref := eventsource.Default()
 	target := qualifiedARN(t.FunctionARN, t.Qualifier)
 	switch {
+	case t.Service == unmodelledService:
+		fl.Steps = append(fl.Steps, unmodelledStep(t))
 	case t.Kind == "poll":
 		fl.Steps = append(fl.Steps, w.pollSteps(t, fn)...)
 	case t.InvokeRole != "":
@@ -183,6 +189,7 @@ func (w *world) pushStepAs(principal string, t *inventory.Trigger, fn *inventory
 		ResourceAccount: fn.Account,
 		Context:         serviceContext(principal, t.SourceARN, srcAccount),
 	}
+	pinSource(req.Context, t)
 	fp := w.functionPolicy(fn, t.Qualifier)
 	why := fp.why
 	if why == "" && hasUnknown(fn.Unknown, "resource_policies") {
@@ -195,12 +202,16 @@ func (w *world) pushStepAs(principal string, t *inventory.Trigger, fn *inventory
 		if other := otherQualifiers(fn, t.Qualifier); other != "" {
 			st.Reason += "; permissions exist only for " + other + " (policies are per qualifier)"
 		}
+		st.Reason += neededGrant(principal, t, target, srcAccount)
 		return st
 	}
 	st := decideFn(what, req, &iam.Policies{Resource: fp.pol}, fp, why)
 	if st.Decision == flow.Denied {
 		if other := otherQualifiers(fn, t.Qualifier); other != "" {
 			st.Reason += "; permissions exist for " + other + " (policies are per qualifier)"
+		}
+		if !explicitlyDenied(st) {
+			st.Reason += neededGrant(principal, t, target, srcAccount)
 		}
 	}
 	return st

@@ -57,6 +57,7 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 		return nil, err
 	}
 	flows = append(flows, w.reachFlows()...)
+	flows = append(flows, w.principalFlows()...)
 	flows = append(flows, w.chainFlows(flows, opts.MaxDepth)...)
 	sort.SliceStable(flows, func(i, j int) bool {
 		if ki, kj := kindRank(flows[i].Kind), kindRank(flows[j].Kind); ki != kj {

@@ -335,7 +335,10 @@ type Trigger struct {
 	// Service is the trigger type of the flow contract: s3, sns, sqs,
 	// kinesis, dynamodb, kafka, mq, docdb, eventbridge, schedule, scheduler,
 	// apigateway, apigatewayv2, function_url, alb, logs, iot, cognito, sfn,
-	// alarm, secretsmanager, rds.
+	// alarm, secretsmanager, rds, ses, alexa, alexa_smart_home, config, lex,
+	// connect, bedrock, codecommit, vpc_lattice, pinpoint, and unmodelled
+	// (a resource that can invoke by a path lambdacheck does not model; its
+	// Events name the resource type). docs/triggers.md lists them all.
 	Service       string `json:"service"`
 	SourceARN     string `json:"source_arn,omitempty"`
 	SourceAddress string `json:"source_address,omitempty"`

@@ -15,7 +15,8 @@ import (
 func FuzzLoad(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join(fixturesDir, "*", "*.tf"))
 	more, _ := filepath.Glob(filepath.Join("testdata", "eval", "*", "*.tf"))
-	for _, p := range append(seeds, more...) {
+	triggers, _ := filepath.Glob(filepath.Join(fixturesDir, "triggers", "*", "*.tf"))
+	for _, p := range append(append(seeds, more...), triggers...) {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data, false)
 		}

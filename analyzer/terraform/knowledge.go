@@ -37,6 +37,9 @@ func (k *knowledge) Resource(ei *eval.Instance) cty.Value {
 	i := inst{ei}
 	computed, ok := k.computed(i)
 	if !ok {
+		computed, ok = computedInvoker(i)
+	}
+	if !ok {
 		computed = map[string]cty.Value{}
 		if i.Resource.Type == "archive_file" {
 			archiveAttrs(i, computed)

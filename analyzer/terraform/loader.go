@@ -4,8 +4,11 @@
 // resource instances of the types lambdacheck understands (Lambda, IAM, S3,
 // SNS, SQS, EventBridge, Scheduler, API Gateway, DynamoDB, Kinesis, KMS,
 // Logs, IoT, Cognito, Step Functions, ELB, CloudWatch alarms, Secrets
-// Manager, RDS, Organizations) into inventory items keyed by resolved ARN.
-// Other resource types are skipped and counted.
+// Manager, RDS, Organizations, and the push invokers of invokers.go: SES,
+// Alexa, Config, Lex, Connect, Bedrock agents, CodeCommit, VPC Lattice,
+// Pinpoint) into inventory items keyed by resolved ARN. Other resource
+// types are skipped and counted; those that can invoke a function give an
+// unknown trigger and a warning.
 //
 // Pipeline place: source → inventory. Later steps read only the inventory.
 package terraform
@@ -135,11 +138,20 @@ var primary = map[string]decoder{
 	"aws_rds_cluster":             decodeSimpleResource("rds", "kms_key_id"),
 	"aws_organizations_policy":    decodeOrgPolicy,
 	"aws_mq_broker":               decodeBroker,
+	// Push invokers of invokers.go.
+	"aws_ses_receipt_rule_set":    decodeSESRuleSet,
+	"aws_config_config_rule":      decodeConfigRule,
+	"aws_lex_intent":              decodeLexIntent,
+	"aws_connect_instance":        decodeConnectInstance,
+	"aws_bedrockagent_agent":      decodeBedrockAgent,
+	"aws_codecommit_repository":   decodeSimpleResource("codecommit", ""),
+	"aws_vpclattice_target_group": decodeLatticeTargetGroup,
+	"aws_pinpoint_app":            decodePinpointApp,
 }
 
 var secondary = map[string]decoder{
 	"aws_lambda_alias":                                   decodeAlias,
-	"aws_lambda_permission":                              decodePermission,
+	"aws_lambda_permission":                              decodePermissionAndSkill,
 	"aws_lambda_function_url":                            decodeFunctionURL,
 	"aws_lambda_function_event_invoke_config":            decodeInvokeConfig,
 	"aws_lambda_event_source_mapping":                    decodeEventSourceMapping,
@@ -163,6 +175,12 @@ var secondary = map[string]decoder{
 	"aws_kms_key_policy":                                 decodeResourcePolicy("kms", "key_id", "policy"),
 	"aws_secretsmanager_secret_policy":                   decodeResourcePolicy("secretsmanager", "secret_arn", "policy"),
 	"aws_secretsmanager_secret_rotation":                 decodeRotation,
+	"aws_ses_receipt_rule":                               decodeSESReceiptRule,
+	"aws_ses_active_receipt_rule_set":                    stash,
+	"aws_connect_lambda_function_association":            decodeConnectAssociation,
+	"aws_bedrockagent_agent_action_group":                decodeBedrockActionGroup,
+	"aws_codecommit_trigger":                             decodeCodeCommitTrigger,
+	"aws_vpclattice_target_group_attachment":             decodeLatticeAttachment,
 	"aws_cloudwatch_event_bus_policy":                    decodeResourcePolicy("events", "event_bus_name", "policy"),
 	"aws_cloudwatch_event_target":                        decodeEventTarget,
 	"aws_cloudwatch_log_subscription_filter":             decodeLogSubscription,
@@ -239,6 +257,10 @@ func (b *builder) build() {
 		}
 		if d, ok := secondary[i.Resource.Type]; ok {
 			d(b, i)
+			continue
+		}
+		if _, ok := unmodelledInvokers[i.Resource.Type]; ok {
+			decodeUnmodelledInvoker(b, i)
 			continue
 		}
 		if _, ok := primary[i.Resource.Type]; !ok {

@@ -391,5 +391,8 @@ func decodeRotation(b *builder, i *instance) {
 		// Managed rotation (no function) invokes nothing.
 		return
 	}
-	b.inv.Triggers = append(b.inv.Triggers, t)
+	b.pendingFn = append(b.pendingFn, func() {
+		b.secretARN(&t)
+		b.inv.Triggers = append(b.inv.Triggers, t)
+	})
 }

@@ -209,3 +209,57 @@ test_trigger_without_address_falls_back_to_function if {
 	f := single([live])
 	f.address == "aws_lambda_function.fn[\"audit\"]"
 }
+
+# Trimmed from `simulate fixtures/triggers/ses-broken --format json`: the
+# permission pins the rule set ARN, SES sends the rule ARN.
+ses_flow := {
+	"id": "invoke/aws_ses_receipt_rule.support->aws_lambda_function.handler",
+	"kind": "invoke",
+	"decision": "denied",
+	"steps": [
+		{"what": "trigger enabled", "decision": "allowed", "reason": "enabled; events Event; recipients support@example.com", "statements": []},
+		{
+			"what": "ses.amazonaws.com may invoke arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler",
+			"decision": "denied",
+			"reason": "the resource-based policy does not grant the service principal; needed: a permission for ses.amazonaws.com to lambda:InvokeFunction arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler with source_arn arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/acme-ses-inbound:receipt-rule/support and source_account 123456789012",
+			"principal": "ses.amazonaws.com",
+			"action": "lambda:InvokeFunction",
+			"resource": "arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler",
+			"statements": [],
+		},
+	],
+	"trigger": {
+		"type": "ses",
+		"kind": "push",
+		"address": "aws_ses_receipt_rule.support",
+		"source": {"address": "aws_ses_receipt_rule.support", "arn": "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/acme-ses-inbound:receipt-rule/support"},
+		"function": {"address": "aws_lambda_function.handler", "arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler"},
+		"enabled": true,
+		"events": ["Event"],
+	},
+}
+
+test_ses_receipt_rule_names_the_missing_grant if {
+	found := deny with input as {"flows": [ses_flow]}
+	count(found) == 1
+	some f in found
+	f.address == "aws_ses_receipt_rule.support"
+	startswith(f.message, "ses trigger aws_ses_receipt_rule.support cannot invoke aws_lambda_function.handler")
+	contains(f.message, "needed: a permission for ses.amazonaws.com to lambda:InvokeFunction arn:aws:lambda:eu-west-1:123456789012:function:acme-ses-handler with source_arn arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/acme-ses-inbound:receipt-rule/support and source_account 123456789012")
+}
+
+# A receipt rule that is not enabled (the provider's default) or whose
+# rule set is not the active one sends nothing: not a broken trigger.
+test_disabled_ses_rule_is_not_reported if {
+	off := json.patch(ses_flow, [{"op": "replace", "path": "/trigger/enabled", "value": false}])
+	count(deny) == 0 with input as {"flows": [off]}
+}
+
+# An invoker lambdacheck does not model is unknown, never reported broken.
+test_unmodelled_invoker_is_not_reported if {
+	unmodelled := json.patch(ses_flow, [
+		{"op": "replace", "path": "/decision", "value": "unknown"},
+		{"op": "replace", "path": "/trigger/type", "value": "unmodelled"},
+	])
+	count(deny) == 0 with input as {"flows": [unmodelled]}
+}

@@ -36,12 +36,20 @@ import data.lambdacheck.lib
 # Services whose source ARNs carry no account id.
 accountless := {"s3.amazonaws.com", "ses.amazonaws.com"}
 
-service_principal(p) if regex.match(`^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$`, p)
+# Alexa's principals end in amazon.com, not amazonaws.com.
+service_principal(p) if regex.match(`^[a-z0-9.-]+\.(amazonaws\.com(\.cn)?|amazon\.com)$`, p)
+
+# Sources without an ARN, pinned by lambda:EventSourceToken (the skill id;
+# "Using AWS Lambda with Alexa").
+token_pinned := {"alexa-appkit.amazon.com", "alexa-connectedhome.amazon.com"}
 
 # --- permissions (aws_lambda_permission / AddPermission statements) -------
 
 # inventory_reason: why a permission's own fields leave the source open.
-inventory_reason(p) := sprintf("%s may invoke it with neither source_arn nor source_account, so a resource of that service in any account can trigger it", [p.principal]) if {
+inventory_reason(p) := sprintf("%s may invoke it without event_source_token (the skill id), so any Alexa skill of any developer can trigger it", [p.principal]) if {
+	token_pinned[p.principal]
+	not_set(p, "event_source_token")
+} else := sprintf("%s may invoke it with neither source_arn nor source_account, so a resource of that service in any account can trigger it", [p.principal]) if {
 	not_set(p, "source_arn")
 	not_set(p, "source_account")
 	not_set(p, "event_source_token")
@@ -68,8 +76,14 @@ flagged contains [fn.address, p.address] if {
 	some fn in lib.functions
 	some p in object.get(fn, "permissions", [])
 	service_principal(p.principal)
+	not unknown_services[p.principal]
 	inventory_reason(p)
 }
+
+# Principals no AWS service signs as (the simulator's unknown-service reach
+# flows): such a grant is a dead letter, reported by unknown-service-principal,
+# not a confused deputy.
+unknown_services := {fl.principal | some fl in lib.reach_flows; fl.reach == "unknown-service"}
 
 flagged contains [fn.address, p.address] if {
 	some fl in service_reach
@@ -147,6 +161,7 @@ service_reach := [fl |
 	some fl in lib.reach_flows
 	fl.reach == "service"
 	fl.decision in {"allowed", "conditional"}
+	not unknown_services[fl.principal]
 ]
 
 # grants: permission p is the one behind reach flow fl.

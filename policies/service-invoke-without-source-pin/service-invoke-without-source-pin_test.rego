@@ -169,3 +169,59 @@ test_denied_service_reach_is_ignored if {
 	denied := json.patch(alerts_reach, [{"op": "replace", "path": "/decision", "value": "denied"}])
 	count(run([fn], [denied])) == 0
 }
+
+# An Alexa skill permission without event_source_token lets any skill in;
+# with the token it is pinned (pinned_fn above).
+test_alexa_skill_without_token_is_unpinned if {
+	fn := {
+		"address": "aws_lambda_function.handler",
+		"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-alexa-handler",
+		"permissions": [{
+			"address": "aws_lambda_permission.skill",
+			"statement_id": "AllowAlexaSkill",
+			"action": "lambda:InvokeFunction",
+			"principal": "alexa-connectedhome.amazon.com",
+		}],
+	}
+	found := run([fn], [])
+	count(found) == 1
+	some f in found
+	f.address == "aws_lambda_permission.skill"
+	contains(f.message, "alexa-connectedhome.amazon.com may invoke it without event_source_token (the skill id), so any Alexa skill of any developer can trigger it")
+}
+
+# The new push kinds are held to the same pin as the older ones.
+test_new_push_kinds_without_pin if {
+	fn := {
+		"address": "aws_lambda_function.handler",
+		"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-handler",
+		"permissions": [
+			{"address": "aws_lambda_permission.ses", "statement_id": "Ses", "action": "lambda:InvokeFunction", "principal": "ses.amazonaws.com", "source_arn": "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/in:receipt-rule/support"},
+			{"address": "aws_lambda_permission.bedrock", "statement_id": "Bedrock", "action": "lambda:InvokeFunction", "principal": "bedrock.amazonaws.com"},
+			{"address": "aws_lambda_permission.config", "statement_id": "Config", "action": "lambda:InvokeFunction", "principal": "config.amazonaws.com", "source_account": "123456789012"},
+		],
+	}
+	found := run([fn], [])
+	{f.address | some f in found} == {"aws_lambda_permission.ses", "aws_lambda_permission.bedrock"}
+}
+
+# A misspelt principal lets nothing in: it is unknown-service-principal's,
+# not a confused deputy.
+test_unknown_service_principal_is_left_to_its_rule if {
+	fn := {
+		"address": "aws_lambda_function.handler",
+		"arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-handler",
+		"permissions": [{"address": "aws_lambda_permission.typo", "statement_id": "Typo", "action": "lambda:InvokeFunction", "principal": "alexa-appkit.amazonaws.com"}],
+	}
+	typo := {
+		"id": "reach/unknown-service/alexa-appkit.amazonaws.com/aws_lambda_function.handler:$unqualified",
+		"kind": "reach",
+		"decision": "unknown",
+		"steps": [],
+		"target": {"address": "aws_lambda_function.handler", "arn": "arn:aws:lambda:eu-west-1:123456789012:function:acme-handler"},
+		"principal": "alexa-appkit.amazonaws.com",
+		"reach": "unknown-service",
+	}
+	probe := object.union(typo, {"id": "reach/service/alexa-appkit.amazonaws.com/aws_lambda_function.handler:$unqualified", "reach": "service", "decision": "allowed"})
+	count(run([fn], [typo, probe])) == 0
+}

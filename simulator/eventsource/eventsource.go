@@ -24,6 +24,7 @@ type reference struct {
 		Service                string `json:"service"`
 		Principal              string `json:"principal"`
 		SourceAccountCondition bool   `json:"sourceAccountCondition"`
+		EventSourceToken       string `json:"eventSourceToken"`
 	} `json:"resourcePolicyInvokers"`
 	RoleBasedInvokers []struct {
 		Service            string   `json:"service"`
@@ -52,6 +53,10 @@ type Push struct {
 	// SourceAccountCondition: the source ARN carries no account id (S3, SES)
 	// or AWS recommends aws:SourceAccount to prevent confused-deputy use.
 	SourceAccountCondition bool
+	// TokenPin: the source has no ARN and is pinned by the
+	// lambda:EventSourceToken condition (the Alexa skill id), which the
+	// trigger carries as its filter expression.
+	TokenPin bool
 }
 
 // RoleInvoker describes a service that invokes with a role of its own.
@@ -212,7 +217,7 @@ func decode(data []byte) (*Reference, error) {
 	for _, p := range doc.ResourcePolicyInvokers {
 		for _, t := range pushTypes[p.Principal] {
 			forms := append([]string{p.Principal}, regionalForms[t]...)
-			r.push[t] = Push{Principal: p.Principal, Forms: forms, SourceAccountCondition: p.SourceAccountCondition}
+			r.push[t] = Push{Principal: p.Principal, Forms: forms, SourceAccountCondition: p.SourceAccountCondition, TokenPin: p.EventSourceToken != ""}
 		}
 	}
 	for _, ri := range doc.RoleBasedInvokers {

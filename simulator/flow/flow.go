@@ -147,8 +147,16 @@ type Flow struct {
 	// reach
 	Target    *Ref   `json:"target,omitempty"`    // the function or role reached
 	Principal string `json:"principal,omitempty"` // who: "*", an account, a service
-	// Reach is public, account, service or assume-role.
+	// Reach is public, public-url, account, service, assume-role or
+	// unknown-service (a grant to a service principal that does not
+	// invoke Lambda).
 	Reach string `json:"reach,omitempty"`
+	// Suggestion is, for unknown-service, the known invoking principal
+	// the granted one most resembles ("" when none is close).
+	Suggestion string `json:"suggestion,omitempty"`
+	// Grant is, for unknown-service, the permission or resource policy
+	// that names the principal.
+	Grant *Ref `json:"grant,omitempty"`
 
 	// chain
 	Path []string `json:"path,omitempty"` // flow ids, entry first
