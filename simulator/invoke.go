@@ -26,6 +26,10 @@ func (w *world) invokeFlows() []flow.Flow {
 		if t.FunctionARN == "" && t.Target != "" && serviceOf(t.Target) != "lambda" {
 			continue // delivers to a topic, queue or state machine, not to a function
 		}
+		if t.Service == "rds" && t.FunctionARN == "" {
+			out = append(out, w.rdsFlows(t)...) // the function is chosen in SQL
+			continue
+		}
 		out = append(out, w.invokeFlow(t))
 	}
 	for i := range w.inv.Functions {
@@ -135,8 +139,11 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 	switch {
 	case t.Kind == "poll":
 		fl.Steps = append(fl.Steps, w.pollSteps(t, fn)...)
+	case specialInvoker(t):
+		fl.Steps = append(fl.Steps, w.specialInvokeSteps(t, fn, target)...)
 	case t.InvokeRole != "":
 		fl.Steps = append(fl.Steps, w.roleInvokeSteps(t, fn, target)...)
+		fl.Steps = append(fl.Steps, w.roleExtraSteps(t, fn, target)...)
 	default:
 		push, ok := ref.Push(t.Service)
 		if !ok {
@@ -374,6 +381,9 @@ func (w *world) sourceAccount(arn string) string {
 // for streams), through the source's resource policy, plus kms:Decrypt on a
 // customer managed key that encrypts the source.
 func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.Step {
+	if selfManaged(t) {
+		return w.selfManagedSteps(t, fn)
+	}
 	poll, ok := eventsource.Default().Poll(t.Service)
 	if !ok {
 		return []flow.Step{note("poll permissions", flow.Unknown, "no read actions are known for "+t.Service+" sources")}
@@ -438,7 +448,7 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
 		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))
 	}
-	return steps
+	return append(steps, w.sourceAccessSteps(t, role, p)...)
 }
 
 // adviceStep turns the decision of an action Lambda does not check when it

@@ -345,8 +345,24 @@ type Trigger struct {
 	Batch         *Batch   `json:"batch,omitempty"`
 	// OnFailure is the failure destination of an event source mapping or
 	// the dead-letter target of a rule/schedule target.
-	OnFailure string    `json:"on_failure,omitempty"`
+	OnFailure string `json:"on_failure,omitempty"`
+	// SourceAccess are an event source mapping's source access
+	// configurations: the Secrets Manager secret holding the credentials
+	// (BASIC_AUTH, SASL_SCRAM_*_AUTH, CLIENT_CERTIFICATE_TLS_AUTH,
+	// SERVER_ROOT_CA_CERTIFICATE), the VPC subnets and security groups of a
+	// self-managed Kafka cluster (VPC_SUBNET, VPC_SECURITY_GROUP), …
+	SourceAccess []SourceAccess `json:"source_access,omitempty"`
+	// Endpoints are a self-managed source's bootstrap servers (self-managed
+	// Kafka has no source ARN).
+	Endpoints []string  `json:"endpoints,omitempty"`
 	Unknown   []Unknown `json:"unknown,omitempty"`
+}
+
+// SourceAccess is one source access configuration of an event source
+// mapping, as the Lambda API names it.
+type SourceAccess struct {
+	Type string `json:"type"`
+	URI  string `json:"uri"`
 }
 
 // Filter is whatever narrows the events a trigger delivers; only the fields
