@@ -426,8 +426,12 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 		case resourceOther:
 			// The action applies to another resource type (e.g.
 			// kinesis:SubscribeToShard on enhanced fan-out consumers), which
-			// this source does not use.
-			continue
+			// this source does not use, unless Lambda calls it on resources
+			// the mapping does not name (onOtherResources).
+			if !onOtherResources(action) {
+				continue
+			}
+			resource = "*"
 		}
 		acct := accountOf(t.SourceARN, fn.Account)
 		if resource == "*" {

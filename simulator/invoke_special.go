@@ -89,7 +89,7 @@ func (w *world) edgeSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	what := "target is a numbered version"
 	switch {
 	case q == "" || q == "$LATEST":
-		steps = append(steps, note(what, flow.Denied, "lambda_arn names "+qualifierName(q)+" ($LATEST); Lambda@Edge needs a published version (publish = true and qualified_arn)"))
+		steps = append(steps, note(what, flow.Denied, "lambda_arn names $LATEST (no version); Lambda@Edge needs a published version (publish = true and qualified_arn)"))
 	case awsref.IsDigits(q) || q == fn.Version && fn.Publish:
 		steps = append(steps, note(what, flow.Allowed, "version "+q))
 	case isAlias(fn, q):
@@ -354,4 +354,14 @@ func (w *world) sourceAccessSteps(t *inventory.Trigger, role *roleInfo, p iam.Pr
 			"the mapping names no secret (source access configuration BASIC_AUTH), which "+t.Service+" mappings authenticate with"))
 	}
 	return steps
+}
+
+// onOtherResources reports whether Lambda, polling a source, calls the
+// action on resources the mapping does not name, so that the role must
+// grant it there: the network interfaces it creates in the source's subnets
+// (ec2), and the DocumentDB cluster's parameter and subnet groups (rds).
+// AWS's managed policies for these grant them on "*" (AWS Lambda Developer
+// Guide, "Using Lambda with Amazon DocumentDB", execution role permissions).
+func onOtherResources(action string) bool {
+	return strings.HasPrefix(action, "ec2:") || strings.HasPrefix(action, "rds:")
 }
