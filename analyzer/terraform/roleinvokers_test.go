@@ -41,7 +41,7 @@ func TestRoleInvokerTriggers(t *testing.T) {
 		{"cloudfront-ok", "cloudfront", inventory.Trigger{SourceARN: "arn:aws:cloudfront::123456789012:distribution/<aws_cloudfront_distribution.site.id>",
 			Target:      "arn:aws:lambda:us-east-1:123456789012:function:cloudfront-ok-edge:<aws_lambda_function.edge.version>",
 			FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:cloudfront-ok-edge", Qualifier: "<aws_lambda_function.edge.version>",
-			Events:      []string{"viewer-request"}, Filter: &inventory.Filter{Expression: "default cache behaviour"}}},
+			Events: []string{"viewer-request"}, Filter: &inventory.Filter{Expression: "default cache behaviour"}}},
 		{"s3-object-lambda-ok", "s3_object_lambda", inventory.Trigger{SourceARN: "arn:aws:s3-object-lambda:eu-west-1:123456789012:accesspoint/s3-object-lambda-ok-redacted",
 			Target: fn + "s3-object-lambda-ok-redact", FunctionARN: fn + "s3-object-lambda-ok-redact", Events: []string{"GetObject"}}},
 		{"cloudformation-ok", "cloudformation", inventory.Trigger{SourceARN: "arn:aws:cloudformation:eu-west-1:123456789012:stack/cloudformation-ok-seed/<aws_cloudformation_stack.seed.stack_id>",
