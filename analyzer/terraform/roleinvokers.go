@@ -325,10 +325,15 @@ func decodeStack(b *builder, i *instance) {
 		b.unresolved(i.origin, "cloudformation stack: template_body is larger than 1 MiB and is not read")
 		return
 	}
-	tokens, err := customResourceTokens([]byte(body))
+	tokens, others, err := customResourceTokens([]byte(body))
 	if err != nil {
 		b.unresolved(i.origin, "cloudformation stack: template_body is not a JSON or YAML template: "+err.Error())
 		return
+	}
+	if len(others) > 0 {
+		// The stack's own resources are not loaded: a delivery stream or a
+		// rule in there may invoke a function, unseen.
+		b.unresolved(i.origin, "cloudformation stack: the template's resources other than custom resources are not loaded ("+strings.Join(others, ", ")+"); what they invoke is unknown")
 	}
 	for _, tok := range tokens {
 		t := roleTrigger(i, "cloudformation", arn, true)
@@ -356,20 +361,22 @@ type customToken struct {
 
 // customResourceTokens lists the custom resources (Custom::* and
 // AWS::CloudFormation::CustomResource) of a JSON or YAML template, in
-// logical id order.
-func customResourceTokens(body []byte) ([]customToken, error) {
+// logical id order, and the other resource types it holds, sorted.
+func customResourceTokens(body []byte) ([]customToken, []string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(doc.Content) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	resources := mapValue(doc.Content[0], "Resources")
 	if resources == nil || resources.Kind != yaml.MappingNode {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var out []customToken
+	seen := map[string]bool{}
+	var others []string
 	for k := 0; k+1 < len(resources.Content); k += 2 {
 		id, res := resources.Content[k].Value, resources.Content[k+1]
 		typ := mapValue(res, "Type")
@@ -377,6 +384,10 @@ func customResourceTokens(body []byte) ([]customToken, error) {
 			continue
 		}
 		if !strings.HasPrefix(typ.Value, "Custom::") && typ.Value != "AWS::CloudFormation::CustomResource" {
+			if !seen[typ.Value] {
+				seen[typ.Value] = true
+				others = append(others, typ.Value)
+			}
 			continue
 		}
 		ct := customToken{Resource: id}
@@ -396,7 +407,8 @@ func customResourceTokens(body []byte) ([]customToken, error) {
 		out = append(out, ct)
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Resource < out[b].Resource })
-	return out, nil
+	sort.Strings(others)
+	return out, others, nil
 }
 
 // mapValue is the value under key in a YAML mapping, or nil.

@@ -141,6 +141,9 @@ resource "aws_cloudformation_stack" "s" {
   })
 }
 `})
+	if len(inv.Unknown) != 1 || !strings.Contains(inv.Unknown[0].Reason, "(AWS::S3::Bucket)") {
+		t.Errorf("unknown = %+v", inv.Unknown)
+	}
 	ts := triggersOf(inv, "cloudformation")
 	if len(ts) != 2 {
 		t.Fatalf("cloudformation triggers = %+v", ts)
@@ -187,7 +190,7 @@ resource "aws_kinesis_firehose_delivery_stream" "s" {
 
 func TestCustomResourceTokens(t *testing.T) {
 	yamlBody := "Resources:\n  A:\n    Type: Custom::A\n    Properties:\n      ServiceToken: !GetAtt Fn.Arn\n  B:\n    Type: AWS::CloudFormation::CustomResource\n    Properties:\n      ServiceToken: arn:aws:lambda:us-east-1:1:function:b\n  C:\n    Type: Custom::C\n"
-	got, err := customResourceTokens([]byte(yamlBody))
+	got, others, err := customResourceTokens([]byte(yamlBody + "  D:\n    Type: AWS::KinesisFirehose::DeliveryStream\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +198,10 @@ func TestCustomResourceTokens(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("tokens = %+v", got)
 	}
-	if _, err := customResourceTokens([]byte("Resources: [")); err == nil {
+	if !reflect.DeepEqual(others, []string{"AWS::KinesisFirehose::DeliveryStream"}) {
+		t.Errorf("other types = %v", others)
+	}
+	if _, _, err := customResourceTokens([]byte("Resources: [")); err == nil {
 		t.Error("a broken template was read without error")
 	}
 }
@@ -205,7 +211,7 @@ func FuzzCustomResourceTokens(f *testing.F) {
 	f.Add([]byte("Resources:\n  A:\n    Type: Custom::A\n    Properties:\n      ServiceToken: !Ref X\n"))
 	f.Add([]byte("Resources: &a\n  A: *a\n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		tokens, err := customResourceTokens(body)
+		tokens, _, err := customResourceTokens(body)
 		if err != nil {
 			return
 		}
