@@ -122,3 +122,147 @@ func TestEdgeConditionsDenied(t *testing.T) {
 		}
 	}
 }
+
+// A function that may put records into a delivery stream chains to the
+// stream's transformation function.
+func TestFirehoseWriteChainsToTransformation(t *testing.T) {
+	inv := loadHCL(t, hclBase+`
+resource "aws_lambda_function_url" "web" {
+  function_name      = aws_lambda_function.web.function_name
+  authorization_type = "AWS_IAM"
+}
+resource "aws_iam_role_policy" "web" {
+  role   = aws_iam_role.web.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = "firehose:PutRecordBatch", Resource = aws_kinesis_firehose_delivery_stream.s.arn },
+  ] })
+}
+resource "aws_iam_role" "t" {
+  name = "t"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_lambda_function" "t" {
+  function_name = "t"
+  role          = aws_iam_role.t.arn
+  runtime       = "python3.13"
+  handler       = "app.handler"
+  filename      = "build/t.zip"
+}
+resource "aws_iam_role" "f" {
+  name = "f"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "firehose.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  inline_policy {
+    name   = "p"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], Resource = "*" }] })
+  }
+}
+resource "aws_kinesis_firehose_delivery_stream" "s" {
+  name        = "s"
+  destination = "extended_s3"
+  extended_s3_configuration {
+    role_arn   = aws_iam_role.f.arn
+    bucket_arn = "arn:aws:s3:::b"
+    processing_configuration {
+      enabled = true
+      processors {
+        type = "Lambda"
+        parameters {
+          parameter_name  = "LambdaArn"
+          parameter_value = aws_lambda_function.t.arn
+        }
+      }
+    }
+  }
+}
+`)
+	res := simulate(t, inv)
+	var chained bool
+	for _, f := range flowsOf(res, flow.KindChain) {
+		last := f.Path[len(f.Path)-1]
+		chained = chained || strings.Contains(last, "aws_kinesis_firehose_delivery_stream.s->aws_lambda_function.t")
+	}
+	if !chained {
+		t.Fatalf("no chain into the transformation: %+v\n%s", flowsOf(res, flow.KindChain), summary(res))
+	}
+}
+
+// Without a service role, a custom resource is invoked with whoever deploys
+// the stack: unknown, and said so.
+func TestCustomResourceWithoutRoleIsUnknown(t *testing.T) {
+	inv := loadHCL(t, hclBase+`
+resource "aws_cloudformation_stack" "s" {
+  name          = "s"
+  template_body = jsonencode({ Resources = { Seed = { Type = "Custom::Seed", Properties = { ServiceToken = aws_lambda_function.web.arn } } } })
+}
+`)
+	fl := flowsOf(simulate(t, inv), flow.KindInvoke)
+	if len(fl) != 1 || fl[0].Decision != flow.Unknown || !strings.Contains(failingStep(fl[0]).Reason, "whoever deploys the stack") {
+		t.Fatalf("flows = %+v", fl)
+	}
+}
+
+// An alias is not a version for Lambda@Edge; an Aurora role whose policy is
+// unknown gives one unknown flow.
+func TestEdgeAliasAndUnknownAuroraRole(t *testing.T) {
+	inv := loadHCL(t, hclBase+`
+provider "aws" {
+  alias  = "use1"
+  region = "us-east-1"
+}
+resource "aws_lambda_function" "edge" {
+  provider      = aws.use1
+  function_name = "edge"
+  role          = aws_iam_role.web.arn
+  runtime       = "python3.13"
+  handler       = "app.handler"
+  filename      = "build/edge.zip"
+  publish       = true
+}
+resource "aws_lambda_alias" "live" {
+  provider         = aws.use1
+  name             = "live"
+  function_name    = aws_lambda_function.edge.function_name
+  function_version = aws_lambda_function.edge.version
+}
+resource "aws_cloudfront_distribution" "d" {
+  enabled = true
+  ordered_cache_behavior {
+    path_pattern = "/app/*"
+    lambda_function_association {
+      event_type = "origin-request"
+      lambda_arn = aws_lambda_alias.live.arn
+    }
+  }
+}
+variable "doc" { type = string }
+resource "aws_iam_role" "aurora" {
+  name = "aurora"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "rds.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_iam_role_policy" "aurora" {
+  role   = aws_iam_role.aurora.id
+  policy = var.doc
+}
+resource "aws_rds_cluster_role_association" "a" {
+  db_cluster_identifier = "db"
+  feature_name          = "Lambda"
+  role_arn              = aws_iam_role.aurora.arn
+}
+`)
+	res := simulate(t, inv)
+	var edge, rds []flow.Flow
+	for _, f := range flowsOf(res, flow.KindInvoke) {
+		switch f.Trigger.Type {
+		case "cloudfront":
+			edge = append(edge, f)
+		case "rds":
+			rds = append(rds, f)
+		}
+	}
+	if len(edge) != 1 || edge[0].Decision != flow.Denied || !strings.Contains(failingStep(edge[0]).Reason, `alias "live"`) || edge[0].Trigger.Filter != "path /app/*" {
+		t.Errorf("edge flows = %+v", edge)
+	}
+	if len(rds) != 1 || rds[0].Decision != flow.Unknown || rds[0].Trigger.Function.Address != "(any function the role allows)" {
+		t.Errorf("rds flows = %+v", rds)
+	}
+}

@@ -97,9 +97,12 @@ var firehoseDestinations = []string{
 // processor invokes its LambdaArn with the destination's role, or with the
 // processor's RoleArn parameter when it has one.
 func decodeDeliveryStream(b *builder, i *instance) {
-	var unknown []inventory.Unknown
-	o := i.obj(&unknown)
-	arn := i.arnOf("firehose", i.Provider.Region, "deliverystream/"+o.str("name"))
+	// The stream is also a resource: a function allowed to put records
+	// into it starts a chain to the transformation.
+	r, o := newResource(i, "firehose")
+	r.Name = o.str("name")
+	b.addResource(r)
+	arn, unknown := r.ARN, r.Unknown
 	for _, dest := range firehoseDestinations {
 		for _, d := range o.blocks(dest) {
 			role := d.str("role_arn")
