@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,6 +51,48 @@ func computedInvokers(i inst, c map[string]cty.Value) bool {
 		return false
 	}
 	return true
+}
+
+// invokerTriggers counts the triggers a decoder adds, so that a resource
+// whose invocations could not be read (a dynamic block over unknown values,
+// a template known only after apply) is reported rather than passed over.
+type invokerTriggers struct {
+	b       *builder
+	i       *instance
+	unknown *[]inventory.Unknown
+	fields  []string // the top-level arguments that say what is invoked
+	n       int
+}
+
+func (b *builder) invokers(i *instance, unknown *[]inventory.Unknown, fields ...string) *invokerTriggers {
+	return &invokerTriggers{b: b, i: i, unknown: unknown, fields: fields}
+}
+
+func (it *invokerTriggers) add(t inventory.Trigger) {
+	it.n++
+	it.b.inv.Triggers = append(it.b.inv.Triggers, t)
+}
+
+// done reports the resource when it added no trigger and something it
+// needed was unknown.
+func (it *invokerTriggers) done() {
+	if it.n > 0 {
+		return
+	}
+	var parts []string
+	for _, u := range *it.unknown {
+		top := u.Field
+		if j := strings.IndexAny(top, ".["); j >= 0 {
+			top = top[:j]
+		}
+		if slices.Contains(it.fields, top) {
+			parts = append(parts, u.Field+": "+u.Reason)
+		}
+	}
+	if len(parts) == 0 {
+		return
+	}
+	it.b.unresolved(it.i.origin, it.i.Resource.Type+": the functions it invokes could not be read ("+strings.Join(parts, "; ")+")")
 }
 
 // roleTrigger is a push trigger that a service makes with a role.
@@ -103,6 +146,8 @@ func decodeDeliveryStream(b *builder, i *instance) {
 	r.Name = o.str("name")
 	b.addResource(r)
 	arn, unknown := r.ARN, r.Unknown
+	it := b.invokers(i, &unknown, "extended_s3_configuration", "redshift_configuration", "elasticsearch_configuration", "opensearch_configuration", "opensearchserverless_configuration", "splunk_configuration", "http_endpoint_configuration", "snowflake_configuration", "iceberg_configuration")
+	defer it.done()
 	for _, dest := range firehoseDestinations {
 		for _, d := range o.blocks(dest) {
 			role := d.str("role_arn")
@@ -133,7 +178,7 @@ func decodeDeliveryStream(b *builder, i *instance) {
 						t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Lambda processor has no known LambdaArn parameter", File: i.origin.File, Line: i.origin.Line})
 					}
 					setFunctionTarget(i, &t)
-					b.inv.Triggers = append(b.inv.Triggers, t)
+					it.add(t)
 				}
 			}
 		}
@@ -145,6 +190,8 @@ func decodeDeliveryStream(b *builder, i *instance) {
 func decodePipeline(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "stage")
+	defer it.done()
 	arn := i.arnOf("codepipeline", i.Provider.Region, o.str("name"))
 	role := o.str("role_arn")
 	for _, st := range o.blocks("stage") {
@@ -166,7 +213,7 @@ func decodePipeline(b *builder, i *instance) {
 				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Invoke action has no known FunctionName", File: i.origin.File, Line: i.origin.Line})
 			}
 			setFunctionTarget(i, &t)
-			b.inv.Triggers = append(b.inv.Triggers, t)
+			it.add(t)
 		}
 	}
 }
@@ -176,6 +223,8 @@ func decodePipeline(b *builder, i *instance) {
 func decodeAppSyncDataSource(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "type", "lambda_config")
+	defer it.done()
 	if o.str("type") != "AWS_LAMBDA" {
 		return
 	}
@@ -190,7 +239,7 @@ func decodeAppSyncDataSource(b *builder, i *instance) {
 		t.Unknown = append(t.Unknown, inventory.Unknown{Field: "invoke_role", Reason: "the data source names no service_role_arn", File: i.origin.File, Line: i.origin.Line})
 	}
 	setFunctionTarget(i, &t)
-	b.inv.Triggers = append(b.inv.Triggers, t)
+	it.add(t)
 }
 
 // decodeGraphQLAPI: a Lambda authorizer (the default or an additional
@@ -199,6 +248,8 @@ func decodeAppSyncDataSource(b *builder, i *instance) {
 func decodeGraphQLAPI(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "authentication_type", "lambda_authorizer_config", "additional_authentication_provider")
+	defer it.done()
 	id := "<" + i.Addr + ".id>"
 	arn := i.arnOf("appsync", i.Provider.Region, "apis/"+id)
 	add := func(cfg obj) {
@@ -207,7 +258,7 @@ func decodeGraphQLAPI(b *builder, i *instance) {
 		t.Events = []string{"authorizer"}
 		t.Target = cfg.strAs("authorizer_uri", "target")
 		setFunctionTarget(i, &t)
-		b.inv.Triggers = append(b.inv.Triggers, t)
+		it.add(t)
 	}
 	if o.str("authentication_type") == "AWS_LAMBDA" {
 		for _, cfg := range o.blocks("lambda_authorizer_config") {
@@ -229,6 +280,8 @@ func decodeGraphQLAPI(b *builder, i *instance) {
 func decodePipe(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "enrichment", "target")
+	defer it.done()
 	arn := i.arnOf("pipes", i.Provider.Region, "pipe/"+o.str("name"))
 	enabled := o.str("desired_state") != "STOPPED"
 	for _, part := range []string{"enrichment", "target"} {
@@ -242,7 +295,7 @@ func decodePipe(b *builder, i *instance) {
 		t.Events = []string{part}
 		t.Target = target
 		setFunctionTarget(i, &t)
-		b.inv.Triggers = append(b.inv.Triggers, t)
+		it.add(t)
 	}
 }
 
@@ -252,6 +305,8 @@ func decodePipe(b *builder, i *instance) {
 func decodeDistribution(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "default_cache_behavior", "ordered_cache_behavior")
+	defer it.done()
 	arn := "arn:" + i.Provider.Partition + ":cloudfront::" + i.Provider.Account + ":distribution/<" + i.Addr + ".id>"
 	enabled := o.boolean("enabled", true)
 	add := func(behaviour string, cb obj) {
@@ -262,7 +317,7 @@ func decodeDistribution(b *builder, i *instance) {
 			t.Filter = &inventory.Filter{Expression: behaviour}
 			t.Target = a.strAs("lambda_arn", "target")
 			setFunctionTarget(i, &t)
-			b.inv.Triggers = append(b.inv.Triggers, t)
+			it.add(t)
 		}
 	}
 	for _, cb := range o.blocks("default_cache_behavior") {
@@ -278,6 +333,8 @@ func decodeDistribution(b *builder, i *instance) {
 func decodeObjectLambdaAccessPoint(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "configuration")
+	defer it.done()
 	account := o.str("account_id")
 	if account == "" {
 		account = i.Provider.Account
@@ -294,7 +351,7 @@ func decodeObjectLambdaAccessPoint(b *builder, i *instance) {
 					t.Events = actions
 					t.Target = fn.strAs("function_arn", "target")
 					setFunctionTarget(i, &t)
-					b.inv.Triggers = append(b.inv.Triggers, t)
+					it.add(t)
 				}
 			}
 		}
@@ -311,6 +368,8 @@ const maxTemplateBody = 1 << 20
 func decodeStack(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
+	it := b.invokers(i, &unknown, "template_body")
+	defer it.done()
 	name := o.str("name")
 	arn := i.arnOf("cloudformation", i.Provider.Region, "stack/"+name+"/<"+i.Addr+".stack_id>")
 	role := o.str("iam_role_arn")
@@ -350,7 +409,7 @@ func decodeStack(b *builder, i *instance) {
 		}
 		t.Target = tok.Token
 		setFunctionTarget(i, &t)
-		b.inv.Triggers = append(b.inv.Triggers, t)
+		it.add(t)
 	}
 }
 

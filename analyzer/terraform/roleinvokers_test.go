@@ -222,3 +222,38 @@ func FuzzCustomResourceTokens(f *testing.F) {
 		}
 	})
 }
+
+// A resource whose invocations depend on values known only after apply is
+// reported, not passed over; one whose unknown arguments say nothing about
+// what it invokes is not.
+func TestUnreadableInvokersAreReported(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+variable "behaviours" { type = list(object({ path = string, fn = string })) }
+variable "on" { type = bool }
+resource "aws_cloudfront_distribution" "d" {
+  enabled = var.on
+  dynamic "ordered_cache_behavior" {
+    for_each = var.behaviours
+    content {
+      path_pattern = ordered_cache_behavior.value.path
+      lambda_function_association {
+        event_type = "viewer-request"
+        lambda_arn = ordered_cache_behavior.value.fn
+      }
+    }
+  }
+}
+resource "aws_cloudfront_distribution" "plain" {
+  enabled = var.on
+}
+`})
+	var got []inventory.UnknownOutside
+	for _, u := range inv.Unknown {
+		if strings.HasPrefix(u.Address, "aws_") {
+			got = append(got, u)
+		}
+	}
+	if len(got) != 1 || got[0].Address != "aws_cloudfront_distribution.d" || !strings.Contains(got[0].Reason, "ordered_cache_behavior") {
+		t.Errorf("unknown = %+v", got)
+	}
+}
