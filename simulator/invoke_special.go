@@ -99,6 +99,7 @@ func (w *world) edgeSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	default:
 		steps = append(steps, note(what, flow.Denied, fmt.Sprintf("qualifier %q is not a numbered version", q)))
 	}
+	steps = append(steps, edgeConfigStep(t, fn))
 	if fn.Role == "" {
 		return append(steps, note("edgelambda.amazonaws.com may assume the execution role", flow.Unknown, "the function's execution role is unknown"))
 	}
@@ -364,4 +365,59 @@ func (w *world) sourceAccessSteps(t *inventory.Trigger, role *roleInfo, p iam.Pr
 // Guide, "Using Lambda with Amazon DocumentDB", execution role permissions).
 func onOtherResources(action string) bool {
 	return strings.HasPrefix(action, "ec2:") || strings.HasPrefix(action, "rds:")
+}
+
+// edgeConfigStep checks what CloudFront refuses to associate (Amazon
+// CloudFront Developer Guide, "Restrictions on Lambda@Edge" and "Quotas on
+// Lambda@Edge"): environment variables, a VPC, layers, a dead-letter queue,
+// container images, architectures other than x86_64, runtimes other than
+// Node.js and Python, and more than 5 seconds or 128 MB for viewer events
+// (30 seconds for origin events).
+func edgeConfigStep(t *inventory.Trigger, fn *inventory.Function) flow.Step {
+	const what = "function configuration supported by Lambda@Edge"
+	if fn.External {
+		return note(what, flow.Unknown, "the function is defined outside the configuration, so its settings are not known")
+	}
+	var bad []string
+	if len(fn.Environment) > 0 {
+		bad = append(bad, "it has environment variables")
+	}
+	if fn.VPC != nil && len(fn.VPC.SubnetIDs) > 0 {
+		bad = append(bad, "it is attached to a VPC")
+	}
+	if len(fn.Layers) > 0 {
+		bad = append(bad, "it uses layers")
+	}
+	if fn.DeadLetterTarget != "" {
+		bad = append(bad, "it has a dead-letter queue")
+	}
+	if fn.PackageType == "Image" {
+		bad = append(bad, "it is a container image")
+	}
+	if slices.ContainsFunc(fn.Architectures, func(a string) bool { return a != "x86_64" }) {
+		bad = append(bad, "its architecture is "+strings.Join(fn.Architectures, ", ")+" (x86_64 only)")
+	}
+	if fn.Runtime != "" && !strings.HasPrefix(fn.Runtime, "nodejs") && !strings.HasPrefix(fn.Runtime, "python") {
+		bad = append(bad, "its runtime "+fn.Runtime+" is not Node.js or Python")
+	}
+	viewer := slices.ContainsFunc(t.Events, func(e string) bool { return strings.HasPrefix(e, "viewer-") })
+	maxTimeout := 30
+	if viewer {
+		maxTimeout = 5
+		if fn.MemorySize > 128 {
+			bad = append(bad, fmt.Sprintf("its memory is %d MB (viewer events allow 128 MB)", fn.MemorySize))
+		}
+	}
+	if fn.Timeout > maxTimeout {
+		bad = append(bad, fmt.Sprintf("its timeout is %d seconds (at most %d for %s)", fn.Timeout, maxTimeout, strings.Join(t.Events, ", ")))
+	}
+	if len(bad) > 0 {
+		return note(what, flow.Denied, "CloudFront does not associate the function: "+strings.Join(bad, "; "))
+	}
+	for _, field := range []string{"environment", "vpc", "layers", "runtime", "timeout", "memory_size", "architectures"} {
+		if why := unknownReason(fn.Unknown, field); why != "" {
+			return note(what, flow.Unknown, field+" is unknown: "+why)
+		}
+	}
+	return note(what, flow.Allowed, "no environment variables, VPC, layers or dead-letter queue; runtime, architecture, memory and timeout within the limits")
 }

@@ -116,7 +116,7 @@ func TestEdgeConditionsDenied(t *testing.T) {
 		}
 	}
 	joined := strings.Join(reasons, "\n")
-	for _, want := range []string{"is in eu-west-1", "$LATEST", "edgelambda.amazonaws.com"} {
+	for _, want := range []string{"is in eu-west-1", "$LATEST", "edgelambda.amazonaws.com", "environment variables", "timeout is 10 seconds (at most 5 for viewer-request)"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no denied step says %q:\n%s", want, joined)
 		}
