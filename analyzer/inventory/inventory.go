@@ -319,7 +319,8 @@ type Trigger struct {
 	// Service is the trigger type of the flow contract: s3, sns, sqs,
 	// kinesis, dynamodb, kafka, mq, docdb, eventbridge, schedule, scheduler,
 	// apigateway, apigatewayv2, function_url, alb, logs, iot, cognito, sfn,
-	// alarm, secretsmanager, rds.
+	// alarm, secretsmanager, rds, firehose, codepipeline, appsync, pipes,
+	// cloudfront, s3_object_lambda, cloudformation.
 	Service       string `json:"service"`
 	SourceARN     string `json:"source_arn,omitempty"`
 	SourceAddress string `json:"source_address,omitempty"`
@@ -332,7 +333,9 @@ type Trigger struct {
 	FunctionAddress string `json:"function_address,omitempty"`
 	Qualifier       string `json:"qualifier,omitempty"`
 	// InvokeRole is the role the service assumes to invoke the target
-	// (Scheduler, Step Functions, API Gateway credentials, EventBridge).
+	// (Scheduler, Step Functions, API Gateway credentials, EventBridge,
+	// Aurora, Firehose, CodePipeline, AppSync data sources, Pipes, a
+	// CloudFormation stack's service role).
 	InvokeRole string `json:"invoke_role,omitempty"`
 	// Authorization is how callers are authenticated where the source
 	// is an endpoint: API Gateway method/route authorization (NONE,
