@@ -213,6 +213,11 @@ func decodePipeline(b *builder, i *instance) {
 				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Invoke action has no known FunctionName", File: i.origin.File, Line: i.origin.Line})
 			}
 			setFunctionTarget(i, &t)
+			if region := ac.str("region"); region != "" && t.Target != "" && !strings.HasPrefix(t.Target, "arn:") {
+				// A cross-region action names a function of its own region.
+				p := i.Provider
+				t.FunctionARN, t.Qualifier = splitFunctionRef(t.Target, p.Partition, region, p.Account)
+			}
 			it.add(t)
 		}
 	}
@@ -397,7 +402,12 @@ func decodeStack(b *builder, i *instance) {
 		// rule in there may invoke a function, unseen.
 		b.unresolved(i.origin, "cloudformation stack: the template's resources other than custom resources are not loaded ("+strings.Join(others, ", ")+"); what they invoke is unknown")
 	}
+	params, _ := o.block("parameters")
 	for _, tok := range tokens {
+		if tok.Ref != "" && params.v != ctyNil {
+			// Terraform passes the stack's parameters: a Ref to one is its value.
+			tok.Token = params.strAs(tok.Ref, "parameters."+tok.Ref)
+		}
 		t := roleTrigger(i, "cloudformation", arn, true)
 		t.Unknown = append(t.Unknown, unknown...)
 		t.InvokeRole = role
@@ -414,10 +424,12 @@ func decodeStack(b *builder, i *instance) {
 }
 
 // customToken is one custom resource of a template and its ServiceToken
-// when written as a literal; Why says what it is otherwise.
+// when written as a literal; Why says what it is otherwise, and Ref names
+// the template parameter it refers to, if it does.
 type customToken struct {
 	Resource string
 	Token    string
+	Ref      string
 	Why      string
 }
 
@@ -459,8 +471,12 @@ func customResourceTokens(body []byte) ([]customToken, []string, error) {
 			ct.Why = "it has none"
 		case tok.Kind == yaml.ScalarNode && tok.Tag == "!!str":
 			ct.Token = tok.Value
+		case tok.Kind == yaml.ScalarNode && tok.Tag == "!Ref":
+			ct.Ref, ct.Why = tok.Value, "Ref "+tok.Value
 		case tok.Kind == yaml.ScalarNode && strings.HasPrefix(tok.Tag, "!"):
 			ct.Why = "an intrinsic function " + tok.Tag
+		case tok.Kind == yaml.MappingNode && len(tok.Content) == 2 && tok.Content[0].Value == "Ref" && tok.Content[1].Kind == yaml.ScalarNode:
+			ct.Ref, ct.Why = tok.Content[1].Value, "Ref "+tok.Content[1].Value
 		case tok.Kind == yaml.MappingNode && len(tok.Content) == 2:
 			ct.Why = "an intrinsic function " + tok.Content[0].Value
 		default:

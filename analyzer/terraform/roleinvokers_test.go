@@ -130,12 +130,14 @@ func TestSourceAccessConfigurations(t *testing.T) {
 func TestStackCustomResources(t *testing.T) {
 	inv := loadSource(t, map[string]string{"main.tf": `
 resource "aws_cloudformation_stack" "s" {
-  name = "app"
+  name       = "app"
+  parameters = { Token = "arn:aws:lambda:us-east-1:123456789012:function:param" }
   template_body = jsonencode({
     Resources = {
       Seed   = { Type = "Custom::Seed", Properties = { ServiceToken = "arn:aws:lambda:us-east-1:123456789012:function:seed" } }
       Notify = { Type = "AWS::CloudFormation::CustomResource", Properties = { ServiceToken = "arn:aws:sns:us-east-1:123456789012:hooks" } }
       Lookup = { Type = "Custom::Lookup", Properties = { ServiceToken = { "Fn::ImportValue" = "lookup-arn" } } }
+      Param  = { Type = "Custom::Param", Properties = { ServiceToken = { Ref = "Token" } } }
       Bucket = { Type = "AWS::S3::Bucket" }
     }
   })
@@ -145,6 +147,10 @@ resource "aws_cloudformation_stack" "s" {
 		t.Errorf("unknown = %+v", inv.Unknown)
 	}
 	ts := triggersOf(inv, "cloudformation")
+	if len(ts) != 3 || ts[1].Events[0] != "Param" || ts[1].FunctionARN != "arn:aws:lambda:us-east-1:123456789012:function:param" {
+		t.Fatalf("cloudformation triggers = %+v", ts)
+	}
+	ts = append(ts[:1], ts[2])
 	if len(ts) != 2 {
 		t.Fatalf("cloudformation triggers = %+v", ts)
 	}
@@ -190,11 +196,11 @@ resource "aws_kinesis_firehose_delivery_stream" "s" {
 
 func TestCustomResourceTokens(t *testing.T) {
 	yamlBody := "Resources:\n  A:\n    Type: Custom::A\n    Properties:\n      ServiceToken: !GetAtt Fn.Arn\n  B:\n    Type: AWS::CloudFormation::CustomResource\n    Properties:\n      ServiceToken: arn:aws:lambda:us-east-1:1:function:b\n  C:\n    Type: Custom::C\n"
-	got, others, err := customResourceTokens([]byte(yamlBody + "  D:\n    Type: AWS::KinesisFirehose::DeliveryStream\n"))
+	got, others, err := customResourceTokens([]byte(yamlBody + "  D:\n    Type: AWS::KinesisFirehose::DeliveryStream\n  E:\n    Type: Custom::E\n    Properties:\n      ServiceToken: !Ref Fn\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []customToken{{Resource: "A", Why: "an intrinsic function !GetAtt"}, {Resource: "B", Token: "arn:aws:lambda:us-east-1:1:function:b"}, {Resource: "C", Why: "it has none"}}
+	want := []customToken{{Resource: "A", Why: "an intrinsic function !GetAtt"}, {Resource: "B", Token: "arn:aws:lambda:us-east-1:1:function:b"}, {Resource: "C", Why: "it has none"}, {Resource: "E", Ref: "Fn", Why: "Ref Fn"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("tokens = %+v", got)
 	}
@@ -255,5 +261,34 @@ resource "aws_cloudfront_distribution" "plain" {
 	}
 	if len(got) != 1 || got[0].Address != "aws_cloudfront_distribution.d" || !strings.Contains(got[0].Reason, "ordered_cache_behavior") {
 		t.Errorf("unknown = %+v", got)
+	}
+}
+
+// A cross-region Invoke action names a function in the action's region.
+func TestPipelineCrossRegionAction(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_codepipeline" "p" {
+  name     = "p"
+  role_arn = "arn:aws:iam::123456789012:role/pipeline"
+  stage {
+    name = "Test"
+    action {
+      name     = "Smoke"
+      category = "Invoke"
+      owner    = "AWS"
+      provider = "Lambda"
+      version  = "1"
+      region   = "us-west-2"
+      configuration = { FunctionName = "smoke" }
+    }
+  }
+}
+`})
+	ts := triggersOf(inv, "codepipeline")
+	if len(ts) != 1 || ts[0].FunctionARN != "arn:aws:lambda:us-west-2:123456789012:function:smoke" || ts[0].SourceARN != "arn:aws:codepipeline:eu-west-1:123456789012:p" {
+		t.Fatalf("codepipeline triggers = %+v", ts)
 	}
 }
