@@ -211,6 +211,35 @@ func (w *world) roleExtraSteps(t *inventory.Trigger, fn *inventory.Function, tar
 		}
 		steps = append(steps, st)
 	}
+	if t.Service == "codepipeline" {
+		steps = append(steps, w.jobResultSteps(fn)...)
+	}
+	return steps
+}
+
+// jobResultSteps: a function a CodePipeline Invoke action runs must report
+// the job's outcome with its execution role, or the action waits until it
+// times out and fails (AWS CodePipeline User Guide, "Invoke an AWS Lambda
+// function in a pipeline").
+func (w *world) jobResultSteps(fn *inventory.Function) []flow.Step {
+	role := w.roles[fn.Role]
+	if role == nil {
+		return []flow.Step{note("execution role may report the job result", flow.Unknown, "the execution role "+nonEmpty(fn.Role, "(unknown)")+" is not in the inventory")}
+	}
+	p, ok := sessionPrincipal(role.role.ARN, fn.Name)
+	if !ok {
+		return []flow.Step{note("execution role may report the job result", flow.Unknown, "the execution role ARN is not a role ARN")}
+	}
+	var steps []flow.Step
+	for _, action := range []string{"codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"} {
+		req := &iam.Request{Principal: p, Action: action, Resource: "*", ResourceAccount: role.role.Account,
+			Context: roleContext(role.role.ARN, role.role.Account, w.opts.OrgID)}
+		st := decide("execution role may "+action, req, &iam.Policies{Identity: role.identity, Boundary: role.boundary, SCP: w.scps}, role.incomplete)
+		if st.Decision == flow.Denied {
+			st.Reason = "the function cannot report the job's outcome, so the Invoke action fails when it times out (" + st.Reason + ")"
+		}
+		steps = append(steps, st)
+	}
 	return steps
 }
 
