@@ -186,6 +186,7 @@ var secondary = map[string]decoder{
 	"aws_cloudfront_distribution":              decodeDistribution,
 	"aws_s3control_object_lambda_access_point": decodeObjectLambdaAccessPoint,
 	"aws_cloudformation_stack":                 decodeStack,
+	"aws_db_instance_role_association":         decodeClusterRoleAssociation,
 }
 
 // dataResources are data sources that name a resource the configuration

@@ -44,6 +44,10 @@ func computedInvokers(i inst, c map[string]cty.Value) bool {
 	case "aws_s3control_object_lambda_access_point":
 		c["arn"] = i.arn("s3-object-lambda", r, a, concat("accesspoint/", i.get("name")))
 		c["alias"] = cty.StringVal(i.placeholder("alias"))
+	case "aws_db_instance":
+		id := i.name("identifier", "identifier_prefix")
+		c["identifier"] = id
+		c["arn"] = i.arn("rds", r, a, concat("db:", id))
 	case "aws_cloudformation_stack":
 		id := i.arn("cloudformation", r, a, concat("stack/", i.get("name"), "/", i.placeholder("stack_id")))
 		c["id"] = id
@@ -105,9 +109,10 @@ func (i *instance) arnOf(service, region, resource string) string {
 	return "arn:" + p.Partition + ":" + service + ":" + region + ":" + p.Account + ":" + resource
 }
 
-// decodeClusterRoleAssociation: an Aurora cluster whose role is associated
-// for the feature "Lambda" may invoke, from SQL, any function the role
-// allows. The trigger names no function; the simulator finds the functions.
+// decodeClusterRoleAssociation: an Aurora cluster (or an RDS for PostgreSQL
+// instance) whose role is associated for the feature "Lambda" may invoke,
+// from SQL, any function the role allows. The trigger names no function;
+// the simulator finds the functions.
 func decodeClusterRoleAssociation(b *builder, i *instance) {
 	var unknown []inventory.Unknown
 	o := i.obj(&unknown)
@@ -118,6 +123,9 @@ func decodeClusterRoleAssociation(b *builder, i *instance) {
 	t.SourceAddress, t.Unknown = "", unknown
 	if id := o.str("db_cluster_identifier"); id != "" {
 		t.SourceARN = i.arnOf("rds", i.Provider.Region, "cluster:"+id)
+	} else if id := o.str("db_instance_identifier"); id != "" {
+		// RDS for PostgreSQL invokes from an instance (aws_db_instance_role_association).
+		t.SourceARN = i.arnOf("rds", i.Provider.Region, "db:"+id)
 	}
 	t.InvokeRole = o.str("role_arn")
 	b.pendingFn = append(b.pendingFn, func() {

@@ -292,3 +292,24 @@ resource "aws_codepipeline" "p" {
 		t.Fatalf("codepipeline triggers = %+v", ts)
 	}
 }
+
+// RDS for PostgreSQL invokes from an instance whose role is associated for
+// the feature "Lambda".
+func TestInstanceRoleAssociation(t *testing.T) {
+	inv := loadSource(t, map[string]string{"main.tf": `
+resource "aws_db_instance" "pg" {
+  identifier     = "orders"
+  engine         = "postgres"
+  instance_class = "db.t4g.micro"
+}
+resource "aws_db_instance_role_association" "lambda" {
+  db_instance_identifier = aws_db_instance.pg.identifier
+  feature_name           = "Lambda"
+  role_arn               = "arn:aws:iam::123456789012:role/pg-lambda"
+}
+`})
+	ts := triggersOf(inv, "rds")
+	if len(ts) != 1 || ts[0].SourceARN != "arn:aws:rds:us-east-1:123456789012:db:orders" || ts[0].InvokeRole != "arn:aws:iam::123456789012:role/pg-lambda" {
+		t.Fatalf("rds triggers = %+v", ts)
+	}
+}
