@@ -206,8 +206,11 @@ func (w *world) roleExtraSteps(t *inventory.Trigger, fn *inventory.Function, tar
 		st := decide(fmt.Sprintf("role %s may %s", role.role.Name, action), req,
 			&iam.Policies{Identity: role.identity, Boundary: role.boundary, Resource: pol, SCP: w.scps}, why)
 		if t.Service == "codepipeline" && action == "lambda:ListFunctions" {
+			was := st
 			st = adviceStep(st)
-			st.Reason = strings.Replace(st.Reason, "not needed to poll (Lambda does not check it)", "not needed to invoke (only the console lists functions)", 1)
+			if was.Decision != flow.Allowed {
+				st.Reason = fmt.Sprintf("not needed to invoke (only the console lists functions), but the service role policy AWS documents for CodePipeline grants it and this role does not (%s: %s)", was.Decision, was.Reason)
+			}
 		}
 		steps = append(steps, st)
 	}
