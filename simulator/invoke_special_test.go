@@ -266,3 +266,50 @@ resource "aws_rds_cluster_role_association" "a" {
 		t.Errorf("rds flows = %+v", rds)
 	}
 }
+
+// lambda:ListFunctions is advice for a pipeline role: its absence does not
+// break the Invoke action.
+func TestPipelineListFunctionsIsAdvice(t *testing.T) {
+	inv := loadHCL(t, hclBase+`
+resource "aws_iam_role_policy" "web" {
+  role   = aws_iam_role.web.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "codepipeline:PutJob*", Resource = "*" }] })
+}
+resource "aws_iam_role" "p" {
+  name = "p"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "codepipeline.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  inline_policy {
+    name   = "invoke"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = aws_lambda_function.web.arn }] })
+  }
+}
+resource "aws_codepipeline" "p" {
+  name     = "p"
+  role_arn = aws_iam_role.p.arn
+  stage {
+    name = "Test"
+    action {
+      name          = "Smoke"
+      category      = "Invoke"
+      owner         = "AWS"
+      provider      = "Lambda"
+      version       = "1"
+      configuration = { FunctionName = aws_lambda_function.web.function_name }
+    }
+  }
+}
+`)
+	fl := flowsOf(simulate(t, inv), flow.KindInvoke)
+	if len(fl) != 1 || fl[0].Decision != flow.Allowed {
+		t.Fatalf("flows = %+v", fl)
+	}
+	var advice string
+	for _, s := range fl[0].Steps {
+		if strings.HasPrefix(s.What, "advised, not required") {
+			advice = s.Reason
+		}
+	}
+	if !strings.Contains(advice, "only the console lists functions") || !strings.Contains(advice, "denied") {
+		t.Errorf("advice = %q", advice)
+	}
+}
