@@ -289,6 +289,11 @@ func (w *world) rdsFlows(t *inventory.Trigger) []flow.Flow {
 		what = "role " + role.role.Name + " may invoke a function"
 		if role.incomplete != "" {
 			fl.Steps = append(fl.Steps, note(what, flow.Unknown, "which functions the role may invoke is unknown: "+role.incomplete))
+		} else if grants := invokeGrants(role); len(grants) > 0 {
+			// Granted, but on functions outside the inventory: the cluster may
+			// well call those; nothing here says whether they work.
+			fl.Steps = append(fl.Steps, note(what, flow.Unknown, fmt.Sprintf(
+				"the role may lambda:InvokeFunction only on functions outside the inventory (%s)", strings.Join(grants, "; "))))
 		} else {
 			fl.Steps = append(fl.Steps, note(what, flow.Denied, fmt.Sprintf(
 				"the role's policies allow lambda:InvokeFunction on none of the %d functions in the inventory: grant lambda:InvokeFunction on the functions the cluster calls", len(w.funcs))))
@@ -452,4 +457,18 @@ func edgeConfigStep(t *inventory.Trigger, fn *inventory.Function) flow.Step {
 		}
 	}
 	return note(what, flow.Allowed, "no environment variables, VPC, layers or dead-letter queue; runtime, architecture, memory and timeout within the limits")
+}
+
+// invokeGrants lists the identity statements of a role that allow
+// lambda:InvokeFunction, as "resources (statement)".
+func invokeGrants(role *roleInfo) []string {
+	var out []string
+	for _, pol := range role.identity {
+		for _, st := range pol.Statements {
+			if st.Effect == iam.Allow && actionCovered(st, "lambda:InvokeFunction") {
+				out = append(out, strings.Join(statementResources(st), ", ")+" ("+st.Ref()+")")
+			}
+		}
+	}
+	return out
 }

@@ -313,3 +313,32 @@ resource "aws_codepipeline" "p" {
 		t.Errorf("advice = %q", advice)
 	}
 }
+
+// An Aurora role granting only functions outside the inventory is not a
+// broken trigger: where it leads is unknown.
+func TestAuroraRoleGrantingOutsideFunctions(t *testing.T) {
+	inv := loadHCL(t, hclBase+`
+resource "aws_iam_role" "aurora" {
+  name = "aurora"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "rds.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  inline_policy {
+    name   = "invoke"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = "arn:aws:lambda:eu-west-1:444455556666:function:audit" }] })
+  }
+}
+resource "aws_rds_cluster_role_association" "a" {
+  db_cluster_identifier = "db"
+  feature_name          = "Lambda"
+  role_arn              = aws_iam_role.aurora.arn
+}
+`)
+	var rds []flow.Flow
+	for _, f := range flowsOf(simulate(t, inv), flow.KindInvoke) {
+		if f.Trigger.Type == "rds" {
+			rds = append(rds, f)
+		}
+	}
+	if len(rds) != 1 || rds[0].Decision != flow.Unknown || !strings.Contains(failingStep(rds[0]).Reason, "function:audit") {
+		t.Fatalf("rds flows = %+v", rds)
+	}
+}
