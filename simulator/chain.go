@@ -16,6 +16,7 @@ var triggeringActions = map[string][]string{
 	"kinesis":     {"kinesis:PutRecord", "kinesis:PutRecords"},
 	"dynamodb":    {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"},
 	"eventbridge": {"events:PutEvents"},
+	"firehose":    {"firehose:PutRecord", "firehose:PutRecordBatch"},
 }
 
 // sourceKey is the resource a trigger source or a written ARN belongs to:

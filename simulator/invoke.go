@@ -26,6 +26,10 @@ func (w *world) invokeFlows() []flow.Flow {
 		if t.FunctionARN == "" && t.Target != "" && serviceOf(t.Target) != "lambda" {
 			continue // delivers to a topic, queue or state machine, not to a function
 		}
+		if t.Service == "rds" && t.FunctionARN == "" {
+			out = append(out, w.rdsFlows(t)...) // the function is chosen in SQL
+			continue
+		}
 		out = append(out, w.invokeFlow(t))
 	}
 	for i := range w.inv.Functions {
@@ -141,8 +145,11 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 		fl.Steps = append(fl.Steps, unmodelledStep(t))
 	case t.Kind == "poll":
 		fl.Steps = append(fl.Steps, w.pollSteps(t, fn)...)
+	case specialInvoker(t):
+		fl.Steps = append(fl.Steps, w.specialInvokeSteps(t, fn, target)...)
 	case t.InvokeRole != "":
 		fl.Steps = append(fl.Steps, w.roleInvokeSteps(t, fn, target)...)
+		fl.Steps = append(fl.Steps, w.roleExtraSteps(t, fn, target)...)
 	default:
 		push, ok := ref.Push(t.Service)
 		if !ok {
@@ -385,6 +392,9 @@ func (w *world) sourceAccount(arn string) string {
 // for streams), through the source's resource policy, plus kms:Decrypt on a
 // customer managed key that encrypts the source.
 func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.Step {
+	if selfManaged(t) {
+		return w.selfManagedSteps(t, fn)
+	}
 	poll, ok := eventsource.Default().Poll(t.Service)
 	if !ok {
 		return []flow.Step{note("poll permissions", flow.Unknown, "no read actions are known for "+t.Service+" sources")}
@@ -427,8 +437,12 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 		case resourceOther:
 			// The action applies to another resource type (e.g.
 			// kinesis:SubscribeToShard on enhanced fan-out consumers), which
-			// this source does not use.
-			continue
+			// this source does not use, unless Lambda calls it on resources
+			// the mapping does not name (onOtherResources).
+			if !onOtherResources(action) {
+				continue
+			}
+			resource = "*"
 		}
 		acct := accountOf(t.SourceARN, fn.Account)
 		if resource == "*" {
@@ -449,7 +463,7 @@ func (w *world) pollSteps(t *inventory.Trigger, fn *inventory.Function) []flow.S
 	if src != nil && poll.KMSDecrypt && customerKey(src.res.KMSKeyARN) {
 		steps = append(steps, w.kmsStep(role, p, src.res.KMSKeyARN, "kms:Decrypt"))
 	}
-	return steps
+	return append(steps, w.sourceAccessSteps(t, role, p)...)
 }
 
 // adviceStep turns the decision of an action Lambda does not check when it

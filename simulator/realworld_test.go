@@ -419,6 +419,10 @@ resource "aws_lambda_event_source_mapping" "m" {
   event_source_arn = aws_mq_broker.b.arn
   function_name    = aws_lambda_function.web.arn
   queues           = ["orders"]
+  source_access_configuration {
+    type = "BASIC_AUTH"
+    uri  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mq-abc123"
+  }
 }
 `, public))
 		res := simulate(t, inv)

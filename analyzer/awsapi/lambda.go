@@ -424,6 +424,12 @@ func mappingTrigger(m types.EventSourceMappingConfiguration, partition, region, 
 	if d := m.DestinationConfig; d != nil && d.OnFailure != nil {
 		t.OnFailure = aws.ToString(d.OnFailure.Destination)
 	}
+	for _, sa := range m.SourceAccessConfigurations {
+		t.SourceAccess = append(t.SourceAccess, inventory.SourceAccess{Type: string(sa.Type), URI: aws.ToString(sa.URI)})
+	}
+	if m.SelfManagedEventSource != nil {
+		t.Endpoints = append(t.Endpoints, m.SelfManagedEventSource.Endpoints["KAFKA_BOOTSTRAP_SERVERS"]...)
+	}
 	return t
 }
 

@@ -655,6 +655,18 @@ func (t *template) esmAttrs(p *yaml.Node, fn cty.Value, depth int) map[string]ct
 	if mc := attr(pv("ScalingConfig"), "MaximumConcurrency"); mc != cty.NilVal {
 		a["scaling_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"maximum_concurrency": mc})})
 	}
+	// The secrets and VPC access Lambda reads the source with.
+	var access []cty.Value
+	for _, c := range elems(pv("SourceAccessConfigurations")) {
+		access = append(access, cty.ObjectVal(nonNil(map[string]cty.Value{"type": attr(c, "Type"), "uri": attr(c, "URI")})))
+	}
+	if len(access) > 0 {
+		a["source_access_configuration"] = cty.TupleVal(access)
+	}
+	if servers := attr(attr(pv("SelfManagedEventSource"), "Endpoints"), "KafkaBootstrapServers"); servers != cty.NilVal {
+		a["self_managed_event_source"] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+			"endpoints": cty.ObjectVal(map[string]cty.Value{"KAFKA_BOOTSTRAP_SERVERS": t.concat(elems(servers), ",", p)})})})
+	}
 	return a
 }
 

@@ -335,10 +335,12 @@ type Trigger struct {
 	// Service is the trigger type of the flow contract: s3, sns, sqs,
 	// kinesis, dynamodb, kafka, mq, docdb, eventbridge, schedule, scheduler,
 	// apigateway, apigatewayv2, function_url, alb, logs, iot, cognito, sfn,
-	// alarm, secretsmanager, rds, ses, alexa, alexa_smart_home, config, lex,
-	// connect, bedrock, codecommit, vpc_lattice, pinpoint, and unmodelled
-	// (a resource that can invoke by a path lambdacheck does not model; its
-	// Events name the resource type). docs/triggers.md lists them all.
+	// alarm, secretsmanager, rds, firehose, codepipeline, appsync, pipes,
+	// cloudfront, s3_object_lambda, cloudformation, ses, alexa,
+	// alexa_smart_home, config, lex, connect, bedrock, codecommit,
+	// vpc_lattice, pinpoint, and unmodelled (a resource that can invoke by a
+	// path lambdacheck does not model; its Events name the resource type).
+	// docs/triggers.md lists them all.
 	Service       string `json:"service"`
 	SourceARN     string `json:"source_arn,omitempty"`
 	SourceAddress string `json:"source_address,omitempty"`
@@ -351,7 +353,9 @@ type Trigger struct {
 	FunctionAddress string `json:"function_address,omitempty"`
 	Qualifier       string `json:"qualifier,omitempty"`
 	// InvokeRole is the role the service assumes to invoke the target
-	// (Scheduler, Step Functions, API Gateway credentials, EventBridge).
+	// (Scheduler, Step Functions, API Gateway credentials, EventBridge,
+	// Aurora, Firehose, CodePipeline, AppSync data sources, Pipes, a
+	// CloudFormation stack's service role).
 	InvokeRole string `json:"invoke_role,omitempty"`
 	// Authorization is how callers are authenticated where the source
 	// is an endpoint: API Gateway method/route authorization (NONE,
@@ -364,8 +368,24 @@ type Trigger struct {
 	Batch         *Batch   `json:"batch,omitempty"`
 	// OnFailure is the failure destination of an event source mapping or
 	// the dead-letter target of a rule/schedule target.
-	OnFailure string    `json:"on_failure,omitempty"`
+	OnFailure string `json:"on_failure,omitempty"`
+	// SourceAccess are an event source mapping's source access
+	// configurations: the Secrets Manager secret holding the credentials
+	// (BASIC_AUTH, SASL_SCRAM_*_AUTH, CLIENT_CERTIFICATE_TLS_AUTH,
+	// SERVER_ROOT_CA_CERTIFICATE), the VPC subnets and security groups of a
+	// self-managed Kafka cluster (VPC_SUBNET, VPC_SECURITY_GROUP), …
+	SourceAccess []SourceAccess `json:"source_access,omitempty"`
+	// Endpoints are a self-managed source's bootstrap servers (self-managed
+	// Kafka has no source ARN).
+	Endpoints []string  `json:"endpoints,omitempty"`
 	Unknown   []Unknown `json:"unknown,omitempty"`
+}
+
+// SourceAccess is one source access configuration of an event source
+// mapping, as the Lambda API names it.
+type SourceAccess struct {
+	Type string `json:"type"`
+	URI  string `json:"uri"`
 }
 
 // Filter is whatever narrows the events a trigger delivers; only the fields

@@ -37,6 +37,10 @@ func heapBytes() uint64 {
 // evaluation stops soon after. stop ends the watch.
 func watchHeap(ctx context.Context, budget int64) (watched context.Context, stop func()) {
 	watched, cancel := context.WithCancelCause(ctx)
+	// The base is the live heap: garbage left by earlier work would raise
+	// the limit by its size, and the collections below would then keep the
+	// heap under it however much the rules hold.
+	runtime.GC()
 	base := heapBytes()
 	limit := base + uint64(budget)
 	done := make(chan struct{})

@@ -520,7 +520,9 @@ func (k *knowledge) computed(i inst) (map[string]cty.Value, bool) {
 		id := i.placeholder("id")
 		c["id"] = cty.StringVal(id)
 	default:
-		return nil, false
+		if !computedInvokers(i, c) {
+			return nil, false
+		}
 	}
 	return c, true
 }

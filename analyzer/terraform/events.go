@@ -308,22 +308,6 @@ func decodeTargetGroupAttachment(b *builder, i *instance) {
 	})
 }
 
-func decodeClusterRoleAssociation(b *builder, i *instance) {
-	var unknown []inventory.Unknown
-	o := i.obj(&unknown)
-	if f := o.str("feature_name"); f != "Lambda" {
-		return
-	}
-	p := i.Provider
-	t := inventory.Trigger{Origin: i.origin, Kind: "push", Service: "rds", Enabled: true, Unknown: unknown}
-	if id := o.str("db_cluster_identifier"); id != "" {
-		t.SourceARN = "arn:" + p.Partition + ":rds:" + p.Region + ":" + p.Account + ":cluster:" + id
-	}
-	t.InvokeRole = o.str("role_arn")
-	t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "Aurora may invoke any function its role allows; the function is chosen in SQL", File: i.origin.File, Line: i.origin.Line})
-	b.inv.Triggers = append(b.inv.Triggers, t)
-}
-
 func decodeOrgPolicy(b *builder, i *instance) {
 	p := &inventory.OrgPolicy{}
 	p.Origin = i.origin

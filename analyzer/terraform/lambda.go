@@ -353,6 +353,7 @@ func decodeEventSourceMapping(b *builder, i *instance) {
 			t.OnFailure = of.str("destination_arn")
 		}
 	}
+	decodeSourceAccess(o, &t)
 	b.inv.Triggers = append(b.inv.Triggers, t)
 }
 

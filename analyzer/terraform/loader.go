@@ -199,6 +199,16 @@ var secondary = map[string]decoder{
 	"aws_alb_listener_rule":                              decodeListenerRule,
 	"aws_rds_cluster_role_association":                   decodeClusterRoleAssociation,
 	"aws_organizations_policy_attachment":                decodeOrgPolicyAttachment,
+	// roleinvokers.go
+	"aws_kinesis_firehose_delivery_stream":     decodeDeliveryStream,
+	"aws_codepipeline":                         decodePipeline,
+	"aws_appsync_datasource":                   decodeAppSyncDataSource,
+	"aws_appsync_graphql_api":                  decodeGraphQLAPI,
+	"aws_pipes_pipe":                           decodePipe,
+	"aws_cloudfront_distribution":              decodeDistribution,
+	"aws_s3control_object_lambda_access_point": decodeObjectLambdaAccessPoint,
+	"aws_cloudformation_stack":                 decodeStack,
+	"aws_db_instance_role_association":         decodeClusterRoleAssociation,
 }
 
 // dataResources are data sources that name a resource the configuration

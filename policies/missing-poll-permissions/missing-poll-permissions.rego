@@ -47,7 +47,7 @@ deny contains finding if {
 		"message": sprintf("%s event source mapping %s cannot poll %s for %s: the execution role is denied %s (%s)", [
 			fl.trigger.type,
 			mapping_address(fl.trigger),
-			object.get(fl.trigger.source, "arn", ""),
+			source_name(fl.trigger),
 			lib.ref_name(fl.trigger.function),
 			concat(", ", [describe(s) | some s in denied]),
 			denied[0].reason,
@@ -71,3 +71,8 @@ describe(s) := sprintf("%s on the source's customer managed key %s", [s.action, 
 mapping_address(t) := t.address if {
 	object.get(t, "address", "") != ""
 } else := lib.ref_name(t.function)
+
+# A self-managed Kafka cluster has no ARN: it is named by its kind.
+source_name(t) := object.get(t.source, "arn", "") if {
+	object.get(t.source, "arn", "") != ""
+} else := "its self-managed cluster"

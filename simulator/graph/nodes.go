@@ -140,6 +140,12 @@ func (b *builder) source(t *flow.Trigger) string {
 	if addr := b.functionAddress(nonEmpty(t.Source.Address, t.Source.ARN)); addr != "" {
 		return b.function(flow.FunctionRef{Ref: flow.Ref{Address: addr}})
 	}
+	if t.Source.Address == "" && t.Source.ARN == "" {
+		// A self-managed source (a Kafka cluster outside AWS) has no ARN:
+		// name it after the trigger that reads it.
+		svc := serviceOf("", t.Type, "")
+		return b.node("src?\x00"+t.Address, Node{Group: serviceName(svc), Label: "self-managed source of " + shortAddress(t.Address), Outside: true, svc: svc})
+	}
 	return b.thing(t.Source, t.Type, false)
 }
 
