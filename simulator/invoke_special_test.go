@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,39 +11,12 @@ import (
 
 // roleTriggerKinds are the fixture pairs under fixtures/triggers of the
 // role-based and special invocation paths: KIND-ok works, KIND-broken does
-// not.
+// not. Their flows are golden files with every trigger fixture's
+// (TestTriggerFixturesGolden).
 var roleTriggerKinds = []string{"rds", "firehose", "codepipeline", "appsync", "pipes", "cloudfront", "s3-object-lambda", "cloudformation", "kafka", "docdb"}
 
 // triggerType is the flow trigger type each fixture pair exercises.
 var triggerType = map[string]string{"s3-object-lambda": "s3_object_lambda"}
-
-func TestRoleTriggerFixturesGolden(t *testing.T) {
-	for _, kind := range roleTriggerKinds {
-		for _, variant := range []string{"ok", "broken"} {
-			name := kind + "-" + variant
-			t.Run(name, func(t *testing.T) {
-				got := summary(simulateFixture(t, filepath.Join("..", "fixtures", "triggers", name)))
-				path := filepath.Join("testdata", "golden", "triggers", name+".txt")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./simulator -run TestRoleTriggerFixturesGolden -update)", err)
-				}
-				if got != string(want) {
-					t.Fatalf("flows of %s changed; review and rerun with -update.\n--- got\n%s", name, got)
-				}
-			})
-		}
-	}
-}
 
 // Every invocation flow of the kind's type is allowed (or, for S3 Object
 // Lambda, conditional on the caller) in KIND-ok, and at least one is denied

@@ -217,15 +217,6 @@ resource "aws_ses_receipt_rule" "r" {
 	}
 }
 
-func hasUnknownField(us []inventory.Unknown, field string) bool {
-	for _, u := range us {
-		if u.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
 // Lex V1: one trigger per code hook, with the intent version Lex invokes
 // for as source.
 func TestLexIntentHooks(t *testing.T) {

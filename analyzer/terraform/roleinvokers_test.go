@@ -9,16 +9,6 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 )
 
-func triggersOf(inv *inventory.Inventory, service string) []inventory.Trigger {
-	var out []inventory.Trigger
-	for _, t := range inv.Triggers {
-		if t.Service == service {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // Each fixture of a role-based or special invoker yields its trigger with
 // the source ARN AWS assigns, the invoker role and the function, as the
 // trigger-kind table of docs/flows.md says.

@@ -21,6 +21,17 @@ func TestTriggerFixturesGate(t *testing.T) {
 		"vpclattice-broken":     "needed: a permission for vpc-lattice.amazonaws.com",
 		"pinpoint-broken":       "needed: a permission for pinpoint.eu-west-1.amazonaws.com",
 		"secretsmanager-broken": "did you mean secretsmanager.amazonaws.com?",
+		// Role-based and special invokers (docs/flows.md).
+		"appsync-broken":          `step \"appsync.amazonaws.com may assume role appsync-broken-datasource\" is denied`,
+		"cloudformation-broken":   `step \"role cloudformation-broken-stack may invoke arn:aws:lambda:eu-west-1:123456789012:function:cloudformation-broken-seed\" is denied`,
+		"cloudfront-broken":       "Lambda@Edge associates only functions created in us-east-1",
+		"codepipeline-broken":     `step \"role codepipeline-broken-pipeline may invoke arn:aws:lambda:eu-west-1:123456789012:function:codepipeline-broken-smoke\" is denied`,
+		"docdb-broken":            "the execution role is denied secretsmanager:GetSecretValue",
+		"firehose-broken":         `step \"role firehose-broken-delivery may lambda:GetFunctionConfiguration\" is denied`,
+		"kafka-broken":            "the execution role is denied ec2:CreateNetworkInterface on *",
+		"pipes-broken":            `step \"role pipes-broken-pipe may invoke arn:aws:lambda:eu-west-1:123456789012:function:pipes-broken-enrich\" is denied`,
+		"rds-broken":              "the role's policies allow lambda:InvokeFunction on none of the 2 functions in the inventory",
+		"s3-object-lambda-broken": "the execution role lacks s3-object-lambda:WriteGetObjectResponse",
 	}
 	dirs, err := filepath.Glob("../../fixtures/triggers/*")
 	if err != nil || len(dirs) == 0 {
