@@ -25,6 +25,9 @@ type resource struct {
 	props   *yaml.Node
 	state   int // 0 new, 1 translating, 2 done
 	primary *eval.Instance
+	// attrs, for types with no Terraform equivalent in the decoder, is
+	// what Ref ("") and Fn::GetAtt (by attribute name) return.
+	attrs map[string]cty.Value
 }
 
 type template struct {
@@ -46,6 +49,7 @@ type template struct {
 	diags                      []inventory.Diagnostic
 	outside                    []inventory.UnknownOutside
 	skipped                    map[string][]string
+	triggers                   []inventory.Trigger // built without a Terraform equivalent (invokers.go)
 	rest                       map[string]*restAPI
 	http                       map[string]*httpAPI
 	// gen holds what Ref and GetAtt see of resources SAM generates
@@ -143,6 +147,7 @@ func (t *template) load() *inventory.Inventory {
 		kind = "sam"
 	}
 	inv := t.dec.Build(res, kind, t.path)
+	t.addTriggers(inv)
 	inv.Diags = append(inv.Diags, t.diags...)
 	inv.Unknown = append(inv.Unknown, t.outside...)
 	types := make([]string, 0, len(t.skipped))
@@ -258,6 +263,9 @@ var getAttAttr = map[string]string{
 
 func (t *template) resourceRef(r *resource, depth int) cty.Value {
 	t.translate(r, depth+1)
+	if v, ok := r.attrs[""]; ok {
+		return v
+	}
 	if r.primary == nil {
 		return t.symbol(r.id, "Ref "+r.id+" ("+r.typ+") is known only after deploy", r.node)
 	}
@@ -279,6 +287,9 @@ func (t *template) getAtt(id, name string, n *yaml.Node, depth int) cty.Value {
 		return t.unknown("GetAtt names nothing", n)
 	}
 	t.translate(r, depth+1)
+	if v, ok := r.attrs[name]; ok {
+		return v
+	}
 	if r.primary != nil {
 		a := getAttAttr[name]
 		if r.typ == "AWS::Lambda::Url" && name == "FunctionUrl" {
@@ -536,14 +547,8 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_cloudwatch_log_subscription_filter", n, map[string]cty.Value{"name": t.nameOr(p, "FilterName", id, n, depth),
 			"log_group_name": pv("LogGroupName"), "destination_arn": pv("DestinationArn"), "filter_pattern": pv("FilterPattern"), "role_arn": pv("RoleArn")})
 	default:
-		if strings.HasPrefix(r.typ, "Custom::") || r.typ == "AWS::CloudFormation::CustomResource" {
-			// CloudFormation invokes the ServiceToken function itself, as
-			// the stack's deployment, not as a trigger.
-			if tok := pv("ServiceToken"); tok != cty.NilVal {
-				s, _ := textOf(tok)
-				t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
-					Reason: "custom resource: CloudFormation invokes " + s + " at deploy time with the deploying principal; not modelled as a trigger"})
-			}
+		if t.invoker(r, depth) {
+			return
 		}
 		t.skipped[r.typ] = append(t.skipped[r.typ], id)
 	}
