@@ -16,10 +16,17 @@ import (
 type restAPI struct {
 	inst  *eval.Instance
 	paths map[string]cty.Value // path → resource id
+	auth  apiAuth
+	// routes are the "METHOD /path" an event or the definition declares.
+	routes map[string]bool
+	body   *yaml.Node // the OpenAPI definition, read once all events are
 }
 
 type httpAPI struct {
-	inst *eval.Instance
+	inst   *eval.Instance
+	auth   apiAuth
+	routes map[string]bool
+	body   *yaml.Node
 }
 
 // apiKey is the logical id an event's API property refers to, or the
@@ -54,10 +61,17 @@ func (t *template) restAPI(key string, depth int) *restAPI {
 		t.rest = map[string]*restAPI{}
 	}
 	t.rest[key] = a
+	a.routes = map[string]bool{}
+	if r := t.resources[key]; r != nil {
+		a.body = t.definition(r, "Body", "DefinitionBody")
+	}
 	if r := t.resources[key]; r != nil && r.typ == "AWS::ApiGateway::RestApi" {
 		return a // its stages are its own resources
 	}
 	t.emit(key+"Stage", "aws_api_gateway_stage", n, map[string]cty.Value{"rest_api_id": attr(inst.Value, "id"), "stage_name": stage})
+	if r := t.resources[key]; r != nil {
+		a.auth = t.restAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), get(r.props, "Auth"), depth)
+	}
 	return a
 }
 
@@ -101,6 +115,8 @@ func (t *template) apiEvent(addr string, e eventDef, target cty.Value, depth int
 		method = "ANY"
 	}
 	rid := t.resourceFor(a, path, e.node)
+	a.routes[method+" /"+strings.Trim(path, "/")] = true
+	t.authz[addr+"Integration"] = a.auth.of(t.eventAuthorizer(e, depth))
 	uri := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":apigateway:" + t.region + ":lambda:path/2015-03-31/functions/"), target, cty.StringVal("/invocations")}, "", e.node)
 	t.emit(addr+"Integration", "aws_api_gateway_integration", e.node, map[string]cty.Value{"rest_api_id": attr(a.inst.Value, "id"),
 		"resource_id": rid, "http_method": cty.StringVal(method), "type": cty.StringVal("AWS_PROXY"), "integration_http_method": cty.StringVal("POST"), "uri": uri})
@@ -130,8 +146,15 @@ func (t *template) httpAPI(key string, depth int) *httpAPI {
 		t.http = map[string]*httpAPI{}
 	}
 	t.http[key] = a
+	a.routes = map[string]bool{}
+	if r := t.resources[key]; r != nil {
+		a.body = t.definition(r, "Body", "DefinitionBody")
+	}
 	if r := t.resources[key]; r == nil || r.typ != "AWS::ApiGatewayV2::Api" {
 		t.emit(key+"Stage", "aws_apigatewayv2_stage", n, map[string]cty.Value{"api_id": attr(inst.Value, "id"), "name": stage})
+		if r != nil {
+			a.auth = t.httpAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), get(r.props, "Auth"), depth)
+		}
 	}
 	return a
 }
@@ -150,10 +173,8 @@ func (t *template) httpEvent(addr string, e eventDef, target cty.Value, depth in
 	}
 	integ := t.emit(addr+"Integration", "aws_apigatewayv2_integration", e.node, map[string]cty.Value{"api_id": attr(a.inst.Value, "id"),
 		"integration_type": cty.StringVal("AWS_PROXY"), "integration_uri": target, "payload_format_version": cty.StringVal("2.0")})
-	auth := cty.StringVal("NONE")
-	if s, _ := textOf(t.prop(get(e.props, "Auth"), "Authorizer", depth)); s == "AWS_IAM" {
-		auth = cty.StringVal("AWS_IAM")
-	}
+	a.routes[route] = true
+	auth := cty.StringVal(a.auth.of(t.eventAuthorizer(e, depth)))
 	t.emit(addr+"Route", "aws_apigatewayv2_route", e.node, map[string]cty.Value{"api_id": attr(a.inst.Value, "id"),
 		"route_key": cty.StringVal(route), "target": t.concat([]cty.Value{cty.StringVal("integrations/"), attr(integ.Value, "id")}, "", e.node),
 		"authorization_type": auth})

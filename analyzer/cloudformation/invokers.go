@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -708,6 +709,12 @@ func (t *template) rotationSchedule(r *resource, depth int) {
 // addTriggers adds the triggers built here to inv, linked to the functions
 // the decoder found, in the decoder's order.
 func (t *template) addTriggers(inv *inventory.Inventory) {
+	for i := range inv.Triggers {
+		tr := &inv.Triggers[i]
+		if a, ok := t.authz[tr.Address]; ok && tr.Service == "apigateway" && tr.Authorization == "" && !slices.Contains(tr.Events, "authorizer") {
+			tr.Authorization = a
+		}
+	}
 	if len(t.triggers) == 0 {
 		return
 	}

@@ -50,6 +50,9 @@ type template struct {
 	outside                    []inventory.UnknownOutside
 	skipped                    map[string][]string
 	triggers                   []inventory.Trigger // built without a Terraform equivalent (invokers.go)
+	// authz is the authorization of REST API methods by the address of
+	// their integration: the decoder reads it from no resource.
+	authz map[string]string
 	rest                       map[string]*restAPI
 	http                       map[string]*httpAPI
 	// gen holds what Ref and GetAtt see of resources SAM generates
@@ -60,7 +63,7 @@ type template struct {
 func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]policyTemplate) *template {
 	t := &template{path: path, root: root, opts: opts, polTmpl: pt, params: map[string]cty.Value{},
 		condCache: map[string]condResult{}, resources: map[string]*resource{}, dec: terraform.NewDecoder(opts.Catalog),
-		skipped: map[string][]string{}, gen: map[string]map[string]cty.Value{}}
+		skipped: map[string][]string{}, gen: map[string]map[string]cty.Value{}, authz: map[string]string{}}
 	p := &eval.Provider{Key: "aws", Region: opts.Region, Account: opts.Account}
 	if p.Region == "" {
 		p.Region, p.RegionDefault = eval.DefaultRegion, true
@@ -140,6 +143,10 @@ func (t *template) warn(n *yaml.Node, summary, detail string) {
 func (t *template) load() *inventory.Inventory {
 	for _, id := range t.order {
 		t.translate(t.resources[id], 0)
+	}
+	t.openAPIs()
+	for _, id := range t.order {
+		t.embeddedConnectors(t.resources[id])
 	}
 	res := &eval.Result{Default: t.prov, Instances: t.insts}
 	kind := "cfn"
@@ -398,6 +405,9 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_api_gateway_resource", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "parent_id": pv("ParentId"), "path_part": pv("PathPart")})
 	case "AWS::ApiGateway::Method":
 		in := get(p, "Integration")
+		if s, ok := textOf(pv("AuthorizationType")); ok {
+			t.authz[id] = s
+		}
 		r.primary = t.emit(id, "aws_api_gateway_integration", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "resource_id": pv("ResourceId"),
 			"http_method": pv("HttpMethod"), "type": t.prop(in, "Type", depth), "uri": t.prop(in, "Uri", depth), "credentials": t.prop(in, "Credentials", depth)})
 	case "AWS::ApiGateway::Stage":

@@ -264,6 +264,12 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 			"schedule_expression": pv("ScheduleExpression"), "group_name": pv("GroupName"), "state": pv("State"),
 			"schedule_expression_timezone": pv("ScheduleExpressionTimezone"),
 			"target":                       cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"arn": target, "role_arn": role})})})
+	case "AlexaSkill":
+		// The skill id pins the permission (lambda:EventSourceToken); SAM
+		// leaves it out when SkillId is not given.
+		t.emit(addr+"Permission", "aws_lambda_permission", n, map[string]cty.Value{"statement_id": cty.StringVal(addr + "Permission"),
+			"action": cty.StringVal("lambda:InvokeFunction"), "function_name": target, "principal": cty.StringVal("alexa-appkit.amazon.com"),
+			"event_source_token": pv("SkillId")})
 	case "CloudWatchLogs":
 		lg := pv("LogGroupName")
 		lgARN := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":logs:" + t.region + ":" + t.account + ":log-group:"), lg, cty.StringVal(":*")}, "", n)

@@ -1,0 +1,3 @@
+package cloudformation
+
+func (t *template) embeddedConnectors(r *resource) {}
