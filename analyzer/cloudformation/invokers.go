@@ -90,6 +90,8 @@ func (t *template) invoker(r *resource, depth int) bool {
 		t.codeCommit(r, depth)
 	case "AWS::SecretsManager::RotationSchedule":
 		t.rotationSchedule(r, depth)
+	case "AWS::Serverless::Connector":
+		t.connector(r.id, r.props, r.key, get(r.props, "Source"), depth)
 	default:
 		if strings.HasPrefix(r.typ, "Custom::") || r.typ == "AWS::CloudFormation::CustomResource" {
 			return t.customResource(r, depth)

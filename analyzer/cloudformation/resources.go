@@ -53,8 +53,8 @@ type template struct {
 	// authz is the authorization of REST API methods by the address of
 	// their integration: the decoder reads it from no resource.
 	authz map[string]string
-	rest                       map[string]*restAPI
-	http                       map[string]*httpAPI
+	rest  map[string]*restAPI
+	http  map[string]*httpAPI
 	// gen holds what Ref and GetAtt see of resources SAM generates
 	// (<Function>Role, <Function>Alias<Name>, <Function>.Alias).
 	gen map[string]map[string]cty.Value
