@@ -349,11 +349,18 @@ func (t *template) distribution(r *resource, depth int) {
 	id := t.placeholder(r.id, "id")
 	arn := "arn:" + t.partition + ":cloudfront::" + t.account + ":distribution/" + id
 	r.attrs = map[string]cty.Value{"": cty.StringVal(id), "Id": cty.StringVal(id)}
-	dc := t.prop(r.props, "DistributionConfig", depth)
-	enabled := attr(dc, "Enabled")
-	add := func(addr string, b cty.Value, path ...any) {
-		for i, a := range elems(attr(b, "LambdaFunctionAssociations")) {
-			n := propNode(r.props, append(path, "LambdaFunctionAssociations", i)...)
+	// Only the associations are read: origins and the rest may name what
+	// the template does not define, and are not a trigger's business.
+	dc := get(r.props, "DistributionConfig")
+	if _, _, fn := intrinsic(dc); fn {
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: dc.Line,
+			Reason: "the distribution's configuration is built at deploy time; its Lambda@Edge associations are not read"})
+		return
+	}
+	enabled := t.prop(dc, "Enabled", depth)
+	add := func(addr string, b *yaml.Node) {
+		for i, a := range elems(t.prop(b, "LambdaFunctionAssociations", depth)) {
+			n := propNode(b, "LambdaFunctionAssociations", i)
 			tr := t.newTrigger(fmt.Sprintf("%s.LambdaFunctionAssociations[%d]", addr, i), "cloudfront", n)
 			tr.SourceAddress, tr.SourceARN = r.id, arn
 			t.setEnabled(&tr, enabled, true, n)
@@ -364,9 +371,11 @@ func (t *template) distribution(r *resource, depth int) {
 			t.triggers = append(t.triggers, tr)
 		}
 	}
-	add(r.id+".DefaultCacheBehavior", attr(dc, "DefaultCacheBehavior"), "DistributionConfig", "DefaultCacheBehavior")
-	for i, b := range elems(attr(dc, "CacheBehaviors")) {
-		add(fmt.Sprintf("%s.CacheBehaviors[%d]", r.id, i), b, "DistributionConfig", "CacheBehaviors", i)
+	add(r.id+".DefaultCacheBehavior", get(dc, "DefaultCacheBehavior"))
+	if cbs := get(dc, "CacheBehaviors"); cbs != nil && cbs.Kind == yaml.SequenceNode {
+		for i, b := range cbs.Content {
+			add(fmt.Sprintf("%s.CacheBehaviors[%d]", r.id, i), deref(b))
+		}
 	}
 }
 

@@ -144,7 +144,8 @@ func (t *template) samFunction(r *resource, depth int) {
 		if alias != "" {
 			ua["qualifier"] = cty.StringVal(alias)
 		}
-		t.emit(id+"Url", "aws_lambda_function_url", u, ua)
+		url := t.emit(id+"Url", "aws_lambda_function_url", u, ua)
+		t.gen[id+"Url"] = map[string]cty.Value{"FunctionUrl": attr(url.Value, "function_url"), "FunctionArn": target}
 		if s, _ := textOf(auth); s == "NONE" {
 			pa := map[string]cty.Value{"statement_id": cty.StringVal("FunctionURLAllowPublicAccess"), "action": cty.StringVal("lambda:InvokeFunctionUrl"),
 				"function_name": target, "principal": cty.StringVal("*"), "function_url_auth_type": cty.StringVal("NONE")}
