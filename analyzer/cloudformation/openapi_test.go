@@ -161,3 +161,37 @@ func TestSAMAuthAndDefinitionBody(t *testing.T) {
 		t.Errorf("a definition in a file is not named in the unknowns: %+v", inv.Unknown)
 	}
 }
+
+// A plain CloudFormation method's AuthorizationType is its trigger's
+// authorization.
+func TestMethodAuthorization(t *testing.T) {
+	inv := load(t, `
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: f, Role: arn:aws:iam::111122223333:role/r}
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: a}
+  Items:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Items
+      HttpMethod: GET
+      AuthorizationType: AWS_IAM
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {RestApiId: !Ref Api, StageName: prod}
+`, nil)
+	if len(inv.Triggers) != 1 || inv.Triggers[0].Authorization != "AWS_IAM" || inv.Triggers[0].Address != "Get" {
+		t.Errorf("triggers %+v", inv.Triggers)
+	}
+}
