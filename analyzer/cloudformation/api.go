@@ -69,9 +69,7 @@ func (t *template) restAPI(key string, depth int) *restAPI {
 		return a // its stages are its own resources
 	}
 	t.emit(key+"Stage", "aws_api_gateway_stage", n, map[string]cty.Value{"rest_api_id": attr(inst.Value, "id"), "stage_name": stage})
-	if r := t.resources[key]; r != nil {
-		a.auth = t.restAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), get(r.props, "Auth"), depth)
-	}
+	a.auth = t.restAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), t.samAuth(key, "Api"), depth)
 	return a
 }
 
@@ -124,6 +122,17 @@ func (t *template) apiEvent(addr string, e eventDef, target cty.Value, depth int
 	t.permission(addr+"Permission", "apigateway.amazonaws.com", target, src, e.node, false)
 }
 
+// samAuth is the Auth of a SAM API (implicit or declared), or the one
+// Globals gives every API of its kind.
+func (t *template) samAuth(key, kind string) *yaml.Node {
+	if r := t.resources[key]; r != nil {
+		if a := get(r.props, "Auth"); a != nil {
+			return a
+		}
+	}
+	return get(get(get(t.root, "Globals"), kind), "Auth")
+}
+
 func (t *template) httpAPI(key string, depth int) *httpAPI {
 	if a := t.http[key]; a != nil {
 		return a
@@ -152,9 +161,7 @@ func (t *template) httpAPI(key string, depth int) *httpAPI {
 	}
 	if r := t.resources[key]; r == nil || r.typ != "AWS::ApiGatewayV2::Api" {
 		t.emit(key+"Stage", "aws_apigatewayv2_stage", n, map[string]cty.Value{"api_id": attr(inst.Value, "id"), "name": stage})
-		if r != nil {
-			a.auth = t.httpAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), get(r.props, "Auth"), depth)
-		}
+		a.auth = t.httpAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), t.samAuth(key, "HttpApi"), depth)
 	}
 	return a
 }

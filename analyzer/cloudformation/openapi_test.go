@@ -195,3 +195,31 @@ Resources:
 		t.Errorf("triggers %+v", inv.Triggers)
 	}
 }
+
+// Globals.Api.Auth applies to the implicit API and to APIs without Auth.
+func TestGlobalsAPIAuth(t *testing.T) {
+	inv := load(t, `
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Auth:
+      DefaultAuthorizer: Pool
+      Authorizers:
+        Pool: {UserPoolArn: arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_x}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: f
+      Runtime: python3.12
+      Handler: a.h
+      CodeUri: .
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /x, Method: get}
+`, nil)
+	if len(inv.Triggers) != 1 || inv.Triggers[0].Authorization != "COGNITO_USER_POOLS" {
+		t.Errorf("triggers %+v", inv.Triggers)
+	}
+}
