@@ -322,6 +322,9 @@ func (t *template) configRule(r *resource, depth int) {
 // custom resource's service token, on stack create, update and delete.
 func (t *template) customResource(r *resource, depth int) bool {
 	tok := t.prop(r.props, "ServiceToken", depth)
+	if tok == cty.NilVal {
+		return false // not deployable; nothing is invoked
+	}
 	n := propNode(r.props, "ServiceToken")
 	s, ok := textOf(tok)
 	switch {
