@@ -66,6 +66,8 @@ func (t *template) invoker(r *resource, depth int) bool {
 		t.objectLambdaAccessPoint(r, depth)
 	case "AWS::RDS::DBCluster":
 		t.dbCluster(r, depth)
+	case "AWS::RDS::DBInstance":
+		return t.dbInstance(r, depth)
 	case "AWS::VpcLattice::TargetGroup":
 		t.latticeTargetGroup(r, depth)
 	case "AWS::AppSync::GraphQLApi":
@@ -494,6 +496,33 @@ func (t *template) dbCluster(r *resource, depth int) {
 		t.emit(fmt.Sprintf("%s.AssociatedRoles[%d]", r.id, i), "aws_rds_cluster_role_association", n, map[string]cty.Value{
 			"db_cluster_identifier": ident, "role_arn": attr(ar, "RoleArn"), "feature_name": feature})
 	}
+}
+
+// dbInstance: an RDS for PostgreSQL instance whose role is associated for
+// the feature "Lambda" invokes, from SQL, any function the role allows.
+func (t *template) dbInstance(r *resource, depth int) bool {
+	ident := t.nameOr(r.props, "DBInstanceIdentifier", r.id, r.key, depth)
+	if s, ok := textOf(ident); ok && !reason.IsBare(s) {
+		ident = cty.StringVal(strings.ToLower(s))
+	}
+	arn := t.concat([]cty.Value{cty.StringVal(t.arn("rds", "db:")), ident}, "", r.key)
+	r.attrs = map[string]cty.Value{"": ident, "DBInstanceArn": arn}
+	found := false
+	for i, ar := range elems(t.prop(r.props, "AssociatedRoles", depth)) {
+		if s, _ := textOf(attr(ar, "FeatureName")); s != "Lambda" {
+			continue
+		}
+		found = true
+		n := propNode(r.props, "AssociatedRoles", i)
+		tr := t.newTrigger(fmt.Sprintf("%s.AssociatedRoles[%d]", r.id, i), "rds", n)
+		tr.SourceAddress = r.id
+		tr.SourceARN = t.text(arn, "source_arn", n, &tr.Unknown)
+		tr.InvokeRole = t.text(attr(ar, "RoleArn"), "invoke_role", n, &tr.Unknown)
+		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "target", File: t.path, Line: lineOf(n),
+			Reason: "the database may invoke any function its role allows; the function is chosen in SQL"})
+		t.triggers = append(t.triggers, tr)
+	}
+	return found
 }
 
 func (t *template) latticeTargetGroup(r *resource, depth int) {

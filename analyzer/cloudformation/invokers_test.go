@@ -111,6 +111,16 @@ Resources:
       AssociatedRoles:
         - {FeatureName: s3Import, RoleArn: arn:aws:iam::111122223333:role/s3}
         - {FeatureName: Lambda, RoleArn: arn:aws:iam::111122223333:role/aurora}
+  Pg:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      DBInstanceIdentifier: Reports
+      Engine: postgres
+      AssociatedRoles:
+        - {FeatureName: Lambda, RoleArn: arn:aws:iam::111122223333:role/aurora}
+  Plain:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: postgres}
   Lattice:
     Type: AWS::VpcLattice::TargetGroup
     Properties:
@@ -237,6 +247,8 @@ func TestInvokerTriggers(t *testing.T) {
 			function: fnARN, enabled: true, events: []string{"GetObject"}},
 		"Db.AssociatedRoles[1]": {service: "rds", source: "arn:aws:rds:eu-west-1:111122223333:cluster:orders",
 			role: "arn:aws:iam::111122223333:role/aurora", enabled: true, unknown: []string{"target"}},
+		"Pg.AssociatedRoles[0]": {service: "rds", source: "arn:aws:rds:eu-west-1:111122223333:db:reports",
+			role: "arn:aws:iam::111122223333:role/aurora", enabled: true, unknown: []string{"target"}},
 		"Lattice.Targets[0]": {service: "vpc_lattice", source: "arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/<Lattice.id>", function: fnARN, enabled: true},
 		"Api.LambdaAuthorizerConfig": {service: "appsync", source: "arn:aws:appsync:eu-west-1:111122223333:apis/<Api.api_id>",
 			function: fnARN, enabled: true, events: []string{"authorizer"}},
@@ -350,4 +362,31 @@ func keys(m map[string]inventory.Trigger) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// CodeDeploy's traffic hooks invoke functions; that is named, not dropped.
+func TestDeploymentHooksNamed(t *testing.T) {
+	inv := load(t, `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      CodeUri: .
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Linear10PercentEvery1Minute
+        Hooks: {PreTraffic: !Ref Check}
+  Check:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: .}
+`, nil)
+	for _, u := range inv.Unknown {
+		if u.Address == "Fn" && strings.Contains(u.Reason, "Hooks") && u.Line > 0 {
+			return
+		}
+	}
+	t.Errorf("hooks not named: %+v", inv.Unknown)
 }

@@ -155,6 +155,10 @@ func (t *template) samFunction(r *resource, depth int) {
 	for _, e := range events {
 		t.samEvent(id, e, target, depth)
 	}
+	if hooks := get(get(p, "DeploymentPreference"), "Hooks"); hooks != nil {
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: hooks.Line,
+			Reason: "DeploymentPreference Hooks: CodeDeploy invokes the hook functions at each deployment; that invocation is not modelled"})
+	}
 }
 
 type eventDef struct {
