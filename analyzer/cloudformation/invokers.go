@@ -99,12 +99,59 @@ func (t *template) invoker(r *resource, depth int) bool {
 			return t.customResource(r, depth)
 		}
 		if why, ok := unmodelledInvokers[r.typ]; ok {
-			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
-				Reason: r.typ + " is not modelled: " + why + "; any invocation it makes is missing from the flows"})
+			t.unmodelled(r, why, depth)
 		}
 		return false
 	}
 	return true
+}
+
+// unmodelled reports a resource of a type that can invoke functions and
+// is not modelled: a warning naming the type and, per function it names,
+// an unknown trigger of type "unmodelled", so the function's flows show
+// it; one that names none (a nested stack) is listed as unknown.
+func (t *template) unmodelled(r *resource, why string, depth int) {
+	t.warn(r.key, "Lambda invoker not modelled: "+r.typ, why+"; its invocation flows are unknown.")
+	fns := map[string]bool{}
+	functionsIn(t.value(r.props, depth), fns, 0)
+	if len(fns) == 0 {
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+			Reason: r.typ + " is not modelled: " + why + "; any invocation it makes is missing from the flows"})
+		return
+	}
+	targets := make([]string, 0, len(fns))
+	for fn := range fns {
+		targets = append(targets, fn)
+	}
+	sort.Strings(targets)
+	for _, fn := range targets {
+		tr := t.newTrigger(r.id, "unmodelled", r.key)
+		tr.SourceAddress = r.id
+		tr.Events = []string{r.typ}
+		tr.Unknown = []inventory.Unknown{{Field: "kind", File: t.path, Line: r.key.Line,
+			Reason: "lambdacheck does not model how " + r.typ + " invokes Lambda: " + why}}
+		t.setTarget(&tr, cty.StringVal(fn), r.key)
+		t.triggers = append(t.triggers, tr)
+	}
+}
+
+// functionsIn collects the function ARNs written anywhere in v.
+func functionsIn(v cty.Value, out map[string]bool, depth int) {
+	u, _ := v.Unmark()
+	if depth > maxDepth || u == cty.NilVal || !u.IsKnown() || u.IsNull() {
+		return
+	}
+	switch {
+	case u.Type() == cty.String:
+		if s := u.AsString(); isFunction(s) {
+			out[s] = true
+		}
+	case u.Type().IsObjectType() || u.Type().IsTupleType() || u.Type().IsListType() || u.Type().IsMapType():
+		for it := u.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			functionsIn(e, out, depth+1)
+		}
+	}
 }
 
 // arn is the ARN prefix of a regional resource of service in the stack's

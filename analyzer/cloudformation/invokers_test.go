@@ -211,6 +211,11 @@ Resources:
       Name: db
   Detector:
     Type: AWS::IoTEvents::DetectorModel
+  DeviceAuth:
+    Type: AWS::IoT::Authorizer
+    Properties:
+      AuthorizerFunctionArn: !GetAtt Fn.Arn
+      Status: ACTIVE
   Nested:
     Type: AWS::CloudFormation::Stack
 `
@@ -265,6 +270,7 @@ func TestInvokerTriggers(t *testing.T) {
 			function: fnARN, enabled: false, events: []string{"en_GB"}},
 		"Repo.Triggers[1]": {service: "codecommit", source: "arn:aws:codecommit:eu-west-1:111122223333:app", function: fnARN, enabled: true,
 			events: []string{"createReference", "updateReference"}},
+		"DeviceAuth": {service: "unmodelled", function: fnARN, enabled: true, events: []string{"AWS::IoT::Authorizer"}, unknown: []string{"kind"}},
 		"Rotation": {service: "secretsmanager", source: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-<Secret.suffix>", function: fnARN,
 			enabled: true, events: []string{"rotation"}},
 	}
@@ -317,6 +323,15 @@ func TestInvokerTriggers(t *testing.T) {
 		if u.Address == "Detector" && !strings.Contains(u.Reason, "AWS::IoTEvents::DetectorModel") {
 			t.Errorf("the unknown does not name the type: %s", u.Reason)
 		}
+	}
+	warned := map[string]bool{}
+	for _, d := range inv.Diags {
+		if d.Severity == "warning" && strings.HasPrefix(d.Summary, "Lambda invoker not modelled: ") {
+			warned[strings.TrimPrefix(d.Summary, "Lambda invoker not modelled: ")] = d.Line > 0
+		}
+	}
+	if !warned["AWS::IoT::Authorizer"] || !warned["AWS::IoTEvents::DetectorModel"] || !warned["AWS::CloudFormation::Stack"] {
+		t.Errorf("unmodelled invokers not warned about: %v", warned)
 	}
 }
 
