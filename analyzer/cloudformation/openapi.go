@@ -151,12 +151,15 @@ type operation struct {
 
 // operations lists the integrated operations of an OpenAPI definition in
 // the order written.
-func operations(body *yaml.Node) []operation {
-	var out []operation
+func operations(body *yaml.Node) (out []operation, chosen []*yaml.Node) {
 	paths := get(body, "paths")
 	global := firstScheme(get(body, "security"))
 	for i := 0; paths != nil && paths.Kind == yaml.MappingNode && i+1 < len(paths.Content); i += 2 {
 		path, item := paths.Content[i].Value, deref(paths.Content[i+1])
+		if _, _, fn := intrinsic(item); fn {
+			chosen = append(chosen, paths.Content[i])
+			continue
+		}
 		for j := 0; item != nil && item.Kind == yaml.MappingNode && j+1 < len(item.Content); j += 2 {
 			m, ok := httpMethods[strings.ToLower(item.Content[j].Value)]
 			op := deref(item.Content[j+1])
@@ -171,7 +174,18 @@ func operations(body *yaml.Node) []operation {
 			out = append(out, operation{path: path, method: m, node: item.Content[j], integ: integ, security: sec})
 		}
 	}
-	return out
+	return out, chosen
+}
+
+// operationsOf lists a definition's operations; a path whose operations
+// are chosen at deploy time (Fn::If) is named in the unknowns.
+func (t *template) operationsOf(key string, body *yaml.Node) []operation {
+	ops, chosen := operations(body)
+	for _, n := range chosen {
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: fmt.Sprintf("%s.paths[%q]", key, n.Value), File: t.path, Line: n.Line,
+			Reason: "the operations of this path are chosen at deploy time; its integrations are not read"})
+	}
+	return ops
 }
 
 // firstScheme is the scheme named by a security requirement list; "NONE"
@@ -251,7 +265,7 @@ func (t *template) openAPIs() {
 		}
 		apiID := attr(a.inst.Value, "id")
 		t.schemes(a.body, &a.auth, k, "apigateway", apiID, 0)
-		for _, op := range operations(a.body) {
+		for _, op := range t.operationsOf(k, a.body) {
 			route := op.method + " /" + strings.Trim(op.path, "/")
 			if a.routes[route] {
 				continue
@@ -279,7 +293,7 @@ func (t *template) openAPIs() {
 		}
 		apiID := attr(a.inst.Value, "id")
 		t.schemes(a.body, &a.auth, k, "apigatewayv2", apiID, 0)
-		for _, op := range operations(a.body) {
+		for _, op := range t.operationsOf(k, a.body) {
 			route := op.method + " " + op.path
 			if op.path == "$default" {
 				route = "$default"
