@@ -149,7 +149,15 @@ func (t *template) httpAPI(key string, depth int) *httpAPI {
 			stage = v
 		}
 	}
-	inst := t.emit(key, "aws_apigatewayv2_api", n, map[string]cty.Value{"name": name, "protocol_type": cty.StringVal("HTTP")})
+	attrs := map[string]cty.Value{"name": name, "protocol_type": cty.StringVal("HTTP")}
+	if r := t.resources[key]; r != nil && r.typ == "AWS::ApiGatewayV2::Api" {
+		// A WebSocket API, or an HTTP API made by quick create (Target).
+		if v := t.prop(r.props, "ProtocolType", depth); v != cty.NilVal {
+			attrs["protocol_type"] = v
+		}
+		attrs["target"] = t.prop(r.props, "Target", depth)
+	}
+	inst := t.emit(key, "aws_apigatewayv2_api", n, attrs)
 	a := &httpAPI{inst: inst}
 	if t.http == nil {
 		t.http = map[string]*httpAPI{}

@@ -226,3 +226,33 @@ Resources:
 		t.Errorf("triggers %+v", inv.Triggers)
 	}
 }
+
+// A plain CloudFormation HTTP API made by quick create routes $default to
+// its target; a WebSocket API keeps its protocol.
+func TestQuickCreateAndWebSocket(t *testing.T) {
+	inv := load(t, `
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: f, Role: arn:aws:iam::111122223333:role/r}
+  Quick:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: q, ProtocolType: HTTP, Target: !GetAtt Fn.Arn}
+  Socket:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: s, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+`, nil)
+	if len(inv.Triggers) != 1 || inv.Triggers[0].Service != "apigatewayv2" || inv.Triggers[0].FunctionARN != "arn:aws:lambda:eu-west-1:111122223333:function:f" ||
+		inv.Triggers[0].SourceARN != "arn:aws:execute-api:eu-west-1:111122223333:<Quick.id>/$default/$default" {
+		t.Errorf("triggers %+v", inv.Triggers)
+	}
+	socket := ""
+	for _, r := range inv.Resources {
+		if r.Address == "Socket" {
+			socket = r.Attributes["protocol_type"]
+		}
+	}
+	if socket != "WEBSOCKET" {
+		t.Errorf("WebSocket API protocol %q", socket)
+	}
+}
