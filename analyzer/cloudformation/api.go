@@ -16,10 +16,17 @@ import (
 type restAPI struct {
 	inst  *eval.Instance
 	paths map[string]cty.Value // path → resource id
+	auth  apiAuth
+	// routes are the "METHOD /path" an event or the definition declares.
+	routes map[string]bool
+	body   *yaml.Node // the OpenAPI definition, read once all events are
 }
 
 type httpAPI struct {
-	inst *eval.Instance
+	inst   *eval.Instance
+	auth   apiAuth
+	routes map[string]bool
+	body   *yaml.Node
 }
 
 // apiKey is the logical id an event's API property refers to, or the
@@ -54,10 +61,15 @@ func (t *template) restAPI(key string, depth int) *restAPI {
 		t.rest = map[string]*restAPI{}
 	}
 	t.rest[key] = a
+	a.routes = map[string]bool{}
+	if r := t.resources[key]; r != nil {
+		a.body = t.definition(r, "Body", "DefinitionBody")
+	}
 	if r := t.resources[key]; r != nil && r.typ == "AWS::ApiGateway::RestApi" {
 		return a // its stages are its own resources
 	}
 	t.emit(key+"Stage", "aws_api_gateway_stage", n, map[string]cty.Value{"rest_api_id": attr(inst.Value, "id"), "stage_name": stage})
+	a.auth = t.restAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), t.samAuth(key, "Api"), depth)
 	return a
 }
 
@@ -101,11 +113,24 @@ func (t *template) apiEvent(addr string, e eventDef, target cty.Value, depth int
 		method = "ANY"
 	}
 	rid := t.resourceFor(a, path, e.node)
+	a.routes[method+" /"+strings.Trim(path, "/")] = true
+	t.authz[addr+"Integration"] = a.auth.of(t.eventAuthorizer(e, depth))
 	uri := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":apigateway:" + t.region + ":lambda:path/2015-03-31/functions/"), target, cty.StringVal("/invocations")}, "", e.node)
 	t.emit(addr+"Integration", "aws_api_gateway_integration", e.node, map[string]cty.Value{"rest_api_id": attr(a.inst.Value, "id"),
 		"resource_id": rid, "http_method": cty.StringVal(method), "type": cty.StringVal("AWS_PROXY"), "integration_http_method": cty.StringVal("POST"), "uri": uri})
 	src := t.concat([]cty.Value{attr(a.inst.Value, "execution_arn"), cty.StringVal("/*/" + arnPath(method, path))}, "", e.node)
 	t.permission(addr+"Permission", "apigateway.amazonaws.com", target, src, e.node, false)
+}
+
+// samAuth is the Auth of a SAM API (implicit or declared), or the one
+// Globals gives every API of its kind.
+func (t *template) samAuth(key, kind string) *yaml.Node {
+	if r := t.resources[key]; r != nil {
+		if a := get(r.props, "Auth"); a != nil {
+			return a
+		}
+	}
+	return get(get(get(t.root, "Globals"), kind), "Auth")
 }
 
 func (t *template) httpAPI(key string, depth int) *httpAPI {
@@ -124,14 +149,27 @@ func (t *template) httpAPI(key string, depth int) *httpAPI {
 			stage = v
 		}
 	}
-	inst := t.emit(key, "aws_apigatewayv2_api", n, map[string]cty.Value{"name": name, "protocol_type": cty.StringVal("HTTP")})
+	attrs := map[string]cty.Value{"name": name, "protocol_type": cty.StringVal("HTTP")}
+	if r := t.resources[key]; r != nil && r.typ == "AWS::ApiGatewayV2::Api" {
+		// A WebSocket API, or an HTTP API made by quick create (Target).
+		if v := t.prop(r.props, "ProtocolType", depth); v != cty.NilVal {
+			attrs["protocol_type"] = v
+		}
+		attrs["target"] = t.prop(r.props, "Target", depth)
+	}
+	inst := t.emit(key, "aws_apigatewayv2_api", n, attrs)
 	a := &httpAPI{inst: inst}
 	if t.http == nil {
 		t.http = map[string]*httpAPI{}
 	}
 	t.http[key] = a
+	a.routes = map[string]bool{}
+	if r := t.resources[key]; r != nil {
+		a.body = t.definition(r, "Body", "DefinitionBody")
+	}
 	if r := t.resources[key]; r == nil || r.typ != "AWS::ApiGatewayV2::Api" {
 		t.emit(key+"Stage", "aws_apigatewayv2_stage", n, map[string]cty.Value{"api_id": attr(inst.Value, "id"), "name": stage})
+		a.auth = t.httpAuth(key, attr(inst.Value, "id"), attr(inst.Value, "execution_arn"), t.samAuth(key, "HttpApi"), depth)
 	}
 	return a
 }
@@ -150,10 +188,8 @@ func (t *template) httpEvent(addr string, e eventDef, target cty.Value, depth in
 	}
 	integ := t.emit(addr+"Integration", "aws_apigatewayv2_integration", e.node, map[string]cty.Value{"api_id": attr(a.inst.Value, "id"),
 		"integration_type": cty.StringVal("AWS_PROXY"), "integration_uri": target, "payload_format_version": cty.StringVal("2.0")})
-	auth := cty.StringVal("NONE")
-	if s, _ := textOf(t.prop(get(e.props, "Auth"), "Authorizer", depth)); s == "AWS_IAM" {
-		auth = cty.StringVal("AWS_IAM")
-	}
+	a.routes[route] = true
+	auth := cty.StringVal(a.auth.of(t.eventAuthorizer(e, depth)))
 	t.emit(addr+"Route", "aws_apigatewayv2_route", e.node, map[string]cty.Value{"api_id": attr(a.inst.Value, "id"),
 		"route_key": cty.StringVal(route), "target": t.concat([]cty.Value{cty.StringVal("integrations/"), attr(integ.Value, "id")}, "", e.node),
 		"authorization_type": auth})

@@ -251,6 +251,9 @@ Resources:
           Properties: {UserPool: !Ref Users, Trigger: [PreSignUp, PostConfirmation]}
         Alexa:
           Type: AlexaSkill
+          Properties: {SkillId: amzn1.ask.skill.0000}
+        Future:
+          Type: FutureSource
 `
 
 func TestSAMFunction(t *testing.T) {
@@ -335,11 +338,11 @@ func TestSAMFunction(t *testing.T) {
 	if strings.Join(cognito, ",") != "post_confirmation,pre_sign_up" {
 		t.Errorf("Cognito event triggers %v", cognito)
 	}
-	alexa := false
+	future := false
 	for _, u := range inv.Unknown {
-		alexa = alexa || (u.Address == "WorkerAlexa" && strings.Contains(u.Reason, "AlexaSkill"))
+		future = future || (u.Address == "WorkerFuture" && strings.Contains(u.Reason, "FutureSource"))
 	}
-	if !alexa {
+	if !future {
 		t.Errorf("unmodelled event type not reported: %+v", inv.Unknown)
 	}
 }

@@ -13,6 +13,8 @@ import (
 // panic, and what it returns must be writable as a snapshot.
 func FuzzLoad(f *testing.F) {
 	seeds, _ := filepath.Glob("../../fixtures/*/template.yaml")
+	nested, _ := filepath.Glob("../../fixtures/*/*/template.yaml")
+	seeds = append(seeds, nested...)
 	for _, p := range seeds {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
@@ -20,6 +22,11 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(intrinsics))
 	f.Add([]byte(sam))
+	f.Add([]byte(invokers))
+	f.Add([]byte(samAuth))
+	f.Add([]byte(connectors))
+	f.Add([]byte("Resources:\n  A:\n    Type: AWS::Serverless::Api\n    Properties:\n      DefinitionBody:\n        paths:\n          /x: {get: {security: [], x-amazon-apigateway-integration: {type: aws_proxy, uri: !Ref A}}}\n"))
+	f.Add([]byte("Resources:\n  C:\n    Type: AWS::Serverless::Connector\n    Properties: {Source: {Id: C}, Destination: [{Id: C}, {Type: AWS::Lambda::Function}], Permissions: [Write]}\n"))
 	f.Add([]byte(`{"Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"FunctionName":{"Fn::Sub":["${A}",{"A":{"Ref":"F"}}]}}}}}`))
 	f.Add([]byte("Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Condition: A\n"))
 	f.Add([]byte("a: &a [*a]\nResources: {}\n"))

@@ -25,6 +25,9 @@ type resource struct {
 	props   *yaml.Node
 	state   int // 0 new, 1 translating, 2 done
 	primary *eval.Instance
+	// attrs, for types with no Terraform equivalent in the decoder, is
+	// what Ref ("") and Fn::GetAtt (by attribute name) return.
+	attrs map[string]cty.Value
 }
 
 type template struct {
@@ -46,8 +49,12 @@ type template struct {
 	diags                      []inventory.Diagnostic
 	outside                    []inventory.UnknownOutside
 	skipped                    map[string][]string
-	rest                       map[string]*restAPI
-	http                       map[string]*httpAPI
+	triggers                   []inventory.Trigger // built without a Terraform equivalent (invokers.go)
+	// authz is the authorization of REST API methods by the address of
+	// their integration: the decoder reads it from no resource.
+	authz map[string]string
+	rest  map[string]*restAPI
+	http  map[string]*httpAPI
 	// gen holds what Ref and GetAtt see of resources SAM generates
 	// (<Function>Role, <Function>Alias<Name>, <Function>.Alias).
 	gen map[string]map[string]cty.Value
@@ -56,7 +63,7 @@ type template struct {
 func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]policyTemplate) *template {
 	t := &template{path: path, root: root, opts: opts, polTmpl: pt, params: map[string]cty.Value{},
 		condCache: map[string]condResult{}, resources: map[string]*resource{}, dec: terraform.NewDecoder(opts.Catalog),
-		skipped: map[string][]string{}, gen: map[string]map[string]cty.Value{}}
+		skipped: map[string][]string{}, gen: map[string]map[string]cty.Value{}, authz: map[string]string{}}
 	p := &eval.Provider{Key: "aws", Region: opts.Region, Account: opts.Account}
 	if p.Region == "" {
 		p.Region, p.RegionDefault = eval.DefaultRegion, true
@@ -137,12 +144,17 @@ func (t *template) load() *inventory.Inventory {
 	for _, id := range t.order {
 		t.translate(t.resources[id], 0)
 	}
+	t.openAPIs()
+	for _, id := range t.order {
+		t.embeddedConnectors(t.resources[id])
+	}
 	res := &eval.Result{Default: t.prov, Instances: t.insts}
 	kind := "cfn"
 	if isSAM(t.root) {
 		kind = "sam"
 	}
 	inv := t.dec.Build(res, kind, t.path)
+	t.addTriggers(inv)
 	inv.Diags = append(inv.Diags, t.diags...)
 	inv.Unknown = append(inv.Unknown, t.outside...)
 	types := make([]string, 0, len(t.skipped))
@@ -258,6 +270,9 @@ var getAttAttr = map[string]string{
 
 func (t *template) resourceRef(r *resource, depth int) cty.Value {
 	t.translate(r, depth+1)
+	if v, ok := r.attrs[""]; ok {
+		return v
+	}
 	if r.primary == nil {
 		return t.symbol(r.id, "Ref "+r.id+" ("+r.typ+") is known only after deploy", r.node)
 	}
@@ -279,6 +294,9 @@ func (t *template) getAtt(id, name string, n *yaml.Node, depth int) cty.Value {
 		return t.unknown("GetAtt names nothing", n)
 	}
 	t.translate(r, depth+1)
+	if v, ok := r.attrs[name]; ok {
+		return v
+	}
 	if r.primary != nil {
 		a := getAttAttr[name]
 		if r.typ == "AWS::Lambda::Url" && name == "FunctionUrl" {
@@ -387,6 +405,9 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_api_gateway_resource", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "parent_id": pv("ParentId"), "path_part": pv("PathPart")})
 	case "AWS::ApiGateway::Method":
 		in := get(p, "Integration")
+		if s, ok := textOf(pv("AuthorizationType")); ok {
+			t.authz[id] = s
+		}
 		r.primary = t.emit(id, "aws_api_gateway_integration", n, map[string]cty.Value{"rest_api_id": pv("RestApiId"), "resource_id": pv("ResourceId"),
 			"http_method": pv("HttpMethod"), "type": t.prop(in, "Type", depth), "uri": t.prop(in, "Uri", depth), "credentials": t.prop(in, "Credentials", depth)})
 	case "AWS::ApiGateway::Stage":
@@ -536,14 +557,8 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_cloudwatch_log_subscription_filter", n, map[string]cty.Value{"name": t.nameOr(p, "FilterName", id, n, depth),
 			"log_group_name": pv("LogGroupName"), "destination_arn": pv("DestinationArn"), "filter_pattern": pv("FilterPattern"), "role_arn": pv("RoleArn")})
 	default:
-		if strings.HasPrefix(r.typ, "Custom::") || r.typ == "AWS::CloudFormation::CustomResource" {
-			// CloudFormation invokes the ServiceToken function itself, as
-			// the stack's deployment, not as a trigger.
-			if tok := pv("ServiceToken"); tok != cty.NilVal {
-				s, _ := textOf(tok)
-				t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
-					Reason: "custom resource: CloudFormation invokes " + s + " at deploy time with the deploying principal; not modelled as a trigger"})
-			}
+		if t.invoker(r, depth) {
+			return
 		}
 		t.skipped[r.typ] = append(t.skipped[r.typ], id)
 	}

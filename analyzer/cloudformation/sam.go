@@ -144,7 +144,8 @@ func (t *template) samFunction(r *resource, depth int) {
 		if alias != "" {
 			ua["qualifier"] = cty.StringVal(alias)
 		}
-		t.emit(id+"Url", "aws_lambda_function_url", u, ua)
+		url := t.emit(id+"Url", "aws_lambda_function_url", u, ua)
+		t.gen[id+"Url"] = map[string]cty.Value{"FunctionUrl": attr(url.Value, "function_url"), "FunctionArn": target}
 		if s, _ := textOf(auth); s == "NONE" {
 			pa := map[string]cty.Value{"statement_id": cty.StringVal("FunctionURLAllowPublicAccess"), "action": cty.StringVal("lambda:InvokeFunctionUrl"),
 				"function_name": target, "principal": cty.StringVal("*"), "function_url_auth_type": cty.StringVal("NONE")}
@@ -153,6 +154,10 @@ func (t *template) samFunction(r *resource, depth int) {
 	}
 	for _, e := range events {
 		t.samEvent(id, e, target, depth)
+	}
+	if hooks := get(get(p, "DeploymentPreference"), "Hooks"); hooks != nil {
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: hooks.Line,
+			Reason: "DeploymentPreference Hooks: CodeDeploy invokes the hook functions at each deployment; that invocation is not modelled"})
 	}
 }
 
@@ -264,6 +269,12 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 			"schedule_expression": pv("ScheduleExpression"), "group_name": pv("GroupName"), "state": pv("State"),
 			"schedule_expression_timezone": pv("ScheduleExpressionTimezone"),
 			"target":                       cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"arn": target, "role_arn": role})})})
+	case "AlexaSkill":
+		// The skill id pins the permission (lambda:EventSourceToken); SAM
+		// leaves it out when SkillId is not given.
+		t.emit(addr+"Permission", "aws_lambda_permission", n, map[string]cty.Value{"statement_id": cty.StringVal(addr + "Permission"),
+			"action": cty.StringVal("lambda:InvokeFunction"), "function_name": target, "principal": cty.StringVal("alexa-appkit.amazon.com"),
+			"event_source_token": pv("SkillId")})
 	case "CloudWatchLogs":
 		lg := pv("LogGroupName")
 		lgARN := t.concat([]cty.Value{cty.StringVal("arn:" + t.partition + ":logs:" + t.region + ":" + t.account + ":log-group:"), lg, cty.StringVal(":*")}, "", n)

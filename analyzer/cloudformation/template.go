@@ -18,7 +18,12 @@
 // an AWS::Serverless::Function: its role, event source permissions,
 // subscriptions, rules and mappings, alias and URL — is translated to the
 // equivalent Terraform resource type and decoded by analyzer/terraform, so
-// one application written in either form yields the same inventory.
+// one application written in either form yields the same inventory. The
+// services that invoke functions by configuration and have no such
+// equivalent (SES rules, Config rules, Bedrock agents, Firehose, custom
+// resources …) give their triggers directly (invokers.go); SAM connectors
+// become the policies and permissions SAM generates (connectors.go), and
+// inline OpenAPI definitions their routes (openapi.go).
 //
 // Pipeline place: source (template) → inventory.
 package cloudformation
