@@ -250,8 +250,10 @@ func TestInvokerTriggers(t *testing.T) {
 			function: fnARN, qualifier: "$LATEST", role: "arn:aws:iam::111122223333:role/firehose", enabled: true},
 		"Redact.TransformationConfigurations[0]": {service: "s3_object_lambda", source: "arn:aws:s3-object-lambda:eu-west-1:111122223333:accesspoint/redacted",
 			function: fnARN, enabled: true, events: []string{"GetObject"}},
+		// The function is chosen in SQL: the simulator decides one flow
+		// per function the role may invoke (docs/flows.md).
 		"Db.AssociatedRoles[1]": {service: "rds", source: "arn:aws:rds:eu-west-1:111122223333:cluster:orders",
-			role: "arn:aws:iam::111122223333:role/aurora", enabled: true, unknown: []string{"target"}},
+			role: "arn:aws:iam::111122223333:role/aurora", enabled: true},
 		"Pg.AssociatedRoles[0]": {service: "rds", source: "arn:aws:rds:eu-west-1:111122223333:db:reports",
 			role: "arn:aws:iam::111122223333:role/aurora", enabled: true, unknown: []string{"target"}},
 		"Lattice.Targets[0]": {service: "vpc_lattice", source: "arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/<Lattice.id>", function: fnARN, enabled: true},
