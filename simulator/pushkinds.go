@@ -57,7 +57,7 @@ func (w *world) principalFlows() []flow.Flow {
 				continue
 			}
 			seen[p.Address+"|"+p.Principal] = true
-			out = append(out, unknownServiceFlow(fn, p.Qualifier, p.Principal, nonEmpty(p.Action, "lambda:InvokeFunction"), flow.Ref{Address: p.Address, File: p.File, Line: p.Line}, "permission "+nonEmpty(p.StatementID, p.Address)))
+			out = append(out, w.unknownServiceFlow(fn, p.Qualifier, p.Principal, nonEmpty(p.Action, "lambda:InvokeFunction"), flow.Ref{Address: p.Address, File: p.File, Line: p.Line}, "permission "+nonEmpty(p.StatementID, p.Address)))
 		}
 		for _, qp := range fn.ResourcePolicies {
 			if qp.Address == "" || qp.Address == fn.Address {
@@ -79,7 +79,7 @@ func (w *world) principalFlows() []flow.Flow {
 				}
 			}
 			for _, svc := range sortedKeys(services) {
-				out = append(out, unknownServiceFlow(fn, qp.Qualifier, svc, "lambda:InvokeFunction", flow.Ref{Address: qp.Address, File: qp.File, Line: qp.Line}, "resource policy "+qp.Address))
+				out = append(out, w.unknownServiceFlow(fn, qp.Qualifier, svc, "lambda:InvokeFunction", flow.Ref{Address: qp.Address, File: qp.File, Line: qp.Line}, "resource policy "+qp.Address))
 			}
 		}
 	}
@@ -87,11 +87,34 @@ func (w *world) principalFlows() []flow.Flow {
 	return out
 }
 
-func unknownServiceFlow(fn *inventory.Function, qualifier, principal, action string, grant flow.Ref, what string) flow.Flow {
-	suggestion := eventsource.Suggest(principal)
-	reason := fmt.Sprintf("%s is not a service principal AWS documents as invoking Lambda functions, so no service invokes through this grant", principal)
-	if suggestion != "" && !strings.EqualFold(suggestion, principal) {
-		reason += fmt.Sprintf("; did you mean %s?", suggestion)
+// awsServiceOf returns the IAM service prefix a service principal of the
+// form PREFIX.amazonaws.com names, or "" when no AWS service has it.
+func (w *world) awsServiceOf(principal string) string {
+	prefix, ok := strings.CutSuffix(strings.ToLower(principal), ".amazonaws.com")
+	if !ok || prefix == "" || strings.Contains(prefix, ".") || w.cat == nil {
+		return ""
+	}
+	if _, known := w.cat.Service(prefix); known {
+		return prefix
+	}
+	return ""
+}
+
+func (w *world) unknownServiceFlow(fn *inventory.Function, qualifier, principal, action string, grant flow.Ref, what string) flow.Flow {
+	// A real service that never calls Lambda (SQS, DynamoDB and Kinesis
+	// are polled with the execution role; CloudFront replicates through
+	// edgelambda) is no misspelling: the nearest name by edit distance
+	// (ses for sqs) would mislead.
+	service := w.awsServiceOf(principal)
+	suggestion, reason := "", ""
+	if service != "" {
+		reason = fmt.Sprintf("%s is the principal of the AWS service %s, which does not invoke Lambda functions through resource-based policies, so the grant lets nothing in", principal, service)
+	} else {
+		suggestion = eventsource.Suggest(principal)
+		reason = fmt.Sprintf("%s is not a service principal AWS documents as invoking Lambda functions, so no service invokes through this grant", principal)
+		if suggestion != "" && !strings.EqualFold(suggestion, principal) {
+			reason += fmt.Sprintf("; did you mean %s?", suggestion)
+		}
 	}
 	return flow.Flow{
 		ID:         fmt.Sprintf("reach/unknown-service/%s/%s:%s", principal, fn.Address, qualifierOrDefault(qualifier)),
@@ -103,6 +126,7 @@ func unknownServiceFlow(fn *inventory.Function, qualifier, principal, action str
 		Actions:    []string{action},
 		Reach:      "unknown-service",
 		Suggestion: suggestion,
+		AWSService: service != "",
 		Grant:      &grant,
 		Steps:      []flow.Step{note("known service principal", flow.Unknown, reason)},
 	}

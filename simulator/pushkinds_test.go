@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -135,13 +136,22 @@ func TestUnknownServicePrincipalFlows(t *testing.T) {
 			{Origin: inventory.Origin{Address: "aws_lambda_permission.typo"}, StatementID: "Typo", Action: "lambda:InvokeFunction", Principal: "alexa-appkit.amazonaws.com"},
 			{Origin: inventory.Origin{Address: "aws_lambda_permission.ok"}, StatementID: "Ok", Action: "lambda:InvokeFunction", Principal: "pinpoint.eu-west-1.amazonaws.com"},
 			{Origin: inventory.Origin{Address: "aws_lambda_permission.acct"}, StatementID: "Acct", Action: "lambda:InvokeFunction", Principal: "444455556666"},
+			{Origin: inventory.Origin{Address: "aws_lambda_permission.sqs"}, StatementID: "Sqs", Action: "lambda:InvokeFunction", Principal: "sqs.amazonaws.com"},
 		}}
-	w := newWorld(&inventory.Inventory{Functions: []inventory.Function{fn}}, nil, Options{})
+	w := newWorld(&inventory.Inventory{Functions: []inventory.Function{fn}}, awsref.Default(), Options{})
 	got := w.principalFlows()
-	if len(got) != 1 {
-		t.Fatalf("%d flows, want 1: %+v", len(got), got)
+	if len(got) != 2 {
+		t.Fatalf("%d flows, want 2: %+v", len(got), got)
+	}
+	// SQS is a real service that never invokes (its mappings poll): no
+	// suggestion by spelling (ses is one letter away).
+	if s := got[1]; s.Principal != "sqs.amazonaws.com" || !s.AWSService || s.Suggestion != "" || !strings.Contains(s.Steps[0].Reason, "the AWS service sqs, which does not invoke Lambda") {
+		t.Errorf("sqs flow %+v", s)
 	}
 	f := got[0]
+	if f.AWSService {
+		t.Error("alexa-appkit.amazonaws.com taken for an AWS service")
+	}
 	if f.Principal != "alexa-appkit.amazonaws.com" || f.Suggestion != "alexa-appkit.amazon.com" || f.Grant == nil || f.Grant.Address != "aws_lambda_permission.typo" {
 		t.Errorf("flow %+v", f)
 	}

@@ -37,6 +37,8 @@ import data.lambdacheck.lib
 deny contains finding if {
 	some fl in lib.reach_flows
 	fl.reach == "unknown-service"
+	# A real AWS service that never invokes Lambda is LC019's, at low.
+	not object.get(fl, "aws_service", false)
 	grant := object.get(fl, "grant", {})
 	finding := {
 		"message": sprintf("%s lets %s invoke %s%s, but no AWS service invokes Lambda as %s%s", [

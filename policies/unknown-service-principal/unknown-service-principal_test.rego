@@ -63,3 +63,8 @@ test_no_suggestion_and_policy_grant if {
 test_known_principals_are_not_reported if {
 	count(deny) == 0 with input as {"inventory": inventory, "flows": [service_reach], "settings": settings}
 }
+
+test_real_service_that_never_invokes_is_left_to_lc019 if {
+	sqs := object.union(typo_reach, {"principal": "sqs.amazonaws.com", "aws_service": true, "suggestion": ""})
+	count(deny) == 0 with input as {"inventory": inventory, "flows": [sqs], "settings": settings}
+}

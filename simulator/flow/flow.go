@@ -154,6 +154,10 @@ type Flow struct {
 	// Suggestion is, for unknown-service, the known invoking principal
 	// the granted one most resembles ("" when none is close).
 	Suggestion string `json:"suggestion,omitempty"`
+	// AWSService is, for unknown-service, true when the principal is that
+	// of a real AWS service (sqs.amazonaws.com) that does not invoke Lambda
+	// through resource-based policies, rather than a name no service has.
+	AWSService bool `json:"aws_service,omitempty"`
 	// Grant is, for unknown-service, the permission or resource policy
 	// that names the principal.
 	Grant *Ref `json:"grant,omitempty"`
