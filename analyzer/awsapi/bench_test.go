@@ -113,6 +113,13 @@ func largeAccount(tb testing.TB, n int) string {
 		"kinesis * ListStreams 200 empty/kinesis-ListStreams.json",
 		"kms * ListKeys 200 empty/kms-ListKeys.json",
 		"kms * ListAliases 200 empty/kms-ListAliases.json",
+		"logs * DescribeLogGroups 200 empty/logs-DescribeLogGroups.json",
+		"iot * ListTopicRules 200 empty/iot-ListTopicRules.json",
+		"cognito-idp * ListUserPools 200 empty/cognito-ListUserPools.json",
+		"elasticloadbalancing * DescribeTargetGroups 200 empty/elbv2-DescribeTargetGroups.xml",
+		"states * ListStateMachines 200 empty/sfn-ListStateMachines.json",
+		"secretsmanager * ListSecrets 200 empty/secretsmanager-ListSecrets.json",
+		"rds * DescribeDBClusters 200 empty/rds-DescribeDBClusters.xml",
 	} {
 		routes = append(routes, r)
 	}

@@ -196,6 +196,13 @@ var regionalCollectors = []regional{
 	{"dynamodb", collectDynamoDB},
 	{"kinesis", collectKinesis},
 	{"kms", collectKMS},
+	{"logs", collectLogs},
+	{"iot", collectIoT},
+	{"cognito-idp", collectCognito},
+	{"elasticloadbalancing", collectELB},
+	{"states", collectStepFunctions},
+	{"secretsmanager", collectSecretsManager},
+	{"rds", collectRDS},
 }
 
 // globalCollectors run once per account.

@@ -291,6 +291,7 @@ func TestEveryDeclaredOperationIsExercised(t *testing.T) {
 		{"testdata/thumbnails", Options{}},
 		{"testdata/orders-api", Options{}},
 		{"testdata/qualifiers", Options{}},
+		{"testdata/device-hub", Options{}},
 		{"testdata/denied", Options{Regions: []string{"eu-west-1", "me-south-1"}}},
 	} {
 		_, f := collectFake(t, s.dir, s.opts)

@@ -1,9 +1,12 @@
 // Package awsapi reads a live AWS account into the inventory:
 // functions with their aliases, resource policies, URLs, event source
 // mappings and invoke configs; roles with trust, inline, attached and
-// boundary policies; and the resources and policies flows touch (S3, SNS,
+// boundary policies; the resources and policies flows touch (S3, SNS,
 // SQS, EventBridge, Scheduler, API Gateway, DynamoDB, Kinesis, KMS,
-// Organizations SCPs).
+// Secrets Manager, Organizations SCPs); and the other services that invoke
+// functions (CloudWatch Logs subscription filters, IoT topic rules, Cognito
+// user pool triggers, load balancer target groups, Step Functions state
+// machines, Secrets Manager rotation, Aurora cluster roles).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

@@ -92,6 +92,26 @@ var operations = []operation{
 	{service: "KMS", name: "DescribeKey", actions: []string{"kms:DescribeKey"}},
 	{service: "KMS", name: "GetKeyPolicy", actions: []string{"kms:GetKeyPolicy"}},
 
+	{service: "CloudWatch Logs", name: "DescribeLogGroups", actions: []string{"logs:DescribeLogGroups"}},
+	{service: "CloudWatch Logs", name: "DescribeSubscriptionFilters", actions: []string{"logs:DescribeSubscriptionFilters"}},
+
+	{service: "IoT", name: "ListTopicRules", actions: []string{"iot:ListTopicRules"}},
+	{service: "IoT", name: "GetTopicRule", actions: []string{"iot:GetTopicRule"}},
+
+	{service: "Cognito Identity Provider", name: "ListUserPools", actions: []string{"cognito-idp:ListUserPools"}},
+	{service: "Cognito Identity Provider", name: "DescribeUserPool", actions: []string{"cognito-idp:DescribeUserPool"}},
+
+	{service: "Elastic Load Balancing v2", name: "DescribeTargetGroups", actions: []string{"elasticloadbalancing:DescribeTargetGroups"}},
+	{service: "Elastic Load Balancing v2", name: "DescribeTargetHealth", actions: []string{"elasticloadbalancing:DescribeTargetHealth"}},
+
+	{service: "SFN", name: "ListStateMachines", actions: []string{"states:ListStateMachines"}},
+	{service: "SFN", name: "DescribeStateMachine", actions: []string{"states:DescribeStateMachine"}},
+
+	{service: "Secrets Manager", name: "ListSecrets", actions: []string{"secretsmanager:ListSecrets"}},
+	{service: "Secrets Manager", name: "GetResourcePolicy", actions: []string{"secretsmanager:GetResourcePolicy"}},
+
+	{service: "RDS", name: "DescribeDBClusters", actions: []string{"rds:DescribeDBClusters"}},
+
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},
 	{service: "Organizations", name: "ListParents", actions: []string{"organizations:ListParents"}},
 	{service: "Organizations", name: "ListPoliciesForTarget", actions: []string{"organizations:ListPoliciesForTarget"}},

@@ -28,9 +28,10 @@ import (
 )
 
 // Server answers in each service's real wire protocol (REST-JSON for Lambda, API
-// Gateway, Scheduler and Account; query-XML for IAM, STS and SNS; REST-XML
-// for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge, Kinesis, KMS and
-// Organizations) with response bodies read from data files, chosen by a
+// Gateway, Scheduler, Account and IoT; query-XML for IAM, STS, SNS, ELBv2
+// and RDS; REST-XML for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge,
+// Kinesis, KMS, Organizations, CloudWatch Logs, Cognito, Step Functions and
+// Secrets Manager) with response bodies read from data files, chosen by a
 // routes file:
 //
 //	SERVICE REGION OPERATION[PARAM=VALUE&...] STATUS[:ERRORCODE] FILE [once]
@@ -82,6 +83,8 @@ var sdkService = map[string]string{
 	"lambda": "Lambda", "iam": "IAM", "sts": "STS", "s3": "S3", "sns": "SNS", "sqs": "SQS",
 	"events": "EventBridge", "scheduler": "Scheduler", "dynamodb": "DynamoDB", "kinesis": "Kinesis",
 	"kms": "KMS", "organizations": "Organizations", "account": "Account", "apigateway": "API Gateway",
+	"logs": "CloudWatch Logs", "iot": "IoT", "cognito-idp": "Cognito Identity Provider",
+	"elasticloadbalancing": "Elastic Load Balancing v2", "states": "SFN", "secretsmanager": "Secrets Manager", "rds": "RDS",
 }
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
@@ -205,7 +208,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(route.file, ".xml"):
 		w.Header().Set("Content-Type", "text/xml")
-	case service == "lambda" || service == "apigateway" || service == "scheduler" || service == "account":
+	case restJSON[service]:
 		w.Header().Set("Content-Type", "application/json")
 	default:
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -241,7 +244,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 	msg := "User: arn:aws:sts::123456789012:assumed-role/lambdacheck-readonly/lambdacheck-collect is not authorized to perform: " + action
 	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
 	switch service {
-	case "iam", "sts", "sns":
+	case "iam", "sts", "sns", "elasticloadbalancing", "rds":
 		code := "AccessDenied"
 		if service == "sns" {
 			code = "AuthorizationError"
@@ -253,7 +256,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message><RequestId>0000</RequestId></Error>`, msg)
-	case "lambda", "scheduler", "apigateway", "account":
+	case "lambda", "scheduler", "apigateway", "account", "iot":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
@@ -338,7 +341,14 @@ var restRoutes = map[string][]struct{ method, path, op string }{
 	"account": {
 		{"POST", "/listRegions", "ListRegions"},
 	},
+	"iot": {
+		{"GET", "/rules", "ListTopicRules"},
+		{"GET", "/rules/{ruleName}", "GetTopicRule"},
+	},
 }
+
+// restJSON are the signing names of the REST-JSON services.
+var restJSON = map[string]bool{"lambda": true, "apigateway": true, "scheduler": true, "account": true, "iot": true}
 
 // operationOf names the operation of a request and collects its
 // parameters.
@@ -363,7 +373,7 @@ func operationOf(service string, r *http.Request, body []byte) (string, map[stri
 		return target[strings.LastIndexByte(target, '.')+1:], params
 	}
 	switch service {
-	case "iam", "sts", "sns": // query protocol: form-encoded Action
+	case "iam", "sts", "sns", "elasticloadbalancing", "rds": // query protocol: form-encoded Action
 		form, _ := url.ParseQuery(string(body))
 		for k, v := range form {
 			params[k] = strings.Join(v, ",")
@@ -372,7 +382,7 @@ func operationOf(service string, r *http.Request, body []byte) (string, map[stri
 	case "s3":
 		return s3Operation(r, params)
 	}
-	if service == "apigateway" || service == "lambda" || service == "scheduler" || service == "account" {
+	if restJSON[service] {
 		if len(body) > 0 {
 			var fields map[string]any
 			if json.Unmarshal(body, &fields) == nil {
