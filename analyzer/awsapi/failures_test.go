@@ -370,6 +370,7 @@ func TestLeastPrivilege(t *testing.T) {
 		{"testdata/event-pipeline", Options{AllRegions: true, Concurrency: 4}},
 		{"testdata/qualifiers", Options{}},
 		{"testdata/orders-api", Options{}},
+		{"testdata/device-hub", Options{}},
 	} {
 		t.Run(filepath.Base(sc.dir), func(t *testing.T) { leastPrivilege(t, sc.dir, sc.opts, actions, full) })
 	}

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -54,7 +55,8 @@ var triggerGaps = map[string]triggerGap{
 // pollSourceServices are the SDK services of sources polled by event
 // source mappings, by ARN service: when a call about them was not read, a
 // mapping's source may be missing from the inventory.
-var pollSourceServices = map[string]string{"SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis", "KMS": "kms"}
+var pollSourceServices = map[string]string{"SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis", "KMS": "kms",
+	"Secrets Manager": "secretsmanager"}
 
 // notReadWarning reports whether a warning stands for a call whose result
 // is missing (denied or failed).
@@ -135,6 +137,13 @@ func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf
 	for _, r := range inv.Resources {
 		refs = append(refs, r.KMSKeyARN, r.Attributes["dead_letter_target"])
 	}
+	// And the resources execution roles name by ARN: without the listing
+	// they would look outside the account.
+	for _, r := range inv.Roles {
+		for _, pol := range append(append([]inventory.Policy(nil), r.InlinePolicies...), r.AttachedPolicies...) {
+			refs = append(refs, policyResources(pol.Document)...)
+		}
+	}
 	for _, f := range inv.Functions {
 		refs = append(refs, f.KMSKeyARN, f.DeadLetterTarget)
 		for _, a := range f.AsyncConfigs {
@@ -143,7 +152,7 @@ func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf
 	}
 	var out []inventory.Resource
 	for _, ref := range refs {
-		if ref == "" || have[ref] {
+		if ref == "" || have[ref] || strings.ContainsAny(ref, "*?$") {
 			continue
 		}
 		_, svc, region, account, _, ok := arnParts(ref)
@@ -175,6 +184,37 @@ func pollSourceType(arn string) string {
 		return "AWS::KMS::Key"
 	case svc == "kms":
 		return "AWS::KMS::Alias"
+	case svc == "secretsmanager":
+		return "AWS::SecretsManager::Secret"
 	}
 	return ""
+}
+
+// policyResources are the Resource values of a policy document's
+// statements (a statement or a list of them; a string or a list).
+func policyResources(doc []byte) []string {
+	var d struct{ Statement json.RawMessage }
+	if json.Unmarshal(doc, &d) != nil || len(d.Statement) == 0 {
+		return nil
+	}
+	var stmts []struct{ Resource json.RawMessage }
+	if d.Statement[0] == '{' {
+		stmts = make([]struct{ Resource json.RawMessage }, 1)
+		if json.Unmarshal(d.Statement, &stmts[0]) != nil {
+			return nil
+		}
+	} else if json.Unmarshal(d.Statement, &stmts) != nil {
+		return nil
+	}
+	var out []string
+	for _, st := range stmts {
+		var one string
+		var many []string
+		if json.Unmarshal(st.Resource, &one) == nil {
+			out = append(out, one)
+		} else if json.Unmarshal(st.Resource, &many) == nil {
+			out = append(out, many...)
+		}
+	}
+	return out
 }
