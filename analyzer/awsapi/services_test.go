@@ -105,3 +105,32 @@ func TestLiveTriggersMatchTerraformTriggers(t *testing.T) {
 		}
 	}
 }
+
+// An Aurora cluster's role for the Lambda feature is a push trigger with
+// that role as invoker and the function unknown (chosen in SQL); other
+// features' roles are not triggers, and a malformed role ARN is a warning.
+func TestAuroraLambdaRole(t *testing.T) {
+	inv, _ := collectFake(t, "testdata/device-hub", Options{},
+		"rds eu-west-1 DescribeDBClusters 200 rds/DescribeDBClusters.aurora.xml")
+	var rds []inventory.Trigger
+	for _, tr := range inv.Triggers {
+		if tr.Service == "rds" {
+			rds = append(rds, tr)
+		}
+	}
+	if len(rds) != 1 {
+		t.Fatalf("rds triggers = %+v, want the one Lambda role", rds)
+	}
+	tr := rds[0]
+	if tr.Kind != "push" || tr.SourceARN != "arn:aws:rds:eu-west-1:123456789012:cluster:acme-hub-db" || tr.InvokeRole != "arn:aws:iam::123456789012:role/acme-hub-onboarding" ||
+		!tr.Enabled || tr.FunctionARN != "" || !hasUnknownField(tr.Unknown, "target") {
+		t.Fatalf("rds trigger = %+v", tr)
+	}
+	var invalid bool
+	for _, w := range inv.Warnings {
+		invalid = invalid || w.Kind == inventory.WarningInvalid && w.Operation == "DescribeDBClusters" && strings.Contains(w.Message, "not-an-arn")
+	}
+	if !invalid {
+		t.Errorf("no warning for the malformed role ARN: %+v", inv.Warnings)
+	}
+}
