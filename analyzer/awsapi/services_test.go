@@ -8,6 +8,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
+	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
 // A denied call of each service that invokes functions is a warning
@@ -132,5 +133,23 @@ func TestAuroraLambdaRole(t *testing.T) {
 	}
 	if !invalid {
 		t.Errorf("no warning for the malformed role ARN: %+v", inv.Warnings)
+	}
+}
+
+// A denied ListFunctionEventInvokeConfigs leaves the function's async
+// destinations unknown, and simulate shows an unknown destination flow.
+func TestDeniedInvokeConfigsLeaveUnknownDestinations(t *testing.T) {
+	inv, _ := collectFake(t, "testdata/thumbnails", Options{},
+		"lambda * ListFunctionEventInvokeConfigs 403:AccessDeniedException ../denied/errors/lambda-AccessDenied.json")
+	var found bool
+	for _, f := range simulate(t, inv).Flows {
+		if f.Kind == flow.KindAccess && f.Purpose == "destination" && f.Decision == flow.Unknown &&
+			f.Function.ARN == "arn:aws:lambda:eu-west-1:123456789012:function:acme-photos-thumbnail" &&
+			strings.Contains(f.Steps[0].Reason, "lambda:ListFunctionEventInvokeConfigs denied") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no unknown destination flow for the thumbnail function")
 	}
 }
