@@ -120,6 +120,11 @@ func largeAccount(tb testing.TB, n int) string {
 		"states * ListStateMachines 200 empty/sfn-ListStateMachines.json",
 		"secretsmanager * ListSecrets 200 empty/secretsmanager-ListSecrets.json",
 		"rds * DescribeDBClusters 200 empty/rds-DescribeDBClusters.xml",
+		"ses * DescribeActiveReceiptRuleSet 200 empty/ses-DescribeActiveReceiptRuleSet.xml",
+		"config * DescribeConfigRules 200 empty/config-DescribeConfigRules.json",
+		"firehose * ListDeliveryStreams 200 empty/firehose-ListDeliveryStreams.json",
+		"vpc-lattice * ListTargetGroups 200 empty/vpclattice-ListTargetGroups.json",
+		"bedrock * ListAgents 200 empty/bedrock-ListAgents.json",
 	} {
 		routes = append(routes, r)
 	}

@@ -203,6 +203,11 @@ var regionalCollectors = []regional{
 	{"states", collectStepFunctions},
 	{"secretsmanager", collectSecretsManager},
 	{"rds", collectRDS},
+	{"ses", collectSES},
+	{"config", collectConfigRules},
+	{"firehose", collectFirehose},
+	{"vpc-lattice", collectVPCLattice},
+	{"bedrock", collectBedrock},
 }
 
 // globalCollectors run once per account.

@@ -6,7 +6,9 @@
 // Secrets Manager, Organizations SCPs); and the other services that invoke
 // functions (CloudWatch Logs subscription filters, IoT topic rules, Cognito
 // user pool triggers, load balancer target groups, Step Functions state
-// machines, Secrets Manager rotation, Aurora cluster roles).
+// machines, Secrets Manager rotation, Aurora cluster roles, SES receipt
+// rules, AWS Config custom rules, Firehose processors, VPC Lattice target
+// groups, Bedrock agent action groups).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

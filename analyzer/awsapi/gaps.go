@@ -49,6 +49,15 @@ var triggerGaps = map[string]triggerGap{
 	"SFN.ListStateMachines":                          {"sfn", "push", "Step Functions state machines in region %s"},
 	"SFN.DescribeStateMachine":                       {"sfn", "push", "tasks of state machine %s"},
 	"Secrets Manager.ListSecrets":                    {"secretsmanager", "push", "Secrets Manager secrets and their rotation functions in region %s"},
+	"SES.DescribeActiveReceiptRuleSet":               {"ses", "push", "SES receipt rules in region %s"},
+	"Config Service.DescribeConfigRules":             {"config", "push", "AWS Config rules in region %s"},
+	"Firehose.ListDeliveryStreams":                   {"firehose", "push", "Firehose delivery streams and their processors in region %s"},
+	"Firehose.DescribeDeliveryStream":                {"firehose", "push", "processors of delivery stream %s"},
+	"VPC Lattice.ListTargetGroups":                   {"vpc_lattice", "push", "VPC Lattice target groups in region %s"},
+	"VPC Lattice.ListTargets":                        {"vpc_lattice", "push", "targets of VPC Lattice target group %s"},
+	"Bedrock Agent.ListAgents":                       {"bedrock", "push", "Bedrock agents and their action groups in region %s"},
+	"Bedrock Agent.ListAgentActionGroups":            {"bedrock", "push", "action groups of Bedrock agent %s"},
+	"Bedrock Agent.GetAgentActionGroup":              {"bedrock", "push", "an action group of Bedrock agent %s"},
 	"RDS.DescribeDBClusters":                         {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

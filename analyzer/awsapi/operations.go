@@ -112,6 +112,20 @@ var operations = []operation{
 
 	{service: "RDS", name: "DescribeDBClusters", actions: []string{"rds:DescribeDBClusters"}},
 
+	{service: "SES", name: "DescribeActiveReceiptRuleSet", actions: []string{"ses:DescribeActiveReceiptRuleSet"}},
+
+	{service: "Config Service", name: "DescribeConfigRules", actions: []string{"config:DescribeConfigRules"}},
+
+	{service: "Firehose", name: "ListDeliveryStreams", actions: []string{"firehose:ListDeliveryStreams"}},
+	{service: "Firehose", name: "DescribeDeliveryStream", actions: []string{"firehose:DescribeDeliveryStream"}},
+
+	{service: "VPC Lattice", name: "ListTargetGroups", actions: []string{"vpc-lattice:ListTargetGroups"}},
+	{service: "VPC Lattice", name: "ListTargets", actions: []string{"vpc-lattice:ListTargets"}},
+
+	{service: "Bedrock Agent", name: "ListAgents", actions: []string{"bedrock:ListAgents"}},
+	{service: "Bedrock Agent", name: "ListAgentActionGroups", actions: []string{"bedrock:ListAgentActionGroups"}},
+	{service: "Bedrock Agent", name: "GetAgentActionGroup", actions: []string{"bedrock:GetAgentActionGroup"}},
+
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},
 	{service: "Organizations", name: "ListParents", actions: []string{"organizations:ListParents"}},
 	{service: "Organizations", name: "ListPoliciesForTarget", actions: []string{"organizations:ListPoliciesForTarget"}},

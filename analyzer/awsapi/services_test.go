@@ -30,6 +30,15 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"states:DescribeStateMachine", "tasks of state machine arn:aws:states:eu-west-1:123456789012:stateMachine:acme-hub-onboarding not read"},
 		{"secretsmanager:ListSecrets", "Secrets Manager secrets and their rotation functions in region eu-west-1 not read: secretsmanager:ListSecrets denied"},
 		{"rds:DescribeDBClusters", "Aurora clusters and their Lambda roles in region eu-west-1 not read: rds:DescribeDBClusters denied"},
+		{"ses:DescribeActiveReceiptRuleSet", "SES receipt rules in region eu-west-1 not read: ses:DescribeActiveReceiptRuleSet denied"},
+		{"config:DescribeConfigRules", "AWS Config rules in region eu-west-1 not read: config:DescribeConfigRules denied"},
+		{"firehose:ListDeliveryStreams", "Firehose delivery streams and their processors in region eu-west-1 not read: firehose:ListDeliveryStreams denied"},
+		{"firehose:DescribeDeliveryStream", "processors of delivery stream arn:aws:firehose:eu-west-1:123456789012:deliverystream/acme-hub-events not read"},
+		{"vpc-lattice:ListTargetGroups", "VPC Lattice target groups in region eu-west-1 not read: vpc-lattice:ListTargetGroups denied"},
+		{"vpc-lattice:ListTargets", "targets of VPC Lattice target group arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-0a1b2c3d4e5f60789 not read"},
+		{"bedrock:ListAgents", "Bedrock agents and their action groups in region eu-west-1 not read: bedrock:ListAgents denied"},
+		{"bedrock:ListAgentActionGroups", "action groups of Bedrock agent arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345 not read"},
+		{"bedrock:GetAgentActionGroup", "an action group of Bedrock agent arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345 not read"},
 	}
 	for _, c := range cases {
 		t.Run(c.action, func(t *testing.T) {
@@ -37,7 +46,7 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 			for _, a := range requiredActions() {
 				granted[a] = a != c.action
 			}
-			f := newFake(t, "testdata/device-hub")
+			f := newFake(t, "testdata/device-hub", invokerRoutes...)
 			f.Enforce(allowOnly(granted))
 			inv, err := Collect(context.Background(), f.config("eu-west-1"), Options{Catalog: awsref.Default()})
 			if err != nil {
@@ -151,5 +160,69 @@ func TestDeniedInvokeConfigsLeaveUnknownDestinations(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no unknown destination flow for the thumbnail function")
+	}
+}
+
+// invokerRoutes add to the device-hub account the invokers Terraform has
+// no fixture for yet: an SES receipt rule set, AWS Config rules, a
+// Firehose stream with a Lambda processor, a VPC Lattice target group and
+// a Bedrock agent.
+var invokerRoutes = []string{
+	"ses eu-west-1 DescribeActiveReceiptRuleSet 200 ses/DescribeActiveReceiptRuleSet.xml",
+	"config eu-west-1 DescribeConfigRules 200 config/DescribeConfigRules.json",
+	"firehose eu-west-1 ListDeliveryStreams 200 firehose/ListDeliveryStreams.json",
+	"firehose eu-west-1 DescribeDeliveryStream[DeliveryStreamName=acme-hub-events] 200 firehose/DescribeDeliveryStream.json",
+	"vpc-lattice eu-west-1 ListTargetGroups 200 vpclattice/ListTargetGroups.json",
+	"vpc-lattice eu-west-1 ListTargets[targetGroupIdentifier=arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-0a1b2c3d4e5f60789] 200 vpclattice/ListTargets.json",
+	"bedrock eu-west-1 ListAgents 200 bedrock/ListAgents.json",
+	"bedrock eu-west-1 ListAgentActionGroups[agentId=AGENT12345&agentVersion=DRAFT] 200 bedrock/ListAgentActionGroups.json",
+	"bedrock eu-west-1 GetAgentActionGroup[agentId=AGENT12345&actionGroupId=AG00000001] 200 bedrock/GetAgentActionGroup.lookup.json",
+	"bedrock eu-west-1 GetAgentActionGroup[agentId=AGENT12345&actionGroupId=AG00000002] 200 bedrock/GetAgentActionGroup.ask-user.json",
+}
+
+// Each invoker is read into the trigger the shared contract describes:
+// service name, source ARN, target, events, invoke role and enabled state.
+func TestMoreInvokerServices(t *testing.T) {
+	inv, _ := collectFake(t, "testdata/device-hub", Options{}, invokerRoutes...)
+	got := map[string]string{}
+	for _, tr := range inv.Triggers {
+		switch tr.Service {
+		case "ses", "config", "firehose", "vpc_lattice", "bedrock":
+			got[tr.Address] = strings.Join([]string{tr.Kind, tr.Service, tr.SourceARN, tr.FunctionARN, tr.Qualifier, strings.Join(tr.Events, ","), tr.InvokeRole,
+				map[bool]string{true: "enabled", false: "disabled"}[tr.Enabled]}, " | ")
+		}
+	}
+	fn := func(n string) string { return "arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-" + n }
+	rule := "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/acme-hub-inbound:receipt-rule/"
+	stream := "arn:aws:firehose:eu-west-1:123456789012:deliverystream/acme-hub-events"
+	lattice := "arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-0a1b2c3d4e5f60789"
+	agent := "arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345"
+	configRule := "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-a1b2c3"
+	want := map[string]string{
+		rule + "support#action/0": "push | ses | " + rule + "support | " + fn("audit") + " |  | RequestResponse |  | enabled",
+		rule + "archive#action/1": "push | ses | " + rule + "archive | " + fn("rotate") + " |  | Event |  | disabled",
+		configRule + "#function":  "push | config | " + configRule + " | " + fn("signup") + " |  | ConfigurationItemChangeNotification |  | enabled",
+		stream + "#destination/destinationId-000000000001/processor/0": "push | firehose | " + stream + " | " + fn("ingest") + " |  |  | arn:aws:iam::123456789012:role/acme-hub-firehose | enabled",
+		lattice + "#target/" + fn("ingest"):                            "push | vpc_lattice | " + lattice + " | " + fn("ingest") + " |  |  |  | enabled",
+		agent + "#action-group/lookup":                                 "push | bedrock | " + agent + " | " + fn("audit") + " |  |  |  | enabled",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s:\n  got  %q\n  want %q", k, got[k], v)
+		}
+	}
+	for k, v := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected trigger %s = %q", k, v)
+		}
+	}
+	types := map[string]bool{}
+	for _, r := range inv.Resources {
+		types[r.Type] = true
+	}
+	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent"} {
+		if !types[typ] {
+			t.Errorf("no resource of type %s", typ)
+		}
 	}
 }

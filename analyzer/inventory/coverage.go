@@ -91,6 +91,7 @@ var TriggerServices = map[string]bool{
 	"lambda": true, "s3": true, "sns": true, "sqs": true, "eventbridge": true, "scheduler": true,
 	"apigateway": true, "apigatewayv2": true, "dynamodb": true, "kinesis": true, "iam": true, "account": true,
 	"logs": true, "iot": true, "cognito-idp": true, "elasticloadbalancing": true, "states": true, "secretsmanager": true, "rds": true,
+	"ses": true, "config": true, "firehose": true, "vpc-lattice": true, "bedrock": true,
 }
 
 // Completeness is the verdict on how much of the live accounts an

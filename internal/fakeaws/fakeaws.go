@@ -28,10 +28,10 @@ import (
 )
 
 // Server answers in each service's real wire protocol (REST-JSON for Lambda, API
-// Gateway, Scheduler, Account and IoT; query-XML for IAM, STS, SNS, ELBv2
-// and RDS; REST-XML for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge,
-// Kinesis, KMS, Organizations, CloudWatch Logs, Cognito, Step Functions and
-// Secrets Manager) with response bodies read from data files, chosen by a
+// Gateway, Scheduler, Account, IoT, VPC Lattice and Bedrock Agent;
+// query-XML for IAM, STS, SNS, ELBv2, RDS and SES; REST-XML for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge,
+// Kinesis, KMS, Organizations, CloudWatch Logs, Cognito, Step Functions,
+// Secrets Manager, Config and Firehose) with response bodies read from data files, chosen by a
 // routes file:
 //
 //	SERVICE REGION OPERATION[PARAM=VALUE&...] STATUS[:ERRORCODE] FILE [once]
@@ -85,6 +85,7 @@ var sdkService = map[string]string{
 	"kms": "KMS", "organizations": "Organizations", "account": "Account", "apigateway": "API Gateway",
 	"logs": "CloudWatch Logs", "iot": "IoT", "cognito-idp": "Cognito Identity Provider",
 	"elasticloadbalancing": "Elastic Load Balancing v2", "states": "SFN", "secretsmanager": "Secrets Manager", "rds": "RDS",
+	"ses": "SES", "config": "Config Service", "firehose": "Firehose", "vpc-lattice": "VPC Lattice", "bedrock": "Bedrock Agent",
 }
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
@@ -244,7 +245,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 	msg := "User: arn:aws:sts::123456789012:assumed-role/lambdacheck-readonly/lambdacheck-collect is not authorized to perform: " + action
 	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
 	switch service {
-	case "iam", "sts", "sns", "elasticloadbalancing", "rds":
+	case "iam", "sts", "sns", "elasticloadbalancing", "rds", "ses":
 		code := "AccessDenied"
 		if service == "sns" {
 			code = "AuthorizationError"
@@ -256,7 +257,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message><RequestId>0000</RequestId></Error>`, msg)
-	case "lambda", "scheduler", "apigateway", "account", "iot":
+	case "lambda", "scheduler", "apigateway", "account", "iot", "vpc-lattice", "bedrock":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
@@ -345,10 +346,19 @@ var restRoutes = map[string][]struct{ method, path, op string }{
 		{"GET", "/rules", "ListTopicRules"},
 		{"GET", "/rules/{ruleName}", "GetTopicRule"},
 	},
+	"vpc-lattice": {
+		{"GET", "/targetgroups", "ListTargetGroups"},
+		{"POST", "/targetgroups/{targetGroupIdentifier}/listtargets", "ListTargets"},
+	},
+	"bedrock": {
+		{"POST", "/agents", "ListAgents"},
+		{"POST", "/agents/{agentId}/agentversions/{agentVersion}/actiongroups", "ListAgentActionGroups"},
+		{"GET", "/agents/{agentId}/agentversions/{agentVersion}/actiongroups/{actionGroupId}", "GetAgentActionGroup"},
+	},
 }
 
 // restJSON are the signing names of the REST-JSON services.
-var restJSON = map[string]bool{"lambda": true, "apigateway": true, "scheduler": true, "account": true, "iot": true}
+var restJSON = map[string]bool{"lambda": true, "apigateway": true, "scheduler": true, "account": true, "iot": true, "vpc-lattice": true, "bedrock": true}
 
 // operationOf names the operation of a request and collects its
 // parameters.
@@ -373,7 +383,7 @@ func operationOf(service string, r *http.Request, body []byte) (string, map[stri
 		return target[strings.LastIndexByte(target, '.')+1:], params
 	}
 	switch service {
-	case "iam", "sts", "sns", "elasticloadbalancing", "rds": // query protocol: form-encoded Action
+	case "iam", "sts", "sns", "elasticloadbalancing", "rds", "ses": // query protocol: form-encoded Action
 		form, _ := url.ParseQuery(string(body))
 		for k, v := range form {
 			params[k] = strings.Join(v, ",")
