@@ -125,6 +125,9 @@ func largeAccount(tb testing.TB, n int) string {
 		"firehose * ListDeliveryStreams 200 empty/firehose-ListDeliveryStreams.json",
 		"vpc-lattice * ListTargetGroups 200 empty/vpclattice-ListTargetGroups.json",
 		"bedrock * ListAgents 200 empty/bedrock-ListAgents.json",
+		"codepipeline * ListPipelines 200 empty/codepipeline-ListPipelines.json",
+		"codecommit * ListRepositories 200 empty/codecommit-ListRepositories.json",
+		"pipes * ListPipes 200 empty/pipes-ListPipes.json",
 	} {
 		routes = append(routes, r)
 	}

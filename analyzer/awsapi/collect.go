@@ -208,6 +208,9 @@ var regionalCollectors = []regional{
 	{"firehose", collectFirehose},
 	{"vpc-lattice", collectVPCLattice},
 	{"bedrock", collectBedrock},
+	{"codepipeline", collectCodePipeline},
+	{"codecommit", collectCodeCommit},
+	{"pipes", collectPipes},
 }
 
 // globalCollectors run once per account.

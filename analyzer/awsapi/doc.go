@@ -8,7 +8,8 @@
 // user pool triggers, load balancer target groups, Step Functions state
 // machines, Secrets Manager rotation, Aurora cluster roles, SES receipt
 // rules, AWS Config custom rules, Firehose processors, VPC Lattice target
-// groups, Bedrock agent action groups).
+// groups, Bedrock agent action groups, CodePipeline invoke actions,
+// CodeCommit triggers, EventBridge Pipes).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

@@ -58,6 +58,11 @@ var triggerGaps = map[string]triggerGap{
 	"Bedrock Agent.ListAgents":                       {"bedrock", "push", "Bedrock agents and their action groups in region %s"},
 	"Bedrock Agent.ListAgentActionGroups":            {"bedrock", "push", "action groups of Bedrock agent %s"},
 	"Bedrock Agent.GetAgentActionGroup":              {"bedrock", "push", "an action group of Bedrock agent %s"},
+	"CodePipeline.ListPipelines":                     {"codepipeline", "push", "CodePipeline pipelines in region %s"},
+	"CodePipeline.GetPipeline":                       {"codepipeline", "push", "actions of pipeline %s"},
+	"CodeCommit.ListRepositories":                    {"codecommit", "push", "CodeCommit repositories and their triggers in region %s"},
+	"CodeCommit.GetRepositoryTriggers":               {"codecommit", "push", "triggers of repository %s"},
+	"Pipes.ListPipes":                                {"pipes", "push", "EventBridge Pipes in region %s"},
 	"RDS.DescribeDBClusters":                         {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

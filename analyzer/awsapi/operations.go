@@ -126,6 +126,15 @@ var operations = []operation{
 	{service: "Bedrock Agent", name: "ListAgentActionGroups", actions: []string{"bedrock:ListAgentActionGroups"}},
 	{service: "Bedrock Agent", name: "GetAgentActionGroup", actions: []string{"bedrock:GetAgentActionGroup"}},
 
+	{service: "CodePipeline", name: "ListPipelines", actions: []string{"codepipeline:ListPipelines"}},
+	{service: "CodePipeline", name: "GetPipeline", actions: []string{"codepipeline:GetPipeline"}},
+
+	{service: "CodeCommit", name: "ListRepositories", actions: []string{"codecommit:ListRepositories"}},
+	{service: "CodeCommit", name: "GetRepositoryTriggers", actions: []string{"codecommit:GetRepositoryTriggers"}},
+
+	{service: "Pipes", name: "ListPipes", actions: []string{"pipes:ListPipes"}},
+	{service: "Pipes", name: "DescribePipe", actions: []string{"pipes:DescribePipe"}},
+
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},
 	{service: "Organizations", name: "ListParents", actions: []string{"organizations:ListParents"}},
 	{service: "Organizations", name: "ListPoliciesForTarget", actions: []string{"organizations:ListPoliciesForTarget"}},

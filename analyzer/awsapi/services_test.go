@@ -39,6 +39,13 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"bedrock:ListAgents", "Bedrock agents and their action groups in region eu-west-1 not read: bedrock:ListAgents denied"},
 		{"bedrock:ListAgentActionGroups", "action groups of Bedrock agent arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345 not read"},
 		{"bedrock:GetAgentActionGroup", "an action group of Bedrock agent arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345 not read"},
+		{"codepipeline:ListPipelines", "CodePipeline pipelines in region eu-west-1 not read: codepipeline:ListPipelines denied"},
+		{"codepipeline:GetPipeline", "actions of pipeline arn:aws:codepipeline:eu-west-1:123456789012:acme-hub-release not read"},
+		{"codecommit:ListRepositories", "CodeCommit repositories and their triggers in region eu-west-1 not read: codecommit:ListRepositories denied"},
+		{"codecommit:GetRepositoryTriggers", "triggers of repository arn:aws:codecommit:eu-west-1:123456789012:acme-hub not read"},
+		{"pipes:ListPipes", "EventBridge Pipes in region eu-west-1 not read: pipes:ListPipes denied"},
+		// The pipe is listed with its targets; its role is what is unknown.
+		{"pipes:DescribePipe", "acme-hub-orders → arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-signup: pipes invokes with a role trusted by pipes.amazonaws.com, and the trigger names none"},
 	}
 	for _, c := range cases {
 		t.Run(c.action, func(t *testing.T) {
@@ -165,8 +172,9 @@ func TestDeniedInvokeConfigsLeaveUnknownDestinations(t *testing.T) {
 
 // invokerRoutes add to the device-hub account the invokers Terraform has
 // no fixture for yet: an SES receipt rule set, AWS Config rules, a
-// Firehose stream with a Lambda processor, a VPC Lattice target group and
-// a Bedrock agent.
+// Firehose stream with a Lambda processor, a VPC Lattice target group, a
+// Bedrock agent, a pipeline with Lambda invoke actions, a repository
+// trigger and a pipe with a Lambda enrichment and target.
 var invokerRoutes = []string{
 	"ses eu-west-1 DescribeActiveReceiptRuleSet 200 ses/DescribeActiveReceiptRuleSet.xml",
 	"config eu-west-1 DescribeConfigRules 200 config/DescribeConfigRules.json",
@@ -178,6 +186,14 @@ var invokerRoutes = []string{
 	"bedrock eu-west-1 ListAgentActionGroups[agentId=AGENT12345&agentVersion=DRAFT] 200 bedrock/ListAgentActionGroups.json",
 	"bedrock eu-west-1 GetAgentActionGroup[agentId=AGENT12345&actionGroupId=AG00000001] 200 bedrock/GetAgentActionGroup.lookup.json",
 	"bedrock eu-west-1 GetAgentActionGroup[agentId=AGENT12345&actionGroupId=AG00000002] 200 bedrock/GetAgentActionGroup.ask-user.json",
+	"codepipeline eu-west-1 ListPipelines 200 codepipeline/ListPipelines.json",
+	"codepipeline eu-west-1 GetPipeline[name=acme-hub-release] 200 codepipeline/GetPipeline.json",
+	"codecommit eu-west-1 ListRepositories 200 codecommit/ListRepositories.json",
+	"codecommit eu-west-1 GetRepositoryTriggers[repositoryName=acme-hub] 200 codecommit/GetRepositoryTriggers.json",
+	"pipes eu-west-1 ListPipes 200 pipes/ListPipes.json",
+	"pipes eu-west-1 DescribePipe[Name=acme-hub-orders] 200 pipes/DescribePipe.json",
+	// The pipeline invokes alias live, which has no policy of its own.
+	"lambda eu-west-1 GetPolicy[FunctionName=arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-rotate&Qualifier=live] 404:ResourceNotFoundException errors/lambda-ResourceNotFound.json",
 }
 
 // Each invoker is read into the trigger the shared contract describes:
@@ -187,7 +203,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	got := map[string]string{}
 	for _, tr := range inv.Triggers {
 		switch tr.Service {
-		case "ses", "config", "firehose", "vpc_lattice", "bedrock":
+		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes":
 			got[tr.Address] = strings.Join([]string{tr.Kind, tr.Service, tr.SourceARN, tr.FunctionARN, tr.Qualifier, strings.Join(tr.Events, ","), tr.InvokeRole,
 				map[bool]string{true: "enabled", false: "disabled"}[tr.Enabled]}, " | ")
 		}
@@ -198,6 +214,10 @@ func TestMoreInvokerServices(t *testing.T) {
 	lattice := "arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-0a1b2c3d4e5f60789"
 	agent := "arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345"
 	configRule := "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-a1b2c3"
+	pipeline := "arn:aws:codepipeline:eu-west-1:123456789012:acme-hub-release"
+	repo := "arn:aws:codecommit:eu-west-1:123456789012:acme-hub"
+	pipe := "arn:aws:pipes:eu-west-1:123456789012:pipe/acme-hub-orders"
+	role := func(n string) string { return "arn:aws:iam::123456789012:role/acme-hub-" + n }
 	want := map[string]string{
 		rule + "support#action/0": "push | ses | " + rule + "support | " + fn("audit") + " |  | RequestResponse |  | enabled",
 		rule + "archive#action/1": "push | ses | " + rule + "archive | " + fn("rotate") + " |  | Event |  | disabled",
@@ -205,6 +225,11 @@ func TestMoreInvokerServices(t *testing.T) {
 		stream + "#destination/destinationId-000000000001/processor/0": "push | firehose | " + stream + " | " + fn("ingest") + " |  |  | arn:aws:iam::123456789012:role/acme-hub-firehose | enabled",
 		lattice + "#target/" + fn("ingest"):                            "push | vpc_lattice | " + lattice + " | " + fn("ingest") + " |  |  |  | enabled",
 		agent + "#action-group/lookup":                                 "push | bedrock | " + agent + " | " + fn("audit") + " |  |  |  | enabled",
+		pipeline + "#Verify/Smoke":                                     "push | codepipeline | " + pipeline + " | " + fn("audit") + " |  |  | " + role("release") + " | enabled",
+		pipeline + "#Verify/Rotate":                                    "push | codepipeline | " + pipeline + " | " + fn("rotate") + " | live |  | " + role("release-rotate") + " | enabled",
+		repo + "#trigger/notify-audit":                                 "push | codecommit | " + repo + " | " + fn("audit") + " |  | updateReference,createReference |  | enabled",
+		pipe + "#enrichment":                                           "push | pipes | " + pipe + " | " + fn("signup") + " |  |  | " + role("pipe") + " | enabled",
+		pipe + "#target":                                               "push | pipes | " + pipe + " | " + fn("ingest") + " |  |  | " + role("pipe") + " | enabled",
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -220,7 +245,8 @@ func TestMoreInvokerServices(t *testing.T) {
 	for _, r := range inv.Resources {
 		types[r.Type] = true
 	}
-	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent"} {
+	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent",
+		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe"} {
 		if !types[typ] {
 			t.Errorf("no resource of type %s", typ)
 		}
