@@ -128,6 +128,7 @@ func largeAccount(tb testing.TB, n int) string {
 		"codepipeline * ListPipelines 200 empty/codepipeline-ListPipelines.json",
 		"codecommit * ListRepositories 200 empty/codecommit-ListRepositories.json",
 		"pipes * ListPipes 200 empty/pipes-ListPipes.json",
+		"cloudfront * ListDistributions 200 empty/cloudfront-ListDistributions.xml",
 	} {
 		routes = append(routes, r)
 	}

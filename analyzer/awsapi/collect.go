@@ -41,7 +41,7 @@ type Options struct {
 }
 
 // Progress receives the state of each unit of work: one service in one
-// region (region "global" for IAM, S3 and Organizations). Calls come from
+// region (region "global" for IAM, S3, Organizations and CloudFront). Calls come from
 // several goroutines.
 type Progress interface {
 	// Plan announces the services to be read in a region, before any.
@@ -218,6 +218,7 @@ var globalCollectors = []regional{
 	{"iam", collectIAM},
 	{"s3", collectS3},
 	{"organizations", collectOrganizations},
+	{"cloudfront", collectCloudFront},
 }
 
 // Collect reads the account cfg's credentials belong to into an

@@ -63,6 +63,7 @@ var triggerGaps = map[string]triggerGap{
 	"CodeCommit.ListRepositories":                    {"codecommit", "push", "CodeCommit repositories and their triggers in region %s"},
 	"CodeCommit.GetRepositoryTriggers":               {"codecommit", "push", "triggers of repository %s"},
 	"Pipes.ListPipes":                                {"pipes", "push", "EventBridge Pipes in region %s"},
+	"CloudFront.ListDistributions":                   {"cloudfront", "push", "CloudFront distributions and their Lambda@Edge associations"},
 	"RDS.DescribeDBClusters":                         {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

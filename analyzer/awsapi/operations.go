@@ -135,6 +135,8 @@ var operations = []operation{
 	{service: "Pipes", name: "ListPipes", actions: []string{"pipes:ListPipes"}},
 	{service: "Pipes", name: "DescribePipe", actions: []string{"pipes:DescribePipe"}},
 
+	{service: "CloudFront", name: "ListDistributions", actions: []string{"cloudfront:ListDistributions"}},
+
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},
 	{service: "Organizations", name: "ListParents", actions: []string{"organizations:ListParents"}},
 	{service: "Organizations", name: "ListPoliciesForTarget", actions: []string{"organizations:ListPoliciesForTarget"}},

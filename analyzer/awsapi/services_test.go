@@ -43,6 +43,7 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"codepipeline:GetPipeline", "actions of pipeline arn:aws:codepipeline:eu-west-1:123456789012:acme-hub-release not read"},
 		{"codecommit:ListRepositories", "CodeCommit repositories and their triggers in region eu-west-1 not read: codecommit:ListRepositories denied"},
 		{"codecommit:GetRepositoryTriggers", "triggers of repository arn:aws:codecommit:eu-west-1:123456789012:acme-hub not read"},
+		{"cloudfront:ListDistributions", "CloudFront distributions and their Lambda@Edge associations not read: cloudfront:ListDistributions denied"},
 		{"pipes:ListPipes", "EventBridge Pipes in region eu-west-1 not read: pipes:ListPipes denied"},
 		// The pipe is listed with its targets; its role is what is unknown.
 		{"pipes:DescribePipe", "acme-hub-orders → arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-signup: pipes invokes with a role trusted by pipes.amazonaws.com, and the trigger names none"},
@@ -192,6 +193,7 @@ var invokerRoutes = []string{
 	"codecommit eu-west-1 GetRepositoryTriggers[repositoryName=acme-hub] 200 codecommit/GetRepositoryTriggers.json",
 	"pipes eu-west-1 ListPipes 200 pipes/ListPipes.json",
 	"pipes eu-west-1 DescribePipe[Name=acme-hub-orders] 200 pipes/DescribePipe.json",
+	"cloudfront * ListDistributions 200 cloudfront/ListDistributions.xml",
 	// The pipeline invokes alias live, which has no policy of its own.
 	"lambda eu-west-1 GetPolicy[FunctionName=arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-rotate&Qualifier=live] 404:ResourceNotFoundException errors/lambda-ResourceNotFound.json",
 }
@@ -203,7 +205,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	got := map[string]string{}
 	for _, tr := range inv.Triggers {
 		switch tr.Service {
-		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes":
+		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront":
 			got[tr.Address] = strings.Join([]string{tr.Kind, tr.Service, tr.SourceARN, tr.FunctionARN, tr.Qualifier, strings.Join(tr.Events, ","), tr.InvokeRole,
 				map[bool]string{true: "enabled", false: "disabled"}[tr.Enabled]}, " | ")
 		}
@@ -218,6 +220,8 @@ func TestMoreInvokerServices(t *testing.T) {
 	repo := "arn:aws:codecommit:eu-west-1:123456789012:acme-hub"
 	pipe := "arn:aws:pipes:eu-west-1:123456789012:pipe/acme-hub-orders"
 	role := func(n string) string { return "arn:aws:iam::123456789012:role/acme-hub-" + n }
+	dist := "arn:aws:cloudfront::123456789012:distribution/E1A2B3C4D5E6F7"
+	edge := "arn:aws:lambda:us-east-1:123456789012:function:acme-hub-edge"
 	want := map[string]string{
 		rule + "support#action/0": "push | ses | " + rule + "support | " + fn("audit") + " |  | RequestResponse |  | enabled",
 		rule + "archive#action/1": "push | ses | " + rule + "archive | " + fn("rotate") + " |  | Event |  | disabled",
@@ -230,6 +234,8 @@ func TestMoreInvokerServices(t *testing.T) {
 		repo + "#trigger/notify-audit":                                 "push | codecommit | " + repo + " | " + fn("audit") + " |  | updateReference,createReference |  | enabled",
 		pipe + "#enrichment":                                           "push | pipes | " + pipe + " | " + fn("signup") + " |  |  | " + role("pipe") + " | enabled",
 		pipe + "#target":                                               "push | pipes | " + pipe + " | " + fn("ingest") + " |  |  | " + role("pipe") + " | enabled",
+		dist + "#default/viewer-request":                               "push | cloudfront | " + dist + " | " + edge + " | 7 | viewer-request |  | enabled",
+		dist + "#path//api/*/origin-response":                          "push | cloudfront | " + dist + " | " + edge + " | 7 | origin-response |  | enabled",
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -246,7 +252,7 @@ func TestMoreInvokerServices(t *testing.T) {
 		types[r.Type] = true
 	}
 	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent",
-		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe"} {
+		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe", "AWS::CloudFront::Distribution"} {
 		if !types[typ] {
 			t.Errorf("no resource of type %s", typ)
 		}

@@ -27,11 +27,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// Server answers in each service's real wire protocol (REST-JSON for Lambda, API
-// Gateway, Scheduler, Account, IoT, VPC Lattice, Bedrock Agent and Pipes;
-// query-XML for IAM, STS, SNS, ELBv2, RDS and SES; REST-XML for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge,
-// Kinesis, KMS, Organizations, CloudWatch Logs, Cognito, Step Functions,
-// Secrets Manager, Config, Firehose, CodePipeline and CodeCommit) with response bodies read from data files, chosen by a
+// Server answers in each service's real wire protocol (REST-JSON for
+// Lambda, API Gateway, Scheduler, Account, IoT, VPC Lattice, Bedrock Agent
+// and Pipes; query-XML for IAM, STS, SNS, ELBv2, RDS and SES; REST-XML for
+// S3 and CloudFront; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge, Kinesis,
+// KMS, Organizations, CloudWatch Logs, Cognito, Step Functions, Secrets
+// Manager, Config, Firehose, CodePipeline and CodeCommit) with response
+// bodies read from data files, chosen by a
 // routes file:
 //
 //	SERVICE REGION OPERATION[PARAM=VALUE&...] STATUS[:ERRORCODE] FILE [once]
@@ -86,7 +88,7 @@ var sdkService = map[string]string{
 	"logs": "CloudWatch Logs", "iot": "IoT", "cognito-idp": "Cognito Identity Provider",
 	"elasticloadbalancing": "Elastic Load Balancing v2", "states": "SFN", "secretsmanager": "Secrets Manager", "rds": "RDS",
 	"ses": "SES", "config": "Config Service", "firehose": "Firehose", "vpc-lattice": "VPC Lattice", "bedrock": "Bedrock Agent",
-	"codepipeline": "CodePipeline", "codecommit": "CodeCommit", "pipes": "Pipes",
+	"codepipeline": "CodePipeline", "codecommit": "CodeCommit", "pipes": "Pipes", "cloudfront": "CloudFront",
 }
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
@@ -254,7 +256,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`, code, msg)
-	case "s3":
+	case "s3", "cloudfront":
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message><RequestId>0000</RequestId></Error>`, msg)
@@ -396,6 +398,11 @@ func operationOf(service string, r *http.Request, body []byte) (string, map[stri
 		return form.Get("Action"), params
 	case "s3":
 		return s3Operation(r, params)
+	case "cloudfront": // REST XML
+		if r.Method == http.MethodGet && strings.TrimSuffix(r.URL.Path, "/") == "/2020-05-31/distribution" {
+			return "ListDistributions", params
+		}
+		return "", params
 	}
 	if restJSON[service] {
 		if len(body) > 0 {
