@@ -129,6 +129,7 @@ func largeAccount(tb testing.TB, n int) string {
 		"codecommit * ListRepositories 200 empty/codecommit-ListRepositories.json",
 		"pipes * ListPipes 200 empty/pipes-ListPipes.json",
 		"cloudfront * ListDistributions 200 empty/cloudfront-ListDistributions.xml",
+		"appsync * ListGraphqlApis 200 empty/appsync-ListGraphqlApis.json",
 	} {
 		routes = append(routes, r)
 	}

@@ -211,6 +211,7 @@ var regionalCollectors = []regional{
 	{"codepipeline", collectCodePipeline},
 	{"codecommit", collectCodeCommit},
 	{"pipes", collectPipes},
+	{"appsync", collectAppSync},
 }
 
 // globalCollectors run once per account.

@@ -9,7 +9,8 @@
 // machines, Secrets Manager rotation, Aurora cluster roles, SES receipt
 // rules, AWS Config custom rules, Firehose processors, VPC Lattice target
 // groups, Bedrock agent action groups, CodePipeline invoke actions,
-// CodeCommit triggers, EventBridge Pipes, CloudFront Lambda@Edge).
+// CodeCommit triggers, EventBridge Pipes, CloudFront Lambda@Edge, AppSync
+// authorizers and data sources).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

@@ -64,6 +64,8 @@ var triggerGaps = map[string]triggerGap{
 	"CodeCommit.GetRepositoryTriggers":               {"codecommit", "push", "triggers of repository %s"},
 	"Pipes.ListPipes":                                {"pipes", "push", "EventBridge Pipes in region %s"},
 	"CloudFront.ListDistributions":                   {"cloudfront", "push", "CloudFront distributions and their Lambda@Edge associations"},
+	"AppSync.ListGraphqlApis":                        {"appsync", "push", "AppSync GraphQL APIs (authorizers and data sources) in region %s"},
+	"AppSync.ListDataSources":                        {"appsync", "push", "data sources of GraphQL API %s"},
 	"RDS.DescribeDBClusters":                         {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

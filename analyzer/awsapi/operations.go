@@ -135,6 +135,9 @@ var operations = []operation{
 	{service: "Pipes", name: "ListPipes", actions: []string{"pipes:ListPipes"}},
 	{service: "Pipes", name: "DescribePipe", actions: []string{"pipes:DescribePipe"}},
 
+	{service: "AppSync", name: "ListGraphqlApis", actions: []string{"appsync:ListGraphqlApis"}},
+	{service: "AppSync", name: "ListDataSources", actions: []string{"appsync:ListDataSources"}},
+
 	{service: "CloudFront", name: "ListDistributions", actions: []string{"cloudfront:ListDistributions"}},
 
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},

@@ -44,6 +44,8 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"codecommit:ListRepositories", "CodeCommit repositories and their triggers in region eu-west-1 not read: codecommit:ListRepositories denied"},
 		{"codecommit:GetRepositoryTriggers", "triggers of repository arn:aws:codecommit:eu-west-1:123456789012:acme-hub not read"},
 		{"cloudfront:ListDistributions", "CloudFront distributions and their Lambda@Edge associations not read: cloudfront:ListDistributions denied"},
+		{"appsync:ListGraphqlApis", "AppSync GraphQL APIs (authorizers and data sources) in region eu-west-1 not read: appsync:ListGraphqlApis denied"},
+		{"appsync:ListDataSources", "data sources of GraphQL API arn:aws:appsync:eu-west-1:123456789012:apis/hubapi1234567890 not read"},
 		{"pipes:ListPipes", "EventBridge Pipes in region eu-west-1 not read: pipes:ListPipes denied"},
 		// The pipe is listed with its targets; its role is what is unknown.
 		{"pipes:DescribePipe", "acme-hub-orders → arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-signup: pipes invokes with a role trusted by pipes.amazonaws.com, and the trigger names none"},
@@ -175,7 +177,9 @@ func TestDeniedInvokeConfigsLeaveUnknownDestinations(t *testing.T) {
 // no fixture for yet: an SES receipt rule set, AWS Config rules, a
 // Firehose stream with a Lambda processor, a VPC Lattice target group, a
 // Bedrock agent, a pipeline with Lambda invoke actions, a repository
-// trigger and a pipe with a Lambda enrichment and target.
+// trigger, a pipe with a Lambda enrichment and target, a distribution
+// with Lambda@Edge and a GraphQL API with a Lambda authorizer and data
+// source.
 var invokerRoutes = []string{
 	"ses eu-west-1 DescribeActiveReceiptRuleSet 200 ses/DescribeActiveReceiptRuleSet.xml",
 	"config eu-west-1 DescribeConfigRules 200 config/DescribeConfigRules.json",
@@ -194,6 +198,8 @@ var invokerRoutes = []string{
 	"pipes eu-west-1 ListPipes 200 pipes/ListPipes.json",
 	"pipes eu-west-1 DescribePipe[Name=acme-hub-orders] 200 pipes/DescribePipe.json",
 	"cloudfront * ListDistributions 200 cloudfront/ListDistributions.xml",
+	"appsync eu-west-1 ListGraphqlApis 200 appsync/ListGraphqlApis.json",
+	"appsync eu-west-1 ListDataSources[apiId=hubapi1234567890] 200 appsync/ListDataSources.json",
 	// The pipeline invokes alias live, which has no policy of its own.
 	"lambda eu-west-1 GetPolicy[FunctionName=arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-rotate&Qualifier=live] 404:ResourceNotFoundException errors/lambda-ResourceNotFound.json",
 }
@@ -205,7 +211,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	got := map[string]string{}
 	for _, tr := range inv.Triggers {
 		switch tr.Service {
-		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront":
+		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront", "appsync":
 			got[tr.Address] = strings.Join([]string{tr.Kind, tr.Service, tr.SourceARN, tr.FunctionARN, tr.Qualifier, strings.Join(tr.Events, ","), tr.InvokeRole,
 				map[bool]string{true: "enabled", false: "disabled"}[tr.Enabled]}, " | ")
 		}
@@ -222,6 +228,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	role := func(n string) string { return "arn:aws:iam::123456789012:role/acme-hub-" + n }
 	dist := "arn:aws:cloudfront::123456789012:distribution/E1A2B3C4D5E6F7"
 	edge := "arn:aws:lambda:us-east-1:123456789012:function:acme-hub-edge"
+	graph := "arn:aws:appsync:eu-west-1:123456789012:apis/hubapi1234567890"
 	want := map[string]string{
 		rule + "support#action/0": "push | ses | " + rule + "support | " + fn("audit") + " |  | RequestResponse |  | enabled",
 		rule + "archive#action/1": "push | ses | " + rule + "archive | " + fn("rotate") + " |  | Event |  | disabled",
@@ -234,6 +241,8 @@ func TestMoreInvokerServices(t *testing.T) {
 		repo + "#trigger/notify-audit":                                 "push | codecommit | " + repo + " | " + fn("audit") + " |  | updateReference,createReference |  | enabled",
 		pipe + "#enrichment":                                           "push | pipes | " + pipe + " | " + fn("signup") + " |  |  | " + role("pipe") + " | enabled",
 		pipe + "#target":                                               "push | pipes | " + pipe + " | " + fn("ingest") + " |  |  | " + role("pipe") + " | enabled",
+		graph + "#authorizer/" + fn("signup"):                          "push | appsync | " + graph + " | " + fn("signup") + " |  |  |  | enabled",
+		graph + "#datasource/devices":                                  "push | appsync | " + graph + " | " + fn("ingest") + " |  |  | " + role("graph") + " | enabled",
 		dist + "#default/viewer-request":                               "push | cloudfront | " + dist + " | " + edge + " | 7 | viewer-request |  | enabled",
 		dist + "#path//api/*/origin-response":                          "push | cloudfront | " + dist + " | " + edge + " | 7 | origin-response |  | enabled",
 	}
@@ -252,7 +261,7 @@ func TestMoreInvokerServices(t *testing.T) {
 		types[r.Type] = true
 	}
 	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent",
-		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe", "AWS::CloudFront::Distribution"} {
+		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe", "AWS::CloudFront::Distribution", "AWS::AppSync::GraphQLApi"} {
 		if !types[typ] {
 			t.Errorf("no resource of type %s", typ)
 		}
