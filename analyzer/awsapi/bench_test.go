@@ -130,6 +130,7 @@ func largeAccount(tb testing.TB, n int) string {
 		"pipes * ListPipes 200 empty/pipes-ListPipes.json",
 		"cloudfront * ListDistributions 200 empty/cloudfront-ListDistributions.xml",
 		"appsync * ListGraphqlApis 200 empty/appsync-ListGraphqlApis.json",
+		"connect * ListInstances 200 empty/connect-ListInstances.json",
 	} {
 		routes = append(routes, r)
 	}

@@ -212,6 +212,7 @@ var regionalCollectors = []regional{
 	{"codecommit", collectCodeCommit},
 	{"pipes", collectPipes},
 	{"appsync", collectAppSync},
+	{"connect", collectConnect},
 }
 
 // globalCollectors run once per account.

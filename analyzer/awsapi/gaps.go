@@ -66,6 +66,8 @@ var triggerGaps = map[string]triggerGap{
 	"CloudFront.ListDistributions":                   {"cloudfront", "push", "CloudFront distributions and their Lambda@Edge associations"},
 	"AppSync.ListGraphqlApis":                        {"appsync", "push", "AppSync GraphQL APIs (authorizers and data sources) in region %s"},
 	"AppSync.ListDataSources":                        {"appsync", "push", "data sources of GraphQL API %s"},
+	"Connect.ListInstances":                          {"connect", "push", "Amazon Connect instances and their functions in region %s"},
+	"Connect.ListLambdaFunctions":                    {"connect", "push", "functions of Connect instance %s"},
 	"RDS.DescribeDBClusters":                         {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

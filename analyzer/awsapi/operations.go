@@ -138,6 +138,9 @@ var operations = []operation{
 	{service: "AppSync", name: "ListGraphqlApis", actions: []string{"appsync:ListGraphqlApis"}},
 	{service: "AppSync", name: "ListDataSources", actions: []string{"appsync:ListDataSources"}},
 
+	{service: "Connect", name: "ListInstances", actions: []string{"connect:ListInstances"}},
+	{service: "Connect", name: "ListLambdaFunctions", actions: []string{"connect:ListLambdaFunctions"}},
+
 	{service: "CloudFront", name: "ListDistributions", actions: []string{"cloudfront:ListDistributions"}},
 
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},

@@ -46,6 +46,8 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"cloudfront:ListDistributions", "CloudFront distributions and their Lambda@Edge associations not read: cloudfront:ListDistributions denied"},
 		{"appsync:ListGraphqlApis", "AppSync GraphQL APIs (authorizers and data sources) in region eu-west-1 not read: appsync:ListGraphqlApis denied"},
 		{"appsync:ListDataSources", "data sources of GraphQL API arn:aws:appsync:eu-west-1:123456789012:apis/hubapi1234567890 not read"},
+		{"connect:ListInstances", "Amazon Connect instances and their functions in region eu-west-1 not read: connect:ListInstances denied"},
+		{"connect:ListLambdaFunctions", "functions of Connect instance arn:aws:connect:eu-west-1:123456789012:instance/4f8e2c1a-0000-4000-8000-000000000001 not read"},
 		{"pipes:ListPipes", "EventBridge Pipes in region eu-west-1 not read: pipes:ListPipes denied"},
 		// The pipe is listed with its targets; its role is what is unknown.
 		{"pipes:DescribePipe", "acme-hub-orders → arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-signup: pipes invokes with a role trusted by pipes.amazonaws.com, and the trigger names none"},
@@ -178,8 +180,8 @@ func TestDeniedInvokeConfigsLeaveUnknownDestinations(t *testing.T) {
 // Firehose stream with a Lambda processor, a VPC Lattice target group, a
 // Bedrock agent, a pipeline with Lambda invoke actions, a repository
 // trigger, a pipe with a Lambda enrichment and target, a distribution
-// with Lambda@Edge and a GraphQL API with a Lambda authorizer and data
-// source.
+// with Lambda@Edge, a GraphQL API with a Lambda authorizer and data
+// source, and a Connect instance with an associated function.
 var invokerRoutes = []string{
 	"ses eu-west-1 DescribeActiveReceiptRuleSet 200 ses/DescribeActiveReceiptRuleSet.xml",
 	"config eu-west-1 DescribeConfigRules 200 config/DescribeConfigRules.json",
@@ -200,6 +202,8 @@ var invokerRoutes = []string{
 	"cloudfront * ListDistributions 200 cloudfront/ListDistributions.xml",
 	"appsync eu-west-1 ListGraphqlApis 200 appsync/ListGraphqlApis.json",
 	"appsync eu-west-1 ListDataSources[apiId=hubapi1234567890] 200 appsync/ListDataSources.json",
+	"connect eu-west-1 ListInstances 200 connect/ListInstances.json",
+	"connect eu-west-1 ListLambdaFunctions[InstanceId=4f8e2c1a-0000-4000-8000-000000000001] 200 connect/ListLambdaFunctions.json",
 	// The pipeline invokes alias live, which has no policy of its own.
 	"lambda eu-west-1 GetPolicy[FunctionName=arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-rotate&Qualifier=live] 404:ResourceNotFoundException errors/lambda-ResourceNotFound.json",
 }
@@ -211,7 +215,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	got := map[string]string{}
 	for _, tr := range inv.Triggers {
 		switch tr.Service {
-		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront", "appsync":
+		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront", "appsync", "connect":
 			got[tr.Address] = strings.Join([]string{tr.Kind, tr.Service, tr.SourceARN, tr.FunctionARN, tr.Qualifier, strings.Join(tr.Events, ","), tr.InvokeRole,
 				map[bool]string{true: "enabled", false: "disabled"}[tr.Enabled]}, " | ")
 		}
@@ -229,6 +233,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	dist := "arn:aws:cloudfront::123456789012:distribution/E1A2B3C4D5E6F7"
 	edge := "arn:aws:lambda:us-east-1:123456789012:function:acme-hub-edge"
 	graph := "arn:aws:appsync:eu-west-1:123456789012:apis/hubapi1234567890"
+	instance := "arn:aws:connect:eu-west-1:123456789012:instance/4f8e2c1a-0000-4000-8000-000000000001"
 	want := map[string]string{
 		rule + "support#action/0": "push | ses | " + rule + "support | " + fn("audit") + " |  | RequestResponse |  | enabled",
 		rule + "archive#action/1": "push | ses | " + rule + "archive | " + fn("rotate") + " |  | Event |  | disabled",
@@ -243,6 +248,7 @@ func TestMoreInvokerServices(t *testing.T) {
 		pipe + "#target":                                               "push | pipes | " + pipe + " | " + fn("ingest") + " |  |  | " + role("pipe") + " | enabled",
 		graph + "#authorizer/" + fn("signup"):                          "push | appsync | " + graph + " | " + fn("signup") + " |  |  |  | enabled",
 		graph + "#datasource/devices":                                  "push | appsync | " + graph + " | " + fn("ingest") + " |  |  | " + role("graph") + " | enabled",
+		instance + "#lambda/" + fn("audit"):                            "push | connect | " + instance + " | " + fn("audit") + " |  |  |  | enabled",
 		dist + "#default/viewer-request":                               "push | cloudfront | " + dist + " | " + edge + " | 7 | viewer-request |  | enabled",
 		dist + "#path//api/*/origin-response":                          "push | cloudfront | " + dist + " | " + edge + " | 7 | origin-response |  | enabled",
 	}
@@ -261,7 +267,8 @@ func TestMoreInvokerServices(t *testing.T) {
 		types[r.Type] = true
 	}
 	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent",
-		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe", "AWS::CloudFront::Distribution", "AWS::AppSync::GraphQLApi"} {
+		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe", "AWS::CloudFront::Distribution", "AWS::AppSync::GraphQLApi",
+		"AWS::Connect::Instance"} {
 		if !types[typ] {
 			t.Errorf("no resource of type %s", typ)
 		}
