@@ -131,6 +131,7 @@ func largeAccount(tb testing.TB, n int) string {
 		"cloudfront * ListDistributions 200 empty/cloudfront-ListDistributions.xml",
 		"appsync * ListGraphqlApis 200 empty/appsync-ListGraphqlApis.json",
 		"connect * ListInstances 200 empty/connect-ListInstances.json",
+		"lex * ListBots 200 empty/lex-ListBots.json",
 	} {
 		routes = append(routes, r)
 	}

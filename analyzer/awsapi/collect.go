@@ -213,6 +213,7 @@ var regionalCollectors = []regional{
 	{"pipes", collectPipes},
 	{"appsync", collectAppSync},
 	{"connect", collectConnect},
+	{"lex", collectLexV2},
 }
 
 // globalCollectors run once per account.

@@ -10,7 +10,8 @@
 // rules, AWS Config custom rules, Firehose processors, VPC Lattice target
 // groups, Bedrock agent action groups, CodePipeline invoke actions,
 // CodeCommit triggers, EventBridge Pipes, CloudFront Lambda@Edge, AppSync
-// authorizers and data sources, Amazon Connect instance functions).
+// authorizers and data sources, Amazon Connect instance functions, Lex V2
+// bot alias code hooks).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

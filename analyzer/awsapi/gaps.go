@@ -68,6 +68,9 @@ var triggerGaps = map[string]triggerGap{
 	"AppSync.ListDataSources":                        {"appsync", "push", "data sources of GraphQL API %s"},
 	"Connect.ListInstances":                          {"connect", "push", "Amazon Connect instances and their functions in region %s"},
 	"Connect.ListLambdaFunctions":                    {"connect", "push", "functions of Connect instance %s"},
+	"Lex Models V2.ListBots":                         {"lexv2", "push", "Lex V2 bots and their aliases in region %s"},
+	"Lex Models V2.ListBotAliases":                   {"lexv2", "push", "aliases of Lex V2 bot %s"},
+	"Lex Models V2.DescribeBotAlias":                 {"lexv2", "push", "code hooks of Lex V2 bot alias %s"},
 	"RDS.DescribeDBClusters":                         {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

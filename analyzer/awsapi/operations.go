@@ -141,6 +141,10 @@ var operations = []operation{
 	{service: "Connect", name: "ListInstances", actions: []string{"connect:ListInstances"}},
 	{service: "Connect", name: "ListLambdaFunctions", actions: []string{"connect:ListLambdaFunctions"}},
 
+	{service: "Lex Models V2", name: "ListBots", actions: []string{"lex:ListBots"}},
+	{service: "Lex Models V2", name: "ListBotAliases", actions: []string{"lex:ListBotAliases"}},
+	{service: "Lex Models V2", name: "DescribeBotAlias", actions: []string{"lex:DescribeBotAlias"}},
+
 	{service: "CloudFront", name: "ListDistributions", actions: []string{"cloudfront:ListDistributions"}},
 
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},

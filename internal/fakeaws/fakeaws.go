@@ -29,11 +29,11 @@ import (
 
 // Server answers in each service's real wire protocol (REST-JSON for
 // Lambda, API Gateway, Scheduler, Account, IoT, VPC Lattice, Bedrock Agent,
-// Pipes, AppSync and Connect; query-XML for IAM, STS, SNS, ELBv2, RDS and
-// SES; REST-XML for S3 and CloudFront; JSON 1.0/1.1 for SQS, DynamoDB,
-// EventBridge, Kinesis, KMS, Organizations, CloudWatch Logs, Cognito, Step
-// Functions, Secrets Manager, Config, Firehose, CodePipeline and
-// CodeCommit) with response bodies read from data files, chosen by a
+// Pipes, AppSync, Connect and Lex V2; query-XML for IAM, STS, SNS, ELBv2,
+// RDS and SES; REST-XML for S3 and CloudFront; JSON 1.0/1.1 for SQS,
+// DynamoDB, EventBridge, Kinesis, KMS, Organizations, CloudWatch Logs,
+// Cognito, Step Functions, Secrets Manager, Config, Firehose, CodePipeline
+// and CodeCommit) with response bodies read from data files, chosen by a
 // routes file:
 //
 //	SERVICE REGION OPERATION[PARAM=VALUE&...] STATUS[:ERRORCODE] FILE [once]
@@ -89,7 +89,7 @@ var sdkService = map[string]string{
 	"elasticloadbalancing": "Elastic Load Balancing v2", "states": "SFN", "secretsmanager": "Secrets Manager", "rds": "RDS",
 	"ses": "SES", "config": "Config Service", "firehose": "Firehose", "vpc-lattice": "VPC Lattice", "bedrock": "Bedrock Agent",
 	"codepipeline": "CodePipeline", "codecommit": "CodeCommit", "pipes": "Pipes", "cloudfront": "CloudFront",
-	"appsync": "AppSync", "connect": "Connect",
+	"appsync": "AppSync", "connect": "Connect", "lex": "Lex Models V2",
 }
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
@@ -261,7 +261,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message><RequestId>0000</RequestId></Error>`, msg)
-	case "lambda", "scheduler", "apigateway", "account", "iot", "vpc-lattice", "bedrock", "pipes", "appsync", "connect":
+	case "lambda", "scheduler", "apigateway", "account", "iot", "vpc-lattice", "bedrock", "pipes", "appsync", "connect", "lex":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
@@ -371,10 +371,15 @@ var restRoutes = map[string][]struct{ method, path, op string }{
 		{"GET", "/instance", "ListInstances"},
 		{"GET", "/instance/{InstanceId}/lambda-functions", "ListLambdaFunctions"},
 	},
+	"lex": {
+		{"POST", "/bots", "ListBots"},
+		{"POST", "/bots/{botId}/botaliases", "ListBotAliases"},
+		{"GET", "/bots/{botId}/botaliases/{botAliasId}", "DescribeBotAlias"},
+	},
 }
 
 // restJSON are the signing names of the REST-JSON services.
-var restJSON = map[string]bool{"lambda": true, "apigateway": true, "scheduler": true, "account": true, "iot": true, "vpc-lattice": true, "bedrock": true, "pipes": true, "appsync": true, "connect": true}
+var restJSON = map[string]bool{"lambda": true, "apigateway": true, "scheduler": true, "account": true, "iot": true, "vpc-lattice": true, "bedrock": true, "pipes": true, "appsync": true, "connect": true, "lex": true}
 
 // operationOf names the operation of a request and collects its
 // parameters.
