@@ -132,6 +132,7 @@ func largeAccount(tb testing.TB, n int) string {
 		"appsync * ListGraphqlApis 200 empty/appsync-ListGraphqlApis.json",
 		"connect * ListInstances 200 empty/connect-ListInstances.json",
 		"lex * ListBots 200 empty/lex-ListBots.json",
+		"s3 * ListAccessPointsForObjectLambda 200 empty/s3control-ListAccessPointsForObjectLambda.xml",
 	} {
 		routes = append(routes, r)
 	}

@@ -214,6 +214,7 @@ var regionalCollectors = []regional{
 	{"appsync", collectAppSync},
 	{"connect", collectConnect},
 	{"lex", collectLexV2},
+	{"s3-object-lambda", collectS3ObjectLambda},
 }
 
 // globalCollectors run once per account.

@@ -11,7 +11,7 @@
 // groups, Bedrock agent action groups, CodePipeline invoke actions,
 // CodeCommit triggers, EventBridge Pipes, CloudFront Lambda@Edge, AppSync
 // authorizers and data sources, Amazon Connect instance functions, Lex V2
-// bot alias code hooks).
+// bot alias code hooks, S3 Object Lambda access points).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

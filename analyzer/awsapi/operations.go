@@ -145,6 +145,9 @@ var operations = []operation{
 	{service: "Lex Models V2", name: "ListBotAliases", actions: []string{"lex:ListBotAliases"}},
 	{service: "Lex Models V2", name: "DescribeBotAlias", actions: []string{"lex:DescribeBotAlias"}},
 
+	{service: "S3 Control", name: "ListAccessPointsForObjectLambda", actions: []string{"s3:ListAccessPointsForObjectLambda"}},
+	{service: "S3 Control", name: "GetAccessPointConfigurationForObjectLambda", actions: []string{"s3:GetAccessPointConfigurationForObjectLambda"}},
+
 	{service: "CloudFront", name: "ListDistributions", actions: []string{"cloudfront:ListDistributions"}},
 
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},

@@ -51,6 +51,8 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"lex:ListBots", "Lex V2 bots and their aliases in region eu-west-1 not read: lex:ListBots denied"},
 		{"lex:ListBotAliases", "aliases of Lex V2 bot arn:aws:lex:eu-west-1:123456789012:bot/HUBBOT0001 not read"},
 		{"lex:DescribeBotAlias", "code hooks of Lex V2 bot alias arn:aws:lex:eu-west-1:123456789012:bot-alias/HUBBOT0001/PRODALIAS1 not read"},
+		{"s3:ListAccessPointsForObjectLambda", "S3 Object Lambda access points in region eu-west-1 not read: s3:ListAccessPointsForObjectLambda denied"},
+		{"s3:GetAccessPointConfigurationForObjectLambda", "transformations of Object Lambda access point arn:aws:s3-object-lambda:eu-west-1:123456789012:accesspoint/acme-hub-redact not read"},
 		{"pipes:ListPipes", "EventBridge Pipes in region eu-west-1 not read: pipes:ListPipes denied"},
 		// The pipe is listed with its targets; its role is what is unknown.
 		{"pipes:DescribePipe", "acme-hub-orders → arn:aws:lambda:eu-west-1:123456789012:function:acme-hub-signup: pipes invokes with a role trusted by pipes.amazonaws.com, and the trigger names none"},
@@ -185,7 +187,7 @@ func TestDeniedInvokeConfigsLeaveUnknownDestinations(t *testing.T) {
 // trigger, a pipe with a Lambda enrichment and target, a distribution
 // with Lambda@Edge, a GraphQL API with a Lambda authorizer and data
 // source, a Connect instance with an associated function, and a Lex V2
-// bot alias with code hooks per locale.
+// bot alias with code hooks per locale, and an Object Lambda access point.
 var invokerRoutes = []string{
 	"ses eu-west-1 DescribeActiveReceiptRuleSet 200 ses/DescribeActiveReceiptRuleSet.xml",
 	"config eu-west-1 DescribeConfigRules 200 config/DescribeConfigRules.json",
@@ -209,6 +211,8 @@ var invokerRoutes = []string{
 	"connect eu-west-1 ListInstances 200 connect/ListInstances.json",
 	"connect eu-west-1 ListLambdaFunctions[InstanceId=4f8e2c1a-0000-4000-8000-000000000001] 200 connect/ListLambdaFunctions.json",
 	"lex eu-west-1 ListBots 200 lex/ListBots.json",
+	"s3 eu-west-1 ListAccessPointsForObjectLambda 200 s3control/ListAccessPointsForObjectLambda.xml",
+	"s3 eu-west-1 GetAccessPointConfigurationForObjectLambda[Name=acme-hub-redact] 200 s3control/GetAccessPointConfigurationForObjectLambda.xml",
 	"lex eu-west-1 ListBotAliases[botId=HUBBOT0001] 200 lex/ListBotAliases.json",
 	"lex eu-west-1 DescribeBotAlias[botId=HUBBOT0001&botAliasId=PRODALIAS1] 200 lex/DescribeBotAlias.json",
 	// The pipeline invokes alias live, which has no policy of its own.
@@ -222,7 +226,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	got := map[string]string{}
 	for _, tr := range inv.Triggers {
 		switch tr.Service {
-		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront", "appsync", "connect", "lexv2":
+		case "ses", "config", "firehose", "vpc_lattice", "bedrock", "codepipeline", "codecommit", "pipes", "cloudfront", "appsync", "connect", "lexv2", "s3_object_lambda":
 			got[tr.Address] = strings.Join([]string{tr.Kind, tr.Service, tr.SourceARN, tr.FunctionARN, tr.Qualifier, strings.Join(tr.Events, ","), tr.InvokeRole,
 				map[bool]string{true: "enabled", false: "disabled"}[tr.Enabled]}, " | ")
 		}
@@ -241,6 +245,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	edge := "arn:aws:lambda:us-east-1:123456789012:function:acme-hub-edge"
 	graph := "arn:aws:appsync:eu-west-1:123456789012:apis/hubapi1234567890"
 	botAlias := "arn:aws:lex:eu-west-1:123456789012:bot-alias/HUBBOT0001/PRODALIAS1"
+	objectLambda := "arn:aws:s3-object-lambda:eu-west-1:123456789012:accesspoint/acme-hub-redact"
 	instance := "arn:aws:connect:eu-west-1:123456789012:instance/4f8e2c1a-0000-4000-8000-000000000001"
 	want := map[string]string{
 		rule + "support#action/0": "push | ses | " + rule + "support | " + fn("audit") + " |  | RequestResponse |  | enabled",
@@ -259,6 +264,7 @@ func TestMoreInvokerServices(t *testing.T) {
 		instance + "#lambda/" + fn("audit"):                            "push | connect | " + instance + " | " + fn("audit") + " |  |  |  | enabled",
 		botAlias + "#locale/en_US":                                     "push | lexv2 | " + botAlias + " | " + fn("signup") + " |  | en_US |  | enabled",
 		botAlias + "#locale/fr_FR":                                     "push | lexv2 | " + botAlias + " | " + fn("signup") + " |  | fr_FR |  | disabled",
+		objectLambda + "#transformation/0":                             "push | s3_object_lambda | " + objectLambda + " | " + fn("audit") + " |  | GetObject,HeadObject |  | enabled",
 		dist + "#default/viewer-request":                               "push | cloudfront | " + dist + " | " + edge + " | 7 | viewer-request |  | enabled",
 		dist + "#path//api/*/origin-response":                          "push | cloudfront | " + dist + " | " + edge + " | 7 | origin-response |  | enabled",
 	}
@@ -278,7 +284,7 @@ func TestMoreInvokerServices(t *testing.T) {
 	}
 	for _, typ := range []string{"AWS::SES::ReceiptRule", "AWS::Config::ConfigRule", "AWS::KinesisFirehose::DeliveryStream", "AWS::VpcLattice::TargetGroup", "AWS::Bedrock::Agent",
 		"AWS::CodePipeline::Pipeline", "AWS::CodeCommit::Repository", "AWS::Pipes::Pipe", "AWS::CloudFront::Distribution", "AWS::AppSync::GraphQLApi",
-		"AWS::Connect::Instance", "AWS::Lex::BotAlias"} {
+		"AWS::Connect::Instance", "AWS::Lex::BotAlias", "AWS::S3ObjectLambda::AccessPoint"} {
 		if !types[typ] {
 			t.Errorf("no resource of type %s", typ)
 		}

@@ -179,6 +179,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if service == "apigateway" && strings.HasPrefix(r.URL.Path, "/v2/") {
 		id = "ApiGatewayV2" // both API Gateway clients sign as apigateway
 	}
+	if service == "s3" && strings.HasPrefix(r.URL.Path, s3ControlPrefix) {
+		id = "S3 Control" // S3 Control signs as s3
+	}
 	if f.enforce != nil {
 		if ok, action := f.enforce(id, op); !ok {
 			f.mu.Lock()
@@ -411,6 +414,9 @@ func operationOf(service string, r *http.Request, body []byte) (string, map[stri
 		}
 		return form.Get("Action"), params
 	case "s3":
+		if strings.HasPrefix(r.URL.Path, s3ControlPrefix) {
+			return s3ControlOperation(r, params)
+		}
 		return s3Operation(r, params)
 	case "cloudfront": // REST XML
 		if r.Method == http.MethodGet && strings.TrimSuffix(r.URL.Path, "/") == "/2020-05-31/distribution" {
@@ -506,4 +512,24 @@ func (f *Server) Operations() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// s3ControlPrefix starts the paths of S3 Control, which signs as s3.
+const s3ControlPrefix = "/v20180820/"
+
+// s3ControlOperation names the S3 Control requests the collector makes
+// (REST XML; the account is in the x-amz-account-id header).
+func s3ControlOperation(r *http.Request, params map[string]string) (string, map[string]string) {
+	if r.Method != http.MethodGet {
+		return "", params
+	}
+	rest := strings.TrimPrefix(strings.TrimSuffix(r.URL.Path, "/"), s3ControlPrefix+"accesspointforobjectlambda")
+	switch {
+	case rest == "":
+		return "ListAccessPointsForObjectLambda", params
+	case strings.HasPrefix(rest, "/") && strings.HasSuffix(rest, "/configuration"):
+		params["Name"] = strings.TrimSuffix(strings.TrimPrefix(rest, "/"), "/configuration")
+		return "GetAccessPointConfigurationForObjectLambda", params
+	}
+	return "", params
 }
