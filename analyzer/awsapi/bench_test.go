@@ -120,6 +120,7 @@ func largeAccount(tb testing.TB, n int) string {
 		"states * ListStateMachines 200 empty/sfn-ListStateMachines.json",
 		"secretsmanager * ListSecrets 200 empty/secretsmanager-ListSecrets.json",
 		"rds * DescribeDBClusters 200 empty/rds-DescribeDBClusters.xml",
+		"rds * DescribeDBInstances 200 empty/rds-DescribeDBInstances.xml",
 		"ses * DescribeActiveReceiptRuleSet 200 empty/ses-DescribeActiveReceiptRuleSet.xml",
 		"config * DescribeConfigRules 200 empty/config-DescribeConfigRules.json",
 		"firehose * ListDeliveryStreams 200 empty/firehose-ListDeliveryStreams.json",

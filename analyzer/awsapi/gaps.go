@@ -73,6 +73,7 @@ var triggerGaps = map[string]triggerGap{
 	"Lex Models V2.DescribeBotAlias":                        {"lexv2", "push", "code hooks of Lex V2 bot alias %s"},
 	"S3 Control.ListAccessPointsForObjectLambda":            {"s3_object_lambda", "push", "S3 Object Lambda access points in region %s"},
 	"S3 Control.GetAccessPointConfigurationForObjectLambda": {"s3_object_lambda", "push", "transformations of Object Lambda access point %s"},
+	"RDS.DescribeDBInstances":                               {"rds", "push", "RDS DB instances and their Lambda roles in region %s"},
 	"RDS.DescribeDBClusters":                                {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 

@@ -111,6 +111,7 @@ var operations = []operation{
 	{service: "Secrets Manager", name: "GetResourcePolicy", actions: []string{"secretsmanager:GetResourcePolicy"}},
 
 	{service: "RDS", name: "DescribeDBClusters", actions: []string{"rds:DescribeDBClusters"}},
+	{service: "RDS", name: "DescribeDBInstances", actions: []string{"rds:DescribeDBInstances"}},
 
 	{service: "SES", name: "DescribeActiveReceiptRuleSet", actions: []string{"ses:DescribeActiveReceiptRuleSet"}},
 

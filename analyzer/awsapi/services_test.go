@@ -30,6 +30,7 @@ func TestDeniedInvokerServicesLeaveUnknownFlows(t *testing.T) {
 		{"states:DescribeStateMachine", "tasks of state machine arn:aws:states:eu-west-1:123456789012:stateMachine:acme-hub-onboarding not read"},
 		{"secretsmanager:ListSecrets", "Secrets Manager secrets and their rotation functions in region eu-west-1 not read: secretsmanager:ListSecrets denied"},
 		{"rds:DescribeDBClusters", "Aurora clusters and their Lambda roles in region eu-west-1 not read: rds:DescribeDBClusters denied"},
+		{"rds:DescribeDBInstances", "RDS DB instances and their Lambda roles in region eu-west-1 not read: rds:DescribeDBInstances denied"},
 		{"ses:DescribeActiveReceiptRuleSet", "SES receipt rules in region eu-west-1 not read: ses:DescribeActiveReceiptRuleSet denied"},
 		{"config:DescribeConfigRules", "AWS Config rules in region eu-west-1 not read: config:DescribeConfigRules denied"},
 		{"firehose:ListDeliveryStreams", "Firehose delivery streams and their processors in region eu-west-1 not read: firehose:ListDeliveryStreams denied"},
@@ -133,20 +134,25 @@ func TestLiveTriggersMatchTerraformTriggers(t *testing.T) {
 	}
 }
 
-// An Aurora cluster's role for the Lambda feature is a push trigger with
-// that role as invoker and the function unknown (chosen in SQL); other
-// features' roles are not triggers, and a malformed role ARN is a warning.
+// An Aurora cluster's (or a DB instance's) role for the Lambda feature is a
+// push trigger with that role as invoker and the function unknown (chosen
+// in SQL); other features' roles are not triggers, Aurora members invoke
+// through their cluster, and a malformed role ARN is a warning.
 func TestAuroraLambdaRole(t *testing.T) {
 	inv, _ := collectFake(t, "testdata/device-hub", Options{},
-		"rds eu-west-1 DescribeDBClusters 200 rds/DescribeDBClusters.aurora.xml")
+		"rds eu-west-1 DescribeDBClusters 200 rds/DescribeDBClusters.aurora.xml",
+		"rds eu-west-1 DescribeDBInstances 200 rds/DescribeDBInstances.xml")
 	var rds []inventory.Trigger
 	for _, tr := range inv.Triggers {
 		if tr.Service == "rds" {
 			rds = append(rds, tr)
 		}
 	}
-	if len(rds) != 1 {
-		t.Fatalf("rds triggers = %+v, want the one Lambda role", rds)
+	if len(rds) != 2 {
+		t.Fatalf("rds triggers = %+v, want the cluster's and the instance's Lambda role", rds)
+	}
+	if db := rds[1]; db.SourceARN != "arn:aws:rds:eu-west-1:123456789012:db:acme-hub-reports" || db.InvokeRole != "arn:aws:iam::123456789012:role/acme-hub-onboarding" || !hasUnknownField(db.Unknown, "target") {
+		t.Fatalf("instance trigger = %+v", db)
 	}
 	tr := rds[0]
 	if tr.Kind != "push" || tr.SourceARN != "arn:aws:rds:eu-west-1:123456789012:cluster:acme-hub-db" || tr.InvokeRole != "arn:aws:iam::123456789012:role/acme-hub-onboarding" ||
