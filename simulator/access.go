@@ -805,5 +805,26 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 		fl.Decision = flow.Combine(stepDecisions(fl.Steps)...)
 		out = append(out, fl)
 	}
+	if why := unknownReason(fn.Unknown, "async_configs"); why != "" {
+		out = append(out, unknownDestinationsFlow(fn, why))
+	}
 	return out
+}
+
+// unknownDestinationsFlow stands for the async destinations of a function
+// whose invoke configs were not read: they may exist, so the flow is
+// unknown rather than absent.
+func unknownDestinationsFlow(fn *inventory.Function, why string) flow.Flow {
+	fl := flow.Flow{
+		ID:       fmt.Sprintf("access/%s->async-destinations/unknown", fn.Address),
+		Kind:     flow.KindAccess,
+		Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+		Resource: &flow.Ref{},
+		Level:    "Write",
+		Purpose:  "destination",
+		Title:    fn.Address + " async destinations → unknown",
+		Steps:    []flow.Step{note("async destinations", flow.Unknown, "the function's asynchronous invocation destinations are unknown: "+why)},
+	}
+	fl.Decision = flow.Unknown
+	return fl
 }

@@ -41,7 +41,7 @@ type Options struct {
 }
 
 // Progress receives the state of each unit of work: one service in one
-// region (region "global" for IAM, S3 and Organizations). Calls come from
+// region (region "global" for IAM, S3, Organizations and CloudFront). Calls come from
 // several goroutines.
 type Progress interface {
 	// Plan announces the services to be read in a region, before any.
@@ -196,6 +196,25 @@ var regionalCollectors = []regional{
 	{"dynamodb", collectDynamoDB},
 	{"kinesis", collectKinesis},
 	{"kms", collectKMS},
+	{"logs", collectLogs},
+	{"iot", collectIoT},
+	{"cognito-idp", collectCognito},
+	{"elasticloadbalancing", collectELB},
+	{"states", collectStepFunctions},
+	{"secretsmanager", collectSecretsManager},
+	{"rds", collectRDS},
+	{"ses", collectSES},
+	{"config", collectConfigRules},
+	{"firehose", collectFirehose},
+	{"vpc-lattice", collectVPCLattice},
+	{"bedrock", collectBedrock},
+	{"codepipeline", collectCodePipeline},
+	{"codecommit", collectCodeCommit},
+	{"pipes", collectPipes},
+	{"appsync", collectAppSync},
+	{"connect", collectConnect},
+	{"lex", collectLexV2},
+	{"s3-object-lambda", collectS3ObjectLambda},
 }
 
 // globalCollectors run once per account.
@@ -203,6 +222,7 @@ var globalCollectors = []regional{
 	{"iam", collectIAM},
 	{"s3", collectS3},
 	{"organizations", collectOrganizations},
+	{"cloudfront", collectCloudFront},
 }
 
 // Collect reads the account cfg's credentials belong to into an

@@ -291,6 +291,7 @@ func TestEveryDeclaredOperationIsExercised(t *testing.T) {
 		{"testdata/thumbnails", Options{}},
 		{"testdata/orders-api", Options{}},
 		{"testdata/qualifiers", Options{}},
+		{"testdata/device-hub", Options{}},
 		{"testdata/denied", Options{Regions: []string{"eu-west-1", "me-south-1"}}},
 	} {
 		_, f := collectFake(t, s.dir, s.opts)
@@ -298,8 +299,12 @@ func TestEveryDeclaredOperationIsExercised(t *testing.T) {
 			called[op] = true
 		}
 	}
+	_, f := collectFake(t, "testdata/device-hub", Options{}, invokerRoutes...)
+	for _, op := range f.Operations() {
+		called[op] = true
+	}
 	// --role-arn: the session comes from sts:AssumeRole through the guard.
-	f := newFake(t, "testdata/thumbnails")
+	f = newFake(t, "testdata/thumbnails")
 	cfg := AssumeRole(f.config("eu-west-1"), "arn:aws:iam::123456789012:role/lambdacheck-readonly")
 	if _, err := Collect(context.Background(), cfg, Options{}); err != nil {
 		t.Fatal(err)

@@ -1,9 +1,17 @@
 // Package awsapi reads a live AWS account into the inventory:
 // functions with their aliases, resource policies, URLs, event source
 // mappings and invoke configs; roles with trust, inline, attached and
-// boundary policies; and the resources and policies flows touch (S3, SNS,
+// boundary policies; the resources and policies flows touch (S3, SNS,
 // SQS, EventBridge, Scheduler, API Gateway, DynamoDB, Kinesis, KMS,
-// Organizations SCPs).
+// Secrets Manager, Organizations SCPs); and the other services that invoke
+// functions (CloudWatch Logs subscription filters, IoT topic rules, Cognito
+// user pool triggers, load balancer target groups, Step Functions state
+// machines, Secrets Manager rotation, Aurora cluster roles, SES receipt
+// rules, AWS Config custom rules, Firehose processors, VPC Lattice target
+// groups, Bedrock agent action groups, CodePipeline invoke actions,
+// CodeCommit triggers, EventBridge Pipes, CloudFront Lambda@Edge, AppSync
+// authorizers and data sources, Amazon Connect instance functions, Lex V2
+// bot alias code hooks, S3 Object Lambda access points).
 //
 // Pipeline place: source (this package, like analyzer/terraform) →
 // inventory → flows → findings → report. It produces the same inventory the

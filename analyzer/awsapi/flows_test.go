@@ -115,6 +115,10 @@ func TestFlowsMatchTerraform(t *testing.T) {
 			map[string]string{"<aws_api_gateway_rest_api.orders.id>": "a1b2c3d4e5", "<aws_apigatewayv2_api.public.id>": "f6g7h8i9j0",
 				"<aws_apigatewayv2_authorizer.token.id>": "k1l2m3", "<aws_dynamodb_table.orders.stream_label>": "2026-10-02T09:14:03.612"},
 			[]string{"-> arn:aws:sns:eu-west-1:123456789012:acme-order-notifications "}},
+		// Every invocation path here is read from its own service's API.
+		{"device-hub", "../../fixtures/device-hub", "testdata/device-hub",
+			map[string]string{"<aws_cognito_user_pool.users.id>": "eu-west-1_Hub7x9Q2a", "<aws_lb_target_group.ingest.tg_id>": "1a2b3c4d5e6f7a8b",
+				"<aws_secretsmanager_secret.db.suffix>": "Xy12Ab"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

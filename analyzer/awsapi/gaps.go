@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -23,26 +24,64 @@ type triggerGap struct {
 }
 
 var triggerGaps = map[string]triggerGap{
-	"Lambda.ListFunctions":                  {"lambda", "push", "Lambda functions (and their URLs) in region %s"},
-	"Lambda.ListEventSourceMappings":        {"lambda", "poll", "event source mappings in region %s"},
-	"Lambda.ListFunctionUrlConfigs":         {"lambda", "push", "function URLs of %s"},
-	"S3.ListBuckets":                        {"s3", "push", "S3 buckets and their notifications"},
-	"S3.GetBucketNotificationConfiguration": {"s3", "push", "S3 notifications of bucket %s"},
-	"SNS.ListSubscriptions":                 {"sns", "push", "SNS subscriptions in region %s"},
-	"EventBridge.ListEventBuses":            {"eventbridge", "push", "EventBridge buses and rules in region %s"},
-	"EventBridge.ListRules":                 {"eventbridge", "push", "EventBridge rules of bus %s"},
-	"Scheduler.ListSchedules":               {"scheduler", "push", "EventBridge Scheduler schedules in region %s"},
-	"API Gateway.GetRestApis":               {"apigateway", "push", "API Gateway REST APIs in region %s"},
-	"API Gateway.GetResources":              {"apigateway", "push", "methods of REST API %s"},
-	"ApiGatewayV2.GetApis":                  {"apigateway", "push", "API Gateway HTTP and WebSocket APIs in region %s"},
-	"ApiGatewayV2.GetRoutes":                {"apigateway", "push", "routes of API %s"},
-	"ApiGatewayV2.GetIntegrations":          {"apigateway", "push", "integrations of API %s"},
+	"Lambda.ListFunctions":                                  {"lambda", "push", "Lambda functions (and their URLs) in region %s"},
+	"Lambda.ListEventSourceMappings":                        {"lambda", "poll", "event source mappings in region %s"},
+	"Lambda.ListFunctionUrlConfigs":                         {"lambda", "push", "function URLs of %s"},
+	"S3.ListBuckets":                                        {"s3", "push", "S3 buckets and their notifications"},
+	"S3.GetBucketNotificationConfiguration":                 {"s3", "push", "S3 notifications of bucket %s"},
+	"SNS.ListSubscriptions":                                 {"sns", "push", "SNS subscriptions in region %s"},
+	"EventBridge.ListEventBuses":                            {"eventbridge", "push", "EventBridge buses and rules in region %s"},
+	"EventBridge.ListRules":                                 {"eventbridge", "push", "EventBridge rules of bus %s"},
+	"Scheduler.ListSchedules":                               {"scheduler", "push", "EventBridge Scheduler schedules in region %s"},
+	"API Gateway.GetRestApis":                               {"apigateway", "push", "API Gateway REST APIs in region %s"},
+	"API Gateway.GetResources":                              {"apigateway", "push", "methods of REST API %s"},
+	"ApiGatewayV2.GetApis":                                  {"apigateway", "push", "API Gateway HTTP and WebSocket APIs in region %s"},
+	"ApiGatewayV2.GetRoutes":                                {"apigateway", "push", "routes of API %s"},
+	"ApiGatewayV2.GetIntegrations":                          {"apigateway", "push", "integrations of API %s"},
+	"CloudWatch Logs.DescribeLogGroups":                     {"logs", "push", "CloudWatch Logs groups and their subscription filters in region %s"},
+	"CloudWatch Logs.DescribeSubscriptionFilters":           {"logs", "push", "subscription filters of log group %s"},
+	"IoT.ListTopicRules":                                    {"iot", "push", "IoT topic rules in region %s"},
+	"IoT.GetTopicRule":                                      {"iot", "push", "actions of IoT rule %s"},
+	"Cognito Identity Provider.ListUserPools":               {"cognito", "push", "Cognito user pools and their triggers in region %s"},
+	"Cognito Identity Provider.DescribeUserPool":            {"cognito", "push", "Lambda triggers of user pool %s"},
+	"Elastic Load Balancing v2.DescribeTargetGroups":        {"alb", "push", "load balancer target groups in region %s"},
+	"Elastic Load Balancing v2.DescribeTargetHealth":        {"alb", "push", "targets of target group %s"},
+	"SFN.ListStateMachines":                                 {"sfn", "push", "Step Functions state machines in region %s"},
+	"SFN.DescribeStateMachine":                              {"sfn", "push", "tasks of state machine %s"},
+	"Secrets Manager.ListSecrets":                           {"secretsmanager", "push", "Secrets Manager secrets and their rotation functions in region %s"},
+	"SES.DescribeActiveReceiptRuleSet":                      {"ses", "push", "SES receipt rules in region %s"},
+	"Config Service.DescribeConfigRules":                    {"config", "push", "AWS Config rules in region %s"},
+	"Firehose.ListDeliveryStreams":                          {"firehose", "push", "Firehose delivery streams and their processors in region %s"},
+	"Firehose.DescribeDeliveryStream":                       {"firehose", "push", "processors of delivery stream %s"},
+	"VPC Lattice.ListTargetGroups":                          {"vpc_lattice", "push", "VPC Lattice target groups in region %s"},
+	"VPC Lattice.ListTargets":                               {"vpc_lattice", "push", "targets of VPC Lattice target group %s"},
+	"Bedrock Agent.ListAgents":                              {"bedrock", "push", "Bedrock agents and their action groups in region %s"},
+	"Bedrock Agent.ListAgentActionGroups":                   {"bedrock", "push", "action groups of Bedrock agent %s"},
+	"Bedrock Agent.GetAgentActionGroup":                     {"bedrock", "push", "an action group of Bedrock agent %s"},
+	"CodePipeline.ListPipelines":                            {"codepipeline", "push", "CodePipeline pipelines in region %s"},
+	"CodePipeline.GetPipeline":                              {"codepipeline", "push", "actions of pipeline %s"},
+	"CodeCommit.ListRepositories":                           {"codecommit", "push", "CodeCommit repositories and their triggers in region %s"},
+	"CodeCommit.GetRepositoryTriggers":                      {"codecommit", "push", "triggers of repository %s"},
+	"Pipes.ListPipes":                                       {"pipes", "push", "EventBridge Pipes in region %s"},
+	"CloudFront.ListDistributions":                          {"cloudfront", "push", "CloudFront distributions and their Lambda@Edge associations"},
+	"AppSync.ListGraphqlApis":                               {"appsync", "push", "AppSync GraphQL APIs (authorizers and data sources) in region %s"},
+	"AppSync.ListDataSources":                               {"appsync", "push", "data sources of GraphQL API %s"},
+	"Connect.ListInstances":                                 {"connect", "push", "Amazon Connect instances and their functions in region %s"},
+	"Connect.ListLambdaFunctions":                           {"connect", "push", "functions of Connect instance %s"},
+	"Lex Models V2.ListBots":                                {"lexv2", "push", "Lex V2 bots and their aliases in region %s"},
+	"Lex Models V2.ListBotAliases":                          {"lexv2", "push", "aliases of Lex V2 bot %s"},
+	"Lex Models V2.DescribeBotAlias":                        {"lexv2", "push", "code hooks of Lex V2 bot alias %s"},
+	"S3 Control.ListAccessPointsForObjectLambda":            {"s3_object_lambda", "push", "S3 Object Lambda access points in region %s"},
+	"S3 Control.GetAccessPointConfigurationForObjectLambda": {"s3_object_lambda", "push", "transformations of Object Lambda access point %s"},
+	"RDS.DescribeDBInstances":                               {"rds", "push", "RDS DB instances and their Lambda roles in region %s"},
+	"RDS.DescribeDBClusters":                                {"rds", "push", "Aurora clusters and their Lambda roles in region %s"},
 }
 
 // pollSourceServices are the SDK services of sources polled by event
 // source mappings, by ARN service: when a call about them was not read, a
 // mapping's source may be missing from the inventory.
-var pollSourceServices = map[string]string{"SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis", "KMS": "kms"}
+var pollSourceServices = map[string]string{"SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis", "KMS": "kms",
+	"Secrets Manager": "secretsmanager"}
 
 // notReadWarning reports whether a warning stands for a call whose result
 // is missing (denied or failed).
@@ -123,6 +162,13 @@ func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf
 	for _, r := range inv.Resources {
 		refs = append(refs, r.KMSKeyARN, r.Attributes["dead_letter_target"])
 	}
+	// And the resources execution roles name by ARN: without the listing
+	// they would look outside the account.
+	for _, r := range inv.Roles {
+		for _, pol := range append(append([]inventory.Policy(nil), r.InlinePolicies...), r.AttachedPolicies...) {
+			refs = append(refs, policyResources(pol.Document)...)
+		}
+	}
 	for _, f := range inv.Functions {
 		refs = append(refs, f.KMSKeyARN, f.DeadLetterTarget)
 		for _, a := range f.AsyncConfigs {
@@ -131,7 +177,7 @@ func gapSources(inv *inventory.Inventory, warnings []inventory.Warning, reasonOf
 	}
 	var out []inventory.Resource
 	for _, ref := range refs {
-		if ref == "" || have[ref] {
+		if ref == "" || have[ref] || strings.ContainsAny(ref, "*?$") {
 			continue
 		}
 		_, svc, region, account, _, ok := arnParts(ref)
@@ -163,6 +209,37 @@ func pollSourceType(arn string) string {
 		return "AWS::KMS::Key"
 	case svc == "kms":
 		return "AWS::KMS::Alias"
+	case svc == "secretsmanager":
+		return "AWS::SecretsManager::Secret"
 	}
 	return ""
+}
+
+// policyResources are the Resource values of a policy document's
+// statements (a statement or a list of them; a string or a list).
+func policyResources(doc []byte) []string {
+	var d struct{ Statement json.RawMessage }
+	if json.Unmarshal(doc, &d) != nil || len(d.Statement) == 0 {
+		return nil
+	}
+	var stmts []struct{ Resource json.RawMessage }
+	if d.Statement[0] == '{' {
+		stmts = make([]struct{ Resource json.RawMessage }, 1)
+		if json.Unmarshal(d.Statement, &stmts[0]) != nil {
+			return nil
+		}
+	} else if json.Unmarshal(d.Statement, &stmts) != nil {
+		return nil
+	}
+	var out []string
+	for _, st := range stmts {
+		var one string
+		var many []string
+		if json.Unmarshal(st.Resource, &one) == nil {
+			out = append(out, one)
+		} else if json.Unmarshal(st.Resource, &many) == nil {
+			out = append(out, many...)
+		}
+	}
+	return out
 }

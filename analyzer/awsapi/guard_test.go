@@ -131,3 +131,17 @@ func TestRequiredPolicyIsGeneratedFromOperations(t *testing.T) {
 		t.Error("the read-only policy must not grant sts:AssumeRole")
 	}
 }
+
+// The required policy fits in one customer managed policy (IAM counts
+// 6,144 characters, whitespace excluded), so it can be attached as is.
+func TestRequiredPolicyFitsAManagedPolicy(t *testing.T) {
+	n := 0
+	for _, r := range string(RequiredPolicy()) {
+		if r != ' ' && r != '\n' && r != '\t' && r != '\r' {
+			n++
+		}
+	}
+	if n > 6144 {
+		t.Fatalf("the required policy has %d characters without whitespace; a managed policy holds 6,144", n)
+	}
+}

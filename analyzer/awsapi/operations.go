@@ -92,6 +92,65 @@ var operations = []operation{
 	{service: "KMS", name: "DescribeKey", actions: []string{"kms:DescribeKey"}},
 	{service: "KMS", name: "GetKeyPolicy", actions: []string{"kms:GetKeyPolicy"}},
 
+	{service: "CloudWatch Logs", name: "DescribeLogGroups", actions: []string{"logs:DescribeLogGroups"}},
+	{service: "CloudWatch Logs", name: "DescribeSubscriptionFilters", actions: []string{"logs:DescribeSubscriptionFilters"}},
+
+	{service: "IoT", name: "ListTopicRules", actions: []string{"iot:ListTopicRules"}},
+	{service: "IoT", name: "GetTopicRule", actions: []string{"iot:GetTopicRule"}},
+
+	{service: "Cognito Identity Provider", name: "ListUserPools", actions: []string{"cognito-idp:ListUserPools"}},
+	{service: "Cognito Identity Provider", name: "DescribeUserPool", actions: []string{"cognito-idp:DescribeUserPool"}},
+
+	{service: "Elastic Load Balancing v2", name: "DescribeTargetGroups", actions: []string{"elasticloadbalancing:DescribeTargetGroups"}},
+	{service: "Elastic Load Balancing v2", name: "DescribeTargetHealth", actions: []string{"elasticloadbalancing:DescribeTargetHealth"}},
+
+	{service: "SFN", name: "ListStateMachines", actions: []string{"states:ListStateMachines"}},
+	{service: "SFN", name: "DescribeStateMachine", actions: []string{"states:DescribeStateMachine"}},
+
+	{service: "Secrets Manager", name: "ListSecrets", actions: []string{"secretsmanager:ListSecrets"}},
+	{service: "Secrets Manager", name: "GetResourcePolicy", actions: []string{"secretsmanager:GetResourcePolicy"}},
+
+	{service: "RDS", name: "DescribeDBClusters", actions: []string{"rds:DescribeDBClusters"}},
+	{service: "RDS", name: "DescribeDBInstances", actions: []string{"rds:DescribeDBInstances"}},
+
+	{service: "SES", name: "DescribeActiveReceiptRuleSet", actions: []string{"ses:DescribeActiveReceiptRuleSet"}},
+
+	{service: "Config Service", name: "DescribeConfigRules", actions: []string{"config:DescribeConfigRules"}},
+
+	{service: "Firehose", name: "ListDeliveryStreams", actions: []string{"firehose:ListDeliveryStreams"}},
+	{service: "Firehose", name: "DescribeDeliveryStream", actions: []string{"firehose:DescribeDeliveryStream"}},
+
+	{service: "VPC Lattice", name: "ListTargetGroups", actions: []string{"vpc-lattice:ListTargetGroups"}},
+	{service: "VPC Lattice", name: "ListTargets", actions: []string{"vpc-lattice:ListTargets"}},
+
+	{service: "Bedrock Agent", name: "ListAgents", actions: []string{"bedrock:ListAgents"}},
+	{service: "Bedrock Agent", name: "ListAgentActionGroups", actions: []string{"bedrock:ListAgentActionGroups"}},
+	{service: "Bedrock Agent", name: "GetAgentActionGroup", actions: []string{"bedrock:GetAgentActionGroup"}},
+
+	{service: "CodePipeline", name: "ListPipelines", actions: []string{"codepipeline:ListPipelines"}},
+	{service: "CodePipeline", name: "GetPipeline", actions: []string{"codepipeline:GetPipeline"}},
+
+	{service: "CodeCommit", name: "ListRepositories", actions: []string{"codecommit:ListRepositories"}},
+	{service: "CodeCommit", name: "GetRepositoryTriggers", actions: []string{"codecommit:GetRepositoryTriggers"}},
+
+	{service: "Pipes", name: "ListPipes", actions: []string{"pipes:ListPipes"}},
+	{service: "Pipes", name: "DescribePipe", actions: []string{"pipes:DescribePipe"}},
+
+	{service: "AppSync", name: "ListGraphqlApis", actions: []string{"appsync:ListGraphqlApis"}},
+	{service: "AppSync", name: "ListDataSources", actions: []string{"appsync:ListDataSources"}},
+
+	{service: "Connect", name: "ListInstances", actions: []string{"connect:ListInstances"}},
+	{service: "Connect", name: "ListLambdaFunctions", actions: []string{"connect:ListLambdaFunctions"}},
+
+	{service: "Lex Models V2", name: "ListBots", actions: []string{"lex:ListBots"}},
+	{service: "Lex Models V2", name: "ListBotAliases", actions: []string{"lex:ListBotAliases"}},
+	{service: "Lex Models V2", name: "DescribeBotAlias", actions: []string{"lex:DescribeBotAlias"}},
+
+	{service: "S3 Control", name: "ListAccessPointsForObjectLambda", actions: []string{"s3:ListAccessPointsForObjectLambda"}},
+	{service: "S3 Control", name: "GetAccessPointConfigurationForObjectLambda", actions: []string{"s3:GetAccessPointConfigurationForObjectLambda"}},
+
+	{service: "CloudFront", name: "ListDistributions", actions: []string{"cloudfront:ListDistributions"}},
+
 	{service: "Organizations", name: "DescribeOrganization", actions: []string{"organizations:DescribeOrganization"}},
 	{service: "Organizations", name: "ListParents", actions: []string{"organizations:ListParents"}},
 	{service: "Organizations", name: "ListPoliciesForTarget", actions: []string{"organizations:ListPoliciesForTarget"}},

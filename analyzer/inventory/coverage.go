@@ -90,6 +90,9 @@ type Gap struct {
 var TriggerServices = map[string]bool{
 	"lambda": true, "s3": true, "sns": true, "sqs": true, "eventbridge": true, "scheduler": true,
 	"apigateway": true, "apigatewayv2": true, "dynamodb": true, "kinesis": true, "iam": true, "account": true,
+	"logs": true, "iot": true, "cognito-idp": true, "elasticloadbalancing": true, "states": true, "secretsmanager": true, "rds": true,
+	"ses": true, "config": true, "firehose": true, "vpc-lattice": true, "bedrock": true,
+	"codepipeline": true, "codecommit": true, "pipes": true, "cloudfront": true, "appsync": true, "connect": true, "lex": true, "s3-object-lambda": true,
 }
 
 // Completeness is the verdict on how much of the live accounts an

@@ -27,10 +27,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// Server answers in each service's real wire protocol (REST-JSON for Lambda, API
-// Gateway, Scheduler and Account; query-XML for IAM, STS and SNS; REST-XML
-// for S3; JSON 1.0/1.1 for SQS, DynamoDB, EventBridge, Kinesis, KMS and
-// Organizations) with response bodies read from data files, chosen by a
+// Server answers in each service's real wire protocol (REST-JSON for
+// Lambda, API Gateway, Scheduler, Account, IoT, VPC Lattice, Bedrock Agent,
+// Pipes, AppSync, Connect and Lex V2; query-XML for IAM, STS, SNS, ELBv2,
+// RDS and SES; REST-XML for S3 and CloudFront; JSON 1.0/1.1 for SQS,
+// DynamoDB, EventBridge, Kinesis, KMS, Organizations, CloudWatch Logs,
+// Cognito, Step Functions, Secrets Manager, Config, Firehose, CodePipeline
+// and CodeCommit) with response bodies read from data files, chosen by a
 // routes file:
 //
 //	SERVICE REGION OPERATION[PARAM=VALUE&...] STATUS[:ERRORCODE] FILE [once]
@@ -82,6 +85,11 @@ var sdkService = map[string]string{
 	"lambda": "Lambda", "iam": "IAM", "sts": "STS", "s3": "S3", "sns": "SNS", "sqs": "SQS",
 	"events": "EventBridge", "scheduler": "Scheduler", "dynamodb": "DynamoDB", "kinesis": "Kinesis",
 	"kms": "KMS", "organizations": "Organizations", "account": "Account", "apigateway": "API Gateway",
+	"logs": "CloudWatch Logs", "iot": "IoT", "cognito-idp": "Cognito Identity Provider",
+	"elasticloadbalancing": "Elastic Load Balancing v2", "states": "SFN", "secretsmanager": "Secrets Manager", "rds": "RDS",
+	"ses": "SES", "config": "Config Service", "firehose": "Firehose", "vpc-lattice": "VPC Lattice", "bedrock": "Bedrock Agent",
+	"codepipeline": "CodePipeline", "codecommit": "CodeCommit", "pipes": "Pipes", "cloudfront": "CloudFront",
+	"appsync": "AppSync", "connect": "Connect", "lex": "Lex Models V2",
 }
 
 var routeLine = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(\w+)(?:\[([^\]]*)\])?\s+(\d+)(?::(\w+))?\s+(\S+)(\s+once)?$`)
@@ -171,6 +179,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if service == "apigateway" && strings.HasPrefix(r.URL.Path, "/v2/") {
 		id = "ApiGatewayV2" // both API Gateway clients sign as apigateway
 	}
+	if service == "s3" && strings.HasPrefix(r.URL.Path, s3ControlPrefix) {
+		id = "S3 Control" // S3 Control signs as s3
+	}
 	if f.enforce != nil {
 		if ok, action := f.enforce(id, op); !ok {
 			f.mu.Lock()
@@ -205,7 +216,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(route.file, ".xml"):
 		w.Header().Set("Content-Type", "text/xml")
-	case service == "lambda" || service == "apigateway" || service == "scheduler" || service == "account":
+	case restJSON[service]:
 		w.Header().Set("Content-Type", "application/json")
 	default:
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -241,7 +252,7 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 	msg := "User: arn:aws:sts::123456789012:assumed-role/lambdacheck-readonly/lambdacheck-collect is not authorized to perform: " + action
 	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
 	switch service {
-	case "iam", "sts", "sns":
+	case "iam", "sts", "sns", "elasticloadbalancing", "rds", "ses":
 		code := "AccessDenied"
 		if service == "sns" {
 			code = "AuthorizationError"
@@ -249,11 +260,11 @@ func writeAccessDenied(w http.ResponseWriter, service, action string) {
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`, code, msg)
-	case "s3":
+	case "s3", "cloudfront":
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message><RequestId>0000</RequestId></Error>`, msg)
-	case "lambda", "scheduler", "apigateway", "account":
+	case "lambda", "scheduler", "apigateway", "account", "iot", "vpc-lattice", "bedrock", "pipes", "appsync", "connect", "lex":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
@@ -338,7 +349,40 @@ var restRoutes = map[string][]struct{ method, path, op string }{
 	"account": {
 		{"POST", "/listRegions", "ListRegions"},
 	},
+	"iot": {
+		{"GET", "/rules", "ListTopicRules"},
+		{"GET", "/rules/{ruleName}", "GetTopicRule"},
+	},
+	"vpc-lattice": {
+		{"GET", "/targetgroups", "ListTargetGroups"},
+		{"POST", "/targetgroups/{targetGroupIdentifier}/listtargets", "ListTargets"},
+	},
+	"bedrock": {
+		{"POST", "/agents", "ListAgents"},
+		{"POST", "/agents/{agentId}/agentversions/{agentVersion}/actiongroups", "ListAgentActionGroups"},
+		{"GET", "/agents/{agentId}/agentversions/{agentVersion}/actiongroups/{actionGroupId}", "GetAgentActionGroup"},
+	},
+	"pipes": {
+		{"GET", "/v1/pipes", "ListPipes"},
+		{"GET", "/v1/pipes/{Name}", "DescribePipe"},
+	},
+	"appsync": {
+		{"GET", "/v1/apis", "ListGraphqlApis"},
+		{"GET", "/v1/apis/{apiId}/datasources", "ListDataSources"},
+	},
+	"connect": {
+		{"GET", "/instance", "ListInstances"},
+		{"GET", "/instance/{InstanceId}/lambda-functions", "ListLambdaFunctions"},
+	},
+	"lex": {
+		{"POST", "/bots", "ListBots"},
+		{"POST", "/bots/{botId}/botaliases", "ListBotAliases"},
+		{"GET", "/bots/{botId}/botaliases/{botAliasId}", "DescribeBotAlias"},
+	},
 }
+
+// restJSON are the signing names of the REST-JSON services.
+var restJSON = map[string]bool{"lambda": true, "apigateway": true, "scheduler": true, "account": true, "iot": true, "vpc-lattice": true, "bedrock": true, "pipes": true, "appsync": true, "connect": true, "lex": true}
 
 // operationOf names the operation of a request and collects its
 // parameters.
@@ -363,16 +407,24 @@ func operationOf(service string, r *http.Request, body []byte) (string, map[stri
 		return target[strings.LastIndexByte(target, '.')+1:], params
 	}
 	switch service {
-	case "iam", "sts", "sns": // query protocol: form-encoded Action
+	case "iam", "sts", "sns", "elasticloadbalancing", "rds", "ses": // query protocol: form-encoded Action
 		form, _ := url.ParseQuery(string(body))
 		for k, v := range form {
 			params[k] = strings.Join(v, ",")
 		}
 		return form.Get("Action"), params
 	case "s3":
+		if strings.HasPrefix(r.URL.Path, s3ControlPrefix) {
+			return s3ControlOperation(r, params)
+		}
 		return s3Operation(r, params)
+	case "cloudfront": // REST XML
+		if r.Method == http.MethodGet && strings.TrimSuffix(r.URL.Path, "/") == "/2020-05-31/distribution" {
+			return "ListDistributions", params
+		}
+		return "", params
 	}
-	if service == "apigateway" || service == "lambda" || service == "scheduler" || service == "account" {
+	if restJSON[service] {
 		if len(body) > 0 {
 			var fields map[string]any
 			if json.Unmarshal(body, &fields) == nil {
@@ -460,4 +512,24 @@ func (f *Server) Operations() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// s3ControlPrefix starts the paths of S3 Control, which signs as s3.
+const s3ControlPrefix = "/v20180820/"
+
+// s3ControlOperation names the S3 Control requests the collector makes
+// (REST XML; the account is in the x-amz-account-id header).
+func s3ControlOperation(r *http.Request, params map[string]string) (string, map[string]string) {
+	if r.Method != http.MethodGet {
+		return "", params
+	}
+	rest := strings.TrimPrefix(strings.TrimSuffix(r.URL.Path, "/"), s3ControlPrefix+"accesspointforobjectlambda")
+	switch {
+	case rest == "":
+		return "ListAccessPointsForObjectLambda", params
+	case strings.HasPrefix(rest, "/") && strings.HasSuffix(rest, "/configuration"):
+		params["Name"] = strings.TrimSuffix(strings.TrimPrefix(rest, "/"), "/configuration")
+		return "GetAccessPointConfigurationForObjectLambda", params
+	}
+	return "", params
 }
