@@ -281,7 +281,16 @@ func (w *world) rdsFlows(t *inventory.Trigger) []flow.Flow {
 	what := "role may invoke a function"
 	switch {
 	case t.InvokeRole == "":
-		fl.Steps = append(fl.Steps, note("invoker role", flow.Unknown, "the role association names no role"))
+		why := "the role association names no role"
+		// A stand-in for associations a source could not read says why.
+		var waits []string
+		for _, u := range t.Unknown {
+			waits = append(waits, u.Reason)
+		}
+		if len(waits) > 0 {
+			why = strings.Join(waits, "; ")
+		}
+		fl.Steps = append(fl.Steps, note("invoker role", flow.Unknown, why))
 	case role == nil:
 		fl.Steps = append(fl.Steps, note("invoker role", flow.Unknown, "the invoker role "+t.InvokeRole+" is not in the inventory"))
 	default:

@@ -54,7 +54,7 @@ func collectAppSync(ctx context.Context, c *collector, region string, p *part) e
 			}
 			seen[fn] = true
 			t := inventory.Trigger{Origin: inventory.Origin{Address: arn + "#authorizer/" + fn}, Kind: "push", Service: "appsync",
-				SourceARN: arn, SourceAddress: arn, Target: fn, Enabled: true}
+				SourceARN: arn, SourceAddress: arn, Target: fn, Enabled: true, Events: []string{"authorizer"}}
 			setFunctionTarget(&t)
 			p.addTrigger(t)
 		}
@@ -81,7 +81,7 @@ func collectAppSync(ctx context.Context, c *collector, region string, p *part) e
 				continue
 			}
 			t := inventory.Trigger{Origin: inventory.Origin{Address: arn + "#datasource/" + aws.ToString(ds.Name)}, Kind: "push", Service: "appsync",
-				SourceARN: arn, SourceAddress: arn, Target: fn, InvokeRole: aws.ToString(ds.ServiceRoleArn), Enabled: true}
+				SourceARN: arn, SourceAddress: arn, Target: fn, InvokeRole: aws.ToString(ds.ServiceRoleArn), Enabled: true, Events: []string{"data_source"}}
 			if t.InvokeRole == "" {
 				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "invoke_role", Reason: "the data source names no service role"})
 			}
