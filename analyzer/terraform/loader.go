@@ -185,6 +185,7 @@ var secondary = map[string]decoder{
 	"aws_cloudwatch_event_target":                        decodeEventTarget,
 	"aws_cloudwatch_log_subscription_filter":             decodeLogSubscription,
 	"aws_api_gateway_integration":                        stash,
+	"aws_api_gateway_method":                             stash,
 	"aws_api_gateway_authorizer":                         stash,
 	"aws_api_gateway_stage":                              stash,
 	"aws_api_gateway_deployment":                         stash,
