@@ -476,12 +476,21 @@ func (t *template) translate(r *resource, depth int) {
 		if def == cty.NilVal {
 			def = t.document(pv("Definition"), n)
 		}
-		r.primary = t.emit(id, "aws_sfn_state_machine", n, map[string]cty.Value{"name": t.nameOr(p, "StateMachineName", id, n, depth),
-			"definition": def, "role_arn": pv(map[bool]string{true: "Role", false: "RoleArn"}[r.typ == "AWS::Serverless::StateMachine"])})
-		if r.typ == "AWS::Serverless::StateMachine" && pv("Role") == cty.NilVal {
-			t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
-				Reason: "the role SAM generates for a state machine is not modelled; what it may invoke is unknown"})
+		def = t.substituteDefinition(def, get(p, "DefinitionSubstitutions"), n, depth)
+		roleARN := pv(map[bool]string{true: "Role", false: "RoleArn"}[r.typ == "AWS::Serverless::StateMachine"])
+		if r.typ == "AWS::Serverless::StateMachine" && roleARN == cty.NilVal {
+			// SAM generates <Id>Role trusting Step Functions, with the
+			// state machine's Policies (managed names or ARNs, documents,
+			// policy templates) and PermissionsBoundary, as for a function.
+			rid := id + "Role"
+			role := t.emit(rid, "aws_iam_role", n, map[string]cty.Value{"name": t.generated(rid, n), "assume_role_policy": trust("states.amazonaws.com"),
+				"permissions_boundary": pv("PermissionsBoundary")})
+			roleARN = attr(role.Value, "arn")
+			t.gen[rid] = map[string]cty.Value{"": attr(role.Value, "name"), "Arn": roleARN}
+			t.samPolicies(rid, attr(role.Value, "name"), get(p, "Policies"), depth)
 		}
+		r.primary = t.emit(id, "aws_sfn_state_machine", n, map[string]cty.Value{"name": t.nameOr(p, "StateMachineName", id, n, depth),
+			"definition": def, "role_arn": roleARN})
 	case "AWS::SecretsManager::Secret":
 		r.primary = t.emit(id, "aws_secretsmanager_secret", n, map[string]cty.Value{"name": t.nameOr(p, "Name", id, n, depth), "kms_key_id": pv("KmsKeyId")})
 	case "AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion":
@@ -767,4 +776,33 @@ func (t *template) cognitoEvents(pool string, depth int) []cognitoTrigger {
 		}
 	}
 	return out
+}
+
+// substituteDefinition replaces each ${Key} of a state machine definition
+// by its DefinitionSubstitutions value, as Step Functions does at deploy
+// time. A value not known as text leaves the definition unknown, naming
+// the key.
+func (t *template) substituteDefinition(def cty.Value, subs *yaml.Node, n *yaml.Node, depth int) cty.Value {
+	subs = deref(subs)
+	if subs == nil || subs.Kind != yaml.MappingNode {
+		return def
+	}
+	text, ok := textOf(def)
+	if !ok {
+		return def
+	}
+	for i := 0; i+1 < len(subs.Content); i += 2 {
+		key := "${" + subs.Content[i].Value + "}"
+		if !strings.Contains(text, key) {
+			continue
+		}
+		v, ok := textOf(t.value(subs.Content[i+1], depth))
+		if !ok {
+			return t.unknown("definition substitution "+subs.Content[i].Value+" is known only after deploy", n)
+		}
+		// The definition is JSON: the value goes in as string content.
+		quoted, _ := json.Marshal(v)
+		text = strings.ReplaceAll(text, key, string(quoted[1:len(quoted)-1]))
+	}
+	return cty.StringVal(text)
 }
