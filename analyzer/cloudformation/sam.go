@@ -136,7 +136,9 @@ func (t *template) samFunction(r *resource, depth int) {
 		if alias != "" {
 			q = cty.StringVal(alias)
 		}
-		t.emit(id+"EventInvokeConfig", "aws_lambda_function_event_invoke_config", ic, t.invokeConfig(attr(fn.Value, "function_name"), q, ic, depth))
+		cfg := t.invokeConfig(attr(fn.Value, "function_name"), q, ic, depth)
+		t.samDestinations(id, cfg, get(ic, "DestinationConfig"), roleName, depth)
+		t.emit(id+"EventInvokeConfig", "aws_lambda_function_event_invoke_config", ic, cfg)
 	}
 	if u := get(p, "FunctionUrlConfig"); u != nil {
 		auth := t.prop(u, "AuthType", depth)
@@ -466,4 +468,83 @@ func (t *template) pollerPolicy(e eventDef, depth int) (string, cty.Value) {
 	}
 	doc := cty.ObjectVal(map[string]cty.Value{"Version": cty.StringVal("2012-10-17"), "Statement": cty.TupleVal(stmts)})
 	return name, t.document(doc, e.node)
+}
+
+// destinationActions are the actions an execution role needs on an
+// asynchronous invocation destination, by the SAM destination Type (AWS
+// Lambda Developer Guide, "Retaining records of asynchronous invocations";
+// S3 is an on-failure destination only).
+var destinationActions = map[string][]string{
+	"SQS":         {"sqs:SendMessage"},
+	"SNS":         {"sns:Publish"},
+	"Lambda":      {"lambda:InvokeFunction"},
+	"EventBridge": {"events:PutEvents"},
+	"S3":          {"s3:PutObject", "s3:ListBucket"},
+}
+
+// samDestinations does what the SAM transform does for EventInvokeConfig
+// destinations: an SQS or SNS destination without Destination gets a queue
+// or topic of its own (referable as FN.DestinationQueue or
+// FN.DestinationTopic), and the generated execution role (role, when not
+// NilVal) gets the permission each destination needs. cfg is the invoke
+// config's attributes, completed with the generated destinations.
+func (t *template) samDestinations(id string, cfg map[string]cty.Value, dc *yaml.Node, role cty.Value, depth int) {
+	dc = deref(dc)
+	if dc == nil {
+		return
+	}
+	dest := map[string]cty.Value{}
+	if v, ok := cfg["destination_config"]; ok && v.LengthInt() == 1 {
+		for k, d := range v.Index(cty.NumberIntVal(0)).AsValueMap() {
+			dest[k] = d
+		}
+	}
+	for _, key := range []string{"OnSuccess", "OnFailure"} {
+		n := deref(get(dc, key))
+		if n == nil {
+			continue
+		}
+		typ, _ := textOf(t.prop(n, "Type", depth))
+		target := t.prop(n, "Destination", depth)
+		tf := map[string]string{"OnSuccess": "on_success", "OnFailure": "on_failure"}[key]
+		if target == cty.NilVal {
+			switch typ {
+			case "SQS":
+				q := t.emit(id+"EventInvokeConfig"+key+"Queue", "aws_sqs_queue", n, map[string]cty.Value{"name": t.generated(id+"EventInvokeConfig"+key+"Queue", n)})
+				target = attr(q.Value, "arn")
+				t.gen[id+".DestinationQueue"] = map[string]cty.Value{"": attr(q.Value, "url"), "Arn": target, "QueueName": attr(q.Value, "name")}
+			case "SNS":
+				tp := t.emit(id+"EventInvokeConfig"+key+"Topic", "aws_sns_topic", n, map[string]cty.Value{"name": t.generated(id+"EventInvokeConfig"+key+"Topic", n)})
+				target = attr(tp.Value, "arn")
+				t.gen[id+".DestinationTopic"] = map[string]cty.Value{"": target, "TopicName": attr(tp.Value, "name")}
+			default:
+				continue
+			}
+			dest[tf] = cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"destination": target})})
+		}
+		actions, known := destinationActions[typ]
+		if role == cty.NilVal || !known {
+			continue
+		}
+		resources := []cty.Value{target}
+		if typ == "S3" {
+			// PutObject is on the objects, ListBucket on the bucket.
+			resources = append(resources, t.concat([]cty.Value{target, cty.StringVal("/*")}, "", n))
+		}
+		stmt := cty.ObjectVal(map[string]cty.Value{"Effect": cty.StringVal("Allow"), "Action": toList(actions), "Resource": cty.TupleVal(resources)})
+		doc := t.document(cty.ObjectVal(map[string]cty.Value{"Version": cty.StringVal("2012-10-17"), "Statement": cty.TupleVal([]cty.Value{stmt})}), n)
+		t.emit(id+"Role.EventInvokeConfig"+key+"Policy", "aws_iam_role_policy", n, map[string]cty.Value{
+			"name": cty.StringVal(id + "EventInvokeConfig" + key + "Policy"), "role": role, "policy": doc})
+	}
+	if len(dest) > 0 {
+		cfg["destination_config"] = cty.TupleVal([]cty.Value{cty.ObjectVal(dest)})
+	}
+}
+
+func toList(ss []string) cty.Value {
+	vs := make([]cty.Value, len(ss))
+	for i, s := range ss {
+		vs[i] = cty.StringVal(s)
+	}
+	return cty.TupleVal(vs)
 }
