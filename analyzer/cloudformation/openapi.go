@@ -117,6 +117,12 @@ func (t *template) httpAuth(key string, apiID, execARN cty.Value, auth *yaml.Nod
 func (t *template) definition(r *resource, keys ...string) *yaml.Node {
 	for _, k := range []string{"DefinitionUri", "BodyS3Location"} {
 		if n := get(r.props, k); n != nil {
+			if k == "DefinitionUri" {
+				if doc := t.includedFile(r.id, n, "the API definition"); doc != nil {
+					return doc
+				}
+				continue
+			}
 			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: n.Line,
 				Reason: "the API definition is in a file the template points to (" + k + "); its routes and integrations are not read"})
 		}
@@ -125,6 +131,9 @@ func (t *template) definition(r *resource, keys ...string) *yaml.Node {
 		n := get(r.props, k)
 		if n == nil {
 			continue
+		}
+		if inc := t.awsInclude(r.id, n, "the API definition"); inc != nil {
+			return inc
 		}
 		if _, _, fn := intrinsic(n); fn || n.Kind != yaml.MappingNode {
 			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: n.Line,
@@ -314,5 +323,72 @@ func (t *template) openAPIs() {
 			t.emit(addr, "aws_apigatewayv2_route", op.node, map[string]cty.Value{"api_id": apiID, "route_key": cty.StringVal(route),
 				"target": t.concat([]cty.Value{cty.StringVal("integrations/"), attr(integ.Value, "id")}, "", op.node), "authorization_type": cty.StringVal(auth)})
 		}
+	}
+}
+
+// includedFile reads a definition kept in a local file the template points
+// to (DefinitionUri: ./openapi.yaml): YAML or JSON, bounded like a
+// template, located at the line that names it (its own lines belong to
+// another file). An S3 location, a reader not given, or a file that can
+// not be read or parsed is named in the unknowns, and nil returned.
+func (t *template) includedFile(id string, n *yaml.Node, what string) *yaml.Node {
+	n = deref(n)
+	unknown := func(why string) *yaml.Node {
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
+			Reason: what + " " + why + "; what it defines is not read"})
+		return nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return unknown("is in S3 (a Bucket and Key)")
+	}
+	rel := n.Value
+	if strings.HasPrefix(rel, "s3://") || strings.Contains(rel, "://") {
+		return unknown("is at " + rel)
+	}
+	if t.opts.ReadFile == nil {
+		return unknown("is in the file " + rel)
+	}
+	data, err := t.opts.ReadFile(rel)
+	if err != nil {
+		return unknown("in " + rel + " could not be read: " + err.Error())
+	}
+	doc, err := parse(data)
+	if err != nil {
+		return unknown("in " + rel + " is not a YAML or JSON mapping: " + err.Error())
+	}
+	relocate(doc, n.Line, n.Column)
+	return doc
+}
+
+// awsInclude reads the snippet of a Fn::Transform AWS::Include (its
+// Location a local file), or returns nil when n is not one.
+func (t *template) awsInclude(id string, n *yaml.Node, what string) *yaml.Node {
+	n = deref(n)
+	tr := get(n, "Fn::Transform")
+	if tr == nil || n.Kind != yaml.MappingNode || len(n.Content) != 2 {
+		return nil
+	}
+	if name := get(tr, "Name"); name == nil || name.Value != "AWS::Include" {
+		return nil
+	}
+	loc := get(get(tr, "Parameters"), "Location")
+	if loc == nil {
+		return nil
+	}
+	if doc := t.includedFile(id, loc, what); doc != nil {
+		return doc
+	}
+	return &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
+}
+
+// relocate gives every node of an included document the position of the
+// template line that includes it.
+func relocate(n *yaml.Node, line, col int) {
+	if n == nil || n.Kind == yaml.AliasNode {
+		return
+	}
+	n.Line, n.Column = line, col
+	for _, c := range n.Content {
+		relocate(c, line, col)
 	}
 }

@@ -473,8 +473,18 @@ func (t *template) translate(r *resource, depth int) {
 		r.primary = t.emit(id, "aws_cognito_user_pool", n, attrs)
 	case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine":
 		def := pv("DefinitionString")
-		if def == cty.NilVal {
-			def = t.document(pv("Definition"), n)
+		switch {
+		case def != cty.NilVal:
+		case get(p, "Definition") != nil:
+			if inc := t.awsInclude(id, get(p, "Definition"), "the state machine definition"); inc != nil {
+				def = t.document(t.value(inc, depth), n)
+			} else {
+				def = t.document(pv("Definition"), n)
+			}
+		case get(p, "DefinitionUri") != nil:
+			if doc := t.includedFile(id, get(p, "DefinitionUri"), "the state machine definition"); doc != nil {
+				def = t.document(t.value(doc, depth), n)
+			}
 		}
 		def = t.substituteDefinition(def, get(p, "DefinitionSubstitutions"), n, depth)
 		roleARN := pv(map[bool]string{true: "Role", false: "RoleArn"}[r.typ == "AWS::Serverless::StateMachine"])

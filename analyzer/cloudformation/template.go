@@ -58,6 +58,12 @@ type Options struct {
 	Region    string
 	StackName string
 	Catalog   terraform.PolicyCatalog
+	// ReadFile, when set, reads a file the template points to (an OpenAPI
+	// or state machine definition in DefinitionUri, an AWS::Include
+	// Location), by its path relative to the template's directory. The
+	// caller confines it to the scan root; nil leaves such files unread,
+	// named in the unknowns.
+	ReadFile func(rel string) ([]byte, error)
 }
 
 // MaxNodes bounds the YAML nodes of one template (aliases expanded).

@@ -86,7 +86,27 @@ func loadSource(ctx context.Context, path string, opts LoadOptions) (inv *invent
 			}
 			params[k] = v
 		}
-		inv, err := cloudformation.Load(ctx, filepath.Base(file), data, cloudformation.Options{Parameters: params, Account: opts.Account, Region: opts.Region, Catalog: awsref.Default()})
+		co := cloudformation.Options{Parameters: params, Account: opts.Account, Region: opts.Region, Catalog: awsref.Default()}
+		// Definitions the template points to (DefinitionUri, AWS::Include)
+		// are read like Terraform's files: inside the scan root.
+		rootDir := opts.Root
+		if rootDir == "" {
+			if rootDir, err = confine.Find(file); err != nil {
+				return nil, true, err
+			}
+		}
+		root, err := confine.New(rootDir, opts.AllowReadOutsideRoot)
+		if err != nil {
+			return nil, true, err
+		}
+		dir := filepath.Dir(file)
+		co.ReadFile = func(rel string) ([]byte, error) {
+			if filepath.IsAbs(rel) {
+				return nil, fmt.Errorf("an absolute path is not read")
+			}
+			return root.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		}
+		inv, err := cloudformation.Load(ctx, filepath.Base(file), data, co)
 		if inv != nil {
 			inv.Source.Path = filepath.ToSlash(file)
 		}

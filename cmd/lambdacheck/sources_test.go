@@ -91,3 +91,39 @@ func TestInputKindErrors(t *testing.T) {
 		}
 	}
 }
+
+// A definition file a template points to is read inside the scan root
+// only: one outside it is named as not read, never opened.
+func TestTemplateDefinitionFilesStayInTheRoot(t *testing.T) {
+	base := t.TempDir()
+	app := filepath.Join(base, "app")
+	if err := os.MkdirAll(app, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(base, "outside.asl.json"), `{"StartAt":"X","States":{"X":{"Type":"Task","Resource":"arn:aws:lambda:eu-west-1:123456789012:function:secret","End":true}}}`)
+	writeFile(t, filepath.Join(app, "inside.asl.json"), `{"StartAt":"X","States":{"X":{"Type":"Task","Resource":"arn:aws:lambda:eu-west-1:123456789012:function:inside","End":true}}}`)
+	writeFile(t, filepath.Join(app, "template.yaml"), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  In:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: inside.asl.json
+  Out:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: ../outside.asl.json
+`)
+	out, errOut, code := runCLI(t, "", "inventory", app, "--root", app, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "function:inside") {
+		t.Errorf("the definition inside the root was not read:\n%s", out)
+	}
+	if strings.Contains(out, "function:secret") {
+		t.Errorf("a definition outside the scan root was read:\n%s", out)
+	}
+	if !strings.Contains(out, "../outside.asl.json could not be read") {
+		t.Errorf("the definition outside the root is not named:\n%s", out)
+	}
+}
