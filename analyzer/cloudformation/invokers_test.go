@@ -382,7 +382,10 @@ func keys(m map[string]inventory.Trigger) []string {
 }
 
 // CodeDeploy's traffic hooks invoke functions; that is named, not dropped.
-func TestDeploymentHooksNamed(t *testing.T) {
+// A DeploymentPreference hook is a trigger CodeDeploy invokes with the
+// service role SAM generates (trusting CodeDeploy, with the managed
+// policy AWSCodeDeployRoleForLambda).
+func TestDeploymentHooksAreTriggers(t *testing.T) {
 	inv := load(t, `
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -400,10 +403,19 @@ Resources:
     Type: AWS::Serverless::Function
     Properties: {Runtime: python3.12, Handler: a.h, CodeUri: .}
 `, nil)
-	for _, u := range inv.Unknown {
-		if u.Address == "Fn" && strings.Contains(u.Reason, "Hooks") && u.Line > 0 {
+	r := role(t, inv, "CodeDeployServiceRole")
+	if r.TrustPolicy == nil || !strings.Contains(string(r.TrustPolicy.Document), "codedeploy.amazonaws.com") ||
+		len(r.AttachedPolicies) != 1 || !strings.HasSuffix(r.AttachedPolicies[0].ARN, "service-role/AWSCodeDeployRoleForLambda") {
+		t.Fatalf("CodeDeployServiceRole: trust %+v, attached %+v", r.TrustPolicy, r.AttachedPolicies)
+	}
+	for _, tr := range inv.Triggers {
+		if tr.Service == "codedeploy" {
+			if tr.Address != "Fn.DeploymentPreference.Hooks.PreTraffic" || tr.InvokeRole != r.ARN || tr.FunctionARN != fn(t, inv, "Check").ARN ||
+				len(tr.Events) != 1 || tr.Events[0] != "PreTraffic" || tr.Line == 0 {
+				t.Errorf("hook trigger %+v", tr)
+			}
 			return
 		}
 	}
-	t.Errorf("hooks not named: %+v", inv.Unknown)
+	t.Errorf("no codedeploy trigger in %+v", inv.Triggers)
 }

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
 // withGlobals returns the function's properties with Globals.Function
@@ -157,9 +158,54 @@ func (t *template) samFunction(r *resource, depth int) {
 	for _, e := range events {
 		t.samEvent(id, e, target, depth)
 	}
-	if hooks := get(get(p, "DeploymentPreference"), "Hooks"); hooks != nil {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: hooks.Line,
-			Reason: "DeploymentPreference Hooks: CodeDeploy invokes the hook functions at each deployment; that invocation is not modelled"})
+	t.deploymentHooks(id, get(p, "DeploymentPreference"), depth)
+}
+
+// deploymentHooks turns the PreTraffic and PostTraffic hooks of a SAM
+// DeploymentPreference into triggers: CodeDeploy invokes each hook
+// function at every deployment with the preference's Role, or with the
+// CodeDeployServiceRole SAM generates once per template (trusting
+// codedeploy.amazonaws.com, with the AWS managed policy
+// AWSCodeDeployRoleForLambda, which lets it invoke only functions named
+// CodeDeployHook_*).
+func (t *template) deploymentHooks(id string, dp *yaml.Node, depth int) {
+	dp = deref(dp)
+	hooks := deref(get(dp, "Hooks"))
+	if hooks == nil {
+		return
+	}
+	role := t.prop(dp, "Role", depth)
+	if role == cty.NilVal {
+		const rid = "CodeDeployServiceRole"
+		if g, ok := t.gen[rid]; ok {
+			role = g["Arn"]
+		} else {
+			rr := t.emit(rid, "aws_iam_role", dp, map[string]cty.Value{"name": t.generated(rid, dp), "assume_role_policy": trust("codedeploy.amazonaws.com")})
+			t.emit(rid+".ManagedPolicyArns[0]", "aws_iam_role_policy_attachment", dp, map[string]cty.Value{"role": attr(rr.Value, "name"),
+				"policy_arn": cty.StringVal("arn:" + t.partition + ":iam::aws:policy/service-role/AWSCodeDeployRoleForLambda")})
+			role = attr(rr.Value, "arn")
+			t.gen[rid] = map[string]cty.Value{"": attr(rr.Value, "name"), "Arn": role}
+		}
+	}
+	for _, h := range []string{"PreTraffic", "PostTraffic"} {
+		n := get(hooks, h)
+		if n == nil {
+			continue
+		}
+		tr := t.newTrigger(id+".DeploymentPreference.Hooks."+h, "codedeploy", n)
+		tr.SourceAddress = id + "DeploymentGroup"
+		tr.SourceARN = t.join("source_arn", n, &tr.Unknown, cty.StringVal(t.arn("codedeploy", "deploymentgroup:")),
+			t.generated("ServerlessDeploymentApplication", dp), cty.StringVal("/"), t.generated(id+"DeploymentGroup", dp))
+		tr.InvokeRole = t.text(role, "invoke_role", n, &tr.Unknown)
+		t.setEnabled(&tr, t.prop(dp, "Enabled", depth), true, n)
+		tr.Events = []string{h}
+		t.setTarget(&tr, t.value(n, depth), n)
+		if reason.IsBare(tr.FunctionARN) {
+			// Ref of a function whose name CloudFormation generates: the
+			// hook names the function, so its ARN is built around it.
+			tr.FunctionARN = t.arn("lambda", "function:"+tr.FunctionARN)
+		}
+		t.triggers = append(t.triggers, tr)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,5 +126,67 @@ Resources:
 	}
 	if !strings.Contains(out, "../outside.asl.json could not be read") {
 		t.Errorf("the definition outside the root is not named:\n%s", out)
+	}
+}
+
+// The hooks of a SAM DeploymentPreference are invoked by CodeDeploy with
+// the role SAM generates, whose managed policy allows functions named
+// CodeDeployHook_* only: a hook named otherwise can never run.
+func TestSAMDeploymentHooks(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "template.yaml"), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Canary10Percent5Minutes
+        Hooks:
+          PreTraffic: !Ref Pre
+          PostTraffic: !Ref Post
+  Pre:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: CodeDeployHook_preTraffic
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+  Post:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: post-traffic-check
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+`)
+	out, errOut, code := runCLI(t, "", "simulate", dir, "--format", "json", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Flows []struct {
+			ID       string `json:"id"`
+			Decision string `json:"decision"`
+			Trigger  *struct {
+				Type   string   `json:"type"`
+				Events []string `json:"events"`
+			} `json:"trigger"`
+		} `json:"flows"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range res.Flows {
+		if f.Trigger != nil && f.Trigger.Type == "codedeploy" {
+			got[strings.Join(f.Trigger.Events, ",")] = f.Decision
+		}
+	}
+	if got["PreTraffic"] != "allowed" || got["PostTraffic"] != "denied" {
+		t.Errorf("hook flows %v, want PreTraffic allowed (CodeDeployHook_ name) and PostTraffic denied", got)
 	}
 }

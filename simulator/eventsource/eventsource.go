@@ -150,6 +150,19 @@ func (p Push) PrincipalsIn(region string) []string {
 	return out
 }
 
+// extraRoleInvokers are role-based invokers the shared reference does not
+// list, by trigger type:
+//
+//   - codedeploy: the PreTraffic and PostTraffic hooks of a Lambda
+//     deployment are functions CodeDeploy invokes with its service role
+//     (AWS CodeDeploy User Guide, "AppSpec 'hooks' section for an AWS Lambda
+//     deployment"; the role trusts codedeploy.amazonaws.com, and the AWS
+//     managed policy AWSCodeDeployRoleForLambda allows lambda:InvokeFunction
+//     on functions named CodeDeployHook_* only).
+var extraRoleInvokers = map[string]RoleInvoker{
+	"codedeploy": {TrustPrincipal: "codedeploy.amazonaws.com", Actions: []string{"lambda:InvokeFunction"}},
+}
+
 // Trigger types of role-based invokers, by the principal their role trusts.
 var roleTypes = map[string]string{
 	"states.amazonaws.com":             "sfn",
@@ -226,6 +239,11 @@ func decode(data []byte) (*Reference, error) {
 		}
 		if t, ok := roleTypes[*ri.RoleTrustPrincipal]; ok {
 			r.roles[t] = RoleInvoker{TrustPrincipal: *ri.RoleTrustPrincipal, Actions: ri.RoleActions}
+		}
+	}
+	for t, ri := range extraRoleInvokers {
+		if _, ok := r.roles[t]; !ok {
+			r.roles[t] = ri
 		}
 	}
 	for _, m := range doc.EventSourceMappings {
