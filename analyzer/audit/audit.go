@@ -232,6 +232,11 @@ func CrossAccount(inv *inventory.Inventory, res *flow.Result, opts Options) *Aud
 			if !f.CrossAccount {
 				e.Group, e.Account, e.Trusted = GroupAnyAccount, "", false
 			}
+			if who == "*" {
+				// Only the actions that can reach another account's
+				// resource: the rest act in the function's own account.
+				e.Actions = sharedActions(f.Actions)
+			}
 			a.Entries = append(a.Entries, e)
 		}
 	}
@@ -276,13 +281,61 @@ func principalOf(f flow.Flow) string {
 	return f.Principal
 }
 
+// sharedByPolicy are the services whose resources another account can
+// open to the function with a resource-based policy (AWS IAM User Guide,
+// "AWS services that work with IAM", column "Resource-based policies"):
+// a grant on "*" reaches those resources in any account that allows it.
+// Services without such policies (X-Ray, CloudWatch metrics, EC2 network
+// interfaces, IAM's own management) act in the function's own account.
+// For Lambda and STS only the actions their policies can grant count.
+var sharedByPolicy = map[string]bool{
+	"s3": true, "sqs": true, "sns": true, "kms": true, "secretsmanager": true,
+	"dynamodb": true, "kinesis": true, "events": true, "ecr": true, "glacier": true,
+	"backup": true, "es": true, "execute-api": true, "codeartifact": true, "kafka": true,
+}
+
+// shared reports whether an action can act on another account's resource
+// that the owner opened by policy.
+func shared(action string) bool {
+	svc, name, ok := strings.Cut(strings.ToLower(action), ":")
+	switch {
+	case !ok:
+		return false
+	case svc == "lambda":
+		return strings.HasPrefix(name, "invoke") || name == "getlayerversion"
+	case svc == "sts":
+		return strings.HasPrefix(name, "assumerole")
+	}
+	return sharedByPolicy[svc]
+}
+
+// sharedActions are the actions of services whose resources other
+// accounts can share by policy.
+func sharedActions(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		if shared(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // anyAccount: an access flow to a resource outside the inventory whose
 // pattern names no account or a wildcard one, so it may be another
-// account's. The bare "*" is left out: every function's log grant is one,
-// and the wildcard-role rules judge it.
+// account's. A grant on the bare "*" counts when it reads, writes or
+// manages permissions of a service whose resources other accounts can
+// share by policy; the rest (every function's logs and traces) act in the
+// function's own account.
 func anyAccount(f flow.Flow) bool {
-	if !f.Outside || f.Resource.ARN == "" || f.Resource.ARN == "*" {
+	if !f.Outside || f.Resource.ARN == "" {
 		return false
+	}
+	if f.Resource.ARN == "*" {
+		if f.Level != "Read" && f.Level != "Write" && f.Level != "Permissions management" {
+			return false
+		}
+		return len(sharedActions(f.Actions)) > 0
 	}
 	acct := accountOfARN(f.Resource.ARN)
 	return acct == "" || strings.ContainsAny(acct, "*?")

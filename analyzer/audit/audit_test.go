@@ -31,6 +31,9 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 		{ID: "access/same", Kind: flow.KindAccess, Decision: flow.Allowed, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "arn:aws:sqs:eu-west-1:123456789012:q"}},
 		{ID: "access/anywhere", Kind: flow.KindAccess, Decision: flow.Conditional, Outside: true, Level: "Write", Actions: []string{"s3:PutObject"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "arn:aws:s3:::drop/*"}},
 		{ID: "access/logs", Kind: flow.KindAccess, Decision: flow.Allowed, Outside: true, Level: "Write", Actions: []string{"logs:PutLogEvents"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "*"}},
+		{ID: "access/traces", Kind: flow.KindAccess, Decision: flow.Allowed, Outside: true, Level: "Write", Actions: []string{"xray:PutTraceSegments"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "*"}},
+		{ID: "access/any-bucket", Kind: flow.KindAccess, Decision: flow.Allowed, Outside: true, Level: "Read", Actions: []string{"s3:GetObject"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "*"}},
+		{ID: "access/list-buckets", Kind: flow.KindAccess, Decision: flow.Allowed, Outside: true, Level: "List", Actions: []string{"s3:ListAllMyBuckets"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "*"}},
 		{ID: "access/other", Kind: flow.KindAccess, Decision: flow.Allowed, CrossAccount: true, Level: "Write", Actions: []string{"sqs:SendMessage"}, Function: &flow.FunctionRef{Ref: *target}, Resource: &flow.Ref{ARN: "arn:aws:sqs:eu-west-1:777788889999:q"}},
 	}}
 	a := CrossAccount(inv, res, Options{Trusted: []string{"777788889999"}, OrgID: "o-acme", Accounts: []string{"555555555555"}})
@@ -47,8 +50,11 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 		{"inbound", GroupOutside, "777788889999"},
 		{"inbound", GroupService, "sns.amazonaws.com"},
 		{"outbound", GroupOutside, "arn:aws:sqs:eu-west-1:777788889999:q"},
-		// An S3 ARN names no account: any account's bucket. The bare "*"
-		// is left out.
+		// The bare "*" counts for reads and writes of services other
+		// accounts can share by policy (s3:GetObject), not for logs,
+		// traces or listings.
+		{"outbound", GroupAnyAccount, "*"},
+		// An S3 ARN names no account: any account's bucket.
 		{"outbound", GroupAnyAccount, "arn:aws:s3:::drop/*"},
 	}
 	if len(got) != len(want) {
@@ -69,7 +75,7 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 	if want := []string{"123456789012", "210987654321", "555555555555"}; len(a.Accounts) != 3 || a.Accounts[0] != want[0] || a.Accounts[1] != want[1] || a.Accounts[2] != want[2] {
 		t.Errorf("organization accounts %v, want %v (settings and the functions' accounts, not an external function's)", a.Accounts, want)
 	}
-	if len(a.Functions) != 2 || a.Functions[0].Inbound[GroupOutside] != 2 || a.Functions[0].Outbound != 2 || a.Functions[1].Function != "aws_lambda_function.g" || len(a.Functions[1].Inbound) != 0 {
+	if len(a.Functions) != 2 || a.Functions[0].Inbound[GroupOutside] != 2 || a.Functions[0].Outbound != 3 || a.Functions[1].Function != "aws_lambda_function.g" || len(a.Functions[1].Inbound) != 0 {
 		t.Errorf("functions: %+v", a.Functions)
 	}
 }

@@ -34,6 +34,9 @@ func orNone(s []string) string {
 // entryWho is the principal or resource, marked when trusted.
 func entryWho(e audit.Entry) string {
 	who := e.Who
+	if e.Who == "*" && e.Direction == "outbound" {
+		return "* (any resource the owner's policy opens)"
+	}
 	if e.Who == "*" {
 		who = "* (public)"
 		if e.Reach == "public-url" {
