@@ -110,7 +110,7 @@ func ParseSettings(name string, src []byte) (*Settings, error) {
 		return nil, diagError(diags)
 	}
 	s.File = name
-	at := func(r hcl.Range) string { return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line) }
+	at := func(r hcl.Range) string { return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column) }
 	bodyAt := func(attr string) string {
 		if b, ok := file.Body.(*hclsyntax.Body); ok {
 			if a, ok := b.Attributes[attr]; ok {
@@ -184,7 +184,7 @@ func diagError(diags hcl.Diagnostics) error {
 		}
 		where := ""
 		if d.Subject != nil {
-			where = fmt.Sprintf("%s:%d: ", d.Subject.Filename, d.Subject.Start.Line)
+			where = fmt.Sprintf("%s:%d:%d: ", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
 		}
 		msg := d.Summary
 		if d.Detail != "" {

@@ -112,18 +112,18 @@ ignore "public-invoke" {
 func TestParseSettingsErrors(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"hcl_syntax_error", "fail_on = \n", ".lambdacheck.hcl:1"},
-		{"unknown_attribute", "fail_onn = \"high\"\n", ".lambdacheck.hcl:1: Unsupported argument"},
-		{"bad_account", "\n\ntrusted_accounts = [\"1234\"]\n", `.lambdacheck.hcl:3: trusted_accounts: "1234" is not a 12-digit account id`},
-		{"bad_threshold", "fail_on = \"severe\"\n", `.lambdacheck.hcl:1: fail-on "severe"`},
-		{"bad_org", "org_id = \"abc\"\n", `.lambdacheck.hcl:1: org_id "abc"`},
-		{"ignore_without_reason", "\nignore \"LC001\" {\n  all = true\n  reason = \" \"\n}\n", `.lambdacheck.hcl:2: ignore "LC001": reason must say why`},
+		{"unknown_attribute", "fail_onn = \"high\"\n", ".lambdacheck.hcl:1:1: Unsupported argument"},
+		{"bad_account", "\n\ntrusted_accounts = [\"1234\"]\n", `.lambdacheck.hcl:3:1: trusted_accounts: "1234" is not a 12-digit account id`},
+		{"bad_threshold", "fail_on = \"severe\"\n", `.lambdacheck.hcl:1:1: fail-on "severe"`},
+		{"bad_org", "org_id = \"abc\"\n", `.lambdacheck.hcl:1:1: org_id "abc"`},
+		{"ignore_without_reason", "\nignore \"LC001\" {\n  all = true\n  reason = \" \"\n}\n", `.lambdacheck.hcl:2:1: ignore "LC001": reason must say why`},
 		{"ignore_missing_reason_attribute", "ignore \"LC001\" {\n}\n", `.lambdacheck.hcl:1`},
-		{"ignore_bad_date", "ignore \"LC001\" {\n  all = true\n  reason = \"r\"\n  expires = \"31/01/2027\"\n}\n", `.lambdacheck.hcl:1: ignore "LC001": expires "31/01/2027": want YYYY-MM-DD`},
-		{"ignore_without_address", "fail_on = \"high\"\n\nignore \"LC009\" {\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:3: ignore "LC009": needs an address (a pattern, * matches any run of characters), or all = true`},
-		{"ignore_blank_address", "ignore \"LC009\" {\n  address = \" \"\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": needs an address`},
-		{"ignore_all_false", "ignore \"LC009\" {\n  all = false\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": needs an address`},
-		{"ignore_address_only_stars", "ignore \"LC009\" {\n  address = \"**\"\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": address "**" matches every resource; say all = true`},
-		{"ignore_address_and_all", "ignore \"LC009\" {\n  address = \"aws_iam_role.a\"\n  all = true\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1: ignore "LC009": address and all = true exclude each other`},
+		{"ignore_bad_date", "ignore \"LC001\" {\n  all = true\n  reason = \"r\"\n  expires = \"31/01/2027\"\n}\n", `.lambdacheck.hcl:1:1: ignore "LC001": expires "31/01/2027": want YYYY-MM-DD`},
+		{"ignore_without_address", "fail_on = \"high\"\n\nignore \"LC009\" {\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:3:1: ignore "LC009": needs an address (a pattern, * matches any run of characters), or all = true`},
+		{"ignore_blank_address", "ignore \"LC009\" {\n  address = \" \"\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1:1: ignore "LC009": needs an address`},
+		{"ignore_all_false", "ignore \"LC009\" {\n  all = false\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1:1: ignore "LC009": needs an address`},
+		{"ignore_address_only_stars", "ignore \"LC009\" {\n  address = \"**\"\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1:1: ignore "LC009": address "**" matches every resource; say all = true`},
+		{"ignore_address_and_all", "ignore \"LC009\" {\n  address = \"aws_iam_role.a\"\n  all = true\n  reason = \"x\"\n}\n", `.lambdacheck.hcl:1:1: ignore "LC009": address and all = true exclude each other`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseSettings(".lambdacheck.hcl", []byte(tc.src))

@@ -174,7 +174,7 @@ func TestReportCrossAccountRejectsBadSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code := runCLI(t, "", "report", "cross-account", "../../fixtures/public-exposure", "--config", cfg)
-	if code != 2 || !strings.Contains(stderr, "settings.hcl:2: trusted_accounts: \"12\" is not a 12-digit account id") {
+	if code != 2 || !strings.Contains(stderr, "settings.hcl:2:1: trusted_accounts: \"12\" is not a 12-digit account id") {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 	_, stderr, code = runCLI(t, "", "report", "cross-account", "../../fixtures/public-exposure", "--trusted-account", "abc")

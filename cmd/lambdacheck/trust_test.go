@@ -183,7 +183,7 @@ func TestSimulateIgnoreNeedsAddressOrAll(t *testing.T) {
 	cfg := filepath.Join(dir, ".lambdacheck.hcl")
 	writeFile(t, cfg, "fail_on = \"high\"\n\nignore \"LC009\" {\n  reason = \"x\"\n}\n")
 	_, stderr, code := runCLI(t, "", "simulate", "--today", testDay, "--format", "json", dir)
-	want := cfg + `:3: ignore "LC009": needs an address`
+	want := cfg + `:3:1: ignore "LC009": needs an address`
 	if code != 2 || !strings.Contains(stderr, want) {
 		t.Errorf("address-less ignore in the tree: exit %d, stderr %q; want 2 naming %s", code, stderr, want)
 	}
@@ -191,7 +191,7 @@ func TestSimulateIgnoreNeedsAddressOrAll(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "base.hcl")
 	writeFile(t, outside, "ignore \"LC004\" {\n  reason = \"x\"\n}\n")
 	_, stderr, code = runCLI(t, "", "simulate", "--today", testDay, "--format", "json", copyApp(t, "public-exposure"), "--config", outside)
-	if want := outside + `:1: ignore "LC004": needs an address`; code != 2 || !strings.Contains(stderr, want) {
+	if want := outside + `:1:1: ignore "LC004": needs an address`; code != 2 || !strings.Contains(stderr, want) {
 		t.Errorf("address-less ignore in --config: exit %d, stderr %q; want 2 naming %s", code, stderr, want)
 	}
 
