@@ -307,9 +307,12 @@ func unknownFields(p inventory.Permission) string {
 // its identity policies must allow lambda:InvokeFunction on the target.
 func (w *world) roleInvokeSteps(t *inventory.Trigger, fn *inventory.Function, target string) []flow.Step {
 	ref := eventsource.Default()
-	service := ""
+	service, regional := "", ""
 	if ri, ok := ref.RoleInvoker(t.Service); ok {
 		service = ri.TrustPrincipal
+		if ri.RegionalForm != "" {
+			regional = strings.ReplaceAll(ri.RegionalForm, "${Region}", regionOf(t.SourceARN, fn.Region))
+		}
 	} else if push, ok := ref.Push(t.Service); ok {
 		service = push.Principal // e.g. EventBridge or API Gateway with a role
 	}
@@ -319,7 +322,14 @@ func (w *world) roleInvokeSteps(t *inventory.Trigger, fn *inventory.Function, ta
 		return []flow.Step{note("invoker role", flow.Unknown, "the invoker role "+t.InvokeRole+" is not in the inventory")}
 	}
 	if service != "" {
-		steps = append(steps, w.trustStep(role, service, t.SourceARN, w.sourceAccount(t.SourceARN)))
+		st := w.trustStep(role, service, t.SourceARN, w.sourceAccount(t.SourceARN))
+		// A trust naming the service's regional principal admits it too.
+		if regional != "" && !strings.Contains(regional, "${") && st.Decision.Rank() > flow.Allowed.Rank() {
+			if alt := w.trustStep(role, regional, t.SourceARN, w.sourceAccount(t.SourceARN)); alt.Decision.Rank() < st.Decision.Rank() {
+				st = alt
+			}
+		}
+		steps = append(steps, st)
 	}
 	p, ok := sessionPrincipal(role.role.ARN, t.Service)
 	if !ok {

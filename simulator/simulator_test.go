@@ -668,3 +668,33 @@ func TestResourcePolicyStatementPointsAtItsPermission(t *testing.T) {
 		})
 	}
 }
+
+// Step Functions assumes a role whose trust names the regional principal
+// states.REGION.amazonaws.com as well as the global one, in the state
+// machine's own region only.
+func TestStepFunctionsRegionalTrust(t *testing.T) {
+	for _, tc := range []struct {
+		principal string
+		want      flow.Decision
+	}{
+		{"states.amazonaws.com", flow.Allowed},
+		{"states.eu-west-1.amazonaws.com", flow.Allowed},
+		{"states.us-east-1.amazonaws.com", flow.Denied},
+	} {
+		t.Run(tc.principal, func(t *testing.T) {
+			sfn := role("flow", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"`+fnARN("work")+`"}]}`)
+			trust := pol("trust", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"`+tc.principal+`"},"Action":"sts:AssumeRole"}]}`)
+			sfn.TrustPolicy = &trust
+			trig := inventory.Trigger{Origin: inventory.Origin{Address: "aws_sfn_state_machine.flow"}, Kind: "push", Service: "sfn",
+				SourceARN: "arn:aws:states:eu-west-1:" + acct + ":stateMachine:flow", FunctionARN: fnARN("work"), InvokeRole: sfn.ARN, Enabled: true}
+			inv := &inventory.Inventory{
+				Functions: []inventory.Function{function("work", "work")},
+				Roles:     []inventory.Role{role("work"), sfn},
+				Triggers:  []inventory.Trigger{trig},
+			}
+			if f := onlyInvoke(t, simulate(t, inv)); f.Decision != tc.want {
+				t.Errorf("trust naming %s: %s, want %s (%+v)", tc.principal, f.Decision, tc.want, failingStep(f))
+			}
+		})
+	}
+}

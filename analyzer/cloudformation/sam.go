@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -460,6 +461,31 @@ func (t *template) generatedRef(name, attrName string, depth int) (cty.Value, bo
 	if g, ok := t.gen[name]; ok {
 		v, ok := g[attrName]
 		return v, ok && v != cty.NilVal
+	}
+	if name == "ServerlessRestApi" || name == "ServerlessHttpApi" {
+		// The implicit APIs exist once a function's Api or HttpApi
+		// event made them: translate every function first.
+		for _, id := range t.order {
+			if r := t.resources[id]; r.typ == "AWS::Serverless::Function" && r.state == 0 {
+				t.translate(r, depth+1)
+			}
+		}
+		var inst *eval.Instance
+		if a := t.rest[name]; a != nil {
+			inst = a.inst
+		} else if a := t.http[name]; a != nil {
+			inst = a.inst
+		}
+		if inst != nil {
+			switch attrName {
+			case "":
+				return attr(inst.Value, "id"), true
+			case "RootResourceId":
+				return attr(inst.Value, "root_resource_id"), true
+			case "ApiEndpoint":
+				return attr(inst.Value, "api_endpoint"), true
+			}
+		}
 	}
 	return cty.NilVal, false
 }

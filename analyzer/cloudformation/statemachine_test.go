@@ -105,3 +105,32 @@ Resources:
 	}
 	t.Fatalf("no sfn trigger: the substitution was not applied; triggers %+v", inv.Triggers)
 }
+
+// A Ref to the implicit API SAM makes for a function's Api event resolves
+// wherever it is written, before or after the function.
+func TestRefToImplicitAPI(t *testing.T) {
+	inv := load(t, `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Task, Resource: "arn:aws:states:::apigateway:invoke", Parameters: {ApiEndpoint: "${Endpoint}"}, End: true}}}
+      DefinitionSubstitutions:
+        Endpoint: !Sub "${ServerlessRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+      Role: arn:aws:iam::111122223333:role/flow
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      CodeUri: .
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: GET}}
+`, nil)
+	for _, d := range inv.Diags {
+		if strings.Contains(d.Summary, "Unresolved") {
+			t.Errorf("%d: %s: %s", d.Line, d.Summary, d.Detail)
+		}
+	}
+}

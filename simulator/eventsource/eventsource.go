@@ -63,6 +63,21 @@ type Push struct {
 type RoleInvoker struct {
 	TrustPrincipal string   // the service principal the role must trust
 	Actions        []string // what the role must be allowed on the function
+	// RegionalForm, when set, is a regional principal a trust policy may
+	// name instead ("${Region}" stands for the service's region).
+	RegionalForm string
+}
+
+// regionalRoleForms are the regional principals a role invoker's trust
+// may name, by trigger type:
+//
+//   - sfn: "states.REGION.amazonaws.com" — the form the AWS Step Functions
+//     Developer Guide's role examples used before "states.amazonaws.com",
+//     still accepted and still found in AWS's own samples (the serverless
+//     patterns collection's sfn-lambda-lambda trusts
+//     states.${AWS::Region}.amazonaws.com).
+var regionalRoleForms = map[string]string{
+	"sfn": "states.${Region}.amazonaws.com",
 }
 
 // Poll describes an event source mapping's needs on its source.
@@ -238,7 +253,7 @@ func decode(data []byte) (*Reference, error) {
 			continue
 		}
 		if t, ok := roleTypes[*ri.RoleTrustPrincipal]; ok {
-			r.roles[t] = RoleInvoker{TrustPrincipal: *ri.RoleTrustPrincipal, Actions: ri.RoleActions}
+			r.roles[t] = RoleInvoker{TrustPrincipal: *ri.RoleTrustPrincipal, Actions: ri.RoleActions, RegionalForm: regionalRoleForms[t]}
 		}
 	}
 	for t, ri := range extraRoleInvokers {
