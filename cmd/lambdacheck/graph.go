@@ -16,6 +16,7 @@ type graphFlags struct {
 	kinds    []string
 	function string
 	all      bool
+	collapse string
 }
 
 func newGraphCommand() *cobra.Command {
@@ -62,6 +63,7 @@ Mermaid renders in GitHub and GitLab markdown; DOT renders with
 	fl.StringVar(&f.function, "focus", "", "draw only FUNCTION's neighbourhood: the flows that touch it (Terraform address or ARN)")
 	fl.StringVar(&f.function, "function", "", "the same as --focus")
 	fl.BoolVar(&f.all, "all", false, "include telemetry plumbing (logs, traces, metrics)")
+	fl.StringVar(&f.collapse, "collapse", "none", "draw each application as one node: module (each top-level module instance), or none")
 	return cmd
 }
 
@@ -77,6 +79,9 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "--kinds " + err.Error()}
 	}
+	if f.collapse != "none" && f.collapse != "module" {
+		return &exitError{code: 2, msg: fmt.Sprintf("--collapse %q: want module or none", f.collapse)}
+	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.Options{
 		Paths: paths, Load: f.inventoryFlags.loadOptions(cmd), MaxDepth: f.depth, OrgID: f.orgID,
 	})
@@ -90,6 +95,9 @@ func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
 	g, err := graph.Build(res.Flows, res.Inventory, graph.Options{Kinds: kinds, Function: f.function, All: f.all})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
+	}
+	if f.collapse == "module" {
+		g = graph.Collapse(g)
 	}
 	err = writeOutput(cmd, f.output, func(out io.Writer) error {
 		err := format.Write(out, &report.Report{Graph: g})

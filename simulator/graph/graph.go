@@ -97,6 +97,7 @@ type Node struct {
 	key   string // identity while building
 	svc   string // service key, for the id
 	count int    // for a resource set: its largest count so far
+	oldID string // while a view re-assigns IDs (Collapse)
 }
 
 // EdgeKind is the kind of flow an edge draws.
