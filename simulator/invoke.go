@@ -161,6 +161,7 @@ func (w *world) invokeFlow(t *inventory.Trigger) flow.Flow {
 			break
 		}
 		fl.Steps = append(fl.Steps, w.pushStep(t, fn, push, target))
+		fl.Trigger.Permissions, fl.Trigger.OtherQualifierPermissions = permissionsFor(t, fn, push)
 	}
 
 	// 3. Lambda must be able to assume the execution role to run the function.
@@ -726,4 +727,39 @@ func unknownReason(us []inventory.Unknown, field string) string {
 		}
 	}
 	return ""
+}
+
+// permissionsFor sorts the function's permissions that could admit the
+// trigger — naming one of its service's principal forms and, when they
+// pin a source ARN, one whose pattern matches the trigger's source — by
+// whether they are on the qualifier it invokes. The rules read these
+// facts instead of matching principals and ARN patterns again.
+func permissionsFor(t *inventory.Trigger, fn *inventory.Function, push eventsource.Push) (same, other []string) {
+	forms := push.PrincipalsIn(regionOf(t.SourceARN, fn.Region))
+	want := normalQualifier(t.Qualifier)
+	for _, p := range fn.Permissions {
+		if p.Address == "" || !slices.ContainsFunc(forms, func(f string) bool { return strings.EqualFold(f, p.Principal) }) {
+			continue
+		}
+		if p.SourceARN != "" && p.SourceARN != t.SourceARN && !pattern.Match(p.SourceARN, t.SourceARN) {
+			continue
+		}
+		if normalQualifier(p.Qualifier) == want {
+			same = append(same, p.Address)
+		} else {
+			other = append(other, p.Address)
+		}
+	}
+	slices.Sort(same)
+	slices.Sort(other)
+	return slices.Compact(same), slices.Compact(other)
+}
+
+// normalQualifier treats $LATEST as the unqualified function, as Lambda
+// does for resource policies.
+func normalQualifier(q string) string {
+	if q == "$LATEST" {
+		return ""
+	}
+	return q
 }

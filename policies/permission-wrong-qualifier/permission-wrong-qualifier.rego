@@ -30,119 +30,84 @@ package lambdacheck.rules.permission_wrong_qualifier
 
 import data.lambdacheck.lib
 
-# triggers_by_function: function address -> the triggers that target it.
-triggers_by_function := {addr: ts |
-	some addr in {t.function_address | some t in lib.triggers}
-	ts := [t | some t in lib.triggers; t.function_address == addr]
-}
+# The simulator lists, on each invoke flow through the resource policy, the
+# function's permissions that name the trigger's service principal and
+# admit its source: those on the qualifier the trigger invokes
+# (trigger.permissions) and those on other qualifiers
+# (trigger.other_qualifier_permissions). The rule reads these facts; it
+# matches no principal or ARN pattern itself.
 
 # --- (a) invoke flows denied because permissions are per qualifier --------
 
-qualifier_denial contains [fl, s] if {
+qualifier_denial contains fl if {
 	some fl in lib.invoke_flows
 	fl.decision == "denied"
 	fl.trigger.enabled == true
-	some s in fl.steps
-	s.decision == "denied"
-	contains(s.reason, "policies are per qualifier")
+	count(object.get(fl.trigger, "permissions", [])) == 0
+	count(object.get(fl.trigger, "other_qualifier_permissions", [])) > 0
 }
 
 deny contains finding if {
-	some [fl, s] in qualifier_denial
+	some fl in qualifier_denial
 	q := object.get(fl.trigger.function, "qualifier", "")
-	others := other_permissions(fl.trigger.function.address, s.principal, q)
+	others := permissions_at(fl.trigger.function.address, fl.trigger.other_qualifier_permissions)
+	count(others) > 0
 	finding := {
 		"message": sprintf("%s invokes %s, but the permission for %s is on %s; Lambda resource policies are per qualifier, so the invocation is denied", [
 			trigger_address(fl.trigger),
 			label(fl.trigger.function.address, q),
-			s.principal,
+			others[0].principal,
 			describe_permissions(fl.trigger.function.address, others),
 		]),
-		"address": address_or(others, trigger_address(fl.trigger)),
+		"address": others[0].address,
 		"flows": [fl.id],
 	}
 }
 
-other_permissions(fn_address, principal, q) := sort([p |
+# permissions_at: the function's permissions with these addresses, sorted.
+permissions_at(fn_address, addresses) := sort([p |
 	some p in object.get(lib.function_by_address, [fn_address, "permissions"], [])
-	p.principal == principal
-	object.get(p, "qualifier", "") != q
+	p.address in addresses
 ])
 
-describe_permissions(fn_address, ps) := concat(", ", [sprintf("%s (%s)", [p.address, label(fn_address, object.get(p, "qualifier", ""))]) | some p in ps]) if {
-	count(ps) > 0
-} else := "another qualifier"
-
-address_or(ps, fallback) := ps[0].address if {
-	count(ps) > 0
-} else := fallback
+describe_permissions(fn_address, ps) := concat(", ", [sprintf("%s (%s)", [p.address, label(fn_address, object.get(p, "qualifier", ""))]) | some p in ps])
 
 # --- (b) permissions no trigger of their service uses ---------------------
 
 deny contains finding if {
 	some fn in lib.functions
 	some p in object.get(fn, "permissions", [])
-	types := trigger_types(p)
-	pq := object.get(p, "qualifier", "")
-	ts := [t |
-		some t in object.get(triggers_by_function, fn.address, [])
-		t.service in types
-		source_matches(p, t)
+	flows := [fl |
+		some fl in lib.invoke_flows
+		fl.trigger.function.address == fn.address
+		p.address in object.get(fl.trigger, "other_qualifier_permissions", [])
 	]
-	count(ts) > 0
-	every t in ts {
-		object.get(t, "qualifier", "") != pq
-	}
-	not flagged_by_flow(fn.address, p.principal)
+	count(flows) > 0
+	not serves(p.address)
+	not flagged(p.address)
 	finding := {
 		"message": sprintf("%s lets %s invoke %s, but no %s trigger targets that qualifier: %s; Lambda resource policies are per qualifier, so the permission is unused and those triggers are not covered by it", [
 			p.address,
 			p.principal,
-			label(fn.address, pq),
-			concat("/", sort(types)),
-			concat(", ", sort({sprintf("%s targets %s", [t.address, label(fn.address, object.get(t, "qualifier", ""))]) | some t in ts})),
+			label(fn.address, object.get(p, "qualifier", "")),
+			concat("/", sort({fl.trigger.type | some fl in flows})),
+			concat(", ", sort({sprintf("%s targets %s", [trigger_address(fl.trigger), label(fn.address, object.get(fl.trigger.function, "qualifier", ""))]) | some fl in flows})),
 		]),
 		"address": p.address,
 		"flows": [],
 	}
 }
 
-flagged_by_flow(fn_address, principal) if {
-	some [fl, s] in qualifier_denial
-	fl.trigger.function.address == fn_address
-	s.principal == principal
+# serves: the permission admits some trigger on the qualifier it invokes.
+serves(address) if {
+	some fl in lib.invoke_flows
+	address in object.get(fl.trigger, "permissions", [])
 }
 
-# trigger_types: the inventory trigger services a permission serves.
-trigger_types(p) := {"function_url"} if {
-	p.action == "lambda:InvokeFunctionUrl"
-} else := principal_types[p.principal] if {
-	principal_types[p.principal]
-} else := {"logs"} if {
-	regex.match(`^logs(\.[a-z0-9-]+)?\.amazonaws\.com$`, p.principal)
-}
-
-principal_types := {
-	"s3.amazonaws.com": {"s3"},
-	"sns.amazonaws.com": {"sns"},
-	"events.amazonaws.com": {"eventbridge", "schedule"},
-	"apigateway.amazonaws.com": {"apigateway", "apigatewayv2"},
-	"elasticloadbalancing.amazonaws.com": {"alb"},
-	"iot.amazonaws.com": {"iot"},
-	"cognito-idp.amazonaws.com": {"cognito"},
-	"lambda.alarms.cloudwatch.amazonaws.com": {"alarm"},
-	"ses.amazonaws.com": {"ses"},
-	"secretsmanager.amazonaws.com": {"secretsmanager"},
-}
-
-# source_matches: the permission's source_arn (an IAM ARN pattern with * and
-# ?) admits the trigger's source; a permission without one admits any.
-source_matches(p, _) if object.get(p, "source_arn", "") == ""
-
-source_matches(p, t) if p.source_arn == object.get(t, "source_arn", "")
-
-source_matches(p, t) if {
-	glob.match(lib.iam_glob(p.source_arn), null, object.get(t, "source_arn", ""))
+# flagged: a denied flow already points at the permission (part a).
+flagged(address) if {
+	some fl in qualifier_denial
+	address in fl.trigger.other_qualifier_permissions
 }
 
 # --- helpers ----------------------------------------------------------------

@@ -113,6 +113,14 @@ type Trigger struct {
 	Enabled  bool        `json:"enabled"`
 	Events   []string    `json:"events,omitempty"`
 	Filter   string      `json:"filter,omitempty"`
+	// Permissions are the permissions of the function that name the
+	// trigger's service principal and admit its source (no source_arn, or
+	// one whose pattern matches): on the qualifier the trigger invokes
+	// (Permissions) and on other qualifiers (OtherQualifierPermissions),
+	// which do not apply to it as Lambda decides per qualifier. Addresses,
+	// sorted; push triggers through the resource policy only.
+	Permissions               []string `json:"permissions,omitempty"`
+	OtherQualifierPermissions []string `json:"other_qualifier_permissions,omitempty"`
 }
 
 // Flow is one simulated path from an entry to an effect.
