@@ -112,73 +112,66 @@ func (m *merger) keep(kind, key string, oldExternal, newExternal bool, same bool
 	return false
 }
 
-func index(idx *map[string]int) map[string]int {
+// add puts item into items under key; when another input already gave
+// an item with that key, join decides what the merged item is.
+func add[T any](idx *map[string]int, items *[]T, key string, item T, join func(cur *T)) {
 	if *idx == nil {
 		*idx = map[string]int{}
 	}
-	return *idx
+	if i, ok := (*idx)[key]; ok {
+		join(&(*items)[i])
+		return
+	}
+	(*idx)[key] = len(*items)
+	*items = append(*items, item)
+}
+
+// definition is the join of items defined once: a definition replaces a
+// mere reference (external), and of two definitions that differ the first
+// is kept, with a warning.
+func definition[T any](m *merger, kind, key string, item T, external func(T) bool) func(cur *T) {
+	return func(cur *T) {
+		if m.keep(kind, key, external(*cur), external(item), sameJSON(*cur, item)) {
+			*cur = item
+		}
+	}
 }
 
 func (m *merger) function(f inventory.Function) {
-	idx := index(&m.fnIdx)
 	key := nonEmpty(f.ARN, "address:"+f.Address)
-	if i, ok := idx[key]; ok {
-		if m.keep("function", key, m.out.Functions[i].External, f.External, sameJSON(m.out.Functions[i], f)) {
-			m.out.Functions[i] = f
-		}
-		return
-	}
-	idx[key] = len(m.out.Functions)
-	m.out.Functions = append(m.out.Functions, f)
+	add(&m.fnIdx, &m.out.Functions, key, f, definition(m, "function", key, f, func(f inventory.Function) bool { return f.External }))
 }
 
 func (m *merger) role(r inventory.Role) {
-	idx := index(&m.roleIdx)
 	key := nonEmpty(r.ARN, r.Account+"/"+r.Name)
-	if i, ok := idx[key]; ok {
-		if m.keep("role", key, m.out.Roles[i].External, r.External, sameJSON(m.out.Roles[i], r)) {
-			m.out.Roles[i] = r
-		}
-		return
-	}
-	idx[key] = len(m.out.Roles)
-	m.out.Roles = append(m.out.Roles, r)
+	add(&m.roleIdx, &m.out.Roles, key, r, definition(m, "role", key, r, func(r inventory.Role) bool { return r.External }))
 }
 
 func (m *merger) policy(p inventory.ManagedPolicy) {
-	idx := index(&m.polIdx)
 	key := nonEmpty(p.ARN, "address:"+p.Address)
-	if i, ok := idx[key]; ok {
-		m.keep("managed policy", key, false, false, sameJSON(m.out.Policies[i], p))
-		return
-	}
-	idx[key] = len(m.out.Policies)
-	m.out.Policies = append(m.out.Policies, p)
+	add(&m.polIdx, &m.out.Policies, key, p, definition(m, "managed policy", key, p, func(inventory.ManagedPolicy) bool { return false }))
 }
 
+// resource: a definition that replaces a reference keeps the reference's
+// policy when it has none of its own (a bucket defined in one input, its
+// policy read from the live account).
 func (m *merger) resource(r inventory.Resource) {
-	idx := index(&m.resIdx)
 	key := nonEmpty(r.ARN, "address:"+r.Address)
-	if i, ok := idx[key]; ok {
-		if m.keep("resource", key, m.out.Resources[i].External, r.External, sameJSON(m.out.Resources[i], r)) {
+	add(&m.resIdx, &m.out.Resources, key, r, func(cur *inventory.Resource) {
+		if m.keep("resource", key, cur.External, r.External, sameJSON(*cur, r)) {
 			if r.Policy == nil {
-				r.Policy = m.out.Resources[i].Policy
+				r.Policy = cur.Policy
 			}
-			m.out.Resources[i] = r
+			*cur = r
 		}
-		return
-	}
-	idx[key] = len(m.out.Resources)
-	m.out.Resources = append(m.out.Resources, r)
+	})
 }
 
 // scp joins organization policies by id: the same policy read from two
 // accounts of one organization is one policy attached to more targets.
 func (m *merger) scp(p inventory.OrgPolicy) {
-	idx := index(&m.scpI)
 	key := nonEmpty(p.ID, "address:"+p.Address)
-	if i, ok := idx[key]; ok {
-		cur := &m.out.SCPs[i]
+	add(&m.scpI, &m.out.SCPs, key, p, func(cur *inventory.OrgPolicy) {
 		seen := map[string]bool{}
 		for _, t := range cur.Targets {
 			seen[t] = true
@@ -189,10 +182,7 @@ func (m *merger) scp(p inventory.OrgPolicy) {
 			}
 		}
 		sort.Strings(cur.Targets)
-		return
-	}
-	idx[key] = len(m.out.SCPs)
-	m.out.SCPs = append(m.out.SCPs, p)
+	})
 }
 
 // link fills, for triggers whose function or source another input
