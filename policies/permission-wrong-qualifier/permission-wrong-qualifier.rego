@@ -74,40 +74,43 @@ describe_permissions(fn_address, ps) := concat(", ", [sprintf("%s (%s)", [p.addr
 
 # --- (b) permissions no trigger of their service uses ---------------------
 
+# other_flows: permission address -> the invoke flows it would admit but
+# for the qualifier; served and flagged: permissions that admit a trigger
+# on their own qualifier, and those part (a) already points at. Built once,
+# so the rule is linear in the flows.
+other_flows[address] contains fl if {
+	some fl in lib.invoke_flows
+	some address in object.get(fl.trigger, "other_qualifier_permissions", [])
+}
+
+served contains address if {
+	some fl in lib.invoke_flows
+	some address in object.get(fl.trigger, "permissions", [])
+}
+
+flagged contains address if {
+	some fl in qualifier_denial
+	some address in fl.trigger.other_qualifier_permissions
+}
+
 deny contains finding if {
-	some fn in lib.functions
-	some p in object.get(fn, "permissions", [])
-	flows := [fl |
-		some fl in lib.invoke_flows
-		fl.trigger.function.address == fn.address
-		p.address in object.get(fl.trigger, "other_qualifier_permissions", [])
-	]
-	count(flows) > 0
-	not serves(p.address)
-	not flagged(p.address)
+	some address, flows in other_flows
+	not served[address]
+	not flagged[address]
+	some fl0 in flows
+	fn_address := fl0.trigger.function.address
+	some p in permissions_at(fn_address, [address])
 	finding := {
 		"message": sprintf("%s lets %s invoke %s, but no %s trigger targets that qualifier: %s; Lambda resource policies are per qualifier, so the permission is unused and those triggers are not covered by it", [
 			p.address,
 			p.principal,
-			label(fn.address, object.get(p, "qualifier", "")),
+			label(fn_address, object.get(p, "qualifier", "")),
 			concat("/", sort({fl.trigger.type | some fl in flows})),
-			concat(", ", sort({sprintf("%s targets %s", [trigger_address(fl.trigger), label(fn.address, object.get(fl.trigger.function, "qualifier", ""))]) | some fl in flows})),
+			concat(", ", sort({sprintf("%s targets %s", [trigger_address(fl.trigger), label(fn_address, object.get(fl.trigger.function, "qualifier", ""))]) | some fl in flows})),
 		]),
 		"address": p.address,
 		"flows": [],
 	}
-}
-
-# serves: the permission admits some trigger on the qualifier it invokes.
-serves(address) if {
-	some fl in lib.invoke_flows
-	address in object.get(fl.trigger, "permissions", [])
-}
-
-# flagged: a denied flow already points at the permission (part a).
-flagged(address) if {
-	some fl in qualifier_denial
-	address in fl.trigger.other_qualifier_permissions
 }
 
 # --- helpers ----------------------------------------------------------------
