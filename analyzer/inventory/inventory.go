@@ -93,6 +93,9 @@ type Origin struct {
 	Address string `json:"address"`
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
+	// EndLine is the last line of the definition (a block's closing
+	// brace), when the source knows it.
+	EndLine int `json:"end_line,omitempty"`
 }
 
 // Unknown names one field of an item whose value could not be resolved.

@@ -29,6 +29,7 @@ type codeQualityLocation struct {
 
 type codeQualityLines struct {
 	Begin int `json:"begin"`
+	End   int `json:"end,omitempty"`
 }
 
 // codeQualitySeverity maps severities onto GitLab's five (info, minor,
@@ -87,7 +88,7 @@ func FindingsCodeQuality(w io.Writer, r *Findings) error {
 			CheckName:   clean.Line(f.Rule + " " + f.ShortCode),
 			Fingerprint: clean.Line(fp),
 			Severity:    codeQualitySeverity(f.Severity),
-			Location:    codeQualityLocation{Path: clean.Line(path), Lines: codeQualityLines{Begin: line}},
+			Location:    codeQualityLocation{Path: clean.Line(path), Lines: codeQualityLines{Begin: line, End: endLine(f, line)}},
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -97,4 +98,12 @@ func FindingsCodeQuality(w io.Writer, r *Findings) error {
 		return fmt.Errorf("write Code Quality report: %w", err)
 	}
 	return nil
+}
+
+// endLine is the finding's last line when it spans more than its first.
+func endLine(f rules.Finding, line int) int {
+	if f.File != "" && f.EndLine > line {
+		return f.EndLine
+	}
+	return 0
 }

@@ -71,6 +71,7 @@ type gitlabIdentifier struct {
 type gitlabLocation struct {
 	File      string `json:"file"`
 	StartLine int    `json:"start_line"`
+	EndLine   int    `json:"end_line,omitempty"`
 }
 
 // gitlabSeverity maps onto the schema's Critical, High, Medium, Low.
@@ -121,6 +122,10 @@ func FindingsGitLabSAST(w io.Writer, r *Findings) error {
 		if line < 1 {
 			line = 1
 		}
+		end := 0
+		if f.EndLine > line && r.Path(f) != "" {
+			end = f.EndLine
+		}
 		desc := f.Message
 		if f.Address != "" {
 			desc = f.Address + ": " + desc
@@ -149,7 +154,7 @@ func FindingsGitLabSAST(w io.Writer, r *Findings) error {
 				Name:  truncateRunes(ruleID+" "+clean.Line(f.ShortCode), gitlabNameMax),
 				Value: truncateRunes(ruleID, gitlabNameMax),
 			}},
-			Location: gitlabLocation{File: clean.Line(path), StartLine: line},
+			Location: gitlabLocation{File: clean.Line(path), StartLine: line, EndLine: end},
 		})
 	}
 	enc := json.NewEncoder(w)

@@ -119,3 +119,40 @@ func withTimes(r *Findings, start time.Time) *Findings {
 	r.Started, r.Finished = start, start.Add(2*time.Second)
 	return r
 }
+
+// A finding that knows its block's last line is located at the whole
+// block: SARIF region endLine, Code Quality lines.end, GitLab end_line.
+func TestFindingsSpanTheirBlock(t *testing.T) {
+	r := &Findings{Findings: []rules.Finding{
+		{Rule: "LC004", Severity: rules.High, Message: "m", File: "main.tf", Line: 10, EndLine: 16, Fingerprint: "a"},
+		{Rule: "LC001", Severity: rules.High, Message: "n", File: "main.tf", Line: 20, Fingerprint: "b"},
+	}}
+	var sarifOut, cq, gl bytes.Buffer
+	if err := FindingsSARIF(&sarifOut, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := FindingsCodeQuality(&cq, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := FindingsGitLabSAST(&gl, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, out string
+		want      []string
+		notWant   string
+	}{
+		{"sarif", sarifOut.String(), []string{`"endLine": 16`, `"startLine": 10`, `"startLine": 20`}, `"endLine": 20`},
+		{"codequality", cq.String(), []string{`"begin": 10`, `"end": 16`, `"begin": 20`}, `"end": 20`},
+		{"gitlab-sast", gl.String(), []string{`"start_line": 10`, `"end_line": 16`, `"start_line": 20`}, `"end_line": 20`},
+	} {
+		for _, w := range c.want {
+			if !strings.Contains(c.out, w) {
+				t.Errorf("%s lacks %s:\n%s", c.name, w, c.out)
+			}
+		}
+		if strings.Contains(c.out, c.notWant) {
+			t.Errorf("%s: a one-line finding got an end line:\n%s", c.name, c.out)
+		}
+	}
+}

@@ -74,7 +74,11 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 			if p != "" {
 				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(p)))
 				if f.Line > 0 {
-					phys.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+					region := sarif.NewRegion().WithStartLine(f.Line)
+					if f.EndLine > f.Line {
+						region.WithEndLine(f.EndLine)
+					}
+					phys.WithRegion(region)
 				}
 			} else {
 				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(r.FallbackPath)))

@@ -234,7 +234,7 @@ func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *invent
 			}
 			if f.File == "" {
 				if o, ok := locate(f.Address); ok {
-					f.File, f.Line = o.File, o.Line
+					f.File, f.Line, f.EndLine = o.File, o.Line, o.EndLine
 				}
 			}
 			f.Fingerprint = fingerprint(f)

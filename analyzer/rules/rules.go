@@ -100,14 +100,17 @@ type Rule struct {
 // Finding is one rule violation. The JSON form is the "findings" entry of
 // `simulate --format json` (docs/flows.md).
 type Finding struct {
-	Rule        string   `json:"rule"`
-	ShortCode   string   `json:"short_code"`
-	Severity    Severity `json:"severity"`
-	Title       string   `json:"title"`
-	Message     string   `json:"message"`
-	Address     string   `json:"address"`
-	File        string   `json:"file,omitempty"`
-	Line        int      `json:"line,omitempty"`
+	Rule      string   `json:"rule"`
+	ShortCode string   `json:"short_code"`
+	Severity  Severity `json:"severity"`
+	Title     string   `json:"title"`
+	Message   string   `json:"message"`
+	Address   string   `json:"address"`
+	File      string   `json:"file,omitempty"`
+	Line      int      `json:"line,omitempty"`
+	// EndLine is the last line of the block the finding is located at,
+	// when the source knows it.
+	EndLine     int      `json:"end_line,omitempty"`
 	Flows       []string `json:"flows"`
 	Remediation string   `json:"remediation,omitempty"`
 	// Fingerprint identifies the finding across runs for baselines: rule,

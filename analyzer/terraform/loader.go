@@ -21,6 +21,7 @@ import (
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -247,7 +248,7 @@ func (b *builder) build() {
 	for _, ei := range b.res.Instances {
 		r := ei.Resource
 		insts = append(insts, &instance{Instance: ei, rng: r.Range, diags: &b.inv.Diags,
-			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line}})
+			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line, EndLine: blockEndLine(r)}})
 	}
 	for _, i := range insts {
 		if i.Resource.Mode == config.Data {
@@ -296,4 +297,13 @@ func (b *builder) skip(i *instance) {
 
 func sortSkipped(s []inventory.SkippedType) {
 	sort.Slice(s, func(i, j int) bool { return s[i].Type < s[j].Type })
+}
+
+// blockEndLine is the line of a resource block's closing brace, or 0 when
+// the body does not say (JSON syntax).
+func blockEndLine(r *config.Resource) int {
+	if b, ok := r.Body.(*hclsyntax.Body); ok && b.SrcRange.End.Line > r.Range.Start.Line {
+		return b.SrcRange.End.Line
+	}
+	return 0
 }
