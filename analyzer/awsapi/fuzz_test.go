@@ -174,27 +174,6 @@ func FuzzValidARN(f *testing.F) {
 	})
 }
 
-// lambdaTasks never panics on a definition, and what it returns is sorted
-// and distinct.
-func FuzzLambdaTasks(f *testing.F) {
-	f.Add(`{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"arn:aws:lambda:eu-west-1:1:function:f"},"End":true}}}`)
-	f.Add(`{"States":{"P":{"Type":"Parallel","Branches":[{"States":{"B":{"Type":"Task","Resource":"arn:aws:lambda:eu-west-1:1:function:g"}}}]}}}`)
-	f.Add(`{"States":{"M":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Arguments":{"FunctionName.$":"$.fn"}}}}`)
-	f.Add(`[]`)
-	f.Fuzz(func(t *testing.T, s string) {
-		var def any
-		if json.Unmarshal([]byte(s), &def) != nil {
-			return
-		}
-		out := lambdaTasks(def)
-		for i := 1; i < len(out); i++ {
-			if out[i-1] >= out[i] {
-				t.Fatalf("lambdaTasks(%q) = %q, not sorted and distinct", s, out)
-			}
-		}
-	})
-}
-
 // policyResources never panics, whatever the document's shape.
 func FuzzPolicyResources(f *testing.F) {
 	f.Add(`{"Statement":[{"Resource":["arn:aws:sqs:eu-west-1:1:q","*"]}]}`)

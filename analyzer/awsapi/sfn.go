@@ -3,7 +3,6 @@ package awsapi
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/statemachine"
 )
 
 // collectStepFunctions reads a region's state machines: their role, which
@@ -70,7 +70,7 @@ func collectStepFunctions(ctx context.Context, c *collector, region string, p *p
 				Unknown: []inventory.Unknown{{Field: "function_arn", Reason: "the state machine's definition is not JSON"}}})
 			return nil
 		}
-		for _, fn := range lambdaTasks(def) {
+		for _, fn := range statemachine.LambdaTasks(def) {
 			t := inventory.Trigger{Origin: inventory.Origin{Address: arn + "#task/" + fn}, Kind: "push", Service: "sfn",
 				SourceARN: arn, SourceAddress: arn, Target: fn, InvokeRole: role, Enabled: true}
 			if strings.HasPrefix(fn, "$") {
@@ -82,50 +82,4 @@ func collectStepFunctions(ctx context.Context, c *collector, region string, p *p
 		}
 		return nil
 	})
-}
-
-// lambdaTasks are the functions a state machine definition invokes, sorted
-// and distinct: Task states with the lambda:invoke integration (its
-// FunctionName, or the path that picks it) or a function ARN as Resource,
-// in nested Parallel branches and Map iterators too.
-func lambdaTasks(def any) []string {
-	var found []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if typ, _ := x["Type"].(string); typ == "Task" {
-				res, _ := x["Resource"].(string)
-				switch {
-				case strings.Contains(res, ":states:::lambda:invoke"):
-					for _, key := range []string{"Parameters", "Arguments"} {
-						params, _ := x[key].(map[string]any)
-						if fn, ok := params["FunctionName"].(string); ok {
-							found = append(found, fn)
-						} else if fn, ok := params["FunctionName.$"].(string); ok {
-							found = append(found, fn)
-						}
-					}
-				case strings.Contains(res, ":lambda:") && strings.Contains(res, ":function:"):
-					found = append(found, res)
-				}
-			}
-			for _, v := range x {
-				walk(v)
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(def)
-	sort.Strings(found)
-	out := found[:0]
-	for i, fn := range found {
-		if i == 0 || fn != found[i-1] {
-			out = append(out, fn)
-		}
-	}
-	return out
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/statemachine"
 )
 
 // eventRule is what a target needs to know about its rule.
@@ -216,15 +217,7 @@ func decodeStateMachine(b *builder, i *instance) {
 	if json.Unmarshal(doc, &def) != nil {
 		return
 	}
-	var targets []string
-	collectLambdaTasks(def, &targets)
-	sort.Strings(targets)
-	seen := map[string]bool{}
-	for _, fn := range targets {
-		if seen[fn] {
-			continue
-		}
-		seen[fn] = true
+	for _, fn := range statemachine.LambdaTasks(def) {
 		t := inventory.Trigger{Origin: i.origin, Kind: "push", Service: "sfn", SourceARN: r.ARN, SourceAddress: i.Addr,
 			Target: fn, InvokeRole: role, Enabled: true}
 		if strings.HasPrefix(fn, "$") {
@@ -233,44 +226,6 @@ func decodeStateMachine(b *builder, i *instance) {
 		}
 		setFunctionTarget(i, &t)
 		b.inv.Triggers = append(b.inv.Triggers, t)
-	}
-}
-
-// collectLambdaTasks finds the functions a state machine invokes: Task
-// states with the lambda:invoke integration (Parameters/Arguments
-// FunctionName) or a function ARN as Resource, in nested branches and maps.
-func collectLambdaTasks(v any, out *[]string) {
-	switch x := v.(type) {
-	case map[string]any:
-		if typ, _ := x["Type"].(string); typ == "Task" {
-			res, _ := x["Resource"].(string)
-			switch {
-			case strings.Contains(res, ":states:::lambda:invoke"):
-				for _, key := range []string{"Parameters", "Arguments"} {
-					if p, ok := x[key].(map[string]any); ok {
-						if fn, ok := p["FunctionName"].(string); ok {
-							*out = append(*out, fn)
-						} else if fn, ok := p["FunctionName.$"].(string); ok {
-							*out = append(*out, fn)
-						}
-					}
-				}
-			case strings.Contains(res, ":lambda:") && strings.Contains(res, ":function:"):
-				*out = append(*out, res)
-			}
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			collectLambdaTasks(x[k], out)
-		}
-	case []any:
-		for _, e := range x {
-			collectLambdaTasks(e, out)
-		}
 	}
 }
 
