@@ -56,20 +56,8 @@ func FindingsCodeQuality(w io.Writer, r *Findings) error {
 	issues := []codeQualityIssue{}
 	seen := map[string]int{}
 	for _, f := range r.open() {
-		path, line := r.Path(f), f.Line
-		if path == "" {
-			path, line = r.FallbackPath, 1
-			if path == "" {
-				path = nonEmptyStr(r.PathPrefix, ".")
-			}
-		}
-		if line < 1 {
-			line = 1
-		}
-		desc := f.Message
-		if f.Address != "" {
-			desc = f.Address + ": " + desc
-		}
+		path, line, end := r.gitlabLocation(f)
+		desc := addressed(f)
 		// GitLab matches issues between pipelines by fingerprint, which
 		// must be unique in a report.
 		fp := f.Fingerprint
@@ -88,7 +76,7 @@ func FindingsCodeQuality(w io.Writer, r *Findings) error {
 			CheckName:   clean.Line(f.Rule + " " + f.ShortCode),
 			Fingerprint: clean.Line(fp),
 			Severity:    codeQualitySeverity(f.Severity),
-			Location:    codeQualityLocation{Path: clean.Line(path), Lines: codeQualityLines{Begin: line, End: endLine(f, line)}},
+			Location:    codeQualityLocation{Path: clean.Line(path), Lines: codeQualityLines{Begin: line, End: end}},
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -100,10 +88,26 @@ func FindingsCodeQuality(w io.Writer, r *Findings) error {
 	return nil
 }
 
-// endLine is the finding's last line when it spans more than its first.
-func endLine(f rules.Finding, line int) int {
-	if f.File != "" && f.EndLine > line {
-		return f.EndLine
+// gitlabLocation is where GitLab's reports put a finding: its file
+// relative to the repository root and its lines; a finding without a file
+// goes to line 1 of the snapshot or the analysed directory, as GitLab drops
+// an entry without a path. end is 0 unless the finding spans lines.
+func (r *Findings) gitlabLocation(f rules.Finding) (path string, line, end int) {
+	path, line = r.Path(f), f.Line
+	if path == "" {
+		return nonEmptyStr(r.FallbackPath, nonEmptyStr(r.PathPrefix, ".")), 1, 0
 	}
-	return 0
+	line = max(line, 1)
+	if f.EndLine > line {
+		end = f.EndLine
+	}
+	return path, line, end
+}
+
+// addressed is the finding's message led by the item it is about.
+func addressed(f rules.Finding) string {
+	if f.Address != "" {
+		return f.Address + ": " + f.Message
+	}
+	return f.Message
 }

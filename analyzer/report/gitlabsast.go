@@ -115,21 +115,8 @@ func FindingsGitLabSAST(w io.Writer, r *Findings) error {
 	}
 	seen := map[string]int{}
 	for _, f := range r.open() {
-		path, line := r.Path(f), f.Line
-		if path == "" {
-			path, line = nonEmptyStr(r.FallbackPath, nonEmptyStr(r.PathPrefix, ".")), 1
-		}
-		if line < 1 {
-			line = 1
-		}
-		end := 0
-		if f.EndLine > line && r.Path(f) != "" {
-			end = f.EndLine
-		}
-		desc := f.Message
-		if f.Address != "" {
-			desc = f.Address + ": " + desc
-		}
+		path, line, end := r.gitlabLocation(f)
+		desc := addressed(f)
 		key := f.Fingerprint
 		if key == "" {
 			key = f.Rule + "\x00" + f.Address + "\x00" + f.Message
