@@ -124,3 +124,30 @@ func TestDefinitionsInFiles(t *testing.T) {
 		t.Errorf("%d unknowns name an unread file, want 4: %+v", n, inv.Unknown)
 	}
 }
+
+// A key given twice is a warning at its line; the first is read.
+func TestDuplicateKeysWarn(t *testing.T) {
+	inv := load(t, `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Runtime: nodejs22.x
+      Handler: a.h
+      CodeUri: .
+`, nil)
+	found := false
+	for _, d := range inv.Diags {
+		if d.Summary == "Duplicate key" && d.Line == 8 && d.Severity == "warning" && strings.Contains(d.Detail, `"Runtime"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning for the second Runtime: %+v", inv.Diags)
+	}
+	if rt := fn(t, inv, "Fn").Runtime; rt != "python3.12" {
+		t.Errorf("runtime %q, want the first", rt)
+	}
+}

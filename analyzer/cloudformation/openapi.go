@@ -357,6 +357,7 @@ func (t *template) includedFile(id string, n *yaml.Node, what string) *yaml.Node
 		return unknown("in " + rel + " is not a YAML or JSON mapping: " + err.Error())
 	}
 	relocate(doc, n.Line, n.Column)
+	t.duplicateKeys(doc, 0)
 	return doc
 }
 

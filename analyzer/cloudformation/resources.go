@@ -141,6 +141,7 @@ func (t *template) warn(n *yaml.Node, summary, detail string) {
 }
 
 func (t *template) load() *inventory.Inventory {
+	t.duplicateKeys(t.root, 0)
 	for _, id := range t.order {
 		t.translate(t.resources[id], 0)
 	}
@@ -815,4 +816,27 @@ func (t *template) substituteDefinition(def cty.Value, subs *yaml.Node, n *yaml.
 		text = strings.ReplaceAll(text, key, string(quoted[1:len(quoted)-1]))
 	}
 	return cty.StringVal(text)
+}
+
+// duplicateKeys warns of a key given twice in one mapping: YAML forbids
+// it and CloudFormation refuses the template, while lambdacheck reads the
+// first and would otherwise drop the second without a word. Resources
+// repeated under Resources have their own error.
+func (t *template) duplicateKeys(n *yaml.Node, depth int) {
+	if n == nil || depth > 200 || n.Kind == yaml.AliasNode {
+		return
+	}
+	if n.Kind == yaml.MappingNode && n != get(t.root, "Resources") {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if seen[k.Value] {
+				t.warn(k, "Duplicate key", fmt.Sprintf("%q is given twice in this mapping; the first is read", k.Value))
+			}
+			seen[k.Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		t.duplicateKeys(c, depth+1)
+	}
 }
