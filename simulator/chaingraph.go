@@ -56,6 +56,12 @@ func (g *chainGraph) newExpansion() *expansion {
 	return &expansion{g: g, pending: map[int]map[string]bool{}}
 }
 
+// reset readies the expansion for a new search.
+func (x *expansion) reset() {
+	clear(x.pending)
+	x.stop = false
+}
+
 func (x *expansion) expand(i int, f func(invEdge)) {
 	n := x.g.srcs[i]
 	b := x.g.srcs[n.base]
@@ -65,13 +71,16 @@ func (x *expansion) expand(i int, f func(invEdge)) {
 			if x.stop {
 				break
 			}
-			if !n.except[ie.key] {
+			if len(n.except) == 0 || !n.except[ie.key] {
 				f(ie)
 			}
 		}
-		left = map[string]bool{}
-		for k := range n.except {
-			left[k] = true
+		left = nil // nothing left out: no map to make
+		if len(n.except) > 0 {
+			left = make(map[string]bool, len(n.except))
+			for k := range n.except {
+				left[k] = true
+			}
 		}
 		x.pending[n.base] = left
 		return
@@ -512,26 +521,58 @@ func (cb *chainBuilder) fromEntry(e *flow.Flow, maxDepth int, writes map[string]
 func (cb *chainBuilder) loops(maxDepth int) {
 	g, w := cb.g, cb.w
 	comp := g.components()
-	// visit calls yield for each successor of f within its component.
-	visit := func(f int, exp *expansion, yield func(to int, h hopRec)) {
-		for _, ae := range g.out[f] {
+	nf := len(g.fns)
+	// The search's state is indexed by function and stamped with the
+	// search's number, so the searches (one per uncovered function on a
+	// cycle) allocate nothing of their own.
+	parent := make([]hopRec, nf)
+	depth := make([]int, nf)
+	stamp := make([]int, nf)
+	search := 0
+	var queue []int
+	var f, x int
+	var closing *hopRec
+	var closed hopRec
+	exp := g.newExpansion()
+	yield := func(to int, h hopRec) {
+		switch {
+		case closing != nil:
+		case to == f:
+			closed = h
+			closing = &closed
+			exp.stop = true // the shortest way back is found
+		default:
+			if stamp[to] != search && depth[x] < maxDepth {
+				stamp[to] = search
+				parent[to] = h
+				depth[to] = depth[x] + 1
+				queue = append(queue, to)
+			}
+		}
+	}
+	// The successors of x within its component; ae is the edge being
+	// expanded, read by fired (made once, not once per edge).
+	var ae accEdge
+	fired := func(ie invEdge) {
+		if comp[ie.to] == comp[f] {
+			yield(ie.to, hopRec{from: x, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src})
+		}
+	}
+	visit := func() {
+		for _, ae = range g.out[x] {
 			if exp.stop {
 				return
 			}
 			if ae.src < 0 {
 				if comp[ae.fn] == comp[f] {
-					yield(ae.fn, hopRec{from: f, acc: ae.acc, action: "lambda:InvokeFunction", src: -1})
+					yield(ae.fn, hopRec{from: x, acc: ae.acc, action: "lambda:InvokeFunction", src: -1})
 				}
 				continue
 			}
-			exp.expand(ae.src, func(ie invEdge) {
-				if comp[ie.to] == comp[f] {
-					yield(ie.to, hopRec{from: f, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src})
-				}
-			})
+			exp.expand(ae.src, fired)
 		}
 	}
-	order := make([]int, len(g.fns))
+	order := make([]int, nf)
 	for i := range order {
 		order[i] = i
 	}
@@ -542,35 +583,23 @@ func (cb *chainBuilder) loops(maxDepth int) {
 	}
 	reported := map[string]bool{}
 	loops := 0
-	covered := map[int]bool{}
-	for _, f := range order {
+	covered := make([]bool, nf)
+	for _, f = range order {
 		if covered[f] || !g.onCycle(f, comp, size) {
 			continue
 		}
 		// Breadth-first from f back to f, within f's component, taking
 		// each source node's fan-out once.
-		parent := map[int]hopRec{}
-		exp := g.newExpansion()
-		queue := []int{f}
-		var closing *hopRec
-		depth := map[int]int{f: 1}
+		search++
+		exp.reset()
+		queue = append(queue[:0], f)
+		closing = nil
+		stamp[f] = search
+		depth[f] = 1
 		for len(queue) > 0 && closing == nil {
-			x := queue[0]
+			x = queue[0]
 			queue = queue[1:]
-			visit(x, exp, func(to int, h hopRec) {
-				switch {
-				case closing != nil:
-				case to == f:
-					closing = &h
-					exp.stop = true // the shortest way back is found
-				default:
-					if _, ok := parent[to]; !ok && depth[x] < maxDepth {
-						parent[to] = h
-						depth[to] = depth[x] + 1
-						queue = append(queue, to)
-					}
-				}
-			})
+			visit()
 		}
 		if closing == nil {
 			continue

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 
@@ -459,13 +458,13 @@ func less(a1, a2, b1, b2 string) bool {
 // waivers collects the inline waivers of every module's files once (a
 // module called several times shares its files), in file and line order.
 func waivers(mods []*eval.ModuleInstance) []inventory.Waiver {
-	seen := map[*config.Module]bool{}
+	seen := map[string]bool{} // by directory: a module read twice is one
 	var out []inventory.Waiver
 	for _, m := range mods {
-		if m.Config == nil || seen[m.Config] {
+		if m.Config == nil || seen[m.Config.Dir] {
 			continue
 		}
-		seen[m.Config] = true
+		seen[m.Config.Dir] = true
 		for _, w := range m.Config.Waivers {
 			out = append(out, inventory.Waiver{Rules: w.Rules, Reason: w.Reason, File: w.File, Line: w.Line, BlockStart: w.BlockStart, BlockEnd: w.BlockEnd})
 		}

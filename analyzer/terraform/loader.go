@@ -21,7 +21,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -90,6 +89,7 @@ func Load(ctx context.Context, dir string, opts Options) (*inventory.Inventory, 
 	res, err := eval.Evaluate(ctx, eval.Options{
 		Dir: dir, Vars: opts.Vars, Env: opts.Env, Account: opts.Account, Region: opts.Region, Knowledge: know, StrictVars: opts.StrictVars,
 		Root: root, MaxInstances: opts.MaxInstances,
+		ReleaseSyntax: true, KeepReferences: referencesReadAfterEvaluation,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load terraform %s: %w", dir, err)
@@ -228,6 +228,13 @@ var dataResources = map[string]string{
 	"aws_ssm_parameter":         "ssm",
 }
 
+// referencesReadAfterEvaluation are the arguments, by resource type, whose
+// references the decoders read (config.Resource.Traversals) once the
+// syntax trees are released.
+var referencesReadAfterEvaluation = map[string][]string{
+	"aws_lambda_event_source_mapping": {"event_source_arn"},
+}
+
 // instance is an evaluated instance with its origin.
 type instance struct {
 	*eval.Instance
@@ -239,7 +246,7 @@ type instance struct {
 func (i *instance) obj(unknown *[]inventory.Unknown) obj {
 	o := newObj(i.Value, unknown, i.rng)
 	o.own = "<" + i.Addr + "."
-	o.diags, o.body, o.addr = i.diags, i.Resource.Body, i.Addr
+	o.diags, o.res, o.addr = i.diags, i.Resource, i.Addr
 	return o
 }
 
@@ -248,7 +255,7 @@ func (b *builder) build() {
 	for _, ei := range b.res.Instances {
 		r := ei.Resource
 		insts = append(insts, &instance{Instance: ei, rng: r.Range, diags: &b.inv.Diags,
-			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line, EndLine: blockEndLine(r)}})
+			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line, EndLine: r.EndLine()}})
 	}
 	for _, i := range insts {
 		if i.Resource.Mode == config.Data {
@@ -297,13 +304,4 @@ func (b *builder) skip(i *instance) {
 
 func sortSkipped(s []inventory.SkippedType) {
 	sort.Slice(s, func(i, j int) bool { return s[i].Type < s[j].Type })
-}
-
-// blockEndLine is the line of a resource block's closing brace, or 0 when
-// the body does not say (JSON syntax).
-func blockEndLine(r *config.Resource) int {
-	if b, ok := r.Body.(*hclsyntax.Body); ok && b.SrcRange.End.Line > r.Range.Start.Line {
-		return b.SrcRange.End.Line
-	}
-	return 0
 }

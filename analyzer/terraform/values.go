@@ -9,13 +9,13 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -30,10 +30,10 @@ type obj struct {
 	// names one of its own arguments, unknown for a reason worth listing.
 	own string
 	// diags receives load errors found while reading (an invalid policy
-	// document); body locates the attribute they are about. Both are nil
+	// document); res locates the argument they are about. Both are nil
 	// when the object is read only for knowledge.
 	diags *[]inventory.Diagnostic
-	body  hcl.Body
+	res   *config.Resource // the block, for argument positions
 	addr  string
 }
 
@@ -376,9 +376,9 @@ func (o obj) loadError(name, summary, detail string) {
 		return
 	}
 	d := inventory.Diagnostic{Severity: "error", Summary: summary, File: o.rng.Filename, Line: o.rng.Start.Line}
-	if b, ok := o.body.(*hclsyntax.Body); ok && o.prefix == "" {
-		if a, ok := b.Attributes[name]; ok {
-			d.File, d.Line, d.Column = a.SrcRange.Filename, a.SrcRange.Start.Line, a.SrcRange.Start.Column
+	if o.res != nil && o.prefix == "" {
+		if file, pos, ok := o.res.ArgStart(name); ok {
+			d.File, d.Line, d.Column = file, pos.Line, pos.Column
 		}
 	}
 	field := o.prefix + name

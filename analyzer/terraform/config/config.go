@@ -128,9 +128,82 @@ type Resource struct {
 	ForEach hcl.Expression
 	// Provider is the provider configuration key ("aws", "aws.east").
 	Provider string
-	// Body is the resource body without its meta-arguments.
+	// Body is the resource body without its meta-arguments; nil once
+	// Release dropped it.
 	Body  hcl.Body
 	Range hcl.Range
+
+	// What Release keeps of Body.
+	released bool
+	endLine  int
+	args     []argPos
+	kept     map[string][]hcl.Traversal
+}
+
+// argPos is where a top-level argument starts.
+type argPos struct {
+	name, file string
+	pos        hcl.Pos
+}
+
+// Release drops the resource's syntax tree, keeping what is asked of it
+// after evaluation: the start of each top-level argument, the block's end
+// line, and the references of the arguments named in keep. The syntax
+// trees are most of a large configuration's memory and an evaluated
+// resource no longer needs them; the caller must not evaluate Body again.
+func (r *Resource) Release(keep []string) {
+	if r.released {
+		return
+	}
+	r.endLine = r.EndLine()
+	if sb, ok := r.Body.(*hclsyntax.Body); ok {
+		r.args = make([]argPos, 0, len(sb.Attributes))
+		for name, a := range sb.Attributes {
+			r.args = append(r.args, argPos{name: name, file: a.SrcRange.Filename, pos: a.SrcRange.Start})
+		}
+	}
+	for _, name := range keep {
+		if t := r.Traversals(name); t != nil {
+			if r.kept == nil {
+				r.kept = map[string][]hcl.Traversal{}
+			}
+			r.kept[name] = t
+		}
+	}
+	r.Body = nil
+	r.released = true
+}
+
+// EndLine is the line of the block's closing brace, or 0 when the body
+// does not say (JSON syntax).
+func (r *Resource) EndLine() int {
+	if r.released {
+		return r.endLine
+	}
+	if b, ok := r.Body.(*hclsyntax.Body); ok && b.SrcRange.End.Line > r.Range.Start.Line {
+		return b.SrcRange.End.Line
+	}
+	return 0
+}
+
+// ArgStart is the file and position where the top-level argument name
+// starts, when the body is native syntax and sets it (an override file may
+// have set it).
+func (r *Resource) ArgStart(name string) (string, hcl.Pos, bool) {
+	if r.released {
+		for _, a := range r.args {
+			if a.name == name {
+				return a.file, a.pos, true
+			}
+		}
+		return "", hcl.Pos{}, false
+	}
+	if b, ok := r.Body.(*hclsyntax.Body); ok {
+		if a, ok := b.Attributes[name]; ok {
+			return a.SrcRange.Filename, a.SrcRange.Start, true
+		}
+	}
+	return "", hcl.Pos{}, false
 }
 
 // Key is "TYPE.NAME" for managed resources and "data.TYPE.NAME" for data.
@@ -145,6 +218,9 @@ func (r *Resource) Key() string {
 // argument name (nil when it is not set), so a caller can tell what an
 // argument refers to even where its value is unknown until apply.
 func (r *Resource) Traversals(name string) []hcl.Traversal {
+	if r.released {
+		return r.kept[name]
+	}
 	if r.Body == nil {
 		return nil
 	}
@@ -243,6 +319,9 @@ func LoadIn(ctx context.Context, root *confine.Root, dir, rel string) (*Module, 
 			diags = append(diags, m.applyOverrideFile(pf)...)
 		}
 	}
+	// The blocks as written served the override files; holding them
+	// would keep every syntax tree alive after evaluation.
+	m.blocks = nil
 	return m, diags, nil
 }
 

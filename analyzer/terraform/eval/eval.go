@@ -73,6 +73,13 @@ type Options struct {
 	// inside it. nil confines nothing (still only regular files are read).
 	// Files given with --var-file are the user's and are not confined.
 	Root *confine.Root
+	// ReleaseSyntax drops each resource's syntax tree once every instance
+	// of it is evaluated (config.Resource.Release), where no other module
+	// instance evaluates the same configuration: it bounds the memory of
+	// large configurations. KeepReferences names, by resource type, the
+	// arguments whose references the caller still reads after evaluation.
+	ReleaseSyntax  bool
+	KeepReferences map[string][]string
 }
 
 // Knowledge is what the evaluator needs to know about resource types.
@@ -156,6 +163,7 @@ func Evaluate(ctx context.Context, opts Options) (*Result, error) {
 	e.declared += declaredBlocks(rootCfg)
 	e.manifest = e.readManifest()
 	root := e.newModuleInstance(nil, nil, rootCfg, "", cty.NilVal, nil)
+	root.exclusive = true
 	e.rootVars(root)
 	res := &Result{Root: root}
 	e.walk(root, res, 0)
@@ -207,6 +215,9 @@ type NotExpanded struct {
 type loadedConfig struct {
 	mod *config.Module
 	err error
+	// claimed: one module instance has it to itself and may release its
+	// syntax; any later call of the directory reads a copy of its own.
+	claimed bool
 }
 
 func envMap(env []string) map[string]string {

@@ -32,7 +32,10 @@ type ModuleInstance struct {
 	// NotLoaded says why Config is nil.
 	NotLoaded string
 
-	callEach  *scope // the parent scope the call's arguments evaluate in
+	callEach *scope // the parent scope the call's arguments evaluate in
+	// exclusive: no other module instance evaluates Config, so evaluated
+	// resources may release their syntax (Options.ReleaseSyntax).
+	exclusive bool
 	vars      map[string]*node
 	locals    map[string]*node
 	outputs   map[string]*node
@@ -194,22 +197,35 @@ func (e *evaluator) confineModule(dir, rel string, rng hcl.Range) string {
 	return err.Error()
 }
 
-func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range) (*config.Module, string) {
+// loadConfig reads the configuration of a module directory once. With
+// single (a call without count or for_each, so one instance), the caller
+// may have it to itself (exclusive); a directory already claimed so is read
+// again for each later call, as its syntax may be released.
+func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range, single bool) (mod *config.Module, exclusive bool, why string) {
+	single = single && e.opts.ReleaseSyntax
 	if lc, ok := e.configs[dir]; ok {
 		if lc.err != nil {
-			return nil, lc.err.Error()
+			return nil, false, lc.err.Error()
 		}
-		return lc.mod, ""
+		if !lc.claimed {
+			return lc.mod, false, ""
+		}
+		// Its diagnostics were reported with the first copy.
+		fresh, _, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
+		if err != nil {
+			return nil, false, err.Error()
+		}
+		return fresh, single, ""
 	}
 	mod, diags, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
-	e.configs[dir] = &loadedConfig{mod: mod, err: err}
+	e.configs[dir] = &loadedConfig{mod: mod, err: err, claimed: single && err == nil}
 	e.diags = append(e.diags, diags...)
 	e.declared += declaredBlocks(mod)
 	if err != nil {
 		e.diags = append(e.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unreadable module", Detail: err.Error(), Subject: rng.Ptr()})
-		return nil, err.Error()
+		return nil, false, err.Error()
 	}
-	return mod, ""
+	return mod, single, ""
 }
 
 // expandCall evaluates a module call's count/for_each and creates its
@@ -221,8 +237,9 @@ func (e *evaluator) expandCall(parent *ModuleInstance, cn *callNode) cty.Value {
 		why = e.confineModule(dir, rel, c.Range)
 	}
 	var cfg *config.Module
+	exclusive := false
 	if why == "" {
-		cfg, why = e.loadConfig(dir, rel, c.Range)
+		cfg, exclusive, why = e.loadConfig(dir, rel, c.Range, c.Count == nil && c.ForEach == nil)
 	} else if !e.outside[dir] {
 		// Once per call, whatever its instances: the fix is one terraform
 		// init, and a call whose count is unknown or 0 has no instance to
@@ -246,6 +263,7 @@ func (e *evaluator) expandCall(parent *ModuleInstance, cn *callNode) cty.Value {
 		addr := base + k.suffix
 		child := e.newModuleInstance(parent, c, cfg, addr, k.key, sc)
 		child.Version = version
+		child.exclusive = exclusive
 		if cfg == nil {
 			child.NotLoaded = why
 		}

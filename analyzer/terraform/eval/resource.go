@@ -54,6 +54,9 @@ func (e *evaluator) resourceValue(rn *resourceNode) cty.Value {
 		}
 		rn.instances = append(rn.instances, inst)
 	}
+	if e.opts.ReleaseSyntax && m.exclusive {
+		r.Release(e.opts.KeepReferences[r.Type])
+	}
 	return aggregate(mode, rn.instances, func(i *Instance) (cty.Value, cty.Value) { return i.Key, i.Value })
 }
 
