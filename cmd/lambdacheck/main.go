@@ -11,10 +11,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 func main() {
+	setMemoryLimit(os.Getenv)
 	os.Exit(run(os.Args[1:]))
+}
+
+// defaultMemoryLimit is the soft limit of the Go heap unless GOMEMLIMIT
+// says otherwise (GOMEMLIMIT=off lifts it). The collector works harder as
+// the heap nears it, so a 10,000-application estate stays under 2 GiB
+// where it would otherwise let garbage double its live heap; an estate
+// whose live heap exceeds it still completes, with more collection.
+const defaultMemoryLimit = 1800 << 20
+
+func setMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 // run executes the command line and maps errors to exit codes:
