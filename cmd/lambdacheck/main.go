@@ -19,14 +19,23 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// defaultMemoryLimit is the soft limit of the Go heap unless GOMEMLIMIT
-// says otherwise (GOMEMLIMIT=off lifts it). The collector works harder as
-// the heap nears it, so a 10,000-application estate stays under 2 GiB
-// where it would otherwise let garbage double its live heap; an estate
-// whose live heap exceeds it still completes, with more collection.
-const defaultMemoryLimit = 1800 << 20
+// The collector's settings unless GOGC or GOMEMLIMIT say otherwise
+// (GOMEMLIMIT=off lifts the limit). A run allocates several times its live
+// heap (a parse makes tokens, a simulation intermediate decisions), so
+// collecting at three times the live heap instead of two spends less CPU
+// (15% less on 1,340 functions); the soft limit bounds what that costs in
+// memory: the collector works harder as the heap nears it, so a
+// 10,000-application estate stays under 2 GiB, and an estate whose live
+// heap exceeds it still completes, with more collection.
+const (
+	defaultGCPercent   = 200
+	defaultMemoryLimit = 1800 << 20
+)
 
 func setMemoryLimit(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}

@@ -6,24 +6,28 @@ import (
 	"testing"
 )
 
-func TestMemoryLimitDefaultsUnlessGOMEMLIMITIsSet(t *testing.T) {
+func TestCollectorDefaultsUnlessGOGCOrGOMEMLIMITAreSet(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	percent := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetMemoryLimit(before); debug.SetGCPercent(percent) })
 
 	debug.SetMemoryLimit(math.MaxInt64)
 	setMemoryLimit(func(string) string { return "" })
 	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
 		t.Errorf("limit %d without GOMEMLIMIT, want %d", got, int64(defaultMemoryLimit))
 	}
+	if got := debug.SetGCPercent(100); got != defaultGCPercent {
+		t.Errorf("GC percent %d without GOGC, want %d", got, defaultGCPercent)
+	}
 
 	debug.SetMemoryLimit(math.MaxInt64)
 	setMemoryLimit(func(k string) string {
-		if k == "GOMEMLIMIT" {
-			return "off"
-		}
-		return ""
+		return map[string]string{"GOMEMLIMIT": "off", "GOGC": "100"}[k]
 	})
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("limit %d with GOMEMLIMIT=off, want the runtime's own (no limit)", got)
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent %d with GOGC=100, want the runtime's own", got)
 	}
 }
