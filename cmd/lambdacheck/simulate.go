@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,23 +9,27 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
+	"github.com/lambdacheck/lambdacheck/analyzer/rules"
+	"github.com/lambdacheck/lambdacheck/simulator/eventtrace"
 )
 
 type simulateFlags struct {
-	inventoryFlags
-	findingsFlags
-	depth   int
-	orgID   string
-	regions []string
-	aws     bool
-	live    collectFlags // with --aws
-	event   eventFlags   // --event and its shorthands (event.go)
-	// allowIncomplete accepts a live inventory that misses a whole service.
+	load            pipeline.LoadOptions
+	judge           pipeline.JudgeSettings
+	format, output  string
+	depth           int
+	orgID           string
+	regions         []string
+	aws             bool
+	live            awsapi.AccountsOptions // with --aws
+	quiet           bool
+	event           eventtrace.Input
 	allowIncomplete bool
 	view            string
 }
@@ -87,19 +90,18 @@ incomplete live inventory as above), 0 otherwise.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
 	}
 	fl := cmd.Flags()
-	registerLoadFlags(fl, &f.inventoryFlags)
+	registerLoadFlags(fl, &f.load)
 	fl.StringArrayVar(&f.regions, "region", nil, "AWS `REGION` where the configuration names none; with --aws, a region to read (repeatable)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit, markdown, codequality or gitlab-sast")
-	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
-	f.findingsFlags.register(fl)
+	registerOutputFlags(fl, &f.format, &f.output, "table", "table, json, sarif, junit, markdown, codequality or gitlab-sast")
+	registerJudgeFlags(fl, &f.judge)
 	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
 	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	fl.BoolVar(&f.aws, "aws", false, "read the live account first (as collect does) and simulate it with any PATH given")
-	fl.StringVar(&f.live.profile, "profile", "", "with --aws: shared config `PROFILE` (default: the standard credential chain)")
-	fl.BoolVar(&f.live.allRegions, "all-regions", false, "with --aws: read every region enabled for the account")
-	fl.StringArrayVar(&f.live.roleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
-	fl.StringVar(&f.live.endpoint, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
-	fl.BoolVarP(&f.live.quiet, "quiet", "q", false, "table output: only the findings and the verdict; no progress on standard error")
+	fl.StringVar(&f.live.Profile, "profile", "", "with --aws: shared config `PROFILE` (default: the standard credential chain)")
+	fl.BoolVar(&f.live.AllRegions, "all-regions", false, "with --aws: read every region enabled for the account")
+	fl.StringArrayVar(&f.live.RoleARNs, "role-arn", nil, "with --aws: assume this read-only role `ARN` first (repeatable: one account each)")
+	fl.StringVar(&f.live.EndpointURL, "endpoint-url", "", "with --aws: send every API call to this `URL` (LocalStack, tests)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "table output: only the findings and the verdict; no progress on standard error")
 	fl.StringVar(&f.view, "view", "", "table output: summary (one line per function), findings, flows or all (default: all; on a terminal, findings then the summary above 50 flows)")
 	registerEventFlags(fl, &f.event)
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "accept a live inventory with nothing collected or a trigger service not read (exit 2 otherwise)")
@@ -108,25 +110,25 @@ incomplete live inventory as above), 0 otherwise.`,
 
 func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	started := time.Now()
-	if f.depth < 1 {
-		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
+	if err := checkDepth(f.depth); err != nil {
+		return err
 	}
 	if len(paths) == 0 && !f.aws {
-		paths = defaultPaths(paths)
+		paths = pipeline.DefaultPaths(paths)
 	}
-	if f.event.file == "-" && slices.Contains(paths, pipeline.StdinPath) {
-		return &exitError{code: 2, msg: "--event - and the path - both read standard input: give one of them as a file"}
+	if f.event.File == "-" && slices.Contains(paths, pipeline.StdinPath) {
+		return errors.New("--event - and the path - both read standard input: give one of them as a file")
 	}
 	if !f.aws {
-		if f.live.profile != "" || f.live.allRegions || len(f.live.roleARNs) > 0 || f.live.endpoint != "" {
-			return &exitError{code: 2, msg: "--profile, --all-regions, --role-arn and --endpoint-url go with --aws"}
+		if f.live.Profile != "" || f.live.AllRegions || len(f.live.RoleARNs) > 0 || f.live.EndpointURL != "" {
+			return errors.New("--profile, --all-regions, --role-arn and --endpoint-url go with --aws")
 		}
 		if len(f.regions) > 1 {
-			return &exitError{code: 2, msg: "--region names one default region for Terraform; several go with --aws"}
+			return errors.New("--region names one default region for Terraform; several go with --aws")
 		}
-	}
-	if len(f.regions) == 1 && !f.aws {
-		f.region = f.regions[0]
+		if len(f.regions) == 1 {
+			f.load.Region = f.regions[0]
+		}
 	}
 	format, err := lookupFormat(report.Run, f.format)
 	if err != nil {
@@ -135,30 +137,23 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if err := setView(cmd, format, f); err != nil {
 		return err
 	}
-	judgeOpts, err := f.findingsFlags.options(cmd)
+	f.judge.FailOnExplicit = cmd.Flags().Changed("fail-on")
+	judgeOpts, err := f.judge.Options()
 	if err != nil {
 		return err
 	}
 	opts := pipeline.Options{
-		Paths:    paths,
-		Load:     f.inventoryFlags.loadOptions(cmd),
-		MaxDepth: f.depth,
-		OrgID:    f.orgID,
-		Judge:    judgeOpts,
-
+		Paths: paths, Load: withStdin(cmd, f.load), MaxDepth: f.depth, OrgID: f.orgID, Judge: judgeOpts,
 		AllowIncomplete: f.allowIncomplete,
 	}
 	if f.aws {
 		opts.Live = func(context.Context) (*inventory.Inventory, error) {
-			if f.live.allRegions && len(f.regions) > 0 {
-				return nil, &exitError{code: 2, msg: "--region and --all-regions exclude each other"}
+			if f.live.AllRegions && len(f.regions) > 0 {
+				return nil, errors.New("--region and --all-regions exclude each other")
 			}
 			live := f.live
-			live.regions = f.regions
-			live.concurrency = 16
-			live.maxRetries = awsapi.DefaultMaxRetries
-			live.callTimeout = defaultCallTimeout
-			return collectLive(cmd, &live)
+			live.Regions, live.Concurrency, live.MaxRetries, live.CallTimeout = f.regions, 16, awsapi.DefaultMaxRetries, defaultCallTimeout
+			return collectLive(cmd, live, f.quiet)
 		}
 	}
 	if p, ok := format.(report.FlowPreparer); ok {
@@ -167,76 +162,48 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 		// second).
 		opts.WhileJudging = p.PrepareFlows
 	}
-	if f.event.given() {
+	if f.event.Given() {
 		return runEventTrace(cmd, f, opts)
 	}
 	stderr := cmd.ErrOrStderr()
 	// Progress on a terminal, unless asked to be quiet; a live collection
 	// draws its own.
-	prog := newStageProgress(stderr, !f.quiet() && !f.aws && isTerminal(stderr))
+	prog := report.NewStageProgress(stderr, !f.quiet && !f.aws && report.IsTerminal(stderr))
 	if prog != nil {
 		opts.Progress = prog.Update
 	}
 	res, err := pipeline.Run(cmd.Context(), opts)
 	prog.Finish()
-	if res != nil {
-		for _, n := range res.Notes {
-			fmt.Fprintln(stderr, "lambdacheck: note:", n)
-		}
-	}
-	if res == nil || res.Inventory == nil {
-		return inputErr(err)
-	}
-	loadErrs := report.Diagnostics(stderr, res.Inventory)
-	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
-	}
-	for _, m := range res.Messages {
-		if m.Kind != "" {
-			fmt.Fprintf(stderr, "lambdacheck: %s: %s\n", m.Kind, m.Text)
-		} else {
-			fmt.Fprintf(stderr, "lambdacheck: %s\n", m.Text)
-		}
-	}
+	loadErrs, err := shown(cmd, res, err, true)
 	if err != nil {
-		return inputErr(err)
+		return err
 	}
 	j := res.Judgement
 	findings := report.NewFindings(j.Findings, j.Rules, j.Threshold, j.Input, j.SourceDir, version)
 	findings.Started, findings.Finished = started, time.Now()
-	err = writeOutput(cmd, f.output, func(out io.Writer) error {
-		findings.Color = f.format == "table" && f.output == "" && colorOK(out)
-		// Tables of a large estate are tens of thousands of rows, written
-		// a line at a time.
-		bw := bufio.NewWriterSize(out, 1<<16)
-		err := format.Write(bw, &report.Report{Inventory: res.Inventory, Flows: res.Flows, Findings: findings})
-		if ferr := bw.Flush(); err == nil && ferr != nil {
-			err = &exitError{code: 2, msg: fmt.Sprintf("write output: %v", ferr)}
-		}
-		return err
+	err = report.Output(cmd.OutOrStdout(), f.output, func(out io.Writer) error {
+		findings.Color = f.format == "table" && f.output == "" && report.ColorOK(cmd.OutOrStdout())
+		return format.Write(out, &report.Report{Inventory: res.Inventory, Flows: res.Flows, Findings: findings})
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
-	}
-	if res.Refusal != nil {
-		return &exitError{code: 2, msg: res.Refusal.Error()}
-	}
-	if loadErrs > 0 {
+	case res.Refusal != nil:
+		return res.Refusal
+	case loadErrs > 0:
 		return partialInput(loadErrs)
 	}
 	// A broken trigger is the broken-trigger rule's finding now: the gate
 	// is the findings' severity against --fail-on.
-	return gate(j)
+	return failed(j.Gate())
 }
 
-// inputErr is an error of the pipeline as the command's error: one that
-// carries its exit status keeps it, any other is an input error (exit 2).
-func inputErr(err error) error {
-	var exit *exitError
-	if errors.As(err, &exit) {
-		return err
+// checkDepth checks --depth.
+func checkDepth(depth int) error {
+	if depth < 1 {
+		return fmt.Errorf("--depth %d: want at least 1 (functions in the longest chain)", depth)
 	}
-	return &exitError{code: 2, msg: err.Error()}
+	return nil
 }
 
 // setView selects the table view: --view, else the findings alone with
@@ -246,23 +213,23 @@ func setView(cmd *cobra.Command, format report.Format, f *simulateFlags) error {
 	viewer, ok := format.(report.Viewer)
 	if !ok {
 		if f.view != "" {
-			return &exitError{code: 2, msg: "--view goes with --format table"}
+			return errors.New("--view goes with --format table")
 		}
 		return nil
 	}
 	switch {
 	case f.view != "":
-		if f.quiet() {
-			return &exitError{code: 2, msg: "--view and --quiet exclude each other"}
+		if f.quiet {
+			return errors.New("--view and --quiet exclude each other")
 		}
 		v, err := report.ParseTableView(f.view)
 		if err != nil {
-			return &exitError{code: 2, msg: "--" + err.Error()}
+			return errors.New("--" + err.Error())
 		}
 		viewer.SetView(v)
-	case f.quiet():
+	case f.quiet:
 		viewer.SetView(report.ViewFindings)
-	case f.output == "" && isTerminal(cmd.OutOrStdout()):
+	case f.output == "" && report.IsTerminal(cmd.OutOrStdout()):
 		viewer.SetView(report.ViewAuto)
 	default:
 		viewer.SetView(report.ViewAll)
@@ -270,4 +237,16 @@ func setView(cmd *cobra.Command, format report.Format, f *simulateFlags) error {
 	return nil
 }
 
-func (f *simulateFlags) quiet() bool { return f.live.quiet }
+// registerJudgeFlags adds the rule-related flags of commands that judge
+// flows.
+func registerJudgeFlags(fl *pflag.FlagSet, s *pipeline.JudgeSettings) {
+	fl.StringVar(&s.FailOn, "fail-on", "high", "exit 1 when an unwaived finding reaches this `severity`: critical, high, medium, low or none (fail_on in the settings changes the default; given here, it always wins)")
+	fl.StringArrayVar(&s.Policies, "policy", nil, "load rules from `DIR` too (repeatable)")
+	fl.DurationVar(&s.Timeout, "rule-timeout", rules.DefaultTimeout, "stop evaluating the rules after `DURATION` (exit 2)")
+	fl.Int64Var(&s.MemoryMiB, "rule-memory", rules.DefaultMemory>>20, "stop evaluating the rules once they have grown the heap by `MIB` mebibytes (exit 2)")
+	fl.StringVar(&s.Baseline, "baseline", "", "accept the findings recorded in `FILE`; only new findings count")
+	fl.StringVar(&s.WriteBaseline, "write-baseline", "", "record the current findings in `FILE` as accepted (then they do not fail this run)")
+	fl.StringVar(&s.Config, "config", "", "settings `FILE`, e.g. the base branch's copy; any .lambdacheck.hcl in PATH or the working directory is then ignored (default: that file)")
+	fl.BoolVar(&s.NoInlineWaivers, "no-inline-waivers", false, "ignore # lambdacheck:ignore comments in the HCL (waivers in --config and --baseline still apply)")
+	fl.StringVar(&s.Today, "today", "", "judge date-dependent rules and waiver expiry as of this `YYYY-MM-DD` (default today, UTC)")
+}
