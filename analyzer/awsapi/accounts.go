@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/merge"
@@ -22,14 +23,43 @@ type AccountsOptions struct {
 	Options
 }
 
+// DefaultCallTimeout bounds one API call with its retries: long enough
+// for a throttled call's backoff, short enough that an endpoint that never
+// answers is recorded as failed and the collection goes on.
+const DefaultCallTimeout = 2 * time.Minute
+
+// DefaultAccountsOptions read the account of the credentials with the
+// default concurrency, retries and call timeout.
+func DefaultAccountsOptions() AccountsOptions {
+	return AccountsOptions{MaxRetries: DefaultMaxRetries, Options: Options{Concurrency: defaultConcurrency, CallTimeout: DefaultCallTimeout}}
+}
+
+// Check reports options that cannot be collected with.
+func (o *AccountsOptions) Check() error {
+	switch {
+	case o.Concurrency < 1:
+		return errors.New("--concurrency must be at least 1")
+	case o.MaxRetries < 0:
+		return errors.New("--max-retries must be 0 or more")
+	case o.CallTimeout <= 0:
+		return errors.New("--call-timeout must be positive")
+	case o.AllRegions && len(o.Regions) > 0:
+		return errors.New("--region and --all-regions exclude each other")
+	}
+	return nil
+}
+
 // ErrInterrupted is returned when the context ends during a collection:
 // nothing is returned, not even what was read.
 var ErrInterrupted = errors.New("interrupted: no snapshot written")
 
-// CollectAccounts reads every account of o (one per role, merged into one
-// inventory so flows between them are simulated). A Progress with a Stop
+// CollectAccounts checks o and reads every account of it (one per role,
+// merged into one inventory so flows between them are simulated). A Progress with a Stop
 // method is stopped after each account.
 func CollectAccounts(ctx context.Context, o AccountsOptions) (*inventory.Inventory, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
 	roles := o.RoleARNs
 	if len(roles) == 0 {
 		roles = []string{""}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -55,4 +56,47 @@ func IsTerminal(w io.Writer) bool {
 // (https://no-color.org).
 func ColorOK(w io.Writer) bool {
 	return os.Getenv("NO_COLOR") == "" && IsTerminal(w)
+}
+
+// ChooseView sets the view of a table format: view when given (not with
+// quiet), else the findings alone when quiet, else on a terminal the view
+// that summarises a large estate, else everything (what scripts and CI
+// logs read). A format without views takes no view.
+func ChooseView(f Format, view string, quiet, terminal bool) error {
+	viewer, ok := f.(Viewer)
+	if !ok {
+		if view != "" {
+			return errors.New("--view goes with --format table")
+		}
+		return nil
+	}
+	switch {
+	case view != "":
+		if quiet {
+			return errors.New("--view and --quiet exclude each other")
+		}
+		v, err := ParseTableView(view)
+		if err != nil {
+			return errors.New("--" + err.Error())
+		}
+		viewer.SetView(v)
+	case quiet:
+		viewer.SetView(ViewFindings)
+	case terminal:
+		viewer.SetView(ViewAuto)
+	default:
+		viewer.SetView(ViewAll)
+	}
+	return nil
+}
+
+// Remarks prints each line on w as "lambdacheck: KIND: line", or as
+// "lambdacheck: line" without a kind.
+func Remarks(w io.Writer, kind string, lines ...string) {
+	for _, l := range lines {
+		if kind != "" {
+			l = kind + ": " + l
+		}
+		fmt.Fprintln(w, "lambdacheck: "+l)
+	}
 }

@@ -40,12 +40,10 @@ The request comes from flags, or from --file in the batch-case JSON shape.
 				// a fifth less CPU.
 				defer debug.SetGCPercent(debug.SetGCPercent(400))
 				stats, err := batch.Run(cmd.Context(), cmd.InOrStdin(), out, batch.Options{Workers: workers, Lenient: s.Lenient})
-				if err == nil && stats.Errors > 0 {
-					// Every line has been answered; the status tells a
-					// pipeline that some answers are errors, not decisions.
-					err = fmt.Errorf("%d of %d lines could not be decided (see their \"error\" fields)", stats.Errors, stats.Lines)
+				if err != nil {
+					return err
 				}
-				return err
+				return stats.Err()
 			}
 			f, err := report.Lookup(report.Authz, format)
 			if err != nil {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,13 +13,8 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
 
-// defaultCallTimeout bounds one API call with its retries: long enough
-// for a throttled call's backoff, short enough that an endpoint that never
-// answers is recorded as failed and the collection goes on.
-const defaultCallTimeout = 2 * time.Minute
-
 func newCollectCommand() *cobra.Command {
-	var o awsapi.AccountsOptions
+	o := awsapi.DefaultAccountsOptions()
 	var output string
 	var quiet, printPolicy bool
 	cmd := &cobra.Command{
@@ -31,20 +24,11 @@ func newCollectCommand() *cobra.Command {
 the resources flows touch from a live AWS account (standard credential chain,
 or --profile) into a snapshot that every other command accepts as input.
 
-It only reads: every API client refuses any operation that is not a Get, List
-or Describe call the collector declares. --print-required-policy prints the
-IAM policy those calls need. A call that is denied, that fails after its
-retries (--max-retries, --call-timeout), or whose item was deleted meanwhile
-(and a region that is not enabled) is recorded in the snapshot's warnings
-and coverage, the items it would have filled are marked unknown, and
-collection goes on; simulate then shows the flows that depend on it as
-unknown, and refuses a snapshot missing a whole trigger service unless
---allow-incomplete. Environment variable values are never stored; keys are,
-with a flag when a value looks secret.
-
---role-arn assumes a (read-only) role first; repeat it to read several
-accounts into one merged snapshot, so flows between them are simulated.
-Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
+It only reads (--print-required-policy prints the IAM policy it needs). A call
+denied or failing after its retries is recorded in the snapshot's coverage,
+what it would have filled is marked unknown, and collection goes on.
+Environment variable values are never stored. --role-arn (repeatable) reads
+several accounts into one merged snapshot. Ctrl-C writes no snapshot.`,
 		Example: `  lambdacheck collect --region eu-west-1 -o prod.json
   lambdacheck collect --profile audit --all-regions -o audit.json
   lambdacheck collect --role-arn arn:aws:iam::111111111111:role/lambdacheck-readonly --region us-east-1 -o a.json
@@ -54,16 +38,6 @@ Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
 			if printPolicy {
 				_, err := cmd.OutOrStdout().Write(awsapi.RequiredPolicy())
 				return err
-			}
-			switch {
-			case o.Concurrency < 1:
-				return errors.New("--concurrency must be at least 1")
-			case o.MaxRetries < 0:
-				return errors.New("--max-retries must be 0 or more")
-			case o.CallTimeout <= 0:
-				return errors.New("--call-timeout must be positive")
-			case o.AllRegions && len(o.Regions) > 0:
-				return errors.New("--region and --all-regions exclude each other")
 			}
 			inv, err := collectLive(cmd, o, quiet)
 			if err != nil {
@@ -93,9 +67,9 @@ Ctrl-C stops cleanly: no snapshot is written, not even a partial one.`,
 	fl.StringVarP(&output, "output", "o", "", "write the snapshot to FILE instead of standard output")
 	fl.BoolVarP(&quiet, "quiet", "q", false, "no progress and no summary on standard error")
 	fl.BoolVar(&printPolicy, "print-required-policy", false, "print the read-only IAM policy collect needs, and exit")
-	fl.IntVar(&o.Concurrency, "concurrency", 16, "API requests in flight at most")
+	fl.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "API requests in flight at most")
 	fl.IntVar(&o.MaxRetries, "max-retries", awsapi.DefaultMaxRetries, "retries of a throttled or failing API call before it is recorded as failed")
-	fl.DurationVar(&o.CallTimeout, "call-timeout", defaultCallTimeout, "time one API call may take, retries included, before it is recorded as failed")
+	fl.DurationVar(&o.CallTimeout, "call-timeout", awsapi.DefaultCallTimeout, "time one API call may take, retries included, before it is recorded as failed")
 	return cmd
 }
 

@@ -19,33 +19,20 @@ func newDiffCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diff BASE HEAD | diff --git-base REF HEAD",
 		Short: "Compare the flows and findings of two versions of an application",
-		Long: `diff simulates and judges BASE and HEAD (each anything simulate accepts: a
-Terraform directory, a snapshot, a plan, a SAM template) and reports what HEAD
-changes: flows added, removed and changed (decision, actions, or the number of
-resources an aggregated grant covers), grouped by function with their access
-level, and findings new and fixed. Flows are matched by id (addresses, ARNs,
-actions) and findings by fingerprint, never by file or line: moving a block
-to another file changes nothing.
+		Long: `diff simulates and judges BASE and HEAD (each anything simulate accepts) and
+reports what HEAD changes: flows added, removed and changed, by function and
+access level, and findings new and fixed. Flows match by id and findings by
+fingerprint, never by file or line. With --git-base REF, BASE is HEAD's path
+at that Git revision, written to a temporary directory removed afterwards.
 
-With --git-base REF, BASE is HEAD's path as it was at the Git revision REF,
-written to a temporary directory with git archive and removed afterwards;
-the working tree and the repository are left as they are.
-
---fail-on-new refuses what HEAD adds, by class:
-  public         a new or widened public reach (resource policy or function URL)
-  cross-account  new cross-account access, or a new account allowed to invoke
-  write          new Write or Permissions management access
-  admin          a new admin-or-wildcard-role or privilege-escalation-actions finding
-  broken         a new broken-trigger finding, or an invoke flow turning denied
-  any            anything added or widened, and any new finding
-Narrowing (fewer actions, a decision turning denied, a removed flow) passes.
-
-Formats: table, json, markdown (collapsible sections for a pull-request
-comment) and sarif (HEAD's new findings only).
+--fail-on-new refuses what HEAD adds, by class: public (reach), cross-account,
+write (Write or Permissions management access), admin (admin or escalation
+findings), broken (broken triggers, invokes turning denied), or any.
+Narrowing passes.
 
 Exit status: 1 when --fail-on-new refuses a change, 2 on usage or input
-errors (including a snapshot of a live account too incomplete to back a gate),
-0 otherwise. The findings' --fail-on threshold does not apply here.`,
+errors (a live snapshot too incomplete to back a gate), 0 otherwise; --fail-on
+does not apply here.`,
 		Example: `  lambdacheck diff infra-before/ infra/
   lambdacheck diff --git-base origin/main infra/ --fail-on-new public,cross-account
   lambdacheck diff --git-base main infra/ --format markdown --output diff.md

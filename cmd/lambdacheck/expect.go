@@ -18,35 +18,19 @@ func newTestCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "test [PATH]",
 		Short: "Check the expectations written in lambdacheck.hcl against the simulated flows",
-		Long: `test simulates PATH (default: the working directory; anything simulate
-accepts) and checks the expect blocks of lambdacheck.hcl (in PATH, else the
-working directory; or --expectations FILE):
+		Long: `test simulates PATH (default "."; anything simulate accepts) and checks the
+expect blocks of lambdacheck.hcl (in PATH, else the working directory; or
+--expectations FILE), e.g.
 
   expect "uploads trigger thumbnails" {
     flow   = "aws_s3_bucket.uploads -> aws_lambda_function.thumbnail"
     result = "allowed"
   }
-  expect "thumbnail cannot delete originals" {
-    function = "aws_lambda_function.thumbnail"
-    action   = "s3:DeleteObject"
-    resource = "arn:aws:s3:::acme-photos-uploads/*"
-    result   = "denied"
-  }
-  expect "the partner cannot invoke anything" {
-    principal = "444455556666"      # or "*": nothing public
-    result    = "denied"
-  }
 
-Names take "*" and "?" wildcards. A flow expectation needs a matching trigger,
-and every matching one must have the result; an access expectation is decided
-from the function's access flows (an action none grants is denied); a
-principal expectation covers every function (or those matching function).
-
---write records today's flows as expectations instead: every trigger, every
-outside principal's reach, and access (function, action, resource → result):
-by default writes and permissions management of named resources and every
-access to another account (--write-access risky; all, or none), at most 8
-actions of each grant, sorted.
+An expectation names a flow (trigger -> function), an access (function,
+action, resource) or a principal that may invoke nothing, with "*" and "?"
+wildcards. --write records today's flows as expectations instead
+(--write-access says which access flows).
 
 Exit status: 1 when an expectation fails, 2 on an HCL error (with its file,
 line and column) or an input error, 0 otherwise.`,

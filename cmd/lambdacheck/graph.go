@@ -20,26 +20,13 @@ func newGraphCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "graph [PATH...]",
 		Short: "Draw the flow graph of an application as Mermaid or Graphviz DOT",
-		Long: `graph simulates PATH (default: the current directory; "-" reads a snapshot
-from standard input) like simulate does and draws the result:
-
-  nodes   entries (trigger sources nothing writes to, and outside principals:
-          the public, other accounts, services), functions, and resources
-          grouped by service;
-  edges   invoke (trigger type and decision), access (one edge per function →
-          resource with the access levels it reaches), reach from outside;
-          solid allowed, dashed conditional or unknown, red crossed denied,
-          grey dotted a disabled trigger.
-
-Chains are a view of their own (--kinds chain: each chain thick orange, each
-loop purple, with the edges of their paths), as drawn over every edge they make
-a large estate unreadable; --kinds all draws everything. --focus FUNCTION
-draws one function's neighbourhood: its flows and the chains through it.
-
-Telemetry plumbing (logs, X-Ray and CloudWatch metrics actions on resources
-outside the inventory) is left out unless --all is given or a chain runs
-through it.
-Mermaid renders in GitHub and GitLab markdown; DOT renders with
+		Long: `graph simulates PATH (default "."; "-" reads a snapshot from standard input)
+like simulate and draws entries (trigger sources, outside principals),
+functions and resources grouped by service, with invoke, access and reach
+edges: solid allowed, dashed conditional or unknown, red crossed denied, grey
+dotted a disabled trigger. Chains are a view of their own (--kinds chain);
+--focus FUNCTION draws one function's neighbourhood; telemetry plumbing is
+left out unless --all. Mermaid renders in GitHub and GitLab markdown; DOT with
 'dot -Tsvg graph.dot -o graph.svg'.`,
 		Example: `  lambdacheck graph fixtures/thumbnails
   lambdacheck graph infra/ --format dot --output flows.dot

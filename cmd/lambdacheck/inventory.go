@@ -14,55 +14,22 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 
-// varFlag appends --var and --var-file values to one list, keeping their
-// command-line order, which decides precedence as in Terraform.
-type varFlag struct {
-	list *[]eval.VarArg
-	file bool
-}
-
-func (v varFlag) String() string { return "" }
-func (v varFlag) Type() string {
-	if v.file {
-		return "file"
-	}
-	return "name=value"
-}
-
-func (v varFlag) Set(s string) error {
-	if v.file {
-		*v.list = append(*v.list, eval.VarArg{File: s})
-		return nil
-	}
-	name, value, ok := strings.Cut(s, "=")
-	if !ok || name == "" {
-		return fmt.Errorf("%q: want NAME=VALUE", s)
-	}
-	*v.list = append(*v.list, eval.VarArg{Name: name, Value: value})
-	return nil
-}
-
 func newInventoryCommand() *cobra.Command {
 	var load pipeline.LoadOptions
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "inventory [PATH...]",
 		Short: "Show the functions, roles, policies, triggers and resources loaded from PATH",
-		Long: `inventory loads a Terraform directory (or a snapshot file) the way Terraform
-would resolve it, without running Terraform and without network, and prints
-everything found — each item with its Terraform address and file:line — plus
-what could not be resolved and why. PATH defaults to the current directory;
-"-" reads a snapshot from standard input.
-
---format json prints the snapshot format (schema 2, see docs/snapshot.md),
-which every command that takes a path accepts as input. Several paths
-(snapshots of several accounts, Terraform directories of applications that
-talk to each other) are merged into one inventory, joined by ARN.
+		Long: `inventory loads PATH (default "."; "-" reads a snapshot from standard input)
+the way Terraform would resolve it, without running Terraform or network, and
+prints every item with its address and file:line, and what could not be
+resolved and why. --format json prints the snapshot (docs/snapshot.md) every
+command accepts as input. Several paths are merged, joined by ARN.
 
 Variables come from defaults, terraform.tfvars, *.auto.tfvars, TF_VAR_
-environment variables, then --var and --var-file in command-line order.
---account and --region apply where the provider configuration names none;
-otherwise the placeholders 123456789012 and us-east-1 are used.`,
+variables, then --var and --var-file in command-line order. --account and
+--region apply where the configuration names none (else 123456789012 and
+us-east-1).`,
 		Example: `  lambdacheck inventory fixtures/thumbnails
   lambdacheck inventory infra/ --var env=prod --var-file prod.tfvars --format json`,
 		Args: cobra.ArbitraryArgs,
@@ -107,8 +74,8 @@ func registerOutputFlags(fl *pflag.FlagSet, format, output *string, def, names s
 // scan root Terraform inputs must resolve into, the default account, and
 // the kind of input and its template parameters.
 func registerLoadFlags(fl *pflag.FlagSet, o *pipeline.LoadOptions) {
-	fl.Var(varFlag{list: &o.Vars}, "var", "set a root module variable (repeatable)")
-	fl.Var(varFlag{list: &o.Vars, file: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
+	fl.Var(eval.VarFlag{List: &o.Vars}, "var", "set a root module variable (repeatable)")
+	fl.Var(eval.VarFlag{List: &o.Vars, File: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")
 	fl.BoolVar(&o.StrictVars, "strict-vars", false, "a root variable without a value is an error (exit 2), as in Terraform; by default its value is a symbol")
 	fl.StringVar(&o.Root, "root", "", "scan root `DIR`: every file read must resolve inside it (default: the Git work tree holding PATH, else PATH)")
 	fl.BoolVar(&o.AllowReadOutsideRoot, "allow-read-outside-root", false, "read regular files outside the scan root (never /proc, /dev, FIFOs or devices)")

@@ -107,11 +107,9 @@ func loaded(cmd *cobra.Command) func(*pipeline.Result, error) error {
 // the diagnostics with the run's error; a run that loaded nothing is an
 // error. Commands with output write it before failing on load errors.
 func shown(cmd *cobra.Command, res *pipeline.Result, err error, remarks bool) (int, error) {
-	stderr := cmd.ErrOrStderr()
+	w := cmd.ErrOrStderr()
 	if res != nil {
-		for _, n := range res.Notes {
-			fmt.Fprintln(stderr, "lambdacheck: note:", n)
-		}
+		report.Remarks(w, "note", res.Notes...)
 	}
 	if res == nil || res.Inventory == nil {
 		if err == nil {
@@ -119,18 +117,11 @@ func shown(cmd *cobra.Command, res *pipeline.Result, err error, remarks bool) (i
 		}
 		return 0, err
 	}
-	n := report.Diagnostics(stderr, res.Inventory)
-	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "lambdacheck: warning:", w)
-	}
-	for _, m := range res.Messages {
-		if !remarks {
-			break
-		}
-		if m.Kind != "" {
-			fmt.Fprintf(stderr, "lambdacheck: %s: %s\n", m.Kind, m.Text)
-		} else {
-			fmt.Fprintf(stderr, "lambdacheck: %s\n", m.Text)
+	n := report.Diagnostics(w, res.Inventory)
+	if remarks {
+		report.Remarks(w, "warning", res.Warnings...)
+		for _, m := range res.Messages {
+			report.Remarks(w, m.Kind, m.Text)
 		}
 	}
 	return n, err

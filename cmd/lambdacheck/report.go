@@ -25,34 +25,15 @@ func newCrossAccountReportCommand() *cobra.Command {
 		Use:   "cross-account PATH...",
 		Short: "Who outside the accounts can invoke each function, and what outside each function reaches",
 		Long: `report cross-account simulates PATH (Terraform directories or snapshots, e.g.
-those collect wrote for several accounts of an organization; they are merged)
-and lists, for each function, every principal outside the function's account
-that may invoke it, grouped as
-
-  public         any AWS account, or anyone through a function URL without auth;
-  organization   accounts of the organization: those PATH holds functions of,
-                 accounts in .lambdacheck.hcl and --account, and any account of
-                 the organization (--org-id / org_id) where a grant is limited
-                 to it by aws:PrincipalOrgID;
-  outside        every other account (marked trusted when in trusted_accounts
-                 or --trusted-account);
-  service        AWS services allowed without a source pin (aws:SourceArn or
-                 aws:SourceAccount), which anyone's resource could make invoke it;
-
-and every resource outside its account its role can reach, by access level:
-in an account of the organization, outside it, or (any-account) outside the
-inventory with an ARN that names no account or a wildcard one, as S3 buckets.
-Each entry names the statements that grant it and their conditions. Denied
-flows are left out; conditional and unknown ones are listed with their
-decision.
+of several accounts of an organization; they are merged) and lists for each
+function the principals outside its account that may invoke it, grouped as
+public, organization, outside (marked trusted) and service (without a source
+pin), and the resources outside its account its role can reach, by access
+level, each with the statements that grant it (docs/cross-account-report.md).
 
 The accounts, trusted accounts and organization come from .lambdacheck.hcl
 (in PATH or the working directory, or --config FILE); the flags add to them
-(--org-id replaces org_id).
-
-Formats: table, json, csv, markdown, and html: one self-contained page with
-the cross-account graph and filters by group and function, that needs no
-network (open it in a browser or attach it to an audit).`,
+(--org-id replaces org_id). --format html writes one self-contained page.`,
 		Example: `  lambdacheck report cross-account prod-a.json prod-b.json --org-id o-abc123def4
   lambdacheck report cross-account infra/ --format json
   lambdacheck report cross-account snapshots/*.json --format html --output cross-account.html`,

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/lambdacheck/lambdacheck/internal/buildinfo"
 )
 
 func newRootCommand() *cobra.Command {
@@ -18,7 +20,7 @@ with a faithful IAM policy evaluation engine, and reports what is broken or
 dangerous.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       versionString(),
+		Version:       buildinfo.Running(version),
 	}
 	root.SetVersionTemplate("lambdacheck {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
@@ -64,5 +66,21 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 			return &usageError{err: err}
 		}
 		return nil
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it the module version from the build information is used.
+var version = "dev"
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the lambdacheck version, commit and build date",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(cmd.OutOrStdout(), "lambdacheck %s\n", buildinfo.Running(version))
+			return nil
+		},
 	}
 }

@@ -14,13 +14,10 @@ func newRulesCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the built-in and loaded Rego rules; `rules test` runs Rego unit tests",
-		Long: `rules lists every rule lambdacheck evaluates: the built-in set embedded in
-the binary and, with --policy DIR (repeatable), your own rules. Each rule is a
-Rego v1 package lambdacheck.rules.<short_code> with a # METADATA annotation
-(title, description, custom.id, custom.short_code, custom.severity,
-custom.remediation) and a deny set of findings.
-
---format markdown prints the rule table of the README.`,
+		Long: `rules lists every rule lambdacheck evaluates: the built-in set and, with
+--policy DIR, your own (each a Rego v1 package lambdacheck.rules.<short_code>
+with a # METADATA annotation and a deny set). --format markdown prints the
+README's rule table.`,
 		Example: `  lambdacheck rules
   lambdacheck rules --policy ./policies-acme --format json
   lambdacheck rules test ./policies-acme`,
@@ -50,11 +47,9 @@ func newRulesTestCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "test [DIR…]",
 		Short: "Run the Rego unit tests (test_ rules in *_test.rego) of rule directories",
-		Long: `test compiles the .rego files under each DIR (rules and their _test.rego
-files) and runs every test_ rule with OPA's tester built into lambdacheck, so
-no opa binary is needed. The built-in rules and their helper package
-(data.lambdacheck.lib) are loaded too, as in simulate. Without DIR it runs the
-tests of the built-in rules.
+		Long: `test runs every test_ rule of the .rego files under each DIR (or of the
+built-in rules) with OPA's tester, the built-in rules and their helpers
+(data.lambdacheck.lib) loaded as in simulate.
 
 Exit status: 0 when every test passes, 1 when one fails, 2 when a file does not
 compile (the error names file and line).`,

@@ -15,6 +15,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
+	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/simulator/eventtrace"
 )
@@ -35,56 +36,30 @@ type simulateFlags struct {
 }
 
 func newSimulateCommand() *cobra.Command {
-	f := &simulateFlags{}
+	f := &simulateFlags{live: awsapi.DefaultAccountsOptions()}
 	cmd := &cobra.Command{
 		Use:   "simulate [PATH...] [--aws]",
 		Short: "Simulate every trigger → invoke → resource-access flow of an application",
-		Long: `simulate loads PATH (a Terraform directory or a snapshot; several paths, e.g.
-the snapshots of several accounts, are merged; default: the current directory;
-"-" reads a snapshot from standard input) and, with --aws, reads the live
-account as collect does, then decides every flow with the IAM engine:
+		Long: `simulate loads PATH (Terraform directories, plans, SAM or CloudFormation
+templates, snapshots; several are merged; default "."; "-" reads a snapshot
+from standard input) and, with --aws, the live account as collect reads it,
+then decides every flow with the IAM engine (docs/flows.md): each trigger and
+function URL invoking its function, what each function's role can access, who
+outside can invoke a function or assume its role, and chains of functions.
+Each step carries its decision and the statements that decided it. The Rego
+rules (built-in, plus --policy DIR) then judge the inventory and the flows;
+findings can be waived inline, in .lambdacheck.hcl or in a --baseline file.
+On a pull request from a fork, pass --config (the base branch's settings),
+--fail-on and --no-inline-waivers.
 
-  invocation flows   each trigger and function URL → its function: is the trigger
-                     enabled, may the source invoke the exact qualifier it targets
-                     (resource policy, invoker role, or the execution role's reads on
-                     a polled source), may Lambda assume the execution role;
-  access flows       what each function's role can do to every known resource and
-                     beyond the inventory, by access level, through identity
-                     policies, boundary, SCPs and the resource's own policy, and its
-                     destinations and dead-letter targets;
-  reach              who outside can invoke each function or assume its role;
-  chains             multi-hop paths (a function writing to a source that triggers
-                     another) and invocation loops.
-
-Each step carries its decision (allowed, conditional, denied, unknown) and the
-statements that decided it. Then the Rego rules (built-in, plus --policy DIR)
-judge the inventory and the flows; findings can be waived inline
-(# lambdacheck:ignore:LC004 reason, on the HCL block), in .lambdacheck.hcl, or
-accepted in a --baseline file. On a pull request from a fork, take the settings
-from the base branch with --config FILE (the in-tree file is then ignored),
-pass --fail-on explicitly (it wins over fail_on in any file), and add
---no-inline-waivers.
-
-Formats: table (flows and findings), json (flows, findings, unknowns), and the
-findings alone as sarif (code scanning), junit, markdown (PR comments) or
-codequality (GitLab merge requests) or gitlab-sast (GitLab security reports).
-
-A live inventory (collect, --aws) records what it could not read: the flows
-that depend on it are unknown, naming the missing action, and an inventory
-with nothing collected or with a trigger service not read fails with exit 2
-unless --allow-incomplete, so a gate never passes on missing data.
-
-Exit status: 1 when an unwaived finding reaches --fail-on (default high), 2 on
-usage or input errors (including a rule that does not compile, and an
-incomplete live inventory as above), 0 otherwise.`,
+Exit status: 1 when an unwaived finding reaches --fail-on, 2 on usage or
+input errors (a rule that does not compile, an incomplete live inventory
+without --allow-incomplete), 0 otherwise.`,
 		Example: `  lambdacheck simulate fixtures/thumbnails
   lambdacheck inventory infra/ --format json | lambdacheck simulate -
-  lambdacheck simulate infra/ --format json > flows.json
   lambdacheck simulate prod-a.json prod-b.json    # snapshots of two accounts
   lambdacheck simulate --aws --profile audit --region eu-west-1
   lambdacheck simulate infra/ --format sarif --output lambdacheck.sarif --fail-on critical
-  lambdacheck simulate infra/ --write-baseline .lambdacheck-baseline.json
-  lambdacheck simulate infra/ --baseline .lambdacheck-baseline.json --policy policies-acme/
   lambdacheck simulate . --fail-on high --config "$BASE/.lambdacheck.hcl" --no-inline-waivers`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSimulate(cmd, f, args) },
@@ -134,7 +109,7 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	if err := setView(cmd, format, f); err != nil {
+	if err := report.ChooseView(format, f.view, f.quiet, f.output == "" && report.IsTerminal(cmd.OutOrStdout())); err != nil {
 		return err
 	}
 	f.judge.FailOnExplicit = cmd.Flags().Changed("fail-on")
@@ -148,11 +123,8 @@ func runSimulate(cmd *cobra.Command, f *simulateFlags, paths []string) error {
 	}
 	if f.aws {
 		opts.Live = func(context.Context) (*inventory.Inventory, error) {
-			if f.live.AllRegions && len(f.regions) > 0 {
-				return nil, errors.New("--region and --all-regions exclude each other")
-			}
 			live := f.live
-			live.Regions, live.Concurrency, live.MaxRetries, live.CallTimeout = f.regions, 16, awsapi.DefaultMaxRetries, defaultCallTimeout
+			live.Regions = f.regions
 			return collectLive(cmd, live, f.quiet)
 		}
 	}
@@ -206,37 +178,6 @@ func checkDepth(depth int) error {
 	return nil
 }
 
-// setView selects the table view: --view, else the findings alone with
-// --quiet, else on a terminal the view that summarises a large estate, else
-// everything (what scripts, CI logs and the tests have always read).
-func setView(cmd *cobra.Command, format report.Format, f *simulateFlags) error {
-	viewer, ok := format.(report.Viewer)
-	if !ok {
-		if f.view != "" {
-			return errors.New("--view goes with --format table")
-		}
-		return nil
-	}
-	switch {
-	case f.view != "":
-		if f.quiet {
-			return errors.New("--view and --quiet exclude each other")
-		}
-		v, err := report.ParseTableView(f.view)
-		if err != nil {
-			return errors.New("--" + err.Error())
-		}
-		viewer.SetView(v)
-	case f.quiet:
-		viewer.SetView(report.ViewFindings)
-	case f.output == "" && report.IsTerminal(cmd.OutOrStdout()):
-		viewer.SetView(report.ViewAuto)
-	default:
-		viewer.SetView(report.ViewAll)
-	}
-	return nil
-}
-
 // registerJudgeFlags adds the rule-related flags of commands that judge
 // flows.
 func registerJudgeFlags(fl *pflag.FlagSet, s *pipeline.JudgeSettings) {
@@ -249,4 +190,45 @@ func registerJudgeFlags(fl *pflag.FlagSet, s *pipeline.JudgeSettings) {
 	fl.StringVar(&s.Config, "config", "", "settings `FILE`, e.g. the base branch's copy; any .lambdacheck.hcl in PATH or the working directory is then ignored (default: that file)")
 	fl.BoolVar(&s.NoInlineWaivers, "no-inline-waivers", false, "ignore # lambdacheck:ignore comments in the HCL (waivers in --config and --baseline still apply)")
 	fl.StringVar(&s.Today, "today", "", "judge date-dependent rules and waiver expiry as of this `YYYY-MM-DD` (default today, UTC)")
+}
+
+func registerEventFlags(fl *pflag.FlagSet, e *eventtrace.Input) {
+	fl.StringVar(&e.File, "event", "", "trace one concrete event from `FILE` (\"-\": standard input): what it triggers, what each invoked function can reach, what follows")
+	fl.StringVar(&e.S3Event, "s3", "", "trace an S3 event of this `TYPE` (ObjectCreated:Put …) with --bucket and --key")
+	fl.StringVar(&e.Bucket, "bucket", "", "with --s3: the bucket `NAME`")
+	fl.StringVar(&e.Key, "key", "", "with --s3: the object `KEY`, as uploaded (it is URL-encoded as S3 does)")
+	fl.StringVar(&e.SNSTopic, "sns-topic", "", "trace an SNS message on this topic `NAME` or ARN, with --attr")
+	fl.StringArrayVar(&e.Attrs, "attr", nil, "with --sns-topic: a message attribute `NAME=VALUE` (a number is Number, a JSON array String.Array; repeatable)")
+	fl.StringVar(&e.Message, "message", "", "with --sns-topic: the message `BODY` (for MessageBody filter policies)")
+	fl.StringVar(&e.Source, "eventbridge-source", "", "trace an EventBridge event with this `SOURCE` and --detail-type")
+	fl.StringVar(&e.DetailType, "detail-type", "", "with --eventbridge-source: the event's detail-type `TYPE`")
+	fl.StringVar(&e.Detail, "detail", "", "with --eventbridge-source: the event's detail as `JSON`")
+	fl.StringVar(&e.Bus, "event-bus", "default", "the EventBridge bus `NAME` the event is put on")
+}
+
+// runEventTrace prints the trace of one event instead of the flows and
+// findings.
+func runEventTrace(cmd *cobra.Command, f *simulateFlags, opts pipeline.Options) error {
+	if f.format != "table" && f.format != "json" {
+		return fmt.Errorf("--format %q: an event trace is table or json", f.format)
+	}
+	loadErrs := 0
+	tr, err := pipeline.Trace(cmd.Context(), opts, f.event, func(res *pipeline.Result) { loadErrs, _ = shown(cmd, res, nil, false) })
+	if err != nil {
+		return err
+	}
+	err = report.Output(cmd.OutOrStdout(), f.output, func(out io.Writer) error {
+		write := eventtrace.WriteJSON
+		if f.format != "json" {
+			write = func(w io.Writer, t *eventtrace.Trace) error { return eventtrace.WriteTree(w, t, clean.Line) }
+		}
+		if err := write(out, tr); err != nil {
+			return fmt.Errorf("write output: %v", err)
+		}
+		return nil
+	})
+	if err == nil && loadErrs > 0 {
+		err = partialInput(loadErrs)
+	}
+	return err
 }
