@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/merge"
 )
@@ -29,9 +30,10 @@ type AccountsOptions struct {
 const DefaultCallTimeout = 2 * time.Minute
 
 // DefaultAccountsOptions read the account of the credentials with the
-// default concurrency, retries and call timeout.
+// default concurrency, retries and call timeout, resolving AWS managed
+// policies from the built-in reference data.
 func DefaultAccountsOptions() AccountsOptions {
-	return AccountsOptions{MaxRetries: DefaultMaxRetries, Options: Options{Concurrency: defaultConcurrency, CallTimeout: DefaultCallTimeout}}
+	return AccountsOptions{MaxRetries: DefaultMaxRetries, Options: Options{Concurrency: defaultConcurrency, CallTimeout: DefaultCallTimeout, Catalog: awsref.Default()}}
 }
 
 // Check reports options that cannot be collected with.

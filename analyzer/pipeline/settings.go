@@ -81,6 +81,23 @@ func (j *Judgement) Gate() error {
 	return fmt.Errorf("%d finding(s) at or above --fail-on %s (%s)", len(failing), j.Threshold, strings.Join(parts, ", "))
 }
 
+// CheckDepth checks a MaxDepth.
+func CheckDepth(depth int) error {
+	if depth < 1 {
+		return fmt.Errorf("--depth %d: want at least 1 (functions in the longest chain)", depth)
+	}
+	return nil
+}
+
+// Rules are the rules a run evaluates: the built-in set and those in dirs.
+func Rules(ctx context.Context, dirs []string) ([]rules.Rule, error) {
+	eng, err := rules.Load(ctx, RuleOptions(dirs))
+	if err != nil {
+		return nil, err
+	}
+	return eng.Rules(), nil
+}
+
 // DefaultPaths is the paths given, or the current directory when none is.
 func DefaultPaths(paths []string) []string {
 	if len(paths) == 0 {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsapi"
-	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
 )
@@ -20,18 +19,13 @@ func newCollectCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "collect",
 		Short: "Read a live AWS account into a snapshot file",
-		Long: `collect reads Lambda functions, their roles, resource policies, triggers and
-the resources flows touch from a live AWS account (standard credential chain,
-or --profile) into a snapshot that every other command accepts as input.
-
-It only reads (--print-required-policy prints the IAM policy it needs). A call
-denied or failing after its retries is recorded in the snapshot's coverage,
-what it would have filled is marked unknown, and collection goes on.
-Environment variable values are never stored. --role-arn (repeatable) reads
-several accounts into one merged snapshot. Ctrl-C writes no snapshot.`,
+		Long: `collect reads Lambda functions, their roles, policies, triggers and the
+resources flows touch from a live AWS account into a snapshot every command
+accepts as input. It only reads (--print-required-policy prints the policy it
+needs); a call denied or failing is recorded in the snapshot's coverage and
+what it would have filled is unknown. --role-arn (repeatable) reads several
+accounts into one snapshot. Ctrl-C writes no snapshot.`,
 		Example: `  lambdacheck collect --region eu-west-1 -o prod.json
-  lambdacheck collect --profile audit --all-regions -o audit.json
-  lambdacheck collect --role-arn arn:aws:iam::111111111111:role/lambdacheck-readonly --region us-east-1 -o a.json
   lambdacheck collect --print-required-policy > lambdacheck-readonly.json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,12 +37,7 @@ several accounts into one merged snapshot. Ctrl-C writes no snapshot.`,
 			if err != nil {
 				return err
 			}
-			if output == "" {
-				err = inventory.Write(cmd.OutOrStdout(), inv)
-			} else {
-				err = inventory.WriteFile(output, inv)
-			}
-			if err != nil {
+			if err := inventory.Save(cmd.OutOrStdout(), output, inv); err != nil {
 				return err
 			}
 			if quiet {
@@ -81,6 +70,5 @@ func collectLive(cmd *cobra.Command, o awsapi.AccountsOptions, quiet bool) (*inv
 	if !quiet {
 		o.Progress = report.NewProgress(cmd.ErrOrStderr(), report.IsTerminal(cmd.ErrOrStderr()))
 	}
-	o.Catalog = awsref.Default()
 	return awsapi.CollectAccounts(ctx, o)
 }

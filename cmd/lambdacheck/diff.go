@@ -19,24 +19,17 @@ func newDiffCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diff BASE HEAD | diff --git-base REF HEAD",
 		Short: "Compare the flows and findings of two versions of an application",
-		Long: `diff simulates and judges BASE and HEAD (each anything simulate accepts) and
-reports what HEAD changes: flows added, removed and changed, by function and
-access level, and findings new and fixed. Flows match by id and findings by
-fingerprint, never by file or line. With --git-base REF, BASE is HEAD's path
-at that Git revision, written to a temporary directory removed afterwards.
-
---fail-on-new refuses what HEAD adds, by class: public (reach), cross-account,
-write (Write or Permissions management access), admin (admin or escalation
-findings), broken (broken triggers, invokes turning denied), or any.
-Narrowing passes.
+		Long: `diff simulates and judges BASE and HEAD (each anything simulate accepts; with
+--git-base REF, BASE is HEAD's path at that Git revision) and reports what
+HEAD changes: flows added, removed and changed, and findings new and fixed,
+matched by id and fingerprint, never by file or line. --fail-on-new refuses
+what HEAD adds, by class: public, cross-account, write, admin, broken, any.
 
 Exit status: 1 when --fail-on-new refuses a change, 2 on usage or input
 errors (a live snapshot too incomplete to back a gate), 0 otherwise; --fail-on
 does not apply here.`,
 		Example: `  lambdacheck diff infra-before/ infra/
-  lambdacheck diff --git-base origin/main infra/ --fail-on-new public,cross-account
-  lambdacheck diff --git-base main infra/ --format markdown --output diff.md
-  lambdacheck diff before.json after.json --format json`,
+  lambdacheck diff --git-base origin/main infra/ --fail-on-new public,cross-account`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
@@ -45,7 +38,7 @@ does not apply here.`,
 			case o.GitBase == "" && len(args) != 2:
 				return errors.New("give BASE and HEAD, or --git-base REF and HEAD")
 			}
-			if err := checkDepth(o.Run.MaxDepth); err != nil {
+			if err := pipeline.CheckDepth(o.Run.MaxDepth); err != nil {
 				return err
 			}
 			gate, err := diff.ParseClasses(failOnNew)

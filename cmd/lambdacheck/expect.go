@@ -11,26 +11,18 @@ import (
 )
 
 func newTestCommand() *cobra.Command {
-	var load pipeline.LoadOptions
-	var format, output, file, accessScope, orgID string
+	var run pipeline.Options
+	var format, output, file, accessScope string
 	var write bool
-	var depth int
 	cmd := &cobra.Command{
 		Use:   "test [PATH]",
 		Short: "Check the expectations written in lambdacheck.hcl against the simulated flows",
 		Long: `test simulates PATH (default "."; anything simulate accepts) and checks the
 expect blocks of lambdacheck.hcl (in PATH, else the working directory; or
---expectations FILE), e.g.
-
-  expect "uploads trigger thumbnails" {
-    flow   = "aws_s3_bucket.uploads -> aws_lambda_function.thumbnail"
-    result = "allowed"
-  }
-
-An expectation names a flow (trigger -> function), an access (function,
-action, resource) or a principal that may invoke nothing, with "*" and "?"
-wildcards. --write records today's flows as expectations instead
-(--write-access says which access flows).
+--expectations FILE): a flow (trigger -> function), an access (function,
+action, resource) or a principal that may invoke nothing, each with its
+result, names taking "*" and "?" wildcards. --write records today's flows as
+expectations instead (--write-access says which access flows).
 
 Exit status: 1 when an expectation fails, 2 on an HCL error (with its file,
 line and column) or an input error, 0 otherwise.`,
@@ -38,10 +30,7 @@ line and column) or an input error, 0 otherwise.`,
   lambdacheck test infra/ --expectations ci/lambdacheck.hcl --format junit --output expectations.xml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := pipeline.DefaultPaths(args)[0]
 			scope, err := expect.ParseAccessScope(accessScope)
 			if err != nil {
 				return fmt.Errorf("--write-%w", err)
@@ -57,7 +46,8 @@ line and column) or an input error, 0 otherwise.`,
 			if err != nil {
 				return err
 			}
-			res, err := pipeline.Run(cmd.Context(), pipeline.Options{Paths: []string{path}, Load: withStdin(cmd, load), MaxDepth: depth, OrgID: orgID})
+			run.Paths, run.Load = []string{path}, withStdin(cmd, run.Load)
+			res, err := pipeline.Run(cmd.Context(), run)
 			if err := loaded(cmd)(res, err); err != nil {
 				return err
 			}
@@ -76,12 +66,12 @@ line and column) or an input error, 0 otherwise.`,
 		},
 	}
 	fl := cmd.Flags()
-	registerLoadFlags(fl, &load)
+	registerLoadFlags(fl, &run.Load)
 	registerOutputFlags(fl, &format, &output, "table", "table or junit")
 	fl.StringVar(&file, "expectations", "", "read the expectations from `FILE` (default: lambdacheck.hcl in PATH, else the working directory)")
 	fl.BoolVar(&write, "write", false, "record today's triggers, outside principals' reach and the access in --write-access as expectations (appended to the expectations file, skipping names it has) instead of checking")
 	fl.StringVar(&accessScope, "write-access", "risky", "with --write: the access flows recorded: risky (writes and permissions management to named resources, and every access to another account), all, or none")
-	fl.IntVar(&depth, "depth", 4, "longest chain to simulate, in functions")
-	fl.StringVar(&orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
+	fl.IntVar(&run.MaxDepth, "depth", 4, "longest chain to simulate, in functions")
+	fl.StringVar(&run.OrgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	return cmd
 }

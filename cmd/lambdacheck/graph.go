@@ -12,33 +12,27 @@ import (
 )
 
 func newGraphCommand() *cobra.Command {
-	var load pipeline.LoadOptions
-	var format, output, orgID, collapse string
-	var depth int
+	var run pipeline.Options
+	var format, output, collapse string
 	var kinds []string
 	var opts graph.Options
 	cmd := &cobra.Command{
 		Use:   "graph [PATH...]",
 		Short: "Draw the flow graph of an application as Mermaid or Graphviz DOT",
 		Long: `graph simulates PATH (default "."; "-" reads a snapshot from standard input)
-like simulate and draws entries (trigger sources, outside principals),
-functions and resources grouped by service, with invoke, access and reach
-edges: solid allowed, dashed conditional or unknown, red crossed denied, grey
-dotted a disabled trigger. Chains are a view of their own (--kinds chain);
---focus FUNCTION draws one function's neighbourhood; telemetry plumbing is
-left out unless --all. Mermaid renders in GitHub and GitLab markdown; DOT with
-'dot -Tsvg graph.dot -o graph.svg'.`,
-		Example: `  lambdacheck graph fixtures/thumbnails
-  lambdacheck graph infra/ --format dot --output flows.dot
-  lambdacheck graph infra/ --kinds invoke,reach --focus aws_lambda_function.api
-  lambdacheck graph infra/ --kinds chain`,
+like simulate and draws its entries, functions and resources with invoke,
+access and reach edges (solid allowed, dashed conditional or unknown, red
+crossed denied). Chains are a view of their own (--kinds chain); --focus
+draws one function's neighbourhood. DOT renders with 'dot -Tsvg'.`,
+		Example: `  lambdacheck graph infra/ --format dot --output flows.dot
+  lambdacheck graph infra/ --kinds invoke,reach --focus aws_lambda_function.api`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := lookupFormat(report.Drawing, format)
 			if err != nil {
 				return err
 			}
-			if err := checkDepth(depth); err != nil {
+			if err := pipeline.CheckDepth(run.MaxDepth); err != nil {
 				return err
 			}
 			if opts.Kinds, err = graph.ParseKinds(kinds); err != nil {
@@ -47,10 +41,9 @@ left out unless --all. Mermaid renders in GitHub and GitLab markdown; DOT with
 			if collapse != "none" && collapse != "module" {
 				return fmt.Errorf("--collapse %q: want module or none", collapse)
 			}
-			res, err := pipeline.Run(cmd.Context(), pipeline.Options{
-				Paths: pipeline.DefaultPaths(args), Load: withStdin(cmd, load), MaxDepth: depth, OrgID: orgID,
-			})
-			loadErrs, err := shown(cmd, res, err, false)
+			run.Paths, run.Load = pipeline.DefaultPaths(args), withStdin(cmd, run.Load)
+			res, err := pipeline.Run(cmd.Context(), run)
+			partial, err := shown(cmd, res, err, false)
 			if err != nil {
 				return err
 			}
@@ -71,18 +64,15 @@ left out unless --all. Mermaid renders in GitHub and GitLab markdown; DOT with
 			if err != nil {
 				return err
 			}
-			if loadErrs > 0 {
-				return partialInput(loadErrs)
-			}
-			return nil
+			return partial
 		},
 	}
 	fl := cmd.Flags()
-	registerLoadFlags(fl, &load)
-	fl.StringVar(&load.Region, "region", "", "AWS region where the configuration names none")
+	registerLoadFlags(fl, &run.Load)
+	fl.StringVar(&run.Load.Region, "region", "", "AWS region where the configuration names none")
 	registerOutputFlags(fl, &format, &output, "mermaid", "mermaid or dot")
-	fl.IntVar(&depth, "depth", 4, "longest chain to report, in functions")
-	fl.StringVar(&orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
+	fl.IntVar(&run.MaxDepth, "depth", 4, "longest chain to report, in functions")
+	fl.StringVar(&run.OrgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
 	fl.StringSliceVar(&kinds, "kinds", nil, "flow kinds to draw, comma-separated: invoke, access, reach, chain, or all (default invoke,access,reach; chain draws each chain with the edges of its path)")
 	fl.StringVar(&opts.Function, "focus", "", "draw only FUNCTION's neighbourhood: the flows that touch it (Terraform address or ARN)")
 	fl.StringVar(&opts.Function, "function", "", "the same as --focus")

@@ -20,16 +20,12 @@ func newInventoryCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "inventory [PATH...]",
 		Short: "Show the functions, roles, policies, triggers and resources loaded from PATH",
-		Long: `inventory loads PATH (default "."; "-" reads a snapshot from standard input)
-the way Terraform would resolve it, without running Terraform or network, and
-prints every item with its address and file:line, and what could not be
-resolved and why. --format json prints the snapshot (docs/snapshot.md) every
-command accepts as input. Several paths are merged, joined by ARN.
-
-Variables come from defaults, terraform.tfvars, *.auto.tfvars, TF_VAR_
-variables, then --var and --var-file in command-line order. --account and
---region apply where the configuration names none (else 123456789012 and
-us-east-1).`,
+		Long: `inventory loads PATH (default "."; several are merged; "-" reads a snapshot
+from standard input) the way Terraform would resolve it, without running it,
+and prints every item with its address and file:line, and what could not be
+resolved and why. --format json prints the snapshot (docs/snapshot.md).
+Variables come from defaults, tfvars files, TF_VAR_ variables, then --var and
+--var-file in command-line order.`,
 		Example: `  lambdacheck inventory fixtures/thumbnails
   lambdacheck inventory infra/ --var env=prod --var-file prod.tfvars --format json`,
 		Args: cobra.ArbitraryArgs,
@@ -63,16 +59,14 @@ us-east-1).`,
 	return cmd
 }
 
-// registerOutputFlags adds --format (with its default and the formats
-// named in the help) and --output.
+// registerOutputFlags adds --format (default def, formats names) and --output.
 func registerOutputFlags(fl *pflag.FlagSet, format, output *string, def, names string) {
 	fl.StringVarP(format, "format", "f", def, "output format: "+names)
 	fl.StringVarP(output, "output", "o", "", "write to FILE instead of standard output")
 }
 
-// registerLoadFlags adds the flags that configure loading: variables, the
-// scan root Terraform inputs must resolve into, the default account, and
-// the kind of input and its template parameters.
+// registerLoadFlags adds the flags of pipeline.LoadOptions: variables, the
+// scan root, the default account, the input kind and template parameters.
 func registerLoadFlags(fl *pflag.FlagSet, o *pipeline.LoadOptions) {
 	fl.Var(eval.VarFlag{List: &o.Vars}, "var", "set a root module variable (repeatable)")
 	fl.Var(eval.VarFlag{List: &o.Vars, File: true}, "var-file", "read variables from a .tfvars or .tfvars.json file (repeatable)")

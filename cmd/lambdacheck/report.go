@@ -24,18 +24,13 @@ func newCrossAccountReportCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cross-account PATH...",
 		Short: "Who outside the accounts can invoke each function, and what outside each function reaches",
-		Long: `report cross-account simulates PATH (Terraform directories or snapshots, e.g.
-of several accounts of an organization; they are merged) and lists for each
-function the principals outside its account that may invoke it, grouped as
-public, organization, outside (marked trusted) and service (without a source
-pin), and the resources outside its account its role can reach, by access
-level, each with the statements that grant it (docs/cross-account-report.md).
-
-The accounts, trusted accounts and organization come from .lambdacheck.hcl
-(in PATH or the working directory, or --config FILE); the flags add to them
-(--org-id replaces org_id). --format html writes one self-contained page.`,
+		Long: `report cross-account simulates PATH (merged, e.g. the snapshots of several
+accounts) and lists for each function the principals outside its account
+that may invoke it (public, organization, outside, service) and the resources
+outside its account its role reaches, with the granting statements
+(docs/cross-account-report.md). The accounts, trusted accounts and
+organization come from .lambdacheck.hcl (or --config FILE) and the flags.`,
 		Example: `  lambdacheck report cross-account prod-a.json prod-b.json --org-id o-abc123def4
-  lambdacheck report cross-account infra/ --format json
   lambdacheck report cross-account snapshots/*.json --format html --output cross-account.html`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/pipeline"
 	"github.com/lambdacheck/lambdacheck/analyzer/report"
-	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
 
 func newRulesCommand() *cobra.Command {
@@ -18,20 +17,18 @@ func newRulesCommand() *cobra.Command {
 --policy DIR, your own (each a Rego v1 package lambdacheck.rules.<short_code>
 with a # METADATA annotation and a deny set). --format markdown prints the
 README's rule table.`,
-		Example: `  lambdacheck rules
-  lambdacheck rules --policy ./policies-acme --format json
-  lambdacheck rules test ./policies-acme`,
-		Args: usageArgs(cobra.NoArgs),
+		Example: `  lambdacheck rules --policy ./policies-acme --format json`,
+		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := lookupFormat(report.RuleList, format)
 			if err != nil {
 				return err
 			}
-			eng, err := rules.Load(cmd.Context(), pipeline.RuleOptions(policies))
+			list, err := pipeline.Rules(cmd.Context(), policies)
 			if err != nil {
 				return err
 			}
-			return report.Emit(cmd.OutOrStdout(), output, f, &report.Report{Rules: eng.Rules()})
+			return report.Emit(cmd.OutOrStdout(), output, f, &report.Report{Rules: list})
 		},
 	}
 	fl := cmd.Flags()

@@ -56,3 +56,15 @@ func (in *Input) Read(stdin io.Reader, account, region string) (Batch, error) {
 	}
 	return ParseBatch(name, doc, in.Bus)
 }
+
+// Writer is the writer of a trace in format: "json", or "table" (the tree,
+// with each input text passed through sanitize).
+func Writer(format string, sanitize func(string) string) (func(io.Writer, *Trace) error, error) {
+	switch format {
+	case "json":
+		return WriteJSON, nil
+	case "table":
+		return func(w io.Writer, t *Trace) error { return WriteTree(w, t, sanitize) }, nil
+	}
+	return nil, fmt.Errorf("--format %q: an event trace is table or json", format)
+}
