@@ -3,8 +3,8 @@
 // evaluation engine, and judges the flows with Rego rules.
 //
 // This package only wires the analyzer and simulator packages to the command
-// line: flags, the calls, and exit codes; each command lives in a file of its
-// own.
+// line: flags, the calls and exit codes; each command has a file of its own,
+// the root and version commands this one.
 package main
 
 import (
