@@ -106,3 +106,30 @@ func TestVerdictCountsFailures(t *testing.T) {
 		t.Errorf("all passing: %v", err)
 	}
 }
+
+// What the file has is kept as written, and the recorded blocks follow
+// after a blank line, even when the file lacks its last newline.
+func TestRecordKeepsTheFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, FileName)
+	mine := strings.TrimSuffix(twoExpectations, "\n")
+	if err := os.WriteFile(file, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open("", dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Record(flows, AccessNone)
+	if err != nil || n == 0 {
+		t.Fatalf("record: %d, %v", n, err)
+	}
+	got, _ := os.ReadFile(file)
+	if !strings.HasPrefix(string(got), mine+"\n\nexpect \"") {
+		t.Errorf("file = %q", got)
+	}
+	s.File = filepath.Join(dir, "missing", FileName)
+	if _, err := s.Record(flows, AccessNone); err == nil || !strings.HasPrefix(err.Error(), "write "+s.File) {
+		t.Errorf("an unwritable file: %v", err)
+	}
+}
