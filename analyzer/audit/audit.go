@@ -6,6 +6,7 @@
 // statements that grant it and their conditions.
 //
 // Place: after flows; the report package prints what it returns.
+// WithSettings takes the application's accounts from the settings file.
 package audit
 
 import (

@@ -3,8 +3,10 @@
 // invoke its function, that a function's role may (or may not) perform an
 // action on a resource, and that a principal can invoke no function.
 //
-// Place: after flows; the test command loads and simulates the input with
-// the pipeline, then hands the flows to Check and the outcomes to output.
+// Place: after flows. A caller opens the suite (Open finds and parses the
+// file), loads and simulates the input with the pipeline, then hands the
+// flows to Suite.Check (the outcomes go to the report, Verdict says whether
+// they pass) or to Suite.Record, which appends them to the file.
 package expect
 
 import (

@@ -4,7 +4,8 @@
 //
 // Pipeline place: source → inventory → flows → findings → report. The types
 // here are plain JSON-tagged data with no behaviour; the only code is
-// snapshot read/write with its schema-version check (snapshot.go). The JSON
+// snapshot read/write with its schema-version check (snapshot.go) and
+// saving to a file (snapshotfile.go). The JSON
 // form is the snapshot format documented in docs/snapshot.md.
 //
 // Two conventions hold everywhere:

@@ -1,6 +1,10 @@
 // Package pipeline runs lambdacheck's stages as one call: load the inputs
 // (Terraform directories, snapshots, a live account), merge them into one
-// inventory, simulate every flow and judge the result with the rules.
+// inventory, simulate every flow and judge the result with the rules. The
+// runs built on it are here too: two versions compared (Diff) and one
+// event followed through the flows (Trace); so are the checks of the rule
+// settings (JudgeSettings), the gate's verdict (Judgement.Gate), the rule
+// list and the rules' Rego tests with the built-in set.
 //
 // Place: it is the spine of source → inventory → flows → findings; the
 // report package turns its Result into output and the command line only

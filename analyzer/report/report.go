@@ -6,7 +6,9 @@
 //
 // Place: the last stage, after the pipeline (inventory → flows →
 // findings). It reads results and decides nothing; each format is chosen
-// by name with Lookup and lives in a file of its own.
+// by name with Lookup and lives in a file of its own. Every output is
+// opened here (Output, Emit: standard output or a file), and so are the
+// terminal's concerns: colour, the table view, progress displays.
 package report
 
 import (

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/lambdacheck/lambdacheck/internal/buildinfo"
 )
 
 // runMain runs the command line as main does, hints and all.
@@ -15,28 +16,6 @@ func runMain(t *testing.T, stdin string, args ...string) (string, string, int) {
 	var out, errOut bytes.Buffer
 	code := runIO(args, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), code
-}
-
-func TestBuildVersionNamesCommitAndDate(t *testing.T) {
-	info := &debug.BuildInfo{
-		Main: debug.Module{Version: "v1.2.3"},
-		Settings: []debug.BuildSetting{
-			{Key: "vcs.revision", Value: "0123456789abcdef0123"},
-			{Key: "vcs.time", Value: "2026-12-01T10:00:00Z"},
-			{Key: "vcs.modified", Value: "true"},
-		},
-	}
-	if got, want := buildVersion(info, true), "v1.2.3 (commit 0123456789ab-dirty, 2026-12-01T10:00:00Z)"; got != want {
-		t.Errorf("buildVersion = %q, want %q", got, want)
-	}
-	info.Main.Version = "(devel)"
-	info.Settings = nil
-	if got := buildVersion(info, true); got != "dev" {
-		t.Errorf("without VCS data: %q, want dev", got)
-	}
-	if got := buildVersion(nil, false); got != "dev" {
-		t.Errorf("without build info: %q, want dev", got)
-	}
 }
 
 func TestVersionFlagAndCommandAgree(t *testing.T) {
@@ -51,7 +30,7 @@ func TestVersionFlagAndCommandAgree(t *testing.T) {
 	if flagOut != cmdOut || !strings.HasPrefix(flagOut, "lambdacheck ") {
 		t.Errorf("--version %q and version %q differ", flagOut, cmdOut)
 	}
-	if want := "lambdacheck " + versionString() + "\n"; flagOut != want {
+	if want := "lambdacheck " + buildinfo.Running(version) + "\n"; flagOut != want {
 		t.Errorf("--version = %q, want %q", flagOut, want)
 	}
 }

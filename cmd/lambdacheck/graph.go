@@ -11,106 +11,72 @@ import (
 	"github.com/lambdacheck/lambdacheck/simulator/graph"
 )
 
-type graphFlags struct {
-	simulateFlags
-	kinds    []string
-	function string
-	all      bool
-	collapse string
-}
-
 func newGraphCommand() *cobra.Command {
-	f := &graphFlags{}
+	var run pipeline.Options
+	var format, output, collapse string
+	var kinds []string
+	var opts graph.Options
 	cmd := &cobra.Command{
 		Use:   "graph [PATH...]",
 		Short: "Draw the flow graph of an application as Mermaid or Graphviz DOT",
-		Long: `graph simulates PATH (default: the current directory; "-" reads a snapshot
-from standard input) like simulate does and draws the result:
-
-  nodes   entries (trigger sources nothing writes to, and outside principals:
-          the public, other accounts, services), functions, and resources
-          grouped by service;
-  edges   invoke (trigger type and decision), access (one edge per function →
-          resource with the access levels it reaches), reach from outside;
-          solid allowed, dashed conditional or unknown, red crossed denied,
-          grey dotted a disabled trigger.
-
-Chains are a view of their own (--kinds chain: each chain thick orange, each
-loop purple, with the edges of their paths), as drawn over every edge they make
-a large estate unreadable; --kinds all draws everything. --focus FUNCTION
-draws one function's neighbourhood: its flows and the chains through it.
-
-Telemetry plumbing (logs, X-Ray and CloudWatch metrics actions on resources
-outside the inventory) is left out unless --all is given or a chain runs
-through it.
-Mermaid renders in GitHub and GitLab markdown; DOT renders with
-'dot -Tsvg graph.dot -o graph.svg'.`,
-		Example: `  lambdacheck graph fixtures/thumbnails
-  lambdacheck graph infra/ --format dot --output flows.dot
-  lambdacheck graph infra/ --kinds invoke,reach --focus aws_lambda_function.api
-  lambdacheck graph infra/ --kinds chain`,
+		Long: `graph simulates PATH (default "."; "-" reads a snapshot from standard input)
+like simulate and draws its entries, functions and resources with invoke,
+access and reach edges (solid allowed, dashed conditional or unknown, red
+crossed denied). Chains are a view of their own (--kinds chain); --focus
+draws one function's neighbourhood. DOT renders with 'dot -Tsvg'.`,
+		Example: `  lambdacheck graph infra/ --format dot --output flows.dot
+  lambdacheck graph infra/ --kinds invoke,reach --focus aws_lambda_function.api`,
 		Args: cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runGraph(cmd, f, defaultPaths(args)) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := lookupFormat(report.Drawing, format)
+			if err != nil {
+				return err
+			}
+			if err := pipeline.CheckDepth(run.MaxDepth); err != nil {
+				return err
+			}
+			if opts.Kinds, err = graph.ParseKinds(kinds); err != nil {
+				return fmt.Errorf("--kinds %w", err)
+			}
+			if collapse != "none" && collapse != "module" {
+				return fmt.Errorf("--collapse %q: want module or none", collapse)
+			}
+			run.Paths, run.Load = pipeline.DefaultPaths(args), withStdin(cmd, run.Load)
+			res, err := pipeline.Run(cmd.Context(), run)
+			partial, err := shown(cmd, res, err, false)
+			if err != nil {
+				return err
+			}
+			g, err := graph.Build(res.Flows, res.Inventory, opts)
+			if err != nil {
+				return err
+			}
+			if collapse == "module" {
+				g = graph.Collapse(g)
+			}
+			err = report.Output(cmd.OutOrStdout(), output, func(out io.Writer) error {
+				err := f.Write(out, &report.Report{Graph: g})
+				if err != nil && output != "" {
+					err = fmt.Errorf("write %s: %w", output, err)
+				}
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			return partial
+		},
 	}
 	fl := cmd.Flags()
-	registerLoadFlags(fl, &f.inventoryFlags)
-	fl.StringVar(&f.region, "region", "", "AWS region where the configuration names none")
-	fl.StringVarP(&f.format, "format", "f", "mermaid", "output format: mermaid or dot")
-	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
-	fl.IntVar(&f.depth, "depth", 4, "longest chain to report, in functions")
-	fl.StringVar(&f.orgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
-	fl.StringSliceVar(&f.kinds, "kinds", nil, "flow kinds to draw, comma-separated: invoke, access, reach, chain, or all (default invoke,access,reach; chain draws each chain with the edges of its path)")
-	fl.StringVar(&f.function, "focus", "", "draw only FUNCTION's neighbourhood: the flows that touch it (Terraform address or ARN)")
-	fl.StringVar(&f.function, "function", "", "the same as --focus")
-	fl.BoolVar(&f.all, "all", false, "include telemetry plumbing (logs, traces, metrics)")
-	fl.StringVar(&f.collapse, "collapse", "none", "draw each application as one node: module (each top-level module instance), or none")
+	registerLoadFlags(fl, &run.Load)
+	fl.StringVar(&run.Load.Region, "region", "", "AWS region where the configuration names none")
+	registerOutputFlags(fl, &format, &output, "mermaid", "mermaid or dot")
+	fl.IntVar(&run.MaxDepth, "depth", 4, "longest chain to report, in functions")
+	fl.StringVar(&run.OrgID, "org-id", "", "organization id of the application's accounts (aws:PrincipalOrgID)")
+	fl.StringSliceVar(&kinds, "kinds", nil, "flow kinds to draw, comma-separated: invoke, access, reach, chain, or all (default invoke,access,reach; chain draws each chain with the edges of its path)")
+	fl.StringVar(&opts.Function, "focus", "", "draw only FUNCTION's neighbourhood: the flows that touch it (Terraform address or ARN)")
+	fl.StringVar(&opts.Function, "function", "", "the same as --focus")
+	fl.BoolVar(&opts.All, "all", false, "include telemetry plumbing (logs, traces, metrics)")
+	fl.StringVar(&collapse, "collapse", "none", "draw each application as one node: module (each top-level module instance), or none")
 	return cmd
-}
-
-func runGraph(cmd *cobra.Command, f *graphFlags, paths []string) error {
-	format, err := lookupFormat(report.Drawing, f.format)
-	if err != nil {
-		return err
-	}
-	if f.depth < 1 {
-		return &exitError{code: 2, msg: fmt.Sprintf("--depth %d: want at least 1 (functions in the longest chain)", f.depth)}
-	}
-	kinds, err := graph.ParseKinds(f.kinds)
-	if err != nil {
-		return &exitError{code: 2, msg: "--kinds " + err.Error()}
-	}
-	if f.collapse != "none" && f.collapse != "module" {
-		return &exitError{code: 2, msg: fmt.Sprintf("--collapse %q: want module or none", f.collapse)}
-	}
-	res, err := pipeline.Run(cmd.Context(), pipeline.Options{
-		Paths: paths, Load: f.inventoryFlags.loadOptions(cmd), MaxDepth: f.depth, OrgID: f.orgID,
-	})
-	if res == nil || res.Inventory == nil {
-		return inputErr(err)
-	}
-	loadErrs := report.Diagnostics(cmd.ErrOrStderr(), res.Inventory)
-	if err != nil {
-		return inputErr(err)
-	}
-	g, err := graph.Build(res.Flows, res.Inventory, graph.Options{Kinds: kinds, Function: f.function, All: f.all})
-	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
-	}
-	if f.collapse == "module" {
-		g = graph.Collapse(g)
-	}
-	err = writeOutput(cmd, f.output, func(out io.Writer) error {
-		err := format.Write(out, &report.Report{Graph: g})
-		if err != nil && f.output != "" {
-			err = fmt.Errorf("write %s: %w", f.output, err)
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if loadErrs > 0 {
-		return partialInput(loadErrs)
-	}
-	return nil
 }

@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
-	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 
 func runInventoryCmd(t *testing.T, args ...string) (string, error) {
@@ -48,29 +46,8 @@ func TestInventoryCommand(t *testing.T) {
 	})
 	t.Run("unknown format is a usage error", func(t *testing.T) {
 		_, err := runInventoryCmd(t, "../../fixtures/thumbnails", "--format", "xml")
-		var ex *exitError
-		if !errors.As(err, &ex) || ex.code != 2 {
+		if err == nil || exitCode(err) != 2 {
 			t.Fatalf("err = %v, want exit code 2", err)
 		}
 	})
-}
-
-func TestVarFlagsKeepCommandLineOrder(t *testing.T) {
-	var list []eval.VarArg
-	v, f := varFlag{list: &list}, varFlag{list: &list, file: true}
-	for _, step := range []struct {
-		flag varFlag
-		arg  string
-	}{{v, "a=1"}, {f, "x.tfvars"}, {v, "a=2=3"}} {
-		if err := step.flag.Set(step.arg); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := []eval.VarArg{{Name: "a", Value: "1"}, {File: "x.tfvars"}, {Name: "a", Value: "2=3"}}
-	if len(list) != 3 || list[0] != want[0] || list[1] != want[1] || list[2] != want[2] {
-		t.Fatalf("vars = %+v", list)
-	}
-	if err := v.Set("novalue"); err == nil {
-		t.Fatal("--var without = accepted")
-	}
 }

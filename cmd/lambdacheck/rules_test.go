@@ -332,28 +332,6 @@ func TestREADMERuleTable(t *testing.T) {
 	t.Errorf("README rule table is out of date; run go test ./cmd/lambdacheck -run READMERuleTable -update\nwant:\n%s", table)
 }
 
-func TestColourNeedsATerminalAndNoNOCOLOR(t *testing.T) {
-	var buf strings.Builder
-	if colorOK(&buf) {
-		t.Error("colour for a buffer")
-	}
-	f, err := os.CreateTemp(t.TempDir(), "out")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if colorOK(f) {
-		t.Error("colour for a regular file")
-	}
-	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-		defer tty.Close()
-		t.Setenv("NO_COLOR", "1")
-		if colorOK(tty) {
-			t.Error("colour on a terminal despite NO_COLOR")
-		}
-	}
-}
-
 // The built-in rules given again as a directory load once: their tests run
 // (with the helpers they import), and simulate with them as --policy
 // reports each finding once.

@@ -1,4 +1,4 @@
-package main
+package gcsettings
 
 import (
 	"math"
@@ -12,16 +12,16 @@ func TestCollectorDefaultsUnlessGOGCOrGOMEMLIMITAreSet(t *testing.T) {
 	t.Cleanup(func() { debug.SetMemoryLimit(before); debug.SetGCPercent(percent) })
 
 	debug.SetMemoryLimit(math.MaxInt64)
-	setMemoryLimit(func(string) string { return "" })
-	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
-		t.Errorf("limit %d without GOMEMLIMIT, want %d", got, int64(defaultMemoryLimit))
+	Apply(func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != DefaultMemoryLimit {
+		t.Errorf("limit %d without GOMEMLIMIT, want %d", got, int64(DefaultMemoryLimit))
 	}
-	if got := debug.SetGCPercent(100); got != defaultGCPercent {
-		t.Errorf("GC percent %d without GOGC, want %d", got, defaultGCPercent)
+	if got := debug.SetGCPercent(100); got != DefaultGCPercent {
+		t.Errorf("GC percent %d without GOGC, want %d", got, DefaultGCPercent)
 	}
 
 	debug.SetMemoryLimit(math.MaxInt64)
-	setMemoryLimit(func(k string) string {
+	Apply(func(k string) string {
 		return map[string]string{"GOMEMLIMIT": "off", "GOGC": "100"}[k]
 	})
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {

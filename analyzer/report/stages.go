@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"io"
@@ -7,12 +7,12 @@ import (
 	"github.com/schollz/progressbar/v3"
 )
 
-// stageProgress draws the pipeline's stages as a progress bar on standard
+// StageProgress draws the pipeline's stages as a progress bar on standard
 // error: a bar where the stage has a measure (paths loaded, functions
 // decided), a spinner where it has none (judging). It is drawn only on a
 // terminal and never in colour, and it erases itself when a stage ends, so
 // what follows on the terminal is as without it.
-type stageProgress struct {
+type StageProgress struct {
 	w     io.Writer
 	stage string
 	bar   *progressbar.ProgressBar
@@ -24,17 +24,17 @@ var stageNames = map[string]string{
 	"judge":    "judging flows",
 }
 
-// newStageProgress returns nil when nothing is to be drawn, so callers can
+// NewStageProgress returns nil when nothing is to be drawn, so callers can
 // pass its Update method only when it is not.
-func newStageProgress(w io.Writer, enabled bool) *stageProgress {
+func NewStageProgress(w io.Writer, enabled bool) *StageProgress {
 	if !enabled {
 		return nil
 	}
-	return &stageProgress{w: w}
+	return &StageProgress{w: w}
 }
 
 // Update is pipeline.Options.Progress.
-func (p *stageProgress) Update(stage string, done, total int) {
+func (p *StageProgress) Update(stage string, done, total int) {
 	if stage != p.stage {
 		p.Finish()
 		p.stage = stage
@@ -67,7 +67,7 @@ func (p *stageProgress) Update(stage string, done, total int) {
 }
 
 // Finish erases the bar of the current stage.
-func (p *stageProgress) Finish() {
+func (p *StageProgress) Finish() {
 	if p == nil || p.bar == nil {
 		return
 	}

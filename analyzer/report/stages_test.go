@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 // stage ends, so nothing is left on the terminal.
 func TestStageProgressDrawsAndErases(t *testing.T) {
 	var b bytes.Buffer
-	p := newStageProgress(&b, true)
+	p := NewStageProgress(&b, true)
 	p.Update("simulate", 0, 40)
 	time.Sleep(120 * time.Millisecond) // past the throttle
 	p.Update("simulate", 40, 40)
@@ -32,7 +32,7 @@ func TestStageProgressDrawsAndErases(t *testing.T) {
 // Nothing is drawn when progress is off (not a terminal, --quiet).
 func TestStageProgressOff(t *testing.T) {
 	var b bytes.Buffer
-	p := newStageProgress(&b, false)
+	p := NewStageProgress(&b, false)
 	if p != nil {
 		t.Fatal("a progress display when disabled")
 	}
