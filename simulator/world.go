@@ -48,8 +48,11 @@ type world struct {
 // document could not be resolved or parsed, so that no decision that
 // depends on the role is reported as certain.
 type roleInfo struct {
-	role       *inventory.Role
-	identity   []*iam.Policy
+	role     *inventory.Role
+	identity []*iam.Policy
+	// identityAt is, for each compiled identity policy, its position in
+	// the role's inline policies followed by its attached policies.
+	identityAt []int
 	boundary   []*iam.Policy
 	trust      *iam.Policy
 	incomplete string // why the policy set is not complete ("" when it is)
@@ -182,19 +185,20 @@ func (w *world) compile(p *inventory.Policy, kind iam.Kind, owner string) (*iam.
 
 func (w *world) compileRole(r *inventory.Role) *roleInfo {
 	info := &roleInfo{role: r}
-	add := func(p *inventory.Policy) {
+	add := func(p *inventory.Policy, at int) {
 		pol, why := w.compile(p, iam.IdentityPolicy, r.Address)
 		if pol != nil {
 			info.identity = append(info.identity, pol)
+			info.identityAt = append(info.identityAt, at)
 		} else if info.incomplete == "" {
 			info.incomplete = why
 		}
 	}
 	for i := range r.InlinePolicies {
-		add(&r.InlinePolicies[i])
+		add(&r.InlinePolicies[i], i)
 	}
 	for i := range r.AttachedPolicies {
-		add(&r.AttachedPolicies[i])
+		add(&r.AttachedPolicies[i], len(r.InlinePolicies)+i)
 	}
 	if r.PermissionsBoundary != nil {
 		pol, why := w.compile(r.PermissionsBoundary, iam.BoundaryPolicy, r.Address)

@@ -73,6 +73,26 @@ triggers := object.get(input, ["inventory", "triggers"], [])
 # identity_policies are a role's inline and attached policies.
 identity_policies(role) := array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
 
+# --- facts --------------------------------------------------------------------
+# What the IAM engine decided about the policies themselves (input.facts,
+# docs/flows.md): rules read these instead of interpreting policy documents.
+
+# role_facts: role ARN -> the facts of its identity policies.
+role_facts := {r.arn: r | some r in object.get(input, ["facts", "roles"], [])}
+
+# role_policy_facts(arn) are [policy, facts] pairs for a role's identity
+# policies with a fact (the policy from the inventory).
+role_policy_facts(arn) := [[pol, pf] |
+	role := role_by_arn[arn]
+	pols := identity_policies(role)
+	some pf in object.get(role_facts, [arn, "policies"], [])
+	pol := pols[pf.index]
+]
+
+# resource_policy_facts are the function resource policies with a service
+# grant that is not pinned to its source.
+resource_policy_facts := object.get(input, ["facts", "resource_policies"], [])
+
 # --- settings -----------------------------------------------------------------
 
 # known_accounts are the application's own accounts and the trusted ones.

@@ -216,4 +216,6 @@ type Result struct {
 	Unknowns []UnknownValue `json:"unknowns"`
 	// ResourceSets are the sets aggregated access flows cover.
 	ResourceSets []ResourceSet `json:"resource_sets,omitempty"`
+	// Facts are the engine's answers about the policies themselves.
+	Facts *Facts `json:"facts,omitempty"`
 }
