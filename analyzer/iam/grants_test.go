@@ -1,7 +1,9 @@
 package iam
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -111,4 +113,43 @@ func TestConditionKeys(t *testing.T) {
 	if got := parseOne(t, `{"Effect":"Allow","Action":"s3:*","Resource":"*"}`).ConditionKeys(); got != nil {
 		t.Errorf("ConditionKeys without Condition = %v, want nil", got)
 	}
+}
+
+// FuzzActionScope: one pattern alone matches as the statement does, and a
+// pattern whose scope is a whole service or every action matches every
+// action name of its services.
+func FuzzActionScope(f *testing.F) {
+	for _, s := range [][2]string{{"*", "s3:GetObject"}, {"*:*", "iam:PassRole"}, {"s3:**", "s3:x"}, {"s?:*", "s3:GetObject"}, {"*:Get*", "s3:PutObject"}, {"iam:Put*Policy", "iam:PutRolePolicy"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, p, action string) {
+		doc, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": p, "Resource": "*"}}})
+		if err != nil {
+			t.Skip()
+		}
+		pol, err := Parse(doc, IdentityPolicy, Source{Name: "p"})
+		if err != nil {
+			t.Skip()
+		}
+		s := pol.Statements[0]
+		if got, want := s.PatternMatches(0, action), s.matchAction(action); got != want {
+			t.Fatalf("PatternMatches(%q, %q) = %v, statement says %v", p, action, got, want)
+		}
+		name := action
+		if i := strings.IndexByte(action, ':'); i >= 0 {
+			name = action[i+1:]
+		}
+		svc := strings.ReplaceAll(strings.ReplaceAll(p[:max(0, strings.IndexByte(p, ':'))], "*", "x"), "?", "y")
+		switch s.ActionScope(0) {
+		case AllActions:
+			// Action names are "service:name"; "*:*" needs the colon.
+			if strings.Contains(action, ":") && !s.PatternMatches(0, action) {
+				t.Fatalf("%q covers every action but not %q", p, action)
+			}
+		case ServiceActions:
+			if a := svc + ":" + name; name != "" && !s.PatternMatches(0, a) {
+				t.Fatalf("%q covers its services but not %q", p, a)
+			}
+		}
+	})
 }
