@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -140,7 +141,7 @@ func TestUnpinnedGrantPointsAtItsPermission(t *testing.T) {
 	rp := fnPolicy("", `{"Sid":"FromBucket","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"`+fnARN("f")+`"}`)
 	rp.Address = "aws_lambda_function.f"
 	f := function("f", "r", rp)
-	f.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.bucket", File: "perms.tf", Line: 40}, StatementID: "FromBucket", Principal: "s3.amazonaws.com", Action: "lambda:InvokeFunction"}}
+	f.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.bucket", Span: loc.At("perms.tf", 40)}, StatementID: "FromBucket", Principal: "s3.amazonaws.com", Action: "lambda:InvokeFunction"}}
 	facts := simulateFacts(t, &inventory.Inventory{Account: acct, Roles: []inventory.Role{role("r")}, Functions: []inventory.Function{f}})
 	if len(facts.ResourcePolicies) != 1 || len(facts.ResourcePolicies[0].Unpinned) != 1 {
 		t.Fatalf("facts %+v", facts.ResourcePolicies)

@@ -50,6 +50,10 @@ type template struct {
 	outside                    []inventory.UnknownOutside
 	skipped                    map[string][]string
 	triggers                   []inventory.Trigger // built without a Terraform equivalent (invokers.go)
+	// definitions maps each resource's logical id node to its definition
+	// (the mapping as written, not followed through aliases), so that an
+	// item pointing at the id spans the whole definition.
+	definitions map[*yaml.Node]*yaml.Node
 	// authz is the authorization of REST API methods by the address of
 	// their integration: the decoder reads it from no resource.
 	authz map[string]string
@@ -119,6 +123,10 @@ func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]polic
 			}
 			t.resources[id] = &resource{id: id, typ: typ, node: n, key: rs.Content[i], props: get(n, "Properties")}
 			t.order = append(t.order, id)
+			if t.definitions == nil {
+				t.definitions = map[*yaml.Node]*yaml.Node{}
+			}
+			t.definitions[rs.Content[i]] = rs.Content[i+1]
 		}
 	}
 	return t
@@ -176,7 +184,7 @@ func (t *template) emit(addr, typ string, n *yaml.Node, attrs map[string]cty.Val
 			delete(attrs, k)
 		}
 	}
-	inst := &eval.Instance{Addr: addr, Resource: &config.Resource{Mode: config.Managed, Type: typ, Name: addr, Range: t.rng(n)},
+	inst := &eval.Instance{Addr: addr, Resource: &config.Resource{Mode: config.Managed, Type: typ, Name: addr, Range: t.extent(n)},
 		Provider: t.prov, Config: cty.ObjectVal(attrs)}
 	inst.Value, _ = t.dec.Value(inst)
 	t.insts = append(t.insts, inst)

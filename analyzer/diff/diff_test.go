@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -85,7 +86,7 @@ func TestAddedReachClasses(t *testing.T) {
 }
 
 func TestFindingsByFingerprint(t *testing.T) {
-	old := rules.Finding{Rule: "LC006", ShortCode: "cross-account-invoke", Fingerprint: "a", File: "a.tf", Line: 3}
+	old := rules.Finding{Rule: "LC006", ShortCode: "cross-account-invoke", Fingerprint: "a", Span: loc.At("a.tf", 3)}
 	moved := old
 	moved.File, moved.Line = "b.tf", 40
 	admin := rules.Finding{Rule: "LC009", ShortCode: "admin-or-wildcard-role", Fingerprint: "b"}

@@ -25,7 +25,7 @@ type loader struct {
 	path    string
 	plan    *tfjson.Plan
 	opts    Options
-	lines   map[string]int
+	lines   map[string]hcl.Pos
 	dec     *terraform.Decoder
 	entries map[string]*entry
 	order   []*entry
@@ -198,7 +198,9 @@ func (l *loader) value(e *entry, depth int) cty.Value {
 	if cfgRes != nil && cfgRes.ProviderConfigKey != "" {
 		provKey = cfgRes.ProviderConfigKey
 	}
-	rng := hcl.Range{Filename: l.path, Start: hcl.Pos{Line: l.lines[r.Address]}, End: hcl.Pos{Line: l.lines[r.Address]}}
+	// The "address" key of the resource's entry in the plan file.
+	at := l.lines[r.Address]
+	rng := hcl.Range{Filename: l.path, Start: at, End: at}
 	inst := &eval.Instance{Addr: r.Address, Resource: &config.Resource{Mode: mode, Type: r.Type, Name: r.Name, Range: rng},
 		Provider: l.provider(e.mod, provKey)}
 	e.inst = inst

@@ -249,7 +249,7 @@ func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *invent
 			}
 			if f.File == "" {
 				if o, ok := locate(f.Address); ok {
-					f.File, f.Line, f.EndLine = o.File, o.Line, o.EndLine
+					f.Span = o.Span
 				}
 			}
 			f.Fingerprint = fingerprint(f)

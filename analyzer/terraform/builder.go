@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
@@ -154,7 +155,7 @@ func (b *builder) role(account, nameOrARN string, origin inventory.Origin) *inve
 	if strings.HasPrefix(nameOrARN, "arn:") {
 		r.ARN = nameOrARN
 	} else {
-		r.Unknown = append(r.Unknown, inventory.Unknown{Field: "arn", Reason: "role " + name + " is not defined in this configuration, so its path is unknown", File: origin.File, Line: origin.Line})
+		r.Unknown = append(r.Unknown, inventory.Unknown{Field: "arn", Reason: "role " + name + " is not defined in this configuration, so its path is unknown", Span: loc.At(origin.File, origin.Line)})
 	}
 	b.roles[key] = r
 	b.roleOrder = append(b.roleOrder, key)
@@ -295,7 +296,7 @@ func (b *builder) managed(arn string, origin inventory.Origin) inventory.Policy 
 	} else {
 		p.Managed = "customer"
 	}
-	p.Unknown = append(p.Unknown, inventory.Unknown{Field: "document", Reason: why, File: origin.File, Line: origin.Line})
+	p.Unknown = append(p.Unknown, inventory.Unknown{Field: "document", Reason: why, Span: loc.At(origin.File, origin.Line)})
 	return p
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -325,7 +326,7 @@ func (o obj) document(name, field string) (json.RawMessage, bool) {
 	}
 	bad := func(msg string) {
 		if o.unknown != nil {
-			*o.unknown = append(*o.unknown, inventory.Unknown{Field: o.prefix + field, Reason: msg, File: o.rng.Filename, Line: o.rng.Start.Line})
+			*o.unknown = append(*o.unknown, inventory.Unknown{Field: o.prefix + field, Reason: msg, Span: loc.At(o.rng.Filename, o.rng.Start.Line)})
 		}
 	}
 	// A policy written out in full that is not a valid document would be

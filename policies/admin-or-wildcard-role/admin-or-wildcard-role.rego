@@ -5,8 +5,7 @@
 #   A function's execution role holds administrator-level or whole-service
 #   grants: the AWS managed AdministratorAccess or PowerUserAccess policy,
 #   or an Allow statement with Action "*", "iam:*" or "<service>:*" (or an
-#   Allow with NotAction) on Resource "*", as the IAM engine reads the
-#   statement. Anyone who can run code in the
+#   Allow with NotAction) on Resource "*". Anyone who can run code in the
 #   function — a bug, a compromised dependency, a caller of a public
 #   endpoint — gets all of it. A permissions boundary, where present, is
 #   named in the message because it caps what the grant really allows.
