@@ -5,13 +5,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"go.yaml.in/yaml/v3"
 )
 
 // extent is where the item at node n is written, as far as the YAML (or
 // JSON) parser tells: from n's line and column to the end of the last
 // scalar of its definition — a resource's whole mapping when n is its
-// logical id. The parser gives no end positions; the end column is known
+// logical id, else n's own subtree. The parser gives no end positions; the end column is known
 // only when the last scalar is written on one line, plain or quoted.
 func (t *template) extent(n *yaml.Node) hcl.Range {
 	if n == nil {
@@ -19,10 +20,11 @@ func (t *template) extent(n *yaml.Node) hcl.Range {
 	}
 	start := hcl.Pos{Line: n.Line, Column: n.Column}
 	end := start
-	last := n
-	if def := t.definitions[n]; def != nil {
-		last = lastScalar(def, 0)
+	def := t.definitions[n]
+	if def == nil {
+		def = n
 	}
+	last := lastScalar(def, 0)
 	if last != nil && (last.Line > end.Line || last.Line == end.Line && last.Column >= end.Column) {
 		end = hcl.Pos{Line: last.Line, Column: scalarEnd(last)}
 	}
@@ -30,6 +32,16 @@ func (t *template) extent(n *yaml.Node) hcl.Range {
 		end.Column = 0
 	}
 	return hcl.Range{Filename: t.path, Start: start, End: end}
+}
+
+// span is extent as a span; a nil node is the template file alone.
+func (t *template) span(n *yaml.Node) loc.Span {
+	r := t.extent(n)
+	s := loc.Span{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column}
+	if r.End.Line > r.Start.Line {
+		s.EndLine, s.EndColumn = r.End.Line, r.End.Column
+	}
+	return s
 }
 
 // lastScalar is the node written last in n's subtree.

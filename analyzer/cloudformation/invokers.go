@@ -174,7 +174,7 @@ func lineOf(n *yaml.Node) int {
 }
 
 func (t *template) newTrigger(addr, service string, n *yaml.Node) inventory.Trigger {
-	return inventory.Trigger{Origin: inventory.Origin{Address: addr, Span: loc.At(t.path, lineOf(n))}, Kind: "push", Service: service, Enabled: true}
+	return inventory.Trigger{Origin: inventory.Origin{Address: addr, Span: t.span(n)}, Kind: "push", Service: service, Enabled: true}
 }
 
 // text is the text of v for the trigger field named field; a value known
