@@ -5,6 +5,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -193,9 +194,9 @@ func unpinnedServiceGrants(pol *iam.Policy) []flow.ServiceGrant {
 // statementRef locates a statement where it is written: the block that
 // wrote it into a policy the source assembled, else its policy's file.
 func statementRef(st *iam.Statement) flow.StatementRef {
-	ref := flow.StatementRef{Index: st.Index, Sid: st.Sid, File: st.Policy.File, Line: st.Line}
+	ref := flow.StatementRef{Index: st.Index, Sid: st.Sid, Span: loc.At(st.Policy.File, st.Line)}
 	if w := st.Written; w != nil {
-		ref.File, ref.Line = w.File, w.Line
+		ref.Span = loc.At(w.File, w.Line)
 	}
 	return ref
 }

@@ -25,7 +25,7 @@ func simulateFacts(t *testing.T, inv *inventory.Inventory) *flow.Facts {
 
 func TestRoleFacts(t *testing.T) {
 	st := func(i int, sid string) flow.StatementRef {
-		return flow.StatementRef{Index: i, Sid: sid, File: "main.tf", Line: 1}
+		return flow.StatementRef{Index: i, Sid: sid, Span: loc.At("main.tf", 1)}
 	}
 	cases := []struct {
 		name       string
@@ -119,7 +119,7 @@ func TestUnpinnedServiceGrants(t *testing.T) {
 	f := function("f", "r", fnPolicy("", stmt("Pinned", `{"Service":"sns.amazonaws.com"}`, `{"ArnLike":{"AWS:SourceArn":"arn:aws:sns:eu-west-1:`+acct+`:t"},"StringEquals":{"AWS:SourceAccount":"`+acct+`"}}`)), rp)
 	facts := simulateFacts(t, &inventory.Inventory{Account: acct, Roles: []inventory.Role{role("r")}, Functions: []inventory.Function{f}})
 	ref := func(i int, sid string) flow.StatementRef {
-		return flow.StatementRef{Index: i, Sid: sid, File: "main.tf", Line: 1}
+		return flow.StatementRef{Index: i, Sid: sid, Span: loc.At("main.tf", 1)}
 	}
 	want := []flow.ResourcePolicyFacts{{
 		Function: "aws_lambda_function.f", Index: 1, Address: "aws_lambda_resource_policy.f", Qualifier: "live",
@@ -141,12 +141,12 @@ func TestUnpinnedGrantPointsAtItsPermission(t *testing.T) {
 	rp := fnPolicy("", `{"Sid":"FromBucket","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"`+fnARN("f")+`"}`)
 	rp.Address = "aws_lambda_function.f"
 	f := function("f", "r", rp)
-	f.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.bucket", Span: loc.At("perms.tf", 40)}, StatementID: "FromBucket", Principal: "s3.amazonaws.com", Action: "lambda:InvokeFunction"}}
+	f.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.bucket", Span: loc.Span{File: "perms.tf", Line: 40, Column: 1, EndLine: 44, EndColumn: 2}}, StatementID: "FromBucket", Principal: "s3.amazonaws.com", Action: "lambda:InvokeFunction"}}
 	facts := simulateFacts(t, &inventory.Inventory{Account: acct, Roles: []inventory.Role{role("r")}, Functions: []inventory.Function{f}})
 	if len(facts.ResourcePolicies) != 1 || len(facts.ResourcePolicies[0].Unpinned) != 1 {
 		t.Fatalf("facts %+v", facts.ResourcePolicies)
 	}
-	if got := facts.ResourcePolicies[0].Unpinned[0].Statement; got.File != "perms.tf" || got.Line != 40 {
-		t.Errorf("statement at %s:%d, want perms.tf:40", got.File, got.Line)
+	if got := facts.ResourcePolicies[0].Unpinned[0].Statement; got.Span != (loc.Span{File: "perms.tf", Line: 40, Column: 1, EndLine: 44, EndColumn: 2}) {
+		t.Errorf("statement at %#v, want the whole permission block perms.tf:40-44", got.Span)
 	}
 }

@@ -67,6 +67,7 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 	})
 	flows = dedupeIDs(flows)
 	facts := w.facts()
+	indexBlockSpans(inv).pointAtBlocks(flows, facts)
 	for _, f := range inv.Functions {
 		for _, u := range f.Unknown {
 			w.addUnknown(f.Address, u.Field, u.Reason, u.File, u.Line)

@@ -1,5 +1,7 @@
 package flow
 
+import "github.com/lambdacheck/lambdacheck/analyzer/loc"
+
 // Facts are what the IAM engine decided about the inventory's policies
 // themselves, apart from any one request: the grants of each role's
 // identity policies and the service grants of each function's resource
@@ -47,8 +49,8 @@ type PolicyFacts struct {
 type StatementRef struct {
 	Index int    `json:"index"`
 	Sid   string `json:"sid,omitempty"`
-	File  string `json:"file,omitempty"`
-	Line  int    `json:"line,omitempty"`
+	// Span is the block that wrote it, as for a step's statements.
+	loc.Span
 }
 
 // WildcardGrant is an Allow statement granting every action or whole
