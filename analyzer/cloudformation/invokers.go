@@ -116,7 +116,7 @@ func (t *template) unmodelled(r *resource, why string, depth int) {
 	fns := map[string]bool{}
 	functionsIn(t.value(r.props, depth), fns, 0)
 	if len(fns) == 0 {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, r.key.Line),
 			Reason: r.typ + " is not modelled: " + why + "; any invocation it makes is missing from the flows"})
 		return
 	}
@@ -258,7 +258,7 @@ func (t *template) targetsFunction(v cty.Value, addr string, n *yaml.Node) bool 
 		return true
 	}
 	if !ok || reason.IsBare(s) {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, File: t.path, Line: lineOf(n),
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, Span: loc.At(t.path, lineOf(n)),
 			Reason: "the target is known only at deploy time; if it is a function, its invocation is missing from the flows"})
 	}
 	return false
@@ -382,7 +382,7 @@ func (t *template) customResource(r *resource, depth int) bool {
 	case ok && strings.HasPrefix(s, "arn:"):
 		return false // an SNS topic: no function is invoked by CloudFormation
 	default:
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: lineOf(n),
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, lineOf(n)),
 			Reason: "custom resource " + r.typ + ": its service token is known only at deploy time; if it is a function, CloudFormation invokes it"})
 		return false
 	}
@@ -406,7 +406,7 @@ func (t *template) distribution(r *resource, depth int) {
 	// the template does not define, and are not a trigger's business.
 	dc := get(r.props, "DistributionConfig")
 	if _, _, fn := intrinsic(dc); fn {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: dc.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, dc.Line),
 			Reason: "the distribution's configuration is built at deploy time; its Lambda@Edge associations are not read"})
 		return
 	}
@@ -752,7 +752,7 @@ func (t *template) lexBotAlias(r *resource, depth int) {
 	arn := t.arn("lex", "bot-alias/"+bot+"/"+id)
 	r.attrs = map[string]cty.Value{"": cty.StringVal(id), "BotAliasId": cty.StringVal(id), "Arn": cty.StringVal(arn)}
 	if len(unknown) > 0 {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, r.key.Line),
 			Reason: "the bot of this alias is known only after deploy: " + unknown[0].Reason})
 		return
 	}
@@ -785,7 +785,7 @@ func (t *template) codeCommit(r *resource, depth int) {
 
 func (t *template) rotationSchedule(r *resource, depth int) {
 	if get(r.props, "HostedRotationLambda") != nil {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, r.key.Line),
 			Reason: "hosted rotation: Secrets Manager deploys the rotation function in a nested stack that is not read"})
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
@@ -97,7 +98,7 @@ func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]polic
 			switch {
 			case val == nil:
 				t.params[name] = t.symbol(name, "parameter "+name+" has no default and no --parameter value", ps.Content[i])
-				t.outside = append(t.outside, inventory.UnknownOutside{Address: "Parameters." + name, File: path, Line: ps.Content[i].Line,
+				t.outside = append(t.outside, inventory.UnknownOutside{Address: "Parameters." + name, Span: loc.At(path, ps.Content[i].Line),
 					Reason: "needs a value: no Default and no --parameter " + name + "=VALUE; values derived from it are symbolic (<" + name + ">)"})
 			case strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList":
 				var elems []cty.Value
@@ -137,7 +138,7 @@ func (t *template) diag(n *yaml.Node, summary, detail string) {
 	if n != nil {
 		line = n.Line
 	}
-	t.diags = append(t.diags, inventory.Diagnostic{Severity: "error", Summary: summary, Detail: detail, File: t.path, Line: line})
+	t.diags = append(t.diags, inventory.Diagnostic{Severity: "error", Summary: summary, Detail: detail, Span: loc.At(t.path, line)})
 }
 
 func (t *template) warn(n *yaml.Node, summary, detail string) {
@@ -145,7 +146,7 @@ func (t *template) warn(n *yaml.Node, summary, detail string) {
 	if n != nil {
 		line = n.Line
 	}
-	t.diags = append(t.diags, inventory.Diagnostic{Severity: "warning", Summary: summary, Detail: detail, File: t.path, Line: line})
+	t.diags = append(t.diags, inventory.Diagnostic{Severity: "warning", Summary: summary, Detail: detail, Span: loc.At(t.path, line)})
 }
 
 func (t *template) load() *inventory.Inventory {

@@ -114,8 +114,7 @@ type Unknown struct {
 type UnknownOutside struct {
 	Address string `json:"address"`
 	Reason  string `json:"reason"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	loc.Span
 }
 
 // Diagnostic is an error or warning met while loading, with its position.
@@ -123,9 +122,7 @@ type Diagnostic struct {
 	Severity string `json:"severity"` // error, warning
 	Summary  string `json:"summary"`
 	Detail   string `json:"detail,omitempty"`
-	File     string `json:"file,omitempty"`
-	Line     int    `json:"line,omitempty"`
-	Column   int    `json:"column,omitempty"`
+	loc.Span
 }
 
 // SkippedType counts resources of a type the loader does not model.

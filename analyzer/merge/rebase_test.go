@@ -18,8 +18,8 @@ func TestRebasePrefixesEveryRelativeFile(t *testing.T) {
 		Roles: []inventory.Role{{Origin: inventory.Origin{Address: "aws_iam_role.r", Span: loc.At("iam.tf", 1)},
 			TrustPolicy:    &inventory.Policy{Name: "trust", Document: []byte("{}"), Origin: inventory.Origin{Span: loc.At("iam.tf", 2)}},
 			InlinePolicies: []inventory.Policy{{Name: "p", Document: []byte("{}"), Origin: inventory.Origin{Span: loc.At("iam.tf", 9)}}}}},
-		Diags:   []inventory.Diagnostic{{Severity: "warning", Summary: "s", File: "/abs/x.tf", Line: 1}},
-		Unknown: []inventory.UnknownOutside{{Address: "module.m", Reason: "r", File: "modules.tf"}},
+		Diags:   []inventory.Diagnostic{{Severity: "warning", Summary: "s", Span: loc.At("/abs/x.tf", 1)}},
+		Unknown: []inventory.UnknownOutside{{Address: "module.m", Reason: "r", Span: loc.Span{File: "modules.tf"}}},
 	}
 	Rebase(inv, "infra/app")
 	data, err := json.Marshal(inv)

@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
@@ -166,12 +167,12 @@ func (l *loader) load() *inventory.Inventory {
 		inv.Modules = append(inv.Modules, inventory.Module{Address: path, Source: c.Source, Version: c.VersionConstraint, Loaded: c.Module != nil})
 	}
 	if l.plan.Complete != nil && !*l.plan.Complete {
-		inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: "plan", File: l.path,
+		inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: "plan", Span: loc.Span{File: l.path},
 			Reason: "the plan is not complete: Terraform deferred some changes, which are not in the inventory"})
 	}
 	for _, d := range l.plan.DeferredChanges {
 		if d != nil && d.ResourceChange != nil {
-			inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: d.ResourceChange.Address, File: l.path,
+			inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: d.ResourceChange.Address, Span: loc.Span{File: l.path},
 				Reason: "deferred by Terraform (" + d.Reason + "); its values are not in the plan"})
 		}
 	}

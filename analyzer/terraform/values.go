@@ -376,7 +376,7 @@ func (o obj) loadError(name, summary, detail string) {
 	if o.diags == nil {
 		return
 	}
-	d := inventory.Diagnostic{Severity: "error", Summary: summary, File: o.rng.Filename, Line: o.rng.Start.Line}
+	d := inventory.Diagnostic{Severity: "error", Summary: summary, Span: loc.At(o.rng.Filename, o.rng.Start.Line)}
 	if b, ok := o.body.(*hclsyntax.Body); ok && o.prefix == "" {
 		if a, ok := b.Attributes[name]; ok {
 			d.File, d.Line, d.Column = a.SrcRange.Filename, a.SrcRange.Start.Line, a.SrcRange.Start.Column
