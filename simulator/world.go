@@ -12,6 +12,7 @@ import (
 	catalog "github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -271,7 +272,7 @@ func (w *world) addUnknown(address, field, reason, file string, line int) {
 		return
 	}
 	w.seenUnk[key] = true
-	w.unknown = append(w.unknown, flow.UnknownValue{Address: address, Field: field, Reason: reason, File: file, Line: line})
+	w.unknown = append(w.unknown, flow.UnknownValue{Address: address, Field: field, Reason: reason, Span: loc.At(file, line)})
 }
 
 // funcPolicy is a function's resource policy for one qualifier, as far as the

@@ -26,7 +26,7 @@ func onlyChange(t *testing.T, r *Result) FlowChange {
 func TestMovedFlowsAreTheSame(t *testing.T) {
 	b := access("access/f->t/Write", flow.Allowed, "Write", "s3:PutObject")
 	h := b
-	h.Function = &flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f", File: "other.tf", Line: 99}}
+	h.Function = &flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f", Span: loc.At("other.tf", 99)}}
 	r := Compare(Side{Flows: &flow.Result{Flows: []flow.Flow{b}}}, Side{Flows: &flow.Result{Flows: []flow.Flow{h}}})
 	if len(r.Flows) != 0 {
 		t.Errorf("a flow whose block moved is reported: %+v", r.Flows)

@@ -66,8 +66,8 @@ const (
 type Ref struct {
 	Address string `json:"address,omitempty"`
 	ARN     string `json:"arn,omitempty"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	// Span is where the item is defined: its file and first line.
+	loc.Span
 }
 
 // FunctionRef is a function, with the qualifier a trigger targets.
@@ -210,8 +210,7 @@ type UnknownValue struct {
 	Address string `json:"address"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	loc.Span
 }
 
 // Result is the simulator's whole output.
