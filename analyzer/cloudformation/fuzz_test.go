@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -40,41 +39,12 @@ func FuzzLoad(f *testing.F) {
 		if err := inventory.Write(discard{}, inv); err != nil {
 			t.Fatalf("inventory not writable: %v", err)
 		}
-		for _, sp := range spans(reflect.ValueOf(inv)) {
+		for _, sp := range loc.All(inv) {
 			if !sp.Valid() {
 				t.Fatalf("span %#v is out of order", sp)
 			}
 		}
 	})
-}
-
-// spans are every span in v, at any depth.
-func spans(v reflect.Value) []loc.Span {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
-		}
-		return spans(v.Elem())
-	case reflect.Slice, reflect.Array:
-		var out []loc.Span
-		for i := range v.Len() {
-			out = append(out, spans(v.Index(i))...)
-		}
-		return out
-	case reflect.Struct:
-		if sp, ok := v.Interface().(loc.Span); ok {
-			return []loc.Span{sp}
-		}
-		var out []loc.Span
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				out = append(out, spans(v.Field(i))...)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 type discard struct{}

@@ -41,3 +41,27 @@ func TestString(t *testing.T) {
 		t.Error("Known")
 	}
 }
+
+func TestAll(t *testing.T) {
+	type item struct {
+		Span
+		Name  string
+		Inner *struct{ At Span }
+		List  []Span
+		ByKey map[string]Span
+		skip  Span
+	}
+	v := []item{{Span: At("a.tf", 1), Inner: &struct{ At Span }{At("b.tf", 2)}, List: []Span{At("c.tf", 3)}, ByKey: map[string]Span{"k": At("d.tf", 4)}, skip: At("x.tf", 9)}}
+	got := map[string]bool{}
+	for _, s := range All(v) {
+		got[s.String()] = true
+	}
+	for _, want := range []string{"a.tf:1", "b.tf:2", "c.tf:3", "d.tf:4"} {
+		if !got[want] {
+			t.Errorf("All misses %s: %v", want, got)
+		}
+	}
+	if got["x.tf:9"] || len(got) != 4 {
+		t.Errorf("All = %v, want the four exported spans", got)
+	}
+}
