@@ -12,6 +12,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -505,8 +506,8 @@ func (w *world) targetFlows(fn *inventory.Function, role *roleInfo, p iam.Princi
 			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, targetName(res, t.arn), lg.level),
 			Kind:         flow.KindAccess,
 			Decision:     lg.decision,
-			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
-			Resource:     &flow.Ref{Address: res.Address, ARN: t.arn, File: res.File, Line: res.Line},
+			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, Span: loc.At(fn.File, fn.Line)}},
+			Resource:     &flow.Ref{Address: res.Address, ARN: t.arn, Span: loc.At(res.File, res.Line)},
 			Level:        lg.level,
 			Actions:      lg.actions,
 			CrossAccount: resAcct != "" && resAcct != role.role.Account,
@@ -654,7 +655,7 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 			ID:           fmt.Sprintf("access/%s->%s/%s", fn.Address, k.pattern, k.level),
 			Kind:         flow.KindAccess,
 			Decision:     decision,
-			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+			Function:     &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, Span: loc.At(fn.File, fn.Line)}},
 			Resource:     &flow.Ref{ARN: k.pattern},
 			Level:        k.level,
 			Actions:      allowed,
@@ -763,7 +764,7 @@ func (w *world) destinationFlows(fn *inventory.Function, role *roleInfo) []flow.
 		fl := flow.Flow{
 			ID:       fmt.Sprintf("access/%s->%s/%s", fn.Address, d.arn, d.purpose),
 			Kind:     flow.KindAccess,
-			Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+			Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, Span: loc.At(fn.File, fn.Line)}},
 			Resource: &flow.Ref{ARN: d.arn},
 			Level:    "Write",
 			Actions:  actions,
@@ -818,7 +819,7 @@ func unknownDestinationsFlow(fn *inventory.Function, why string) flow.Flow {
 	fl := flow.Flow{
 		ID:       fmt.Sprintf("access/%s->async-destinations/unknown", fn.Address),
 		Kind:     flow.KindAccess,
-		Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+		Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, Span: loc.At(fn.File, fn.Line)}},
 		Resource: &flow.Ref{},
 		Level:    "Write",
 		Purpose:  "destination",

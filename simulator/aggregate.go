@@ -12,6 +12,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -641,7 +642,7 @@ func (w *world) groupFlows(fn *inventory.Function, role *roleInfo, p iam.Princip
 			ID:       fmt.Sprintf("access/%s->%s [%s]/%s", fn.Address, g.pattern(), g.class, lg.level),
 			Kind:     flow.KindAccess,
 			Decision: lg.decision,
-			Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}},
+			Function: &flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, Span: loc.At(fn.File, fn.Line)}},
 			Resource: &flow.Ref{ARN: g.patterns[0]},
 			Level:    lg.level,
 			Actions:  lg.actions,

@@ -9,6 +9,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -577,8 +578,8 @@ func (w *world) urlFlow(fn *inventory.Function, u *inventory.FunctionURL) flow.F
 		Kind: flow.KindInvoke,
 		Trigger: &flow.Trigger{
 			Type: "function_url", Kind: "push", Address: u.Address,
-			Source:   flow.Ref{Address: u.Address, ARN: u.URL, File: u.File, Line: u.Line},
-			Function: flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, File: fn.File, Line: fn.Line}, Qualifier: u.Qualifier},
+			Source:   flow.Ref{Address: u.Address, ARN: u.URL, Span: loc.At(u.File, u.Line)},
+			Function: flow.FunctionRef{Ref: flow.Ref{Address: fn.Address, ARN: fn.ARN, Span: loc.At(fn.File, fn.Line)}, Qualifier: u.Qualifier},
 			Enabled:  true, Filter: "auth " + u.AuthType,
 		},
 	}

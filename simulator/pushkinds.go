@@ -7,6 +7,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/eventsource"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -57,7 +58,7 @@ func (w *world) principalFlows() []flow.Flow {
 				continue
 			}
 			seen[p.Address+"|"+p.Principal] = true
-			out = append(out, w.unknownServiceFlow(fn, p.Qualifier, p.Principal, nonEmpty(p.Action, "lambda:InvokeFunction"), flow.Ref{Address: p.Address, File: p.File, Line: p.Line}, "permission "+nonEmpty(p.StatementID, p.Address)))
+			out = append(out, w.unknownServiceFlow(fn, p.Qualifier, p.Principal, nonEmpty(p.Action, "lambda:InvokeFunction"), flow.Ref{Address: p.Address, Span: loc.At(p.File, p.Line)}, "permission "+nonEmpty(p.StatementID, p.Address)))
 		}
 		for _, qp := range fn.ResourcePolicies {
 			if qp.Address == "" || qp.Address == fn.Address {
@@ -79,7 +80,7 @@ func (w *world) principalFlows() []flow.Flow {
 				}
 			}
 			for _, svc := range sortedKeys(services) {
-				out = append(out, w.unknownServiceFlow(fn, qp.Qualifier, svc, "lambda:InvokeFunction", flow.Ref{Address: qp.Address, File: qp.File, Line: qp.Line}, "resource policy "+qp.Address))
+				out = append(out, w.unknownServiceFlow(fn, qp.Qualifier, svc, "lambda:InvokeFunction", flow.Ref{Address: qp.Address, Span: loc.At(qp.File, qp.Line)}, "resource policy "+qp.Address))
 			}
 		}
 	}
@@ -121,7 +122,7 @@ func (w *world) unknownServiceFlow(fn *inventory.Function, qualifier, principal,
 		Kind:       flow.KindReach,
 		Decision:   flow.Unknown,
 		Title:      fmt.Sprintf("%s grants unknown service principal %s on %s", what, principal, fn.Address),
-		Target:     &flow.Ref{Address: fn.Address, ARN: qualifiedARN(fn.ARN, qualifier), File: fn.File, Line: fn.Line},
+		Target:     &flow.Ref{Address: fn.Address, ARN: qualifiedARN(fn.ARN, qualifier), Span: loc.At(fn.File, fn.Line)},
 		Principal:  principal,
 		Actions:    []string{action},
 		Reach:      "unknown-service",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -170,7 +171,7 @@ func TestUnknownServiceInResourcePolicy(t *testing.T) {
 		{"Effect":"Deny","Principal":{"Service":"sms.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + arn + `"}]}`
 	fn := inventory.Function{Origin: inventory.Origin{Address: "aws_lambda_function.f"}, Name: "f", ARN: arn, Account: "123456789012",
 		ResourcePolicies: []inventory.QualifiedPolicy{{Policy: inventory.Policy{Name: "resource-policy", Document: []byte(doc),
-			Origin: inventory.Origin{Address: "aws_lambda_resource_policy.f", File: "main.tf", Line: 7}}}}}
+			Origin: inventory.Origin{Address: "aws_lambda_resource_policy.f", Span: loc.At("main.tf", 7)}}}}}
 	w := newWorld(&inventory.Inventory{Functions: []inventory.Function{fn}}, nil, Options{})
 	got := w.principalFlows()
 	if len(got) != 1 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -72,7 +73,7 @@ func (w *world) reachFlows() []flow.Flow {
 				ID:        "reach/public-url/*/" + fn.Address + ":" + qualifierOrDefault(u.Qualifier),
 				Kind:      flow.KindReach,
 				Decision:  d,
-				Target:    &flow.Ref{Address: fn.Address, ARN: qualifiedARN(fn.ARN, u.Qualifier), File: u.File, Line: u.Line},
+				Target:    &flow.Ref{Address: fn.Address, ARN: qualifiedARN(fn.ARN, u.Qualifier), Span: loc.At(u.File, u.Line)},
 				Principal: "*",
 				Reach:     "public-url",
 				Actions:   []string{"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"},
@@ -236,7 +237,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 				ID:        fmt.Sprintf("reach/%s/%s/%s:%s", pr.reach, who, fn.Address, qualifierOrDefault(qualifier)),
 				Kind:      flow.KindReach,
 				Decision:  st.Decision,
-				Target:    &flow.Ref{Address: fn.Address, ARN: target, File: fn.File, Line: fn.Line},
+				Target:    &flow.Ref{Address: fn.Address, ARN: target, Span: loc.At(fn.File, fn.Line)},
 				Principal: pr.principal,
 				Reach:     pr.reach,
 				Actions:   []string{action},
@@ -364,7 +365,7 @@ func (w *world) assumeReach(role *roleInfo) []flow.Flow {
 			ID:        fmt.Sprintf("reach/assume-role/%s/%s", pr.principal, role.role.Address),
 			Kind:      flow.KindReach,
 			Decision:  st.Decision,
-			Target:    &flow.Ref{Address: role.role.Address, ARN: role.role.ARN, File: role.role.File, Line: role.role.Line},
+			Target:    &flow.Ref{Address: role.role.Address, ARN: role.role.ARN, Span: loc.At(role.role.File, role.role.Line)},
 			Principal: pr.principal,
 			Reach:     "assume-role",
 			Actions:   []string{"sts:AssumeRole"},

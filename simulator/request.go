@@ -6,6 +6,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -144,10 +145,10 @@ func statements(res iam.Result, ctx *condition.Context) []flow.Statement {
 		s := m.Statement
 		fs := flow.Statement{
 			Policy: s.Policy.Name, Layer: m.Layer.String(), Index: s.Index, Sid: s.Sid,
-			Effect: s.Effect.String(), File: s.Policy.File, Line: s.Line, Certain: m.Certain,
+			Effect: s.Effect.String(), Span: loc.At(s.Policy.File, s.Line), Certain: m.Certain,
 		}
 		if w := s.Written; w != nil {
-			fs.Policy, fs.File, fs.Line = w.Name, w.File, w.Line
+			fs.Policy, fs.Span = w.Name, loc.At(w.File, w.Line)
 		}
 		if s.Condition() != nil {
 			var parts []string

@@ -66,6 +66,8 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 		return flows[i].ID < flows[j].ID
 	})
 	flows = dedupeIDs(flows)
+	facts := w.facts()
+	indexBlockSpans(inv).pointAtBlocks(flows, facts)
 	for _, f := range inv.Functions {
 		for _, u := range f.Unknown {
 			w.addUnknown(f.Address, u.Field, u.Reason, u.File, u.Line)
@@ -81,7 +83,7 @@ func Simulate(ctx context.Context, inv *inventory.Inventory, opts Options) (*flo
 		}
 		return a.Field < b.Field
 	})
-	res := &flow.Result{Schema: flow.SchemaVersion, Flows: flows, Unknowns: w.unknown, ResourceSets: w.resourceSets()}
+	res := &flow.Result{Schema: flow.SchemaVersion, Flows: flows, Unknowns: w.unknown, ResourceSets: w.resourceSets(), Facts: facts}
 	if res.Unknowns == nil {
 		res.Unknowns = []flow.UnknownValue{}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -15,7 +16,7 @@ const acct = "111111111111"
 func doc(s string) json.RawMessage { return json.RawMessage(s) }
 
 func pol(name, document string) inventory.Policy {
-	return inventory.Policy{Name: name, Document: doc(document), Origin: inventory.Origin{Address: name, File: "main.tf", Line: 1}}
+	return inventory.Policy{Name: name, Document: doc(document), Origin: inventory.Origin{Address: name, Span: loc.At("main.tf", 1)}}
 }
 
 const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
@@ -24,7 +25,7 @@ func fnARN(name string) string { return "arn:aws:lambda:eu-west-1:" + acct + ":f
 
 func role(name string, policies ...string) inventory.Role {
 	r := inventory.Role{
-		Origin: inventory.Origin{Address: "aws_iam_role." + name, File: "iam.tf", Line: 1},
+		Origin: inventory.Origin{Address: "aws_iam_role." + name, Span: loc.At("iam.tf", 1)},
 		Name:   name, ARN: "arn:aws:iam::" + acct + ":role/" + name, Account: acct,
 	}
 	t := pol("trust", lambdaTrust)
@@ -37,7 +38,7 @@ func role(name string, policies ...string) inventory.Role {
 
 func function(name, roleName string, resourcePolicies ...inventory.QualifiedPolicy) inventory.Function {
 	return inventory.Function{
-		Origin: inventory.Origin{Address: "aws_lambda_function." + name, File: "main.tf", Line: 10},
+		Origin: inventory.Origin{Address: "aws_lambda_function." + name, Span: loc.At("main.tf", 10)},
 		Name:   name, ARN: fnARN(name), Account: acct, Region: "eu-west-1",
 		Role: "arn:aws:iam::" + acct + ":role/" + roleName, ReservedConcurrency: -1,
 		ResourcePolicies: resourcePolicies,
@@ -66,12 +67,12 @@ func s3Permission(fn, qualifier, extra string) string {
 }
 
 func bucket(name string) inventory.Resource {
-	return inventory.Resource{Origin: inventory.Origin{Address: "aws_s3_bucket." + name, File: "s3.tf", Line: 1}, Type: "aws_s3_bucket", Service: "s3", Name: name, ARN: "arn:aws:s3:::" + name, Account: acct}
+	return inventory.Resource{Origin: inventory.Origin{Address: "aws_s3_bucket." + name, Span: loc.At("s3.tf", 1)}, Type: "aws_s3_bucket", Service: "s3", Name: name, ARN: "arn:aws:s3:::" + name, Account: acct}
 }
 
 func s3Trigger(bucketName, fn, qualifier string) inventory.Trigger {
 	return inventory.Trigger{
-		Origin: inventory.Origin{Address: "aws_s3_bucket_notification." + bucketName, File: "s3.tf", Line: 5},
+		Origin: inventory.Origin{Address: "aws_s3_bucket_notification." + bucketName, Span: loc.At("s3.tf", 5)},
 		Kind:   "push", Service: "s3", SourceARN: "arn:aws:s3:::" + bucketName, SourceAddress: "aws_s3_bucket." + bucketName,
 		FunctionARN: fnARN(fn), FunctionAddress: "aws_lambda_function." + fn, Qualifier: qualifier,
 		Events: []string{"s3:ObjectCreated:*"}, Enabled: true,
@@ -644,7 +645,7 @@ func TestResourcePolicyStatementPointsAtItsPermission(t *testing.T) {
 			fp := fnPolicy("", s3Permission("resize", "", ""))
 			fp.Address, fp.File, fp.Line = tc.policyAddr, "main.tf", 10
 			fn := function("resize", "resize", fp)
-			fn.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.s3", File: "s3.tf", Line: 40},
+			fn.Permissions = []inventory.Permission{{Origin: inventory.Origin{Address: "aws_lambda_permission.s3", Span: loc.At("s3.tf", 40)},
 				StatementID: "AllowS3", Action: "lambda:InvokeFunction", Principal: "s3.amazonaws.com"}}
 			inv := &inventory.Inventory{
 				Functions: []inventory.Function{fn}, Roles: []inventory.Role{role("resize")},

@@ -12,6 +12,7 @@ import (
 	catalog "github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -48,8 +49,11 @@ type world struct {
 // document could not be resolved or parsed, so that no decision that
 // depends on the role is reported as certain.
 type roleInfo struct {
-	role       *inventory.Role
-	identity   []*iam.Policy
+	role     *inventory.Role
+	identity []*iam.Policy
+	// identityAt is, for each compiled identity policy, its position in
+	// the role's inline policies followed by its attached policies.
+	identityAt []int
 	boundary   []*iam.Policy
 	trust      *iam.Policy
 	incomplete string // why the policy set is not complete ("" when it is)
@@ -182,19 +186,20 @@ func (w *world) compile(p *inventory.Policy, kind iam.Kind, owner string) (*iam.
 
 func (w *world) compileRole(r *inventory.Role) *roleInfo {
 	info := &roleInfo{role: r}
-	add := func(p *inventory.Policy) {
+	add := func(p *inventory.Policy, at int) {
 		pol, why := w.compile(p, iam.IdentityPolicy, r.Address)
 		if pol != nil {
 			info.identity = append(info.identity, pol)
+			info.identityAt = append(info.identityAt, at)
 		} else if info.incomplete == "" {
 			info.incomplete = why
 		}
 	}
 	for i := range r.InlinePolicies {
-		add(&r.InlinePolicies[i])
+		add(&r.InlinePolicies[i], i)
 	}
 	for i := range r.AttachedPolicies {
-		add(&r.AttachedPolicies[i])
+		add(&r.AttachedPolicies[i], len(r.InlinePolicies)+i)
 	}
 	if r.PermissionsBoundary != nil {
 		pol, why := w.compile(r.PermissionsBoundary, iam.BoundaryPolicy, r.Address)
@@ -267,7 +272,7 @@ func (w *world) addUnknown(address, field, reason, file string, line int) {
 		return
 	}
 	w.seenUnk[key] = true
-	w.unknown = append(w.unknown, flow.UnknownValue{Address: address, Field: field, Reason: reason, File: file, Line: line})
+	w.unknown = append(w.unknown, flow.UnknownValue{Address: address, Field: field, Reason: reason, Span: loc.At(file, line)})
 }
 
 // funcPolicy is a function's resource policy for one qualifier, as far as the

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -11,7 +12,7 @@ func TestCrossAccountGroupsPrincipals(t *testing.T) {
 	target := &flow.Ref{Address: "aws_lambda_function.f", ARN: "arn:aws:lambda:eu-west-1:123456789012:function:f"}
 	grant := []flow.Step{{Action: "lambda:InvokeFunction", Statements: []flow.Statement{
 		{Policy: "caller", Layer: "identity", Effect: "Allow"},
-		{Policy: "p", Layer: "resource", Sid: "A", Effect: "Allow", File: "main.tf", Line: 3, Conditions: []string{"aws:SourceAccount must equal 1"}},
+		{Policy: "p", Layer: "resource", Sid: "A", Effect: "Allow", Span: loc.At("main.tf", 3), Conditions: []string{"aws:SourceAccount must equal 1"}},
 		{Policy: "p", Layer: "resource", Sid: "D", Effect: "Deny"},
 	}}}
 	inv := &inventory.Inventory{Functions: []inventory.Function{

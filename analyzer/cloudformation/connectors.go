@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // SAM connectors (AWS::Serverless::Connector, and Connectors embedded in a
@@ -194,7 +195,7 @@ func (t *template) invokePermission(src endpoint) (principal string, sourceARN c
 // connector translates one connector with logical id id.
 func (t *template) connector(id string, props, at *yaml.Node, source *yaml.Node, depth int) {
 	outside := func(why string) {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: lineOf(at), Reason: "connector: " + why})
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, Span: loc.At(t.path, lineOf(at)), Reason: "connector: " + why})
 	}
 	src, why := t.endpointOf(source, depth)
 	if why != "" {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // FuzzLoad feeds random and mutated templates to the reader: it must not
@@ -37,6 +38,11 @@ func FuzzLoad(f *testing.F) {
 		}
 		if err := inventory.Write(discard{}, inv); err != nil {
 			t.Fatalf("inventory not writable: %v", err)
+		}
+		for _, sp := range loc.All(inv) {
+			if !sp.Valid() {
+				t.Fatalf("span %#v is out of order", sp)
+			}
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -205,7 +206,7 @@ func (t *template) call(fn string, arg *yaml.Node, n *yaml.Node, depth int) cty.
 			// Symbols must not hold ':' or '/': they stand inside ARNs,
 			// which are split at those.
 			text := "ImportValue." + strings.NewReplacer(":", ".", "/", ".").Replace(s)
-			t.outside = append(t.outside, inventory.UnknownOutside{Address: "ImportValue " + s, File: t.path, Line: n.Line,
+			t.outside = append(t.outside, inventory.UnknownOutside{Address: "ImportValue " + s, Span: loc.At(t.path, n.Line),
 				Reason: "exported by another stack; known only at deploy time, written <" + text + "> wherever it is used"})
 			return t.symbol(text, "imported from the export "+s+" of another stack", n)
 		}

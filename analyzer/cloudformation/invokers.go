@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -115,7 +116,7 @@ func (t *template) unmodelled(r *resource, why string, depth int) {
 	fns := map[string]bool{}
 	functionsIn(t.value(r.props, depth), fns, 0)
 	if len(fns) == 0 {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, r.key.Line),
 			Reason: r.typ + " is not modelled: " + why + "; any invocation it makes is missing from the flows"})
 		return
 	}
@@ -128,7 +129,7 @@ func (t *template) unmodelled(r *resource, why string, depth int) {
 		tr := t.newTrigger(r.id, "unmodelled", r.key)
 		tr.SourceAddress = r.id
 		tr.Events = []string{r.typ}
-		tr.Unknown = []inventory.Unknown{{Field: "kind", File: t.path, Line: r.key.Line,
+		tr.Unknown = []inventory.Unknown{{Field: "kind", Span: loc.At(t.path, r.key.Line),
 			Reason: "lambdacheck does not model how " + r.typ + " invokes Lambda: " + why}}
 		t.setTarget(&tr, cty.StringVal(fn), r.key)
 		t.triggers = append(t.triggers, tr)
@@ -173,7 +174,7 @@ func lineOf(n *yaml.Node) int {
 }
 
 func (t *template) newTrigger(addr, service string, n *yaml.Node) inventory.Trigger {
-	return inventory.Trigger{Origin: inventory.Origin{Address: addr, File: t.path, Line: lineOf(n)}, Kind: "push", Service: service, Enabled: true}
+	return inventory.Trigger{Origin: inventory.Origin{Address: addr, Span: t.span(n)}, Kind: "push", Service: service, Enabled: true}
 }
 
 // text is the text of v for the trigger field named field; a value known
@@ -192,7 +193,7 @@ func (t *template) text(v cty.Value, field string, n *yaml.Node, unknown *[]inve
 	if _, marks := reason.Of(v); len(marks) > 0 {
 		why = marks[0].Text
 	}
-	*unknown = append(*unknown, inventory.Unknown{Field: field, Reason: why, File: t.path, Line: lineOf(n)})
+	*unknown = append(*unknown, inventory.Unknown{Field: field, Reason: why, Span: loc.At(t.path, lineOf(n))})
 	return ""
 }
 
@@ -228,7 +229,7 @@ func (t *template) setEnabled(tr *inventory.Trigger, v cty.Value, def bool, n *y
 	val, ok := boolean(v, def)
 	tr.Enabled = val
 	if !ok {
-		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "enabled", Reason: "whether it is enabled is known only after deploy", File: t.path, Line: lineOf(n)})
+		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "enabled", Reason: "whether it is enabled is known only after deploy", Span: loc.At(t.path, lineOf(n))})
 	}
 }
 
@@ -257,7 +258,7 @@ func (t *template) targetsFunction(v cty.Value, addr string, n *yaml.Node) bool 
 		return true
 	}
 	if !ok || reason.IsBare(s) {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, File: t.path, Line: lineOf(n),
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, Span: loc.At(t.path, lineOf(n)),
 			Reason: "the target is known only at deploy time; if it is a function, its invocation is missing from the flows"})
 	}
 	return false
@@ -338,7 +339,7 @@ func (t *template) sesReceiptRule(r *resource, depth int) {
 		// A rule is disabled unless it says otherwise.
 		t.setEnabled(&tr, attr(rule, "Enabled"), false, n)
 		if tr.Enabled {
-			tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "enabled", File: t.path, Line: lineOf(n),
+			tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "enabled", Span: loc.At(t.path, lineOf(n)),
 				Reason: "SES runs only the rules of the active receipt rule set, and a template cannot make a set active"})
 		}
 		inv := "Event"
@@ -381,7 +382,7 @@ func (t *template) customResource(r *resource, depth int) bool {
 	case ok && strings.HasPrefix(s, "arn:"):
 		return false // an SNS topic: no function is invoked by CloudFormation
 	default:
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: lineOf(n),
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, lineOf(n)),
 			Reason: "custom resource " + r.typ + ": its service token is known only at deploy time; if it is a function, CloudFormation invokes it"})
 		return false
 	}
@@ -391,7 +392,7 @@ func (t *template) customResource(r *resource, depth int) bool {
 	tr.SourceARN = t.arn("cloudformation", "stack/"+stack+"/"+t.placeholder("AWS", "StackUUID"))
 	tr.Events = []string{"Create", "Update", "Delete"}
 	t.setTarget(&tr, tok, n)
-	tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "invoke_role", File: t.path, Line: lineOf(n),
+	tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "invoke_role", Span: loc.At(t.path, lineOf(n)),
 		Reason: "CloudFormation invokes with the stack's service role when it has one, else with the credentials of whoever deploys the stack; neither is in the template"})
 	t.triggers = append(t.triggers, tr)
 	return true
@@ -405,7 +406,7 @@ func (t *template) distribution(r *resource, depth int) {
 	// the template does not define, and are not a trigger's business.
 	dc := get(r.props, "DistributionConfig")
 	if _, _, fn := intrinsic(dc); fn {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: dc.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, dc.Line),
 			Reason: "the distribution's configuration is built at deploy time; its Lambda@Edge associations are not read"})
 		return
 	}
@@ -478,7 +479,7 @@ func (t *template) deliveryStream(r *resource, depth int) {
 			if v := attr(pc, "Enabled"); v != cty.NilVal {
 				t.setEnabled(&tr, v, true, n)
 			} else {
-				tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "enabled", File: t.path, Line: lineOf(n),
+				tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "enabled", Span: loc.At(t.path, lineOf(n)),
 					Reason: "ProcessingConfiguration sets no Enabled; whether Firehose runs the processors is not stated"})
 			}
 			fn := cty.NilVal
@@ -488,7 +489,7 @@ func (t *template) deliveryStream(r *resource, depth int) {
 				}
 			}
 			if fn == cty.NilVal {
-				tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "target", Reason: "the Lambda processor has no LambdaArn parameter", File: t.path, Line: lineOf(n)})
+				tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "target", Reason: "the Lambda processor has no LambdaArn parameter", Span: loc.At(t.path, lineOf(n))})
 			}
 			t.setTarget(&tr, fn, n)
 			t.triggers = append(t.triggers, tr)
@@ -565,7 +566,7 @@ func (t *template) dbInstance(r *resource, depth int) bool {
 		tr.SourceAddress = r.id
 		tr.SourceARN = t.text(arn, "source_arn", n, &tr.Unknown)
 		tr.InvokeRole = t.text(attr(ar, "RoleArn"), "invoke_role", n, &tr.Unknown)
-		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "target", File: t.path, Line: lineOf(n),
+		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "target", Span: loc.At(t.path, lineOf(n)),
 			Reason: "the database may invoke any function its role allows; the function is chosen in SQL"})
 		t.triggers = append(t.triggers, tr)
 	}
@@ -635,7 +636,7 @@ func (t *template) appSyncDataSource(r *resource, depth int) {
 	}
 	tr.InvokeRole = t.text(t.prop(r.props, "ServiceRoleArn", depth), "invoke_role", r.key, &tr.Unknown)
 	if tr.InvokeRole == "" && len(tr.Unknown) == len(unknown) {
-		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "invoke_role", Reason: "the data source names no service role, so AppSync cannot invoke the function", File: t.path, Line: lineOf(r.key)})
+		tr.Unknown = append(tr.Unknown, inventory.Unknown{Field: "invoke_role", Reason: "the data source names no service role, so AppSync cannot invoke the function", Span: loc.At(t.path, lineOf(r.key))})
 	}
 	t.setTarget(&tr, attr(t.prop(r.props, "LambdaConfig", depth), "LambdaFunctionArn"), n)
 	t.triggers = append(t.triggers, tr)
@@ -751,7 +752,7 @@ func (t *template) lexBotAlias(r *resource, depth int) {
 	arn := t.arn("lex", "bot-alias/"+bot+"/"+id)
 	r.attrs = map[string]cty.Value{"": cty.StringVal(id), "BotAliasId": cty.StringVal(id), "Arn": cty.StringVal(arn)}
 	if len(unknown) > 0 {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, r.key.Line),
 			Reason: "the bot of this alias is known only after deploy: " + unknown[0].Reason})
 		return
 	}
@@ -784,7 +785,7 @@ func (t *template) codeCommit(r *resource, depth int) {
 
 func (t *template) rotationSchedule(r *resource, depth int) {
 	if get(r.props, "HostedRotationLambda") != nil {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: r.key.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, r.key.Line),
 			Reason: "hosted rotation: Secrets Manager deploys the rotation function in a nested stack that is not read"})
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // apiAuth is what an API's Auth property (SAM) or its OpenAPI security
@@ -123,7 +124,7 @@ func (t *template) definition(r *resource, keys ...string) *yaml.Node {
 				}
 				continue
 			}
-			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: n.Line,
+			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, n.Line),
 				Reason: "the API definition is in a file the template points to (" + k + "); its routes and integrations are not read"})
 		}
 	}
@@ -136,7 +137,7 @@ func (t *template) definition(r *resource, keys ...string) *yaml.Node {
 			return inc
 		}
 		if _, _, fn := intrinsic(n); fn || n.Kind != yaml.MappingNode {
-			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, File: t.path, Line: n.Line,
+			t.outside = append(t.outside, inventory.UnknownOutside{Address: r.id, Span: loc.At(t.path, n.Line),
 				Reason: "the API definition (" + k + ") is built at deploy time; its routes and integrations are not read"})
 			return nil
 		}
@@ -191,7 +192,7 @@ func operations(body *yaml.Node) (out []operation, chosen []*yaml.Node) {
 func (t *template) operationsOf(key string, body *yaml.Node) []operation {
 	ops, chosen := operations(body)
 	for _, n := range chosen {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: fmt.Sprintf("%s.paths[%q]", key, n.Value), File: t.path, Line: n.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: fmt.Sprintf("%s.paths[%q]", key, n.Value), Span: loc.At(t.path, n.Line),
 			Reason: "the operations of this path are chosen at deploy time; its integrations are not read"})
 	}
 	return ops
@@ -334,7 +335,7 @@ func (t *template) openAPIs() {
 func (t *template) includedFile(id string, n *yaml.Node, what string) *yaml.Node {
 	n = deref(n)
 	unknown := func(why string) *yaml.Node {
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, File: t.path, Line: n.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: id, Span: loc.At(t.path, n.Line),
 			Reason: what + " " + why + "; what it defines is not read"})
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
@@ -50,6 +51,10 @@ type template struct {
 	outside                    []inventory.UnknownOutside
 	skipped                    map[string][]string
 	triggers                   []inventory.Trigger // built without a Terraform equivalent (invokers.go)
+	// definitions maps each resource's logical id node to its definition
+	// (the mapping as written, not followed through aliases), so that an
+	// item pointing at the id spans the whole definition.
+	definitions map[*yaml.Node]*yaml.Node
 	// authz is the authorization of REST API methods by the address of
 	// their integration: the decoder reads it from no resource.
 	authz map[string]string
@@ -93,7 +98,7 @@ func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]polic
 			switch {
 			case val == nil:
 				t.params[name] = t.symbol(name, "parameter "+name+" has no default and no --parameter value", ps.Content[i])
-				t.outside = append(t.outside, inventory.UnknownOutside{Address: "Parameters." + name, File: path, Line: ps.Content[i].Line,
+				t.outside = append(t.outside, inventory.UnknownOutside{Address: "Parameters." + name, Span: loc.At(path, ps.Content[i].Line),
 					Reason: "needs a value: no Default and no --parameter " + name + "=VALUE; values derived from it are symbolic (<" + name + ">)"})
 			case strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList":
 				var elems []cty.Value
@@ -119,6 +124,10 @@ func newTemplate(path string, root *yaml.Node, opts Options, pt map[string]polic
 			}
 			t.resources[id] = &resource{id: id, typ: typ, node: n, key: rs.Content[i], props: get(n, "Properties")}
 			t.order = append(t.order, id)
+			if t.definitions == nil {
+				t.definitions = map[*yaml.Node]*yaml.Node{}
+			}
+			t.definitions[rs.Content[i]] = rs.Content[i+1]
 		}
 	}
 	return t
@@ -129,7 +138,7 @@ func (t *template) diag(n *yaml.Node, summary, detail string) {
 	if n != nil {
 		line = n.Line
 	}
-	t.diags = append(t.diags, inventory.Diagnostic{Severity: "error", Summary: summary, Detail: detail, File: t.path, Line: line})
+	t.diags = append(t.diags, inventory.Diagnostic{Severity: "error", Summary: summary, Detail: detail, Span: loc.At(t.path, line)})
 }
 
 func (t *template) warn(n *yaml.Node, summary, detail string) {
@@ -137,7 +146,7 @@ func (t *template) warn(n *yaml.Node, summary, detail string) {
 	if n != nil {
 		line = n.Line
 	}
-	t.diags = append(t.diags, inventory.Diagnostic{Severity: "warning", Summary: summary, Detail: detail, File: t.path, Line: line})
+	t.diags = append(t.diags, inventory.Diagnostic{Severity: "warning", Summary: summary, Detail: detail, Span: loc.At(t.path, line)})
 }
 
 func (t *template) load() *inventory.Inventory {
@@ -176,7 +185,7 @@ func (t *template) emit(addr, typ string, n *yaml.Node, attrs map[string]cty.Val
 			delete(attrs, k)
 		}
 	}
-	inst := &eval.Instance{Addr: addr, Resource: &config.Resource{Mode: config.Managed, Type: typ, Name: addr, Range: t.rng(n)},
+	inst := &eval.Instance{Addr: addr, Resource: &config.Resource{Mode: config.Managed, Type: typ, Name: addr, Range: t.extent(n)},
 		Provider: t.prov, Config: cty.ObjectVal(attrs)}
 	inst.Value, _ = t.dec.Value(inst)
 	t.insts = append(t.insts, inst)

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -280,7 +281,7 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 			t.permission(addr+"Permission", "cognito-idp.amazonaws.com", target, arn, n, false)
 			return
 		}
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, File: t.path, Line: n.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, Span: loc.At(t.path, n.Line),
 			Reason: "Cognito event on a user pool that is not a resource of this template"})
 	case "IoTRule":
 		name := t.symbol(addr+".name", "SAM names the topic rule at deploy time", n)
@@ -331,7 +332,7 @@ func (t *template) samEvent(fid string, e eventDef, target cty.Value, depth int)
 		t.emit(addr, "aws_cloudwatch_log_subscription_filter", n, map[string]cty.Value{"name": t.generated(addr, n), "log_group_name": lg,
 			"destination_arn": target, "filter_pattern": pv("FilterPattern")})
 	default:
-		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, File: t.path, Line: n.Line,
+		t.outside = append(t.outside, inventory.UnknownOutside{Address: addr, Span: loc.At(t.path, n.Line),
 			Reason: fmt.Sprintf("event type %s is not modelled; its trigger is not in the inventory", e.typ)})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -25,7 +26,7 @@ func onlyChange(t *testing.T, r *Result) FlowChange {
 func TestMovedFlowsAreTheSame(t *testing.T) {
 	b := access("access/f->t/Write", flow.Allowed, "Write", "s3:PutObject")
 	h := b
-	h.Function = &flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f", File: "other.tf", Line: 99}}
+	h.Function = &flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f", Span: loc.At("other.tf", 99)}}
 	r := Compare(Side{Flows: &flow.Result{Flows: []flow.Flow{b}}}, Side{Flows: &flow.Result{Flows: []flow.Flow{h}}})
 	if len(r.Flows) != 0 {
 		t.Errorf("a flow whose block moved is reported: %+v", r.Flows)
@@ -85,7 +86,7 @@ func TestAddedReachClasses(t *testing.T) {
 }
 
 func TestFindingsByFingerprint(t *testing.T) {
-	old := rules.Finding{Rule: "LC006", ShortCode: "cross-account-invoke", Fingerprint: "a", File: "a.tf", Line: 3}
+	old := rules.Finding{Rule: "LC006", ShortCode: "cross-account-invoke", Fingerprint: "a", Span: loc.At("a.tf", 3)}
 	moved := old
 	moved.File, moved.Line = "b.tf", 40
 	admin := rules.Finding{Rule: "LC009", ShortCode: "admin-or-wildcard-role", Fingerprint: "b"}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -39,7 +40,7 @@ func TestParseErrors(t *testing.T) {
 
 var flows = &flow.Result{Flows: []flow.Flow{
 	{ID: "invoke/a->f", Kind: flow.KindInvoke, Decision: flow.Denied, Trigger: &flow.Trigger{Source: flow.Ref{Address: "aws_sqs_queue.a"}, Function: flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f"}}},
-		Steps: []flow.Step{{Statements: []flow.Statement{{Policy: "role", Sid: "Poll", Effect: "Deny", File: "main.tf", Line: 4}}}}},
+		Steps: []flow.Step{{Statements: []flow.Statement{{Policy: "role", Sid: "Poll", Effect: "Deny", Span: loc.At("main.tf", 4)}}}}},
 	{ID: "invoke/b->f", Kind: flow.KindInvoke, Decision: flow.Allowed, Trigger: &flow.Trigger{Source: flow.Ref{Address: "aws_sqs_queue.b"}, Function: flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f"}}}},
 	{ID: "access/f->*", Kind: flow.KindAccess, Decision: flow.Allowed, Function: &flow.FunctionRef{Ref: flow.Ref{Address: "aws_lambda_function.f"}}, Resource: &flow.Ref{ARN: "arn:aws:s3:::data/*"}, Actions: []string{"s3:GetObject"}},
 	{ID: "reach/public-url/*/f", Kind: flow.KindReach, Decision: flow.Allowed, Target: &flow.Ref{Address: "aws_lambda_function.f"}, Reach: "public-url", Principal: "*"},

@@ -709,7 +709,7 @@ func (s *Statement) matchAction(action string) bool {
 	hit := false
 	for i := range s.actions {
 		a := &s.actions[i]
-		if a.service == "*" || (a.literal && equalFold(a.full, action)) || (!a.literal && pattern.MatchFold(a.full, action)) {
+		if a.full == "*" || (a.literal && equalFold(a.full, action)) || (!a.literal && pattern.MatchFold(a.full, action)) {
 			hit = true
 			break
 		}

@@ -25,7 +25,11 @@
 //     identifiers, so a placeholder can not collide with one.
 package inventory
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
+)
 
 // SchemaVersion is the snapshot schema this package writes. Schema 2 added
 // the coverage of live collections and the kind of each warning; Read
@@ -92,19 +96,18 @@ type Source struct {
 // live sources) and the file and line of its definition.
 type Origin struct {
 	Address string `json:"address"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	// EndLine is the last line of the definition (a block's closing
-	// brace), when the source knows it.
-	EndLine int `json:"end_line,omitempty"`
+	// Span is where the item is defined: from the start of its block (or
+	// mapping) to its end (a block's closing brace), as far as the source
+	// knows it.
+	loc.Span
 }
 
 // Unknown names one field of an item whose value could not be resolved.
 type Unknown struct {
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
-	File   string `json:"file,omitempty"`
-	Line   int    `json:"line,omitempty"`
+	// Span is where the unresolved value is written.
+	loc.Span
 }
 
 // UnknownOutside is an unresolved value that belongs to no inventory item,
@@ -112,8 +115,7 @@ type Unknown struct {
 type UnknownOutside struct {
 	Address string `json:"address"`
 	Reason  string `json:"reason"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	loc.Span
 }
 
 // Diagnostic is an error or warning met while loading, with its position.
@@ -121,9 +123,7 @@ type Diagnostic struct {
 	Severity string `json:"severity"` // error, warning
 	Summary  string `json:"summary"`
 	Detail   string `json:"detail,omitempty"`
-	File     string `json:"file,omitempty"`
-	Line     int    `json:"line,omitempty"`
-	Column   int    `json:"column,omitempty"`
+	loc.Span
 }
 
 // SkippedType counts resources of a type the loader does not model.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 func TestSnapshotRoundTrip(t *testing.T) {
@@ -13,14 +15,14 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		Source:    Source{Kind: "terraform", Path: "app"},
 		Partition: "aws", Account: "123456789012", Region: "eu-west-1",
 		Functions: []Function{{
-			Origin: Origin{Address: `aws_lambda_function.f["a"]`, File: "main.tf", Line: 3},
+			Origin: Origin{Address: `aws_lambda_function.f["a"]`, Span: loc.At("main.tf", 3)},
 			Name:   "a", ARN: "arn:aws:lambda:eu-west-1:123456789012:function:a",
 			ReservedConcurrency: -1,
 			Environment:         []EnvVar{{Key: "DB_PASSWORD", LooksSecret: true}},
 			ResourcePolicies: []QualifiedPolicy{{Qualifier: "live", Policy: Policy{
 				Document: json.RawMessage(`{"Version":"2012-10-17","Statement":[]}`),
 			}}},
-			Unknown: []Unknown{{Field: "role", Reason: "var.role has no value", File: "main.tf", Line: 5}},
+			Unknown: []Unknown{{Field: "role", Reason: "var.role has no value", Span: loc.At("main.tf", 5)}},
 		}},
 	}
 	var buf bytes.Buffer

@@ -8,17 +8,18 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 func TestRebasePrefixesEveryRelativeFile(t *testing.T) {
 	inv := &inventory.Inventory{
-		Functions: []inventory.Function{{Origin: inventory.Origin{Address: "aws_lambda_function.f", File: "main.tf", Line: 3},
-			Unknown: []inventory.Unknown{{Field: "role", Reason: "r", File: "main.tf", Line: 4}}}},
-		Roles: []inventory.Role{{Origin: inventory.Origin{Address: "aws_iam_role.r", File: "iam.tf", Line: 1},
-			TrustPolicy:    &inventory.Policy{Name: "trust", Document: []byte("{}"), Origin: inventory.Origin{File: "iam.tf", Line: 2}},
-			InlinePolicies: []inventory.Policy{{Name: "p", Document: []byte("{}"), Origin: inventory.Origin{File: "iam.tf", Line: 9}}}}},
-		Diags:   []inventory.Diagnostic{{Severity: "warning", Summary: "s", File: "/abs/x.tf", Line: 1}},
-		Unknown: []inventory.UnknownOutside{{Address: "module.m", Reason: "r", File: "modules.tf"}},
+		Functions: []inventory.Function{{Origin: inventory.Origin{Address: "aws_lambda_function.f", Span: loc.At("main.tf", 3)},
+			Unknown: []inventory.Unknown{{Field: "role", Reason: "r", Span: loc.At("main.tf", 4)}}}},
+		Roles: []inventory.Role{{Origin: inventory.Origin{Address: "aws_iam_role.r", Span: loc.At("iam.tf", 1)},
+			TrustPolicy:    &inventory.Policy{Name: "trust", Document: []byte("{}"), Origin: inventory.Origin{Span: loc.At("iam.tf", 2)}},
+			InlinePolicies: []inventory.Policy{{Name: "p", Document: []byte("{}"), Origin: inventory.Origin{Span: loc.At("iam.tf", 9)}}}}},
+		Diags:   []inventory.Diagnostic{{Severity: "warning", Summary: "s", Span: loc.At("/abs/x.tf", 1)}},
+		Unknown: []inventory.UnknownOutside{{Address: "module.m", Reason: "r", Span: loc.Span{File: "modules.tf"}}},
 	}
 	Rebase(inv, "infra/app")
 	data, err := json.Marshal(inv)

@@ -134,6 +134,7 @@ func (jr *judgeRun) run(ctx context.Context, res *Result, input, orgID string, c
 		Converted:       converted,
 		Inventory:       res.Inventory,
 		Flows:           res.Flows.Flows,
+		Facts:           res.Flows.Facts,
 		TrustedAccounts: jr.settings.TrustedAccounts,
 		Accounts:        jr.settings.Accounts,
 		OrgID:           orgID,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // FuzzLoad feeds random and mutated plan JSON to the plan reader (without
@@ -28,6 +29,11 @@ func FuzzLoad(f *testing.F) {
 		}
 		if err := inventory.Write(discard{}, inv); err != nil {
 			t.Fatalf("inventory not writable: %v", err)
+		}
+		for _, sp := range loc.All(inv) {
+			if !sp.Valid() {
+				t.Fatalf("span %#v is out of order", sp)
+			}
 		}
 	})
 }

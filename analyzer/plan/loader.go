@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
@@ -25,7 +26,7 @@ type loader struct {
 	path    string
 	plan    *tfjson.Plan
 	opts    Options
-	lines   map[string]int
+	lines   map[string]hcl.Pos
 	dec     *terraform.Decoder
 	entries map[string]*entry
 	order   []*entry
@@ -166,12 +167,12 @@ func (l *loader) load() *inventory.Inventory {
 		inv.Modules = append(inv.Modules, inventory.Module{Address: path, Source: c.Source, Version: c.VersionConstraint, Loaded: c.Module != nil})
 	}
 	if l.plan.Complete != nil && !*l.plan.Complete {
-		inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: "plan", File: l.path,
+		inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: "plan", Span: loc.Span{File: l.path},
 			Reason: "the plan is not complete: Terraform deferred some changes, which are not in the inventory"})
 	}
 	for _, d := range l.plan.DeferredChanges {
 		if d != nil && d.ResourceChange != nil {
-			inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: d.ResourceChange.Address, File: l.path,
+			inv.Unknown = append(inv.Unknown, inventory.UnknownOutside{Address: d.ResourceChange.Address, Span: loc.Span{File: l.path},
 				Reason: "deferred by Terraform (" + d.Reason + "); its values are not in the plan"})
 		}
 	}
@@ -198,7 +199,9 @@ func (l *loader) value(e *entry, depth int) cty.Value {
 	if cfgRes != nil && cfgRes.ProviderConfigKey != "" {
 		provKey = cfgRes.ProviderConfigKey
 	}
-	rng := hcl.Range{Filename: l.path, Start: hcl.Pos{Line: l.lines[r.Address]}, End: hcl.Pos{Line: l.lines[r.Address]}}
+	// The "address" key of the resource's entry in the plan file.
+	at := l.lines[r.Address]
+	rng := hcl.Range{Filename: l.path, Start: at, End: at}
 	inst := &eval.Instance{Addr: r.Address, Resource: &config.Resource{Mode: mode, Type: r.Type, Name: r.Name, Range: rng},
 		Provider: l.provider(e.mod, provKey)}
 	e.inst = inst

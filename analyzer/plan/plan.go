@@ -37,7 +37,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/hashicorp/hcl/v2"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
@@ -135,14 +137,15 @@ func varArgs(p *tfjson.Plan) []eval.VarArg {
 	return out
 }
 
-// lineIndex finds the line of each resource address in the plan text, so
+// lineIndex finds the line and column of each resource address in the plan text, so
 // items decoded from the plan alone point into it.
-func lineIndex(data []byte) map[string]int {
-	idx := map[string]int{}
-	line := 1
+func lineIndex(data []byte) map[string]hcl.Pos {
+	idx := map[string]hcl.Pos{}
+	line, lineStart := 1, 0
 	for i := 0; i < len(data); i++ {
 		if data[i] == '\n' {
 			line++
+			lineStart = i + 1
 			continue
 		}
 		if data[i] != '"' || !bytes.HasPrefix(data[i:], []byte(`"address"`)) {
@@ -162,7 +165,7 @@ func lineIndex(data []byte) map[string]int {
 			continue
 		}
 		if _, seen := idx[s]; !seen {
-			idx[s] = line
+			idx[s] = hcl.Pos{Line: line, Column: utf8.RuneCount(data[lineStart:i]) + 1}
 		}
 	}
 	return idx

@@ -81,8 +81,16 @@ func TestPlanAlonePositionsAndReferences(t *testing.T) {
 	if fn.ARN != "arn:aws:lambda:eu-west-1:123456789012:function:acme-photos-thumbnail" {
 		t.Errorf("ARN %s", fn.ARN)
 	}
-	if !strings.HasSuffix(fn.File, "plan.json") || fn.Line == 0 {
-		t.Errorf("position %s:%d, want a line of the plan", fn.File, fn.Line)
+	if !strings.HasSuffix(fn.File, "plan.json") || fn.Line == 0 || fn.Column == 0 {
+		t.Errorf("position %s, want a line and column of the plan", fn.Span)
+	}
+	// The span points at the resource's "address" key in the plan text.
+	data, err := os.ReadFile(fn.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line := strings.Split(string(data), "\n")[fn.Line-1]; !strings.HasPrefix(string([]rune(line)[fn.Column-1:]), `"address"`) {
+		t.Errorf("%s points at %q, want the \"address\" key", fn.Span, line)
 	}
 	// role = aws_iam_role.thumbnail.arn is unknown in the plan; the
 	// reference resolves it.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
 
@@ -17,7 +18,7 @@ func TestCodeQualityRequiredFields(t *testing.T) {
 	// A finding with no file, and two that share a fingerprint.
 	r.Findings = append(r.Findings,
 		rules.Finding{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "arn:aws:lambda:eu-west-1:123456789012:function:f", Fingerprint: "dup"},
-		rules.Finding{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Low, Message: "n", Address: "a", File: "x.tf", Line: 3, Fingerprint: "dup"},
+		rules.Finding{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Low, Message: "n", Address: "a", Span: loc.At("x.tf", 3), Fingerprint: "dup"},
 	)
 	var b bytes.Buffer
 	if err := FindingsCodeQuality(&b, r); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
 
@@ -45,16 +46,16 @@ func sampleFindings() []rules.Finding {
 	return []rules.Finding{
 		{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public invoke",
 			Message: "aws_lambda_permission.open lets * invoke acme-api | key <aws_kms_key.k.key_id>", Address: "aws_lambda_permission.open",
-			File: "main.tf", Line: 12, Flows: []string{"reach/aws_lambda_function.api/public"}, Remediation: "Remove the * principal.", Fingerprint: "f1"},
+			Span: loc.At("main.tf", 12), Flows: []string{"reach/aws_lambda_function.api/public"}, Remediation: "Remove the * principal.", Fingerprint: "f1"},
 		{Rule: "LC001", ShortCode: "broken-trigger", Severity: rules.High, Title: "Broken trigger",
 			Message: "s3 trigger aws_s3_bucket_notification.in cannot invoke aws_lambda_function.api", Address: "aws_s3_bucket_notification.in",
-			File: "s3.tf", Line: 4, Flows: []string{"invoke/aws_s3_bucket_notification.in->aws_lambda_function.api"}, Remediation: "Add an aws_lambda_permission for the source.", Fingerprint: "f2"},
+			Span: loc.At("s3.tf", 4), Flows: []string{"invoke/aws_s3_bucket_notification.in->aws_lambda_function.api"}, Remediation: "Add an aws_lambda_permission for the source.", Fingerprint: "f2"},
 		{Rule: "LC016", ShortCode: "deprecated-runtime", Severity: rules.Low, Title: "Deprecated runtime",
 			Message: "aws_lambda_function.api runs python3.8", Address: "aws_lambda_function.api",
-			File: "main.tf", Line: 3, Flows: []string{}, Remediation: "Upgrade the runtime.", Fingerprint: "f3"},
+			Span: loc.At("main.tf", 3), Flows: []string{}, Remediation: "Upgrade the runtime.", Fingerprint: "f3"},
 		{Rule: "LC001", ShortCode: "broken-trigger", Severity: rules.High, Title: "Broken trigger",
 			Message: "sqs trigger aws_lambda_event_source_mapping.q cannot invoke aws_lambda_function.w", Address: "aws_lambda_event_source_mapping.q",
-			File: "sqs.tf", Line: 20, Flows: []string{"invoke/aws_lambda_event_source_mapping.q->aws_lambda_function.w"}, Fingerprint: "f4",
+			Span: loc.At("sqs.tf", 20), Flows: []string{"invoke/aws_lambda_event_source_mapping.q->aws_lambda_function.w"}, Fingerprint: "f4",
 			Suppressed: &rules.Suppression{Kind: "inline", Reason: "queue is drained by hand", Where: "sqs.tf:19"}},
 		{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public invoke",
 			Message: "arn:aws:lambda:eu-west-1:123456789012:function:live is public", Address: "arn:aws:lambda:eu-west-1:123456789012:function:live",
@@ -181,7 +182,7 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		{"no_findings", &Findings{Rules: sampleRules(), Findings: []rules.Finding{}}},
 		{"no_rules", &Findings{}},
 		{"path_with_space", &Findings{Rules: sampleRules(), PathPrefix: "my infra", Findings: []rules.Finding{
-			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "a", File: "main [1].tf", Line: 2, Fingerprint: "x", Flows: []string{}},
+			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "a", Span: loc.At("main [1].tf", 2), Fingerprint: "x", Flows: []string{}},
 		}}},
 		{"no_file_no_location", &Findings{Rules: sampleRules(), Findings: []rules.Finding{
 			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Message: "m", Address: "arn:aws:lambda:eu-west-1:123456789012:function:f", Fingerprint: "x", Flows: []string{}},

@@ -13,7 +13,7 @@ import (
 )
 
 // writeFlowsJSON writes the contract of docs/flows.md: {"schema", "flows",
-// "findings", "unknowns", "resource_sets"}, indented as json.MarshalIndent would. It streams one record
+// "findings", "unknowns", "resource_sets", "facts"}, indented as json.MarshalIndent would. It streams one record
 // at a time: on a 1,000-function estate the document is tens of megabytes,
 // and building it whole (then indenting a copy) cost more than simulating.
 // The caller flushes bw.
@@ -34,6 +34,14 @@ func writeFlowsJSON(bw *bufio.Writer, res *flow.Result, findings []rules.Finding
 	if len(res.ResourceSets) > 0 {
 		bw.WriteString(",\n  \"resource_sets\": ")
 		writeArray(&a, res.ResourceSets)
+	}
+	if res.Facts != nil {
+		bw.WriteString(",\n  \"facts\": ")
+		b, err := json.MarshalIndent(res.Facts, "  ", "  ")
+		if err != nil && a.err == nil {
+			a.err = err
+		}
+		bw.Write(b)
 	}
 	bw.WriteString("\n}\n")
 	return a.err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
 
@@ -56,8 +57,8 @@ func TestGitLabSAST(t *testing.T) {
 			{Rule: "LC004", Severity: rules.Low, Message: "m", Fingerprint: "x"},
 		}}, []string{"LC004 .:1 Low"}},
 		{"same_fingerprint_twice_and_long_title", &Findings{PathPrefix: "infra", Findings: []rules.Finding{
-			{Rule: "LC001", Title: long, Severity: rules.High, Message: "a", File: "a.tf", Line: 1, Fingerprint: "same"},
-			{Rule: "LC001", Title: long, Severity: rules.High, Message: "b", File: "a.tf", Line: 9, Fingerprint: "same"},
+			{Rule: "LC001", Title: long, Severity: rules.High, Message: "a", Span: loc.At("a.tf", 1), Fingerprint: "same"},
+			{Rule: "LC001", Title: long, Severity: rules.High, Message: "b", Span: loc.At("a.tf", 9), Fingerprint: "same"},
 		}}, []string{"LC001 infra/a.tf:1 High", "LC001 infra/a.tf:9 High"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,7 +101,7 @@ func TestGitLabSAST(t *testing.T) {
 func TestGitLabSASTIDIsStable(t *testing.T) {
 	id := func(line int) string {
 		var b bytes.Buffer
-		r := &Findings{Findings: []rules.Finding{{Rule: "LC001", Severity: rules.High, Message: "m", File: "a.tf", Line: line, Fingerprint: "fp"}}}
+		r := &Findings{Findings: []rules.Finding{{Rule: "LC001", Severity: rules.High, Message: "m", Span: loc.At("a.tf", line), Fingerprint: "fp"}}}
 		if err := FindingsGitLabSAST(&b, r); err != nil {
 			t.Fatal(err)
 		}
@@ -121,11 +122,12 @@ func withTimes(r *Findings, start time.Time) *Findings {
 }
 
 // A finding that knows its block's last line is located at the whole
-// block: SARIF region endLine, Code Quality lines.end, GitLab end_line.
+// block: SARIF region columns and end, Code Quality lines.end, GitLab
+// end_line (neither of GitLab's formats has columns).
 func TestFindingsSpanTheirBlock(t *testing.T) {
 	r := &Findings{Findings: []rules.Finding{
-		{Rule: "LC004", Severity: rules.High, Message: "m", File: "main.tf", Line: 10, EndLine: 16, Fingerprint: "a"},
-		{Rule: "LC001", Severity: rules.High, Message: "n", File: "main.tf", Line: 20, Fingerprint: "b"},
+		{Rule: "LC004", Severity: rules.High, Message: "m", Span: loc.Span{File: "main.tf", Line: 10, Column: 3, EndLine: 16, EndColumn: 4}, Fingerprint: "a"},
+		{Rule: "LC001", Severity: rules.High, Message: "n", Span: loc.At("main.tf", 20), Fingerprint: "b"},
 	}}
 	var sarifOut, cq, gl bytes.Buffer
 	if err := FindingsSARIF(&sarifOut, r); err != nil {
@@ -142,7 +144,7 @@ func TestFindingsSpanTheirBlock(t *testing.T) {
 		want      []string
 		notWant   string
 	}{
-		{"sarif", sarifOut.String(), []string{`"endLine": 16`, `"startLine": 10`, `"startLine": 20`}, `"endLine": 20`},
+		{"sarif", sarifOut.String(), []string{`"endLine": 16`, `"startLine": 10`, `"startColumn": 3`, `"endColumn": 4`, `"startLine": 20`}, `"endLine": 20`},
 		{"codequality", cq.String(), []string{`"begin": 10`, `"end": 16`, `"begin": 20`}, `"end": 20`},
 		{"gitlab-sast", gl.String(), []string{`"start_line": 10`, `"end_line": 16`, `"start_line": 20`}, `"end_line": 20`},
 	} {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
 
@@ -24,9 +25,9 @@ func hostileReport(t *testing.T) *Findings {
 	return &Findings{Threshold: th, Rules: []rules.Rule{{ID: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public [x](https://evil.example)"}},
 		Findings: []rules.Finding{
 			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public invoke", Message: msg, Address: addr,
-				File: "main.tf", Line: 3, Flows: []string{"reach/" + addr}, Remediation: "fix " + esc, Fingerprint: "f"},
+				Span: loc.At("main.tf", 3), Flows: []string{"reach/" + addr}, Remediation: "fix " + esc, Fingerprint: "f"},
 			{Rule: "LC004", ShortCode: "public-invoke", Severity: rules.Critical, Title: "Public invoke", Message: msg, Address: addr,
-				File: "main.tf", Line: 4, Flows: []string{}, Fingerprint: "g",
+				Span: loc.At("main.tf", 4), Flows: []string{}, Fingerprint: "g",
 				Suppressed: &rules.Suppression{Kind: "config", Reason: "ok " + esc + " @octocat"}},
 		}}
 }

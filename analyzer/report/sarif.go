@@ -10,6 +10,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/report/clean"
 	"github.com/lambdacheck/lambdacheck/analyzer/rules"
 )
@@ -74,20 +75,16 @@ func FindingsSARIF(w io.Writer, r *Findings) error {
 			if p != "" {
 				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(p)))
 				if f.Line > 0 {
-					region := sarif.NewRegion().WithStartLine(f.Line)
-					if f.EndLine > f.Line {
-						region.WithEndLine(f.EndLine)
-					}
-					phys.WithRegion(region)
+					phys.WithRegion(sarifRegion(f.Span))
 				}
 			} else {
 				phys.WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriReference(r.FallbackPath)))
 			}
-			loc := sarif.NewLocation().WithPhysicalLocation(phys)
+			location := sarif.NewLocation().WithPhysicalLocation(phys)
 			if f.Address != "" {
-				loc.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(clean.Line(f.Address)).WithKind("resource"))
+				location.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(clean.Line(f.Address)).WithKind("resource"))
 			}
-			res.AddLocation(loc)
+			res.AddLocation(location)
 		}
 		props := sarif.NewPropertyBag().Add("severity", string(f.Severity))
 		if f.Address != "" {
@@ -254,4 +251,24 @@ func addSARIFRule(run *sarif.Run, rule rules.Rule) {
 		Add("severity", string(rule.Severity)).
 		WithTags([]string{"security", "aws-lambda", rule.ShortCode})
 	d.WithProperties(props)
+}
+
+// sarifRegion is a finding's span as a SARIF region: the start line, and
+// the columns and end as far as known (SARIF's end column, like a span's,
+// is the one just after the last character).
+func sarifRegion(sp loc.Span) *sarif.Region {
+	region := sarif.NewRegion().WithStartLine(sp.Line)
+	if sp.Column > 0 {
+		region.WithStartColumn(sp.Column)
+	}
+	switch {
+	case sp.EndLine > sp.Line:
+		region.WithEndLine(sp.EndLine)
+		if sp.EndColumn > 0 {
+			region.WithEndColumn(sp.EndColumn)
+		}
+	case sp.EndLine == sp.Line && sp.Column > 0 && sp.EndColumn > sp.Column:
+		region.WithEndColumn(sp.EndColumn)
+	}
+	return region
 }

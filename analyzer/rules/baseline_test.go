@@ -7,10 +7,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 func TestFingerprintIgnoresLines(t *testing.T) {
-	a := Finding{Rule: "LC001", Address: "aws_lambda_function.a", File: "main.tf", Line: 10, Flows: []string{"invoke/x"}, Message: "m1"}
+	a := Finding{Rule: "LC001", Address: "aws_lambda_function.a", Span: loc.At("main.tf", 10), Flows: []string{"invoke/x"}, Message: "m1"}
 	b := a
 	b.Line, b.File, b.Message = 99, "moved.tf", "reworded"
 	if fingerprint(a) != fingerprint(b) {

@@ -32,7 +32,7 @@ func BenchmarkRulesBroadEstate(b *testing.B) {
 	b.ResetTimer()
 	var n int
 	for b.Loop() {
-		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func BenchmarkRulesEstate(b *testing.B) {
 	b.ResetTimer()
 	var n int
 	for b.Loop() {
-		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func BenchmarkRulesEstate(b *testing.B) {
 // BenchmarkRulesEstateInput is the input conversion alone.
 func BenchmarkRulesEstateInput(b *testing.B) {
 	run := estateRun(b)
-	in := rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay}
+	in := rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -95,7 +95,7 @@ func BenchmarkRulesAddedToSimulate(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		e := builtinEngine(b)
-		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+		fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay})
 		if err != nil {
 			b.Fatal(err)
 		}

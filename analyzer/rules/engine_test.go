@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
 
@@ -24,17 +25,17 @@ func testInventory() *inventory.Inventory {
 		Schema:  1,
 		Account: "123456789012",
 		Functions: []inventory.Function{{
-			Origin:  inventory.Origin{Address: "aws_lambda_function.api", File: "main.tf", Line: 10},
+			Origin:  inventory.Origin{Address: "aws_lambda_function.api", Span: loc.At("main.tf", 10)},
 			Name:    "api",
 			ARN:     "arn:aws:lambda:eu-west-1:123456789012:function:api",
 			Runtime: "python3.8",
 			URLs: []inventory.FunctionURL{{
-				Origin:   inventory.Origin{Address: "aws_lambda_function_url.api", File: "main.tf", Line: 30},
+				Origin:   inventory.Origin{Address: "aws_lambda_function_url.api", Span: loc.At("main.tf", 30)},
 				AuthType: "NONE",
 			}},
 		}},
 		Triggers: []inventory.Trigger{{
-			Origin:  inventory.Origin{Address: "aws_s3_bucket_notification.in", File: "s3.tf", Line: 4},
+			Origin:  inventory.Origin{Address: "aws_s3_bucket_notification.in", Span: loc.At("s3.tf", 4)},
 			Kind:    "push",
 			Service: "s3",
 			Enabled: true,
@@ -314,7 +315,7 @@ func TestRunTests(t *testing.T) {
 type inventoryURL = inventory.FunctionURL
 
 func originAt(addr string, line int) inventory.Origin {
-	return inventory.Origin{Address: addr, File: "main.tf", Line: line}
+	return inventory.Origin{Address: addr, Span: loc.At("main.tf", line)}
 }
 
 // TestRuntimeTableInSync checks the embedded runtime table against the

@@ -27,6 +27,9 @@ import (
 type Input struct {
 	Inventory *inventory.Inventory
 	Flows     []flow.Flow
+	// Facts are the engine's answers about the policies themselves
+	// (flow.Result.Facts); nil is none.
+	Facts *flow.Facts
 	// TrustedAccounts are outside accounts the team accepts (settings).
 	TrustedAccounts []string
 	// Accounts are the application's own accounts besides the inventory's.
@@ -70,6 +73,7 @@ var runtimesValue = sync.OnceValues(func() (ast.Value, error) {
 type inputDoc struct {
 	Inventory *inventory.Inventory `json:"inventory"`
 	Flows     []flow.Flow          `json:"flows"`
+	Facts     *flow.Facts          `json:"facts"`
 	Settings  settingsDoc          `json:"settings"`
 }
 
@@ -98,6 +102,7 @@ func (in Input) doc() inputDoc {
 	doc := inputDoc{
 		Inventory: inv,
 		Flows:     in.Flows,
+		Facts:     in.Facts,
 		Settings: settingsDoc{
 			TrustedAccounts: nonNil(in.TrustedAccounts),
 			OrgID:           in.OrgID,
@@ -107,6 +112,9 @@ func (in Input) doc() inputDoc {
 	}
 	if doc.Flows == nil {
 		doc.Flows = []flow.Flow{}
+	}
+	if doc.Facts == nil {
+		doc.Facts = &flow.Facts{}
 	}
 	return doc
 }
@@ -121,7 +129,7 @@ func (in Input) Value() (ast.Value, error) {
 	chunks := max(1, min(runtime.GOMAXPROCS(0), len(doc.Flows)/2000))
 	flowTerms := make([][]*ast.Term, chunks)
 	errs := make([]error, chunks+1)
-	var inv, settings *ast.Term
+	var inv, settings, facts *ast.Term
 	var wg sync.WaitGroup
 	for i := range chunks {
 		lo, hi := i*len(doc.Flows)/chunks, (i+1)*len(doc.Flows)/chunks
@@ -151,7 +159,13 @@ func (in Input) Value() (ast.Value, error) {
 			errs[chunks] = fmt.Errorf("inventory: %w", err)
 			return
 		}
-		settings, errs[chunks] = c.term(reflect.ValueOf(doc.Settings))
+		if settings, err = c.term(reflect.ValueOf(doc.Settings)); err != nil {
+			errs[chunks] = fmt.Errorf("settings: %w", err)
+			return
+		}
+		if facts, err = c.term(reflect.ValueOf(doc.Facts)); err != nil {
+			errs[chunks] = fmt.Errorf("facts: %w", err)
+		}
 	})
 	wg.Wait()
 	for _, err := range errs {
@@ -164,6 +178,7 @@ func (in Input) Value() (ast.Value, error) {
 		return nil, fmt.Errorf("runtime table: %w", err)
 	}
 	return ast.NewObject(
+		[2]*ast.Term{ast.InternedTerm("facts"), facts},
 		[2]*ast.Term{ast.InternedTerm("flows"), ast.NewTerm(ast.NewArray(slices.Concat(flowTerms...)...))},
 		[2]*ast.Term{ast.InternedTerm("inventory"), inv},
 		[2]*ast.Term{ast.InternedTerm("runtimes"), ast.NewTerm(rt)},
@@ -234,7 +249,7 @@ func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, inv *invent
 			}
 			if f.File == "" {
 				if o, ok := locate(f.Address); ok {
-					f.File, f.Line, f.EndLine = o.File, o.Line, o.EndLine
+					f.Span = o.Span
 				}
 			}
 			f.Fingerprint = fingerprint(f)

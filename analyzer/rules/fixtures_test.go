@@ -50,6 +50,7 @@ var expected = map[string][]string{
 type fixtureRun struct {
 	inv   *inventory.Inventory
 	flows []flow.Flow
+	facts *flow.Facts
 }
 
 func simulateFixture(tb testing.TB, dir string) fixtureRun {
@@ -63,7 +64,7 @@ func simulateFixture(tb testing.TB, dir string) fixtureRun {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return fixtureRun{inv: inv, flows: res.Flows}
+	return fixtureRun{inv: inv, flows: res.Flows, facts: res.Facts}
 }
 
 func builtinEngine(tb testing.TB) *rules.Engine {
@@ -107,7 +108,7 @@ func TestFixtureFindings(t *testing.T) {
 		app := ent.Name()
 		t.Run(app, func(t *testing.T) {
 			run := simulateFixture(t, dir)
-			fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+			fs, err := e.Evaluate(context.Background(), rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,7 +225,7 @@ func TestInputConversionMatchesJSON(t *testing.T) {
 		}
 		t.Run(ent.Name(), func(t *testing.T) {
 			run := simulateFixture(t, dir)
-			in := rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay, TrustedAccounts: []string{"444455556666"}, OrgID: "o-abc"}
+			in := rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay, TrustedAccounts: []string{"444455556666"}, OrgID: "o-abc"}
 			got, err := in.Value()
 			if err != nil {
 				t.Fatal(err)
@@ -258,7 +259,7 @@ func TestConvertedInventoryJudgesTheSame(t *testing.T) {
 	other := simulateFixture(t, "../../fixtures/thumbnails")
 	e := builtinEngine(t)
 	ctx := context.Background()
-	want, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay})
+	want, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +270,7 @@ func TestConvertedInventoryJudgesTheSame(t *testing.T) {
 		"same inventory":    rules.ConvertInventory(run.inv),
 		"another inventory": rules.ConvertInventory(other.inv),
 	} {
-		got, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Today: fixtureDay, Converted: cv})
+		got, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay, Converted: cv})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // Severity is how bad a finding is. The zero value is invalid.
@@ -106,11 +108,9 @@ type Finding struct {
 	Title     string   `json:"title"`
 	Message   string   `json:"message"`
 	Address   string   `json:"address"`
-	File      string   `json:"file,omitempty"`
-	Line      int      `json:"line,omitempty"`
-	// EndLine is the last line of the block the finding is located at,
-	// when the source knows it.
-	EndLine     int      `json:"end_line,omitempty"`
+	// Span is where the item at Address is defined: its block, from start
+	// to end as far as the source knows them.
+	loc.Span
 	Flows       []string `json:"flows"`
 	Remediation string   `json:"remediation,omitempty"`
 	// Fingerprint identifies the finding across runs for baselines: rule,

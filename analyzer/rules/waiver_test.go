@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 func waiverFindings() []Finding {
 	mk := func(rule, code, addr string, line int) Finding {
-		return Finding{Rule: rule, ShortCode: code, Severity: High, Address: addr, File: "main.tf", Line: line, Message: "m"}
+		return Finding{Rule: rule, ShortCode: code, Severity: High, Address: addr, Span: loc.At("main.tf", line), Message: "m"}
 	}
 	return []Finding{
 		mk("TST003", "old-runtime", "aws_lambda_function.api", 2),              // comment inside the block
@@ -61,8 +62,8 @@ func TestApplyInline(t *testing.T) {
 // A waiver applies only to findings of its own file and block.
 func TestApplyInlineOtherFilesAndNoPosition(t *testing.T) {
 	fs := []Finding{
-		{Rule: "TST001", File: "other.tf", Line: 10},
-		{Rule: "TST001", File: "main.tf.json", Line: 10},
+		{Rule: "TST001", Span: loc.At("other.tf", 10)},
+		{Rule: "TST001", Span: loc.At("main.tf.json", 10)},
 		{Rule: "TST001"},
 	}
 	if w := ApplyInline(fs, testWaivers()); len(w) != 0 {

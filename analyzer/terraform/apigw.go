@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 func decodeRestAPI(b *builder, i *instance) {
@@ -107,7 +108,7 @@ func (b *builder) linkAPIGateway() {
 		api, method := o.str("rest_api_id"), o.str("http_method")
 		path, ok := b.k.apiPaths[o.str("resource_id")]
 		if !ok {
-			unknown = append(unknown, inventory.Unknown{Field: "source_arn", Reason: "the API resource path is not known", File: i.origin.File, Line: i.origin.Line})
+			unknown = append(unknown, inventory.Unknown{Field: "source_arn", Reason: "the API resource path is not known", Span: loc.At(i.origin.File, i.origin.Line)})
 		}
 		route := method + " " + path
 		arnMethod := method
@@ -181,7 +182,7 @@ func (b *builder) apiTriggers(i *instance, service, api string, stages []string,
 		t := base
 		if known {
 			t.Unknown = append(append([]inventory.Unknown(nil), unknown...), inventory.Unknown{Field: "source_arn",
-				Reason: "no stage of this configuration deploys the API, so the stage in the source ARN is unknown", File: i.origin.File, Line: i.origin.Line})
+				Reason: "no stage of this configuration deploys the API, so the stage in the source ARN is unknown", Span: loc.At(i.origin.File, i.origin.Line)})
 		}
 		b.inv.Triggers = append(b.inv.Triggers, t)
 		return

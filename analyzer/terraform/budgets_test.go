@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 func TestDiagnosticsPerFileAreCapped(t *testing.T) {
@@ -50,7 +51,7 @@ func TestDiagnosticsPerFileAreCapped(t *testing.T) {
 
 func TestCapDiags(t *testing.T) {
 	d := func(sev, file string, line int) inventory.Diagnostic {
-		return inventory.Diagnostic{Severity: sev, Summary: "s", File: file, Line: line}
+		return inventory.Diagnostic{Severity: sev, Summary: "s", Span: loc.At(file, line)}
 	}
 	cases := []struct {
 		name string

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
 
@@ -153,7 +154,7 @@ func (b *builder) role(account, nameOrARN string, origin inventory.Origin) *inve
 	if strings.HasPrefix(nameOrARN, "arn:") {
 		r.ARN = nameOrARN
 	} else {
-		r.Unknown = append(r.Unknown, inventory.Unknown{Field: "arn", Reason: "role " + name + " is not defined in this configuration, so its path is unknown", File: origin.File, Line: origin.Line})
+		r.Unknown = append(r.Unknown, inventory.Unknown{Field: "arn", Reason: "role " + name + " is not defined in this configuration, so its path is unknown", Span: loc.At(origin.File, origin.Line)})
 	}
 	b.roles[key] = r
 	b.roleOrder = append(b.roleOrder, key)
@@ -208,11 +209,11 @@ func (b *builder) diag(sev hcl.DiagnosticSeverity, summary, detail string, o inv
 	if sev == hcl.DiagWarning {
 		s = "warning"
 	}
-	b.inv.Diags = append(b.inv.Diags, inventory.Diagnostic{Severity: s, Summary: summary, Detail: detail, File: o.File, Line: o.Line})
+	b.inv.Diags = append(b.inv.Diags, inventory.Diagnostic{Severity: s, Summary: summary, Detail: detail, Span: loc.At(o.File, o.Line)})
 }
 
 func (b *builder) unresolved(o inventory.Origin, why string) {
-	b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: o.Address, Reason: why, File: o.File, Line: o.Line})
+	b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: o.Address, Reason: why, Span: loc.At(o.File, o.Line)})
 }
 
 // policy builds an inline policy from a document argument.
@@ -294,7 +295,7 @@ func (b *builder) managed(arn string, origin inventory.Origin) inventory.Policy 
 	} else {
 		p.Managed = "customer"
 	}
-	p.Unknown = append(p.Unknown, inventory.Unknown{Field: "document", Reason: why, File: origin.File, Line: origin.Line})
+	p.Unknown = append(p.Unknown, inventory.Unknown{Field: "document", Reason: why, Span: loc.At(origin.File, origin.Line)})
 	return p
 }
 
@@ -359,18 +360,18 @@ func (b *builder) finish() {
 			mod.Dir = m.Config.Rel
 		} else {
 			b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: m.Addr,
-				Reason: m.NotLoaded + "; every value it would produce is unknown", File: mod.File, Line: mod.Line})
+				Reason: m.NotLoaded + "; every value it would produce is unknown", Span: loc.At(mod.File, mod.Line)})
 		}
 		b.inv.Modules = append(b.inv.Modules, mod)
 	}
 	for _, n := range b.res.NotExpanded {
 		b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: n.Address, Reason: n.Reason,
-			File: n.Range.Filename, Line: n.Range.Start.Line})
+			Span: loc.At(n.Range.Filename, n.Range.Start.Line)})
 	}
 	for _, u := range b.res.Unset {
 		b.inv.Unknown = append(b.inv.Unknown, inventory.UnknownOutside{Address: "var." + u.Name,
 			Reason: fmt.Sprintf("needs a value: no default, and no --var, --var-file, .tfvars file or TF_VAR_%s sets it; values derived from it are symbolic (<var.%s>)", u.Name, u.Name),
-			File:   u.Range.Filename, Line: u.Range.Start.Line})
+			Span:   loc.At(u.Range.Filename, u.Range.Start.Line)})
 	}
 	seen := map[string]bool{}
 	var diags []inventory.Diagnostic
@@ -441,7 +442,7 @@ func capDiags(diags []inventory.Diagnostic, max int) []inventory.Diagnostic {
 			Summary: fmt.Sprintf("%d more diagnostics in %s not shown", o.count, name),
 			Detail: fmt.Sprintf("Only the first %d diagnostics of a file are shown (the diagnostics limit); %d of those not shown are errors. The first not shown is at this line.",
 				max, o.errs),
-			File: file, Line: o.first.Line, Column: o.first.Column})
+			Span: loc.Span{File: file, Line: o.first.Line, Column: o.first.Column}})
 	}
 	return out
 }

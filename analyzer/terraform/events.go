@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/statemachine"
 )
 
@@ -222,7 +223,7 @@ func decodeStateMachine(b *builder, i *instance) {
 			Target: fn, InvokeRole: role, Enabled: true}
 		if strings.HasPrefix(fn, "$") {
 			t.Target = ""
-			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the function is chosen at run time by the path " + fn, File: i.origin.File, Line: i.origin.Line})
+			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the function is chosen at run time by the path " + fn, Span: loc.At(i.origin.File, i.origin.Line)})
 		}
 		setFunctionTarget(i, &t)
 		b.inv.Triggers = append(b.inv.Triggers, t)

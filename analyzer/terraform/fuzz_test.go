@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // FuzzLoad feeds random bytes and mutated fixture files to the loader as a
@@ -61,6 +62,11 @@ func FuzzLoad(f *testing.F) {
 		}
 		if inv.Schema != inventory.SchemaVersion {
 			t.Fatalf("schema %d", inv.Schema)
+		}
+		for _, sp := range loc.All(inv) {
+			if !sp.Valid() {
+				t.Fatalf("span %#v is out of order", sp)
+			}
 		}
 	})
 }

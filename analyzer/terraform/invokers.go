@@ -8,6 +8,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -114,7 +115,7 @@ func decodeSESReceiptRule(b *builder, i *instance) {
 		case active == "no":
 			t.Enabled = false
 		case active == "unknown":
-			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "enabled", Reason: why, File: i.origin.File, Line: i.origin.Line})
+			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "enabled", Reason: why, Span: loc.At(i.origin.File, i.origin.Line)})
 		}
 		setFunctionTarget(i, &t)
 		b.inv.Triggers = append(b.inv.Triggers, t)
@@ -462,7 +463,7 @@ func decodeUnmodelledInvoker(b *builder, i *instance) {
 		t := pushTrigger(i, "unmodelled", src)
 		t.Target = target
 		t.Events = []string{i.Resource.Type}
-		t.Unknown = append(u, inventory.Unknown{Field: "kind", Reason: why, File: i.origin.File, Line: i.origin.Line})
+		t.Unknown = append(u, inventory.Unknown{Field: "kind", Reason: why, Span: loc.At(i.origin.File, i.origin.Line)})
 		setFunctionTarget(i, &t)
 		b.inv.Triggers = append(b.inv.Triggers, t)
 	}
@@ -470,7 +471,7 @@ func decodeUnmodelledInvoker(b *builder, i *instance) {
 		add(fn, nil)
 	}
 	if len(fns) == 0 {
-		add("", []inventory.Unknown{{Field: "target", Reason: "the function is not resolved from " + strings.Join(unresolved, ", "), File: i.origin.File, Line: i.origin.Line}})
+		add("", []inventory.Unknown{{Field: "target", Reason: "the function is not resolved from " + strings.Join(unresolved, ", "), Span: loc.At(i.origin.File, i.origin.Line)}})
 	}
 }
 
@@ -553,5 +554,5 @@ func (b *builder) secretARN(t *inventory.Trigger) {
 		}
 	}
 	t.SourceARN = ""
-	t.Unknown = append(t.Unknown, inventory.Unknown{Field: "source_arn", Reason: "secret " + name + " is named, not given by ARN, and is not defined in this configuration; its ARN ends in a suffix AWS assigns", File: t.File, Line: t.Line})
+	t.Unknown = append(t.Unknown, inventory.Unknown{Field: "source_arn", Reason: "secret " + name + " is named, not given by ARN, and is not defined in this configuration; its ARN ends in a suffix AWS assigns", Span: loc.At(t.File, t.Line)})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/envsecret"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -487,7 +488,7 @@ func (b *builder) renderFunctionPolicies(f *inventory.Function) {
 					// "statements": the document holds every other statement;
 					// only this one is missing.
 					qp.Unknown = append(qp.Unknown, inventory.Unknown{Field: "statements",
-						Reason: "statement " + p.StatementID + " (" + p.Address + ") is left out: " + u.Field + " is unknown: " + u.Reason, File: u.File, Line: u.Line})
+						Reason: "statement " + p.StatementID + " (" + p.Address + ") is left out: " + u.Field + " is unknown: " + u.Reason, Span: loc.At(u.File, u.Line)})
 				}
 				continue
 			}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/eval"
 )
@@ -255,7 +256,7 @@ func (b *builder) build() {
 	for _, ei := range b.res.Instances {
 		r := ei.Resource
 		insts = append(insts, &instance{Instance: ei, rng: r.Range, diags: &b.inv.Diags,
-			origin: inventory.Origin{Address: ei.Addr, File: r.Range.Filename, Line: r.Range.Start.Line, EndLine: r.EndLine()}})
+			origin: inventory.Origin{Address: ei.Addr, Span: blockSpan(r)}})
 	}
 	for _, i := range insts {
 		if i.Resource.Mode == config.Data {
@@ -304,4 +305,24 @@ func (b *builder) skip(i *instance) {
 
 func sortSkipped(s []inventory.SkippedType) {
 	sort.Slice(s, func(i, j int) bool { return s[i].Type < s[j].Type })
+}
+
+// blockSpan is where a resource block is written: from its first
+// character to just after its closing brace (for an item another source
+// hands over without a body, such as a CloudFormation resource, the end of
+// its range). The end is left out when the body does not say (JSON syntax)
+// or the block is written on one line.
+func blockSpan(r *config.Resource) loc.Span {
+	s := spanOf(r.Range)
+	s.EndLine, s.EndColumn = 0, 0
+	if end := r.End(); end.Line > r.Range.Start.Line {
+		s.EndLine, s.EndColumn = end.Line, end.Column
+	}
+	return s
+}
+
+// spanOf is an HCL range as a span (HCL columns count characters, and
+// its end is just after the last one, as a span's).
+func spanOf(r hcl.Range) loc.Span {
+	return loc.Span{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
 }

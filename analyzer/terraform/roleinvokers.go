@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 )
 
 // Decoders of the services that invoke a function with a role of their own
@@ -183,7 +184,7 @@ func decodeDeliveryStream(b *builder, i *instance) {
 						}
 					}
 					if t.Target == "" {
-						t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Lambda processor has no known LambdaArn parameter", File: i.origin.File, Line: i.origin.Line})
+						t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Lambda processor has no known LambdaArn parameter", Span: loc.At(i.origin.File, i.origin.Line)})
 					}
 					setFunctionTarget(i, &t)
 					it.add(t)
@@ -218,7 +219,7 @@ func decodePipeline(b *builder, i *instance) {
 				t.Target = cfg.strAs("FunctionName", "target")
 			}
 			if t.Target == "" {
-				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Invoke action has no known FunctionName", File: i.origin.File, Line: i.origin.Line})
+				t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the Invoke action has no known FunctionName", Span: loc.At(i.origin.File, i.origin.Line)})
 			}
 			setFunctionTarget(i, &t)
 			if region := ac.str("region"); region != "" && t.Target != "" && !strings.HasPrefix(t.Target, "arn:") {
@@ -249,7 +250,7 @@ func decodeAppSyncDataSource(b *builder, i *instance) {
 		t.Target = lc.strAs("function_arn", "target")
 	}
 	if t.InvokeRole == "" && !hasUnknownField(t.Unknown, "invoke_role") {
-		t.Unknown = append(t.Unknown, inventory.Unknown{Field: "invoke_role", Reason: "the data source names no service_role_arn", File: i.origin.File, Line: i.origin.Line})
+		t.Unknown = append(t.Unknown, inventory.Unknown{Field: "invoke_role", Reason: "the data source names no service_role_arn", Span: loc.At(i.origin.File, i.origin.Line)})
 	}
 	setFunctionTarget(i, &t)
 	it.add(t)
@@ -421,7 +422,7 @@ func decodeStack(b *builder, i *instance) {
 		t.InvokeRole = role
 		t.Events = []string{tok.Resource}
 		if tok.Token == "" {
-			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the ServiceToken of " + tok.Resource + " is not a literal ARN (" + tok.Why + ")", File: i.origin.File, Line: i.origin.Line})
+			t.Unknown = append(t.Unknown, inventory.Unknown{Field: "target", Reason: "the ServiceToken of " + tok.Resource + " is not a literal ARN (" + tok.Why + ")", Span: loc.At(i.origin.File, i.origin.Line)})
 		} else if !strings.Contains(tok.Token, ":lambda:") && strings.HasPrefix(tok.Token, "arn:") {
 			continue // an SNS-backed custom resource
 		}

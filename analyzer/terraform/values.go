@@ -15,6 +15,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
+	"github.com/lambdacheck/lambdacheck/analyzer/loc"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -325,7 +326,7 @@ func (o obj) document(name, field string) (json.RawMessage, bool) {
 	}
 	bad := func(msg string) {
 		if o.unknown != nil {
-			*o.unknown = append(*o.unknown, inventory.Unknown{Field: o.prefix + field, Reason: msg, File: o.rng.Filename, Line: o.rng.Start.Line})
+			*o.unknown = append(*o.unknown, inventory.Unknown{Field: o.prefix + field, Reason: msg, Span: loc.At(o.rng.Filename, o.rng.Start.Line)})
 		}
 	}
 	// A policy written out in full that is not a valid document would be
@@ -375,7 +376,7 @@ func (o obj) loadError(name, summary, detail string) {
 	if o.diags == nil {
 		return
 	}
-	d := inventory.Diagnostic{Severity: "error", Summary: summary, File: o.rng.Filename, Line: o.rng.Start.Line}
+	d := inventory.Diagnostic{Severity: "error", Summary: summary, Span: loc.At(o.rng.Filename, o.rng.Start.Line)}
 	if o.res != nil && o.prefix == "" {
 		if file, pos, ok := o.res.ArgStart(name); ok {
 			d.File, d.Line, d.Column = file, pos.Line, pos.Column

@@ -65,13 +65,15 @@ arn_name(arn) := parts[count(parts) - 1] if {
 	count(parts) > 1
 } else := ""
 
-# Wildcard grants in any other identity policy.
+# Wildcard grants in any other identity policy: the Allow statements on
+# Resource "*" that the engine found granting every action or whole services
+# (input.facts; the rule reads no policy document itself).
 deny contains finding if {
 	some arn, fns in execution_roles
 	role := lib.role_by_arn[arn]
-	some pol in lib.identity_policies(role)
+	some [pol, pf] in lib.role_policy_facts(arn)
 	not managed_admin(pol)
-	grants := wildcard_grants(object.get(pol, "document", {}))
+	grants := {g | some wg in object.get(pf, "wildcards", []); some g in wildcard_texts(wg)}
 	count(grants) > 0
 	finding := {
 		"message": sprintf("execution role %s (used by %s) is granted %s on \"*\" by %s%s", [
@@ -82,27 +84,12 @@ deny contains finding if {
 	}
 }
 
-wildcard_grants(doc) := {g |
-	some st in lib.statements(doc)
-	st.Effect == "Allow"
-	"*" in lib.as_list(object.get(st, "Resource", []))
-	some g in statement_wildcards(st)
-}
+# wildcard_texts: how a wildcard grant reads in the message.
+wildcard_texts(wg) := {sprintf("%q", [a]) | some a in object.get(wg, "actions", [])} | not_action_texts(wg)
 
-statement_wildcards(st) := action_wildcards | not_action_wildcards if {
-	action_wildcards := {sprintf("%q", [a]) |
-		some a in lib.as_list(object.get(st, "Action", []))
-		wildcard_action(lower(a))
-	}
-	not_action_wildcards := {sprintf("every action except %s (Allow with NotAction)", [concat(", ", lib.as_list(na))]) |
-		na := object.get(st, "NotAction", null)
-		na != null
-	}
-}
-
-wildcard_action("*")
-
-wildcard_action(a) if regex.match(`^[a-z0-9-]+:\*$`, a)
+not_action_texts(wg) := {sprintf("every action except %s (Allow with NotAction)", [concat(", ", wg.not_action)])} if {
+	count(object.get(wg, "not_action", [])) > 0
+} else := set()
 
 boundary_note(role) := sprintf(" (permissions boundary %s caps the effective grant)", [role.permissions_boundary.name]) if {
 	object.get(role, "permissions_boundary", null) != null

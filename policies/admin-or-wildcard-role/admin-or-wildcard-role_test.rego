@@ -91,8 +91,20 @@ admin_flow := {
 	"outside": true,
 }
 
+# facts are what the simulator computes for these roles (input.facts): the
+# rule reads them, not the documents above.
+role_arn(name) := sprintf("arn:aws:iam::123456789012:role/%s", [name])
+
+facts := {"roles": [
+	{"arn": admin_role.arn, "policies": [{"index": 1, "wildcards": [{"statement": {"index": 0}, "actions": ["*"]}]}]},
+	{"arn": iam_admin_role.arn, "policies": [{"index": 0, "wildcards": [{"statement": {"index": 0}, "actions": ["iam:*"]}]}]},
+	{"arn": legacy_role.arn, "policies": [{"index": 0, "wildcards": [{"statement": {"index": 0}, "actions": ["cloudwatch:*", "dynamodb:*", "lambda:*", "s3:*"]}], "escalations": [{"action": "iam:PassRole", "statement": {"index": 0}}]}]},
+	{"arn": archiver_role.arn, "policies": [{"index": 0, "foreign_resources": [{"statement": {"index": 0}, "resource": "arn:aws:sqs:eu-west-1:999999999999:q", "account": "999999999999"}]}]},
+	{"arn": role_arn("notaction"), "policies": [{"index": 0, "wildcards": [{"statement": {"index": 0}, "not_action": ["iam:*", "organizations:*"]}]}]},
+]}
+
 run(fns, roles, flows) := found if {
-	found := deny with input as {"inventory": {"functions": fns, "roles": roles}, "flows": flows}
+	found := deny with input as {"inventory": {"functions": fns, "roles": roles}, "flows": flows, "facts": facts}
 }
 
 test_administrator_access_attached_is_reported_on_the_attachment if {
@@ -132,6 +144,11 @@ test_allow_not_action_on_star if {
 	found := run([fn("na", "notaction")], [r], [])
 	some f in found
 	contains(f.message, "every action except iam:*, organizations:* (Allow with NotAction)")
+}
+
+test_no_wildcard_fact_no_finding if {
+	found := deny with input as {"inventory": {"functions": [fn("ops_tool", "acme-risky-ops-tool")], "roles": [iam_admin_role]}, "flows": [], "facts": {"roles": []}}
+	count(found) == 0
 }
 
 test_scoped_wildcards_reads_and_denies_are_not_reported if {

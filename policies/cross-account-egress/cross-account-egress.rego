@@ -7,7 +7,8 @@
 #   writing objects or messages there, reading from there, or assuming a
 #   role there. Data leaves the account, or outside code steers the
 #   function. The rule takes the simulator's access flows marked
-#   cross-account and the identity-policy statements that name resources in other accounts — the
+#   cross-account and the identity-policy statements that the IAM engine
+#   finds naming resources in other accounts — the
 #   other side's resource policy, outside this configuration, decides the
 #   rest, so such flows are often conditional or unknown. S3 ARNs carry no
 #   account id, so bucket egress is seen only when the simulator marks it.
@@ -55,26 +56,23 @@ flow_account(fl) := acct if {
 	acct != ""
 } else := "another account"
 
-# statement_resources: [function, policy, statement, resource] for Allow
-# statements of the execution role naming a resource in an unknown account.
-statement_resources contains [fn, pol, st, res] if {
+# statement_resources: [function, policy, grant, resource] for the Allow
+# statements of the execution role that the engine found naming a resource
+# in another account (input.facts foreign_resources), when that account is
+# neither the function's nor a known one.
+statement_resources contains [fn, pol, g, g.resource] if {
 	some fn in lib.functions
 	own := object.get(fn, "account", lib.account_of(fn.arn))
-	role := lib.role_by_arn[fn.role]
-	some pol in lib.identity_policies(role)
-	some st in lib.statements(object.get(pol, "document", {}))
-	st.Effect == "Allow"
-	some res in lib.as_list(object.get(st, "Resource", []))
-	not contains(res, own) # cheap test first: most resources name their own account
-	acct := lib.account_of(res)
-	regex.match(`^[0-9]{12}$`, acct)
-	not acct in lib.known_accounts
+	some [pol, pf] in lib.role_policy_facts(fn.role)
+	some g in object.get(pf, "foreign_resources", [])
+	g.account != own
+	not g.account in lib.known_accounts
 }
 
 deny contains finding if {
 	some [fn_address, res, acct] in egress
 	flows := sort({fl.id | some fl in egress_flows; fl.function.address == fn_address; fl.resource.arn == res})
-	grants := {[pol, st] | some [fn, pol, st, r] in statement_resources; fn.address == fn_address; r == res}
+	grants := {[pol, g.statement, object.get(g, "actions", [])] | some [fn, pol, g, r] in statement_resources; fn.address == fn_address; r == res}
 	actions := sort(flow_actions(fn_address, res) | statement_actions(grants))
 	finding := {
 		"message": sprintf("%s can act on %s in %s, which is not in trusted_accounts: %s%s", [
@@ -97,16 +95,16 @@ flow_actions(fn_address, res) := {a |
 }
 
 statement_actions(grants) := {a |
-	some [_, st] in grants
-	some a in lib.as_list(object.get(st, "Action", []))
+	some [_, _, actions] in grants
+	some a in actions
 }
 
-granted_by(grants) := sprintf(" (granted by %s)", [concat("; ", sort({statement_label(pol, st) | some [pol, st] in grants}))]) if {
+granted_by(grants) := sprintf(" (granted by %s)", [concat("; ", sort({statement_label(pol, st) | some [pol, st, _] in grants}))]) if {
 	count(grants) > 0
 } else := ""
 
-statement_label(pol, st) := sprintf("statement %q of %s", [st.Sid, policy_name(pol)]) if {
-	object.get(st, "Sid", "") != ""
+statement_label(pol, st) := sprintf("statement %q of %s", [st.sid, policy_name(pol)]) if {
+	object.get(st, "sid", "") != ""
 } else := policy_name(pol)
 
 policy_name(pol) := sprintf("policy %s", [pol.name]) if {
@@ -114,7 +112,7 @@ policy_name(pol) := sprintf("policy %s", [pol.name]) if {
 } else := pol.address
 
 grant_address(grants, fallback) := addrs[0] if {
-	addrs := sort({pol.address | some [pol, _] in grants; object.get(pol, "address", "") != ""})
+	addrs := sort({pol.address | some [pol, _, _] in grants; object.get(pol, "address", "") != ""})
 	count(addrs) > 0
 } else := fallback
 

@@ -55,8 +55,18 @@ dropbox_flow := {
 	"cross_account": true,
 }
 
+# facts are what the simulator computes for role (input.facts): the Allow
+# statements naming resources in another account. The rule reads these, not
+# the document (the S3 ARNs carry no account; the Deny is no grant).
+foreign(i, sid, actions, res, acct) := {"statement": {"index": i, "sid": sid}, "actions": actions, "resource": res, "account": acct}
+
+facts := {"roles": [{"arn": role.arn, "policies": [{"index": 0, "foreign_resources": [
+	foreign(2, "SendToIntake", ["sqs:SendMessage"], "arn:aws:sqs:eu-west-1:999988887777:intake", "999988887777"),
+	foreign(3, "AssumePartnerWriter", ["sts:AssumeRole"], "arn:aws:iam::444455556666:role/acme-export-writer", "444455556666"),
+]}]}]}
+
 run(flows, settings) := found if {
-	found := deny with input as {"inventory": inventory, "flows": flows, "settings": settings}
+	found := deny with input as {"inventory": inventory, "flows": flows, "settings": settings, "facts": facts}
 }
 
 by_resource(found, res) := f if {
@@ -99,5 +109,19 @@ test_same_account_resources_and_denied_flows_are_not_egress if {
 		{"op": "replace", "path": "/resource/arn", "value": "arn:aws:sqs:eu-west-1:777766665555:other"},
 	])
 	same := {"functions": [fn], "roles": [json.patch(role, [{"op": "replace", "path": "/inline_policies/0/document/Statement", "value": [{"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": "arn:aws:sqs:eu-west-1:123456789012:local"}]}])]}
-	count(deny) == 0 with input as {"inventory": same, "flows": [denied], "settings": {}}
+	count(deny) == 0 with input as {"inventory": same, "flows": [denied], "settings": {}, "facts": {"roles": []}}
+}
+
+test_fact_in_the_functions_own_account_is_not_egress if {
+	# The role's account is another than the function's (a snapshot
+	# merged from several accounts): the function's own account is exempt.
+	own := {"roles": [{"arn": role.arn, "policies": [{"index": 0, "foreign_resources": [foreign(0, "", ["sqs:SendMessage"], "arn:aws:sqs:eu-west-1:123456789012:local", "123456789012")]}]}]}
+	count(deny) == 0 with input as {"inventory": inventory, "flows": [], "settings": {}, "facts": own}
+}
+
+test_statement_without_sid_is_named_by_its_policy if {
+	nosid := {"roles": [{"arn": role.arn, "policies": [{"index": 0, "foreign_resources": [foreign(2, "", ["sqs:SendMessage"], "arn:aws:sqs:eu-west-1:999988887777:intake", "999988887777")]}]}]}
+	found := deny with input as {"inventory": inventory, "flows": [], "settings": {}, "facts": nosid}
+	some f in found
+	endswith(f.message, "sqs:SendMessage (granted by policy partner-egress)")
 }

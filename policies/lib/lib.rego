@@ -1,6 +1,8 @@
 # Package lib holds what the built-in rules share: the flows partitioned by
 # kind (and the access flows by purpose), inventory lookups by address and
-# ARN, the accounts the settings trust, and small ARN and policy helpers.
+# ARN, the engine's facts about the policies (input.facts), the accounts the
+# settings trust, and small ARN and policy-naming helpers. It reads no policy
+# document: what a statement grants is the IAM engine's answer, in the facts.
 # Every rule is evaluated in the same query, so each partition and index is
 # computed once per run however many rules read it — one pass over the flows
 # instead of one per rule. User rules (--policy DIR) may import it too.
@@ -73,6 +75,26 @@ triggers := object.get(input, ["inventory", "triggers"], [])
 # identity_policies are a role's inline and attached policies.
 identity_policies(role) := array.concat(object.get(role, "inline_policies", []), object.get(role, "attached_policies", []))
 
+# --- facts --------------------------------------------------------------------
+# What the IAM engine decided about the policies themselves (input.facts,
+# docs/flows.md): rules read these instead of interpreting policy documents.
+
+# role_facts: role ARN -> the facts of its identity policies.
+role_facts := {r.arn: r | some r in object.get(input, ["facts", "roles"], [])}
+
+# role_policy_facts(arn) are [policy, facts] pairs for a role's identity
+# policies with a fact (the policy from the inventory).
+role_policy_facts(arn) := [[pol, pf] |
+	role := role_by_arn[arn]
+	pols := identity_policies(role)
+	some pf in object.get(role_facts, [arn, "policies"], [])
+	pol := pols[pf.index]
+]
+
+# resource_policy_facts are the function resource policies with a service
+# grant that is not pinned to its source.
+resource_policy_facts := object.get(input, ["facts", "resource_policies"], [])
+
 # --- settings -----------------------------------------------------------------
 
 # known_accounts are the application's own accounts and the trusted ones.
@@ -109,22 +131,6 @@ else := address
 ref_name(r) := r.address if {
 	object.get(r, "address", "") != ""
 } else := object.get(r, "arn", "")
-
-# statements of a policy document, whether Statement is a list or one object.
-statements(doc) := doc.Statement if is_array(doc.Statement)
-
-else := [doc.Statement] if is_object(doc.Statement)
-
-else := []
-
-# as_list makes a policy's string-or-list field a list.
-as_list(x) := x if is_array(x)
-
-else := [x]
-
-# iam_glob turns an IAM pattern (only * and ? are special) into a glob
-# pattern for glob.match(…, null, …).
-iam_glob(p) := replace(replace(glob.quote_meta(p), `\*`, "*"), `\?`, "?")
 
 # policy_label names an identity policy in messages.
 policy_label(pol) := sprintf("AWS managed policy %s", [pol.name]) if {

@@ -62,25 +62,19 @@ test_arn_fields if {
 }
 
 test_policy_helpers if {
-	statements({"Statement": {"Effect": "Allow"}}) == [{"Effect": "Allow"}]
-	statements({"Statement": [{"Effect": "Deny"}]}) == [{"Effect": "Deny"}]
-	statements({}) == []
-	as_list("s3:GetObject") == ["s3:GetObject"]
-	as_list(["a", "b"]) == ["a", "b"]
 	policy_label({"name": "AdministratorAccess", "managed": "aws"}) == "AWS managed policy AdministratorAccess"
 	policy_label({"name": "x"}) == "inline policy x"
 	policy_address({}, {"address": "aws_iam_role.r"}) == "aws_iam_role.r"
 }
 
-# IAM patterns: only * and ? are wildcards; glob's own syntax is literal.
-test_iam_glob_matches_like_iam if {
-	glob.match(iam_glob("arn:aws:s3:::acme-*"), null, "arn:aws:s3:::acme-media/key")
-	glob.match(iam_glob("iam:Pas?Role"), null, "iam:PassRole")
-	not glob.match(iam_glob("iam:Pas?Role"), null, "iam:PasRole")
-	glob.match(iam_glob("arn:aws:execute-api:*/GET/orders/{id}"), null, "arn:aws:execute-api:eu-west-1:1:api/prod/GET/orders/{id}")
-	not glob.match(iam_glob("arn:aws:execute-api:*/GET/orders/{id}"), null, "arn:aws:execute-api:eu-west-1:1:api/prod/GET/orders/id")
-	glob.match(iam_glob("a[b]c"), null, "a[b]c")
-	not glob.match(iam_glob("a[b]c"), null, "abc")
+test_role_policy_facts_pair_facts_with_inventory_policies if {
+	role := {"arn": "arn:aws:iam::1:role/r", "inline_policies": [{"name": "in"}], "attached_policies": [{"name": "att"}]}
+	facts := {"roles": [{"arn": role.arn, "policies": [{"index": 1, "wildcards": [{"statement": {"index": 0}, "actions": ["*"]}]}]}]}
+	pairs := role_policy_facts(role.arn) with input as {"inventory": {"roles": [role]}, "facts": facts}
+	count(pairs) == 1
+	pairs[0][0].name == "att"
+	pairs[0][1].wildcards[0].actions == ["*"]
+	role_policy_facts("arn:aws:iam::1:role/other") == [] with input as {"inventory": {"roles": [role]}, "facts": facts}
 }
 
 test_granting_sids_and_conditions if {

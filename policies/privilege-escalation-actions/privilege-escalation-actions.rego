@@ -10,9 +10,10 @@
 #   SetDefaultPolicyVersion / UpdateAssumeRolePolicy (rewrite permissions),
 #   iam:CreateAccessKey / CreateLoginProfile / UpdateLoginProfile (mint
 #   credentials for other users), sts:AssumeRole (become any role that trusts
-#   the account). The rule reads the role's identity policies and keeps only
-#   the actions the simulated access flows to "*" still allow after the
-#   permissions boundary and SCPs; whole-service wildcards ("iam:*", "*") are
+#   the account). The rule reads the escalation actions the IAM engine finds
+#   granted by the role's identity policies and keeps only the actions the
+#   simulated access flows to "*" still allow after the permissions boundary
+#   and SCPs; whole-service wildcards ("iam:*", "*") are
 #   admin-or-wildcard-role's findings.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
@@ -36,36 +37,20 @@ package lambdacheck.rules.privilege_escalation_actions
 
 import data.lambdacheck.lib
 
-# The escalation actions, lower-case (IAM action names ignore case) to their
-# canonical spelling.
-escalation := {
-	"iam:passrole": "iam:PassRole",
-	"lambda:createfunction": "lambda:CreateFunction",
-	"lambda:updatefunctioncode": "lambda:UpdateFunctionCode",
-	"lambda:updatefunctionconfiguration": "lambda:UpdateFunctionConfiguration",
-	"iam:putrolepolicy": "iam:PutRolePolicy",
-	"iam:putuserpolicy": "iam:PutUserPolicy",
-	"iam:putgrouppolicy": "iam:PutGroupPolicy",
-	"iam:attachrolepolicy": "iam:AttachRolePolicy",
-	"iam:attachuserpolicy": "iam:AttachUserPolicy",
-	"iam:attachgrouppolicy": "iam:AttachGroupPolicy",
-	"iam:createpolicyversion": "iam:CreatePolicyVersion",
-	"iam:setdefaultpolicyversion": "iam:SetDefaultPolicyVersion",
-	"iam:updateassumerolepolicy": "iam:UpdateAssumeRolePolicy",
-	"iam:createaccesskey": "iam:CreateAccessKey",
-	"iam:createloginprofile": "iam:CreateLoginProfile",
-	"iam:updateloginprofile": "iam:UpdateLoginProfile",
-	"sts:assumerole": "sts:AssumeRole",
-}
+# The simulator lists, per identity policy, the escalation actions
+# (docs/flows.md, "facts") that an Allow statement on Resource "*" grants by
+# name or by a partial wildcard ("iam:Put*Policy"), decided by the IAM
+# engine's own action matching; whole-service wildcards are
+# admin-or-wildcard-role's. The rule reads these facts: it matches no action
+# pattern itself.
 
-# role_grants: role ARN -> [[policy, escalation actions it grants on "*"]],
+# role_grants: role ARN -> [[policy, lower-case action -> canonical name]],
 # computed once per role however many functions share it.
 role_grants := {arn: grants |
 	some arn in {fn.role | some fn in lib.functions}
-	role := lib.role_by_arn[arn]
 	grants := [[pol, granted] |
-		some pol in lib.identity_policies(role)
-		granted := granted_on_star(object.get(pol, "document", {}))
+		some [pol, pf] in lib.role_policy_facts(arn)
+		granted := {lower(e.action): e.action | some e in object.get(pf, "escalations", [])}
 		count(granted) > 0
 	]
 	count(grants) > 0
@@ -77,7 +62,7 @@ deny contains finding if {
 	role := lib.role_by_arn[fn.role]
 	effective := effective_actions(fn.address, granted)
 	count(effective) > 0
-	names := sort([escalation[a] | some a in effective])
+	names := sort([granted[a] | some a in effective])
 	finding := {
 		"message": sprintf("execution role %s of %s may %s on \"*\" (%s)%s", [
 			role.name,
@@ -91,39 +76,6 @@ deny contains finding if {
 	}
 }
 
-# granted_on_star: escalation actions (lower-case) an Allow statement grants
-# on Resource "*" through a name or a partial wildcard ("iam:Put*Policy"),
-# not through a whole-service wildcard.
-granted_on_star(doc) := {a |
-	some st in lib.statements(doc)
-	st.Effect == "Allow"
-	"*" in lib.as_list(object.get(st, "Resource", []))
-	some pattern in lib.as_list(object.get(st, "Action", []))
-	some a in matching_escalations(lower(pattern))
-}
-
-# matching_escalations: exact names by lookup; patterns only against the
-# escalation actions of their service (iam, lambda, sts).
-matching_escalations(p) := {p} if {
-	escalation[p]
-} else := {a |
-	not whole_service(p)
-	contains(p, ":")
-	svc := split(p, ":")[0]
-	svc in escalation_services
-	some a, _ in escalation
-	startswith(a, concat("", [svc, ":"]))
-	glob.match(lib.iam_glob(p), null, a)
-} if {
-	regex.match(`[*?]`, p)
-} else := set()
-
-escalation_services := {split(a, ":")[0] | some a, _ in escalation}
-
-whole_service("*")
-
-whole_service(p) if regex.match(`^[a-z0-9-]+:\*$`, p)
-
 # effective_actions: with access flows in the input, only the actions a
 # non-denied access flow of the function to "*" still lists (boundaries and
 # SCPs applied); in an inventory-only run, the policy alone.
@@ -131,10 +83,10 @@ effective_actions(fn_address, granted) := {a |
 	some fl in star_flows(fn_address)
 	some x in fl.actions
 	a := lower(x)
-	a in granted
+	granted[a]
 } if {
 	count(lib.access_flows) > 0
-} else := granted
+} else := {a | some a, _ in granted}
 
 star_flows(fn_address) := [fl |
 	some fl in object.get(lib.star_flows, fn_address, [])

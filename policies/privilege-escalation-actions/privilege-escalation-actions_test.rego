@@ -48,8 +48,21 @@ logs_flow := {
 	"outside": true,
 }
 
-run(inv, flows) := found if {
-	found := deny with input as {"inventory": inv, "flows": flows}
+# deployer_facts is what the simulator computes for deployer_role
+# (input.facts): the rule reads these, not the document.
+esc(action, i) := {"action": action, "statement": {"index": i}}
+
+deployer_facts := {"arn": deployer_role.arn, "policies": [{"index": 0, "escalations": [
+	esc("iam:PassRole", 0),
+	esc("lambda:CreateFunction", 1),
+	esc("lambda:UpdateFunctionCode", 1),
+	esc("lambda:UpdateFunctionConfiguration", 1),
+]}]}
+
+run(inv, flows) := run_with_facts(inv, flows, [deployer_facts])
+
+run_with_facts(inv, flows, roles) := found if {
+	found := deny with input as {"inventory": inv, "flows": flows, "facts": {"roles": roles}}
 }
 
 test_pass_role_with_create_function_on_star if {
@@ -74,24 +87,27 @@ test_grant_cut_by_boundary_or_scp_is_not_reported if {
 	count(run({"functions": [deployer_fn], "roles": [deployer_role]}, [logs_flow])) == 0
 }
 
-test_partial_wildcards_and_case_are_matched if {
-	role := json.patch(deployer_role, [{"op": "replace", "path": "/inline_policies/0/document/Statement", "value": [
-		{"Action": ["IAM:put*policy", "iam:Attach?olePolicy"], "Effect": "Allow", "Resource": ["*"]},
-		{"Action": "sts:AssumeRole", "Effect": "Allow", "Resource": "*"},
-	]}])
-	found := run({"functions": [deployer_fn], "roles": [role]}, [])
+test_canonical_names_from_the_facts if {
+	facts := {"arn": deployer_role.arn, "policies": [{"index": 0, "escalations": [
+		esc("iam:PutRolePolicy", 0), esc("iam:PutUserPolicy", 0), esc("iam:PutGroupPolicy", 0),
+		esc("iam:AttachRolePolicy", 0), esc("sts:AssumeRole", 1),
+	]}]}
+	found := run_with_facts({"functions": [deployer_fn], "roles": [deployer_role]}, [], [facts])
 	some f in found
 	contains(f.message, "may iam:AttachRolePolicy, iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy, sts:AssumeRole on \"*\"")
 }
 
-test_scoped_resources_service_wildcards_and_denies_are_not_reported if {
-	role := json.patch(deployer_role, [{"op": "replace", "path": "/inline_policies/0/document/Statement", "value": [
-		{"Action": "iam:PassRole", "Effect": "Allow", "Resource": "arn:aws:iam::123456789012:role/acme-worker"},
-		{"Action": "lambda:UpdateFunctionCode", "Effect": "Allow", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:acme-*"},
-		{"Action": ["iam:*", "*"], "Effect": "Allow", "Resource": "*"},
-		{"Action": "sts:AssumeRole", "Effect": "Deny", "Resource": "*"},
-	]}])
-	count(run({"functions": [deployer_fn], "roles": [role]}, [])) == 0
+test_no_escalation_fact_no_finding if {
+	# Scoped resources, whole-service wildcards and denies give no
+	# escalation fact (simulator tests); without one there is no finding.
+	count(run_with_facts({"functions": [deployer_fn], "roles": [deployer_role]}, [deployer_flow], [{"arn": deployer_role.arn, "policies": [{"index": 0, "wildcards": [{"statement": {"index": 0}, "actions": ["iam:*"]}]}]}])) == 0
+}
+
+test_flow_actions_match_facts_regardless_of_case if {
+	fl := object.union(deployer_flow, {"actions": ["IAM:PASSROLE"]})
+	found := run({"functions": [deployer_fn], "roles": [deployer_role]}, [fl])
+	some f in found
+	contains(f.message, "may iam:PassRole on \"*\"")
 }
 
 test_pass_role_in_managed_policy_attachment if {
@@ -107,7 +123,8 @@ test_pass_role_in_managed_policy_attachment if {
 		}],
 	}
 	fn := {"address": "aws_lambda_function.legacy_etl", "role": role.arn}
-	found := run({"functions": [fn], "roles": [role]}, [])
+	facts := {"arn": role.arn, "policies": [{"index": 0, "escalations": [esc("iam:PassRole", 0)], "wildcards": [{"statement": {"index": 0}, "actions": ["lambda:*", "s3:*"]}]}]}
+	found := run_with_facts({"functions": [fn], "roles": [role]}, [], [facts])
 	count(found) == 1
 	some f in found
 	f.address == "aws_iam_role_policy_attachment.legacy_etl"

@@ -132,23 +132,26 @@ explained(fl, fn) if {
 }
 
 # --- full resource policies: S3/SES statements without aws:SourceAccount ---
+# The simulator lists the Allow statements of each resource policy that
+# name a service principal without both aws:SourceArn and aws:SourceAccount
+# conditions (input.facts resource_policies), as the IAM engine compiled
+# them; policies the source assembled from permissions are judged above.
 
 deny contains finding if {
-	some fn in lib.functions
-	some rp in object.get(fn, "resource_policies", [])
+	some rpf in lib.resource_policy_facts
+	fn := lib.function_by_address[rpf.function]
+	rp := fn.resource_policies[rpf.index]
 	object.get(rp, "address", fn.address) != fn.address
-	some i, st in lib.statements(object.get(rp, "document", {}))
-	st.Effect == "Allow"
-	some svc in services(st)
-	accountless[svc]
-	not has_condition_key(st, "aws:sourceaccount")
+	some g in rpf.unpinned
+	accountless[g.service]
+	not g.source_account
 	finding := {
 		"message": sprintf("statement %s of resource policy %s on %s lets %s invoke it without an aws:SourceAccount condition; %s ARNs carry no account id", [
-			statement_label(st, i),
+			statement_label(g.statement),
 			rp.address,
 			lib.qualified_label(fn.address, object.get(rp, "qualifier", "")),
-			svc,
-			service_name(svc),
+			g.service,
+			service_name(g.service),
 		]),
 		"address": rp.address,
 		"flows": [],
@@ -179,17 +182,9 @@ policy_address(fn, q, fallback) := addrs[0] if {
 	count(addrs) > 0
 } else := fallback
 
-services(st) := [s | some s in lib.as_list(st.Principal.Service)]
-
-has_condition_key(st, key) if {
-	some _, keys in object.get(st, "Condition", {})
-	some k, _ in keys
-	lower(k) == key
-}
-
-statement_label(st, i) := sprintf("%q", [st.Sid]) if {
-	object.get(st, "Sid", "") != ""
-} else := sprintf("#%d", [i])
+statement_label(st) := sprintf("%q", [st.sid]) if {
+	object.get(st, "sid", "") != ""
+} else := sprintf("#%d", [st.index])
 
 qualifier_text(arn) := sprintf(" (qualifier %s)", [lib.qualifier(arn)]) if {
 	lib.qualifier(arn) != ""

@@ -82,9 +82,15 @@ alerts_reach := {
 	"reach": "service",
 }
 
-run(fns, flows) := found if {
-	found := deny with input as {"inventory": {"functions": fns}, "flows": flows}
+run(fns, flows) := run_with_facts(fns, flows, [])
+
+# rp_facts are what the simulator computes for a resource policy
+# (input.facts resource_policies): the rule reads these, not the document.
+run_with_facts(fns, flows, rp_facts) := found if {
+	found := deny with input as {"inventory": {"functions": fns}, "flows": flows, "facts": {"resource_policies": rp_facts}}
 }
+
+unpinned(fn, i, sid, service, arn, acct) := {"function": fn, "index": 0, "unpinned": [{"statement": {"index": i, "sid": sid}, "service": service, "source_arn": arn, "source_account": acct}]}
 
 test_sns_without_source_arn_is_a_confused_deputy if {
 	found := run([alerts_fn], [alerts_reach])
@@ -141,11 +147,27 @@ test_full_resource_policy_s3_statement_without_source_account if {
 			}]},
 		}],
 	}
-	found := run([fn], [])
+	found := run_with_facts([fn], [], [unpinned(fn.address, 0, "FromBucket", "s3.amazonaws.com", true, false)])
 	count(found) == 1
 	some f in found
 	f.address == "aws_lambda_resource_policy.ingest"
-	contains(f.message, "statement \"FromBucket\"")
+	f.message == "statement \"FromBucket\" of resource policy aws_lambda_resource_policy.ingest on aws_lambda_function.ingest lets s3.amazonaws.com invoke it without an aws:SourceAccount condition; s3 ARNs carry no account id"
+}
+
+test_full_resource_policy_statement_without_sid_is_numbered if {
+	fn := {"address": "aws_lambda_function.ingest", "resource_policies": [{"address": "aws_lambda_resource_policy.ingest", "qualifier": "live"}]}
+	found := run_with_facts([fn], [], [unpinned(fn.address, 2, "", "ses.amazonaws.com", false, false)])
+	some f in found
+	startswith(f.message, "statement #2 of resource policy aws_lambda_resource_policy.ingest on aws_lambda_function.ingest:live lets ses.amazonaws.com")
+}
+
+test_unpinned_account_bound_service_or_assembled_policy_is_not_reported_here if {
+	# sns ARNs carry the account; a policy at the function's own address is
+	# assembled from permissions, judged through them.
+	full := {"address": "aws_lambda_function.ingest", "resource_policies": [{"address": "aws_lambda_resource_policy.ingest"}]}
+	count(run_with_facts([full], [], [unpinned(full.address, 0, "", "sns.amazonaws.com", false, false)])) == 0
+	assembled := {"address": "aws_lambda_function.ingest", "resource_policies": [{"address": "aws_lambda_function.ingest"}]}
+	count(run_with_facts([assembled], [], [unpinned(assembled.address, 0, "", "s3.amazonaws.com", false, false)])) == 0
 }
 
 test_full_resource_policy_with_source_account_any_case_is_pinned if {
@@ -161,7 +183,7 @@ test_full_resource_policy_with_source_account_any_case_is_pinned if {
 			}},
 		}],
 	}
-	count(run([fn], [])) == 0
+	count(run_with_facts([fn], [], [unpinned(fn.address, 0, "", "s3.amazonaws.com", false, true)])) == 0
 }
 
 test_denied_service_reach_is_ignored if {

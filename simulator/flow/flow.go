@@ -8,6 +8,8 @@
 // findings → report.
 package flow
 
+import "github.com/lambdacheck/lambdacheck/analyzer/loc"
+
 // SchemaVersion is the version of the JSON contract.
 const SchemaVersion = 2
 
@@ -64,8 +66,8 @@ const (
 type Ref struct {
 	Address string `json:"address,omitempty"`
 	ARN     string `json:"arn,omitempty"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	// Span is where the item is defined: its file and first line.
+	loc.Span
 }
 
 // FunctionRef is a function, with the qualifier a trigger targets.
@@ -76,13 +78,16 @@ type FunctionRef struct {
 
 // Statement is a policy statement that decided a step.
 type Statement struct {
-	Policy    string `json:"policy"` // policy name or address
-	Layer     string `json:"layer"`  // identity, resource, boundary, session, scp, rcp
-	Index     int    `json:"index"`
-	Sid       string `json:"sid,omitempty"`
-	Effect    string `json:"effect"`
-	File      string `json:"file,omitempty"`
-	Line      int    `json:"line,omitempty"`
+	Policy string `json:"policy"` // policy name or address
+	Layer  string `json:"layer"`  // identity, resource, boundary, session, scp, rcp
+	Index  int    `json:"index"`
+	Sid    string `json:"sid,omitempty"`
+	Effect string `json:"effect"`
+	// Span is the block that wrote the statement: its policy's definition,
+	// or the permission block that added it to a resource policy the
+	// source assembled. Statements no block wrote (implied or assumed
+	// policies) have none.
+	loc.Span
 	Certain   bool   `json:"certain"`
 	Condition string `json:"condition,omitempty"` // for uncertain statements: what must hold
 	// Conditions are every clause of an Allow statement's Condition
@@ -205,8 +210,7 @@ type UnknownValue struct {
 	Address string `json:"address"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	loc.Span
 }
 
 // Result is the simulator's whole output.
@@ -216,4 +220,6 @@ type Result struct {
 	Unknowns []UnknownValue `json:"unknowns"`
 	// ResourceSets are the sets aggregated access flows cover.
 	ResourceSets []ResourceSet `json:"resource_sets,omitempty"`
+	// Facts are the engine's answers about the policies themselves.
+	Facts *Facts `json:"facts,omitempty"`
 }

@@ -135,7 +135,7 @@ type Resource struct {
 
 	// What Release keeps of Body.
 	released bool
-	endLine  int
+	end      hcl.Pos
 	args     []argPos
 	kept     map[string][]hcl.Traversal
 }
@@ -147,15 +147,15 @@ type argPos struct {
 }
 
 // Release drops the resource's syntax tree, keeping what is asked of it
-// after evaluation: the start of each top-level argument, the block's end
-// line, and the references of the arguments named in keep. The syntax
+// after evaluation: the start of each top-level argument, the block's end,
+// and the references of the arguments named in keep. The syntax
 // trees are most of a large configuration's memory and an evaluated
 // resource no longer needs them; the caller must not evaluate Body again.
 func (r *Resource) Release(keep []string) {
 	if r.released {
 		return
 	}
-	r.endLine = r.EndLine()
+	r.end = r.End()
 	if sb, ok := r.Body.(*hclsyntax.Body); ok {
 		r.args = make([]argPos, 0, len(sb.Attributes))
 		for name, a := range sb.Attributes {
@@ -174,16 +174,20 @@ func (r *Resource) Release(keep []string) {
 	r.released = true
 }
 
-// EndLine is the line of the block's closing brace, or 0 when the body
-// does not say (JSON syntax).
-func (r *Resource) EndLine() int {
-	if r.released {
-		return r.endLine
+// End is where the block ends, just after its closing brace: the zero
+// position when the body does not say (JSON syntax), the end of Range for
+// a resource made without a body (handed over by another source).
+func (r *Resource) End() hcl.Pos {
+	switch b := r.Body.(type) {
+	case nil:
+		if r.released {
+			return r.end
+		}
+		return r.Range.End
+	case *hclsyntax.Body:
+		return b.SrcRange.End
 	}
-	if b, ok := r.Body.(*hclsyntax.Body); ok && b.SrcRange.End.Line > r.Range.Start.Line {
-		return b.SrcRange.End.Line
-	}
-	return 0
+	return hcl.Pos{}
 }
 
 // ArgStart is the file and position where the top-level argument name

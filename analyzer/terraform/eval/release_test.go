@@ -102,8 +102,8 @@ func TestReleaseSyntaxKeepsValuesAndWhatIsReadLater(t *testing.T) {
 		if got := r.Body == nil; got != wantReleased {
 			t.Errorf("%s: body released %v, want %v", i.Addr, got, wantReleased)
 		}
-		if r.EndLine() <= r.Range.Start.Line {
-			t.Errorf("%s: end line %d, block starts at %d", i.Addr, r.EndLine(), r.Range.Start.Line)
+		if end := r.End(); end.Line <= r.Range.Start.Line || end.Column != 2 {
+			t.Errorf("%s: block ends at %d:%d, starts at line %d", i.Addr, end.Line, end.Column, r.Range.Start.Line)
 		}
 		if file, pos, ok := r.ArgStart("name"); (i.Resource.Type != "aws_lambda_event_source_mapping") != ok || (ok && (pos.Line != r.Range.Start.Line+1 || file == "")) {
 			t.Errorf("%s: name argument at %s:%d (found %v)", i.Addr, file, pos.Line, ok)
