@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 	"github.com/lambdacheck/lambdacheck/simulator/flow"
 )
@@ -64,6 +65,9 @@ type Expectation struct {
 func Parse(src []byte, filename string) ([]Expectation, hcl.Diagnostics) {
 	if len(src) > MaxSize {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s is larger than %d bytes", filename, MaxSize)}}
+	}
+	if diags := hclnesting.Check(src, filename); diags.HasErrors() {
+		return nil, diags
 	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {

@@ -199,3 +199,13 @@ func TestRecordAccessScopeOrderAndBound(t *testing.T) {
 		t.Error("unknown scope accepted")
 	}
 }
+
+// An expectations file nested deeper than the parser can recurse is an
+// error at its line, not a crash.
+func TestParseRefusesDeepNesting(t *testing.T) {
+	src := "expect \"x\" {\n  flow = " + strings.Repeat("(", 200000) + "\"a\"" + strings.Repeat(")", 200000) + "\n}\n"
+	_, diags := Parse([]byte(src), "f.hcl")
+	if !diags.HasErrors() || diags[0].Subject == nil || diags[0].Subject.Start.Line != 2 || !strings.Contains(diags[0].Detail, "nesting limit") {
+		t.Fatalf("diags %v, want the nesting limit at line 2", diags)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -101,6 +102,11 @@ func ReadSettings(path string) (*Settings, error) {
 
 // ParseSettings decodes settings HCL; errors carry file:line.
 func ParseSettings(name string, src []byte) (*Settings, error) {
+	// The settings file may come with the change under review: nested
+	// deeper than the parser recurses, it is an error, not a crash.
+	if diags := hclnesting.Check(src, name); diags.HasErrors() {
+		return nil, diagError(diags)
+	}
 	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diagError(diags)

@@ -249,3 +249,13 @@ func TestIgnoreAppliesNeedsAddressOrAll(t *testing.T) {
 		})
 	}
 }
+
+// A settings file nested deeper than the parser can recurse (it may come
+// with the change under review) is an error naming the file, not a crash.
+func TestParseSettingsRefusesDeepNesting(t *testing.T) {
+	src := "accounts = " + strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + "\n"
+	_, err := ParseSettings(".lambdacheck.hcl", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), ".lambdacheck.hcl:1") || !strings.Contains(err.Error(), "nesting limit") {
+		t.Fatalf("err %v, want the nesting limit at .lambdacheck.hcl:1", err)
+	}
+}

@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 )
 
 // FuzzParseFileNesting checks that no input, deep or not, panics the
@@ -15,11 +17,11 @@ func FuzzParseFileNesting(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, name := range []string{"a.tf", "a.tf.json", "t.tpl"} {
 			if name == "t.tpl" {
-				CheckTemplateNesting(src, name)
+				hclnesting.CheckTemplate(src, name)
 				continue
 			}
 			file, diags := ParseFile(src, name)
-			if CheckNesting(src, name) != nil && (file != nil || len(diags) != 1 || diags[0].Summary != "Nesting too deep") {
+			if hclnesting.Check(src, name) != nil && (file != nil || len(diags) != 1 || diags[0].Summary != "Nesting too deep") {
 				t.Fatalf("%s: refused file gave %v", name, diags)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 )
 
 func TestParseFileRefusesDeepNestingBeforeParsing(t *testing.T) {
@@ -35,42 +37,12 @@ func TestParseFileRefusesDeepNestingBeforeParsing(t *testing.T) {
 				t.Fatalf("got file %v and %d diagnostics, want only the nesting error: %v", f != nil, len(diags), diags)
 			}
 			d := diags[0]
-			if d.Summary != "Nesting too deep" || !strings.Contains(d.Detail, fmt.Sprint(MaxNesting)) || !strings.Contains(d.Detail, "nesting limit") {
+			if d.Summary != "Nesting too deep" || !strings.Contains(d.Detail, fmt.Sprint(hclnesting.Max)) || !strings.Contains(d.Detail, "nesting limit") {
 				t.Errorf("diagnostic %q / %q does not name the limit", d.Summary, d.Detail)
 			}
 			if d.Subject == nil || d.Subject.Filename != c.file || d.Subject.Start.Line != c.line {
 				t.Errorf("diagnostic at %v, want %s:%d", d.Subject, c.file, c.line)
 			}
 		})
-	}
-}
-
-func TestNestingScanAcceptsShallowFiles(t *testing.T) {
-	many := func(s string) string { return strings.Repeat(s, 2*MaxNesting) }
-	cases := []struct{ name, file, src string }{
-		{"just under the limit", "a.tf", "x = " + strings.Repeat("(", MaxNesting-1) + "1" + strings.Repeat(")", MaxNesting-1) + "\n"},
-		{"brackets in a string", "a.tf", `x = "` + many("((") + `"` + "\n"},
-		{"escaped quote in a string", "a.tf", `x = "\"` + many("(") + `"` + "\n"},
-		{"literal interpolation", "a.tf", `x = "` + many("$${") + `"` + "\n"},
-		{"brackets in comments", "a.tf", "# " + many("(") + "\n// " + many("[") + "\n/* " + many("{") + "\n" + many("-") + " */\nx = 1\n"},
-		{"brackets in a heredoc", "a.tf", "x = <<-EOT\n  " + many("(") + "\n  EOT\ny = 1\n"},
-		{"conditionals in a list", "a.tf", "x = [" + many("a ? 1 : 2, ") + "]\n"},
-		{"conditionals on lines", "a.tf", "locals {\n" + many("x = a ? 1 : 2\n") + "}\n"},
-		{"subtractions", "a.tf", "x = " + many("a - ") + "1\n"},
-		{"json strings", "a.tf.json", `{"x": "` + many("()") + `"}`},
-		{"json siblings", "a.tf.json", `{"x": [` + strings.TrimSuffix(many("[1],"), ",") + `]}`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if diags := CheckNesting([]byte(c.src), c.file); diags != nil {
-				t.Fatalf("refused: %v", diags)
-			}
-		})
-	}
-	if diags := CheckTemplateNesting([]byte("a "+many("(")+" ${x}\n%{ if y }z%{ endif }"), "t.tpl"); diags != nil {
-		t.Fatalf("template refused: %v", diags)
-	}
-	if diags := CheckTemplateNesting([]byte(strings.Repeat("${(", 1000)), "t.tpl"); !diags.HasErrors() {
-		t.Fatal("deep template accepted")
 	}
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
+
 	"bytes"
 	"strings"
 	"sync"
@@ -20,9 +22,9 @@ const splitPieceSize = 64 << 10
 
 // ParseFile parses one configuration file's source; name decides the syntax
 // (.tf.json is JSON) and is used in positions. A file nested deeper than
-// MaxNesting is refused before the parser recurses into it.
+// hclnesting.Max is refused before the parser recurses into it.
 func ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
-	if diags := CheckNesting(src, name); diags.HasErrors() {
+	if diags := hclnesting.Check(src, name); diags.HasErrors() {
 		return nil, diags
 	}
 	if strings.HasSuffix(name, ".json") {
@@ -134,7 +136,7 @@ func cutPoints(src []byte, pieceSize int) []hcl.Pos {
 			cuts = append(cuts, hcl.Pos{Line: line, Column: 1, Byte: lineStart})
 			last = lineStart
 		}
-		heredoc = heredocMarker(text)
+		heredoc = hclnesting.HeredocMarker(text)
 		prevEndsItem = len(text) == 0 || string(text) == "}"
 	}
 	return cuts
@@ -145,24 +147,4 @@ func firstByte(b []byte) byte {
 		return 0
 	}
 	return b[0]
-}
-
-// heredocMarker returns the closing marker of a heredoc the line opens
-// ("<<EOT" or "<<-EOT" at its end), or nil.
-func heredocMarker(text []byte) []byte {
-	i := bytes.LastIndex(text, []byte("<<"))
-	if i < 0 {
-		return nil
-	}
-	m := bytes.TrimPrefix(text[i+2:], []byte("-"))
-	if len(m) == 0 {
-		return nil
-	}
-	for j, c := range m {
-		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-		if !letter && (j == 0 || !(c >= '0' && c <= '9' || c == '-')) {
-			return nil
-		}
-	}
-	return m
 }

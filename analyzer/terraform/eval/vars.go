@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/config"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -116,6 +117,13 @@ func (e *evaluator) unsetSummary() {
 func (e *evaluator) parseRaw(v *config.Variable, raw string, rng hcl.Range) (cty.Value, bool) {
 	if !v.HasType || v.Type.IsPrimitiveType() {
 		return cty.StringVal(raw), true
+	}
+	// Environment values (TF_VAR_*) may come from a CI configuration the
+	// change edits: nested deeper than the parser recurses, one is an
+	// error, not a crash.
+	if diags := hclnesting.Check([]byte("x = "+raw), rng.Filename); diags.HasErrors() {
+		e.diags = append(e.diags, diags...)
+		return cty.NilVal, false
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), rng.Filename, hcl.InitialPos)
 	if diags.HasErrors() {

@@ -38,6 +38,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
+	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
 
@@ -678,6 +679,11 @@ func templateStringFunc(fns map[string]function.Function) function.Function {
 // templatefile does, returning the template's own result type (a template
 // that is a single interpolation keeps its value's type).
 func renderTemplate(src []byte, name string, vars cty.Value, fns map[string]function.Function) (cty.Value, error) {
+	// A template nested deeper than the parser can recurse would exhaust
+	// the stack: a hostile template file must be an error, not a crash.
+	if diags := hclnesting.CheckTemplate(src, name); diags.HasErrors() {
+		return cty.NilVal, diags
+	}
 	expr, diags := hclsyntax.ParseTemplate(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, diags

@@ -2,6 +2,8 @@ package funcs
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -181,6 +183,29 @@ func TestFunctionBudgets(t *testing.T) {
 		_, diags = expr.Value(&hcl.EvalContext{Functions: fns})
 		if diags.HasErrors() != tc.fail || tc.fail && !strings.Contains(diags.Error(), "limit") {
 			t.Errorf("%s: %v", tc.expr, diags)
+		}
+	}
+}
+
+// A template nested deeper than the parser can recurse (from a file that
+// comes with the change, or a string) is an error, not a stack overflow.
+func TestDeeplyNestedTemplatesAreRefused(t *testing.T) {
+	deep := "${" + strings.Repeat("(", 200000) + "1" + strings.Repeat(")", 200000) + "}"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "deep.tftpl"), []byte(deep), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	table := TableWith(dir, Files{})
+	for _, src := range []string{`templatefile("deep.tftpl", {})`, `templatestring(local.t, {})`} {
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "test.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		_, diags = expr.Value(&hcl.EvalContext{Functions: table, Variables: map[string]cty.Value{
+			"local": cty.ObjectVal(map[string]cty.Value{"t": cty.StringVal(deep)}),
+		}})
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), "nesting limit") {
+			t.Errorf("%s: %v, want the nesting limit", src, diags)
 		}
 	}
 }

@@ -1,4 +1,8 @@
-package config
+// Package hclnesting refuses HCL sources nested deeper than the HCL parsers
+// can recurse, before they parse. Place: every reader of HCL from the scan
+// root (Terraform files, templates, settings, expectations, variable values)
+// calls it first; it depends on nothing of the pipeline.
+package hclnesting
 
 import (
 	"bytes"
@@ -7,13 +11,13 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// MaxNesting bounds how deeply brackets, string templates and chained
+// Max bounds how deeply brackets, string templates and chained
 // conditional or unary operators may nest in one file. The HCL parsers
 // recurse once per level (and more for each conditional or unary operator
 // in a chain), so a file of 100,000 nested parentheses exhausts the
 // goroutine stack before any diagnostic; hand-written and generated
 // configurations stay far below this.
-const MaxNesting = 256
+const Max = 256
 
 // nestKind is what one level of nesting is: a bracket, the inside of a
 // template interpolation, or a quoted string or heredoc template.
@@ -48,10 +52,10 @@ type nestScanner struct {
 	lineOff int
 }
 
-// CheckNesting returns an error diagnostic at the first place src, a
+// Check returns an error diagnostic at the first place src, a
 // native-syntax configuration file (or a JSON one when name ends in
-// .json), nests more than MaxNesting levels deep, or nil.
-func CheckNesting(src []byte, name string) hcl.Diagnostics {
+// .json), nests more than Max levels deep, or nil.
+func Check(src []byte, name string) hcl.Diagnostics {
 	s := &nestScanner{src: src, name: name, line: 1}
 	if len(name) >= 5 && name[len(name)-5:] == ".json" {
 		return s.json()
@@ -59,9 +63,9 @@ func CheckNesting(src []byte, name string) hcl.Diagnostics {
 	return s.native(false)
 }
 
-// CheckTemplateNesting is CheckNesting for a template file's source, as
+// CheckTemplate is Check for a template file's source, as
 // templatefile reads one: literal text with interpolations.
-func CheckTemplateNesting(src []byte, name string) hcl.Diagnostics {
+func CheckTemplate(src []byte, name string) hcl.Diagnostics {
 	s := &nestScanner{src: src, name: name, line: 1}
 	return s.native(true)
 }
@@ -74,14 +78,14 @@ func (s *nestScanner) tooDeep(off int) hcl.Diagnostics {
 		Severity: hcl.DiagError,
 		Summary:  "Nesting too deep",
 		Detail: fmt.Sprintf("Brackets, templates or chained operators nest more than %d levels deep here (the nesting limit); the file is not parsed.",
-			MaxNesting),
+			Max),
 		Subject: &hcl.Range{Filename: s.name, Start: pos, End: pos},
 	}}
 }
 
 func (s *nestScanner) push(f nestFrame, off int) hcl.Diagnostics {
 	s.stack = append(s.stack, f)
-	if s.depth() > MaxNesting {
+	if s.depth() > Max {
 		return s.tooDeep(off)
 	}
 	return nil
@@ -219,12 +223,12 @@ func (s *nestScanner) native(template bool) hcl.Diagnostics {
 			} else {
 				s.chain++
 			}
-			if s.depth() > MaxNesting {
+			if s.depth() > Max {
 				return s.tooDeep(i)
 			}
 		case '!', '-':
 			s.unary++
-			if s.depth() > MaxNesting {
+			if s.depth() > Max {
 				return s.tooDeep(i)
 			}
 		}
@@ -249,7 +253,7 @@ func heredocOpen(src []byte, off int) ([]byte, int) {
 	if nl == len(src) || off+2 >= nl || src[off+1] != '<' {
 		return nil, 0
 	}
-	m := heredocMarker(bytes.TrimRight(src[off:nl], " \t\r"))
+	m := HeredocMarker(bytes.TrimRight(src[off:nl], " \t\r"))
 	if m == nil || !bytes.Equal(bytes.TrimPrefix(bytes.TrimRight(src[off+2:nl], " \t\r"), []byte("-")), m) {
 		return nil, 0
 	}
@@ -280,7 +284,7 @@ func (s *nestScanner) json() hcl.Diagnostics {
 					i++
 				case '(', '[', '{':
 					inner++
-					if len(s.stack)+inner > MaxNesting {
+					if len(s.stack)+inner > Max {
 						return s.tooDeep(i)
 					}
 				case ')', ']', '}':
@@ -293,4 +297,24 @@ func (s *nestScanner) json() hcl.Diagnostics {
 		}
 	}
 	return nil
+}
+
+// HeredocMarker returns the closing marker of a heredoc the line opens
+// ("<<EOT" or "<<-EOT" at its end), or nil.
+func HeredocMarker(text []byte) []byte {
+	i := bytes.LastIndex(text, []byte("<<"))
+	if i < 0 {
+		return nil
+	}
+	m := bytes.TrimPrefix(text[i+2:], []byte("-"))
+	if len(m) == 0 {
+		return nil
+	}
+	for j, c := range m {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		if !letter && (j == 0 || !(c >= '0' && c <= '9' || c == '-')) {
+			return nil
+		}
+	}
+	return m
 }
