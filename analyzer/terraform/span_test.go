@@ -30,7 +30,7 @@ func TestBlockSpan(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.src), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			m, diags, err := config.Load(context.Background(), dir, "")
+			m, diags, err := config.LoadIn(context.Background(), nil, dir, "")
 			if err != nil || diags.HasErrors() || len(m.Resources) != 1 {
 				t.Fatalf("load: %v %v", err, diags)
 			}

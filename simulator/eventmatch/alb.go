@@ -299,22 +299,3 @@ func receiving(tgs []ALBTargetGroup) []ALBTargetGroup {
 	}
 	return out
 }
-
-// Describe says in a few words what the route does.
-func (r ALBRoute) Describe() string {
-	who := "the default action"
-	if r.Rule != "default" {
-		who = fmt.Sprintf("rule %s (priority %d)", r.Rule, r.Priority)
-	}
-	switch r.Action {
-	case "forward":
-		var arns []string
-		for _, tg := range r.TargetGroups {
-			arns = append(arns, tg.ARN)
-		}
-		return who + " forwards to " + strings.Join(arns, ", ")
-	case "":
-		return who + " has no final action"
-	}
-	return who + " answers with " + r.Action
-}

@@ -161,8 +161,8 @@ func TestRouteALBPriorityOrder(t *testing.T) {
 		t.Errorf("misses: %+v", r.Misses)
 	}
 	r = RouteALB(rules, defaults, ALBRequest{Host: "admin.example.com", Path: "/"})
-	if r.Action != "fixed-response" || len(r.Auth) != 1 || !strings.Contains(r.Describe(), "rule admin (priority 5) answers with fixed-response") {
-		t.Errorf("%+v %s", r, r.Describe())
+	if r.Action != "fixed-response" || len(r.Auth) != 1 {
+		t.Errorf("%+v", r)
 	}
 	// An earlier rule that cannot be decided may take the request first.
 	rules = append(rules, ALBRule{Name: "regex", Priority: 1, Conditions: []ALBCondition{{Field: "path-pattern", Regex: []string{"^/api/"}}}, Actions: fwd("tg-regex")})

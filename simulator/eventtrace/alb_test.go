@@ -72,7 +72,7 @@ func TestALBRequestIsRoutedByTheListenerRules(t *testing.T) {
 		albRule("late", "", `[{"field":"path-pattern","values":["/api/*"]}]`, tgB),
 		albRule("api", "10", `[{"field":"path-pattern","values":["/api/*"]},{"field":"source-ip","values":["198.51.100.0/24"]}]`, tgA),
 	)
-	v = albResults(Run(inv, &flow.Result{}, ev, Options{}))
+	v = albResults(RunBatch(inv, &flow.Result{}, Batch{Events: []Event{ev}, Total: 1}, Options{}))
 	if a := v["aws_lb_target_group_attachment.a"]; a.Verdict != eventmatch.Match || !strings.Contains(a.Reason, "rule aws_lb_listener_rule.api (priority 10) forwards to aws_lb_target_group.a") {
 		t.Fatalf("%+v", a)
 	}
@@ -80,7 +80,7 @@ func TestALBRequestIsRoutedByTheListenerRules(t *testing.T) {
 		t.Fatalf("%+v", b)
 	}
 	// No rule matches: the default action.
-	v = albResults(Run(inv, &flow.Result{}, albEvent(t, "/home", "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/b/0123456789abcdef"), Options{}))
+	v = albResults(RunBatch(inv, &flow.Result{}, Batch{Events: []Event{albEvent(t, "/home", "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/b/0123456789abcdef")}, Total: 1}, Options{}))
 	if b := v["aws_lb_target_group_attachment.b"]; b.Verdict != eventmatch.Match || !strings.Contains(b.Reason, "the default action forwards to aws_lb_target_group.b") {
 		t.Fatalf("%+v", b)
 	}
@@ -89,7 +89,7 @@ func TestALBRequestIsRoutedByTheListenerRules(t *testing.T) {
 		albRule("unresolved", "1", `[]`, tgB, inventory.Unknown{Field: "condition[0].path_pattern[0].values", Reason: "var.paths"}),
 		albRule("api", "10", `[{"field":"path-pattern","values":["/api/*"]}]`, tgA),
 	)
-	v = albResults(Run(inv, &flow.Result{}, ev, Options{}))
+	v = albResults(RunBatch(inv, &flow.Result{}, Batch{Events: []Event{ev}, Total: 1}, Options{}))
 	if a, b := v["aws_lb_target_group_attachment.a"], v["aws_lb_target_group_attachment.b"]; a.Verdict != eventmatch.Unknown || b.Verdict != eventmatch.Unknown ||
 		!strings.Contains(a.Reason, "unless aws_lb_listener_rule.unresolved (priority 1)") {
 		t.Fatalf("%+v %+v", a, b)
@@ -112,7 +112,7 @@ func TestALBRequestIsRoutedByTheListenerRules(t *testing.T) {
 		}
 	}
 	// An event naming a target group no listener routes to came in elsewhere.
-	v = albResults(Run(inv, &flow.Result{}, albEvent(t, "/api/x", "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/c/0123456789abcdef"), Options{}))
+	v = albResults(RunBatch(inv, &flow.Result{}, Batch{Events: []Event{albEvent(t, "/api/x", "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/c/0123456789abcdef")}, Total: 1}, Options{}))
 	for name, r := range v {
 		if r.Verdict != eventmatch.Unknown && r.Verdict != eventmatch.NoMatch {
 			t.Errorf("%s: %+v", name, r)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/simulator/eventmatch"
@@ -454,14 +453,6 @@ func bucketOf(arn string) string {
 		rest = rest[:i]
 	}
 	return "arn:aws:s3:::" + rest
-}
-
-// unescapeKey is a notification key as the object's real name.
-func unescapeKey(k string) string {
-	if s, err := url.QueryUnescape(k); err == nil {
-		return s
-	}
-	return k
 }
 
 // albRequest reads what listener rules look at from an ALB event: with

@@ -158,11 +158,6 @@ type compiledFilter struct {
 	err     error
 }
 
-// Run traces an event through the inventory and its simulated flows.
-func Run(inv *inventory.Inventory, res *flow.Result, ev Event, opt Options) *Trace {
-	return RunBatch(inv, res, Batch{Events: []Event{ev}, Total: 1}, opt)
-}
-
 // RunBatch traces each record of a batch, one after the other: a
 // delivery carries them together, but each is routed and filtered on its
 // own.

@@ -255,15 +255,12 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "check", LabelNames: []string{"name"}},
 }}
 
-// Load parses every .tf and .tf.json file of dir (not recursing) in lexical
-// order. rel is dir's path relative to the root module ("" for the root).
-// A file with syntax errors is reported and the other files still load;
-// Load returns an error only when the directory can not be read.
-func Load(ctx context.Context, dir, rel string) (*Module, hcl.Diagnostics, error) {
-	return LoadIn(ctx, nil, dir, rel)
-}
-
-// LoadIn is Load reading every file through root: a file that resolves
+// LoadIn parses every .tf and .tf.json file of dir (not recursing) in
+// lexical order, reading every file through root (nil confines nothing).
+// rel is dir's path relative to the root module ("" for the root). A file
+// with syntax errors is reported and the other files still load; LoadIn
+// returns an error only when the directory can not be read. Through root:
+// a file that resolves
 // outside it is not loaded and a warning names it; one that is not a
 // regular file (a FIFO, a symlink to a device) is an error.
 func LoadIn(ctx context.Context, root *confine.Root, dir, rel string) (*Module, hcl.Diagnostics, error) {

@@ -20,7 +20,7 @@ func load(t *testing.T, files map[string]string) (*Module, hcl.Diagnostics) {
 			t.Fatal(err)
 		}
 	}
-	m, diags, err := Load(context.Background(), dir, "")
+	m, diags, err := LoadIn(context.Background(), nil, dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func TestParseWaiverComment(t *testing.T) {
 // parses: comments just above a block or inside it, not one separated by
 // a blank line.
 func TestLoadRecordsWaivers(t *testing.T) {
-	m, _, err := Load(context.Background(), "testdata/waivers", "")
+	m, _, err := LoadIn(context.Background(), nil, "testdata/waivers", "")
 	if err != nil {
 		t.Fatal(err)
 	}
