@@ -259,10 +259,10 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 // lexical order, reading every file through root (nil confines nothing).
 // rel is dir's path relative to the root module ("" for the root). A file
 // with syntax errors is reported and the other files still load; LoadIn
-// returns an error only when the directory can not be read. Through root:
-// a file that resolves
-// outside it is not loaded and a warning names it; one that is not a
-// regular file (a FIFO, a symlink to a device) is an error.
+// returns an error only when the directory can not be read. Through root,
+// a file that resolves outside it is not loaded and a warning names it;
+// one that is not a regular file (a FIFO, a symlink to a device) is an
+// error.
 func LoadIn(ctx context.Context, root *confine.Root, dir, rel string) (*Module, hcl.Diagnostics, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
