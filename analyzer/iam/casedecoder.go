@@ -30,6 +30,12 @@ type CaseDecoder struct {
 	seed maphash.Seed
 	// ctx is the request context of the case last decoded, reused.
 	ctx *condition.Context
+	// reader builds the policies new to the cache and reads requests.
+	reader policyReader
+	// vals holds the context values of the case last decoded; lower maps
+	// context keys to their lower-case form.
+	vals  []string
+	lower map[string]string
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -50,7 +56,7 @@ const onceSlots = 1 << 15
 
 // NewCaseDecoder returns a decoder whose policies are parsed with opt.
 func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
-	return &CaseDecoder{opt: opt, cache: map[uint64][]cachedPolicy{}, once: make([]uint64, onceSlots), seed: maphash.MakeSeed(), ctx: condition.NewContext()}
+	return &CaseDecoder{opt: opt, cache: map[uint64][]cachedPolicy{}, once: make([]uint64, onceSlots), seed: maphash.MakeSeed(), ctx: condition.NewContext(), lower: map[string]string{}}
 }
 
 // Decode decodes one case. The case's ID and request strings alias line,
@@ -121,7 +127,19 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 				f = i
 			}
 		}
-		if f >= 0 {
+		if key == "request" {
+			if haveRequest {
+				return nil, false
+			}
+			d.ctx.Reset()
+			d.vals = d.vals[:0]
+			end, ok := d.reader.request(data, start, c, d.ctx, &d.vals, d.lower)
+			if !ok {
+				return nil, false
+			}
+			s.pos = end
+			haveRequest = true
+		} else if f >= 0 {
 			// Policies are read where they sit: each byte is looked at once.
 			end, ok := d.policiesAt(c, f, data, start)
 			if !ok {
@@ -143,16 +161,6 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 					return nil, false
 				}
 				c.ID = val
-			case "request":
-				arena := arenaPool.Get().(*jsonArena)
-				root, err := parseJSONIn(arena, val)
-				d.ctx.Reset()
-				ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root, d.ctx) == nil
-				arena.release()
-				if !ok {
-					return nil, false
-				}
-				haveRequest = true
 			default:
 				if !validJSON(val) {
 					return nil, false
@@ -269,15 +277,20 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 		// from).
 		own = append([]byte(nil), text...)
 	}
-	arena := arenaPool.Get().(*jsonArena)
-	defer arena.release()
-	root, err := parseJSONIn(arena, own)
-	if err != nil || root.kind != jsonObject {
-		return nil, false
-	}
-	p, err := parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
-	if err != nil {
-		return nil, false
+	p, ok := d.reader.read(own, kind, Source{Name: name}, d.opt)
+	if !ok {
+		// Escapes, line breaks or an invalid policy: the general parser
+		// reads the first two, and the whole line goes to DecodeCaseWith
+		// for the error.
+		arena := arenaPool.Get().(*jsonArena)
+		root, err := parseJSONIn(arena, own)
+		if err == nil && root.kind == jsonObject {
+			p, err = parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
+		}
+		arena.release()
+		if err != nil || p == nil {
+			return nil, false
+		}
 	}
 	if !again {
 		return p, true
