@@ -36,6 +36,8 @@ type CaseDecoder struct {
 	// context keys to their lower-case form.
 	vals  []string
 	lower map[string]string
+	// kase is the case last decoded, reused.
+	kase Case
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -60,8 +62,9 @@ func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
 }
 
 // Decode decodes one case. The case's ID and request strings alias line,
-// and its request context is reused by the next Decode: use the case before
-// decoding the next.
+// and the case, its request context and the policies of the case that are
+// not cached are reused by the next Decode: use the case before decoding
+// the next.
 func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
 	if c, ok := d.fast(line); ok {
 		return c, nil
@@ -91,7 +94,9 @@ var policyFields = [...]struct {
 }
 
 func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
-	c := &Case{}
+	d.reader.arena.reset()
+	c := &d.kase
+	*c = Case{}
 	s := scanner{data: data}
 	s.space()
 	if !s.eat('{') {
@@ -205,7 +210,7 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 		c.Policies.Resource = p
 		return end, ok
 	case shapeList:
-		list := make([]*Policy, 0, 4)
+		list := d.reader.arena.lists.take(4)[:0]
 		end, ok := elementsAt(data, pos, func(i, at int) (int, bool) {
 			e, ok := skipValue(data, at, inList)
 			if !ok {
@@ -225,9 +230,9 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 		}
 		return end, ok
 	}
-	levels := [][]*Policy{}
+	levels := d.reader.arena.levels.take(2)[:0]
 	end, ok := elementsAt(data, pos, func(lvl, at int) (int, bool) {
-		list := make([]*Policy, 0, 2)
+		list := d.reader.arena.lists.take(2)[:0]
 		e, ok := elementsAt(data, at, func(i, at int) (int, bool) {
 			e, ok := skipValue(data, at, inLevel)
 			if !ok {
@@ -277,7 +282,7 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 		// from).
 		own = append([]byte(nil), text...)
 	}
-	p, ok := d.reader.read(own, kind, Source{Name: name}, d.opt)
+	p, ok := d.reader.read(own, kind, Source{Name: name}, d.opt, !again)
 	if !ok {
 		// Escapes, line breaks or an invalid policy: the general parser
 		// reads the first two, and the whole line goes to DecodeCaseWith

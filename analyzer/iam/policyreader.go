@@ -35,6 +35,75 @@ type policyReader struct {
 	stmts   []Statement
 	clauses []condition.Clause
 	list    []string
+
+	// transient: the policy being read lives only until the next line, so
+	// its memory comes from arena, which the next line reuses.
+	transient bool
+	arena     policyArena
+}
+
+// policyArena is the memory of the policies of one batch line that are
+// not cached: most lines hold a few policies of their own, and allocating
+// each of their parts anew was most of the garbage of a batch run.
+type policyArena struct {
+	policies   slab[Policy]
+	statements slab[Statement]
+	ptrs       slab[*Statement]
+	strs       slab[string]
+	actions    slab[actionPattern]
+	templates  slab[pattern.Template]
+	principals slab[PrincipalSet]
+	indexes    slab[int32]
+	lists      slab[*Policy]
+	levels     slab[[]*Policy]
+}
+
+// reset makes the arena's memory reusable: every policy taken from it
+// before is invalid afterwards.
+func (a *policyArena) reset() {
+	a.policies.reset()
+	a.statements.reset()
+	a.ptrs.reset()
+	a.strs.reset()
+	a.actions.reset()
+	a.templates.reset()
+	a.principals.reset()
+	a.indexes.reset()
+	a.lists.reset()
+	a.levels.reset()
+}
+
+// slab hands out zeroed slices of one buffer until it is reset. When the
+// buffer is full a larger one replaces it; what was handed out stays valid.
+type slab[T any] struct{ buf []T }
+
+// maxSlab keeps a slab that one huge line grew from pinning its memory.
+const maxSlab = 1 << 14
+
+func (s *slab[T]) take(n int) []T {
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, max(2*cap(s.buf), n, 16))
+	}
+	l := len(s.buf)
+	s.buf = s.buf[:l+n]
+	out := s.buf[l : l+n : l+n]
+	clear(out)
+	return out
+}
+
+func (s *slab[T]) reset() {
+	if cap(s.buf) > maxSlab {
+		s.buf = nil
+	}
+	s.buf = s.buf[:0]
+}
+
+// newStrings returns n strings, from the arena when the policy is transient.
+func (r *policyReader) newStrings(n int) []string {
+	if r.transient {
+		return r.arena.strs.take(n)
+	}
+	return make([]string, n)
 }
 
 // oneLine is the line index of a document without line breaks: every
@@ -43,14 +112,24 @@ var oneLine = &lineIndex{starts: []int{0}}
 
 // read returns the policy of text, or false when text is not a plainly
 // written valid policy of the kind.
-func (r *policyReader) read(text []byte, kind Kind, src Source, opt ParseOptions) (*Policy, bool) {
+//
+// With transient set the policy's memory comes from the reader's arena,
+// valid until the arena is reset.
+func (r *policyReader) read(text []byte, kind Kind, src Source, opt ParseOptions, transient bool) (*Policy, bool) {
 	if len(text) == 0 || text[0] != '{' || bytes.IndexByte(text, '\n') >= 0 || len(text) > maxJSONSize {
 		return nil, false
 	}
 	if src.Line < 1 {
 		src.Line = 1
 	}
-	p := &Policy{Source: src, Kind: kind, data: text, lines: oneLine, lenient: opt.Lenient}
+	r.transient = transient
+	var p *Policy
+	if transient {
+		p = &r.arena.policies.take(1)[0]
+	} else {
+		p = new(Policy)
+	}
+	*p = Policy{Source: src, Kind: kind, data: text, lines: oneLine, lenient: opt.Lenient}
 	r.data, r.pos, r.p = text, 0, p
 	r.vars = bytes.Contains(text, []byte("${"))
 	r.haveVersion = false
@@ -64,7 +143,15 @@ func (r *policyReader) read(text []byte, kind Kind, src Source, opt ParseOptions
 	if r.pos != len(text) {
 		return nil, false
 	}
-	p.index()
+	if transient && len(p.Statements) < indexThreshold {
+		// As Policy.index does for small policies.
+		p.anyService = r.arena.indexes.take(len(p.Statements))
+		for i := range p.anyService {
+			p.anyService[i] = int32(i)
+		}
+	} else {
+		p.index()
+	}
 	return p, true
 }
 
@@ -137,12 +224,16 @@ func (r *policyReader) policy() bool {
 func (r *policyReader) statements() bool {
 	p := r.p
 	if r.peek() == '{' {
-		s := new(Statement)
-		if !r.statement(s, 0, "Statement") {
-			return false
+		var s *Statement
+		if r.transient {
+			s = &r.arena.statements.take(1)[0]
+			p.Statements = r.arena.ptrs.take(1)
+		} else {
+			s = new(Statement)
+			p.Statements = make([]*Statement, 1)
 		}
-		p.Statements = []*Statement{s}
-		return true
+		p.Statements[0] = s
+		return r.statement(s, 0, "Statement")
 	}
 	n := 0
 	ok := r.elements(func() bool {
@@ -157,11 +248,17 @@ func (r *policyReader) statements() bool {
 		return false
 	}
 	// One allocation for all statements, as Policy.build makes.
-	backing := make([]Statement, n)
+	var backing []Statement
+	if r.transient {
+		backing = r.arena.statements.take(n)
+		p.Statements = r.arena.ptrs.take(n)
+	} else {
+		backing = make([]Statement, n)
+		p.Statements = make([]*Statement, n)
+	}
 	copy(backing, r.stmts)
 	clear(r.stmts)
 	r.stmts = r.stmts[:0]
-	p.Statements = make([]*Statement, n)
 	for i := range backing {
 		p.Statements[i] = &backing[i]
 	}
@@ -239,7 +336,14 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 			if !ok {
 				return false
 			}
-			for _, a := range list {
+			if len(list) > 0 {
+				if r.transient {
+					s.actions = r.arena.actions.take(len(list))
+				} else {
+					s.actions = make([]actionPattern, len(list))
+				}
+			}
+			for j, a := range list {
 				ap, err := compileAction(a)
 				if err != nil {
 					if !p.lenient {
@@ -247,10 +351,7 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 					}
 					ap = actionPattern{service: strings.ToLower(a), full: a, literal: true}
 				}
-				if s.actions == nil {
-					s.actions = make([]actionPattern, 0, len(list))
-				}
-				s.actions = append(s.actions, ap)
+				s.actions[j] = ap
 			}
 			s.Actions = list
 			return true
@@ -263,15 +364,19 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 			if !ok {
 				return false
 			}
-			for _, res := range list {
+			if len(list) > 0 {
+				if r.transient {
+					s.resources = r.arena.templates.take(len(list))
+				} else {
+					s.resources = make([]pattern.Template, len(list))
+				}
+			}
+			for j, res := range list {
 				t, err := pattern.Compile(res, r.opt)
 				if err != nil {
 					return false
 				}
-				if s.resources == nil {
-					s.resources = make([]pattern.Template, 0, len(list))
-				}
-				s.resources = append(s.resources, t)
+				s.resources[j] = t
 				s.resVars = s.resVars || t.HasVariables()
 				s.resPrefixVar = s.resPrefixVar || t.VarInARNPrefix()
 			}
@@ -327,7 +432,12 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 // Policy.principalSet does.
 func (r *policyReader) principalSet() (*PrincipalSet, bool) {
 	p := r.p
-	ps := &PrincipalSet{}
+	var ps *PrincipalSet
+	if r.transient {
+		ps = &r.arena.principals.take(1)[0]
+	} else {
+		ps = new(PrincipalSet)
+	}
 	if r.peek() == '"' {
 		v, ok := r.str()
 		ps.Any = true
@@ -362,6 +472,11 @@ func (r *policyReader) principalSet() (*PrincipalSet, bool) {
 		if !ok {
 			return false
 		}
+		if bit == kAWS && r.transient && len(ps.ARNs) == 0 {
+			// Room for addAWS to append to without allocating.
+			ps.ARNs = r.arena.strs.take(len(list))[:0]
+			ps.Accounts = r.arena.strs.take(len(list))[:0]
+		}
 		for _, s := range list {
 			switch bit {
 			case kAWS:
@@ -390,6 +505,13 @@ func (r *policyReader) principalSet() (*PrincipalSet, bool) {
 	})
 	if !ok || seen == 0 {
 		return nil, false
+	}
+	// An empty list is nil, as Policy.principalSet leaves it.
+	if len(ps.ARNs) == 0 {
+		ps.ARNs = nil
+	}
+	if len(ps.Accounts) == 0 {
+		ps.Accounts = nil
 	}
 	for _, list := range [][]string{ps.Accounts, ps.ARNs, ps.Services, ps.Federated} {
 		for _, x := range list {
@@ -427,14 +549,15 @@ func (r *policyReader) condition() (*condition.Block, bool) {
 				if !ok || len(r.list) == 0 {
 					return false
 				}
-				vals = make([]string, len(r.list))
+				vals = r.newStrings(len(r.list))
 				copy(vals, r.list)
 			} else {
 				v, ok := r.scalar()
 				if !ok {
 					return false
 				}
-				vals = []string{v}
+				vals = r.newStrings(1)
+				vals[0] = v
 			}
 			r.clauses = append(r.clauses, condition.Clause{Operator: op, Key: key, Values: vals})
 			return true
@@ -455,7 +578,9 @@ func (r *policyReader) condition() (*condition.Block, bool) {
 func (r *policyReader) strList() ([]string, bool) {
 	if r.peek() == '"' {
 		v, ok := r.str()
-		return []string{v}, ok
+		out := r.newStrings(1)
+		out[0] = v
+		return out, ok
 	}
 	list, ok := r.strListTemp()
 	if !ok {
@@ -464,7 +589,7 @@ func (r *policyReader) strList() ([]string, bool) {
 	if len(list) == 0 {
 		return []string{}, true
 	}
-	out := make([]string, len(list))
+	out := r.newStrings(len(list))
 	copy(out, list)
 	return out, true
 }

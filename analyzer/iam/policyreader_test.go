@@ -20,10 +20,14 @@ func samePolicyAsParse(t *testing.T, r *policyReader, text []byte) int {
 	t.Helper()
 	built := 0
 	for _, kind := range readerKinds {
-		for _, lenient := range []bool{false, true} {
+		for mode := 0; mode < 4; mode++ {
+			lenient, transient := mode&1 != 0, mode&2 != 0
 			opt := ParseOptions{Lenient: lenient}
 			src := Source{Name: "p"}
-			got, ok := r.read(text, kind, src, opt)
+			// The arena's memory is reused from the policy read before,
+			// which must not show through.
+			r.arena.reset()
+			got, ok := r.read(text, kind, src, opt, transient)
 			if !ok {
 				continue
 			}
@@ -113,7 +117,7 @@ func TestPolicyReaderBuildsAsParse(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}} x`,
 	} {
 		for _, kind := range readerKinds {
-			if p, ok := r.read([]byte(text), kind, Source{}, ParseOptions{}); ok {
+			if p, ok := r.read([]byte(text), kind, Source{}, ParseOptions{}, false); ok {
 				t.Fatalf("%s (%s): the reader built %+v", text, kind, p)
 			}
 		}
@@ -122,7 +126,7 @@ func TestPolicyReaderBuildsAsParse(t *testing.T) {
 	t.Logf("the reader built %d policies from %d texts", built, len(texts))
 	// Most of the corpus is plainly written and valid under some kind.
 	if built < len(texts) {
-		t.Fatalf("the reader built %d policies from %d texts under 12 kinds and modes", built, len(texts))
+		t.Fatalf("the reader built %d policies from %d texts under 24 kinds and modes", built, len(texts))
 	}
 }
 
@@ -136,5 +140,43 @@ func FuzzPolicyReader(f *testing.F) {
 	r := &policyReader{}
 	f.Fuzz(func(t *testing.T, text []byte) {
 		samePolicyAsParse(t, r, text)
+	})
+}
+
+// BenchmarkPolicyReader builds the two policies of a generated batch line
+// that are new to it, with the reader and with Parse.
+func BenchmarkPolicyReader(b *testing.B) {
+	line := []byte(authzcase.Typical(7))
+	root, err := parseJSON(line)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids, _ := root.member("identityPolicies")
+	res, _ := root.member("resourcePolicy")
+	texts := []struct {
+		text []byte
+		kind Kind
+	}{{line[ids.elems[0].off:ids.elems[0].end], IdentityPolicy}, {line[res.off:res.end], ResourcePolicy}}
+	b.Run("reader", func(b *testing.B) {
+		b.ReportAllocs()
+		r := &policyReader{}
+		for b.Loop() {
+			for _, t := range texts {
+				r.arena.reset()
+				if _, ok := r.read(t.text, t.kind, Source{Name: "p"}, ParseOptions{}, true); !ok {
+					b.Fatal("not read")
+				}
+			}
+		}
+	})
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, t := range texts {
+				if _, err := Parse(t.text, t.kind, Source{Name: "p"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
 	})
 }
