@@ -32,7 +32,7 @@ type policyReader struct {
 	vars        bool
 	haveVersion bool
 
-	stmts   []Statement
+	stmts   []*Statement
 	clauses []condition.Clause
 	list    []string
 
@@ -81,14 +81,20 @@ type slab[T any] struct{ buf []T }
 const maxSlab = 1 << 14
 
 func (s *slab[T]) take(n int) []T {
+	out := s.takeDirty(n)
+	clear(out)
+	return out
+}
+
+// takeDirty is take for a caller that sets every element: they may hold
+// what an earlier line left there.
+func (s *slab[T]) takeDirty(n int) []T {
 	if cap(s.buf)-len(s.buf) < n {
 		s.buf = make([]T, 0, max(2*cap(s.buf), n, 16))
 	}
 	l := len(s.buf)
 	s.buf = s.buf[:l+n]
-	out := s.buf[l : l+n : l+n]
-	clear(out)
-	return out
+	return s.buf[l : l+n : l+n]
 }
 
 func (s *slab[T]) reset() {
@@ -101,7 +107,7 @@ func (s *slab[T]) reset() {
 // newStrings returns n strings, from the arena when the policy is transient.
 func (r *policyReader) newStrings(n int) []string {
 	if r.transient {
-		return r.arena.strs.take(n)
+		return r.arena.strs.takeDirty(n) // callers set every string
 	}
 	return make([]string, n)
 }
@@ -125,7 +131,7 @@ func (r *policyReader) read(text []byte, kind Kind, src Source, opt ParseOptions
 	r.transient = transient
 	var p *Policy
 	if transient {
-		p = &r.arena.policies.take(1)[0]
+		p = &r.arena.policies.takeDirty(1)[0]
 	} else {
 		p = new(Policy)
 	}
@@ -226,8 +232,8 @@ func (r *policyReader) statements() bool {
 	if r.peek() == '{' {
 		var s *Statement
 		if r.transient {
-			s = &r.arena.statements.take(1)[0]
-			p.Statements = r.arena.ptrs.take(1)
+			s = &r.arena.statements.takeDirty(1)[0]
+			p.Statements = r.arena.ptrs.takeDirty(1)
 		} else {
 			s = new(Statement)
 			p.Statements = make([]*Statement, 1)
@@ -235,33 +241,34 @@ func (r *policyReader) statements() bool {
 		p.Statements[0] = s
 		return r.statement(s, 0, "Statement")
 	}
-	n := 0
+	r.stmts = r.stmts[:0]
 	ok := r.elements(func() bool {
 		if r.peek() != '{' {
 			return false
 		}
-		r.stmts = append(r.stmts, Statement{})
-		n++
-		return r.statement(&r.stmts[n-1], n-1, statementPath(n-1))
+		// Statements are built where they stay: copying them would cost
+		// a write barrier per pointer while the collector runs.
+		var s *Statement
+		if r.transient {
+			s = &r.arena.statements.takeDirty(1)[0]
+		} else {
+			s = new(Statement)
+		}
+		i := len(r.stmts)
+		r.stmts = append(r.stmts, s)
+		return r.statement(s, i, statementPath(i))
 	})
 	if !ok {
 		return false
 	}
-	// One allocation for all statements, as Policy.build makes.
-	var backing []Statement
 	if r.transient {
-		backing = r.arena.statements.take(n)
-		p.Statements = r.arena.ptrs.take(n)
+		p.Statements = r.arena.ptrs.takeDirty(len(r.stmts))
 	} else {
-		backing = make([]Statement, n)
-		p.Statements = make([]*Statement, n)
+		p.Statements = make([]*Statement, len(r.stmts))
 	}
-	copy(backing, r.stmts)
+	copy(p.Statements, r.stmts)
 	clear(r.stmts)
 	r.stmts = r.stmts[:0]
-	for i := range backing {
-		p.Statements[i] = &backing[i]
-	}
 	return true
 }
 
@@ -338,7 +345,7 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 			}
 			if len(list) > 0 {
 				if r.transient {
-					s.actions = r.arena.actions.take(len(list))
+					s.actions = r.arena.actions.takeDirty(len(list))
 				} else {
 					s.actions = make([]actionPattern, len(list))
 				}
@@ -366,7 +373,7 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 			}
 			if len(list) > 0 {
 				if r.transient {
-					s.resources = r.arena.templates.take(len(list))
+					s.resources = r.arena.templates.takeDirty(len(list))
 				} else {
 					s.resources = make([]pattern.Template, len(list))
 				}
