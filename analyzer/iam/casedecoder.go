@@ -38,6 +38,9 @@ type CaseDecoder struct {
 	lower map[string]string
 	// kase is the case last decoded, reused.
 	kase Case
+	// last holds, by policy field and the slot's indexes plus one, the
+	// cached policy that slot held last.
+	last [len(policyFields)][slotNamesMax + 1][slotNamesMax + 1]lastPolicy
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -202,21 +205,13 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 	const inCase, inList, inLevel = maxJSONDepth - 1, maxJSONDepth - 2, maxJSONDepth - 3
 	switch pf.shape {
 	case shapeOne:
-		end, ok := skipValue(data, pos, inCase)
-		if !ok {
-			return 0, false
-		}
-		p, ok := d.policy(data[pos:end], pf.kind, pf.name, -1, -1)
+		p, end, ok := d.slot(data, pos, inCase, f, -1, -1)
 		c.Policies.Resource = p
 		return end, ok
 	case shapeList:
 		list := d.reader.arena.lists.take(4)[:0]
 		end, ok := elementsAt(data, pos, func(i, at int) (int, bool) {
-			e, ok := skipValue(data, at, inList)
-			if !ok {
-				return 0, false
-			}
-			p, ok := d.policy(data[at:e], pf.kind, pf.name, i, -1)
+			p, e, ok := d.slot(data, at, inList, f, i, -1)
 			list = append(list, p)
 			return e, ok
 		})
@@ -234,11 +229,7 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 	end, ok := elementsAt(data, pos, func(lvl, at int) (int, bool) {
 		list := d.reader.arena.lists.take(2)[:0]
 		e, ok := elementsAt(data, at, func(i, at int) (int, bool) {
-			e, ok := skipValue(data, at, inLevel)
-			if !ok {
-				return 0, false
-			}
-			p, ok := d.policy(data[at:e], pf.kind, pf.name, lvl, i)
+			p, e, ok := d.slot(data, at, inLevel, f, lvl, i)
 			list = append(list, p)
 			return e, ok
 		})
@@ -253,25 +244,50 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 	return end, ok
 }
 
-// policy returns the compiled policy for text at slot (field, i, j),
-// compiling and caching it on a miss.
-func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*Policy, bool) {
+// slot returns the compiled policy whose text starts at pos in data, in
+// slot (policyFields[f], i, j), and where the text ends. A text that is
+// the one cached for the slot last time is found by one comparison: lines
+// of a batch repeat most policies where they were.
+func (d *CaseDecoder) slot(data []byte, pos, maxDepth, f, i, j int) (*Policy, int, bool) {
+	var last *lastPolicy
+	if i < slotNamesMax && j < slotNamesMax {
+		last = &d.last[f][i+1][j+1]
+		// The text is a whole JSON value, which ends where it ended before.
+		if n := len(last.text); last.pol != nil && len(data)-pos >= n && string(data[pos:pos+n]) == last.text {
+			return last.pol, pos + len(last.text), true
+		}
+	}
+	end, ok := skipValue(data, pos, maxDepth)
+	if !ok {
+		return nil, 0, false
+	}
+	p, ok := d.policy(data[pos:end], f, i, j, last)
+	return p, end, ok
+}
+
+// lastPolicy is the policy cached for a slot that its last line used.
+type lastPolicy struct {
+	text string
+	pol  *Policy
+}
+
+// policy returns the compiled policy for text at slot (policyFields[f], i,
+// j), compiling and caching it on a miss. A cached policy becomes last's.
+func (d *CaseDecoder) policy(text []byte, f, i, j int, last *lastPolicy) (*Policy, bool) {
 	if len(text) == 0 || text[0] != '{' {
 		return nil, false
 	}
+	kind, field := policyFields[f].kind, policyFields[f].name
 	h := maphash.Bytes(d.seed, text)
 	for _, e := range d.cache[h] {
 		if e.field == field && e.i == i && e.j == j && e.text == string(text) {
+			if last != nil {
+				*last = lastPolicy{text: e.text, pol: e.pol}
+			}
 			return e.pol, true
 		}
 	}
-	name := field
-	if i >= 0 {
-		name = indexed(name, i)
-	}
-	if j >= 0 {
-		name = indexed(name, j)
-	}
+	name := slotName(field, i, j)
 	slot := &d.once[h%onceSlots]
 	again := *slot == h
 	*slot = h
@@ -302,11 +318,54 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 	}
 	if d.bytes+len(own) > maxCacheBytes {
 		clear(d.cache)
+		clear(d.last[:])
 		d.bytes = 0
+	}
+	if last != nil {
+		*last = lastPolicy{text: alias(own), pol: p}
 	}
 	d.cache[h] = append(d.cache[h], cachedPolicy{text: alias(own), field: field, i: i, j: j, pol: p})
 	d.bytes += len(own)
 	return p, true
+}
+
+// slotNames are the names of the first slots of each policy field, built
+// once: every policy new to a decoder needs one.
+var slotNames = func() map[string]*[slotNamesMax + 1][slotNamesMax + 1]string {
+	out := map[string]*[slotNamesMax + 1][slotNamesMax + 1]string{}
+	for _, f := range policyFields {
+		var names [slotNamesMax + 1][slotNamesMax + 1]string
+		for i := -1; i < slotNamesMax; i++ {
+			for j := -1; j < slotNamesMax; j++ {
+				names[i+1][j+1] = slotNameOf(f.name, i, j)
+			}
+		}
+		out[f.name] = &names
+	}
+	return out
+}()
+
+const slotNamesMax = 8
+
+// slotName names the policy at slot (field, i, j): "identityPolicies[1]",
+// "serviceControlPolicies[0][2]"; i or j is -1 where the field has no
+// such index.
+func slotName(field string, i, j int) string {
+	if names, ok := slotNames[field]; ok && i < slotNamesMax && j < slotNamesMax {
+		return names[i+1][j+1]
+	}
+	return slotNameOf(field, i, j)
+}
+
+func slotNameOf(field string, i, j int) string {
+	name := field
+	if i >= 0 {
+		name = indexed(name, i)
+	}
+	if j >= 0 {
+		name = indexed(name, j)
+	}
+	return name
 }
 
 // elementsAt reads the JSON array that starts at pos in data, calling each
