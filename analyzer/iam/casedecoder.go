@@ -165,7 +165,7 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 			s.pos = end
 			switch key {
 			case "id":
-				if !validJSON(val) {
+				if !plainString(val) && !validJSON(val) {
 					return nil, false
 				}
 				c.ID = val
@@ -396,6 +396,20 @@ func elementsAt(data []byte, pos int, each func(i, at int) (int, bool)) (int, bo
 		}
 		return s.pos, true
 	}
+}
+
+// plainString reports whether b is a JSON string of printable ASCII
+// without escapes, as batch ids mostly are: valid without parsing it.
+func plainString(b []byte) bool {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // validJSON reports whether b is one JSON value as the engine reads it.
