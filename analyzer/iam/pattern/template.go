@@ -77,9 +77,21 @@ func HasWildcard(s string) bool {
 // malformed one (unterminated, empty, bad default quoting) with its byte
 // offset.
 func Compile(s string, opt Options) (Template, error) {
-	t := Template{src: s, wild: opt.Wildcards, sym: strings.IndexByte(s, '<') >= 0}
-	t.exact = !t.wild || !HasWildcard(s)
-	if !opt.Variables || !strings.Contains(s, "${") {
+	// One look at each byte for what decides the template's form.
+	var sym, wild, dollar bool
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			sym = true
+		case '*', '?':
+			wild = true
+		case '$':
+			dollar = dollar || i+1 < len(s) && s[i+1] == '{'
+		}
+	}
+	t := Template{src: s, wild: opt.Wildcards, sym: sym}
+	t.exact = !t.wild || !wild
+	if !opt.Variables || !dollar {
 		return t, nil
 	}
 	toks, err := parse(s)
