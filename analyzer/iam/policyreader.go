@@ -40,7 +40,25 @@ type policyReader struct {
 	// its memory comes from arena, which the next line reuses.
 	transient bool
 	arena     policyArena
+
+	// conds holds the compiled Condition elements read before, by text:
+	// policies new to a batch line often carry the conditions of others
+	// (aws:SecureTransport, aws:PrincipalOrgID …). A Block is never
+	// modified once compiled, so statements share it.
+	conds map[condText]*condition.Block
 }
+
+// condText is a Condition element's text and whether policy variables
+// are read in it (they are under Version 2012-10-17 only).
+type condText struct {
+	text string
+	vars bool
+}
+
+// maxConds bounds the conditions a reader keeps; past it they are
+// forgotten, so that a batch of all-different conditions cannot grow it
+// forever.
+const maxConds = 1 << 12
 
 // policyArena is the memory of the policies of one batch line that are
 // not cached: most lines hold a few policies of their own, and allocating
@@ -398,7 +416,7 @@ func (r *policyReader) statement(s *Statement, idx int, path string) bool {
 			s.NotPrincipal = bit == sNotPrincipal
 			return ok
 		}
-		blk, ok := r.condition()
+		blk, ok := r.sharedCondition()
 		s.cond = blk
 		return ok
 	})
@@ -526,6 +544,38 @@ func (r *policyReader) principalSet() (*PrincipalSet, bool) {
 		}
 	}
 	return ps, true
+}
+
+// sharedCondition reads a Condition element, compiled once per text.
+func (r *policyReader) sharedCondition() (*condition.Block, bool) {
+	start := r.pos
+	// A Condition nests three levels (operators, keys, value lists); what
+	// nests deeper is not a valid one.
+	end, ok := skipValue(r.data, start, 3)
+	if !ok {
+		return nil, false
+	}
+	if blk, ok := r.conds[condText{alias(r.data[start:end]), r.opt.Variables}]; ok {
+		r.pos = end
+		return blk, true
+	}
+	// The block outlives the line: it is compiled from its own copy of
+	// the text (its strings alias what they are read from), into memory
+	// of its own.
+	own := bytes.Clone(r.data[start:end])
+	data, transient := r.data, r.transient
+	r.data, r.pos, r.transient = own, 0, false
+	blk, ok := r.condition()
+	ok = ok && r.pos == len(own)
+	r.data, r.pos, r.transient = data, end, transient
+	if !ok {
+		return nil, false
+	}
+	if r.conds == nil || len(r.conds) >= maxConds {
+		r.conds = map[condText]*condition.Block{}
+	}
+	r.conds[condText{alias(own), r.opt.Variables}] = blk
+	return blk, true
 }
 
 // condition reads and compiles a Condition element, as

@@ -3,11 +3,13 @@ package iam
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/authzcase"
 )
 
@@ -179,4 +181,48 @@ func BenchmarkPolicyReader(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A Condition compiled once serves later policies with the same text,
+// even after the line it was read from is overwritten, as batch lines are.
+func TestPolicyReaderSharesConditions(t *testing.T) {
+	const text = `{"Version":"2012-10-17","Statement":{"Sid":"%s","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"},"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}}`
+	r := &policyReader{}
+	line := []byte(fmt.Sprintf(text, "first"))
+	first, ok := r.read(line, ResourcePolicy, Source{Name: "p"}, ParseOptions{}, true)
+	if !ok {
+		t.Fatal("not read")
+	}
+	for i := range line {
+		line[i] = 'x'
+	}
+	r.arena.reset()
+	second := []byte(fmt.Sprintf(text, "second"))
+	got, ok := r.read(second, ResourcePolicy, Source{Name: "p"}, ParseOptions{}, true)
+	if !ok {
+		t.Fatal("not read")
+	}
+	if got.Statements[0].cond != first.Statements[0].cond {
+		t.Fatal("the condition was compiled again")
+	}
+	want, err := Parse(second, ResourcePolicy, Source{Name: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.lines = want.lines
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("the reader built\n%#v\nParse built\n%#v", got, want)
+	}
+	ctx := condition.NewContext()
+	ctx.Set("aws:SecureTransport", "true")
+	ctx.Set("aws:PrincipalOrgID", "o-abc")
+	if got.Statements[0].cond.Eval(ctx) != tTrue {
+		t.Fatal("the shared condition does not hold where it should")
+	}
+	// Under another Version, "${…}" would read differently: not shared.
+	legacy := bytes.Replace(second, []byte(`"2012-10-17"`), []byte(`"2008-10-17"`), 1)
+	old, ok := r.read(legacy, ResourcePolicy, Source{Name: "p"}, ParseOptions{}, true)
+	if !ok || old.Statements[0].cond == first.Statements[0].cond {
+		t.Fatal("a condition was shared across the reading of policy variables")
+	}
 }
