@@ -97,6 +97,12 @@ var policyFields = [...]struct {
 }
 
 func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
+	if bytes.IndexByte(data, '\n') >= 0 {
+		// Statements name their line in the case; cached policies know
+		// only their line in their own text, which is the same where the
+		// case is one line, as batch lines are.
+		return nil, false
+	}
 	d.reader.arena.reset()
 	c := &d.kase
 	*c = Case{}
