@@ -191,9 +191,9 @@ type evaluation struct {
 	ctx    *condition.Context
 	svcLen int // length of the lower-case service prefix in svcBuf
 	svcBuf [48]byte
-	res    *Result
-	psym   bool // the principal's texts may hold a symbol
-	rsym   bool // the resource may hold a symbol
+	res    Result // kept here so that the result stays off the heap
+	psym   bool   // the principal's texts may hold a symbol
+	rsym   bool   // the resource may hold a symbol
 	// prefixVar: a Resource pattern with a variable in its region or
 	// account field matched, and the match was made Unknown.
 	prefixVar bool
@@ -209,8 +209,7 @@ func Authorize(req *Request, pols *Policies) Result {
 	if r, ok := builtin(req); ok {
 		return r
 	}
-	res := Result{Matches: make([]Match, 0, 4)}
-	e := evaluation{req: req, ctx: req.Context, res: &res, psym: req.Principal.symbolic()}
+	e := evaluation{req: req, ctx: req.Context, res: Result{Matches: make([]Match, 0, 4)}, psym: req.Principal.symbolic()}
 	e.rsym = strings.IndexByte(req.Resource, '<') >= 0
 	if e.ctx == nil {
 		e.ctx = emptyContext
@@ -225,7 +224,7 @@ func Authorize(req *Request, pols *Policies) Result {
 			resAcct = p.Account
 		}
 	}
-	res.SameAccount = p.Account != "" && resAcct == p.Account
+	e.res.SameAccount = p.Account != "" && resAcct == p.Account
 
 	// 1. Explicit deny anywhere, and the Allow statements of each layer.
 	var deny tri = tFalse
@@ -272,38 +271,38 @@ func Authorize(req *Request, pols *Policies) Result {
 	}
 
 	// 2. The allow path for this principal and account relation.
-	allowed, why := e.allowPath(p, res.SameAccount, pols, idAllow, rg, boundaryAllow, sessionAllow)
+	allowed, why := e.allowPath(p, e.res.SameAccount, pols, idAllow, rg, boundaryAllow, sessionAllow)
 
 	final := and3(and3(not3(deny), scpAllow), allowed)
 	switch final {
 	case tTrue:
-		res.Decision = Allowed
-		res.Reason = why
-		res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
+		e.res.Decision = Allowed
+		e.res.Reason = why
+		e.res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
 	case tFalse:
 		switch {
 		case deny == tTrue:
-			res.Decision = ExplicitlyDenied
-			res.Reason = reasonExplicitDeny
-			res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Deny })
+			e.res.Decision = ExplicitlyDenied
+			e.res.Reason = reasonExplicitDeny
+			e.res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Deny })
 		case scpAllow == tFalse:
-			res.Decision = ImplicitlyDenied
-			res.Reason = reasonSCP
-			res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
+			e.res.Decision = ImplicitlyDenied
+			e.res.Reason = reasonSCP
+			e.res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
 		default:
-			res.Decision = ImplicitlyDenied
-			res.Reason = why
-			res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
+			e.res.Decision = ImplicitlyDenied
+			e.res.Reason = why
+			e.res.keep(func(m Match) bool { return m.Certain && m.Statement.Effect == Allow })
 		}
 	default:
-		res.Decision = Conditional
-		res.Reason = reasonConditional
+		e.res.Decision = Conditional
+		e.res.Reason = reasonConditional
 		if e.prefixVar {
-			res.Reason = reasonVarInARNPrefix
+			e.res.Reason = reasonVarInARNPrefix
 		}
-		res.Symbols, res.SymbolsOnly = e.symbols()
+		e.res.Symbols, e.res.SymbolsOnly = e.symbols()
 	}
-	return res
+	return e.res
 }
 
 // symbols collects what the uncertain statements of a Conditional result

@@ -30,6 +30,17 @@ type CaseDecoder struct {
 	seed maphash.Seed
 	// ctx is the request context of the case last decoded, reused.
 	ctx *condition.Context
+	// reader builds the policies new to the cache and reads requests.
+	reader policyReader
+	// vals holds the context values of the case last decoded; lower maps
+	// context keys to their lower-case form.
+	vals  []string
+	lower map[string]string
+	// kase is the case last decoded, reused.
+	kase Case
+	// last holds, by policy field and the slot's indexes plus one, the
+	// cached policy that slot held last.
+	last [len(policyFields)][slotNamesMax + 1][slotNamesMax + 1]lastPolicy
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -50,12 +61,13 @@ const onceSlots = 1 << 15
 
 // NewCaseDecoder returns a decoder whose policies are parsed with opt.
 func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
-	return &CaseDecoder{opt: opt, cache: map[uint64][]cachedPolicy{}, once: make([]uint64, onceSlots), seed: maphash.MakeSeed(), ctx: condition.NewContext()}
+	return &CaseDecoder{opt: opt, cache: map[uint64][]cachedPolicy{}, once: make([]uint64, onceSlots), seed: maphash.MakeSeed(), ctx: condition.NewContext(), lower: map[string]string{}}
 }
 
 // Decode decodes one case. The case's ID and request strings alias line,
-// and its request context is reused by the next Decode: use the case before
-// decoding the next.
+// and the case, its request context and the policies of the case that are
+// not cached are reused by the next Decode: use the case before decoding
+// the next.
 func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
 	if c, ok := d.fast(line); ok {
 		return c, nil
@@ -85,7 +97,15 @@ var policyFields = [...]struct {
 }
 
 func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
-	c := &Case{}
+	if bytes.IndexByte(data, '\n') >= 0 {
+		// Statements name their line in the case; cached policies know
+		// only their line in their own text, which is the same where the
+		// case is one line, as batch lines are.
+		return nil, false
+	}
+	d.reader.arena.reset()
+	c := &d.kase
+	*c = Case{}
 	s := scanner{data: data}
 	s.space()
 	if !s.eat('{') {
@@ -121,7 +141,19 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 				f = i
 			}
 		}
-		if f >= 0 {
+		if key == "request" {
+			if haveRequest {
+				return nil, false
+			}
+			d.ctx.Reset()
+			d.vals = d.vals[:0]
+			end, ok := d.reader.request(data, start, c, d.ctx, &d.vals, d.lower)
+			if !ok {
+				return nil, false
+			}
+			s.pos = end
+			haveRequest = true
+		} else if f >= 0 {
 			// Policies are read where they sit: each byte is looked at once.
 			end, ok := d.policiesAt(c, f, data, start)
 			if !ok {
@@ -139,20 +171,10 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 			s.pos = end
 			switch key {
 			case "id":
-				if !validJSON(val) {
+				if !plainString(val) && !validJSON(val) {
 					return nil, false
 				}
 				c.ID = val
-			case "request":
-				arena := arenaPool.Get().(*jsonArena)
-				root, err := parseJSONIn(arena, val)
-				d.ctx.Reset()
-				ok := err == nil && root.kind == jsonObject && c.decodeRequest(&root, d.ctx) == nil
-				arena.release()
-				if !ok {
-					return nil, false
-				}
-				haveRequest = true
 			default:
 				if !validJSON(val) {
 					return nil, false
@@ -189,21 +211,13 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 	const inCase, inList, inLevel = maxJSONDepth - 1, maxJSONDepth - 2, maxJSONDepth - 3
 	switch pf.shape {
 	case shapeOne:
-		end, ok := skipValue(data, pos, inCase)
-		if !ok {
-			return 0, false
-		}
-		p, ok := d.policy(data[pos:end], pf.kind, pf.name, -1, -1)
+		p, end, ok := d.slot(data, pos, inCase, f, -1, -1)
 		c.Policies.Resource = p
 		return end, ok
 	case shapeList:
-		list := make([]*Policy, 0, 4)
+		list := d.reader.arena.lists.take(4)[:0]
 		end, ok := elementsAt(data, pos, func(i, at int) (int, bool) {
-			e, ok := skipValue(data, at, inList)
-			if !ok {
-				return 0, false
-			}
-			p, ok := d.policy(data[at:e], pf.kind, pf.name, i, -1)
+			p, e, ok := d.slot(data, at, inList, f, i, -1)
 			list = append(list, p)
 			return e, ok
 		})
@@ -217,15 +231,11 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 		}
 		return end, ok
 	}
-	levels := [][]*Policy{}
+	levels := d.reader.arena.levels.take(2)[:0]
 	end, ok := elementsAt(data, pos, func(lvl, at int) (int, bool) {
-		list := make([]*Policy, 0, 2)
+		list := d.reader.arena.lists.take(2)[:0]
 		e, ok := elementsAt(data, at, func(i, at int) (int, bool) {
-			e, ok := skipValue(data, at, inLevel)
-			if !ok {
-				return 0, false
-			}
-			p, ok := d.policy(data[at:e], pf.kind, pf.name, lvl, i)
+			p, e, ok := d.slot(data, at, inLevel, f, lvl, i)
 			list = append(list, p)
 			return e, ok
 		})
@@ -240,25 +250,50 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 	return end, ok
 }
 
-// policy returns the compiled policy for text at slot (field, i, j),
-// compiling and caching it on a miss.
-func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*Policy, bool) {
+// slot returns the compiled policy whose text starts at pos in data, in
+// slot (policyFields[f], i, j), and where the text ends. A text that is
+// the one cached for the slot last time is found by one comparison: lines
+// of a batch repeat most policies where they were.
+func (d *CaseDecoder) slot(data []byte, pos, maxDepth, f, i, j int) (*Policy, int, bool) {
+	var last *lastPolicy
+	if i < slotNamesMax && j < slotNamesMax {
+		last = &d.last[f][i+1][j+1]
+		// The text is a whole JSON value, which ends where it ended before.
+		if n := len(last.text); last.pol != nil && len(data)-pos >= n && string(data[pos:pos+n]) == last.text {
+			return last.pol, pos + len(last.text), true
+		}
+	}
+	end, ok := skipValue(data, pos, maxDepth)
+	if !ok {
+		return nil, 0, false
+	}
+	p, ok := d.policy(data[pos:end], f, i, j, last)
+	return p, end, ok
+}
+
+// lastPolicy is the policy cached for a slot that its last line used.
+type lastPolicy struct {
+	text string
+	pol  *Policy
+}
+
+// policy returns the compiled policy for text at slot (policyFields[f], i,
+// j), compiling and caching it on a miss. A cached policy becomes last's.
+func (d *CaseDecoder) policy(text []byte, f, i, j int, last *lastPolicy) (*Policy, bool) {
 	if len(text) == 0 || text[0] != '{' {
 		return nil, false
 	}
+	kind, field := policyFields[f].kind, policyFields[f].name
 	h := maphash.Bytes(d.seed, text)
 	for _, e := range d.cache[h] {
 		if e.field == field && e.i == i && e.j == j && e.text == string(text) {
+			if last != nil {
+				*last = lastPolicy{text: e.text, pol: e.pol}
+			}
 			return e.pol, true
 		}
 	}
-	name := field
-	if i >= 0 {
-		name = indexed(name, i)
-	}
-	if j >= 0 {
-		name = indexed(name, j)
-	}
+	name := slotName(field, i, j)
 	slot := &d.once[h%onceSlots]
 	again := *slot == h
 	*slot = h
@@ -269,26 +304,74 @@ func (d *CaseDecoder) policy(text []byte, kind Kind, field string, i, j int) (*P
 		// from).
 		own = append([]byte(nil), text...)
 	}
-	arena := arenaPool.Get().(*jsonArena)
-	defer arena.release()
-	root, err := parseJSONIn(arena, own)
-	if err != nil || root.kind != jsonObject {
-		return nil, false
-	}
-	p, err := parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
-	if err != nil {
-		return nil, false
+	p, ok := d.reader.read(own, kind, Source{Name: name}, d.opt, !again)
+	if !ok {
+		// Escapes, line breaks or an invalid policy: the general parser
+		// reads the first two, and the whole line goes to DecodeCaseWith
+		// for the error.
+		arena := arenaPool.Get().(*jsonArena)
+		root, err := parseJSONIn(arena, own)
+		if err == nil && root.kind == jsonObject {
+			p, err = parseValue(own, newLineIndex(own), &root, kind, Source{Name: name}, d.opt)
+		}
+		arena.release()
+		if err != nil || p == nil {
+			return nil, false
+		}
 	}
 	if !again {
 		return p, true
 	}
 	if d.bytes+len(own) > maxCacheBytes {
 		clear(d.cache)
+		clear(d.last[:])
 		d.bytes = 0
+	}
+	if last != nil {
+		*last = lastPolicy{text: alias(own), pol: p}
 	}
 	d.cache[h] = append(d.cache[h], cachedPolicy{text: alias(own), field: field, i: i, j: j, pol: p})
 	d.bytes += len(own)
 	return p, true
+}
+
+// slotNames are the names of the first slots of each policy field, built
+// once: every policy new to a decoder needs one.
+var slotNames = func() map[string]*[slotNamesMax + 1][slotNamesMax + 1]string {
+	out := map[string]*[slotNamesMax + 1][slotNamesMax + 1]string{}
+	for _, f := range policyFields {
+		var names [slotNamesMax + 1][slotNamesMax + 1]string
+		for i := -1; i < slotNamesMax; i++ {
+			for j := -1; j < slotNamesMax; j++ {
+				names[i+1][j+1] = slotNameOf(f.name, i, j)
+			}
+		}
+		out[f.name] = &names
+	}
+	return out
+}()
+
+const slotNamesMax = 8
+
+// slotName names the policy at slot (field, i, j): "identityPolicies[1]",
+// "serviceControlPolicies[0][2]"; i or j is -1 where the field has no
+// such index.
+func slotName(field string, i, j int) string {
+	if names, ok := slotNames[field]; ok && i < slotNamesMax && j < slotNamesMax {
+		return names[i+1][j+1]
+	}
+	return slotNameOf(field, i, j)
+}
+
+func slotNameOf(field string, i, j int) string {
+	name := field
+	if i >= 0 {
+		name = indexed(name, i)
+	}
+	if j >= 0 {
+		name = indexed(name, j)
+	}
+	return name
 }
 
 // elementsAt reads the JSON array that starts at pos in data, calling each
@@ -319,6 +402,20 @@ func elementsAt(data []byte, pos int, each func(i, at int) (int, bool)) (int, bo
 		}
 		return s.pos, true
 	}
+}
+
+// plainString reports whether b is a JSON string of printable ASCII
+// without escapes, as batch ids mostly are: valid without parsing it.
+func plainString(b []byte) bool {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // validJSON reports whether b is one JSON value as the engine reads it.

@@ -77,9 +77,14 @@ func TestCaseDecoderDecidesAsDecodeCase(t *testing.T) {
 	for _, lenient := range []bool{false, true} {
 		opt := ParseOptions{Lenient: lenient}
 		d := NewCaseDecoder(opt)
-		for pass := 0; pass < 2; pass++ { // the second pass decides from the cache
+		// The second pass caches what the first saw; the third finds
+		// policies that stayed in their slot by comparing texts.
+		for pass := 0; pass < 3; pass++ {
 			for _, line := range lines {
 				sameDecision(t, d, line, opt)
+				if pass == 2 {
+					sameDecision(t, d, line, opt)
+				}
 			}
 		}
 		if len(d.cache) == 0 {
@@ -122,7 +127,8 @@ func FuzzCaseDecoder(f *testing.F) {
 	d := NewCaseDecoder(ParseOptions{})
 	f.Fuzz(func(t *testing.T, line []byte) {
 		sameDecision(t, d, line, ParseOptions{})
-		sameDecision(t, d, line, ParseOptions{}) // from the cache
+		sameDecision(t, d, line, ParseOptions{}) // cached now
+		sameDecision(t, d, line, ParseOptions{}) // found in their slots
 	})
 }
 
@@ -133,5 +139,38 @@ func BenchmarkSkipValue(b *testing.B) {
 		if end, ok := skipValue(line, 0, maxJSONDepth); !ok || end != len(line) {
 			b.Fatal(end, ok)
 		}
+	}
+}
+
+func TestCaseDecoderFindsPoliciesInTheirSlot(t *testing.T) {
+	pol := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`
+	line := func(id int) []byte {
+		return []byte(fmt.Sprintf(`{"id":%d,"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*"},"identityPolicies":[%s],"serviceControlPolicies":[[%s]]}`, id, pol, pol))
+	}
+	d := NewCaseDecoder(ParseOptions{})
+	var first *Policy
+	for id := 0; id < 4; id++ {
+		c, err := d.Decode(line(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id == 1 {
+			first = c.Policies.SCP[0][0]
+		}
+		if id >= 2 && (c.Policies.SCP[0][0] != first || c.Policies.SCP[0][0].Name != "serviceControlPolicies[0][0]") {
+			t.Fatalf("line %d: the SCP is not the one cached for its slot", id)
+		}
+	}
+	if d.last[4][1][1].pol != first || d.last[0][1][0].pol == nil {
+		t.Fatal("the slots do not remember their cached policies")
+	}
+	// Another text in the slot is not taken for the remembered one.
+	other := bytes.Replace(line(9), []byte(`"s3:*"`), []byte(`"s3:Get*"`), -1)
+	c, err := d.Decode(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Policies.SCP[0][0] == first || c.Policies.SCP[0][0].Statements[0].Actions[0] != "s3:Get*" {
+		t.Fatal("a changed text was answered from the slot")
 	}
 }

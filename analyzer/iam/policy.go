@@ -618,7 +618,7 @@ func compileAction(a string) (actionPattern, error) {
 	return actionPattern{
 		service: svc,
 		full:    a,
-		literal: !strings.ContainsAny(a, "*?"),
+		literal: !pattern.HasWildcard(a),
 	}, nil
 }
 

@@ -119,7 +119,7 @@ func (ps *PrincipalSet) addAWS(s string) error {
 		}
 		return fmt.Errorf("AWS principal %q is neither an account id nor an ARN", s)
 	}
-	if strings.ContainsAny(s, "*?") {
+	if pattern.HasWildcard(s) {
 		// AWS rejects partial wildcards in principals: only "*" alone is allowed.
 		return fmt.Errorf("AWS principal %q: wildcards are only allowed as the whole principal \"*\"", s)
 	}

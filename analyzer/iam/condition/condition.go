@@ -44,6 +44,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
@@ -76,8 +77,21 @@ func (e *Error) Error() string {
 // Block is a compiled Condition element.
 type Block struct {
 	clauses []clause
-	keys    []string
 }
+
+// A block of one or two clauses, which most are, is allocated with its
+// clauses: batches compile the conditions of every policy they have not
+// seen.
+type (
+	block1 struct {
+		b Block
+		c [1]clause
+	}
+	block2 struct {
+		b Block
+		c [2]clause
+	}
+)
 
 type clause struct {
 	src      Clause
@@ -101,37 +115,90 @@ type clause struct {
 // a policy variable (Version 2012-10-17) or literal text; opt.Wildcards is
 // ignored, since each operator decides whether '*' and '?' are wildcards.
 func Compile(clauses []Clause, opt pattern.Options) (*Block, error) {
-	b := &Block{clauses: make([]clause, 0, len(clauses))}
-	for _, c := range clauses {
-		cc, err := compileClause(c, opt)
-		if err != nil {
+	var b *Block
+	switch len(clauses) {
+	case 1:
+		x := new(block1)
+		b = &x.b
+		b.clauses = x.c[:0]
+	case 2:
+		x := new(block2)
+		b = &x.b
+		b.clauses = x.c[:0]
+	default:
+		b = &Block{clauses: make([]clause, 0, len(clauses))}
+	}
+	lowered := lowerASCII(clauses)
+	for i, c := range clauses {
+		b.clauses = append(b.clauses, clause{})
+		cc := &b.clauses[i]
+		key := c.Key
+		switch ascii, upper := keyCase(key); {
+		case !ascii:
+			key = strings.ToLower(key)
+		case upper:
+			key, lowered = lowered[:len(key)], lowered[len(key):]
+		}
+		if err := compileClause(cc, c, key, opt); err != nil {
 			return nil, err
 		}
 		for _, t := range cc.strs {
-			b.keys = append(b.keys, t.Keys()...)
 			cc.vars = cc.vars || t.HasVariables()
 		}
 		for _, a := range cc.arns {
-			b.keys = append(b.keys, a.Template().Keys()...)
 			cc.vars = cc.vars || a.Template().HasVariables()
 		}
-		b.clauses = append(b.clauses, cc)
-		b.keys = append(b.keys, cc.key)
-		for _, t := range cc.strs {
-			b.keys = append(b.keys, t.Keys()...)
-		}
-		for _, a := range cc.arns {
-			b.keys = append(b.keys, a.Template().Keys()...)
-		}
 	}
-	slices.Sort(b.keys)
-	b.keys = slices.Compact(b.keys)
 	return b, nil
 }
 
-func compileClause(c Clause, opt pattern.Options) (clause, error) {
-	fail := func(format string, args ...any) (clause, error) {
-		return clause{}, &Error{Path: c.Path, Msg: fmt.Sprintf(format, args...)}
+// lowerASCII returns the lower-case forms of the ASCII keys of clauses
+// that hold upper-case letters, back to back: keys are nearly always ASCII,
+// and so their lower-case forms share one allocation.
+func lowerASCII(clauses []Clause) string {
+	n := 0
+	for _, c := range clauses {
+		if ascii, upper := keyCase(c.Key); ascii && upper {
+			n += len(c.Key)
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, c := range clauses {
+		if ascii, upper := keyCase(c.Key); !ascii || !upper {
+			continue
+		}
+		for i := 0; i < len(c.Key); i++ {
+			ch := c.Key[i]
+			if 'A' <= ch && ch <= 'Z' {
+				ch += 'a' - 'A'
+			}
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
+
+// keyCase reports whether s is ASCII and whether it holds upper-case
+// letters.
+func keyCase(s string) (ascii, upper bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false, false
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	return true, upper
+}
+
+// compileClause compiles c into cc; key is c.Key in lower case.
+func compileClause(cc *clause, c Clause, key string, opt pattern.Options) error {
+	fail := func(format string, args ...any) error {
+		return &Error{Path: c.Path, Msg: fmt.Sprintf(format, args...)}
 	}
 	info, set, ifExists, err := parseOperator(c.Operator)
 	if err != nil {
@@ -143,14 +210,32 @@ func compileClause(c Clause, opt pattern.Options) (clause, error) {
 	if len(c.Values) == 0 {
 		return fail("%s %q: condition values must not be an empty list", c.Operator, c.Key)
 	}
-	cc := clause{src: c, key: strings.ToLower(c.Key), info: info, set: set, ifExists: ifExists}
+	*cc = clause{src: c, key: key, info: info, set: set, ifExists: ifExists}
+	// Each value list is allocated once, at its size.
+	n := len(c.Values)
+	switch info.fam {
+	case famString, famBool:
+		cc.strs = make([]pattern.Template, 0, n)
+	case famARN:
+		cc.arns = make([]pattern.ARN, 0, n)
+	case famNumeric:
+		cc.nums = make([]decimal, 0, n)
+	case famDate:
+		cc.dates = make([]instant, 0, n)
+	case famIP:
+		cc.ips = make([]netip.Prefix, 0, n)
+	case famBinary:
+		cc.bins = make([]binaryValue, 0, n)
+	case famNull:
+		cc.nulls = make([]bool, 0, n)
+	}
 	for i, v := range c.Values {
-		valueErr := func(format string, args ...any) (clause, error) {
+		valueErr := func(format string, args ...any) error {
 			path := c.Path
 			if len(c.Values) > 1 {
 				path = fmt.Sprintf("%s[%d]", c.Path, i)
 			}
-			return clause{}, &Error{Path: path, Msg: fmt.Sprintf(format, args...)}
+			return &Error{Path: path, Msg: fmt.Sprintf(format, args...)}
 		}
 		switch info.fam {
 		case famString:
@@ -206,7 +291,7 @@ func compileClause(c Clause, opt pattern.Options) (clause, error) {
 			cc.nulls = append(cc.nulls, want)
 		}
 	}
-	return cc, nil
+	return nil
 }
 
 // Keys returns the sorted lower-case condition keys the block tests and the
@@ -215,7 +300,20 @@ func (b *Block) Keys() []string {
 	if b == nil {
 		return nil
 	}
-	return slices.Clone(b.keys)
+	// Derived when asked, off the hot path: compiling is on it.
+	var keys []string
+	for i := range b.clauses {
+		cc := &b.clauses[i]
+		keys = append(keys, cc.key)
+		for _, t := range cc.strs {
+			keys = append(keys, t.Keys()...)
+		}
+		for _, a := range cc.arns {
+			keys = append(keys, a.Template().Keys()...)
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 // Len returns the number of clauses.

@@ -65,6 +65,13 @@ func (c *Context) SetShared(key string, values []string, multi bool) {
 	c.vals[k] = entry{vals: values, multi: multi || len(values) != 1}
 }
 
+// SetLowerShared is SetShared for a key already in lower case, which the
+// batch decoder keeps from line to line instead of lowering it again.
+func (c *Context) SetLowerShared(key string, values []string, multi bool) {
+	delete(c.unknown, key)
+	c.vals[key] = entry{vals: values, multi: multi || len(values) != 1}
+}
+
 func (c *Context) set(key string, values []string, multi bool) {
 	k := strings.ToLower(key)
 	delete(c.unknown, k)

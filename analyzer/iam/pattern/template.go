@@ -61,13 +61,37 @@ type token struct {
 	hasDef bool
 }
 
+// HasWildcard reports whether s holds '*' or '?'. Policies are compiled
+// by the thousand in batches, and this runs for each of their strings: a
+// plain loop beats strings.ContainsAny, which builds its set on every call.
+func HasWildcard(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' || s[i] == '?' {
+			return true
+		}
+	}
+	return false
+}
+
 // Compile reads s. With Options.Variables it parses "${…}" and reports a
 // malformed one (unterminated, empty, bad default quoting) with its byte
 // offset.
 func Compile(s string, opt Options) (Template, error) {
-	t := Template{src: s, wild: opt.Wildcards, sym: strings.IndexByte(s, '<') >= 0}
-	t.exact = !t.wild || !strings.ContainsAny(s, "*?")
-	if !opt.Variables || !strings.Contains(s, "${") {
+	// One look at each byte for what decides the template's form.
+	var sym, wild, dollar bool
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			sym = true
+		case '*', '?':
+			wild = true
+		case '$':
+			dollar = dollar || i+1 < len(s) && s[i+1] == '{'
+		}
+	}
+	t := Template{src: s, wild: opt.Wildcards, sym: sym}
+	t.exact = !t.wild || !wild
+	if !opt.Variables || !dollar {
 		return t, nil
 	}
 	toks, err := parse(s)
