@@ -19,16 +19,27 @@ import (
 // round trip dominated the rules' cost. Equal strings and equal small
 // comparable structs (flow statements and references repeat across
 // thousands of flows) share one term; terms are never mutated once built,
-// so sharing is safe.
+// so sharing is safe. Small structs that hold a list of strings besides
+// scalars (a flow statement with its conditions, repeated in every flow its
+// policy decides) share one term too, found by a key spelled from them.
 type converter struct {
 	strings map[string]*ast.Term
 	values  map[any]*ast.Term
 	raw     map[string]*ast.Term
 	lists   map[string]*ast.Term
+	keyed   map[keyedValue]*ast.Term
+	key     []byte // scratch for keys
+}
+
+// keyedValue is a keyable struct's type and contents, spelled by appendKey.
+type keyedValue struct {
+	t reflect.Type
+	k string
 }
 
 func newConverter() *converter {
-	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{}, lists: map[string]*ast.Term{}}
+	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{},
+		lists: map[string]*ast.Term{}, keyed: map[keyedValue]*ast.Term{}}
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
@@ -46,6 +57,10 @@ type structPlan struct {
 	// shareable types are comparable and hold no references, so equal
 	// values convert to equal terms and can be cached by value.
 	shareable bool
+	// keyable types hold only scalars and lists of strings (at any depth
+	// of embedded or nested structs), so equal values can be cached by a
+	// key spelled from them; larger structs rarely repeat.
+	keyable bool
 }
 
 // plans caches the field plan of each struct type (immutable once built).
@@ -56,6 +71,7 @@ func planFor(t reflect.Type) *structPlan {
 		return p.(*structPlan)
 	}
 	p := &structPlan{shareable: t.Comparable() && flat(t)}
+	p.keyable = !p.shareable && keyable(t)
 	var walk func(t reflect.Type, index []int)
 	seen := map[string]bool{}
 	walk = func(t reflect.Type, index []int) {
@@ -92,6 +108,65 @@ func planFor(t reflect.Type) *structPlan {
 	sort.Slice(p.fields, func(i, j int) bool { return p.fields[i].name < p.fields[j].name })
 	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*structPlan)
+}
+
+// keyable reports whether appendKey spells every value of a struct type:
+// its fields are scalars, string lists or such structs.
+func keyable(t reflect.Type) bool {
+	for i := range t.NumField() {
+		switch f := t.Field(i).Type; f.Kind() {
+		case reflect.Struct:
+			if !keyable(f) {
+				return false
+			}
+		case reflect.Slice:
+			if f.Elem().Kind() != reflect.String {
+				return false
+			}
+		case reflect.Array, reflect.Pointer, reflect.Map, reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
+			return false
+		}
+	}
+	return true
+}
+
+// appendKey spells v, of a keyable type, so that two values have the same
+// key exactly when they are equal (strings are length-prefixed, and a nil
+// list differs from an empty one, as null differs from []).
+func appendKey(b []byte, v reflect.Value) []byte {
+	switch v.Kind() {
+	case reflect.String:
+		b = strconv.AppendInt(b, int64(v.Len()), 10)
+		b = append(b, ':')
+		return append(b, v.String()...)
+	case reflect.Bool:
+		if v.Bool() {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return append(strconv.AppendInt(b, v.Int(), 10), ';')
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return append(strconv.AppendUint(b, v.Uint(), 10), ';')
+	case reflect.Float32, reflect.Float64:
+		return append(strconv.AppendFloat(b, v.Float(), 'g', -1, 64), ';')
+	case reflect.Slice:
+		if v.IsNil() {
+			return append(b, 'n')
+		}
+		b = strconv.AppendInt(append(b, '['), int64(v.Len()), 10)
+		for i := range v.Len() {
+			b = appendKey(append(b, ','), v.Index(i))
+		}
+		return append(b, ']')
+	case reflect.Struct:
+		b = append(b, '{')
+		for i := range v.NumField() {
+			b = appendKey(b, v.Field(i))
+		}
+		return append(b, '}')
+	}
+	return b
 }
 
 // flat reports whether a type holds no pointers, slices, maps or
@@ -182,9 +257,16 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	case reflect.Struct:
 		p := planFor(v.Type())
 		var key any
+		var kv keyedValue
 		if p.shareable {
 			key = v.Interface()
 			if t, ok := c.values[key]; ok {
+				return t, nil
+			}
+		} else if p.keyable {
+			c.key = appendKey(c.key[:0], v)
+			kv = keyedValue{v.Type(), string(c.key)}
+			if t, ok := c.keyed[kv]; ok {
 				return t, nil
 			}
 		}
@@ -203,6 +285,8 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		t := ast.NewTerm(ast.NewObject(pairs...))
 		if p.shareable {
 			c.values[key] = t
+		} else if p.keyable {
+			c.keyed[kv] = t
 		}
 		return t, nil
 	}
