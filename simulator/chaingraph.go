@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -94,7 +95,7 @@ func (x *expansion) expand(i int, f func(invEdge)) {
 			b.byKey[ie.key] = append(b.byKey[ie.key], ie)
 		}
 	}
-	for _, k := range sortedKeys(left) {
+	for _, k := range slices.Sorted(maps.Keys(left)) {
 		if n.except[k] {
 			continue
 		}

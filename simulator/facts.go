@@ -3,6 +3,7 @@ package simulator
 import (
 	"slices"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/awsref"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/inventory"
 	"github.com/lambdacheck/lambdacheck/analyzer/loc"
@@ -121,7 +122,7 @@ func policyFacts(pol *iam.Policy, own string) flow.PolicyFacts {
 			continue
 		}
 		for _, res := range st.Resources {
-			if acct := accountOf(res, ""); isAccountID(acct) && acct != own {
+			if acct := accountOf(res, ""); awsref.IsAccountID(acct) && acct != own {
 				rg := flow.ResourceGrant{Statement: ref, Resource: res, Account: acct}
 				if !st.NotAction {
 					rg.Actions = slices.Clone(st.Actions)
@@ -199,17 +200,4 @@ func statementRef(st *iam.Statement) flow.StatementRef {
 		ref.Span = loc.At(w.File, w.Line)
 	}
 	return ref
-}
-
-// isAccountID reports whether s is a 12-digit account id.
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

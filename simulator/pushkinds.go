@@ -2,6 +2,8 @@ package simulator
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -79,7 +81,7 @@ func (w *world) principalFlows() []flow.Flow {
 					}
 				}
 			}
-			for _, svc := range sortedKeys(services) {
+			for _, svc := range slices.Sorted(maps.Keys(services)) {
 				out = append(out, w.unknownServiceFlow(fn, qp.Qualifier, svc, "lambda:InvokeFunction", flow.Ref{Address: qp.Address, Span: loc.At(qp.File, qp.Line)}, "resource policy "+qp.Address))
 			}
 		}

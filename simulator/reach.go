@@ -2,7 +2,8 @@ package simulator
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
@@ -151,7 +152,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 			services[svc] = true
 		}
 	}
-	for _, a := range sortedKeys(accounts) {
+	for _, a := range slices.Sorted(maps.Keys(accounts)) {
 		acct := a
 		probes = append(probes, probe{"account", acct, "", func() *iamContext {
 			c := roleContext("arn:aws:iam::"+acct+":role/caller", acct, "")
@@ -159,7 +160,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 			return c
 		}})
 	}
-	for _, a := range sortedKeys(arns) {
+	for _, a := range slices.Sorted(maps.Keys(arns)) {
 		arn, acct := a, accountOf(a, "")
 		probes = append(probes, probe{"account", acct, arn, func() *iamContext {
 			c := roleContext(principalARNOf(arn), acct, "")
@@ -170,7 +171,7 @@ func (w *world) invokeReach(fn *inventory.Function, qualifier string, fp funcPol
 			return c
 		}})
 	}
-	for _, s := range sortedKeys(services) {
+	for _, s := range slices.Sorted(maps.Keys(services)) {
 		svc := s
 		// The service acting for someone else's resource: a source ARN and
 		// account that are not this application's.
@@ -328,10 +329,10 @@ func (w *world) assumeReach(role *roleInfo) []flow.Flow {
 			}
 		}
 	}
-	for _, a := range sortedKeys(accounts) {
+	for _, a := range slices.Sorted(maps.Keys(accounts)) {
 		probes = append(probes, who{"account", a})
 	}
-	for _, s := range sortedKeys(services) {
+	for _, s := range slices.Sorted(maps.Keys(services)) {
 		probes = append(probes, who{"service", s})
 	}
 	var out []flow.Flow
@@ -374,14 +375,5 @@ func (w *world) assumeReach(role *roleInfo) []flow.Flow {
 		}
 		out = append(out, fl)
 	}
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -12,6 +12,7 @@ package audit
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -180,7 +181,7 @@ func CrossAccount(inv *inventory.Inventory, res *flow.Result, opts Options) *Aud
 			fns = append(fns, Function{Function: name, ARN: fn.ARN, Account: fn.Account, Inbound: map[string]int{}})
 		}
 	}
-	a.Accounts = sortedKeys(own)
+	a.Accounts = slices.Sorted(maps.Keys(own))
 	trusted := map[string]bool{}
 	for _, t := range opts.Trusted {
 		trusted[t] = true
@@ -390,14 +391,5 @@ func sortedSet(s []string) []string {
 	for _, v := range s {
 		m[v] = true
 	}
-	return sortedKeys(m)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(m))
 }

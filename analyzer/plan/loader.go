@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -86,7 +88,7 @@ func (l *loader) indexModules(path string, m *tfjson.ConfigModule, depth int) {
 		return
 	}
 	l.modules[path] = m
-	for _, name := range sortedKeys(m.ModuleCalls) {
+	for _, name := range slices.Sorted(maps.Keys(m.ModuleCalls)) {
 		c := m.ModuleCalls[name]
 		if c == nil {
 			continue
@@ -162,7 +164,7 @@ func (l *loader) load() *inventory.Inventory {
 		res.Instances = append(res.Instances, e.inst)
 	}
 	inv := l.dec.Build(res, "plan", l.path)
-	for _, path := range sortedKeys(l.calls) {
+	for _, path := range slices.Sorted(maps.Keys(l.calls)) {
 		c := l.calls[path]
 		inv.Modules = append(inv.Modules, inventory.Module{Address: path, Source: c.Source, Version: c.VersionConstraint, Loaded: c.Module != nil})
 	}

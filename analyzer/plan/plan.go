@@ -35,7 +35,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -119,7 +121,7 @@ func HasConfig(dir string) bool {
 // as the same literal.
 func varArgs(p *tfjson.Plan) []eval.VarArg {
 	var out []eval.VarArg
-	for _, name := range sortedKeys(p.Variables) {
+	for _, name := range slices.Sorted(maps.Keys(p.Variables)) {
 		v := p.Variables[name]
 		if v == nil || v.Value == nil {
 			continue
@@ -169,15 +171,6 @@ func lineIndex(data []byte) map[string]hcl.Pos {
 		}
 	}
 	return idx
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
 }
 
 // stripKeys removes instance keys from a module address:

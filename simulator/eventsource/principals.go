@@ -1,6 +1,8 @@
 package eventsource
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,12 +59,12 @@ var knownPrincipals = sync.OnceValue(func() principalSet {
 			ps.all = append(ps.all, p)
 		}
 	}
-	for _, t := range sortedKeys(r.push) {
+	for _, t := range slices.Sorted(maps.Keys(r.push)) {
 		for _, f := range r.push[t].Forms {
 			add(f)
 		}
 	}
-	for _, t := range sortedKeys(r.roles) {
+	for _, t := range slices.Sorted(maps.Keys(r.roles)) {
 		add(r.roles[t].TrustPrincipal)
 	}
 	for _, p := range otherInvokers {
@@ -71,15 +73,6 @@ var knownPrincipals = sync.OnceValue(func() principalSet {
 	sort.Strings(ps.all)
 	return ps
 })
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // IsServicePrincipal reports whether a permission's principal names a
 // service (not "*", an account id or an ARN).
