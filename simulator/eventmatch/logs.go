@@ -494,31 +494,25 @@ func isWordByte(c byte) bool {
 const maxLogDepth = 50
 
 func (l *logLexer) parseOr(depth int) (logExpr, error) {
-	left, err := l.parseAnd(depth)
-	if err != nil {
-		return nil, err
-	}
-	for l.eat("||") {
-		right, err := l.parseAnd(depth)
-		if err != nil {
-			return nil, err
-		}
-		left = logOr{left, right}
-	}
-	return left, nil
+	return l.chain("||", func() (logExpr, error) { return l.parseAnd(depth) }, func(a, b logExpr) logExpr { return logOr{a, b} })
 }
 
 func (l *logLexer) parseAnd(depth int) (logExpr, error) {
-	left, err := l.parseUnary(depth)
+	return l.chain("&&", func() (logExpr, error) { return l.parseUnary(depth) }, func(a, b logExpr) logExpr { return logAnd{a, b} })
+}
+
+// chain parses operands joined by op, left-associative.
+func (l *logLexer) chain(op string, operand func() (logExpr, error), join func(a, b logExpr) logExpr) (logExpr, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for l.eat("&&") {
-		right, err := l.parseUnary(depth)
+	for l.eat(op) {
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = logAnd{left, right}
+		left = join(left, right)
 	}
 	return left, nil
 }
@@ -769,33 +763,11 @@ func splitSlots(s string) ([]string, error) {
 }
 
 func (l *logLexer) parseDelimOr(name string) (logExpr, error) {
-	left, err := l.parseDelimAnd(name)
-	if err != nil {
-		return nil, err
-	}
-	for l.eat("||") {
-		right, err := l.parseDelimAnd(name)
-		if err != nil {
-			return nil, err
-		}
-		left = logOr{left, right}
-	}
-	return left, nil
+	return l.chain("||", func() (logExpr, error) { return l.parseDelimAnd(name) }, func(a, b logExpr) logExpr { return logOr{a, b} })
 }
 
 func (l *logLexer) parseDelimAnd(name string) (logExpr, error) {
-	left, err := l.parseDelimCond(name)
-	if err != nil {
-		return nil, err
-	}
-	for l.eat("&&") {
-		right, err := l.parseDelimCond(name)
-		if err != nil {
-			return nil, err
-		}
-		left = logAnd{left, right}
-	}
-	return left, nil
+	return l.chain("&&", func() (logExpr, error) { return l.parseDelimCond(name) }, func(a, b logExpr) logExpr { return logAnd{a, b} })
 }
 
 func (l *logLexer) parseDelimCond(name string) (logExpr, error) {
