@@ -72,16 +72,12 @@ func CheckTemplate(src []byte, name string) hcl.Diagnostics {
 
 func (s *nestScanner) depth() int { return len(s.stack) + s.chain + s.chains + s.unary }
 
-// Summary is the summary of the diagnostic Check returns: it quotes
-// nothing of the source, so readers that hide file content may show it.
-const Summary = "Nesting too deep"
-
 func (s *nestScanner) tooDeep(off int) hcl.Diagnostics {
 	pos := hcl.Pos{Line: s.line, Column: off - s.lineOff + 1, Byte: off}
 	return hcl.Diagnostics{{
 		Severity: hcl.DiagError,
-		Summary:  Summary,
-		Detail: fmt.Sprintf("Brackets, templates or chained operators nest more than %d levels deep here (the nesting limit); the file is not parsed.",
+		Summary:  "Nesting too deep",
+		Detail: fmt.Sprintf("Brackets, templates or chained operators nest more than lambdacheck's limit of %d levels here (the nesting limit); the file is not parsed.",
 			Max),
 		Subject: &hcl.Range{Filename: s.name, Start: pos, End: pos},
 	}}

@@ -13,7 +13,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/confine"
-	"github.com/lambdacheck/lambdacheck/analyzer/hclnesting"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/funcs"
 	"github.com/lambdacheck/lambdacheck/analyzer/terraform/reason"
 )
@@ -122,9 +121,8 @@ func (e *evaluator) withoutContents(diags hcl.Diagnostics, from int) hcl.Diagnos
 		if len(names) == 0 || d.Severity != hcl.DiagError {
 			continue
 		}
-		if (strings.Contains(d.Detail, "lambdacheck's limit") || strings.Contains(d.Detail, hclnesting.Summary)) && !quoted {
-			// A budget lambdacheck enforces names its limit, never content;
-			// so does the nesting check of a template file.
+		if strings.Contains(d.Detail, "lambdacheck's limit") && !quoted {
+			// A budget lambdacheck enforces names its limit, never content.
 			continue
 		}
 		list := make([]string, 0, len(names))
