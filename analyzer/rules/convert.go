@@ -27,19 +27,14 @@ type converter struct {
 	values  map[any]*ast.Term
 	raw     map[string]*ast.Term
 	lists   map[string]*ast.Term
-	keyed   map[keyedValue]*ast.Term
-	key     []byte // scratch for keys
-}
-
-// keyedValue is a keyable struct's type and contents, spelled by appendKey.
-type keyedValue struct {
-	t reflect.Type
-	k string
+	// keyed: keyable struct type → contents spelled by appendKey → term.
+	keyed map[reflect.Type]map[string]*ast.Term
+	key   []byte // scratch for keys
 }
 
 func newConverter() *converter {
 	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{},
-		lists: map[string]*ast.Term{}, keyed: map[keyedValue]*ast.Term{}}
+		lists: map[string]*ast.Term{}, keyed: map[reflect.Type]map[string]*ast.Term{}}
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
@@ -257,7 +252,8 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	case reflect.Struct:
 		p := planFor(v.Type())
 		var key any
-		var kv keyedValue
+		var byKey map[string]*ast.Term
+		var k string
 		if p.shareable {
 			key = v.Interface()
 			if t, ok := c.values[key]; ok {
@@ -265,10 +261,17 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 			}
 		} else if p.keyable {
 			c.key = appendKey(c.key[:0], v)
-			kv = keyedValue{v.Type(), string(c.key)}
-			if t, ok := c.keyed[kv]; ok {
+			byKey = c.keyed[v.Type()]
+			if byKey == nil {
+				byKey = map[string]*ast.Term{}
+				c.keyed[v.Type()] = byKey
+			}
+			// Looked up without copying the key; copied only to store it
+			// (the fields' conversion below reuses the scratch).
+			if t, ok := byKey[string(c.key)]; ok {
 				return t, nil
 			}
+			k = string(c.key)
 		}
 		pairs := make([][2]*ast.Term, 0, len(p.fields))
 		for _, f := range p.fields {
@@ -286,7 +289,7 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		if p.shareable {
 			c.values[key] = t
 		} else if p.keyable {
-			c.keyed[kv] = t
+			byKey[k] = t
 		}
 		return t, nil
 	}
