@@ -216,8 +216,9 @@ type loadedConfig struct {
 	mod *config.Module
 	err error
 	// claimed: one module instance has it to itself and may release its
-	// syntax; any later call of the directory reads a copy of its own.
+	// syntax; later calls of the directory share shared, read once more.
 	claimed bool
+	shared  *config.Module
 }
 
 func envMap(env []string) map[string]string {

@@ -197,10 +197,11 @@ func (e *evaluator) confineModule(dir, rel string, rng hcl.Range) string {
 	return err.Error()
 }
 
-// loadConfig reads the configuration of a module directory once. With
-// single (a call without count or for_each, so one instance), the caller
-// may have it to itself (exclusive); a directory already claimed so is read
-// again for each later call, as its syntax may be released.
+// loadConfig reads the configuration of a module directory. With single (a
+// call without count or for_each, so one instance), the first caller may
+// have it to itself (exclusive) and release its syntax; every later call of
+// the directory shares one second copy, never released. A directory is thus
+// read at most twice, however many calls name it.
 func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range, single bool) (mod *config.Module, exclusive bool, why string) {
 	single = single && e.opts.ReleaseSyntax
 	if lc, ok := e.configs[dir]; ok {
@@ -210,12 +211,15 @@ func (e *evaluator) loadConfig(dir, rel string, rng hcl.Range, single bool) (mod
 		if !lc.claimed {
 			return lc.mod, false, ""
 		}
-		// Its diagnostics were reported with the first copy.
-		fresh, _, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
-		if err != nil {
-			return nil, false, err.Error()
+		if lc.shared == nil {
+			// Its diagnostics were reported with the first copy.
+			shared, _, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
+			if err != nil {
+				return nil, false, err.Error()
+			}
+			lc.shared = shared
 		}
-		return fresh, single, ""
+		return lc.shared, false, ""
 	}
 	mod, diags, err := config.LoadIn(e.ctx, e.opts.Root, dir, rel)
 	e.configs[dir] = &loadedConfig{mod: mod, err: err, claimed: single && err == nil}

@@ -25,9 +25,9 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
-// releaseConfig calls one module directory from two single calls and from a
-// counted call (last in name order, as calls are walked): the first single call has it to itself, the others must
-// still see its syntax.
+// releaseConfig calls one module directory from three single calls and from
+// a counted call (last in name order, as calls are walked): the first single
+// call has it to itself, the others must still see its syntax.
 var releaseConfig = map[string]string{
 	"main.tf": `
 resource "aws_sqs_queue" "q" {
@@ -45,6 +45,10 @@ module "one" {
 module "two" {
   source = "./mod"
   name   = "two"
+}
+module "twob" {
+  source = "./mod"
+  name   = "twob"
 }
 module "zmany" {
   source = "./mod"
@@ -85,8 +89,8 @@ func TestReleaseSyntaxKeepsValuesAndWhatIsReadLater(t *testing.T) {
 		return out
 	}
 	a, b := values(kept), values(released)
-	if len(a) != 6 {
-		t.Fatalf("instances %d, want 6 (2 root, 4 module): %v", len(a), a)
+	if len(a) != 7 {
+		t.Fatalf("instances %d, want 7 (2 root, 5 module): %v", len(a), a)
 	}
 	for addr, v := range a {
 		if !b[addr].RawEquals(v) {
@@ -96,9 +100,9 @@ func TestReleaseSyntaxKeepsValuesAndWhatIsReadLater(t *testing.T) {
 	for _, i := range released.Instances {
 		r := i.Resource
 		// The root and the first single call have their configuration to
-		// themselves; the second single call reads a copy of its own, which
-		// it may release too; the counted call's instances share theirs.
-		wantReleased := !strings.HasPrefix(i.Addr, "module.zmany")
+		// themselves; the second single call and the counted call's
+		// instances share one second copy, which nobody releases.
+		wantReleased := i.Addr == "aws_sqs_queue.q" || i.Addr == "aws_lambda_event_source_mapping.m" || strings.HasPrefix(i.Addr, "module.one.")
 		if got := r.Body == nil; got != wantReleased {
 			t.Errorf("%s: body released %v, want %v", i.Addr, got, wantReleased)
 		}
@@ -108,6 +112,21 @@ func TestReleaseSyntaxKeepsValuesAndWhatIsReadLater(t *testing.T) {
 		if file, pos, ok := r.ArgStart("name"); (i.Resource.Type != "aws_lambda_event_source_mapping") != ok || (ok && (pos.Line != r.Range.Start.Line+1 || file == "")) {
 			t.Errorf("%s: name argument at %s:%d (found %v)", i.Addr, file, pos.Line, ok)
 		}
+	}
+	// However many calls name the directory, it is read at most twice: the
+	// later calls share one copy.
+	byAddr := map[string]*Instance{}
+	for _, i := range released.Instances {
+		byAddr[i.Addr] = i
+	}
+	shared := byAddr["module.two.aws_sns_topic.t"].Resource
+	for _, addr := range []string{"module.twob.aws_sns_topic.t", "module.zmany[0].aws_sns_topic.t", "module.zmany[1].aws_sns_topic.t"} {
+		if byAddr[addr] == nil || byAddr[addr].Resource != shared {
+			t.Errorf("%s does not share the second copy of ./mod", addr)
+		}
+	}
+	if byAddr["module.one.aws_sns_topic.t"].Resource == shared {
+		t.Error("the first call shares the copy it released")
 	}
 	m := released.Instances[1]
 	if m.Resource.Type != "aws_lambda_event_source_mapping" || m.Resource.Body != nil {
