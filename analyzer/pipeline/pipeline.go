@@ -128,7 +128,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	var converted *rules.ConvertedInventory
 	var converting sync.WaitGroup
 	if judge != nil {
-		converting.Go(func() { converted = rules.ConvertInventory(inv) })
+		converting.Go(func() { converted = judge.engine.ConvertInventory(inv) })
 	}
 	opts.progress("simulate", 0, len(inv.Functions))
 	flows, err := simulator.Simulate(ctx, inv, simulator.Options{MaxDepth: opts.MaxDepth, OrgID: orgID, Progress: func(done, total int) {

@@ -30,11 +30,15 @@ type converter struct {
 	// keyed: keyable struct type → contents spelled by appendKey → term.
 	keyed map[reflect.Type]map[string]*ast.Term
 	key   []byte // scratch for keys
+	// fields, when not nil, are the only struct members converted (see
+	// Engine.fields); map keys and embedded JSON documents are data and
+	// are kept whole.
+	fields map[string]bool
 }
 
-func newConverter() *converter {
+func newConverter(fields map[string]bool) *converter {
 	return &converter{strings: map[string]*ast.Term{}, values: map[any]*ast.Term{}, raw: map[string]*ast.Term{},
-		lists: map[string]*ast.Term{}, keyed: map[reflect.Type]map[string]*ast.Term{}}
+		lists: map[string]*ast.Term{}, keyed: map[reflect.Type]map[string]*ast.Term{}, fields: fields}
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
@@ -275,6 +279,9 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		}
 		pairs := make([][2]*ast.Term, 0, len(p.fields))
 		for _, f := range p.fields {
+			if c.fields != nil && !c.fields[f.name] {
+				continue
+			}
 			fv := v.FieldByIndex(f.index)
 			if f.omitEmpty && isEmpty(fv) {
 				continue

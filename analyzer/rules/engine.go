@@ -63,6 +63,11 @@ type Engine struct {
 	timeout time.Duration
 	memory  int64 // bytes of heap growth allowed while the rules run
 	hasAny  bool
+	// fields, for the built-in rules alone, are the names their source
+	// spells (object keys, path steps, string literals): the only struct
+	// members of the inventory and flows worth converting for them. Nil
+	// (any rule loaded from a directory) converts the whole input.
+	fields map[string]bool
 }
 
 // ruleQuery is the prepared query of one rule's deny set. Rules are
@@ -269,7 +274,8 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 	for _, m := range mods {
 		builtin[m.Name] = m.Builtin
 	}
-	e := &Engine{byPkg: map[string]*Rule{}, line: map[string]int{}, timeout: DefaultTimeout, memory: DefaultMemory}
+	e := &Engine{byPkg: map[string]*Rule{}, line: map[string]int{}, timeout: DefaultTimeout, memory: DefaultMemory,
+		fields: namedFields(parsed, builtin)}
 	if err := e.readMetadata(parsed, builtin); err != nil {
 		return nil, err
 	}
@@ -291,6 +297,30 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 		e.queries = append(e.queries, ruleQuery{rule: r, query: q})
 	}
 	return e, nil
+}
+
+// namedFields collects every string the modules spell when all of them are
+// built in; nil otherwise. A built-in rule reaches input members only by
+// names written in its source — none calls a builtin that lists, walks or
+// serializes an object, and their findings on every fixture are the same
+// with the projection as without (projection_test.go) — so members named
+// nowhere are left out of the input: on a large estate that is most of the
+// inventory (policy documents, source spans) and a sixth of the flows. A
+// rule of the user's may read anything, so with one the input stays whole.
+func namedFields(mods map[string]*ast.Module, builtin map[string]bool) map[string]bool {
+	fields := map[string]bool{}
+	for name, m := range mods {
+		if !builtin[name] {
+			return nil
+		}
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			if s, ok := t.Value.(ast.String); ok {
+				fields[string(s)] = true
+			}
+			return false
+		})
+	}
+	return fields
 }
 
 // readMetadata finds every package that defines deny and reads its

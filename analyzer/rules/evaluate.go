@@ -44,17 +44,18 @@ type Input struct {
 
 // ConvertedInventory is an inventory converted to a Rego value.
 type ConvertedInventory struct {
-	inv  *inventory.Inventory
-	term *ast.Term
-	err  error
+	inv    *inventory.Inventory
+	fields map[string]bool
+	term   *ast.Term
+	err    error
 }
 
-// ConvertInventory converts inv for the rules ahead of Evaluate: the
+// ConvertInventory converts inv for e's rules ahead of Evaluate: the
 // inventory does not depend on the flows, so its conversion can run while
 // they are simulated.
-func ConvertInventory(inv *inventory.Inventory) *ConvertedInventory {
-	t, err := newConverter().term(reflect.ValueOf(inv))
-	return &ConvertedInventory{inv: inv, term: t, err: err}
+func (e *Engine) ConvertInventory(inv *inventory.Inventory) *ConvertedInventory {
+	t, err := newConverter(e.fields).term(reflect.ValueOf(inv))
+	return &ConvertedInventory{inv: inv, fields: e.fields, term: t, err: err}
 }
 
 // runtimesJSON is ../shared/data/lambda-runtimes.json, copied by go generate
@@ -119,9 +120,15 @@ func (in Input) doc() inputDoc {
 	return doc
 }
 
-// Value converts the input to a Rego value once; the runtime table joins it
-// already converted.
+// Value converts the whole input to a Rego value once; the runtime table
+// joins it already converted.
 func (in Input) Value() (ast.Value, error) {
+	return in.value(nil)
+}
+
+// value converts the input keeping only the struct members named in
+// fields (all of them when fields is nil).
+func (in Input) value(fields map[string]bool) (ast.Value, error) {
 	doc := in.doc()
 	// The flows are most of the input: they convert in parallel chunks,
 	// each with its own converter, while another goroutine converts the
@@ -134,7 +141,7 @@ func (in Input) Value() (ast.Value, error) {
 	for i := range chunks {
 		lo, hi := i*len(doc.Flows)/chunks, (i+1)*len(doc.Flows)/chunks
 		wg.Go(func() {
-			c := newConverter()
+			c := newConverter(fields)
 			out := make([]*ast.Term, 0, hi-lo)
 			for _, f := range doc.Flows[lo:hi] {
 				t, err := c.term(reflect.ValueOf(f))
@@ -148,9 +155,9 @@ func (in Input) Value() (ast.Value, error) {
 		})
 	}
 	wg.Go(func() {
-		c := newConverter()
+		c := newConverter(fields)
 		var err error
-		if cv := in.Converted; cv != nil && cv.inv == in.Inventory && in.Inventory != nil {
+		if cv := in.Converted; cv != nil && cv.inv == in.Inventory && in.Inventory != nil && sameFields(cv.fields, fields) {
 			inv, err = cv.term, cv.err
 		} else {
 			inv, err = c.term(reflect.ValueOf(doc.Inventory))
@@ -186,6 +193,15 @@ func (in Input) Value() (ast.Value, error) {
 	), nil
 }
 
+// sameFields reports whether two projections are the same one (both
+// whole, or the one set an engine computed).
+func sameFields(a, b map[string]bool) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -200,7 +216,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
 	if !e.hasAny {
 		return []Finding{}, nil
 	}
-	v, err := in.Value()
+	v, err := in.value(e.fields)
 	if err != nil {
 		return nil, err
 	}

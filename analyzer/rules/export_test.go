@@ -26,3 +26,17 @@ func JSONValue(in Input) (ast.Value, error) {
 	obj.Insert(ast.InternedTerm("runtimes"), ast.NewTerm(rt))
 	return obj, nil
 }
+
+// WholeInput is e judging the whole input, as if a rule of the user's were
+// loaded: the reference the built-in rules' projection is tested against.
+func (e *Engine) WholeInput() *Engine {
+	c := *e
+	c.fields = nil
+	return &c
+}
+
+// ProjectedValue is the input as e's rules receive it.
+func (e *Engine) ProjectedValue(in Input) (ast.Value, error) { return in.value(e.fields) }
+
+// Fields are the struct members e converts (nil: all).
+func (e *Engine) Fields() map[string]bool { return e.fields }

@@ -267,8 +267,8 @@ func TestConvertedInventoryJudgesTheSame(t *testing.T) {
 		t.Fatal("the fixture raises no finding: nothing to compare")
 	}
 	for name, cv := range map[string]*rules.ConvertedInventory{
-		"same inventory":    rules.ConvertInventory(run.inv),
-		"another inventory": rules.ConvertInventory(other.inv),
+		"same inventory":    e.ConvertInventory(run.inv),
+		"another inventory": e.ConvertInventory(other.inv),
 	} {
 		got, err := e.Evaluate(ctx, rules.Input{Inventory: run.inv, Flows: run.flows, Facts: run.facts, Today: fixtureDay, Converted: cv})
 		if err != nil {

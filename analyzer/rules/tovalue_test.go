@@ -9,7 +9,7 @@ import (
 // toValue converts any JSON-shaped Go value the slow, obvious way: the
 // oracle the fuzz test holds the fast conversion to.
 func toValue(x any) (ast.Value, error) {
-	t, err := newConverter().term(reflect.ValueOf(x))
+	t, err := newConverter(nil).term(reflect.ValueOf(x))
 	if err != nil {
 		return nil, err
 	}
