@@ -12,10 +12,11 @@ import "runtime/debug"
 // the soft limit bounds what that costs in memory: the collector works
 // harder as the heap nears it, so a 10,000-application estate stays under
 // 2 GiB, and an estate whose live heap exceeds it still completes, with
-// more collection.
+// more collection. The limit leaves room for what it does not count: the
+// executable's own pages (about 150 MiB resident) and thread stacks.
 const (
 	DefaultGCPercent   = 200
-	DefaultMemoryLimit = 1800 << 20
+	DefaultMemoryLimit = 1700 << 20
 )
 
 // Apply sets the defaults that getenv (os.Getenv) leaves open.
