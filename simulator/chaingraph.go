@@ -37,6 +37,9 @@ type srcNode struct {
 	rank   int // 0 a named resource, 1 a resource set, 2 a wildcard pattern
 	// byKey indexes invokes by source, built when a search first needs it.
 	byKey map[string][]invEdge
+	// byTarget indexes invokes by the function they start (positions in
+	// invokes), built when selfClosing first needs it.
+	byTarget map[int][]int
 }
 
 // expansion takes each source node's fan-out once per search. Nodes that
@@ -327,7 +330,7 @@ func (w *world) chainFlows(flows []flow.Flow, maxDepth int) []flow.Flow {
 	}
 	g := w.buildChainGraph(invokes, accesses)
 
-	cb := &chainBuilder{w: w, g: g, seen: map[string]bool{}}
+	cb := &chainBuilder{w: w, g: g, seen: map[string]bool{}, searchEveryLoop: w.opts.searchEveryLoop}
 	cb.loops(maxDepth)
 
 	// Entries: invoke flows whose source no function writes to, and public
@@ -383,6 +386,8 @@ type chainBuilder struct {
 	truncated bool
 	perEntry  int
 	chains    int
+	// searchEveryLoop turns selfClosing off (tests compare both ways).
+	searchEveryLoop bool
 }
 
 func (cb *chainBuilder) emit(path []string, decisions []flow.Decision, loop bool, title string) bool {
@@ -590,17 +595,23 @@ func (cb *chainBuilder) loops(maxDepth int) {
 			continue
 		}
 		// Breadth-first from f back to f, within f's component, taking
-		// each source node's fan-out once.
-		search++
-		exp.reset()
-		queue = append(queue[:0], f)
+		// each source node's fan-out once; where the search would close
+		// at its first level, the closing hop is found without it.
 		closing = nil
-		stamp[f] = search
-		depth[f] = 1
-		for len(queue) > 0 && closing == nil {
-			x = queue[0]
-			queue = queue[1:]
-			visit()
+		if h, ok := g.selfClosing(f); ok && !cb.searchEveryLoop {
+			closed = h
+			closing = &closed
+		} else {
+			search++
+			exp.reset()
+			queue = append(queue[:0], f)
+			stamp[f] = search
+			depth[f] = 1
+			for len(queue) > 0 && closing == nil {
+				x = queue[0]
+				queue = queue[1:]
+				visit()
+			}
 		}
 		if closing == nil {
 			continue
@@ -640,6 +651,51 @@ func (cb *chainBuilder) loops(maxDepth int) {
 		loops++
 		cb.emit(path, ds, true, strings.Join(names, " → "))
 	}
+}
+
+// selfClosing returns the hop by which the breadth-first search from f
+// closes at its first level — the first of f's edges, in order, that
+// invokes f or leads to a source node firing f, with that node's first
+// invoke of f — found by index instead of by expanding the fan-outs before
+// it. A function holding a grant on a whole service (every queue) reaches
+// its own trigger that way, and expanding "every queue" once per such
+// function made the loop search quadratic in the estate. ok is false when
+// the first level does not close, or when the closing node shares its base
+// with an earlier edge (the search would then take it from what the
+// earlier one left out, in another order): the caller searches.
+func (g *chainGraph) selfClosing(f int) (hopRec, bool) {
+	var bases map[int]bool
+	for _, ae := range g.out[f] {
+		if ae.src < 0 {
+			if ae.fn == f {
+				return hopRec{from: f, acc: ae.acc, action: "lambda:InvokeFunction", src: -1}, true
+			}
+			continue
+		}
+		n := g.srcs[ae.src]
+		b := g.srcs[n.base]
+		if b.byTarget == nil {
+			b.byTarget = map[int][]int{}
+			for i, ie := range b.invokes {
+				b.byTarget[ie.to] = append(b.byTarget[ie.to], i)
+			}
+		}
+		for _, i := range b.byTarget[f] {
+			ie := n.invokes[i]
+			if n.except[ie.key] {
+				continue
+			}
+			if bases[n.base] {
+				return hopRec{}, false
+			}
+			return hopRec{from: f, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src}, true
+		}
+		if bases == nil {
+			bases = map[int]bool{}
+		}
+		bases[n.base] = true
+	}
+	return hopRec{}, false
 }
 
 // onCycle reports whether function f lies on a cycle: its component holds

@@ -35,6 +35,8 @@ type Options struct {
 	// Progress, when set, is called as functions are decided (done of
 	// total), from one goroutine, for a progress display.
 	Progress func(done, total int)
+	// searchEveryLoop, for tests, makes the loop search take no shortcut.
+	searchEveryLoop bool
 }
 
 // Simulate computes every flow of inv. The output order is deterministic.
