@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -573,31 +574,16 @@ func plural(n int) string {
 // SCPs still cut them.
 func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Principal, rctx *condCtx, stmts []*iam.Statement) []flow.Flow {
 	type key struct{ pattern, level string }
-	acc := map[key]map[string]bool{}
-	stmtOf := map[key]*iam.Statement{}
+	// Per pattern and level, the actions each statement grants there.
+	groups := map[key][][]string{}
 	for _, s := range stmts {
-		expanded := w.expandStatement(s)
-		for _, rp := range statementResources(s) {
-			if w.coveredByInventory(rp) {
-				continue
-			}
-			fits := w.resourceFilter(rp)
-			for _, a := range expanded {
-				act, ok := w.cat.Action(a)
-				if !ok || !fits(act) {
-					continue
-				}
-				k := key{rp, string(act.Level)}
-				if acc[k] == nil {
-					acc[k] = map[string]bool{}
-					stmtOf[k] = s
-				}
-				acc[k][a] = true
-			}
+		for _, g := range w.outsideGroups(s) {
+			k := key{g.pattern, g.level}
+			groups[k] = append(groups[k], g.actions)
 		}
 	}
-	keys := make([]key, 0, len(acc))
-	for k := range acc {
+	keys := make([]key, 0, len(groups))
+	for k := range groups {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -608,11 +594,10 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 	})
 	var out []flow.Flow
 	for _, k := range keys {
-		actions := make([]string, 0, len(acc[k]))
-		for a := range acc[k] {
-			actions = append(actions, a)
+		actions := groups[k][0]
+		if len(groups[k]) > 1 {
+			actions = unionSorted(groups[k])
 		}
-		sort.Strings(actions)
 		// Decide a representative action of the group on the pattern: the
 		// statement grants it there unless a boundary, SCP or deny cuts it.
 		var allowed []string
@@ -666,6 +651,82 @@ func (w *world) outsideFlows(fn *inventory.Function, role *roleInfo, p iam.Princ
 		fl.Title = fmt.Sprintf("%s → %s (outside the inventory): %s (%d action%s)", fn.Address, k.pattern, k.level, len(allowed), plural(len(allowed)))
 		out = append(out, fl)
 	}
+	return out
+}
+
+// outsideGroup is what one statement can grant on a Resource pattern that
+// no inventory resource covers, at one access level: its actions there,
+// sorted, before any decision.
+type outsideGroup struct {
+	pattern, level string
+	actions        []string
+}
+
+// outsideGroups groups s's actions by the Resource patterns outside the
+// inventory and by access level. The answer depends on the statement's
+// Action and Resource elements alone, so statements that grant the same
+// (an administrator policy attached to many roles) share it: expanding
+// "*" to every action and grouping them was most of the cost of such a
+// role. Statements naming actions without wildcards are grouped each time,
+// which costs less than the key.
+func (w *world) outsideGroups(s *iam.Statement) []outsideGroup {
+	group := func() []outsideGroup {
+		type key struct{ pattern, level string }
+		acc := map[key]map[string]bool{}
+		var order []key
+		expanded := w.expandStatement(s)
+		for _, rp := range statementResources(s) {
+			if w.coveredByInventory(rp) {
+				continue
+			}
+			fits := w.resourceFilter(rp)
+			for _, a := range expanded {
+				act, ok := w.cat.Action(a)
+				if !ok || !fits(act) {
+					continue
+				}
+				k := key{rp, string(act.Level)}
+				if acc[k] == nil {
+					acc[k] = map[string]bool{}
+					order = append(order, k)
+				}
+				acc[k][a] = true
+			}
+		}
+		out := make([]outsideGroup, 0, len(order))
+		for _, k := range order {
+			out = append(out, outsideGroup{pattern: k.pattern, level: k.level, actions: slices.Sorted(maps.Keys(acc[k]))})
+		}
+		return out
+	}
+	if !s.NotAction && !slices.ContainsFunc(s.Actions, func(a string) bool { return strings.ContainsAny(a, "*?") }) {
+		return group()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%t\x00%t\x00%t", s.NotAction, s.NotResource, s.Resources == nil)
+	for _, list := range [][]string{s.Actions, s.Resources} {
+		b.WriteByte(0)
+		for _, x := range list {
+			b.WriteString(x)
+			b.WriteByte(1)
+		}
+	}
+	return w.outside.get(b.String(), group)
+}
+
+// unionSorted is the sorted union of sorted lists.
+func unionSorted(lists [][]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range lists {
+		for _, a := range l {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -43,6 +43,8 @@ type world struct {
 	agg          aggIndex
 	// filters are the triggers' filters by address and source ARN.
 	filters map[[2]string]*inventory.Filter
+	// outside memoizes outsideGroups for statements with wildcard actions.
+	outside memo[[]outsideGroup]
 }
 
 // roleInfo is a role with its compiled policies. incomplete is set when a
