@@ -3,6 +3,8 @@ package rules
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -102,5 +104,63 @@ func FuzzConvert(f *testing.F) {
 		if got.Compare(want) != 0 {
 			t.Fatalf("conversion differs:\n got %v\nwant %v", got, want)
 		}
+		// A projection keeps part of the whole input and invents nothing:
+		// every member it names that the whole has, it has too.
+		pt, err := newConverter(fuzzFields).term(reflect.ValueOf(doc))
+		if err != nil {
+			t.Fatalf("projected convert: %v", err)
+		}
+		if why := within(pt.Value, want, fuzzFields); why != "" {
+			t.Fatalf("projection %v of %v: %s", pt.Value, want, why)
+		}
 	})
+}
+
+// fuzzFields is a projection with members of every level of the input.
+var fuzzFields = map[string]bool{"flows": true, "inventory": true, "functions": true, "triggers": true, "id": true, "steps": true,
+	"statements": true, "decision": true, "address": true, "aliases": true, "routing_weights": true, "filter": true, "pattern": true}
+
+// within reports why part is not the projection of whole on fields ("" when
+// it is): objects keep a subset of the keys, at least those in fields;
+// arrays keep their length; everything else is equal.
+func within(part, whole ast.Value, fields map[string]bool) string {
+	switch w := whole.(type) {
+	case ast.Object:
+		p, ok := part.(ast.Object)
+		if !ok {
+			return fmt.Sprintf("%v is not an object", part)
+		}
+		why := ""
+		w.Foreach(func(k, v *ast.Term) {
+			pv := p.Get(k)
+			switch {
+			case why != "":
+			case pv == nil:
+				if s, ok := k.Value.(ast.String); ok && fields[string(s)] {
+					why = fmt.Sprintf("member %v, named, was dropped", k)
+				}
+			default:
+				why = within(pv.Value, v.Value, fields)
+			}
+		})
+		if why == "" && p.Len() > w.Len() {
+			why = "the projection has members the whole has not"
+		}
+		return why
+	case *ast.Array:
+		p, ok := part.(*ast.Array)
+		if !ok || p.Len() != w.Len() {
+			return fmt.Sprintf("%v is not an array of %d", part, w.Len())
+		}
+		for i := range w.Len() {
+			if why := within(p.Elem(i).Value, w.Elem(i).Value, fields); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	if part.Compare(whole) != 0 {
+		return fmt.Sprintf("%v differs from %v", part, whole)
+	}
+	return ""
 }
