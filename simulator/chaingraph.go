@@ -38,7 +38,7 @@ type srcNode struct {
 	// byKey indexes invokes by source, built when a search first needs it.
 	byKey map[string][]invEdge
 	// byTarget indexes invokes by the function they start (positions in
-	// invokes), built when selfClosing first needs it.
+	// invokes), built when closingEdge first needs it.
 	byTarget map[int][]int
 }
 
@@ -386,7 +386,7 @@ type chainBuilder struct {
 	truncated bool
 	perEntry  int
 	chains    int
-	// searchEveryLoop turns selfClosing off (tests compare both ways).
+	// searchEveryLoop turns closingEdge off (tests compare both ways).
 	searchEveryLoop bool
 }
 
@@ -539,6 +539,10 @@ func (cb *chainBuilder) loops(maxDepth int) {
 	var f, x int
 	var closing *hopRec
 	var closed hopRec
+	// early: no first-level closing exists, so the first function the
+	// first level reaches that has an edge back to f closes the search (it
+	// is the first one the search would visit); checked as it is reached.
+	early := false
 	exp := g.newExpansion()
 	yield := func(to int, h hopRec) {
 		switch {
@@ -553,6 +557,16 @@ func (cb *chainBuilder) loops(maxDepth int) {
 				parent[to] = h
 				depth[to] = depth[x] + 1
 				queue = append(queue, to)
+				if early && x == f {
+					switch c, found, sure := g.closingEdge(to, f); {
+					case !sure:
+						early = false
+					case found:
+						closed = c
+						closing = &closed
+						exp.stop = true
+					}
+				}
 			}
 		}
 	}
@@ -598,10 +612,12 @@ func (cb *chainBuilder) loops(maxDepth int) {
 		// each source node's fan-out once; where the search would close
 		// at its first level, the closing hop is found without it.
 		closing = nil
-		if h, ok := g.selfClosing(f); ok && !cb.searchEveryLoop {
+		h, found, sure := g.closingEdge(f, f)
+		if found && sure && !cb.searchEveryLoop {
 			closed = h
 			closing = &closed
 		} else {
+			early = sure && !cb.searchEveryLoop
 			search++
 			exp.reset()
 			queue = append(queue[:0], f)
@@ -653,22 +669,25 @@ func (cb *chainBuilder) loops(maxDepth int) {
 	}
 }
 
-// selfClosing returns the hop by which the breadth-first search from f
-// closes at its first level — the first of f's edges, in order, that
-// invokes f or leads to a source node firing f, with that node's first
-// invoke of f — found by index instead of by expanding the fan-outs before
-// it. A function holding a grant on a whole service (every queue) reaches
-// its own trigger that way, and expanding "every queue" once per such
-// function made the loop search quadratic in the estate. ok is false when
-// the first level does not close, or when the closing node shares its base
-// with an earlier edge (the search would then take it from what the
-// earlier one left out, in another order): the caller searches.
-func (g *chainGraph) selfClosing(f int) (hopRec, bool) {
+// closingEdge finds, without expanding anything, the hop by which a
+// search for a cycle through f closes when it visits x: the first of x's
+// edges, in order, that invokes f or leads to a source node firing f, with
+// that node's invoke of f. For x = f it is the first level of the search;
+// for x first reached from f, the second (no node firing f is expanded
+// before the search closes, so what x's edges yield of f does not depend
+// on what the search expanded before). A function holding a grant on a
+// whole service (every queue) reaches its own trigger, or a function that
+// does, this way, and expanding "every queue" once per such function made
+// the loop search quadratic in the estate. sure is false where the search
+// could pick another hop: the node is a variant of a base an earlier edge
+// of x also leads to (the search takes it from the earlier one's
+// leftovers, in another order), or its base invokes f more than once.
+func (g *chainGraph) closingEdge(x, f int) (h hopRec, found, sure bool) {
 	var bases map[int]bool
-	for _, ae := range g.out[f] {
+	for _, ae := range g.out[x] {
 		if ae.src < 0 {
 			if ae.fn == f {
-				return hopRec{from: f, acc: ae.acc, action: "lambda:InvokeFunction", src: -1}, true
+				return hopRec{from: x, acc: ae.acc, action: "lambda:InvokeFunction", src: -1}, true, true
 			}
 			continue
 		}
@@ -680,22 +699,23 @@ func (g *chainGraph) selfClosing(f int) (hopRec, bool) {
 				b.byTarget[ie.to] = append(b.byTarget[ie.to], i)
 			}
 		}
-		for _, i := range b.byTarget[f] {
+		at := b.byTarget[f]
+		for _, i := range at {
 			ie := n.invokes[i]
 			if n.except[ie.key] {
 				continue
 			}
-			if bases[n.base] {
-				return hopRec{}, false
+			if bases[n.base] || (x != f && len(at) > 1) {
+				return hopRec{}, false, false
 			}
-			return hopRec{from: f, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src}, true
+			return hopRec{from: x, acc: ae.acc, inv: ie.inv, action: ie.action, src: ae.src}, true, true
 		}
 		if bases == nil {
 			bases = map[int]bool{}
 		}
 		bases[n.base] = true
 	}
-	return hopRec{}, false
+	return hopRec{}, false, true
 }
 
 // onCycle reports whether function f lies on a cycle: its component holds

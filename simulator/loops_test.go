@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -17,12 +18,16 @@ import (
 // close at the first level (functions granted every queue or topic) and on
 // the fixture built around loops.
 func TestLoopShortcutReportsTheSameLoops(t *testing.T) {
-	gen := filepath.Join(t.TempDir(), "broad")
-	if _, err := estate.Write(gen, estate.Options{Functions: 400, Broad: true, BadRate: 0.2}); err != nil {
-		t.Fatal(err)
+	dirs := []string{"../fixtures/recursive-loop"}
+	for _, o := range []estate.Options{{Functions: 400, Broad: true, BadRate: 0.2}, {Functions: 300, Broad: true, BadRate: 0.4, Seed: 7}} {
+		dir := filepath.Join(t.TempDir(), fmt.Sprintf("broad-%d-seed-%d", o.Functions, o.Seed))
+		if _, err := estate.Write(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
 	}
 	ctx := context.Background()
-	for _, dir := range []string{gen, "../fixtures/recursive-loop"} {
+	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			inv, err := terraform.Load(ctx, dir, terraform.Options{Catalog: catalog.Default(), Account: "123456789012", Region: "eu-west-1"})
 			if err != nil {
@@ -53,42 +58,51 @@ func TestLoopShortcutReportsTheSameLoops(t *testing.T) {
 	}
 }
 
-// selfClosing finds the first of a function's edges that fires it, and in
-// that edge's node the first invoke of it the node does not leave out; it
-// declines where a search would take the node from an earlier variant's
-// leftovers.
-func TestSelfClosing(t *testing.T) {
+// closingEdge finds the first of a function's edges that fires the start,
+// and in that edge's node the first invoke of it the node does not leave
+// out; it is unsure where a search would take the node from an earlier
+// variant's leftovers, or could pick among several invokes of the start.
+func TestClosingEdge(t *testing.T) {
 	acc := func(id string) *flow.Flow { return &flow.Flow{ID: id} }
 	inv := func(id string) *flow.Flow { return &flow.Flow{ID: id} }
 	toOther, toSelfA, toSelfB := inv("other"), inv("self-a"), inv("self-b")
 	base := &srcNode{invokes: []invEdge{{inv: toOther, to: 1, key: "q1"}, {inv: toSelfA, to: 0, key: "qa"}, {inv: toSelfB, to: 0, key: "qb"}}, base: 1}
 	variant := &srcNode{invokes: base.invokes, except: map[string]bool{"qa": true}, base: 1}
 	other := &srcNode{invokes: []invEdge{{inv: toOther, to: 1, key: "q1"}}, base: 0}
-	g := &chainGraph{fns: []string{"f", "g"}, srcs: []*srcNode{other, base, variant}}
-
-	g.out = [][]accEdge{{{acc: acc("a0"), src: 0}, {acc: acc("a1"), src: 2}}, nil}
-	h, ok := g.selfClosing(0)
-	if !ok || h.src != 2 || h.inv != toSelfB || h.acc.ID != "a1" || h.from != 0 {
-		t.Errorf("variant leaving qa out: got %+v %v, want the invoke via qb", h, ok)
-	}
-	g.out = [][]accEdge{{{acc: acc("a0"), src: 0}, {acc: acc("a1"), src: 1}}, nil}
-	if h, ok := g.selfClosing(0); !ok || h.inv != toSelfA {
-		t.Errorf("base: got %+v %v, want the first invoke of f (qa)", h, ok)
-	}
-	g.out = [][]accEdge{{{acc: acc("a0"), src: 0}}, nil}
-	if _, ok := g.selfClosing(0); ok {
-		t.Error("no edge fires f, yet a closing was found")
-	}
-	// A variant whose base an earlier edge took (leaving f out) is taken
-	// from that edge's leftovers: the search decides.
 	variantNoSelf := &srcNode{invokes: base.invokes, except: map[string]bool{"qa": true, "qb": true}, base: 1}
-	g.srcs = append(g.srcs, variantNoSelf)
-	g.out = [][]accEdge{{{acc: acc("a0"), src: 3}, {acc: acc("a1"), src: 2}}, nil}
-	if _, ok := g.selfClosing(0); ok {
-		t.Error("a variant after another of the same base closed by index")
-	}
-	g.out = [][]accEdge{{{acc: acc("direct"), src: -1, fn: 0}, {acc: acc("a1"), src: 1}}, nil}
-	if h, ok := g.selfClosing(0); !ok || h.src != -1 || h.acc.ID != "direct" || h.action != "lambda:InvokeFunction" {
-		t.Errorf("direct self-invoke first: got %+v %v", h, ok)
+	single := &srcNode{invokes: []invEdge{{inv: toSelfA, to: 0, key: "qa"}, {inv: toOther, to: 1, key: "q1"}}, base: 4}
+	g := &chainGraph{fns: []string{"f", "g"}, srcs: []*srcNode{other, base, variant, variantNoSelf, single}}
+	for _, tc := range []struct {
+		name        string
+		x           int
+		out         []accEdge
+		found, sure bool
+		want        *flow.Flow // the invoke of the closing hop; nil for a direct one
+		acc         string
+	}{
+		{"first level, variant leaving qa out", 0, []accEdge{{acc: acc("a0"), src: 0}, {acc: acc("a1"), src: 2}}, true, true, toSelfB, "a1"},
+		{"first level, the base's first invoke of f", 0, []accEdge{{acc: acc("a0"), src: 0}, {acc: acc("a1"), src: 1}}, true, true, toSelfA, "a1"},
+		{"no edge fires f", 0, []accEdge{{acc: acc("a0"), src: 0}}, false, true, nil, ""},
+		{"a variant after another of its base", 0, []accEdge{{acc: acc("a0"), src: 3}, {acc: acc("a1"), src: 2}}, false, false, nil, ""},
+		{"a direct invoke first", 0, []accEdge{{acc: acc("direct"), src: -1, fn: 0}, {acc: acc("a1"), src: 1}}, true, true, nil, "direct"},
+		{"second level, one invoke of f", 1, []accEdge{{acc: acc("a0"), src: 0}, {acc: acc("s"), src: 4}}, true, true, toSelfA, "s"},
+		{"second level, the base invokes f twice", 1, []accEdge{{acc: acc("a1"), src: 1}}, false, false, nil, ""},
+	} {
+		g.out = [][]accEdge{nil, nil}
+		g.out[tc.x] = tc.out
+		h, found, sure := g.closingEdge(tc.x, 0)
+		if found != tc.found || sure != tc.sure {
+			t.Errorf("%s: found %v sure %v, want %v %v", tc.name, found, sure, tc.found, tc.sure)
+			continue
+		}
+		if !found {
+			continue
+		}
+		if h.from != tc.x || h.acc.ID != tc.acc || h.inv != tc.want || (tc.want == nil) != (h.src == -1) {
+			t.Errorf("%s: got %+v", tc.name, h)
+		}
+		if tc.want == nil && h.action != "lambda:InvokeFunction" {
+			t.Errorf("%s: a direct hop's action is %q", tc.name, h.action)
+		}
 	}
 }
