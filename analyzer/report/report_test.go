@@ -61,6 +61,23 @@ func TestRunFormatsOnAFixture(t *testing.T) {
 	if direct.String() != prepared.String() {
 		t.Error("prepared flow tables differ from tables laid out at write time")
 	}
+	if !p.prepared {
+		t.Error("a fixture's flow tables were not laid out ahead")
+	}
+	// Past the bound, the tables are not held in memory but written at
+	// write time, the same.
+	var streamed bytes.Buffer
+	s := &runTable{prepareAtMost: len(res.Flows) - 1}
+	s.PrepareFlows(res)
+	if s.prepared || s.tables.Len() > 0 {
+		t.Error("flow tables past the bound were laid out in memory")
+	}
+	if err := s.Write(&streamed, r); err != nil {
+		t.Fatal(err)
+	}
+	if streamed.String() != direct.String() {
+		t.Error("flow tables written straight to the output differ")
+	}
 	for _, section := range []string{"Invocation flows (5)", "Chains and loops (3)", "\nFindings\n"} {
 		if !strings.Contains(direct.String(), section) {
 			t.Errorf("table lacks %q", section)

@@ -17,11 +17,22 @@ type runTable struct {
 	tables   bytes.Buffer
 	err      error
 	prepared bool
+	// prepareAtMost overrides the package's bound (tests); 0 keeps it.
+	prepareAtMost int
 }
 
+// prepareAtMost is the most flows whose tables are laid out ahead, in
+// memory. Past it they are written straight to the output when the report
+// is: holding a large estate's tables (over 100 MB) while the rules run
+// made the collector work harder than the overlap saved.
+const prepareAtMost = 50_000
+
 func (t *runTable) PrepareFlows(res *flow.Result) {
-	if !t.needsFlowTables(res) {
-		t.prepared = true
+	most := prepareAtMost
+	if t.prepareAtMost > 0 {
+		most = t.prepareAtMost
+	}
+	if !t.needsFlowTables(res) || res == nil || len(res.Flows) > most {
 		return
 	}
 	// About 440 bytes a row on a large estate: sized once, the buffer is
@@ -32,9 +43,6 @@ func (t *runTable) PrepareFlows(res *flow.Result) {
 }
 
 func (t *runTable) Write(w io.Writer, r *Report) error {
-	if !t.prepared {
-		t.PrepareFlows(r.Flows)
-	}
 	switch {
 	case t.view == ViewFindings:
 		return FindingsTable(w, r.Findings)
@@ -57,17 +65,30 @@ func (t *runTable) Write(w io.Writer, r *Report) error {
 		_, err := fmt.Fprintf(w, "\n%s\n", r.Findings.Summary())
 		return err
 	}
-	if _, err := t.tables.WriteTo(w); err != nil {
+	if err := t.writeFlowTables(w, r.Flows); err != nil {
 		return err
-	}
-	if t.err != nil {
-		return t.err
 	}
 	if t.view == ViewFlows {
 		return nil
 	}
 	fmt.Fprintf(w, "\nFindings\n")
 	return FindingsTable(w, r.Findings)
+}
+
+// writeFlowTables writes the flow tables laid out ahead, or lays them out
+// now, straight to w.
+func (t *runTable) writeFlowTables(w io.Writer, res *flow.Result) error {
+	if t.prepared {
+		if _, err := t.tables.WriteTo(w); err != nil {
+			return err
+		}
+		return t.err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := writeFlowTables(bw, res); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // writeRunJSON is the JSON format of a run: flows, findings and unknowns.
