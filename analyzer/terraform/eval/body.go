@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -34,7 +36,10 @@ func (e *evaluator) bodyValue(b hcl.Body, sc *scope, top bool) cty.Value {
 	e.diags = append(e.diags, diags...)
 	out := map[string]cty.Value{}
 	var dynamic *hcl.Attribute
-	for name, a := range attrs {
+	// In name order: evaluating an attribute may resolve others and report
+	// what it finds, the same way every run.
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		a := attrs[name]
 		if top && config.MetaArgument(name) {
 			continue
 		}

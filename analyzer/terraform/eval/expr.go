@@ -2,7 +2,9 @@ package eval
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -148,6 +150,16 @@ func traversalText(t hcl.Traversal) []byte {
 // means the whole object.
 type refSet map[string]map[string]hcl.Range
 
+// keys are the set's keys in order (most sets hold one).
+func (r refSet) keys() []string {
+	if len(r) == 1 {
+		for k := range r {
+			return []string{k}
+		}
+	}
+	return slices.Sorted(maps.Keys(r))
+}
+
 func (r refSet) add(key, attr string, rng hcl.Range) {
 	cur, seen := r[key]
 	if attr == "" {
@@ -280,22 +292,27 @@ func (e *evaluator) evalContext(traversals []hcl.Traversal, sc *scope) (*hcl.Eva
 	}
 	if len(mods) > 0 {
 		obj := map[string]cty.Value{}
-		for name, want := range mods {
-			obj[name] = e.moduleOutputs(m.calls[name], want, hcl.Range{})
+		// In name order: resolving a call may expand it, and what that
+		// reports must come out in the same order every run.
+		for _, name := range mods.keys() {
+			obj[name] = e.moduleOutputs(m.calls[name], mods[name], hcl.Range{})
 		}
 		vars["module"] = cty.ObjectVal(obj)
 	}
 	if len(ress) > 0 {
 		types := map[string]map[string]cty.Value{}
-		for key, want := range ress {
+		for _, key := range ress.keys() {
+			want := ress[key]
 			rn, ok := m.resources[key]
 			var v cty.Value
 			ty, name := splitKey(key)
 			if !ok {
 				var rng hcl.Range
+				// The first reference in the source (a map has no order).
 				for _, r := range want {
-					rng = r
-					break
+					if rng.Filename == "" || r.Start.Byte < rng.Start.Byte {
+						rng = r
+					}
 				}
 				if want == nil && len(traversals) > 0 {
 					rng = traversals[0].SourceRange()
