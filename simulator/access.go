@@ -702,13 +702,13 @@ func (w *world) outsideGroups(s *iam.Statement) []outsideGroup {
 	if !s.NotAction && !slices.ContainsFunc(s.Actions, func(a string) bool { return strings.ContainsAny(a, "*?") }) {
 		return group()
 	}
+	// Each text length-prefixed, so that no two statements spell one key.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t\x00%t\x00%t", s.NotAction, s.NotResource, s.Resources == nil)
+	fmt.Fprintf(&b, "%t %t %t", s.NotAction, s.NotResource, s.Resources == nil)
 	for _, list := range [][]string{s.Actions, s.Resources} {
-		b.WriteByte(0)
+		fmt.Fprintf(&b, " %d", len(list))
 		for _, x := range list {
-			b.WriteString(x)
-			b.WriteByte(1)
+			fmt.Fprintf(&b, " %d:%s", len(x), x)
 		}
 	}
 	return w.outside.get(b.String(), group)

@@ -1,9 +1,11 @@
 package simulator
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"sort"
 	"strings"
@@ -133,7 +135,7 @@ func (w *world) classify(info *resourceInfo) {
 // the shape of their resource policy if they have one.
 func groupClass(info *resourceInfo) string {
 	if info.shape != "" {
-		return info.class + "#" + info.shape[:8]
+		return info.class + "#" + info.shape[:16]
 	}
 	return info.class
 }
@@ -344,9 +346,24 @@ func policyShape(info *resourceInfo) string {
 		q := `"` + r.ARN
 		doc = strings.NewReplacer(q+`"`, `"{self}"`, q+`/`, `"{self}/`, q+`:`, `"{self}:`).Replace(doc)
 	}
-	h := fnv.New64a()
-	h.Write([]byte(doc))
-	return fmt.Sprintf("%016x", h.Sum64())
+	sum := sha256.Sum256([]byte(doc))
+	return hex.EncodeToString(sum[:16])
+}
+
+// arnDigest identifies a list of resources by their ARNs: 64 bits of
+// SHA-256 over the ARNs, each length-prefixed. Sets that share a digest
+// are taken for one, so it must not collide by chance: a 32-bit digest
+// did, among the thousands of exception lists of a large estate.
+func (w *world) arnDigest(orders []int32) string {
+	h := sha256.New()
+	var n [4]byte
+	for _, o := range orders {
+		arn := w.resList[o].res.ARN
+		binary.BigEndian.PutUint32(n[:], uint32(len(arn)))
+		h.Write(n[:])
+		h.Write([]byte(arn))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // mayNameRole: a statement's principal may match a role session.
@@ -381,12 +398,7 @@ func (w *world) splitFor(rp string, services map[string]bool, account string) *s
 		// Patterns that cover the same members ("*", "arn:aws:sqs:*:*:*")
 		// make one group: the digest tells equal member lists apart.
 		for c, members := range sp.plain {
-			h := fnv.New64a()
-			for _, o := range members {
-				h.Write([]byte(w.resList[o].res.ARN))
-				h.Write([]byte{0})
-			}
-			sp.keys[c] = fmt.Sprintf("%s:%s:%016x", c, account, h.Sum64())
+			sp.keys[c] = c + ":" + account + ":" + w.arnDigest(members)
 		}
 		return sp
 	})
@@ -545,12 +557,7 @@ func (w *world) setFor(g *aggGroup, ex []int32) *resourceSet {
 	})
 	rs := base
 	if len(ex) > 0 {
-		h := fnv.New64a()
-		for _, o := range ex {
-			h.Write([]byte(w.resList[o].res.ARN))
-			h.Write([]byte{0})
-		}
-		key := g.setKey + fmt.Sprintf("~%08x", uint32(h.Sum64()))
+		key := g.setKey + "~" + w.arnDigest(ex)
 		rs = w.agg.sets.get(key, func() *resourceSet {
 			return &resourceSet{id: key, class: g.class, base: base, except: ex}
 		})
