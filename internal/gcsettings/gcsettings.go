@@ -17,7 +17,7 @@ import "runtime/debug"
 // above it).
 const (
 	DefaultGCPercent   = 200
-	DefaultMemoryLimit = 1850 << 20
+	DefaultMemoryLimit = 1800 << 20
 )
 
 // Apply sets the defaults that getenv (os.Getenv) leaves open.
