@@ -714,20 +714,11 @@ func (w *world) outsideGroups(s *iam.Statement) []outsideGroup {
 	return w.outside.get(b.String(), group)
 }
 
-// unionSorted is the sorted union of sorted lists.
+// unionSorted is the sorted union of lists.
 func unionSorted(lists [][]string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, l := range lists {
-		for _, a := range l {
-			if !seen[a] {
-				seen[a] = true
-				out = append(out, a)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	out := slices.Concat(lists...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // resourceFilter keeps the actions that can apply to a Resource pattern:

@@ -135,7 +135,7 @@ func (w *world) classify(info *resourceInfo) {
 // the shape of their resource policy if they have one.
 func groupClass(info *resourceInfo) string {
 	if info.shape != "" {
-		return info.class + "#" + info.shape[:16]
+		return info.class + "#" + info.shape
 	}
 	return info.class
 }
@@ -347,7 +347,7 @@ func policyShape(info *resourceInfo) string {
 		doc = strings.NewReplacer(q+`"`, `"{self}"`, q+`/`, `"{self}/`, q+`:`, `"{self}:`).Replace(doc)
 	}
 	sum := sha256.Sum256([]byte(doc))
-	return hex.EncodeToString(sum[:16])
+	return hex.EncodeToString(sum[:8])
 }
 
 // arnDigest identifies a list of resources by their ARNs: 64 bits of
