@@ -66,10 +66,7 @@ func Parse(src []byte, filename string) ([]Expectation, hcl.Diagnostics) {
 	if len(src) > MaxSize {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s is larger than %d bytes", filename, MaxSize)}}
 	}
-	if diags := hclnesting.Check(src, filename); diags.HasErrors() {
-		return nil, diags
-	}
-	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	file, diags := hclnesting.ParseConfig(src, filename)
 	if diags.HasErrors() {
 		return nil, diags
 	}

@@ -9,7 +9,17 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
+
+// ParseConfig parses a native-syntax file from the scan root after Check,
+// so that a reader of such files cannot forget the check.
+func ParseConfig(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
+	if diags := Check(src, name); diags.HasErrors() {
+		return nil, diags
+	}
+	return hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+}
 
 // Max bounds how deeply brackets, string templates and chained
 // conditional or unary operators may nest in one file. The HCL parsers

@@ -104,10 +104,7 @@ func ReadSettings(path string) (*Settings, error) {
 func ParseSettings(name string, src []byte) (*Settings, error) {
 	// The settings file may come with the change under review: nested
 	// deeper than the parser recurses, it is an error, not a crash.
-	if diags := hclnesting.Check(src, name); diags.HasErrors() {
-		return nil, diagError(diags)
-	}
-	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	file, diags := hclnesting.ParseConfig(src, name)
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
