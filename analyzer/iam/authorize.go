@@ -206,10 +206,15 @@ var emptyContext = condition.NewContext()
 // evaluation logic", and the resource-based policy rules for users, roles
 // and role sessions within one account).
 func Authorize(req *Request, pols *Policies) Result {
+	return authorize(req, pols, make([]Match, 0, 4))
+}
+
+// authorize is Authorize with the result's Matches appended to matches.
+func authorize(req *Request, pols *Policies, matches []Match) Result {
 	if r, ok := builtin(req); ok {
 		return r
 	}
-	e := evaluation{req: req, ctx: req.Context, res: Result{Matches: make([]Match, 0, 4)}, psym: req.Principal.symbolic()}
+	e := evaluation{req: req, ctx: req.Context, res: Result{Matches: matches}, psym: req.Principal.symbolic()}
 	e.rsym = strings.IndexByte(req.Resource, '<') >= 0
 	if e.ctx == nil {
 		e.ctx = emptyContext

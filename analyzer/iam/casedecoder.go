@@ -41,6 +41,15 @@ type CaseDecoder struct {
 	// last holds, by policy field and the slot's indexes plus one, the
 	// cached policy that slot held last.
 	last [len(policyFields)][slotNamesMax + 1][slotNamesMax + 1]lastPolicy
+	// shapes holds, by slot like last, the shape of the policy text the
+	// slot held last that was not cached (policyShape); shapeBytes counts
+	// their texts, and holes and spans are scratch memory.
+	shapes     [len(policyFields)][slotNamesMax + 1][slotNamesMax + 1]policyShape
+	shapeBytes int
+	holes      [][2]int
+	spans      []resourceSpan
+	// matches holds the statements of the result decided last.
+	matches []Match
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -73,6 +82,16 @@ func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
 		return c, nil
 	}
 	return DecodeCaseWith(line, d.opt)
+}
+
+// Authorize decides c, a case this decoder decoded last, as c.Authorize
+// does. The result's Matches are valid until the next call.
+func (d *CaseDecoder) Authorize(c *Case) Result {
+	r := authorize(&c.Request, &c.Policies, d.matches[:0])
+	if cap(r.Matches) > cap(d.matches) {
+		d.matches = r.Matches[:0]
+	}
+	return r
 }
 
 // policyFields are the top-level members that hold policies, with the
@@ -256,11 +275,16 @@ func (d *CaseDecoder) policiesAt(c *Case, f int, data []byte, pos int) (int, boo
 // of a batch repeat most policies where they were.
 func (d *CaseDecoder) slot(data []byte, pos, maxDepth, f, i, j int) (*Policy, int, bool) {
 	var last *lastPolicy
+	var sh *policyShape
 	if i < slotNamesMax && j < slotNamesMax {
 		last = &d.last[f][i+1][j+1]
 		// The text is a whole JSON value, which ends where it ended before.
 		if n := len(last.text); last.pol != nil && len(data)-pos >= n && string(data[pos:pos+n]) == last.text {
 			return last.pol, pos + len(last.text), true
+		}
+		sh = &d.shapes[f][i+1][j+1]
+		if p, end, ok := d.fromShape(sh, data, pos, f, i, j); ok {
+			return p, end, true
 		}
 	}
 	end, ok := skipValue(data, pos, maxDepth)
@@ -268,6 +292,9 @@ func (d *CaseDecoder) slot(data []byte, pos, maxDepth, f, i, j int) (*Policy, in
 		return nil, 0, false
 	}
 	p, ok := d.policy(data[pos:end], f, i, j, last)
+	if ok && sh != nil && p != last.pol {
+		d.rememberShape(sh, p)
+	}
 	return p, end, ok
 }
 

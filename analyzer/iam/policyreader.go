@@ -46,6 +46,9 @@ type policyReader struct {
 	// (aws:SecureTransport, aws:PrincipalOrgID …). A Block is never
 	// modified once compiled, so statements share it.
 	conds map[condText]*condition.Block
+
+	// lastRoleARN is the role ARN of the request principal read last.
+	lastRoleARN string
 }
 
 // condText is a Condition element's text and whether policy variables
@@ -889,8 +892,12 @@ func (r *policyReader) request(line []byte, pos int, c *Case, ctx *condition.Con
 		return 0, false
 	}
 	var err error
-	if c.Request.Principal, err = ParsePrincipal(principal); err != nil {
+	if c.Request.Principal, err = parsePrincipal(principal, r.lastRoleARN); err != nil {
 		return 0, false
+	}
+	if c.Request.Principal.SessionARN != "" {
+		// Built from the session ARN, so it does not alias the line.
+		r.lastRoleARN = c.Request.Principal.RoleARN
 	}
 	if strings.IndexByte(c.Request.Action, ':') <= 0 {
 		return 0, false

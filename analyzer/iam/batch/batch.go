@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -19,9 +20,15 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 )
 
-// chunkLines is how many lines travel to a worker at once: large enough to
-// amortise channel traffic, small enough to keep both cores busy.
-const chunkLines = 128
+// chunkBytes is the size of the blocks of input that travel to a worker:
+// large enough to amortise channel traffic (about a hundred typical
+// lines), small enough to keep both cores busy. A line longer than a block
+// travels in a block of its own.
+const chunkBytes = 256 << 10
+
+// maxPooledBuffer keeps a buffer that one huge line grew from staying in
+// the pool.
+const maxPooledBuffer = 4 * chunkBytes
 
 // Stats counts what a run did.
 type Stats struct {
@@ -29,16 +36,33 @@ type Stats struct {
 	Errors int
 }
 
+// A chunk is a block of whole input lines and, once a worker decided
+// them, their output.
 type chunk struct {
-	buf   []byte // the chunk's lines, back to back
-	ends  []int  // end offset of each line in buf
-	lines [][]byte
-	out   chan *[]byte
+	buf *[]byte
+	out chan decided
+}
+
+type decided struct {
+	out           *[]byte
+	lines, errors int
 }
 
 // Chunk input and output buffers are recycled: a run moves its whole input
 // through them, and fresh buffers per chunk would be most of its garbage.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkBytes); return &b }}
+
+func getBuffer() *[]byte {
+	b := bufPool.Get().(*[]byte)
+	*b = (*b)[:0]
+	return b
+}
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		bufPool.Put(b)
+	}
+}
 
 // Options configure a run.
 type Options struct {
@@ -56,13 +80,17 @@ type Options struct {
 // run after the chunk in flight.
 func Run(ctx context.Context, r io.Reader, w io.Writer, opt Options) (Stats, error) {
 	popt := iam.ParseOptions{Lenient: opt.Lenient}
-	return run(ctx, r, w, opt.Workers, func() func(dst, line []byte) []byte {
-		return NewDecider(popt).Append
+	return run(ctx, r, w, opt.Workers, func() decideFunc {
+		return NewDecider(popt).appendLine
 	})
 }
 
+// decideFunc decides one input line, appends its output line to dst and
+// reports whether the output is an error.
+type decideFunc func(dst, line []byte) ([]byte, bool)
+
 // run is Run with the per-worker decision function made by newDecide.
-func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide func() func(dst, line []byte) []byte) (Stats, error) {
+func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide func() decideFunc) (Stats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -76,15 +104,26 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 		go func() {
 			defer wg.Done()
 			for c := range work {
-				out := bufPool.Get().(*[]byte)
-				*out = (*out)[:0]
-				for _, line := range c.lines {
-					*out = decide(*out, line)
+				res := decided{out: getBuffer()}
+				// Lines are cut here rather than by the reader, which is
+				// the one part of a run that does not run in parallel.
+				data := *c.buf
+				for len(data) > 0 {
+					line := data
+					if i := bytes.IndexByte(data, '\n'); i >= 0 {
+						line, data = data[:i], data[i+1:]
+					} else {
+						data = nil
+					}
+					var bad bool
+					*res.out, bad = decide(*res.out, bytes.TrimRight(line, "\r\n"))
+					res.lines++
+					if bad {
+						res.errors++
+					}
 				}
-				in := c.buf
-				c.lines, c.buf = nil, nil
-				bufPool.Put(&in)
-				c.out <- out
+				putBuffer(c.buf)
+				c.out <- res
 			}
 		}()
 	}
@@ -93,69 +132,66 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 	go func() {
 		defer close(work)
 		defer close(ordered)
-		br := bufio.NewReaderSize(r, 1<<20)
-		newChunk := func() *chunk {
-			b := bufPool.Get().(*[]byte)
-			return &chunk{buf: (*b)[:0], out: make(chan *[]byte, 1)}
-		}
-		cur := newChunk()
-		flush := func() bool {
-			if len(cur.ends) == 0 {
-				return true
-			}
-			start := 0
-			cur.lines = make([][]byte, len(cur.ends))
-			for i, end := range cur.ends {
-				cur.lines[i] = bytes.TrimRight(cur.buf[start:end], "\r\n")
-				start = end
-			}
+		send := func(buf *[]byte) bool {
+			c := &chunk{buf: buf, out: make(chan decided, 1)}
 			select {
 			case <-ctx.Done():
 				return false
-			case ordered <- cur:
+			case ordered <- c:
 			}
-			work <- cur
-			cur = newChunk()
+			work <- c
 			return true
 		}
+		// Blocks are read straight into the buffers workers decide from,
+		// and cut after their last line break; the part line after it
+		// starts the next block.
+		buf := getBuffer()
 		for {
-			start := len(cur.buf)
-			line, err := br.ReadSlice('\n')
-			cur.buf = append(cur.buf, line...)
-			for err == bufio.ErrBufferFull {
-				line, err = br.ReadSlice('\n')
-				cur.buf = append(cur.buf, line...)
-			}
-			if len(cur.buf) > start {
-				cur.ends = append(cur.ends, len(cur.buf))
-				if len(cur.ends) == chunkLines && !flush() {
+			if len(*buf) == cap(*buf) {
+				cut := bytes.LastIndexByte(*buf, '\n') + 1
+				if cut == 0 {
+					// One line fills the block: let it grow.
+					*buf = slices.Grow(*buf, cap(*buf))
+					continue
+				}
+				next := getBuffer()
+				*next = append(*next, (*buf)[cut:]...)
+				*buf = (*buf)[:cut]
+				if !send(buf) {
 					readErr <- ctx.Err()
 					return
 				}
+				buf = next
+				continue
+			}
+			n, err := r.Read((*buf)[len(*buf):cap(*buf)])
+			*buf = (*buf)[:len(*buf)+n]
+			if err == nil {
+				continue
+			}
+			if len(*buf) > 0 && !send(buf) {
+				readErr <- ctx.Err()
+				return
 			}
 			if err == io.EOF {
-				flush()
 				readErr <- nil
-				return
-			}
-			if err != nil {
-				flush()
+			} else {
 				readErr <- fmt.Errorf("read input: %w", err)
-				return
 			}
+			return
 		}
 	}()
 
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var writeErr error
 	for c := range ordered {
-		out := <-c.out
-		stats.Lines += len(c.ends)
-		stats.Errors += bytes.Count(*out, []byte(`,"error":`))
+		res := <-c.out
+		stats.Lines += res.lines
+		stats.Errors += res.errors
 		if writeErr == nil {
-			_, writeErr = bw.Write(*out)
+			_, writeErr = bw.Write(*res.out)
 		}
-		bufPool.Put(out)
+		putBuffer(res.out)
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil {
@@ -184,18 +220,38 @@ func NewDecider(opt iam.ParseOptions) *Decider {
 // Append decides one input line and appends its output line (with the
 // trailing newline) to dst.
 func (d *Decider) Append(dst, line []byte) []byte {
+	dst, _ = d.appendLine(dst, line)
+	return dst
+}
+
+func (d *Decider) appendLine(dst, line []byte) ([]byte, bool) {
 	c, err := d.dec.Decode(line)
-	return appendResult(dst, c, err)
+	var res iam.Result
+	if err == nil {
+		res = d.dec.Authorize(c)
+	}
+	return appendResult(dst, c, res, err), err != nil
 }
 
 // AppendDecision decides one input line on its own, parsing every policy
 // afresh, and appends its output line to dst. It answers as Decider.Append.
 func AppendDecision(dst, line []byte) []byte {
-	c, err := iam.DecodeCase(line)
-	return appendResult(dst, c, err)
+	dst, _ = appendDecision(dst, line)
+	return dst
 }
 
-func appendResult(dst []byte, c *iam.Case, err error) []byte {
+func appendDecision(dst, line []byte) ([]byte, bool) {
+	c, err := iam.DecodeCase(line)
+	var res iam.Result
+	if err == nil {
+		res = c.Authorize()
+	}
+	return appendResult(dst, c, res, err), err != nil
+}
+
+// appendResult appends the output line of case c, decided as res, or of
+// err.
+func appendResult(dst []byte, c *iam.Case, res iam.Result, err error) []byte {
 	dst = append(dst, `{"id":`...)
 	if c != nil && len(c.ID) > 0 {
 		dst = append(dst, c.ID...)
@@ -207,7 +263,6 @@ func appendResult(dst []byte, c *iam.Case, err error) []byte {
 		dst = appendString(dst, err.Error())
 		return append(dst, "}\n"...)
 	}
-	res := c.Authorize()
 	dst = append(dst, `,"decision":"`...)
 	dst = append(dst, res.Decision.String()...)
 	dst = append(dst, `","reason":`...)

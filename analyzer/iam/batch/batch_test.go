@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/authzcase"
@@ -152,10 +155,10 @@ func BenchmarkRun(b *testing.B) {
 		data := typicalInput(n, input.distinct)
 		for _, mode := range []struct {
 			name   string
-			decide func() func(dst, line []byte) []byte
+			decide func() decideFunc
 		}{
-			{"uncached", func() func(dst, line []byte) []byte { return AppendDecision }},
-			{"cached", func() func(dst, line []byte) []byte { return NewDecider(iam.ParseOptions{}).Append }},
+			{"uncached", func() decideFunc { return appendDecision }},
+			{"cached", func() decideFunc { return NewDecider(iam.ParseOptions{}).appendLine }},
 		} {
 			b.Run(input.name+"/"+mode.name, func(b *testing.B) {
 				b.SetBytes(int64(len(data)))
@@ -199,5 +202,68 @@ func BenchmarkDecide(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// However the input arrives, every line is decided once, in order: lines
+// cut across blocks, a line longer than a block, empty lines, CRLF line
+// ends and a last line without one.
+func TestRunCutsLinesAcrossBlocks(t *testing.T) {
+	huge := authzcase.Typical(1)
+	// Padding inside the id keeps the case valid and makes it span blocks.
+	huge = strings.Replace(huge, `"id":"c1"`, `"id":"`+strings.Repeat("x", 3*chunkBytes)+`"`, 1)
+	var lines []string
+	for i := 0; i < 400; i++ {
+		switch i {
+		case 7:
+			lines = append(lines, huge)
+		case 8, 9:
+			lines = append(lines, "")
+		default:
+			lines = append(lines, authzcase.Typical(i))
+		}
+	}
+	var in strings.Builder
+	var want bytes.Buffer
+	for i, l := range lines {
+		in.WriteString(l)
+		if i%3 == 0 {
+			in.WriteByte('\r')
+		}
+		if i < len(lines)-1 {
+			in.WriteByte('\n')
+		}
+		want.Write(AppendDecision(nil, []byte(l)))
+	}
+	readers := map[string]func() io.Reader{
+		"whole":    func() io.Reader { return strings.NewReader(in.String()) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(in.String()[:300_000])) },
+		"halves":   func() io.Reader { return iotest.HalfReader(strings.NewReader(in.String())) },
+	}
+	for name, r := range readers {
+		var out bytes.Buffer
+		stats, err := Run(context.Background(), r(), &out, Options{Workers: 3})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		exp := want.String()
+		if name == "one byte" {
+			// The first 300,000 bytes: the lines before the huge one and
+			// the start of it, which is no JSON.
+			n := strings.Count(in.String()[:300_000], "\n") + 1
+			got := strings.SplitAfter(out.String(), "\n")
+			if stats.Lines != n || len(got) != n+1 || !strings.Contains(got[n-1], `"error"`) || strings.Join(got[:n-1], "") != strings.Join(strings.SplitAfter(exp, "\n")[:n-1], "") {
+				t.Fatalf("%s: %d lines, stats %+v:\n%.300s", name, len(got)-1, stats, got[n-1])
+			}
+			continue
+		}
+		if out.String() != exp || stats.Lines != len(lines) || stats.Errors != 2 {
+			t.Fatalf("%s: stats %+v; output differs from deciding line by line", name, stats)
+		}
+	}
+	// A read error ends the run with it, after what was read.
+	_, err := Run(context.Background(), io.MultiReader(strings.NewReader(lines[0]+"\n"), iotest.ErrReader(errors.New("disk gone"))), io.Discard, Options{})
+	if err == nil || !strings.Contains(err.Error(), "read input: disk gone") {
+		t.Fatalf("read error: %v", err)
 	}
 }
