@@ -31,11 +31,15 @@ func builtin(req *Request) (Result, bool) {
 		}
 		return Result{}, false
 	}
+	svc, name, _ := strings.Cut(act, ":")
+	if !equalFold(svc, "iam") && !equalFold(svc, "kms") {
+		// Every rule below is about an IAM or KMS action.
+		return Result{}, false
+	}
 	a, ok := parseARN(req.Resource)
 	if !ok {
 		return Result{}, false
 	}
-	svc, name, _ := strings.Cut(act, ":")
 	deny := func(reason string) (Result, bool) {
 		return Result{Decision: ImplicitlyDenied, Reason: reason}, true
 	}

@@ -159,9 +159,10 @@ func indexed(name string, i int) string {
 // roles being assumed (trust policy).
 func ResourcePolicyRequired(action, resource string) bool {
 	a, ok := parseARN(resource)
-	if !ok {
-		return false
-	}
+	return ok && resourcePolicyRequired(action, a)
+}
+
+func resourcePolicyRequired(action string, a arnParts) bool {
 	switch {
 	case a.service == "kms" && strings.HasPrefix(a.resource, "key/"):
 		return true
@@ -175,8 +176,18 @@ func ResourcePolicyRequired(action, resource string) bool {
 // IsRoleTrustRequest reports whether the request assumes (or tags a session
 // of) a role, so that the resource policy is the role's trust policy.
 func IsRoleTrustRequest(action, resource string) bool {
+	_, trust := resourcePolicyRules(action, resource)
+	return trust
+}
+
+// resourcePolicyRules is ResourcePolicyRequired and IsRoleTrustRequest,
+// reading the ARN once.
+func resourcePolicyRules(action, resource string) (required, roleTrust bool) {
 	a, ok := parseARN(resource)
-	return ok && a.service == "iam" && strings.HasPrefix(a.resource, "role/") && ResourcePolicyRequired(action, resource)
+	if !ok || !resourcePolicyRequired(action, a) {
+		return false, false
+	}
+	return true, a.service == "iam" && strings.HasPrefix(a.resource, "role/")
 }
 
 // decodeRequest reads the request into c, its context into ctx.

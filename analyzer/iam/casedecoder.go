@@ -213,8 +213,7 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 	if s.pos != len(data) || !haveRequest {
 		return nil, false
 	}
-	c.Policies.ResourceMustAllow = ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
-	c.Policies.RoleTrust = IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
+	c.Policies.ResourceMustAllow, c.Policies.RoleTrust = resourcePolicyRules(c.Request.Action, c.Request.Resource)
 	return c, true
 }
 

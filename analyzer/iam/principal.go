@@ -372,6 +372,10 @@ func (ps *PrincipalSet) match(p *Principal, psym bool) (certain, maybe grantKind
 // A session ARN carries no role path, so the role is matched by account and
 // name; role ARNs in policies may carry a path.
 func roleARNNames(a string, p *Principal, c texts) tri {
+	if !c.sym && p.RoleARN != "" && a == p.RoleARN {
+		// The role's own ARN, as given or as built from the session ARN.
+		return tTrue
+	}
 	pa, ok := parseARN(a)
 	if !ok {
 		if c.sym && pattern.HasSymbol(a) {

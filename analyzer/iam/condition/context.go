@@ -16,7 +16,13 @@ import (
 // A Context is read-only while blocks evaluate it, so one may be shared by
 // goroutines once built.
 type Context struct {
-	vals     map[string]entry
+	// keys and ents hold the keys with values, in the order set; most
+	// requests carry a handful, which a scan finds faster than a map
+	// does. index maps a key to its position once there are more than
+	// smallContext.
+	keys     []string
+	ents     []entry
+	index    map[string]int
 	unknown  map[string]struct{}
 	prefixes []string
 	// missing and missingPrefixes mark keys known to be absent; they win
@@ -31,14 +37,72 @@ type entry struct {
 	multi bool
 }
 
+// smallContext is how many keys a context finds by scanning.
+const smallContext = 16
+
+// find returns the position of key among the keys with values, or -1.
+func (c *Context) find(key string) int {
+	if c.index != nil {
+		if i, ok := c.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range c.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// put gives key the entry e.
+func (c *Context) put(key string, e entry) {
+	if i := c.find(key); i >= 0 {
+		c.ents[i] = e
+		return
+	}
+	c.keys = append(c.keys, key)
+	c.ents = append(c.ents, e)
+	switch {
+	case c.index != nil:
+		c.index[key] = len(c.keys) - 1
+	case len(c.keys) > smallContext:
+		c.index = make(map[string]int, 2*len(c.keys))
+		for i, k := range c.keys {
+			c.index[k] = i
+		}
+	}
+}
+
+// remove takes key's value away, if it has one.
+func (c *Context) remove(key string) {
+	i := c.find(key)
+	if i < 0 {
+		return
+	}
+	last := len(c.keys) - 1
+	c.keys[i], c.ents[i] = c.keys[last], c.ents[last]
+	c.keys[last], c.ents[last] = "", entry{}
+	c.keys, c.ents = c.keys[:last], c.ents[:last]
+	if c.index != nil {
+		delete(c.index, key)
+		if i < last {
+			c.index[c.keys[i]] = i
+		}
+	}
+}
+
 // NewContext returns an empty context: every key is missing.
 func NewContext() *Context {
-	return &Context{vals: map[string]entry{}, unknown: map[string]struct{}{}}
+	return &Context{unknown: map[string]struct{}{}}
 }
 
 // Reset empties the context, keeping its memory for the next request.
 func (c *Context) Reset() {
-	clear(c.vals)
+	clear(c.keys)
+	clear(c.ents)
+	c.keys, c.ents, c.index = c.keys[:0], c.ents[:0], nil
 	clear(c.unknown)
 	clear(c.missing)
 	c.prefixes = c.prefixes[:0]
@@ -61,35 +125,41 @@ func (c *Context) SetMulti(key string, values []string) {
 // hands over values: they are kept, not copied, and must not change.
 func (c *Context) SetShared(key string, values []string, multi bool) {
 	k := strings.ToLower(key)
-	delete(c.unknown, k)
-	c.vals[k] = entry{vals: values, multi: multi || len(values) != 1}
+	c.forgetUnknown(k)
+	c.put(k, entry{vals: values, multi: multi || len(values) != 1})
 }
 
 // SetLowerShared is SetShared for a key already in lower case, which the
 // batch decoder keeps from line to line instead of lowering it again.
 func (c *Context) SetLowerShared(key string, values []string, multi bool) {
-	delete(c.unknown, key)
-	c.vals[key] = entry{vals: values, multi: multi || len(values) != 1}
+	c.forgetUnknown(key)
+	c.put(key, entry{vals: values, multi: multi || len(values) != 1})
 }
 
 func (c *Context) set(key string, values []string, multi bool) {
 	k := strings.ToLower(key)
-	delete(c.unknown, k)
-	c.vals[k] = entry{vals: slices.Clone(values), multi: multi}
+	c.forgetUnknown(k)
+	c.put(k, entry{vals: slices.Clone(values), multi: multi})
+}
+
+func (c *Context) forgetUnknown(key string) {
+	if len(c.unknown) > 0 {
+		delete(c.unknown, key)
+	}
 }
 
 // SetUnknown marks key as present with a value static analysis cannot know.
 func (c *Context) SetUnknown(key string) {
 	k := strings.ToLower(key)
-	delete(c.vals, k)
+	c.remove(k)
 	c.unknown[k] = struct{}{}
 }
 
 // SetMissing marks key as known to be absent, overriding unknown prefixes.
 func (c *Context) SetMissing(key string) {
 	k := strings.ToLower(key)
-	delete(c.vals, k)
-	delete(c.unknown, k)
+	c.remove(k)
+	c.forgetUnknown(k)
 	if c.missing == nil {
 		c.missing = map[string]struct{}{}
 	}
@@ -127,7 +197,8 @@ func (c *Context) lookup(key string) ([]string, pattern.KeyState, bool) {
 	if c == nil {
 		return nil, pattern.Missing, false
 	}
-	if e, ok := c.vals[key]; ok {
+	if i := c.find(key); i >= 0 {
+		e := c.ents[i]
 		if len(e.vals) == 0 {
 			return nil, pattern.Missing, e.multi
 		}
@@ -166,10 +237,8 @@ func (c *Context) Keys() []string {
 	if c == nil {
 		return nil
 	}
-	out := make([]string, 0, len(c.vals)+len(c.unknown)+len(c.prefixes))
-	for k := range c.vals {
-		out = append(out, k)
-	}
+	out := make([]string, 0, len(c.keys)+len(c.unknown)+len(c.prefixes))
+	out = append(out, c.keys...)
 	for k := range c.unknown {
 		out = append(out, k)
 	}
@@ -188,8 +257,13 @@ func (c *Context) Clone() *Context {
 	if c == nil {
 		return n
 	}
-	for k, e := range c.vals {
-		n.vals[k] = e // value lists are never modified in place
+	// Value lists are never modified in place.
+	n.keys, n.ents = slices.Clone(c.keys), slices.Clone(c.ents)
+	if c.index != nil {
+		n.index = make(map[string]int, len(c.index))
+		for k, i := range c.index {
+			n.index[k] = i
+		}
 	}
 	for k := range c.unknown {
 		n.unknown[k] = struct{}{}
