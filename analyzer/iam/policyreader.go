@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/jsonstr"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
 
@@ -762,6 +763,11 @@ func (r *policyReader) str() (string, bool) {
 		return "", false
 	}
 	start := r.pos
+	r.pos += jsonstr.PlainPrefix(r.data[r.pos:])
+	if r.pos < len(r.data) && r.data[r.pos] == '"' {
+		r.pos++
+		return alias(r.data[start : r.pos-1]), true
+	}
 	var high byte
 	for r.pos < len(r.data) {
 		c := r.data[r.pos]

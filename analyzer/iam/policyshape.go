@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/jsonstr"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
 
@@ -84,18 +85,15 @@ func (sh *policyShape) fit(data []byte, pos int, holes [][2]int) (int, [][2]int,
 			return 0, holes, false
 		}
 		q += len(seg)
-		n := bytes.IndexByte(data[q:], '"')
-		if n <= 0 {
-			return 0, holes, false
-		}
-		var high byte
-		for _, c := range data[q : q+n] {
-			if c == '\\' || c < 0x20 || c == '$' {
+		n := jsonstr.PlainPrefix(data[q:])
+		if q+n < len(data) && data[q+n] >= utf8.RuneSelf {
+			// Not ASCII: the string may still be plain UTF-8.
+			n = bytes.IndexByte(data[q:], '"')
+			if n < 0 || !utf8.Valid(data[q:q+n]) || bytes.IndexByte(data[q:q+n], '\\') >= 0 || hasControl(data[q:q+n]) {
 				return 0, holes, false
 			}
-			high |= c
 		}
-		if high >= utf8.RuneSelf && !utf8.Valid(data[q:q+n]) {
+		if n == 0 || q+n >= len(data) || data[q+n] != '"' || bytes.IndexByte(data[q:q+n], '$') >= 0 {
 			return 0, holes, false
 		}
 		holes = append(holes, [2]int{q, q + n})
@@ -107,6 +105,15 @@ func (sh *policyShape) fit(data []byte, pos int, holes [][2]int) (int, [][2]int,
 		return 0, holes, false
 	}
 	return q + len(seg), holes, true
+}
+
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // derive builds, in the reader's arena, the policy of the text

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/jsonstr"
 )
 
 // chunkBytes is the size of the blocks of input that travel to a worker:
@@ -322,10 +323,7 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	// Most strings (reasons, policy names) need no escaping: copy them
 	// whole.
-	plain := 0
-	for plain < len(s) && s[plain] >= 0x20 && s[plain] != '"' && s[plain] != '\\' && s[plain] < utf8.RuneSelf {
-		plain++
-	}
+	plain := jsonstr.PlainPrefixString(s)
 	dst = append(dst, s[:plain]...)
 	for i := plain; i < len(s); {
 		c := s[i]
