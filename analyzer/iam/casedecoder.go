@@ -50,6 +50,10 @@ type CaseDecoder struct {
 	spans      []resourceSpan
 	// matches holds the statements of the result decided last.
 	matches []Match
+	// plan is the layout of the last line read member by member, and rec
+	// where the values of the line being read sit (linePlan).
+	plan linePlan
+	rec  []planHole
 }
 
 // cachedPolicy is a policy compiled for one slot of a case: its kind and its
@@ -123,6 +127,11 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 		return nil, false
 	}
 	d.reader.arena.reset()
+	if c, ok := d.byPlan(data); ok {
+		return c, true
+	}
+	d.reader.arena.reset()
+	d.rec = d.rec[:0]
 	c := &d.kase
 	*c = Case{}
 	s := scanner{data: data}
@@ -166,7 +175,9 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 			}
 			d.ctx.Reset()
 			d.vals = d.vals[:0]
+			d.reader.holes = &d.rec
 			end, ok := d.reader.request(data, start, c, d.ctx, &d.vals, d.lower)
+			d.reader.holes = nil
 			if !ok {
 				return nil, false
 			}
@@ -178,6 +189,7 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 			if !ok {
 				return nil, false
 			}
+			d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: holePolicies, field: f})
 			s.pos = end
 		} else {
 			// The case object is one level: what it holds may nest one less
@@ -194,10 +206,12 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 					return nil, false
 				}
 				c.ID = val
+				d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: holeID})
 			default:
 				if !validJSON(val) {
 					return nil, false
 				}
+				d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: holeOther})
 			}
 		}
 		s.space()
@@ -214,6 +228,7 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 		return nil, false
 	}
 	c.Policies.ResourceMustAllow, c.Policies.RoleTrust = resourcePolicyRules(c.Request.Action, c.Request.Resource)
+	d.makePlan(data, d.rec)
 	return c, true
 }
 

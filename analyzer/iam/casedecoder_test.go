@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,9 +25,25 @@ func sameDecision(t *testing.T, d *CaseDecoder, line []byte, opt ParseOptions) {
 	if werr != nil {
 		return
 	}
+	if got.Request.Principal != want.Request.Principal || got.Request.Action != want.Request.Action ||
+		got.Request.Resource != want.Request.Resource || got.Request.ResourceAccount != want.Request.ResourceAccount {
+		t.Fatalf("%s\nrequest %+v\nwant    %+v", line, got.Request, want.Request)
+	}
+	if a, b := describeContext(got.Request.Context), describeContext(want.Request.Context); a != b {
+		t.Fatalf("%s\ncontext %s\nwant    %s", line, a, b)
+	}
 	if a, b := describe(got.Authorize()), describe(want.Authorize()); a != b {
 		t.Fatalf("%s\ndecided %s\nwant    %s", line, a, b)
 	}
+}
+
+func describeContext(c *condition.Context) string {
+	var b strings.Builder
+	for _, k := range c.Keys() {
+		vals, state := c.Lookup(k)
+		fmt.Fprintf(&b, "%s=%q/%v/%v ", k, vals, state, c.IsMulti(k))
+	}
+	return b.String()
 }
 
 func describe(r Result) string {
@@ -172,5 +189,24 @@ func TestCaseDecoderFindsPoliciesInTheirSlot(t *testing.T) {
 	}
 	if c.Policies.SCP[0][0] == first || c.Policies.SCP[0][0].Statements[0].Actions[0] != "s3:Get*" {
 		t.Fatal("a changed text was answered from the slot")
+	}
+}
+
+// A context key given twice is the general parser's error on every path
+// (the fast reader once decided such lines), and a context too large to
+// check for duplicates by scanning goes to the general parser.
+func TestCaseDecoderDuplicateContextKeys(t *testing.T) {
+	var many strings.Builder
+	for i := 0; i < maxContextKeys+1; i++ {
+		fmt.Fprintf(&many, `,"aws:k%d":"v"`, i)
+	}
+	d := NewCaseDecoder(ParseOptions{})
+	for _, ctx := range []string{`{"aws:a":"1","aws:a":"2"}`, `{"":"","":[]}`, `{"aws:a":"1","AWS:A":"2"}`, `{"x":"y"` + many.String() + `}`} {
+		line := []byte(`{"request":{"principal":"arn:aws:iam::111111111111:user/a","action":"s3:GetObject","resource":"*","context":` + ctx + `}}`)
+		sameDecision(t, d, line, ParseOptions{})
+		sameDecision(t, d, line, ParseOptions{}) // by the plan, if any
+	}
+	if _, err := d.Decode([]byte(`{"request":{"principal":"","action":"s3:GetObject","resource":"*","context":{"aws:a":"1","aws:a":"2"}}}`)); err == nil || !strings.Contains(err.Error(), `duplicate key "aws:a"`) {
+		t.Fatalf("duplicate context key: %v", err)
 	}
 }

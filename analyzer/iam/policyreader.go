@@ -2,6 +2,7 @@ package iam
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -48,9 +49,22 @@ type policyReader struct {
 	// modified once compiled, so statements share it.
 	conds map[condText]*condition.Block
 
-	// lastRoleARN is the role ARN of the request principal read last.
-	lastRoleARN string
+	// lastRoleARN is the role ARN of the request principal read last;
+	// lastPrincipal is that principal when it was a role session, and
+	// sessionPrefix the length of its ARN up to the session name.
+	lastRoleARN   string
+	lastPrincipal Principal
+	sessionPrefix int
+
+	// holes, when set, receives where the request's values sit (linePlan).
+	holes *[]planHole
+	// ctxKeys are the keys of the request context being read.
+	ctxKeys []string
 }
+
+// maxContextKeys is the most keys a request context the reader reads may
+// have; larger ones go to the general parser.
+const maxContextKeys = 64
 
 // condText is a Condition element's text and whether policy variables
 // are read in it (they are under Version 2012-10-17 only).
@@ -857,7 +871,6 @@ func (r *policyReader) request(line []byte, pos int, c *Case, ctx *condition.Con
 	r.data, r.pos = line, pos
 	defer func() { r.data = nil }()
 	seen := 0
-	var principal string
 	ok := r.members(func(key string) bool {
 		var bit int
 		switch key {
@@ -881,35 +894,80 @@ func (r *policyReader) request(line []byte, pos int, c *Case, ctx *condition.Con
 		if bit == rContext {
 			return r.context(ctx, vals, lower)
 		}
+		start := r.pos
 		v, ok := r.str()
-		switch bit {
-		case rPrincipal:
-			principal = v
-		case rAction:
-			c.Request.Action = v
-		case rResource:
-			c.Request.Resource = v
-		case rResourceAccount:
-			c.Request.ResourceAccount = v
+		r.requestString(c, bit, v)
+		if r.holes != nil {
+			*r.holes = recordHole(*r.holes, planHole{start: start, end: r.pos, kind: holeRequest, bit: bit})
 		}
 		return ok
 	})
-	if !ok || seen&(rPrincipal|rAction|rResource) != rPrincipal|rAction|rResource {
+	if !ok || seen&(rPrincipal|rAction|rResource) != rPrincipal|rAction|rResource || !r.finishRequest(c, ctx) {
 		return 0, false
 	}
+	return r.pos, true
+}
+
+// requestString sets the request member that bit names to v.
+func (r *policyReader) requestString(c *Case, bit int, v string) {
+	switch bit {
+	case rPrincipal:
+		c.Request.Principal.ARN = v
+	case rAction:
+		c.Request.Action = v
+	case rResource:
+		c.Request.Resource = v
+	case rResourceAccount:
+		c.Request.ResourceAccount = v
+	}
+}
+
+// finishRequest checks and completes a request whose members are read:
+// the principal ARN is parsed and the context attached.
+func (r *policyReader) finishRequest(c *Case, ctx *condition.Context) bool {
 	var err error
-	if c.Request.Principal, err = parsePrincipal(principal, r.lastRoleARN); err != nil {
-		return 0, false
-	}
-	if c.Request.Principal.SessionARN != "" {
-		// Built from the session ARN, so it does not alias the line.
-		r.lastRoleARN = c.Request.Principal.RoleARN
+	if c.Request.Principal, err = r.principal(c.Request.Principal.ARN); err != nil {
+		return false
 	}
 	if strings.IndexByte(c.Request.Action, ':') <= 0 {
-		return 0, false
+		return false
 	}
 	c.Request.Context = ctx
-	return r.pos, true
+	return true
+}
+
+// principal parses a request principal as ParsePrincipal does. Batch lines
+// often come from sessions of one role that differ only in their names: a
+// session ARN that has the text of the last one up to its session name is
+// that session's principal with another name.
+func (r *policyReader) principal(s string) (Principal, error) {
+	if n := r.sessionPrefix; n > 0 && len(s) > n && s[:n] == r.lastPrincipal.SessionARN[:n] {
+		// parsePrincipal cuts the role name at the first '/' after
+		// "assumed-role/", which the common text ends with, and needs a
+		// session name after it, which s has.
+		p := r.lastPrincipal
+		p.ARN, p.SessionARN = s, s
+		return p, nil
+	}
+	p, err := parsePrincipal(s, r.lastRoleARN)
+	if err != nil {
+		return p, err
+	}
+	r.sessionPrefix = 0
+	if p.SessionARN != "" {
+		// The role ARN is built from the session ARN, so it does not alias
+		// the line. The principal kept for the next line is read from its
+		// own copy of the ARN.
+		r.lastRoleARN = p.RoleARN
+		own := strings.Clone(s)
+		if q, err := parsePrincipal(own, p.RoleARN); err == nil {
+			a, _ := parseARN(own)
+			rest := strings.TrimPrefix(a.resource, "assumed-role/")
+			r.lastPrincipal = q
+			r.sessionPrefix = len(own) - len(rest[strings.IndexByte(rest, '/')+1:])
+		}
+	}
+	return p, nil
 }
 
 // context reads a request context object into ctx.
@@ -918,7 +976,14 @@ func (r *policyReader) context(ctx *condition.Context, vals *[]string, lower map
 		_, ok := r.word("null")
 		return ok
 	}
+	r.ctxKeys = r.ctxKeys[:0]
 	return r.members(func(key string) bool {
+		// A key twice is an error of the general parser, which words it;
+		// so are contexts too large to check this way.
+		if len(r.ctxKeys) >= maxContextKeys || slices.Contains(r.ctxKeys, key) {
+			return false
+		}
+		r.ctxKeys = append(r.ctxKeys, key)
 		k, ok := lower[key]
 		if !ok {
 			if len(lower) >= maxLowerKeys {
@@ -930,26 +995,40 @@ func (r *policyReader) context(ctx *condition.Context, vals *[]string, lower map
 			}
 			lower[strings.Clone(key)] = k
 		}
-		start := len(*vals)
-		multi := false
-		if r.peek() == '[' {
-			multi = true
-			ok = r.elements(func() bool {
-				v, ok := r.scalar()
-				*vals = append(*vals, v)
-				return ok
-			})
-		} else {
-			var v string
-			v, ok = r.scalar()
-			*vals = append(*vals, v)
-		}
-		if !ok {
+		at := r.pos
+		if !r.contextValue(ctx, vals, k) {
 			return false
 		}
-		ctx.SetLowerShared(k, (*vals)[start:len(*vals):len(*vals)], multi)
+		if r.holes != nil {
+			*r.holes = recordHole(*r.holes, planHole{start: at, end: r.pos, kind: holeContext, key: k})
+		}
 		return true
 	})
+}
+
+// contextValue reads the value of context key k (lower case), a scalar or
+// an array of scalars, into ctx; the values go to vals.
+func (r *policyReader) contextValue(ctx *condition.Context, vals *[]string, k string) bool {
+	start := len(*vals)
+	multi := false
+	ok := true
+	if r.peek() == '[' {
+		multi = true
+		ok = r.elements(func() bool {
+			v, ok := r.scalar()
+			*vals = append(*vals, v)
+			return ok
+		})
+	} else {
+		var v string
+		v, ok = r.scalar()
+		*vals = append(*vals, v)
+	}
+	if !ok {
+		return false
+	}
+	ctx.SetLowerShared(k, (*vals)[start:len(*vals):len(*vals)], multi)
+	return true
 }
 
 // maxLowerKeys bounds the context keys a decoder remembers the lower-case
