@@ -28,6 +28,7 @@ type policyShape struct {
 	text  []byte         // the text the holes are cut from, owned
 	holes []resourceSpan // in text order
 	pol   *Policy        // compiled from text; nil until a line fits
+	out   *Policy        // what derive rewrites for each text that fits
 }
 
 // resourceSpan is where Statements[stmt].Resources[idx] sits in a text:
@@ -116,34 +117,27 @@ func hasControl(b []byte) bool {
 	return false
 }
 
-// derive builds, in the reader's arena, the policy of the text
-// data[pos:end] that fits the shape with the new strings at holes. It
-// fails when a new string is not a valid resource pattern: the caller then
-// reads the text the usual way, for its error.
-func (r *policyReader) derive(sh *policyShape, data []byte, pos, end int, holes [][2]int) (*Policy, bool) {
+// derive returns the policy of the text data[pos:end] that fits the shape
+// with the new strings at holes. The policy is the shape's own, rewritten
+// for each text (a batch line's policies live until the next line): only
+// the new resources are set and compiled. It fails when a new string is
+// not a valid resource pattern: the caller then reads the text the usual
+// way, for its error.
+func (sh *policyShape) derive(data []byte, pos, end int, holes [][2]int) (*Policy, bool) {
 	base := sh.pol
-	a := &r.arena
-	p := &a.policies.takeDirty(1)[0]
-	*p = *base
+	if sh.out == nil {
+		sh.out = sh.copyOfBase()
+	}
+	p := sh.out
 	p.data = data[pos:end]
-	ptrs := a.ptrs.takeDirty(len(base.Statements))
-	stmts := a.statements.takeDirty(len(base.Statements))
 	opt := pattern.Options{Wildcards: true, Variables: base.Version == "2012-10-17"}
 	k := 0     // next hole
 	shift := 0 // how much longer the text is than the shape's text before the hole k
 	for i, s := range base.Statements {
-		t := &stmts[i]
-		*t = *s
-		t.Policy = p
-		ptrs[i] = t
+		t := p.Statements[i]
 		if k < len(sh.holes) && int(sh.holes[k].stmt) == i {
 			// The Sid keeps its place relative to the holes around it.
 			sidShift := shift
-			t.Resources = a.strs.takeDirty(len(s.Resources))
-			t.resources = a.templates.takeDirty(len(s.Resources))
-			copy(t.Resources, s.Resources)
-			copy(t.resources, s.resources)
-			t.resVars, t.resPrefixVar = false, false
 			for ; k < len(sh.holes) && int(sh.holes[k].stmt) == i; k++ {
 				h, at := sh.holes[k], holes[k]
 				if s.sidOff > int(h.start) {
@@ -152,14 +146,17 @@ func (r *policyReader) derive(sh *policyShape, data []byte, pos, end int, holes 
 				shift += (at[1] - at[0]) - int(h.end-h.start)
 				res := alias(data[at[0]:at[1]])
 				t.Resources[h.idx] = res
-				if res != s.Resources[h.idx] {
-					tpl, err := pattern.Compile(res, opt)
-					if err != nil {
-						return nil, false
-					}
-					t.resources[h.idx] = tpl
+				if res == s.Resources[h.idx] {
+					t.resources[h.idx] = s.resources[h.idx]
+					continue
 				}
+				tpl, err := pattern.Compile(res, opt)
+				if err != nil {
+					return nil, false
+				}
+				t.resources[h.idx] = tpl
 			}
+			t.resVars, t.resPrefixVar = false, false
 			for _, tpl := range t.resources {
 				t.resVars = t.resVars || tpl.HasVariables()
 				t.resPrefixVar = t.resPrefixVar || tpl.VarInARNPrefix()
@@ -171,8 +168,32 @@ func (r *policyReader) derive(sh *policyShape, data []byte, pos, end int, holes 
 			t.sidOff = s.sidOff + shift
 		}
 	}
-	p.Statements = ptrs
 	return p, true
+}
+
+// copyOfBase copies the shape's compiled policy into one that derive
+// rewrites: its statements and, where holes are, their resources are its
+// own; the rest is shared and never written.
+func (sh *policyShape) copyOfBase() *Policy {
+	base := sh.pol
+	p := new(Policy)
+	*p = *base
+	stmts := make([]Statement, len(base.Statements))
+	p.Statements = make([]*Statement, len(base.Statements))
+	for i, s := range base.Statements {
+		stmts[i] = *s
+		stmts[i].Policy = p
+		p.Statements[i] = &stmts[i]
+	}
+	for i, h := range sh.holes {
+		if i > 0 && sh.holes[i-1].stmt == h.stmt {
+			continue
+		}
+		t := p.Statements[h.stmt]
+		t.Resources = slices.Clone(t.Resources)
+		t.resources = slices.Clone(t.resources)
+	}
+	return p
 }
 
 // fromShape returns the policy of the text at pos in data when it fits the
@@ -202,7 +223,7 @@ func (d *CaseDecoder) fromShape(sh *policyShape, data []byte, pos, f, i, j int) 
 		}
 		sh.pol = pol
 	}
-	p, ok := d.reader.derive(sh, data, pos, end, holes)
+	p, ok := sh.derive(data, pos, end, holes)
 	return p, end, ok
 }
 
@@ -226,5 +247,5 @@ func (d *CaseDecoder) rememberShape(sh *policyShape, p *Policy) {
 	}
 	sh.text = append(buf, p.data...)
 	sh.holes = append(sh.holes[:0], spans...)
-	sh.pol = nil
+	sh.pol, sh.out = nil, nil
 }

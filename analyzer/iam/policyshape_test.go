@@ -33,8 +33,7 @@ func sameAsRead(t *testing.T, r *policyReader, sh *policyShape, text []byte, kin
 	if !ok {
 		return false
 	}
-	r.arena.reset()
-	got, gok := r.derive(sh, text, 0, end, holes)
+	got, gok := sh.derive(text, 0, end, holes)
 	want, wok := r.read(text[:end], kind, Source{Name: "p"}, opt, false)
 	if gok != wok {
 		t.Fatalf("%s fits the shape of\n%s\n(%s, lenient %v): derived %v, read %v", text[:end], sh.text, kind, opt.Lenient, gok, wok)
