@@ -82,6 +82,20 @@ func NewCaseDecoder(opt ParseOptions) *CaseDecoder {
 // not cached are reused by the next Decode: use the case before decoding
 // the next.
 func (d *CaseDecoder) Decode(line []byte) (*Case, error) {
+	// Statements name their line in the case; cached policies know only
+	// their line in their own text, which is the same where the case is
+	// one line, as batch lines are.
+	if bytes.IndexByte(line, '\n') < 0 {
+		if c, ok := d.fast(line); ok {
+			return c, nil
+		}
+	}
+	return DecodeCaseWith(line, d.opt)
+}
+
+// DecodeLine is Decode for a line that holds no line break ('\n'), as the
+// lines a batch is cut into at its line breaks: it does not look for one.
+func (d *CaseDecoder) DecodeLine(line []byte) (*Case, error) {
 	if c, ok := d.fast(line); ok {
 		return c, nil
 	}
@@ -119,13 +133,8 @@ var policyFields = [...]struct {
 	{"resourceControlPolicies", ResourceControlPolicy, shapeLevels},
 }
 
+// fast decodes data, which holds no line break, or answers false.
 func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
-	if bytes.IndexByte(data, '\n') >= 0 {
-		// Statements name their line in the case; cached policies know
-		// only their line in their own text, which is the same where the
-		// case is one line, as batch lines are.
-		return nil, false
-	}
 	d.reader.arena.reset()
 	if c, ok := d.byPlan(data); ok {
 		return c, true

@@ -150,6 +150,11 @@ func (sh *policyShape) derive(data []byte, pos, end int, holes [][2]int) (*Polic
 					t.resources[h.idx] = s.resources[h.idx]
 					continue
 				}
+				if prev, ok := sh.compiledBefore(k, res, holes, data); ok {
+					// A policy often names one resource in several places.
+					t.resources[h.idx] = *prev
+					continue
+				}
 				tpl, err := pattern.Compile(res, opt)
 				if err != nil {
 					return nil, false
@@ -157,7 +162,8 @@ func (sh *policyShape) derive(data []byte, pos, end int, holes [][2]int) (*Polic
 				t.resources[h.idx] = tpl
 			}
 			t.resVars, t.resPrefixVar = false, false
-			for _, tpl := range t.resources {
+			for i := range t.resources {
+				tpl := &t.resources[i]
 				t.resVars = t.resVars || tpl.HasVariables()
 				t.resPrefixVar = t.resPrefixVar || tpl.VarInARNPrefix()
 			}
@@ -169,6 +175,18 @@ func (sh *policyShape) derive(data []byte, pos, end int, holes [][2]int) (*Polic
 		}
 	}
 	return p, true
+}
+
+// compiledBefore returns the template derive compiled for an earlier hole
+// of this text that holds res, if any.
+func (sh *policyShape) compiledBefore(k int, res string, holes [][2]int, data []byte) (*pattern.Template, bool) {
+	for e := 0; e < k; e++ {
+		if at := holes[e]; at[1]-at[0] == len(res) && string(data[at[0]:at[1]]) == res {
+			h := sh.holes[e]
+			return &sh.out.Statements[h.stmt].resources[h.idx], true
+		}
+	}
+	return nil, false
 }
 
 // copyOfBase copies the shape's compiled policy into one that derive

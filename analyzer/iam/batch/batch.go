@@ -6,7 +6,6 @@
 package batch
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -183,23 +182,21 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 		}
 	}()
 
-	bw := bufio.NewWriterSize(w, 1<<20)
+	// Each chunk's output is written as it is: it is whole lines and large
+	// enough not to need another buffer.
 	var writeErr error
 	for c := range ordered {
 		res := <-c.out
 		stats.Lines += res.lines
 		stats.Errors += res.errors
 		if writeErr == nil {
-			_, writeErr = bw.Write(*res.out)
+			_, writeErr = w.Write(*res.out)
 		}
 		putBuffer(res.out)
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil {
 		return stats, err
-	}
-	if writeErr == nil {
-		writeErr = bw.Flush()
 	}
 	if writeErr != nil {
 		return stats, fmt.Errorf("write output: %w", writeErr)
@@ -221,12 +218,23 @@ func NewDecider(opt iam.ParseOptions) *Decider {
 // Append decides one input line and appends its output line (with the
 // trailing newline) to dst.
 func (d *Decider) Append(dst, line []byte) []byte {
+	if bytes.IndexByte(line, '\n') >= 0 {
+		c, err := d.dec.Decode(line)
+		dst, _ = d.appendDecided(dst, c, err)
+		return dst
+	}
 	dst, _ = d.appendLine(dst, line)
 	return dst
 }
 
+// appendLine is Append for a line without a line break, as run cuts them,
+// and reports whether the output is an error.
 func (d *Decider) appendLine(dst, line []byte) ([]byte, bool) {
-	c, err := d.dec.Decode(line)
+	c, err := d.dec.DecodeLine(line)
+	return d.appendDecided(dst, c, err)
+}
+
+func (d *Decider) appendDecided(dst []byte, c *iam.Case, err error) ([]byte, bool) {
 	var res iam.Result
 	if err == nil {
 		res = d.dec.Authorize(c)

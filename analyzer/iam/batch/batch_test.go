@@ -267,3 +267,19 @@ func TestRunCutsLinesAcrossBlocks(t *testing.T) {
 		t.Fatalf("read error: %v", err)
 	}
 }
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// A write error ends the run with it; every line is still read and counted.
+func TestRunReportsWriteErrors(t *testing.T) {
+	in := typicalInput(300, 0)
+	stats, err := Run(context.Background(), strings.NewReader(in), failingWriter{}, Options{})
+	if err == nil || err.Error() != "write output: disk full" {
+		t.Fatalf("error %v, want write output: disk full", err)
+	}
+	if stats.Lines != 300 {
+		t.Fatalf("counted %d lines, want 300", stats.Lines)
+	}
+}
