@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/jsonstr"
@@ -207,7 +208,8 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 // Decider decides lines one after another, reusing the compiled policies
 // of earlier lines. It is not safe for concurrent use.
 type Decider struct {
-	dec *iam.CaseDecoder
+	dec  *iam.CaseDecoder
+	memo resultMemo
 }
 
 // NewDecider returns a Decider whose policies are parsed with opt.
@@ -239,7 +241,7 @@ func (d *Decider) appendDecided(dst []byte, c *iam.Case, err error) ([]byte, boo
 	if err == nil {
 		res = d.dec.Authorize(c)
 	}
-	return appendResult(dst, c, res, err), err != nil
+	return appendResult(dst, c, res, err, &d.memo), err != nil
 }
 
 // AppendDecision decides one input line on its own, parsing every policy
@@ -255,12 +257,12 @@ func appendDecision(dst, line []byte) ([]byte, bool) {
 	if err == nil {
 		res = c.Authorize()
 	}
-	return appendResult(dst, c, res, err), err != nil
+	return appendResult(dst, c, res, err, nil), err != nil
 }
 
 // appendResult appends the output line of case c, decided as res, or of
 // err.
-func appendResult(dst []byte, c *iam.Case, res iam.Result, err error) []byte {
+func appendResult(dst []byte, c *iam.Case, res iam.Result, err error, memo *resultMemo) []byte {
 	dst = append(dst, `{"id":`...)
 	if c != nil && len(c.ID) > 0 {
 		dst = append(dst, c.ID...)
@@ -272,6 +274,21 @@ func appendResult(dst []byte, c *iam.Case, res iam.Result, err error) []byte {
 		dst = appendString(dst, err.Error())
 		return append(dst, "}\n"...)
 	}
+	if memo == nil || hasNotices(c) {
+		return appendDecided(dst, c, &res)
+	}
+	if memo.same(&res) {
+		return append(dst, memo.out...)
+	}
+	start := len(dst)
+	dst = appendDecided(dst, c, &res)
+	memo.keep(&res, dst[start:])
+	return dst
+}
+
+// appendDecided appends what follows the id in the output line of c,
+// decided as res.
+func appendDecided(dst []byte, c *iam.Case, res *iam.Result) []byte {
 	dst = append(dst, `,"decision":"`...)
 	dst = append(dst, res.Decision.String()...)
 	dst = append(dst, `","reason":`...)
@@ -302,6 +319,77 @@ func appendResult(dst []byte, c *iam.Case, res iam.Result, err error) []byte {
 	dst = append(dst, ']')
 	dst = appendNotices(dst, c)
 	return append(dst, "}\n"...)
+}
+
+// resultMemo is the output of the result decided last, from its decision
+// on, and what it was written from: the lines of a batch are often decided
+// alike, and comparing a result with the last one is cheaper than writing
+// it out.
+type resultMemo struct {
+	valid    bool
+	decision iam.Decision
+	reason   string
+	matches  []memoMatch
+	strs     []byte // the memo's own copies of its strings
+	out      []byte
+}
+
+// memoMatch is what the output says of one matching statement.
+type memoMatch struct {
+	layer     iam.Layer
+	name, sid string
+	index     int
+	effect    iam.Effect
+	certain   bool
+}
+
+// same reports whether res is written out as the result kept.
+func (m *resultMemo) same(res *iam.Result) bool {
+	if !m.valid || res.Decision != m.decision || res.Reason != m.reason || len(res.Matches) != len(m.matches) {
+		return false
+	}
+	for i := range res.Matches {
+		a, b := &res.Matches[i], &m.matches[i]
+		s := a.Statement
+		if a.Layer != b.layer || a.Certain != b.certain || s.Index != b.index || s.Effect != b.effect || s.Sid != b.sid || s.Policy.Name != b.name {
+			return false
+		}
+	}
+	return true
+}
+
+// keep makes res, written out as out, the result kept. Its strings may
+// alias the line, whose buffer is reused: the memo keeps copies.
+func (m *resultMemo) keep(res *iam.Result, out []byte) {
+	need := len(res.Reason)
+	for i := range res.Matches {
+		need += len(res.Matches[i].Statement.Policy.Name) + len(res.Matches[i].Statement.Sid)
+	}
+	if cap(m.strs) < need {
+		m.strs = make([]byte, 0, 2*need)
+	}
+	m.strs = m.strs[:0]
+	own := func(s string) string {
+		start := len(m.strs)
+		m.strs = append(m.strs, s...) // within capacity: earlier copies stay put
+		return unsafe.String(unsafe.SliceData(m.strs[start:]), len(s))
+	}
+	m.decision, m.reason = res.Decision, own(res.Reason)
+	m.matches = m.matches[:0]
+	for i := range res.Matches {
+		a := &res.Matches[i]
+		s := a.Statement
+		m.matches = append(m.matches, memoMatch{layer: a.Layer, name: own(s.Policy.Name), sid: own(s.Sid), index: s.Index, effect: s.Effect, certain: a.Certain})
+	}
+	m.out = append(m.out[:0], out...)
+	m.valid = true
+}
+
+// hasNotices reports whether a policy of c has notices.
+func hasNotices(c *iam.Case) bool {
+	found := false
+	c.EachPolicy(func(p *iam.Policy) { found = found || len(p.Notices) > 0 })
+	return found
 }
 
 // appendNotices appends the notices of the case's policies (iam.Notice):

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -281,5 +283,46 @@ func TestRunReportsWriteErrors(t *testing.T) {
 	}
 	if stats.Lines != 300 {
 		t.Fatalf("counted %d lines, want 300", stats.Lines)
+	}
+}
+
+// The decider writes each line as deciding it afresh would, whatever it
+// remembers of the line before: over the decision tables, whose lines are
+// decided in every way, and over lines read from one buffer, as run reads
+// them, that differ only in a Sid.
+func TestDeciderWritesEachLineAfresh(t *testing.T) {
+	files, err := filepath.Glob("../testdata/decisions/*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no decision tables: %v", err)
+	}
+	d := NewDecider(iam.ParseOptions{})
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if len(bytes.TrimSpace(line)) == 0 || line[0] == '#' {
+				continue
+			}
+			for rep := 0; rep < 2; rep++ {
+				if got, want := string(d.Append(nil, line)), string(AppendDecision(nil, line)); got != want {
+					t.Fatalf("%s:\n%s\nwant\n%s", line, got, want)
+				}
+			}
+			n++
+		}
+	}
+	if n < 200 {
+		t.Fatalf("only %d decision lines", n)
+	}
+	buf := make([]byte, 0, 4096)
+	for _, sid := range []string{"Read", "Xyzw", "Xyzw", "Read"} {
+		buf = append(buf[:0], strings.Replace(authzcase.Typical(3), `"Sid":"Read"`, `"Sid":"`+sid+`"`, 1)...)
+		got := string(d.Append(nil, buf))
+		if !strings.Contains(got, `"sid":"`+sid+`"`) || got != string(AppendDecision(nil, buf)) {
+			t.Fatalf("Sid %s: %s", sid, got)
+		}
 	}
 }
