@@ -91,7 +91,8 @@ func (d *CaseDecoder) byPlan(data []byte) (*Case, bool) {
 	d.vals = d.vals[:0]
 	r := &d.reader
 	pos, off := 0, 0
-	for _, st := range pl.steps {
+	for i := range pl.steps {
+		st := &pl.steps[i]
 		lit := pl.lit[off:st.litEnd]
 		off = st.litEnd
 		if len(data)-pos < len(lit) || string(data[pos:pos+len(lit)]) != string(lit) {

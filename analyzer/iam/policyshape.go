@@ -161,12 +161,6 @@ func (sh *policyShape) derive(data []byte, pos, end int, holes [][2]int) (*Polic
 				}
 				t.resources[h.idx] = tpl
 			}
-			t.resVars, t.resPrefixVar = false, false
-			for i := range t.resources {
-				tpl := &t.resources[i]
-				t.resVars = t.resVars || tpl.HasVariables()
-				t.resPrefixVar = t.resPrefixVar || tpl.VarInARNPrefix()
-			}
 			if s.sidOff > 0 {
 				t.sidOff = s.sidOff + sidShift
 			}
@@ -210,8 +204,27 @@ func (sh *policyShape) copyOfBase() *Policy {
 		t := p.Statements[h.stmt]
 		t.Resources = slices.Clone(t.Resources)
 		t.resources = slices.Clone(t.resources)
+		// What fills a hole holds no "$" (fit), so no variable: the
+		// statement's variables are those of its other resources.
+		t.resVars, t.resPrefixVar = false, false
+		for j := range t.resources {
+			if tpl := &t.resources[j]; !sh.isHole(h.stmt, j) {
+				t.resVars = t.resVars || tpl.HasVariables()
+				t.resPrefixVar = t.resPrefixVar || tpl.VarInARNPrefix()
+			}
+		}
 	}
 	return p
+}
+
+// isHole reports whether Statements[stmt].Resources[idx] is a hole.
+func (sh *policyShape) isHole(stmt int32, idx int) bool {
+	for _, h := range sh.holes {
+		if h.stmt == stmt && int(h.idx) == idx {
+			return true
+		}
+	}
+	return false
 }
 
 // fromShape returns the policy of the text at pos in data when it fits the
