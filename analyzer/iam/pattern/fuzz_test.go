@@ -62,6 +62,10 @@ func FuzzTemplate(f *testing.F) {
 	f.Add("${aws:TagKeys}", "a", true)
 	f.Add("${", "", false)
 	f.Add(strings.Repeat("*a", 40)+"b", strings.Repeat("a", 200), true)
+	f.Add("arn:aws:s3:::b/*", "arn:aws:s3:::b/k/1", true)
+	f.Add("arn:aws:s3:::b/*", "arn:aws:s3:::b", true)
+	f.Add("*", "", true)
+	f.Add("é*", "éa", true)
 	f.Fuzz(func(t *testing.T, p, s string, wild bool) {
 		opt := Options{Wildcards: wild, Variables: true}
 		tm, err := Compile(p, opt)
