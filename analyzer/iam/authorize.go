@@ -2,6 +2,7 @@ package iam
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
@@ -194,6 +195,8 @@ type evaluation struct {
 	res    Result // kept here so that the result stays off the heap
 	psym   bool   // the principal's texts may hold a symbol
 	rsym   bool   // the resource may hold a symbol
+	// actionASCII: the action is ASCII text.
+	actionASCII bool
 	// prefixVar: a Resource pattern with a variable in its region or
 	// account field matched, and the match was made Unknown.
 	prefixVar bool
@@ -216,6 +219,7 @@ func authorize(req *Request, pols *Policies, matches []Match) Result {
 	}
 	e := evaluation{req: req, ctx: req.Context, res: Result{Matches: matches}, psym: req.Principal.symbolic()}
 	e.rsym = strings.IndexByte(req.Resource, '<') >= 0
+	e.actionASCII = isASCII(req.Action)
 	if e.ctx == nil {
 		e.ctx = emptyContext
 	}
@@ -676,7 +680,7 @@ func (it *stmtIter) next() *Statement {
 // matches nothing, so a NotResource holding it applies; a negated condition
 // operator holds).
 func (e *evaluation) applies(s *Statement) tri {
-	if !s.matchAction(e.req.Action) {
+	if !s.matchAction(e.req.Action, e.actionASCII) {
 		return tFalse
 	}
 	allow := s.Effect == Allow
@@ -709,10 +713,20 @@ func (e *evaluation) applies(s *Statement) tri {
 	return r
 }
 
-func (s *Statement) matchAction(action string) bool {
+// matchAction reports whether the statement's Action (or NotAction)
+// covers action; ascii says that action is ASCII.
+func (s *Statement) matchAction(action string, ascii bool) bool {
 	hit := false
 	for i := range s.actions {
 		a := &s.actions[i]
+		if a.prefix && ascii {
+			// Both ASCII: case folding is ASCII's, byte for byte.
+			if n := len(a.full) - 1; len(action) >= n && equalFold(a.full[:n], action[:n]) {
+				hit = true
+				break
+			}
+			continue
+		}
 		if a.full == "*" || (a.literal && equalFold(a.full, action)) || (!a.literal && pattern.MatchFold(a.full, action)) {
 			hit = true
 			break
@@ -755,6 +769,15 @@ func (s *Statement) matchResource(resource string, rsym bool, ctx *condition.Con
 		return not3(hit), prefixVar
 	}
 	return hit, prefixVar
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func equalFold(a, b string) bool {

@@ -119,7 +119,7 @@ func TestConditionKeys(t *testing.T) {
 // pattern whose scope is a whole service or every action matches every
 // action name of its services.
 func FuzzActionScope(f *testing.F) {
-	for _, s := range [][2]string{{"*", "s3:GetObject"}, {"*:*", "iam:PassRole"}, {"s3:**", "s3:x"}, {"s?:*", "s3:GetObject"}, {"*:Get*", "s3:PutObject"}, {"iam:Put*Policy", "iam:PutRolePolicy"}} {
+	for _, s := range [][2]string{{"*", "s3:GetObject"}, {"*:*", "iam:PassRole"}, {"s3:**", "s3:x"}, {"s?:*", "s3:GetObject"}, {"*:Get*", "s3:PutObject"}, {"iam:Put*Policy", "iam:PutRolePolicy"}, {"s3:Get*", "S3:getobject"}, {"s3:Get*", "s3:Ge"}, {"s3:*", "ſ3:GetObject"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, p, action string) {
@@ -132,8 +132,12 @@ func FuzzActionScope(f *testing.F) {
 			t.Skip()
 		}
 		s := pol.Statements[0]
-		if got, want := s.PatternMatches(0, action), s.matchAction(action); got != want {
+		if got, want := s.PatternMatches(0, action), s.matchAction(action, false); got != want {
 			t.Fatalf("PatternMatches(%q, %q) = %v, statement says %v", p, action, got, want)
+		}
+		// The ASCII shortcut answers as the general matcher.
+		if isASCII(action) && s.matchAction(action, true) != s.matchAction(action, false) {
+			t.Fatalf("%q against %q: the ASCII shortcut says %v", p, action, s.matchAction(action, true))
 		}
 		name := action
 		if i := strings.IndexByte(action, ':'); i >= 0 {

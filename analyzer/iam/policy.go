@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/condition"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
@@ -151,6 +152,10 @@ type actionPattern struct {
 	service string // lower-case prefix, may hold wildcards; "*" for the bare "*"
 	full    string // the whole pattern, matched case-insensitively
 	literal bool   // no wildcard anywhere
+	// prefix: full is ASCII text and one '*' at its end ("s3:Get*"), the
+	// commonest wildcard action, which matches an ASCII action by
+	// comparing its start.
+	prefix bool
 }
 
 // PolicyError is a validation or syntax error in a policy document. It names
@@ -619,7 +624,19 @@ func compileAction(a string) (actionPattern, error) {
 		service: svc,
 		full:    a,
 		literal: !pattern.HasWildcard(a),
+		prefix:  isPrefixPattern(a),
 	}, nil
+}
+
+// isPrefixPattern reports whether a is ASCII with its only wildcard a '*'
+// at its end.
+func isPrefixPattern(a string) bool {
+	for i := 0; i < len(a); i++ {
+		if c := a[i]; c >= utf8.RuneSelf || c == '?' || c == '*' && i != len(a)-1 {
+			return false
+		}
+	}
+	return len(a) > 1 && a[len(a)-1] == '*'
 }
 
 // conditionClauses flattens a Condition element into operator/key/values
