@@ -37,18 +37,6 @@ type Stats struct {
 	Errors int
 }
 
-// A chunk is a block of whole input lines and, once a worker decided
-// them, their output.
-type chunk struct {
-	buf *[]byte
-	out chan decided
-}
-
-type decided struct {
-	out           *[]byte
-	lines, errors int
-}
-
 // Chunk input and output buffers are recycled: a run moves its whole input
 // through them, and fresh buffers per chunk would be most of its garbage.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkBytes); return &b }}
@@ -91,24 +79,32 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opt Options) (Stats, err
 type decideFunc func(dst, line []byte) ([]byte, bool)
 
 // run is Run with the per-worker decision function made by newDecide.
+//
+// There is no reader or writer goroutine: each worker takes the next block
+// of input itself, decides its lines and hands their output to the writer
+// side, which writes blocks in input order as they complete. Goroutines
+// handing blocks to each other cost as much as a tenth of a run.
 func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide func() decideFunc) (Stats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var stats Stats
-	work := make(chan *chunk, workers*2)
-	ordered := make(chan *chunk, workers*4)
+	in := &blockReader{ctx: ctx, r: r}
+	out := &orderedWriter{w: w, max: 4 * workers}
+	out.cond = sync.NewCond(&out.mu)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		decide := newDecide()
 		go func() {
 			defer wg.Done()
-			for c := range work {
+			for {
+				buf, seq, ok := in.next()
+				if !ok {
+					return
+				}
+				out.wait(seq)
 				res := decided{out: getBuffer()}
-				// Lines are cut here rather than by the reader, which is
-				// the one part of a run that does not run in parallel.
-				data := *c.buf
+				data := *buf
 				for len(data) > 0 {
 					line := data
 					if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -123,86 +119,145 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 						res.errors++
 					}
 				}
-				putBuffer(c.buf)
-				c.out <- res
+				putBuffer(buf)
+				out.put(seq, res)
 			}
 		}()
 	}
-
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(work)
-		defer close(ordered)
-		send := func(buf *[]byte) bool {
-			c := &chunk{buf: buf, out: make(chan decided, 1)}
-			select {
-			case <-ctx.Done():
-				return false
-			case ordered <- c:
-			}
-			work <- c
-			return true
-		}
-		// Blocks are read straight into the buffers workers decide from,
-		// and cut after their last line break; the part line after it
-		// starts the next block.
-		buf := getBuffer()
-		for {
-			if len(*buf) == cap(*buf) {
-				cut := bytes.LastIndexByte(*buf, '\n') + 1
-				if cut == 0 {
-					// One line fills the block: let it grow.
-					*buf = slices.Grow(*buf, cap(*buf))
-					continue
-				}
-				next := getBuffer()
-				*next = append(*next, (*buf)[cut:]...)
-				*buf = (*buf)[:cut]
-				if !send(buf) {
-					readErr <- ctx.Err()
-					return
-				}
-				buf = next
-				continue
-			}
-			n, err := r.Read((*buf)[len(*buf):cap(*buf)])
-			*buf = (*buf)[:len(*buf)+n]
-			if err == nil {
-				continue
-			}
-			if len(*buf) > 0 && !send(buf) {
-				readErr <- ctx.Err()
-				return
-			}
-			if err == io.EOF {
-				readErr <- nil
-			} else {
-				readErr <- fmt.Errorf("read input: %w", err)
-			}
-			return
-		}
-	}()
-
-	// Each chunk's output is written as it is: it is whole lines and large
-	// enough not to need another buffer.
-	var writeErr error
-	for c := range ordered {
-		res := <-c.out
-		stats.Lines += res.lines
-		stats.Errors += res.errors
-		if writeErr == nil {
-			_, writeErr = w.Write(*res.out)
-		}
-		putBuffer(res.out)
-	}
 	wg.Wait()
-	if err := <-readErr; err != nil {
-		return stats, err
+	if in.err != nil {
+		return out.stats, in.err
 	}
-	if writeErr != nil {
-		return stats, fmt.Errorf("write output: %w", writeErr)
+	if out.err != nil {
+		return out.stats, fmt.Errorf("write output: %w", out.err)
 	}
-	return stats, nil
+	return out.stats, nil
+}
+
+// blockReader hands out the input in blocks of whole lines, numbered in
+// input order; workers call next in turn.
+type blockReader struct {
+	mu    sync.Mutex
+	ctx   context.Context
+	r     io.Reader
+	carry *[]byte // the start of a line the last block ended in
+	seq   int
+	done  bool
+	err   error
+}
+
+// next reads the next block. Blocks are read straight into the buffers
+// workers decide from and cut after their last line break; the part line
+// after it starts the next block.
+func (b *blockReader) next() (*[]byte, int, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done {
+		return nil, 0, false
+	}
+	if err := b.ctx.Err(); err != nil {
+		b.done, b.err = true, err
+		return nil, 0, false
+	}
+	buf := b.carry
+	if buf == nil {
+		buf = getBuffer()
+	}
+	b.carry = nil
+	for {
+		if len(*buf) == cap(*buf) {
+			cut := bytes.LastIndexByte(*buf, '\n') + 1
+			if cut == 0 {
+				// One line fills the block: let it grow.
+				*buf = slices.Grow(*buf, cap(*buf))
+				continue
+			}
+			if cut < len(*buf) {
+				b.carry = getBuffer()
+				*b.carry = append(*b.carry, (*buf)[cut:]...)
+			}
+			*buf = (*buf)[:cut]
+			return b.hand(buf)
+		}
+		n, err := b.r.Read((*buf)[len(*buf):cap(*buf)])
+		*buf = (*buf)[:len(*buf)+n]
+		if err == nil {
+			continue
+		}
+		b.done = true
+		if err != io.EOF {
+			b.err = fmt.Errorf("read input: %w", err)
+		}
+		if len(*buf) == 0 {
+			putBuffer(buf)
+			return nil, 0, false
+		}
+		return b.hand(buf)
+	}
+}
+
+func (b *blockReader) hand(buf *[]byte) (*[]byte, int, bool) {
+	seq := b.seq
+	b.seq++
+	return buf, seq, true
+}
+
+// decided is the output of a block, with its counts.
+type decided struct {
+	out           *[]byte
+	lines, errors int
+}
+
+// orderedWriter writes the outputs of blocks in the order of the blocks,
+// as they come. A worker whose block is too far ahead of the one written
+// next waits, so that a slow block cannot make the others pile up.
+type orderedWriter struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	w       io.Writer
+	max     int
+	next    int // the block to write next
+	pending map[int]decided
+	stats   Stats
+	err     error // the first write error; later output is dropped
+}
+
+// wait blocks until block seq is near enough to the block written next.
+// The block written next is always being decided (blocks are handed out
+// in order), so the wait ends.
+func (o *orderedWriter) wait(seq int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for seq-o.next >= o.max {
+		o.cond.Wait()
+	}
+}
+
+// put takes the output of block seq and writes every block now in order.
+// Each block's output is written as it is: it is whole lines and large
+// enough not to need another buffer.
+func (o *orderedWriter) put(seq int, res decided) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.pending == nil {
+		o.pending = map[int]decided{}
+	}
+	o.pending[seq] = res
+	for {
+		r, ok := o.pending[o.next]
+		if !ok {
+			break
+		}
+		delete(o.pending, o.next)
+		o.stats.Lines += r.lines
+		o.stats.Errors += r.errors
+		if o.err == nil {
+			_, o.err = o.w.Write(*r.out)
+		}
+		putBuffer(r.out)
+		o.next++
+	}
+	o.cond.Broadcast()
 }
 
 // Decider decides lines one after another, reusing the compiled policies

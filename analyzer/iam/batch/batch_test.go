@@ -10,9 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/lambdacheck/lambdacheck/analyzer/iam"
 	"github.com/lambdacheck/lambdacheck/fixtures/gen/authzcase"
@@ -328,5 +331,49 @@ func TestDeciderWritesEachLineAfresh(t *testing.T) {
 		if !strings.Contains(got, `"sid":"`+sid+`"`) || got != string(AppendDecision(nil, buf)) {
 			t.Fatalf("Sid %s: %s", sid, got)
 		}
+	}
+}
+
+// Blocks decided out of order (one slow block among many) are written in
+// input order, and no worker runs more than the writer's window ahead.
+func TestRunWritesBlocksInOrder(t *testing.T) {
+	var in strings.Builder
+	const n = 40
+	for i := 0; i < n; i++ {
+		// Lines of most of a block each, so that every block is one line.
+		fmt.Fprintf(&in, "%03d%s\n", i, strings.Repeat("x", chunkBytes/2))
+	}
+	var mu sync.Mutex
+	started, highest := 0, 0
+	newDecide := func() decideFunc {
+		return func(dst, line []byte) ([]byte, bool) {
+			i, _ := strconv.Atoi(string(line[:3]))
+			mu.Lock()
+			started++
+			highest = max(highest, i)
+			mu.Unlock()
+			if i == 3 {
+				time.Sleep(50 * time.Millisecond)
+				mu.Lock()
+				ahead := highest
+				mu.Unlock()
+				if ahead-3 > 4*2 {
+					t.Errorf("a worker ran to line %d while line 3 was decided", ahead)
+				}
+			}
+			return append(dst, line[:3]...), i%7 == 0
+		}
+	}
+	var out bytes.Buffer
+	stats, err := run(context.Background(), strings.NewReader(in.String()), &out, 2, newDecide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&want, "%03d", i)
+	}
+	if out.String() != want.String() || stats.Lines != n || stats.Errors != 6 || started != n {
+		t.Fatalf("output %q, stats %+v, %d started", out.String(), stats, started)
 	}
 }
