@@ -113,7 +113,10 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 						data = nil
 					}
 					var bad bool
-					*res.out, bad = decide(*res.out, bytes.TrimRight(line, "\r\n"))
+					for len(line) > 0 && line[len(line)-1] == '\r' {
+						line = line[:len(line)-1] // CRLF line ends
+					}
+					*res.out, bad = decide(*res.out, line)
 					res.lines++
 					if bad {
 						res.errors++
