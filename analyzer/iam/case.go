@@ -183,6 +183,9 @@ func IsRoleTrustRequest(action, resource string) bool {
 // resourcePolicyRules is ResourcePolicyRequired and IsRoleTrustRequest,
 // reading the ARN once.
 func resourcePolicyRules(action, resource string) (required, roleTrust bool) {
+	if !strings.Contains(resource, ":kms:") && !strings.Contains(resource, ":iam:") {
+		return false, false // neither a KMS key nor a role
+	}
 	a, ok := parseARN(resource)
 	if !ok || !resourcePolicyRequired(action, a) {
 		return false, false
@@ -275,6 +278,33 @@ func (c *Case) EachPolicy(f func(*Policy)) {
 			}
 		}
 	}
+}
+
+// HasNotices reports whether a policy of the case has notices (Policy.Notices).
+func (c *Case) HasNotices() bool {
+	pols := &c.Policies
+	has := func(list []*Policy) bool {
+		for _, p := range list {
+			if len(p.Notices) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	if has(pols.Identity) || pols.Resource != nil && len(pols.Resource.Notices) > 0 || has(pols.Boundary) || has(pols.Session) {
+		return true
+	}
+	for _, lvl := range pols.SCP {
+		if has(lvl) {
+			return true
+		}
+	}
+	for _, lvl := range pols.RCP {
+		if has(lvl) {
+			return true
+		}
+	}
+	return false
 }
 
 // Authorize decides the case.

@@ -210,3 +210,28 @@ func TestCaseDecoderDuplicateContextKeys(t *testing.T) {
 		t.Fatalf("duplicate context key: %v", err)
 	}
 }
+
+func TestCaseHasNotices(t *testing.T) {
+	req := `"request":{"principal":"arn:aws:iam::222222222222:user/x","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}`
+	for _, c := range []struct {
+		policies string
+		want     bool
+	}{
+		{`"resourcePolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`, true},
+		{`"resourcePolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`, false},
+		{`"identityPolicies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}],"serviceControlPolicies":[[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}]]`, false},
+	} {
+		k, err := DecodeCase([]byte(`{` + req + `,` + c.policies + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := k.HasNotices(); got != c.want {
+			t.Errorf("%s: HasNotices %v, want %v", c.policies, got, c.want)
+		}
+		found := false
+		k.EachPolicy(func(p *Policy) { found = found || len(p.Notices) > 0 })
+		if found != c.want {
+			t.Errorf("%s: the policies' notices say %v", c.policies, found)
+		}
+	}
+}

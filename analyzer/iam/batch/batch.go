@@ -332,7 +332,7 @@ func appendResult(dst []byte, c *iam.Case, res iam.Result, err error, memo *resu
 		dst = appendString(dst, err.Error())
 		return append(dst, "}\n"...)
 	}
-	if memo == nil || hasNotices(c) {
+	if memo == nil || c.HasNotices() {
 		return appendDecided(dst, c, &res)
 	}
 	if memo.same(&res) {
@@ -441,13 +441,6 @@ func (m *resultMemo) keep(res *iam.Result, out []byte) {
 	}
 	m.out = append(m.out[:0], out...)
 	m.valid = true
-}
-
-// hasNotices reports whether a policy of c has notices.
-func hasNotices(c *iam.Case) bool {
-	found := false
-	c.EachPolicy(func(p *iam.Policy) { found = found || len(p.Notices) > 0 })
-	return found
 }
 
 // appendNotices appends the notices of the case's policies (iam.Notice):
