@@ -61,6 +61,8 @@ type Options struct {
 	// Lenient decides policies that AWS refuses when they are written as
 	// AWS would if they existed (iam.ParseOptions.Lenient).
 	Lenient bool
+	// maxLine replaces maxLineBytes, for tests.
+	maxLine int
 }
 
 // Run decides every line of r and writes the results to w. Each worker
@@ -69,7 +71,11 @@ type Options struct {
 // run after the chunk in flight.
 func Run(ctx context.Context, r io.Reader, w io.Writer, opt Options) (Stats, error) {
 	popt := iam.ParseOptions{Lenient: opt.Lenient}
-	return run(ctx, r, w, opt.Workers, func() decideFunc {
+	maxLine := opt.maxLine
+	if maxLine <= 0 {
+		maxLine = maxLineBytes
+	}
+	return run(ctx, r, w, opt.Workers, maxLine, func() decideFunc {
 		return NewDecider(popt).appendLine
 	})
 }
@@ -84,11 +90,11 @@ type decideFunc func(dst, line []byte) ([]byte, bool)
 // of input itself, decides its lines and hands their output to the writer
 // side, which writes blocks in input order as they complete. Goroutines
 // handing blocks to each other cost as much as a tenth of a run.
-func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide func() decideFunc) (Stats, error) {
+func run(ctx context.Context, r io.Reader, w io.Writer, workers, maxLine int, newDecide func() decideFunc) (Stats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	in := &blockReader{ctx: ctx, r: r}
+	in := &blockReader{ctx: ctx, r: r, maxLine: maxLine}
 	out := &orderedWriter{w: w, max: 4 * workers}
 	out.cond = sync.NewCond(&out.mu)
 	var wg sync.WaitGroup
@@ -98,12 +104,19 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 		go func() {
 			defer wg.Done()
 			for {
-				buf, seq, ok := in.next()
+				blk, ok := in.next()
 				if !ok {
 					return
 				}
-				out.wait(seq)
+				out.wait(blk.seq)
 				res := decided{out: getBuffer()}
+				if blk.tooLong {
+					*res.out = append(*res.out, `{"id":null,"error":"line longer than `+strconv.Itoa(in.maxLine>>20)+` MiB: not read"}`+"\n"...)
+					res.lines, res.errors = 1, 1
+					out.put(blk.seq, res)
+					continue
+				}
+				buf, seq := blk.buf, blk.seq
 				data := *buf
 				for len(data) > 0 {
 					line := data
@@ -140,27 +153,40 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers int, newDecide f
 // blockReader hands out the input in blocks of whole lines, numbered in
 // input order; workers call next in turn.
 type blockReader struct {
-	mu    sync.Mutex
-	ctx   context.Context
-	r     io.Reader
-	carry *[]byte // the start of a line the last block ended in
-	seq   int
-	done  bool
-	err   error
+	mu      sync.Mutex
+	ctx     context.Context
+	r       io.Reader
+	maxLine int     // a line longer than this (or than a block) is not read
+	carry   *[]byte // the start of a line the last block ended in
+	seq     int
+	done    bool
+	err     error
+}
+
+// maxLineBytes is how long a line may be: a longer one is answered with an
+// error and skipped, so that one line cannot take all memory.
+const maxLineBytes = 64 << 20
+
+// block is a block of whole lines, or a line too long to read (tooLong,
+// buf nil), with its place in the input.
+type block struct {
+	buf     *[]byte
+	seq     int
+	tooLong bool
 }
 
 // next reads the next block. Blocks are read straight into the buffers
 // workers decide from and cut after their last line break; the part line
 // after it starts the next block.
-func (b *blockReader) next() (*[]byte, int, bool) {
+func (b *blockReader) next() (block, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.done {
-		return nil, 0, false
+		return block{}, false
 	}
 	if err := b.ctx.Err(); err != nil {
 		b.done, b.err = true, err
-		return nil, 0, false
+		return block{}, false
 	}
 	buf := b.carry
 	if buf == nil {
@@ -170,17 +196,21 @@ func (b *blockReader) next() (*[]byte, int, bool) {
 	for {
 		if len(*buf) == cap(*buf) {
 			cut := bytes.LastIndexByte(*buf, '\n') + 1
-			if cut == 0 {
+			if cut == 0 && cap(*buf) < b.maxLine {
 				// One line fills the block: let it grow.
 				*buf = slices.Grow(*buf, cap(*buf))
 				continue
+			}
+			if cut == 0 {
+				b.skipLine(buf)
+				return b.hand(block{tooLong: true})
 			}
 			if cut < len(*buf) {
 				b.carry = getBuffer()
 				*b.carry = append(*b.carry, (*buf)[cut:]...)
 			}
 			*buf = (*buf)[:cut]
-			return b.hand(buf)
+			return b.hand(block{buf: buf})
 		}
 		n, err := b.r.Read((*buf)[len(*buf):cap(*buf)])
 		*buf = (*buf)[:len(*buf)+n]
@@ -193,16 +223,40 @@ func (b *blockReader) next() (*[]byte, int, bool) {
 		}
 		if len(*buf) == 0 {
 			putBuffer(buf)
-			return nil, 0, false
+			return block{}, false
 		}
-		return b.hand(buf)
+		return b.hand(block{buf: buf})
 	}
 }
 
-func (b *blockReader) hand(buf *[]byte) (*[]byte, int, bool) {
-	seq := b.seq
+// skipLine reads on, through buf, to the end of a line too long to keep;
+// what follows its line break starts the next block.
+func (b *blockReader) skipLine(buf *[]byte) {
+	defer putBuffer(buf)
+	for {
+		n, err := b.r.Read((*buf)[:cap(*buf)])
+		*buf = (*buf)[:n]
+		if i := bytes.IndexByte(*buf, '\n'); i >= 0 {
+			if i+1 < n {
+				b.carry = getBuffer()
+				*b.carry = append(*b.carry, (*buf)[i+1:]...)
+			}
+			return
+		}
+		if err != nil {
+			b.done = true
+			if err != io.EOF {
+				b.err = fmt.Errorf("read input: %w", err)
+			}
+			return
+		}
+	}
+}
+
+func (b *blockReader) hand(blk block) (block, bool) {
+	blk.seq = b.seq
 	b.seq++
-	return buf, seq, true
+	return blk, true
 }
 
 // decided is the output of a block, with its counts.

@@ -176,7 +176,7 @@ func BenchmarkRun(b *testing.B) {
 				var out bytes.Buffer
 				for b.Loop() {
 					out.Reset()
-					if _, err := run(context.Background(), strings.NewReader(data), &out, 0, mode.decide); err != nil {
+					if _, err := run(context.Background(), strings.NewReader(data), &out, 0, maxLineBytes, mode.decide); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -365,7 +365,7 @@ func TestRunWritesBlocksInOrder(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	stats, err := run(context.Background(), strings.NewReader(in.String()), &out, 2, newDecide)
+	stats, err := run(context.Background(), strings.NewReader(in.String()), &out, 2, maxLineBytes, newDecide)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,5 +375,40 @@ func TestRunWritesBlocksInOrder(t *testing.T) {
 	}
 	if out.String() != want.String() || stats.Lines != n || stats.Errors != 6 || started != n {
 		t.Fatalf("output %q, stats %+v, %d started", out.String(), stats, started)
+	}
+}
+
+// A line longer than the limit is answered with an error and skipped to
+// its end, wherever it ends; the lines around it are decided.
+func TestRunSkipsLinesTooLong(t *testing.T) {
+	long := strings.Repeat("x", 3*chunkBytes)
+	a, b := authzcase.Typical(1), authzcase.Typical(2)
+	for name, in := range map[string]string{
+		"middle":        a + "\n" + long + "\n" + b + "\n",
+		"break at once": a + "\n" + long[:chunkBytes-len(a)-1] + "\n" + b + "\n", // fits: not too long
+		"at the end":    a + "\n" + long,
+		"two":           long + "\n" + long + "\n" + b,
+	} {
+		for _, r := range []io.Reader{strings.NewReader(in), iotest.HalfReader(strings.NewReader(in))} {
+			var out bytes.Buffer
+			stats, err := Run(context.Background(), r, &out, Options{maxLine: 1})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			var want strings.Builder
+			lines := strings.Split(strings.TrimSuffix(in, "\n"), "\n")
+			tooLong := 0
+			for _, l := range lines {
+				if len(l) >= chunkBytes {
+					want.WriteString(`{"id":null,"error":"line longer than 0 MiB: not read"}` + "\n")
+					tooLong++
+					continue
+				}
+				want.Write(AppendDecision(nil, []byte(l)))
+			}
+			if out.String() != want.String() || stats.Lines != len(lines) {
+				t.Fatalf("%s: %d lines (%d too long), stats %+v:\n%.400s", name, len(lines), tooLong, stats, out.String())
+			}
+		}
 	}
 }
