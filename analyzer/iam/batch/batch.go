@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -163,8 +162,9 @@ type blockReader struct {
 	err     error
 }
 
-// maxLineBytes is how long a line may be: a longer one is answered with an
-// error and skipped, so that one line cannot take all memory.
+// maxLineBytes is how long a line may be (its line break aside, less): a
+// longer one is answered with an error and skipped, so that one line
+// cannot take all memory.
 const maxLineBytes = 64 << 20
 
 // block is a block of whole lines, or a line too long to read (tooLong,
@@ -196,9 +196,13 @@ func (b *blockReader) next() (block, bool) {
 	for {
 		if len(*buf) == cap(*buf) {
 			cut := bytes.LastIndexByte(*buf, '\n') + 1
-			if cut == 0 && cap(*buf) < b.maxLine {
-				// One line fills the block: let it grow.
-				*buf = slices.Grow(*buf, cap(*buf))
+			if cut == 0 && len(*buf) < b.maxLine {
+				// One line fills the block: let it grow, to the limit and
+				// no further, so that a line that fills it is too long.
+				n := min(2*len(*buf), b.maxLine)
+				grown := make([]byte, len(*buf), n)
+				copy(grown, *buf)
+				*buf = grown[:len(grown):n]
 				continue
 			}
 			if cut == 0 {

@@ -378,36 +378,39 @@ func TestRunWritesBlocksInOrder(t *testing.T) {
 	}
 }
 
-// A line longer than the limit is answered with an error and skipped to
-// its end, wherever it ends; the lines around it are decided.
+// A line at the limit or longer is answered with an error and skipped to
+// its end, wherever it ends; the lines around it are decided. The limit is
+// the larger of the block size and the one given, which a line's buffer
+// grows to and no further.
 func TestRunSkipsLinesTooLong(t *testing.T) {
-	long := strings.Repeat("x", 3*chunkBytes)
 	a, b := authzcase.Typical(1), authzcase.Typical(2)
-	for name, in := range map[string]string{
-		"middle":        a + "\n" + long + "\n" + b + "\n",
-		"break at once": a + "\n" + long[:chunkBytes-len(a)-1] + "\n" + b + "\n", // fits: not too long
-		"at the end":    a + "\n" + long,
-		"two":           long + "\n" + long + "\n" + b,
-	} {
-		for _, r := range []io.Reader{strings.NewReader(in), iotest.HalfReader(strings.NewReader(in))} {
-			var out bytes.Buffer
-			stats, err := Run(context.Background(), r, &out, Options{maxLine: 1})
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			var want strings.Builder
-			lines := strings.Split(strings.TrimSuffix(in, "\n"), "\n")
-			tooLong := 0
-			for _, l := range lines {
-				if len(l) >= chunkBytes {
-					want.WriteString(`{"id":null,"error":"line longer than 0 MiB: not read"}` + "\n")
-					tooLong++
-					continue
+	for _, maxLine := range []int{1, 3 * chunkBytes} {
+		limit := max(maxLine, chunkBytes)
+		for name, in := range map[string]string{
+			"middle":      a + "\n" + strings.Repeat("x", limit) + "\n" + b + "\n",
+			"just under":  a + "\n" + strings.Repeat("x", limit-1) + "\n" + b + "\n",
+			"at the end":  a + "\n" + strings.Repeat("x", 2*limit),
+			"two":         strings.Repeat("x", limit+7) + "\n" + strings.Repeat("y", 3*limit) + "\n" + b,
+			"grown, then": strings.Repeat("x", 2*chunkBytes) + "\n" + a + "\n",
+		} {
+			for _, r := range []io.Reader{strings.NewReader(in), iotest.HalfReader(strings.NewReader(in))} {
+				var out bytes.Buffer
+				stats, err := Run(context.Background(), r, &out, Options{maxLine: maxLine})
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
 				}
-				want.Write(AppendDecision(nil, []byte(l)))
-			}
-			if out.String() != want.String() || stats.Lines != len(lines) {
-				t.Fatalf("%s: %d lines (%d too long), stats %+v:\n%.400s", name, len(lines), tooLong, stats, out.String())
+				var want strings.Builder
+				lines := strings.Split(strings.TrimSuffix(in, "\n"), "\n")
+				for _, l := range lines {
+					if len(l) >= limit {
+						want.WriteString(`{"id":null,"error":"line longer than ` + strconv.Itoa(maxLine>>20) + ` MiB: not read"}` + "\n")
+						continue
+					}
+					want.Write(AppendDecision(nil, []byte(l)))
+				}
+				if out.String() != want.String() || stats.Lines != len(lines) {
+					t.Fatalf("limit %d, %s: %d lines, stats %+v:\n%.400s", limit, name, len(lines), stats, out.String())
+				}
 			}
 		}
 	}
