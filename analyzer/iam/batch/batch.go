@@ -198,11 +198,11 @@ func (b *blockReader) next() (block, bool) {
 			cut := bytes.LastIndexByte(*buf, '\n') + 1
 			if cut == 0 && len(*buf) < b.maxLine {
 				// One line fills the block: let it grow, to the limit and
-				// no further, so that a line that fills it is too long.
-				n := min(2*len(*buf), b.maxLine)
-				grown := make([]byte, len(*buf), n)
+				// no further (make gives the capacity asked for; append
+				// may give more), so that a line that fills it is too long.
+				grown := make([]byte, len(*buf), min(2*len(*buf), b.maxLine))
 				copy(grown, *buf)
-				*buf = grown[:len(grown):n]
+				*buf = grown
 				continue
 			}
 			if cut == 0 {

@@ -379,13 +379,13 @@ func TestRunWritesBlocksInOrder(t *testing.T) {
 }
 
 // A line at the limit or longer is answered with an error and skipped to
-// its end, wherever it ends; the lines around it are decided. The limit is
-// the larger of the block size and the one given, which a line's buffer
-// grows to and no further.
+// its end, wherever it ends; the lines around it are decided. A line's
+// buffer grows to the limit and no further (the limits are larger than any
+// buffer the pool hands out, and one is no size the allocator rounds to).
 func TestRunSkipsLinesTooLong(t *testing.T) {
 	a, b := authzcase.Typical(1), authzcase.Typical(2)
-	for _, maxLine := range []int{1, 3 * chunkBytes} {
-		limit := max(maxLine, chunkBytes)
+	for _, maxLine := range []int{maxPooledBuffer + 100, 2*maxPooledBuffer + 100} {
+		limit := maxLine
 		for name, in := range map[string]string{
 			"middle":      a + "\n" + strings.Repeat("x", limit) + "\n" + b + "\n",
 			"just under":  a + "\n" + strings.Repeat("x", limit-1) + "\n" + b + "\n",
