@@ -20,10 +20,10 @@ import (
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/jsonstr"
 )
 
-// chunkBytes is the size of the blocks of input that travel to a worker:
-// large enough to amortise channel traffic (about a hundred typical
-// lines), small enough to keep both cores busy. A line longer than a block
-// travels in a block of its own.
+// chunkBytes is the size of the blocks of input a worker takes at once:
+// large enough that taking one (under a lock) is rare, about a hundred
+// typical lines, small enough to keep both cores busy. A line longer than
+// a block travels in a block of its own.
 const chunkBytes = 256 << 10
 
 // maxPooledBuffer keeps a buffer that one huge line grew from staying in
@@ -108,34 +108,7 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers, maxLine int, ne
 					return
 				}
 				out.wait(blk.seq)
-				res := decided{out: getBuffer()}
-				if blk.tooLong {
-					*res.out = append(*res.out, `{"id":null,"error":"line longer than `+strconv.Itoa(in.maxLine>>20)+` MiB: not read"}`+"\n"...)
-					res.lines, res.errors = 1, 1
-					out.put(blk.seq, res)
-					continue
-				}
-				buf, seq := blk.buf, blk.seq
-				data := *buf
-				for len(data) > 0 {
-					line := data
-					if i := bytes.IndexByte(data, '\n'); i >= 0 {
-						line, data = data[:i], data[i+1:]
-					} else {
-						data = nil
-					}
-					var bad bool
-					for len(line) > 0 && line[len(line)-1] == '\r' {
-						line = line[:len(line)-1] // CRLF line ends
-					}
-					*res.out, bad = decide(*res.out, line)
-					res.lines++
-					if bad {
-						res.errors++
-					}
-				}
-				putBuffer(buf)
-				out.put(seq, res)
+				out.put(blk.seq, decideBlock(blk, decide, in.maxLine))
 			}
 		}()
 	}
@@ -147,6 +120,36 @@ func run(ctx context.Context, r io.Reader, w io.Writer, workers, maxLine int, ne
 		return out.stats, fmt.Errorf("write output: %w", out.err)
 	}
 	return out.stats, nil
+}
+
+// decideBlock decides the lines of blk.
+func decideBlock(blk block, decide decideFunc, maxLine int) decided {
+	res := decided{out: getBuffer()}
+	if blk.tooLong {
+		*res.out = append(*res.out, `{"id":null,"error":"line longer than `+strconv.Itoa(maxLine>>20)+` MiB: not read"}`+"\n"...)
+		res.lines, res.errors = 1, 1
+		return res
+	}
+	data := *blk.buf
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		for len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1] // CRLF line ends
+		}
+		var bad bool
+		*res.out, bad = decide(*res.out, line)
+		res.lines++
+		if bad {
+			res.errors++
+		}
+	}
+	putBuffer(blk.buf)
+	return res
 }
 
 // blockReader hands out the input in blocks of whole lines, numbered in
