@@ -183,7 +183,7 @@ func IsRoleTrustRequest(action, resource string) bool {
 // resourcePolicyRules is ResourcePolicyRequired and IsRoleTrustRequest,
 // reading the ARN once.
 func resourcePolicyRules(action, resource string) (required, roleTrust bool) {
-	if !strings.Contains(resource, ":kms:") && !strings.Contains(resource, ":iam:") {
+	if !arnServiceIs(resource, "kms") && !arnServiceIs(resource, "iam") {
 		return false, false // neither a KMS key nor a role
 	}
 	a, ok := parseARN(resource)
@@ -191,6 +191,17 @@ func resourcePolicyRules(action, resource string) (required, roleTrust bool) {
 		return false, false
 	}
 	return true, a.service == "iam" && strings.HasPrefix(a.resource, "role/")
+}
+
+// arnServiceIs reports whether arn starts "arn:PARTITION:service:", as
+// parseARN would read it, without reading the rest.
+func arnServiceIs(arn, service string) bool {
+	if !strings.HasPrefix(arn, "arn:") {
+		return false
+	}
+	rest := arn[len("arn:"):]
+	i := strings.IndexByte(rest, ':')
+	return i >= 0 && len(rest)-i-1 > len(service) && rest[i+1:i+1+len(service)] == service && rest[i+1+len(service)] == ':'
 }
 
 // decodeRequest reads the request into c, its context into ctx.

@@ -235,3 +235,28 @@ func TestCaseHasNotices(t *testing.T) {
 		}
 	}
 }
+
+func TestARNServiceIs(t *testing.T) {
+	for _, c := range []struct {
+		arn, svc string
+		want     bool
+	}{
+		{"arn:aws:kms:us-east-1:111111111111:key/k", "kms", true},
+		{"arn:aws:iam::111111111111:role/r", "iam", true},
+		{"arn:aws:iam::111111111111:role/r", "kms", false},
+		{"arn:aws:s3:::b/kms:x", "kms", false},
+		{"arn:aws:kmsx:us-east-1:1:key/k", "kms", false},
+		{"arn:aws:kms", "kms", false},
+		{"arn:aws:kms:", "kms", true},
+		{"arn:aws-cn:iam::1:root", "iam", true},
+		{"aws:iam::1:root", "iam", false},
+		{"*", "iam", false},
+	} {
+		if got := arnServiceIs(c.arn, c.svc); got != c.want {
+			t.Errorf("arnServiceIs(%q, %q) = %v", c.arn, c.svc, got)
+		}
+		if a, ok := parseARN(c.arn); ok && (a.service == c.svc) != c.want {
+			t.Errorf("%q: parseARN reads service %q, arnServiceIs says %v", c.arn, a.service, c.want)
+		}
+	}
+}
