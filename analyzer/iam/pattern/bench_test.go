@@ -104,3 +104,7 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkTemplateMatchPrefix(b *testing.B) {
+	benchTemplate(b, "arn:aws:s3:::bucket-12/*", "arn:aws:s3:::bucket-12/key/12", True)
+}
