@@ -776,30 +776,38 @@ func (r *policyReader) str() (string, bool) {
 	if !r.eat('"') {
 		return "", false
 	}
-	start := r.pos
-	r.pos += jsonstr.PlainPrefix(r.data[r.pos:])
-	if r.pos < len(r.data) && r.data[r.pos] == '"' {
-		r.pos++
-		return alias(r.data[start : r.pos-1]), true
+	end, ok := plainStringEnd(r.data, r.pos)
+	if !ok {
+		return "", false
+	}
+	s := alias(r.data[r.pos:end])
+	r.pos = end + 1
+	return s, true
+}
+
+// plainStringEnd returns where the JSON string whose content starts at
+// from in data ends (its closing quote), when it is written plainly: valid
+// UTF-8 without escapes or control characters.
+func plainStringEnd(data []byte, from int) (int, bool) {
+	i := from + jsonstr.PlainPrefix(data[from:])
+	if i < len(data) && data[i] == '"' {
+		return i, true
 	}
 	var high byte
-	for r.pos < len(r.data) {
-		c := r.data[r.pos]
+	for ; i < len(data); i++ {
+		c := data[i]
 		switch {
 		case c == '"':
-			s := r.data[start:r.pos]
-			r.pos++
-			if high >= utf8.RuneSelf && !utf8.Valid(s) {
-				return "", false
+			if high >= utf8.RuneSelf && !utf8.Valid(data[from:i]) {
+				return 0, false
 			}
-			return alias(s), true
+			return i, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return 0, false
 		}
 		high |= c
-		r.pos++
 	}
-	return "", false
+	return 0, false
 }
 
 // scalar reads a string, number or boolean as the text of a condition

@@ -3,10 +3,8 @@ package iam
 import (
 	"bytes"
 	"slices"
-	"unicode/utf8"
 	"unsafe"
 
-	"github.com/lambdacheck/lambdacheck/analyzer/iam/jsonstr"
 	"github.com/lambdacheck/lambdacheck/analyzer/iam/pattern"
 )
 
@@ -86,19 +84,12 @@ func (sh *policyShape) fit(data []byte, pos int, holes [][2]int) (int, [][2]int,
 			return 0, holes, false
 		}
 		q += len(seg)
-		n := jsonstr.PlainPrefix(data[q:])
-		if q+n < len(data) && data[q+n] >= utf8.RuneSelf {
-			// Not ASCII: the string may still be plain UTF-8.
-			n = bytes.IndexByte(data[q:], '"')
-			if n < 0 || !utf8.Valid(data[q:q+n]) || bytes.IndexByte(data[q:q+n], '\\') >= 0 || hasControl(data[q:q+n]) {
-				return 0, holes, false
-			}
-		}
-		if n == 0 || q+n >= len(data) || data[q+n] != '"' || bytes.IndexByte(data[q:q+n], '$') >= 0 {
+		end, ok := plainStringEnd(data, q)
+		if !ok || end == q || bytes.IndexByte(data[q:end], '$') >= 0 {
 			return 0, holes, false
 		}
-		holes = append(holes, [2]int{q, q + n})
-		q += n
+		holes = append(holes, [2]int{q, end})
+		q = end
 		off = int(h.end)
 	}
 	seg := sh.text[off:]
@@ -106,15 +97,6 @@ func (sh *policyShape) fit(data []byte, pos int, holes [][2]int) (int, [][2]int,
 		return 0, holes, false
 	}
 	return q + len(seg), holes, true
-}
-
-func hasControl(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 {
-			return true
-		}
-	}
-	return false
 }
 
 // derive returns the policy of the text data[pos:end] that fits the shape
@@ -204,27 +186,11 @@ func (sh *policyShape) copyOfBase() *Policy {
 		t := p.Statements[h.stmt]
 		t.Resources = slices.Clone(t.Resources)
 		t.resources = slices.Clone(t.resources)
-		// What fills a hole holds no "$" (fit), so no variable: the
-		// statement's variables are those of its other resources.
+		// Every resource of a shape is a hole (resourceSpans), and what
+		// fills one holds no "$" (fit): no variables.
 		t.resVars, t.resPrefixVar = false, false
-		for j := range t.resources {
-			if tpl := &t.resources[j]; !sh.isHole(h.stmt, j) {
-				t.resVars = t.resVars || tpl.HasVariables()
-				t.resPrefixVar = t.resPrefixVar || tpl.VarInARNPrefix()
-			}
-		}
 	}
 	return p
-}
-
-// isHole reports whether Statements[stmt].Resources[idx] is a hole.
-func (sh *policyShape) isHole(stmt int32, idx int) bool {
-	for _, h := range sh.holes {
-		if h.stmt == stmt && int(h.idx) == idx {
-			return true
-		}
-	}
-	return false
 }
 
 // fromShape returns the policy of the text at pos in data when it fits the
