@@ -49,10 +49,8 @@ type policyReader struct {
 	// modified once compiled, so statements share it.
 	conds map[condText]*condition.Block
 
-	// lastRoleARN is the role ARN of the request principal read last;
-	// lastPrincipal is that principal when it was a role session, and
+	// lastPrincipal is the last role session a request named, and
 	// sessionPrefix the length of its ARN up to the session name.
-	lastRoleARN   string
 	lastPrincipal Principal
 	sessionPrefix int
 
@@ -950,32 +948,28 @@ func (r *policyReader) finishRequest(c *Case, ctx *condition.Context) bool {
 // that session's principal with another name.
 func (r *policyReader) principal(s string) (Principal, error) {
 	if n := r.sessionPrefix; n > 0 && len(s) > n && s[:n] == r.lastPrincipal.SessionARN[:n] {
-		// parsePrincipal cuts the role name at the first '/' after
+		// ParsePrincipal cuts the role name at the first '/' after
 		// "assumed-role/", which the common text ends with, and needs a
 		// session name after it, which s has.
 		p := r.lastPrincipal
 		p.ARN, p.SessionARN = s, s
 		return p, nil
 	}
-	p, err := parsePrincipal(s, r.lastRoleARN)
-	if err != nil {
-		return p, err
+	const marker = ":assumed-role/"
+	if !strings.Contains(s, marker) {
+		return ParsePrincipal(s)
 	}
-	r.sessionPrefix = 0
-	if p.SessionARN != "" {
-		// The role ARN is built from the session ARN, so it does not alias
-		// the line. The principal kept for the next line is read from its
-		// own copy of the ARN.
-		r.lastRoleARN = p.RoleARN
-		own := strings.Clone(s)
-		if q, err := parsePrincipal(own, p.RoleARN); err == nil {
-			a, _ := parseARN(own)
-			rest := strings.TrimPrefix(a.resource, "assumed-role/")
-			r.lastPrincipal = q
-			r.sessionPrefix = len(own) - len(rest[strings.IndexByte(rest, '/')+1:])
-		}
+	// A session, kept for the lines after it: read from its own copy,
+	// since s aliases the line.
+	own := strings.Clone(s)
+	p, err := ParsePrincipal(own)
+	if err == nil && p.SessionARN != "" {
+		// The first marker starts the resource: the fields before it hold
+		// no ':' other than their separators.
+		r.lastPrincipal = p
+		r.sessionPrefix = strings.Index(own, marker) + len(marker) + len(p.RoleName) + 1
 	}
-	return p, nil
+	return p, err
 }
 
 // context reads a request context object into ctx.

@@ -207,13 +207,6 @@ type Principal struct {
 // assumed-role session ARN, a federated-user ARN, an account root (ARN or
 // 12-digit id), a service principal name, or "" / "anonymous".
 func ParsePrincipal(s string) (Principal, error) {
-	return parsePrincipal(s, "")
-}
-
-// parsePrincipal is ParsePrincipal, taking the role ARN a session names
-// from lastRoleARN when it is that one: batch lines often come from one
-// session, and building the string anew was an allocation per line.
-func parsePrincipal(s, lastRoleARN string) (Principal, error) {
 	p := Principal{ARN: s}
 	switch {
 	case s == "" || s == "anonymous" || s == "*":
@@ -255,11 +248,7 @@ func parsePrincipal(s, lastRoleARN string) (Principal, error) {
 		p.Kind = PrincipalRoleSession
 		p.RoleName = rest[:slash]
 		p.SessionARN = s
-		if isRoleARN(lastRoleARN, a.partition, a.account, p.RoleName) {
-			p.RoleARN = lastRoleARN
-		} else {
-			p.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + p.RoleName
-		}
+		p.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + p.RoleName
 	case a.service == "sts" && strings.HasPrefix(a.resource, "federated-user/"):
 		p.Kind = PrincipalFederatedUser
 	case a.service == "iam" && (strings.HasPrefix(a.resource, "saml-provider/") || strings.HasPrefix(a.resource, "oidc-provider/")):
@@ -274,20 +263,6 @@ func parsePrincipal(s, lastRoleARN string) (Principal, error) {
 		p.ServiceLinked = strings.HasPrefix(a.resource, "role/aws-service-role/") || strings.HasPrefix(p.RoleName, "AWSServiceRoleFor")
 	}
 	return p, nil
-}
-
-// isRoleARN reports whether s is "arn:PARTITION:iam::ACCOUNT:role/NAME".
-func isRoleARN(s, partition, account, name string) bool {
-	if len(s) != len("arn:")+len(partition)+len(":iam::")+len(account)+len(":role/")+len(name) {
-		return false
-	}
-	for _, part := range [...]string{"arn:", partition, ":iam::", account, ":role/", name} {
-		if s[:len(part)] != part {
-			return false
-		}
-		s = s[len(part):]
-	}
-	return true
 }
 
 // grantKind is how a resource-based policy statement names the principal;
