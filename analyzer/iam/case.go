@@ -144,8 +144,7 @@ func DecodeCaseWith(data []byte, opt ParseOptions) (*Case, error) {
 	if c.Policies.RCP, err = levels("resourceControlPolicies", ResourceControlPolicy); err != nil {
 		return c, err
 	}
-	c.Policies.ResourceMustAllow = ResourcePolicyRequired(c.Request.Action, c.Request.Resource)
-	c.Policies.RoleTrust = IsRoleTrustRequest(c.Request.Action, c.Request.Resource)
+	c.Policies.ResourceMustAllow, c.Policies.RoleTrust = resourcePolicyRules(c.Request.Action, c.Request.Resource)
 	return c, nil
 }
 

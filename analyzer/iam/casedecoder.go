@@ -201,27 +201,16 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 			d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: holePolicies, field: f})
 			s.pos = end
 		} else {
-			// The case object is one level: what it holds may nest one less
-			// than the parser accepts, as in DecodeCaseWith.
-			end, ok := skipValue(data, start, maxJSONDepth-1)
+			kind := uint8(holeOther)
+			if key == "id" {
+				kind = holeID
+			}
+			end, ok := otherMember(c, data, start, kind)
 			if !ok {
 				return nil, false
 			}
-			val := data[start:end]
+			d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: kind})
 			s.pos = end
-			switch key {
-			case "id":
-				if !plainString(val) && !validJSON(val) {
-					return nil, false
-				}
-				c.ID = val
-				d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: holeID})
-			default:
-				if !validJSON(val) {
-					return nil, false
-				}
-				d.rec = recordHole(d.rec, planHole{start: start, end: end, kind: holeOther})
-			}
 		}
 		s.space()
 		if s.eat(',') {
@@ -236,9 +225,31 @@ func (d *CaseDecoder) fast(data []byte) (*Case, bool) {
 	if s.pos != len(data) || !haveRequest {
 		return nil, false
 	}
-	c.Policies.ResourceMustAllow, c.Policies.RoleTrust = resourcePolicyRules(c.Request.Action, c.Request.Resource)
 	d.makePlan(data, d.rec)
 	return c, true
+}
+
+// otherMember checks the value at pos in data of a top-level member that
+// holds no policy and is not the request: the id (kind holeID), which it
+// sets in c, or a member the decoder does not use (holeOther), which must
+// still be JSON. It returns where the value ends.
+func otherMember(c *Case, data []byte, pos int, kind uint8) (int, bool) {
+	// The case object is one level: what it holds may nest one less than
+	// the parser accepts, as in DecodeCaseWith.
+	end, ok := skipValue(data, pos, maxJSONDepth-1)
+	if !ok {
+		return 0, false
+	}
+	val := data[pos:end]
+	if kind == holeID {
+		if !plainString(val) && !validJSON(val) {
+			return 0, false
+		}
+		c.ID = val
+	} else if !validJSON(val) {
+		return 0, false
+	}
+	return end, true
 }
 
 // policiesAt decodes the value of policy field f, which starts at pos in

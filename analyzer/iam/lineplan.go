@@ -59,7 +59,7 @@ func recordHole(holes []planHole, h planHole) []planHole {
 func (d *CaseDecoder) makePlan(data []byte, holes []planHole) {
 	pl := &d.plan
 	pl.lit, pl.steps = pl.lit[:0], pl.steps[:0]
-	if len(holes) >= maxPlanSteps {
+	if len(holes) > maxPlanSteps {
 		return
 	}
 	prev := 0
@@ -106,17 +106,8 @@ func (d *CaseDecoder) byPlan(data []byte) (*Case, bool) {
 				return nil, false
 			}
 		case holeID, holeOther:
-			end, ok := skipValue(data, pos, maxJSONDepth-1)
+			end, ok := otherMember(c, data, pos, h.kind)
 			if !ok {
-				return nil, false
-			}
-			val := data[pos:end]
-			if h.kind == holeID {
-				if !plainString(val) && !validJSON(val) {
-					return nil, false
-				}
-				c.ID = val
-			} else if !validJSON(val) {
 				return nil, false
 			}
 			pos = end
@@ -148,6 +139,5 @@ func (d *CaseDecoder) byPlan(data []byte) (*Case, bool) {
 	if !r.finishRequest(c, d.ctx) {
 		return nil, false
 	}
-	c.Policies.ResourceMustAllow, c.Policies.RoleTrust = resourcePolicyRules(c.Request.Action, c.Request.Resource)
 	return c, true
 }

@@ -929,7 +929,8 @@ func (r *policyReader) requestString(c *Case, bit int, v string) {
 }
 
 // finishRequest checks and completes a request whose members are read:
-// the principal ARN is parsed and the context attached.
+// the principal ARN is parsed, the context attached, and what the request
+// decides about the case's resource policy set.
 func (r *policyReader) finishRequest(c *Case, ctx *condition.Context) bool {
 	var err error
 	if c.Request.Principal, err = r.principal(c.Request.Principal.ARN); err != nil {
@@ -939,6 +940,7 @@ func (r *policyReader) finishRequest(c *Case, ctx *condition.Context) bool {
 		return false
 	}
 	c.Request.Context = ctx
+	c.Policies.ResourceMustAllow, c.Policies.RoleTrust = resourcePolicyRules(c.Request.Action, c.Request.Resource)
 	return true
 }
 
