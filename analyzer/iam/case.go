@@ -269,49 +269,34 @@ func (c *Case) decodeRequest(req *jsonValue, ctx *condition.Context) error {
 // EachPolicy calls f with every policy of the case, in the order of the
 // batch format's fields.
 func (c *Case) EachPolicy(f func(*Policy)) {
-	pols := &c.Policies
-	for _, p := range pols.Identity {
-		f(p)
-	}
-	if pols.Resource != nil {
-		f(pols.Resource)
-	}
-	for _, list := range [][]*Policy{pols.Boundary, pols.Session} {
-		for _, p := range list {
-			f(p)
-		}
-	}
-	for _, levels := range [][][]*Policy{pols.SCP, pols.RCP} {
-		for _, lvl := range levels {
-			for _, p := range lvl {
-				f(p)
-			}
-		}
-	}
+	c.anyPolicy(func(p *Policy) bool { f(p); return false })
 }
 
 // HasNotices reports whether a policy of the case has notices (Policy.Notices).
 func (c *Case) HasNotices() bool {
+	return c.anyPolicy(func(p *Policy) bool { return len(p.Notices) > 0 })
+}
+
+// anyPolicy reports whether pred holds for a policy of the case, calling
+// it on each in EachPolicy's order until it does.
+func (c *Case) anyPolicy(pred func(*Policy) bool) bool {
 	pols := &c.Policies
-	has := func(list []*Policy) bool {
+	anyOf := func(list []*Policy) bool {
 		for _, p := range list {
-			if len(p.Notices) > 0 {
+			if pred(p) {
 				return true
 			}
 		}
 		return false
 	}
-	if has(pols.Identity) || pols.Resource != nil && len(pols.Resource.Notices) > 0 || has(pols.Boundary) || has(pols.Session) {
+	if anyOf(pols.Identity) || pols.Resource != nil && pred(pols.Resource) || anyOf(pols.Boundary) || anyOf(pols.Session) {
 		return true
 	}
-	for _, lvl := range pols.SCP {
-		if has(lvl) {
-			return true
-		}
-	}
-	for _, lvl := range pols.RCP {
-		if has(lvl) {
-			return true
+	for _, levels := range [2][][]*Policy{pols.SCP, pols.RCP} {
+		for _, lvl := range levels {
+			if anyOf(lvl) {
+				return true
+			}
 		}
 	}
 	return false

@@ -339,12 +339,8 @@ func NewDecider(opt iam.ParseOptions) *Decider {
 // Append decides one input line and appends its output line (with the
 // trailing newline) to dst.
 func (d *Decider) Append(dst, line []byte) []byte {
-	if bytes.IndexByte(line, '\n') >= 0 {
-		c, err := d.dec.Decode(line)
-		dst, _ = d.appendDecided(dst, c, err)
-		return dst
-	}
-	dst, _ = d.appendLine(dst, line)
+	c, err := d.dec.Decode(line)
+	dst, _ = d.appendCase(dst, c, err)
 	return dst
 }
 
@@ -352,10 +348,11 @@ func (d *Decider) Append(dst, line []byte) []byte {
 // and reports whether the output is an error.
 func (d *Decider) appendLine(dst, line []byte) ([]byte, bool) {
 	c, err := d.dec.DecodeLine(line)
-	return d.appendDecided(dst, c, err)
+	return d.appendCase(dst, c, err)
 }
 
-func (d *Decider) appendDecided(dst []byte, c *iam.Case, err error) ([]byte, bool) {
+// appendCase decides c (or reports err) and appends its output line.
+func (d *Decider) appendCase(dst []byte, c *iam.Case, err error) ([]byte, bool) {
 	var res iam.Result
 	if err == nil {
 		res = d.dec.Authorize(c)
