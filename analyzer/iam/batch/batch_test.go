@@ -415,3 +415,47 @@ func TestRunSkipsLinesTooLong(t *testing.T) {
 		}
 	}
 }
+
+// chunkedReader hands out its input n bytes at a time.
+type chunkedReader struct {
+	data []byte
+	n    int
+}
+
+func (r *chunkedReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), r.n, len(r.data))
+	copy(p, r.data[:k])
+	r.data = r.data[k:]
+	return k, nil
+}
+
+// However the input is cut into reads, each line is answered once, in
+// order, as deciding it on its own answers it.
+func FuzzRunLines(f *testing.F) {
+	f.Add([]byte(authzcase.Typical(1)+"\n\r\n"+authzcase.Typical(2)+"\r\n{}"), uint8(7))
+	f.Add([]byte("\n\n\nx"), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
+		var want bytes.Buffer
+		lines := 0
+		for rest := data; len(rest) > 0; lines++ {
+			line := rest
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
+			}
+			want.Write(AppendDecision(nil, bytes.TrimRight(line, "\r")))
+		}
+		var out bytes.Buffer
+		stats, err := Run(context.Background(), &chunkedReader{data: data, n: int(n) + 1}, &out, Options{Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want.String() || stats.Lines != lines {
+			t.Fatalf("%q in reads of %d: %d lines (stats %+v)\n%s\nwant\n%s", data, int(n)+1, lines, stats, out.String(), want.String())
+		}
+	})
+}
